@@ -1,0 +1,70 @@
+/**
+ * Header helpers for ingest: which request headers are stored with an event (PRODUCT.md §3:
+ * lower-case, the endpoint's credential headers removed) and the bare media type of a
+ * Content-Type, used to pick a body parser.
+ */
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the webhook, so a
+ * workflow has no use for them. `host` is end-to-end and stays.
+ */
+const HOP_BY_HOP = new Set([
+	'connection',
+	'keep-alive',
+	'proxy-authorization',
+	'te',
+	'trailer',
+	'transfer-encoding',
+	'upgrade',
+]);
+
+/**
+ * The headers to store with an event.
+ *
+ * @param raw - Request headers as node gives them (`req.headers`); names in any case, a value may
+ *   be a list (e.g. `set-cookie`) or undefined.
+ * @param drop - Header names to remove, in any case: the credential headers of the endpoint's
+ *   authentication (e.g. `authorization`, `x-api-key`), so no secret lands in Redis.
+ * @returns A plain object with lower-case names sorted by name; repeated values (a list, or names
+ *   differing only in case) joined with ", " in arrival order. Hop-by-hop headers are removed;
+ *   `host` is kept.
+ */
+export function storedHeaders(
+	raw: Record<string, string | string[] | undefined>,
+	drop: readonly string[],
+): Record<string, string> {
+	const dropped = new Set(drop.map((name) => name.toLowerCase()));
+	const values = new Map<string, string[]>();
+	for (const rawName of Object.keys(raw)) {
+		const value = raw[rawName];
+		if (value === undefined) continue;
+		const name = rawName.toLowerCase();
+		if (dropped.has(name) || HOP_BY_HOP.has(name)) continue;
+		const list = values.get(name) ?? [];
+		if (Array.isArray(value)) list.push(...value);
+		else list.push(value);
+		values.set(name, list);
+	}
+	const stored: Record<string, string> = {};
+	for (const name of [...values.keys()].sort()) {
+		// defineProperty, not assignment: a header literally named `__proto__` must stay a header
+		// and never replace the object's prototype.
+		Object.defineProperty(stored, name, {
+			value: (values.get(name) ?? []).join(', '),
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	}
+	return stored;
+}
+
+/**
+ * The media type of a Content-Type value: without parameters, trimmed and lower-case
+ * (`Application/JSON; charset=UTF-8` → `application/json`); '' when absent or empty.
+ */
+export function mediaType(contentType: string | undefined): string {
+	if (contentType === undefined) return '';
+	const semicolon = contentType.indexOf(';');
+	return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+}

@@ -1,0 +1,105 @@
+/**
+ * The admin HTTP API (PRODUCT.md §7), mounted by the gateway at `/api/v1`: bearer-token auth,
+ * JSON bodies, and one error handler that turns every failure into `{"error":{"code","message"}}`.
+ * The routes themselves (adminRoutes.ts) only translate HTTP to ManagementService calls.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { GatewayError, StoreUnavailableError } from '../errors';
+import type { Logger } from '../logger';
+import type { ManagementService } from '../management/service';
+import { isConnectionError } from '../redis';
+import { addAdminRoutes } from './adminRoutes';
+
+export interface AdminRouterOptions {
+	management: ManagementService;
+	/** The bearer token clients must present; '' answers 401 to everyone. */
+	adminToken: string;
+	logger: Logger;
+}
+
+/** Largest accepted JSON body: management requests are small. */
+const BODY_LIMIT = '256kb';
+const REALM = 'Bearer realm="webhook-gateway"';
+
+function sha256(value: string): Buffer {
+	return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Checks `Authorization: Bearer <token>` in time independent of the token's content and length. */
+function bearerAuth(adminToken: string) {
+	const expected = adminToken === '' ? undefined : sha256(adminToken);
+	return (req: Request, _res: Response, next: NextFunction): void => {
+		if (!expected) {
+			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) to enable it'));
+			return;
+		}
+		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.get('authorization') ?? '');
+		if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
+			next(new GatewayError(401, 'unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>)'));
+			return;
+		}
+		next();
+	};
+}
+
+/** Maps body-parser failures (they carry `type` and `status`) to our errors. */
+function bodyParserError(error: unknown): GatewayError | undefined {
+	if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+	const { type, status } = error as { type?: unknown; status?: unknown };
+	if (type === 'entity.parse.failed') return new GatewayError(400, 'invalid_request', 'The request body is not valid JSON');
+	if (type === 'entity.too.large') return new GatewayError(413, 'payload_too_large', `The request body is larger than ${BODY_LIMIT}`);
+	if (typeof status === 'number' && status >= 400 && status < 500) {
+		return new GatewayError(status, 'invalid_request', `The request body could not be read (${String(type)})`);
+	}
+	return undefined;
+}
+
+function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayError {
+	if (error instanceof GatewayError) return error;
+	const parserError = bodyParserError(error);
+	if (parserError) return parserError;
+	if (isConnectionError(error)) {
+		logger.warn('admin API: Redis unreachable', { method: req.method, path: req.originalUrl, error: (error as Error).message });
+		return new StoreUnavailableError(error);
+	}
+	logger.error('admin API: unexpected error', {
+		method: req.method,
+		path: req.originalUrl,
+		error: error instanceof Error ? error.message : String(error),
+		stack: error instanceof Error ? error.stack : undefined,
+	});
+	return new GatewayError(500, 'internal_error', 'Internal error; see the gateway log');
+}
+
+/**
+ * The admin API router. Every route needs `Authorization: Bearer <adminToken>`; bodies are JSON
+ * (at most 256 KiB); answers are JSON, 201 for creates and 204 for deletes.
+ */
+export function createAdminRouter(options: AdminRouterOptions): Router {
+	const { management, adminToken, logger } = options;
+	const router = express.Router();
+	router.use((_req: Request, res: Response, next: NextFunction) => {
+		// Answers may hold secrets: no cache may keep them.
+		res.setHeader('Cache-Control', 'no-store');
+		next();
+	});
+	router.use(bearerAuth(adminToken));
+	router.use(express.json({ limit: BODY_LIMIT }));
+	addAdminRoutes(router, management);
+	router.use((req: Request, _res: Response, next: NextFunction) => {
+		next(new GatewayError(404, 'not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));
+	});
+	router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+		const gatewayError = toGatewayError(error, req, logger);
+		if (res.headersSent) {
+			res.end();
+			return;
+		}
+		for (const [name, value] of Object.entries(gatewayError.headers)) res.setHeader(name, value);
+		if (gatewayError.retryAfter !== undefined) res.setHeader('Retry-After', String(gatewayError.retryAfter));
+		if (gatewayError.status === 401) res.setHeader('WWW-Authenticate', REALM);
+		res.status(gatewayError.status).json(gatewayError.toJSON());
+	});
+	return router;
+}

@@ -1,0 +1,172 @@
+/**
+ * Routes of the admin HTTP API: each reads the path, query and JSON body, calls one
+ * ManagementService method and sends its result. Input is checked only for shape (types,
+ * unknown fields); every rule about values lives in the service.
+ */
+import type { Request, Response, Router } from 'express';
+import { ValidationError } from '../errors';
+import type { EndpointInput, ManagementService } from '../management/service';
+
+/** Fields an endpoint create/update body may carry (EndpointInput). */
+const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity'];
+const PLAN_FIELDS = ['id', 'name', 'rate', 'burst', 'daily'];
+
+function hasBody(req: Request): boolean {
+	const length = req.get('content-length');
+	return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The JSON object body; `{}` when the request has none. */
+function jsonObject(req: Request): Record<string, unknown> {
+	const body: unknown = req.body;
+	if (body === undefined) {
+		if (hasBody(req)) throw new ValidationError('The request body must be JSON, sent with Content-Type: application/json');
+		return {};
+	}
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('The request body must be a JSON object');
+	return body as Record<string, unknown>;
+}
+
+function onlyFields(body: Record<string, unknown>, allowed: string[]): void {
+	for (const key of Object.keys(body)) {
+		if (!allowed.includes(key)) throw new ValidationError(`'${key.slice(0, 50)}' is not a known field; expected ${allowed.join(', ')}`);
+	}
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw new ValidationError(`${field} must be a string`);
+	return value;
+}
+
+function stringArray(value: unknown, field: string): string[] {
+	if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new ValidationError(`${field} must be an array of strings`);
+	return value as string[];
+}
+
+function queryString(req: Request, name: string): string | undefined {
+	const value: unknown = req.query[name];
+	if (value === undefined || value === '') return undefined;
+	if (typeof value !== 'string') throw new ValidationError(`query parameter ${name} must be given once`);
+	return value;
+}
+
+function queryCount(req: Request, name: string, fallback: number, max: number): number {
+	const text = queryString(req, name);
+	if (text === undefined) return fallback;
+	const n = Number(text);
+	if (!/^\d+$/.test(text) || n < 1 || n > max) throw new ValidationError(`query parameter ${name} must be a whole number from 1 to ${max} (got '${text.slice(0, 20)}')`);
+	return n;
+}
+
+function endpointInput(body: Record<string, unknown>, allowed: string[]): EndpointInput {
+	onlyFields(body, allowed);
+	if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw new ValidationError('enabled must be true or false');
+	return {
+		...body,
+		name: optionalString(body.name, 'name'),
+		description: optionalString(body.description, 'description'),
+		accountId: optionalString(body.accountId, 'accountId'),
+		secret: optionalString(body.secret, 'secret'),
+		enabled: body.enabled as boolean | undefined,
+	};
+}
+
+function sendJson(res: Response, status: number, value: unknown): void {
+	res.status(status).json(value);
+}
+
+function addEndpointRoutes(router: Router, management: ManagementService): void {
+	router.get('/endpoints', async (req, res) => {
+		sendJson(res, 200, await management.listEndpoints({ accountId: queryString(req, 'accountId'), search: queryString(req, 'search') }));
+	});
+	router.post('/endpoints', async (req, res) => {
+		const { id, createdBy, ...fields } = jsonObject(req);
+		const input = { ...endpointInput(fields, ENDPOINT_FIELDS), id: optionalString(id, 'id') };
+		sendJson(res, 201, await management.createEndpoint(input, optionalString(createdBy, 'createdBy') ?? 'admin-api'));
+	});
+	router.get('/endpoints/:id', async (req, res) => {
+		sendJson(res, 200, await management.getEndpoint(req.params.id));
+	});
+	router.patch('/endpoints/:id', async (req, res) => {
+		const body = jsonObject(req);
+		if (body.id !== undefined && body.id !== req.params.id) throw new ValidationError("an endpoint's id cannot change");
+		const { id: _id, ...patch } = body;
+		sendJson(res, 200, await management.updateEndpoint(req.params.id, endpointInput(patch, ENDPOINT_FIELDS)));
+	});
+	router.delete('/endpoints/:id', async (req, res) => {
+		await management.deleteEndpoint(req.params.id);
+		res.status(204).end();
+	});
+	router.post('/endpoints/:id/rotate-secret', async (req, res) => {
+		const body = jsonObject(req);
+		onlyFields(body, ['secret', 'graceSeconds']);
+		if (body.graceSeconds !== undefined && typeof body.graceSeconds !== 'number') throw new ValidationError('graceSeconds must be a number of seconds');
+		const options = { secret: optionalString(body.secret, 'secret'), graceSeconds: body.graceSeconds as number | undefined };
+		sendJson(res, 200, await management.rotateSecret(req.params.id, options));
+	});
+	router.get('/endpoints/:id/usage', async (req, res) => {
+		sendJson(res, 200, await management.endpointUsage(req.params.id));
+	});
+	router.get('/endpoints/:id/events', async (req, res) => {
+		sendJson(res, 200, await management.peekEvents(req.params.id, queryCount(req, 'count', 10, 1000)));
+	});
+	router.get('/endpoints/:id/dead-letters', async (req, res) => {
+		sendJson(res, 200, await management.listDeadLetters(req.params.id, queryCount(req, 'count', 100, 10_000)));
+	});
+	router.post('/endpoints/:id/dead-letters/replay', async (req, res) => {
+		const body = jsonObject(req);
+		onlyFields(body, ['ids']);
+		const ids = body.ids === undefined ? [] : stringArray(body.ids, 'ids');
+		sendJson(res, 200, await management.replayDeadLetters(req.params.id, ids));
+	});
+	router.delete('/endpoints/:id/dead-letters', async (req, res) => {
+		const body = jsonObject(req);
+		onlyFields(body, ['ids']);
+		const ids = stringArray(body.ids, 'ids');
+		if (ids.length === 0) throw new ValidationError('ids must name at least one dead letter');
+		sendJson(res, 200, await management.deleteDeadLetters(req.params.id, ids));
+	});
+}
+
+function addPlanRoutes(router: Router, management: ManagementService): void {
+	router.get('/plans', async (_req, res) => {
+		sendJson(res, 200, await management.listPlans());
+	});
+	router.get('/plans/:id', async (req, res) => {
+		sendJson(res, 200, await management.getPlan(req.params.id));
+	});
+	router.put('/plans/:id', async (req, res) => {
+		const body = jsonObject(req);
+		onlyFields(body, PLAN_FIELDS);
+		if (body.id !== undefined && body.id !== req.params.id) throw new ValidationError(`id in the body ('${String(body.id).slice(0, 64)}') differs from the path`);
+		sendJson(res, 200, await management.upsertPlan({ ...body, id: req.params.id }));
+	});
+	router.delete('/plans/:id', async (req, res) => {
+		await management.deletePlan(req.params.id);
+		res.status(204).end();
+	});
+}
+
+function addAccountRoutes(router: Router, management: ManagementService): void {
+	router.get('/accounts', async (_req, res) => {
+		sendJson(res, 200, await management.listAccounts());
+	});
+	router.get('/accounts/:id', async (req, res) => {
+		sendJson(res, 200, await management.getAccount(req.params.id));
+	});
+	router.put('/accounts/:id/plan', async (req, res) => {
+		const body = jsonObject(req);
+		onlyFields(body, ['planId']);
+		const planId = optionalString(body.planId, 'planId');
+		if (!planId) throw new ValidationError('planId is required: the id of the plan for this account');
+		sendJson(res, 200, await management.setAccountPlan(req.params.id, planId));
+	});
+}
+
+/** Adds every admin route to `router` (already behind auth and the JSON body parser). */
+export function addAdminRoutes(router: Router, management: ManagementService): void {
+	addEndpointRoutes(router, management);
+	addPlanRoutes(router, management);
+	addAccountRoutes(router, management);
+}

@@ -1,0 +1,124 @@
+/**
+ * Assembles the gateway: ingest under /hooks, the admin API under /api/v1, health and metrics.
+ * Shared by the standalone server (`webhook-gateway serve`) and the gateway embedded in n8n.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { GatewayConfig } from '../config';
+import { GatewayError } from '../errors';
+import type { Logger } from '../logger';
+import { ManagementService } from '../management/service';
+import { createStores, type Stores } from '../redis';
+import { RegistryCache } from '../registry/cache';
+import { createAdminRouter } from './admin';
+import { createIngestHandler, sendError } from './ingest';
+import { GatewayMetrics, type BufferSample } from './metrics';
+
+export interface GatewayApp {
+	/** Ingest, health and metrics (and the admin API unless it has a port of its own). */
+	app: Express;
+	/** The admin API on its own app when config.adminPort is set. */
+	adminApp?: Express;
+	stores: Stores;
+	management: ManagementService;
+	metrics: GatewayMetrics;
+	close(): Promise<void>;
+}
+
+const MAINTENANCE_INTERVAL_MS = 60_000;
+
+export function createGatewayApp(config: GatewayConfig, logger: Logger): GatewayApp {
+	const stores = createStores(
+		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
+		config.keyPrefix,
+	);
+	const management = new ManagementService(stores, {
+		publicUrl: config.publicUrl,
+		defaultPlan: config.defaultPlan,
+		defaultBufferCapacity: config.bufferMaxEvents,
+	});
+	const cache = new RegistryCache(
+		{ loadEndpoint: (id) => stores.registry.getEndpoint(id), loadPlanOfAccount: (a) => management.planOfAccount(a) },
+		config.registryCacheMs,
+	);
+	const subscription = stores.registry.subscribe(stores.connection, (change) => cache.invalidate(change), () => cache.invalidate());
+
+	const sampleBuffers = async (): Promise<BufferSample[]> => {
+		const endpoints = (await stores.registry.listEndpoints()).slice(0, 1000);
+		const now = Date.now();
+		return await Promise.all(
+			endpoints.map(async (e) => {
+				const ref = { id: e.id, accountId: e.accountId };
+				const [depth, dead] = await Promise.all([stores.buffer.depth(ref), stores.redis.xlen(`${config.keyPrefix}{a:${e.accountId}}:dead:${e.id}`)]);
+				return { endpoint: e.id, length: depth.length, oldestAgeSeconds: depth.oldestReceivedAtMs === null ? 0 : Math.max(0, (now - depth.oldestReceivedAtMs) / 1000), deadLetters: dead };
+			}),
+		);
+	};
+	const metrics = new GatewayMetrics(sampleBuffers);
+
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('etag', false);
+	app.set('trust proxy', config.trustProxy);
+	const ingest = createIngestHandler({ cache, accept: stores.accept, metrics, logger, maxBodyBytes: config.maxBodyBytes, defaultCapacity: config.bufferMaxEvents });
+	app.all('/hooks/:endpointId', ingest);
+	app.all('/hooks/:endpointId/*subPath', ingest);
+
+	app.get('/healthz', (_req, res) => {
+		res.json({ status: 'ok' });
+	});
+	app.get('/readyz', async (_req, res) => {
+		const ok = await stores.ping();
+		if (!ok) res.setHeader('Retry-After', '5');
+		res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
+	});
+	app.get('/metrics', async (_req, res) => {
+		const { contentType, body } = await metrics.text();
+		res.setHeader('Content-Type', contentType);
+		res.send(body);
+	});
+
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger });
+	let adminApp: Express | undefined;
+	if (config.adminPort > 0) {
+		adminApp = express();
+		adminApp.disable('x-powered-by');
+		adminApp.use('/api/v1', admin);
+		adminApp.use(notFound);
+	} else {
+		app.use('/api/v1', admin);
+	}
+	app.use(notFound);
+	app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+		logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+		if (!res.headersSent) sendError(res, error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error'));
+	});
+
+	// Housekeeping: drop stale subscribers, trim by age and by acknowledgement. Idempotent, so
+	// several gateways may run it; failures (Redis down) are retried next round.
+	const maintenance = setInterval(() => {
+		void (async () => {
+			for (const e of await stores.registry.listEndpoints()) {
+				const r = await stores.buffer.maintain({ id: e.id, accountId: e.accountId }, config.subscriberRetentionMs, config.eventRetentionMs);
+				if (r.droppedSubscribers.length > 0) logger.info('dropped subscribers unseen for the retention period', { endpoint: e.id, subscribers: r.droppedSubscribers });
+			}
+		})().catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: error instanceof Error ? error.message : String(error) }));
+	}, MAINTENANCE_INTERVAL_MS);
+	maintenance.unref();
+
+	return {
+		app,
+		adminApp,
+		stores,
+		management,
+		metrics,
+		async close() {
+			clearInterval(maintenance);
+			await subscription.close();
+			await stores.close();
+		},
+	};
+}
+
+function notFound(_req: Request, res: Response): void {
+	sendError(res, new GatewayError(404, 'not_found', 'No such route'));
+}

@@ -1,0 +1,61 @@
+/**
+ * Prometheus metrics of a gateway process (prom-client, own registry). Buffer depth and oldest age
+ * are read from Redis at scrape time for every registered endpoint.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface BufferSample {
+	endpoint: string;
+	length: number;
+	oldestAgeSeconds: number;
+	deadLetters: number;
+}
+
+export class GatewayMetrics {
+	readonly registry = new Registry();
+	private readonly requests: Counter<'endpoint' | 'outcome'>;
+	private readonly duration: Histogram<'outcome'>;
+
+	constructor(sampleBuffers: () => Promise<BufferSample[]>) {
+		collectDefaultMetrics({ register: this.registry, prefix: 'webhook_gateway_process_' });
+		this.requests = new Counter({
+			name: 'webhook_gateway_requests_total',
+			help: 'Ingest requests by endpoint and outcome (accepted, duplicate, or the error code).',
+			labelNames: ['endpoint', 'outcome'],
+			registers: [this.registry],
+		});
+		this.duration = new Histogram({
+			name: 'webhook_gateway_request_duration_seconds',
+			help: 'Ingest request latency, from the first byte of the request to the answer, by outcome.',
+			labelNames: ['outcome'],
+			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+			registers: [this.registry],
+		});
+		let pending: Promise<BufferSample[]> | undefined;
+		const sample = () => (pending ??= sampleBuffers().finally(() => (pending = undefined)));
+		const gauge = (name: string, help: string, pick: (s: BufferSample) => number) =>
+			new Gauge({
+				name,
+				help,
+				labelNames: ['endpoint'],
+				registers: [this.registry],
+				async collect() {
+					this.reset();
+					for (const s of await sample().catch(() => [])) this.set({ endpoint: s.endpoint }, pick(s));
+				},
+			});
+		gauge('webhook_gateway_buffer_events', 'Events waiting in the endpoint buffer (not yet acknowledged by every subscriber).', (s) => s.length);
+		gauge('webhook_gateway_buffer_oldest_age_seconds', 'Age of the oldest buffered event of the endpoint (0 when empty).', (s) => s.oldestAgeSeconds);
+		gauge('webhook_gateway_dead_letters', 'Dead letters of the endpoint waiting to be inspected or replayed.', (s) => s.deadLetters);
+	}
+
+	/** Records one ingest request. `endpoint` is '' for unknown endpoints (bounded label values). */
+	observe(endpoint: string, outcome: string, seconds: number): void {
+		this.requests.inc({ endpoint, outcome });
+		this.duration.observe({ outcome }, seconds);
+	}
+
+	async text(): Promise<{ contentType: string; body: string }> {
+		return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+	}
+}

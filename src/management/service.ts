@@ -1,0 +1,318 @@
+/**
+ * The one implementation of every management operation (PRODUCT.md §7): the admin HTTP API, the
+ * CLI and the Webhook Endpoint node all call this class. Secrets leave it only in the answers to
+ * create and rotate.
+ */
+import { generateSecret, rotateSecrets } from '../auth';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { toWebhookEvent } from '../events/codec';
+import type { Stores } from '../redis';
+import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
+import {
+	randomEndpointId,
+	validateAccountId,
+	validateAuth,
+	validateCapacity,
+	validateDedupe,
+	validateEndpointId,
+	validateHandshake,
+	validateIpAllowlist,
+	validateMethods,
+} from '../registry/endpoints';
+import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
+
+export interface ManagementOptions {
+	publicUrl: string;
+	defaultPlan: string;
+	defaultBufferCapacity: number;
+}
+
+export interface EndpointInput {
+	id?: string;
+	name?: string;
+	description?: string;
+	accountId?: string;
+	auth?: unknown;
+	/** Use this secret instead of a generated one (e.g. the signing secret Stripe shows you). */
+	secret?: string;
+	ipAllowlist?: unknown;
+	dedupe?: unknown;
+	handshake?: unknown;
+	methods?: unknown;
+	enabled?: boolean;
+	bufferCapacity?: unknown;
+}
+
+export interface EndpointUsage {
+	endpointId: string;
+	accountId: string;
+	plan: Plan;
+	acceptedToday: number;
+	accountAcceptedToday: number;
+	dailyLimit: number | null;
+	dailyRemaining: number | null;
+	resetsInSeconds: number;
+	buffer: { length: number; capacity: number; oldestReceivedAt: string | null };
+	subscribers: { id: string; waiting: number; pending: number; lastSeen: string }[];
+	deadLetters: number;
+}
+
+function checkSecret(secret: unknown): string | undefined {
+	if (secret === undefined || secret === null || secret === '') return undefined;
+	if (typeof secret !== 'string' || secret.length < 8 || secret.length > 512) throw new ValidationError('secret must be a string of 8 to 512 characters');
+	return secret;
+}
+
+function needsSecret(auth: EndpointRecord['auth']): boolean {
+	return auth.type !== 'none';
+}
+
+export class ManagementService {
+	constructor(
+		private readonly stores: Stores,
+		private readonly options: ManagementOptions,
+	) {}
+
+	endpointUrl(id: string): string {
+		return `${this.options.publicUrl}/hooks/${id}`;
+	}
+
+	toView(record: EndpointRecord): EndpointView {
+		const { secrets, ...rest } = record;
+		return { ...rest, secretCount: secrets.length, url: this.endpointUrl(record.id) };
+	}
+
+	private async record(id: string): Promise<EndpointRecord> {
+		const record = await this.stores.registry.getEndpoint(id);
+		if (!record) throw new NotFoundError('endpoint', id);
+		return record;
+	}
+
+	/** @returns the new endpoint and its secret (shown this once). */
+	async createEndpoint(input: EndpointInput, createdBy: string): Promise<{ endpoint: EndpointView; secret?: string }> {
+		const id = input.id === undefined || input.id === '' ? randomEndpointId() : validateEndpointId(input.id);
+		const accountId = validateAccountId(input.accountId ?? 'default');
+		const auth = validateAuth(input.auth ?? { type: 'none' });
+		const secret = needsSecret(auth) ? (checkSecret(input.secret) ?? generateSecret(auth)) : undefined;
+		const now = new Date().toISOString();
+		const record: EndpointRecord = {
+			id,
+			name: String(input.name ?? id).slice(0, 200),
+			description: String(input.description ?? '').slice(0, 2000),
+			accountId,
+			auth,
+			secrets: secret ? [{ value: secret, createdAt: now }] : [],
+			ipAllowlist: validateIpAllowlist(input.ipAllowlist ?? []),
+			dedupe: validateDedupe(input.dedupe, auth),
+			handshake: validateHandshake(input.handshake),
+			methods: validateMethods(input.methods),
+			enabled: input.enabled ?? true,
+			bufferCapacity: validateCapacity(input.bufferCapacity),
+			createdAt: now,
+			createdBy: String(createdBy).slice(0, 200),
+			updatedAt: now,
+		};
+		await this.ensureAccount(accountId);
+		if (!(await this.stores.registry.createEndpoint(record))) throw new ConflictError(`endpoint '${id}' already exists`);
+		return { endpoint: this.toView(record), secret };
+	}
+
+	async getEndpoint(id: string): Promise<EndpointView> {
+		return this.toView(await this.record(id));
+	}
+
+	async listEndpoints(filter: { accountId?: string; search?: string } = {}): Promise<EndpointView[]> {
+		const q = filter.search?.toLowerCase();
+		return (await this.stores.registry.listEndpoints())
+			.filter((e) => !filter.accountId || e.accountId === filter.accountId)
+			.filter((e) => !q || e.id.includes(q) || e.name.toLowerCase().includes(q))
+			.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+			.map((e) => this.toView(e));
+	}
+
+	/**
+	 * Changes an endpoint. The account cannot change (its buffer lives in the account's slot).
+	 * Switching to an auth that needs a secret when there is none generates one and returns it.
+	 */
+	async updateEndpoint(id: string, patch: EndpointInput): Promise<{ endpoint: EndpointView; secret?: string }> {
+		const record = await this.record(id);
+		if (patch.accountId !== undefined && patch.accountId !== record.accountId) {
+			throw new ValidationError("an endpoint's account cannot change (its buffer and limits live with the account); create a new endpoint instead");
+		}
+		const next: EndpointRecord = { ...record };
+		if (patch.name !== undefined) next.name = String(patch.name).slice(0, 200);
+		if (patch.description !== undefined) next.description = String(patch.description).slice(0, 2000);
+		if (patch.auth !== undefined) {
+			next.auth = validateAuth(patch.auth);
+			if (patch.dedupe === undefined && record.auth.type !== next.auth.type) next.dedupe = validateDedupe(undefined, next.auth);
+		}
+		if (patch.ipAllowlist !== undefined) next.ipAllowlist = validateIpAllowlist(patch.ipAllowlist);
+		if (patch.dedupe !== undefined) next.dedupe = validateDedupe(patch.dedupe, next.auth);
+		if (patch.handshake !== undefined) next.handshake = validateHandshake(patch.handshake);
+		if (patch.methods !== undefined) next.methods = validateMethods(patch.methods);
+		if (patch.enabled !== undefined) next.enabled = Boolean(patch.enabled);
+		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
+		let secret: string | undefined;
+		const given = checkSecret(patch.secret);
+		if (given) {
+			next.secrets = [{ value: given, createdAt: new Date().toISOString() }];
+			secret = given;
+		} else if (needsSecret(next.auth) && next.secrets.length === 0) {
+			secret = generateSecret(next.auth);
+			next.secrets = [{ value: secret, createdAt: new Date().toISOString() }];
+		}
+		next.updatedAt = new Date().toISOString();
+		await this.stores.registry.saveEndpoint(next);
+		return { endpoint: this.toView(next), secret };
+	}
+
+	/** Deletes the endpoint and everything buffered for it. */
+	async deleteEndpoint(id: string): Promise<void> {
+		await this.stores.registry.deleteEndpoint(await this.record(id));
+	}
+
+	/**
+	 * New secret (given or generated); the previous one keeps working for `graceSeconds`
+	 * (default 86400, 0 = at once). @returns the new secret, shown this once.
+	 */
+	async rotateSecret(id: string, options: { secret?: string; graceSeconds?: number } = {}): Promise<{ endpoint: EndpointView; secret: string; previousValidUntil: string | null }> {
+		const record = await this.record(id);
+		if (!needsSecret(record.auth)) throw new ValidationError(`endpoint '${id}' uses no authentication; there is no secret to rotate`);
+		const grace = options.graceSeconds ?? 86_400;
+		if (!Number.isInteger(grace) || grace < 0 || grace > 30 * 86_400) throw new ValidationError('graceSeconds must be a whole number from 0 to 2592000');
+		const secret = checkSecret(options.secret) ?? generateSecret(record.auth);
+		const now = Date.now();
+		record.secrets = rotateSecrets(record.secrets, secret, now, grace);
+		record.updatedAt = new Date(now).toISOString();
+		await this.stores.registry.saveEndpoint(record);
+		return { endpoint: this.toView(record), secret, previousValidUntil: grace > 0 && record.secrets.length > 1 ? new Date(now + grace * 1000).toISOString() : null };
+	}
+
+	async endpointUsage(id: string): Promise<EndpointUsage> {
+		const record = await this.record(id);
+		const plan = await this.planOfAccount(record.accountId);
+		const ref = { id: record.id, accountId: record.accountId };
+		const [today, depth, subs, dead] = await Promise.all([
+			this.stores.usage.today(record.accountId, [record.id]),
+			this.stores.buffer.depth(ref),
+			this.stores.buffer.subscribers(ref),
+			this.stores.buffer.deadLetters(ref, 10_000),
+		]);
+		return {
+			endpointId: record.id,
+			accountId: record.accountId,
+			plan,
+			acceptedToday: today.endpoints[record.id] ?? 0,
+			accountAcceptedToday: today.accountAccepted,
+			dailyLimit: plan.daily,
+			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
+			resetsInSeconds: today.secondsToReset,
+			buffer: {
+				length: depth.length,
+				capacity: record.bufferCapacity ?? this.options.defaultBufferCapacity,
+				oldestReceivedAt: depth.oldestReceivedAtMs === null ? null : new Date(depth.oldestReceivedAtMs).toISOString(),
+			},
+			subscribers: subs.map((s) => ({ id: s.id, waiting: s.waiting, pending: s.pending, lastSeen: new Date(s.lastSeenMs).toISOString() })),
+			deadLetters: dead.length,
+		};
+	}
+
+	// ---- plans ----
+
+	async listPlans(): Promise<Plan[]> {
+		const custom = (await this.stores.registry.listPlans()).filter((p) => !builtInPlan(p.id)).sort((a, b) => a.id.localeCompare(b.id));
+		return [...BUILT_IN_PLANS, ...custom];
+	}
+
+	async getPlan(id: string): Promise<Plan> {
+		const plan = builtInPlan(id) ?? (await this.stores.registry.getPlan(id));
+		if (!plan) throw new NotFoundError('plan', id);
+		return plan;
+	}
+
+	async upsertPlan(input: Record<string, unknown>): Promise<Plan> {
+		const plan = validatePlan(input);
+		await this.stores.registry.savePlan(plan);
+		return plan;
+	}
+
+	async deletePlan(id: string): Promise<void> {
+		if (builtInPlan(id)) throw new ValidationError(`'${id}' is a built-in plan and cannot be deleted`);
+		await this.getPlan(id);
+		const users = (await this.stores.registry.listAccounts()).filter((a) => a.planId === id).map((a) => a.id);
+		if (users.length > 0) throw new ConflictError(`plan '${id}' is used by account(s) ${users.join(', ')}; move them to another plan first`);
+		await this.stores.registry.deletePlan(id);
+	}
+
+	// ---- accounts ----
+
+	private async ensureAccount(id: string): Promise<Account> {
+		return await this.stores.registry.ensureAccount({ id, planId: this.options.defaultPlan, createdAt: new Date().toISOString() });
+	}
+
+	/** The plan that applies to an account (the default plan for an account never seen). */
+	async planOfAccount(accountId: string): Promise<Plan> {
+		const account = await this.stores.registry.getAccount(accountId);
+		const planId = account?.planId ?? this.options.defaultPlan;
+		return builtInPlan(planId) ?? (await this.stores.registry.getPlan(planId)) ?? (builtInPlan(this.options.defaultPlan) as Plan);
+	}
+
+	async getAccount(id: string): Promise<Account & { plan: Plan; acceptedToday: number; dailyRemaining: number | null; endpoints: string[] }> {
+		validateAccountId(id);
+		const account = await this.stores.registry.getAccount(id);
+		if (!account) throw new NotFoundError('account', id);
+		const plan = await this.planOfAccount(id);
+		const endpoints = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).map((e) => e.id);
+		const today = await this.stores.usage.today(id, []);
+		return {
+			...account,
+			plan,
+			acceptedToday: today.accountAccepted,
+			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
+			endpoints,
+		};
+	}
+
+	async listAccounts(): Promise<Account[]> {
+		return (await this.stores.registry.listAccounts()).sort((a, b) => a.id.localeCompare(b.id));
+	}
+
+	/** Sets an account's plan, creating the account when it does not exist. */
+	async setAccountPlan(id: string, planId: string): Promise<Account> {
+		validateAccountId(id);
+		await this.getPlan(planId);
+		const existing = await this.stores.registry.getAccount(id);
+		const account: Account = { id, planId, createdAt: existing?.createdAt ?? new Date().toISOString() };
+		await this.stores.registry.saveAccount(account);
+		return account;
+	}
+
+	// ---- events ----
+
+	/** Newest buffered events of an endpoint, as workflows receive them; consumes nothing. */
+	async peekEvents(endpointId: string, count = 10): Promise<WebhookEvent[]> {
+		const record = await this.record(endpointId);
+		const n = Math.min(Math.max(1, Math.floor(count)), 1000);
+		const entries = await this.stores.buffer.peek({ id: record.id, accountId: record.accountId }, n);
+		return await Promise.all(entries.map((e) => toWebhookEvent(e, record)));
+	}
+
+	async listDeadLetters(endpointId: string, count = 100): Promise<{ id: string; subscriberId: string; attempts: number; error: string; deadAt: string; event: WebhookEvent }[]> {
+		const record = await this.record(endpointId);
+		const letters = await this.stores.buffer.deadLetters({ id: record.id, accountId: record.accountId }, Math.min(Math.max(1, count), 10_000));
+		return await Promise.all(
+			letters.map(async (l) => ({ id: l.id, subscriberId: l.subscriberId, attempts: l.attempts, error: l.error, deadAt: new Date(l.deadAtMs).toISOString(), event: await toWebhookEvent(l.entry, record) })),
+		);
+	}
+
+	/** Sends dead letters back to their subscriber (all of the endpoint's when `ids` is empty). */
+	async replayDeadLetters(endpointId: string, ids: string[] = []): Promise<{ replayed: string[]; skipped: string[] }> {
+		const record = await this.record(endpointId);
+		return await this.stores.buffer.replay({ id: record.id, accountId: record.accountId }, ids);
+	}
+
+	async deleteDeadLetters(endpointId: string, ids: string[]): Promise<{ deleted: number }> {
+		const record = await this.record(endpointId);
+		return { deleted: await this.stores.buffer.deleteDeadLetters({ id: record.id, accountId: record.accountId }, ids) };
+	}
+}

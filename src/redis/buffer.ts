@@ -1,0 +1,370 @@
+/**
+ * Delivery side of the buffer (PRODUCT.md §6): subscribers as consumer groups on the endpoint's
+ * stream (fan-out, one cursor each), batches read pending-first, acknowledgement with trimming,
+ * failed attempts and dead letters, replay, peek, blocking reads and maintenance.
+ */
+import type { ScriptedRedis } from './client';
+import { endpointKeys, subscriberKeys } from './keys';
+
+/** Identifies an endpoint's keys: they live in the owning account's slot. */
+export interface EndpointRef {
+	id: string;
+	accountId: string;
+}
+
+/** One buffered event as stored: raw bytes, nothing parsed. */
+export interface StoredEntry {
+	/** 's:<streamId>' (endpoint stream) or 'r:<replayId>' (replayed dead letter); what ack/nack take. */
+	ref: string;
+	/** The id the sender got with its 202. */
+	eventId: string;
+	receivedAtMs: number;
+	method: string;
+	path: string;
+	/** Raw query string without '?'. */
+	query: string;
+	headers: Record<string, string>;
+	sourceIp: string;
+	body: Buffer;
+}
+
+export interface DeadLetter {
+	/** Id of the dead letter itself (replay / delete take it). */
+	id: string;
+	subscriberId: string;
+	attempts: number;
+	error: string;
+	deadAtMs: number;
+	entry: StoredEntry;
+}
+
+export interface SubscriberInfo {
+	id: string;
+	createdAtMs: number;
+	lastSeenMs: number;
+	/** Events not yet acknowledged by this subscriber (new + pending). */
+	waiting: number;
+	/** Delivered but not acknowledged. */
+	pending: number;
+}
+
+const CONSUMER = 'c';
+
+export function streamIdMs(id: string): number {
+	return Number(id.slice(0, id.indexOf('-')));
+}
+
+function decodeFields(ref: string, fields: Buffer[]): StoredEntry {
+	const map = new Map<string, Buffer>();
+	for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i].toString(), fields[i + 1]);
+	const text = (name: string) => map.get(name)?.toString() ?? '';
+	const id = ref.slice(2);
+	const eventId = map.has('eid') ? text('eid') : id;
+	let headers: Record<string, string> = {};
+	try {
+		headers = JSON.parse(text('h') || '{}') as Record<string, string>;
+	} catch {
+		headers = {};
+	}
+	return {
+		ref,
+		eventId,
+		receivedAtMs: streamIdMs(eventId),
+		method: text('m'),
+		path: text('p'),
+		query: text('q'),
+		headers,
+		sourceIp: text('ip'),
+		body: map.get('b') ?? Buffer.alloc(0),
+	};
+}
+
+type RawEntry = [Buffer, Buffer[] | null];
+
+export class BufferStore {
+	constructor(
+		private readonly redis: ScriptedRedis,
+		private readonly prefix: string,
+	) {}
+
+	private keys(ep: EndpointRef) {
+		return endpointKeys(this.prefix, ep.accountId, ep.id);
+	}
+
+	private subKeys(ep: EndpointRef, sub: string) {
+		return subscriberKeys(this.prefix, ep.accountId, ep.id, sub);
+	}
+
+	/**
+	 * Registers a subscriber (idempotent). A new one starts at events accepted from now on
+	 * ('new') or at the oldest retained event ('oldest'); an existing one keeps its cursor.
+	 */
+	async subscribe(ep: EndpointRef, sub: string, from: 'new' | 'oldest'): Promise<void> {
+		const k = this.keys(ep);
+		try {
+			await this.redis.xgroup('CREATE', k.stream, sub, from === 'oldest' ? '0' : '$', 'MKSTREAM');
+		} catch (error) {
+			if (!(error instanceof Error) || !error.message.includes('BUSYGROUP')) throw error;
+		}
+		await this.touch(ep, sub);
+	}
+
+	/** Records that the subscriber is alive (retention counts from here). */
+	async touch(ep: EndpointRef, sub: string): Promise<void> {
+		const k = this.keys(ep);
+		const now = Date.now();
+		const prev = await this.redis.hget(k.subscribers, sub);
+		const createdAtMs = prev ? (JSON.parse(prev) as { createdAtMs: number }).createdAtMs : now;
+		await this.redis.hset(k.subscribers, sub, JSON.stringify({ createdAtMs, lastSeenMs: now }));
+	}
+
+	/** Removes a subscriber, its cursor, attempts and replay queue (its dead letters stay). */
+	async unsubscribe(ep: EndpointRef, sub: string): Promise<void> {
+		const k = this.keys(ep);
+		const sk = this.subKeys(ep, sub);
+		try {
+			await this.redis.xgroup('DESTROY', k.stream, sub);
+		} catch (error) {
+			if (!(error instanceof Error) || !/no such key|NOGROUP/i.test(error.message)) throw error;
+		}
+		await this.redis.hdel(k.subscribers, sub);
+		await this.redis.del(sk.attempts, sk.replay, sk.lease);
+	}
+
+	/**
+	 * Reads up to `count` events for a subscriber, oldest first: first events it was given before
+	 * and never acknowledged (after a crash or a failed run), then replayed dead letters, then new
+	 * events. `skip` holds refs already in flight (not returned again). `blockMs` waits for new
+	 * events when nothing else is there (use a connection of its own for blocking reads).
+	 */
+	async read(ep: EndpointRef, sub: string, count: number, options: { skip?: ReadonlySet<string>; blockMs?: number } = {}): Promise<StoredEntry[]> {
+		const k = this.keys(ep);
+		const sk = this.subKeys(ep, sub);
+		const skip = options.skip ?? new Set<string>();
+		const out: StoredEntry[] = [];
+		const trimmed: string[] = [];
+		const pending = (await this.readGroup(ep, sub, ['COUNT', count + skip.size, 'STREAMS', k.stream, '0'])) ?? [];
+		for (const [id, fields] of pending) {
+			const ref = `s:${id.toString()}`;
+			if (skip.has(ref)) continue;
+			if (fields === null) trimmed.push(ref);
+			else if (out.length < count) out.push(decodeFields(ref, fields));
+		}
+		// Entries trimmed by age retention while pending: nothing left to deliver.
+		if (trimmed.length > 0) await this.redis.ackEvents(k.stream, sk.attempts, sk.replay, sub, ...trimmed);
+		if (out.length < count) {
+			const replay = (await this.redis.xrangeBuffer(sk.replay, '-', '+', 'COUNT', count + skip.size)) as [Buffer, Buffer[]][];
+			for (const [id, fields] of replay) {
+				const ref = `r:${id.toString()}`;
+				if (!skip.has(ref) && out.length < count) out.push(decodeFields(ref, fields));
+			}
+		}
+		if (out.length < count) {
+			const block = out.length === 0 && options.blockMs ? ['BLOCK', options.blockMs] : [];
+			const fresh = (await this.readGroup(ep, sub, ['COUNT', count - out.length, ...block, 'STREAMS', k.stream, '>'])) ?? [];
+			for (const [id, fields] of fresh) if (fields) out.push(decodeFields(`s:${id.toString()}`, fields));
+		}
+		return out;
+	}
+
+	private async readGroup(ep: EndpointRef, sub: string, args: (string | number)[]): Promise<RawEntry[] | null> {
+		const k = this.keys(ep);
+		const call = async () =>
+			(await (this.redis as unknown as { xreadgroupBuffer(...a: (string | number)[]): Promise<[Buffer, RawEntry[]][] | null> }).xreadgroupBuffer(
+				'GROUP',
+				sub,
+				CONSUMER,
+				...args,
+			)) ?? null;
+		let result: [Buffer, RawEntry[]][] | null;
+		try {
+			result = await call();
+		} catch (error) {
+			// The group was dropped (retention) or the stream deleted: come back as a new subscriber.
+			if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
+			await this.subscribe(ep, sub, 'new');
+			result = await call();
+		}
+		void k;
+		return result && result.length > 0 ? result[0][1] : null;
+	}
+
+	/** Acknowledges processed entries and trims what every subscriber has acknowledged. */
+	async ack(ep: EndpointRef, sub: string, refs: string[]): Promise<{ acked: number; trimmed: number }> {
+		if (refs.length === 0) return { acked: 0, trimmed: 0 };
+		const k = this.keys(ep);
+		const sk = this.subKeys(ep, sub);
+		const [acked, trimmed] = await this.redis.ackEvents(k.stream, sk.attempts, sk.replay, sub, ...refs);
+		return { acked: Number(acked), trimmed: Number(trimmed) };
+	}
+
+	/**
+	 * Records a failed delivery; entries that reached `maxAttempts` become dead letters.
+	 * @returns the refs that were dead-lettered.
+	 */
+	async nack(ep: EndpointRef, sub: string, refs: string[], maxAttempts: number, error: string): Promise<string[]> {
+		if (refs.length === 0) return [];
+		const k = this.keys(ep);
+		const sk = this.subKeys(ep, sub);
+		return await this.redis.nackEvents(k.stream, sk.attempts, k.deadLetters, sk.replay, sub, Math.max(1, maxAttempts), error.slice(0, 1000), ...refs);
+	}
+
+	/** Failed attempts so far per ref. */
+	async attempts(ep: EndpointRef, sub: string, refs: string[]): Promise<number[]> {
+		if (refs.length === 0) return [];
+		const values = await this.redis.hmget(this.subKeys(ep, sub).attempts, ...refs);
+		return values.map((v) => Number(v ?? 0));
+	}
+
+	/** Newest (or oldest) buffered events, consuming nothing. */
+	async peek(ep: EndpointRef, count: number, order: 'newest' | 'oldest' = 'newest'): Promise<StoredEntry[]> {
+		const k = this.keys(ep);
+		const rows = (order === 'newest'
+			? await this.redis.xrevrangeBuffer(k.stream, '+', '-', 'COUNT', count)
+			: await this.redis.xrangeBuffer(k.stream, '-', '+', 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
+		return rows.map(([id, fields]) => decodeFields(`s:${id.toString()}`, fields));
+	}
+
+	/** Waits up to blockMs for the next event accepted after `afterId` ('$' = from now), consuming nothing. */
+	async waitForNext(ep: EndpointRef, blockMs: number, afterId = '$'): Promise<StoredEntry | undefined> {
+		const k = this.keys(ep);
+		const result = (await this.redis.xreadBuffer('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', k.stream, afterId)) as [Buffer, [Buffer, Buffer[]][]][] | null;
+		const row = result?.[0]?.[1]?.[0];
+		return row ? decodeFields(`s:${row[0].toString()}`, row[1]) : undefined;
+	}
+
+	/** Events in the buffer and the age of the oldest. */
+	async depth(ep: EndpointRef): Promise<{ length: number; oldestReceivedAtMs: number | null }> {
+		const k = this.keys(ep);
+		const [length, first] = await Promise.all([this.redis.xlen(k.stream), this.redis.xrange(k.stream, '-', '+', 'COUNT', 1)]);
+		return { length, oldestReceivedAtMs: first.length > 0 ? streamIdMs(first[0][0]) : null };
+	}
+
+	async subscribers(ep: EndpointRef): Promise<SubscriberInfo[]> {
+		const k = this.keys(ep);
+		const meta = await this.redis.hgetall(k.subscribers);
+		let groups: unknown[] = [];
+		try {
+			groups = (await this.redis.xinfo('GROUPS', k.stream)) as unknown[];
+		} catch (error) {
+			if (!(error instanceof Error) || !/no such key/i.test(error.message)) throw error;
+		}
+		const byName = new Map<string, { pending: number; lag: number | null }>();
+		for (const g of groups as (string | number | null)[][]) {
+			const f = new Map<string, string | number | null>();
+			for (let i = 0; i + 1 < g.length; i += 2) f.set(String(g[i]), g[i + 1]);
+			byName.set(String(f.get('name')), { pending: Number(f.get('pending') ?? 0), lag: f.get('lag') === null ? null : Number(f.get('lag')) });
+		}
+		const length = await this.redis.xlen(k.stream);
+		return Object.entries(meta).map(([id, json]) => {
+			const m = JSON.parse(json) as { createdAtMs: number; lastSeenMs: number };
+			const g = byName.get(id) ?? { pending: 0, lag: 0 };
+			return { id, createdAtMs: m.createdAtMs, lastSeenMs: m.lastSeenMs, pending: g.pending, waiting: g.pending + (g.lag ?? length) };
+		});
+	}
+
+	/** Events waiting for one subscriber (new + pending + replayed). */
+	async waiting(ep: EndpointRef, sub: string): Promise<number> {
+		const all = await this.subscribers(ep);
+		const replay = await this.redis.xlen(this.subKeys(ep, sub).replay);
+		return (all.find((s) => s.id === sub)?.waiting ?? 0) + replay;
+	}
+
+	async deadLetters(ep: EndpointRef, count = 100, after = '-'): Promise<DeadLetter[]> {
+		const k = this.keys(ep);
+		const start = after === '-' ? '-' : `(${after}`;
+		const rows = (await this.redis.xrangeBuffer(k.deadLetters, start, '+', 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
+		return rows.map(([idBuf, fields]) => {
+			const id = idBuf.toString();
+			const map = new Map<string, string>();
+			const rest: Buffer[] = [];
+			for (let i = 0; i + 1 < fields.length; i += 2) {
+				const name = fields[i].toString();
+				if (name === 'sub' || name === 'att' || name === 'err') map.set(name, fields[i + 1].toString());
+				else rest.push(fields[i], fields[i + 1]);
+			}
+			return {
+				id,
+				subscriberId: map.get('sub') ?? '',
+				attempts: Number(map.get('att') ?? 0),
+				error: map.get('err') ?? '',
+				deadAtMs: streamIdMs(id),
+				entry: decodeFields(`d:${id}`, rest),
+			};
+		});
+	}
+
+	/**
+	 * Puts dead letters back in front of their subscriber's queue (all when `ids` is empty).
+	 * Letters whose subscriber is gone are left in place. @returns ids replayed and ids skipped.
+	 */
+	async replay(ep: EndpointRef, ids: string[] = []): Promise<{ replayed: string[]; skipped: string[] }> {
+		const k = this.keys(ep);
+		const letters = ids.length === 0 ? await this.deadLetters(ep, 10_000) : (await Promise.all(ids.map((id) => this.deadLetters(ep, 1, previousId(id))))).flat().filter((l) => ids.includes(l.id));
+		const subs = new Set(Object.keys(await this.redis.hgetall(k.subscribers)));
+		const replayed: string[] = [];
+		const skipped: string[] = [];
+		for (const letter of letters) {
+			if (!subs.has(letter.subscriberId)) {
+				skipped.push(letter.id);
+				continue;
+			}
+			const e = letter.entry;
+			await this.redis
+				.multi()
+				.xadd(this.subKeys(ep, letter.subscriberId).replay, '*', 'eid', e.eventId, 'm', e.method, 'p', e.path, 'q', e.query, 'h', JSON.stringify(e.headers), 'ip', e.sourceIp, 'b', e.body)
+				.xdel(k.deadLetters, letter.id)
+				.exec();
+			replayed.push(letter.id);
+		}
+		for (const id of ids) if (!replayed.includes(id) && !skipped.includes(id)) skipped.push(id);
+		return { replayed, skipped };
+	}
+
+	async deleteDeadLetters(ep: EndpointRef, ids: string[]): Promise<number> {
+		if (ids.length === 0) return 0;
+		return await this.redis.xdel(this.keys(ep).deadLetters, ...ids);
+	}
+
+	/**
+	 * Housekeeping for one endpoint: drops subscribers unseen for `subscriberRetentionMs`, trims
+	 * events older than `eventRetentionMs` (0 = never by age) and what every subscriber acknowledged.
+	 */
+	async maintain(ep: EndpointRef, subscriberRetentionMs: number, eventRetentionMs: number): Promise<{ droppedSubscribers: string[]; trimmed: number }> {
+		const k = this.keys(ep);
+		const [sec] = await this.redis.time();
+		const nowMs = Number(sec) * 1000;
+		const dropped: string[] = [];
+		for (const [sub, json] of Object.entries(await this.redis.hgetall(k.subscribers))) {
+			const meta = JSON.parse(json) as { lastSeenMs: number };
+			if (nowMs - meta.lastSeenMs > subscriberRetentionMs) {
+				await this.unsubscribe(ep, sub);
+				dropped.push(sub);
+			}
+		}
+		let trimmed = 0;
+		if (eventRetentionMs > 0) trimmed += Number(await this.redis.xtrim(k.stream, 'MINID', String(nowMs - eventRetentionMs)));
+		if ((await this.redis.exists(k.stream)) === 1) {
+			const sk = this.subKeys(ep, '-');
+			const [, t] = await this.redis.ackEvents(k.stream, sk.attempts, sk.replay, '-');
+			trimmed += Number(t);
+		}
+		return { droppedSubscribers: dropped, trimmed };
+	}
+
+	/** Takes or extends the release lease of a subscriber. */
+	async takeLease(ep: EndpointRef, sub: string, owner: string, ttlMs: number): Promise<boolean> {
+		return (await this.redis.takeLease(this.subKeys(ep, sub).lease, owner, ttlMs)) === 1;
+	}
+
+	async releaseLease(ep: EndpointRef, sub: string, owner: string): Promise<void> {
+		await this.redis.releaseLease(this.subKeys(ep, sub).lease, owner);
+	}
+}
+
+/** The stream id just before `id`, for an exclusive-start range that includes `id`. */
+function previousId(id: string): string {
+	const [ms, seq] = id.split('-').map(Number);
+	if (seq > 0) return `${ms}-${seq - 1}`;
+	return ms > 0 ? `${ms - 1}-18446744073709551615` : '-';
+}

@@ -1,0 +1,61 @@
+/**
+ * Builds every Redis-backed store from one connection setting. The rest of the package receives
+ * these objects and never imports ioredis itself.
+ */
+import { AcceptStore } from './acceptStore';
+import { BufferStore } from './buffer';
+import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
+import { RedisRegistryStore } from './registry';
+import { UsageStore } from './usage';
+
+export interface Stores {
+	connection: RedisConnectionOptions;
+	prefix: string;
+	redis: ScriptedRedis;
+	registry: RedisRegistryStore;
+	accept: AcceptStore;
+	buffer: BufferStore;
+	usage: UsageStore;
+	/** A BufferStore on a connection of its own, for blocking reads. */
+	blockingBuffer(): { buffer: BufferStore; close(): void };
+	/** True when Redis answers PING. */
+	ping(): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+export function createStores(connection: RedisConnectionOptions, prefix: string): Stores {
+	const redis = createRedis(connection);
+	return {
+		connection,
+		prefix,
+		redis,
+		registry: new RedisRegistryStore(redis, prefix),
+		accept: new AcceptStore(redis, prefix),
+		buffer: new BufferStore(redis, prefix),
+		usage: new UsageStore(redis, prefix),
+		blockingBuffer() {
+			const client = duplicateForBlocking(connection);
+			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };
+		},
+		async ping() {
+			try {
+				return (await redis.ping()) === 'PONG';
+			} catch {
+				return false;
+			}
+		},
+		async close() {
+			try {
+				await redis.quit();
+			} catch {
+				redis.disconnect();
+			}
+		},
+	};
+}
+
+export { waitReady, isConnectionError } from './client';
+export type { RedisConnectionOptions, ScriptedRedis } from './client';
+export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo } from './buffer';
+export type { AcceptOutcome, AcceptInput } from './acceptStore';
+export type { RegistryChange } from './registry';

@@ -1,0 +1,75 @@
+/**
+ * Every Redis key of the package is built here, and only here.
+ *
+ * Cluster layout: the registry (endpoints, accounts, plans) lives under one hash tag
+ * `{registry}`; everything one accept touches (stream, dedupe keys, limiter, daily counters) and
+ * everything delivery touches for that endpoint lives under the owning account's tag `{a:<id>}`,
+ * so the accept script and the buffer scripts run on a single cluster slot.
+ */
+
+export interface RegistryKeys {
+	endpoints: string;
+	accounts: string;
+	plans: string;
+	/** Pub/sub channel announcing registry changes, for gateway caches. */
+	changes: string;
+}
+
+export interface EndpointKeys {
+	/** Stream of accepted events. */
+	stream: string;
+	/** Prefix of dedupe keys: `<dedupePrefix><sha256 of the idempotency value>`. */
+	dedupePrefix: string;
+	/** GCRA state (theoretical arrival time) of the account. */
+	limiter: string;
+	/** Hash of daily counters of the account: `d:<day>` total, `e:<day>:<endpointId>` per endpoint. */
+	usage: string;
+	/** Hash subscriberId → JSON metadata (createdAt, lastSeen). */
+	subscribers: string;
+	/** Stream of dead letters of this endpoint (all subscribers). */
+	deadLetters: string;
+}
+
+export interface SubscriberKeys {
+	/** Hash eventId → failed attempts. */
+	attempts: string;
+	/** Stream of replayed dead letters waiting for this subscriber. */
+	replay: string;
+	/** Lease so that one reader at a time releases for this subscriber. */
+	lease: string;
+}
+
+export function accountTag(accountId: string): string {
+	return `{a:${accountId}}`;
+}
+
+export function registryKeys(prefix: string): RegistryKeys {
+	const base = `${prefix}{registry}`;
+	return {
+		endpoints: `${base}:endpoints`,
+		accounts: `${base}:accounts`,
+		plans: `${base}:plans`,
+		changes: `${prefix}registry-changes`,
+	};
+}
+
+export function endpointKeys(prefix: string, accountId: string, endpointId: string): EndpointKeys {
+	const base = `${prefix}${accountTag(accountId)}`;
+	return {
+		stream: `${base}:stream:${endpointId}`,
+		dedupePrefix: `${base}:dedupe:${endpointId}:`,
+		limiter: `${base}:limiter`,
+		usage: `${base}:usage`,
+		subscribers: `${base}:subs:${endpointId}`,
+		deadLetters: `${base}:dead:${endpointId}`,
+	};
+}
+
+export function subscriberKeys(prefix: string, accountId: string, endpointId: string, subscriberId: string): SubscriberKeys {
+	const base = `${prefix}${accountTag(accountId)}:sub:${endpointId}:${subscriberId}`;
+	return {
+		attempts: `${base}:attempts`,
+		replay: `${base}:replay`,
+		lease: `${base}:lease`,
+	};
+}

@@ -1,0 +1,52 @@
+--[[
+  nackEvents: records a failed delivery of events to one subscriber; events that reached the
+  attempt limit move to the endpoint's dead letters and leave the subscriber's queue.
+
+  KEYS[1] stream      endpoint's event stream
+  KEYS[2] attempts    subscriber's hash: <source>:<entryId> -> failed attempts
+  KEYS[3] deadLetters endpoint's dead-letter stream
+  KEYS[4] replay      subscriber's replay stream (replayed dead letters)
+
+  ARGV[1] subscriber id (= consumer group name)
+  ARGV[2] max attempts (>= 1)
+  ARGV[3] error message (stored with a dead letter; already truncated by the caller)
+  ARGV[4..] entries, each 's:<streamId>' (from the stream) or 'r:<replayId>' (from the replay stream)
+
+  Returns {deadLetteredEntryIds...}: the ARGV entries that became dead letters.
+  An entry whose source is gone (trimmed, already acknowledged) is ignored.
+]]
+local sub = ARGV[1]
+local maxAttempts = tonumber(ARGV[2])
+local dead = {}
+for i = 4, #ARGV do
+  local entry = ARGV[i]
+  local source = string.sub(entry, 1, 1)
+  local id = string.sub(entry, 3)
+  local key = source == 'r' and KEYS[4] or KEYS[1]
+  local rows = redis.call('XRANGE', key, id, id)
+  if #rows == 1 then
+    local n = redis.call('HINCRBY', KEYS[2], entry, 1)
+    if n >= maxAttempts then
+      local fields = rows[1][2]
+      local eventId = id
+      local args = {}
+      for j = 1, #fields, 2 do
+        if fields[j] == 'eid' then
+          eventId = fields[j + 1]
+        else
+          table.insert(args, fields[j])
+          table.insert(args, fields[j + 1])
+        end
+      end
+      redis.call('XADD', KEYS[3], '*', 'eid', eventId, 'sub', sub, 'att', tostring(n), 'err', ARGV[3], unpack(args))
+      if source == 'r' then
+        redis.call('XDEL', KEYS[4], id)
+      else
+        redis.call('XACK', KEYS[1], sub, id)
+      end
+      redis.call('HDEL', KEYS[2], entry)
+      table.insert(dead, entry)
+    end
+  end
+end
+return dead

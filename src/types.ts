@@ -1,0 +1,131 @@
+/**
+ * Domain types shared by every layer: endpoints, accounts, plans, the stored event and the shape a
+ * workflow receives. Pure data, no behaviour; see PRODUCT.md §2–§6.
+ */
+
+/** HTTP methods an endpoint may accept for ingest. */
+export const INGEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type IngestMethod = (typeof INGEST_METHODS)[number];
+
+/** A usage plan. `null` means "no limit" for that dimension. */
+export interface Plan {
+	id: string;
+	name: string;
+	/** Sustained rate in accepted requests per second (may be fractional), or null for none. */
+	rate: number | null;
+	/** Requests that may arrive at one instant (token bucket capacity), or null for none. */
+	burst: number | null;
+	/** Accepted requests per UTC calendar day, or null for none. */
+	daily: number | null;
+	builtIn: boolean;
+}
+
+export interface Account {
+	id: string;
+	planId: string;
+	createdAt: string;
+}
+
+export type HmacPreset = 'github' | 'stripe' | 'shopify' | 'slack' | 'standardWebhooks' | 'generic';
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type SignatureEncoding = 'hex' | 'base64';
+
+/** How incoming requests prove they come from the sender (PRODUCT.md §4). */
+export type EndpointAuth =
+	| { type: 'none' }
+	| {
+			type: 'header';
+			/** Header carrying the token, e.g. `authorization` or `x-api-key` (case-insensitive). */
+			headerName: string;
+			/** Text before the token, e.g. `Bearer ` (case-insensitive compare); empty for none. */
+			prefix: string;
+	  }
+	| { type: 'basic'; username: string }
+	| {
+			type: 'hmac';
+			preset: HmacPreset;
+			/** generic only: header holding the signature. */
+			header?: string;
+			/** generic only. */
+			algorithm?: HmacAlgorithm;
+			/** generic only. */
+			encoding?: SignatureEncoding;
+			/** generic only: text before the signature, e.g. `sha256=`. */
+			prefix?: string;
+			/** Timestamp schemes (stripe, slack, standardWebhooks): max age in seconds; default 300. */
+			toleranceSeconds?: number;
+	  };
+
+/** A secret of an endpoint. The newest is first; older ones stay valid until `expiresAt`. */
+export interface EndpointSecret {
+	value: string;
+	createdAt: string;
+	/** ISO time after which this secret no longer authenticates; absent for the current one. */
+	expiresAt?: string;
+}
+
+/** Where the idempotency key of a request comes from (PRODUCT.md §5). */
+export type DedupeSource =
+	| { type: 'none' }
+	| { type: 'header'; name: string }
+	| { type: 'bodyPath'; path: string };
+
+export interface DedupeConfig {
+	source: DedupeSource;
+	/** Window in seconds during which a repeat is answered `duplicate`; default 86400. */
+	windowSeconds: number;
+}
+
+/** Provider handshakes answered by the gateway without storing (PRODUCT.md §3). */
+export type HandshakeMode = 'none' | 'slack' | 'hubChallenge' | 'validationToken';
+
+export interface HandshakeConfig {
+	mode: HandshakeMode;
+	/** hubChallenge: the `hub.verify_token` the sender must present; empty accepts any. */
+	verifyToken?: string;
+}
+
+/** An endpoint as stored in the registry (secrets included: never send this to a client). */
+export interface EndpointRecord {
+	id: string;
+	name: string;
+	description: string;
+	accountId: string;
+	auth: EndpointAuth;
+	secrets: EndpointSecret[];
+	/** CIDR list; empty allows every address. Combines with `auth`. */
+	ipAllowlist: string[];
+	dedupe: DedupeConfig;
+	handshake: HandshakeConfig;
+	methods: IngestMethod[];
+	enabled: boolean;
+	/** Max events waiting in this endpoint's buffer; null uses the gateway default. */
+	bufferCapacity: number | null;
+	createdAt: string;
+	createdBy: string;
+	updatedAt: string;
+}
+
+/** What list/get return: the record without secret values. */
+export type EndpointView = Omit<EndpointRecord, 'secrets'> & {
+	secretCount: number;
+	url: string;
+};
+
+/** The event as a workflow receives it (PRODUCT.md §3 "The stored event"). */
+export interface WebhookEvent {
+	id: string;
+	endpointId: string;
+	accountId: string;
+	receivedAt: string;
+	method: string;
+	/** Sub-path after `/hooks/<endpointId>`, '' when none, else starting with '/'. */
+	path: string;
+	query: Record<string, unknown>;
+	headers: Record<string, string>;
+	contentType: string;
+	body: unknown;
+	/** Base64 of the exact bytes received. */
+	rawBody: string;
+	sourceIp: string;
+}

@@ -1,0 +1,573 @@
+/**
+ * Runs a real n8n (2.41.1, Node 24, SQLite) for end-to-end tests and benchmarks.
+ *
+ * - `ensureN8n()` installs n8n once into a cache outside the clone (scripts/ensure-n8n.sh).
+ * - `startN8n()` starts it on free loopback ports with its own temp user folder, waits until it is
+ *   really up (migrations done, active workflows re-activated), creates the owner and an API key.
+ * - A package tarball (`packPackage()`) is installed into `<userFolder>/.n8n/nodes/node_modules` the
+ *   way n8n 2.41.1's own community-package installer does it, so its nodes are typed
+ *   `<package>.<node>` exactly as for a user who installed it from Settings > Community nodes.
+ *
+ * Every n8n runs in its own process group and is stopped by pid; whatever is still running when
+ * the test process exits is SIGKILLed and its temp folder removed (set N8N_HARNESS_KEEP=1 to keep
+ * the folders for debugging).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports';
+
+export interface N8nInstance {
+	/** http://127.0.0.1:<port> */
+	url: string;
+	port: number;
+	/** N8N_USER_FOLDER (a temp dir); n8n keeps its data in `<userFolder>/.n8n`. */
+	userFolder: string;
+	/** For the X-N8N-API-KEY header. */
+	apiKey: string;
+	/** Public API. `path` is relative to /api/v1 (a path starting with /api/ is used as is). Throws on non-2xx. */
+	api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	/**
+	 * Internal REST API with the owner's session cookie. `path` is relative to /rest (a path starting
+	 * with /rest/ is used as is). Returns the parsed body as sent, i.e. usually `{ data: ... }`.
+	 */
+	rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }>;
+	createWorkflow(workflow: { name: string; nodes: unknown[]; connections: unknown; settings?: unknown }): Promise<{ id: string }>;
+	activate(workflowId: string): Promise<void>;
+	deactivate(workflowId: string): Promise<void>;
+	/** All executions of a workflow with their data, oldest first. */
+	executions(workflowId: string): Promise<any[]>;
+	/** Polls until at least `count` finished executions exist; returns the finished ones, oldest first. */
+	waitForExecutions(workflowId: string, count: number, timeoutMs: number): Promise<any[]>;
+	/** The process's captured stdout+stderr so far (the last few MB), across restarts. */
+	logs(): string;
+	/** SIGTERM to the process group, SIGKILL after 15 s. Keeps the user folder. Idempotent. */
+	stop(): Promise<void>;
+	/** SIGKILL to the process group (fault tests). Keeps the user folder. */
+	kill(): Promise<void>;
+	/** Starts again with the same user folder, ports and env (data kept) and logs in again. */
+	start(): Promise<void>;
+}
+
+export interface StartN8nOptions {
+	/** An `npm pack` tarball of a community package to install before the first start. */
+	packageTarball?: string;
+	/** Extra env for n8n (e.g. WEBHOOK_GATEWAY_* or queue-mode settings); overrides the defaults. */
+	env?: Record<string, string>;
+	/** N8N_PORT; a free loopback port by default. */
+	port?: number;
+}
+
+export const N8N_VERSION = '2.41.1';
+export const OWNER = {
+	email: 'owner@harness.test',
+	firstName: 'Harness',
+	lastName: 'Owner',
+	password: 'Harness-Pass-1',
+};
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const STARTUP_TIMEOUT_MS = 180_000;
+const STOP_GRACE_MS = 15_000;
+const LOG_LIMIT = 4 * 1024 * 1024;
+/** Logged by `n8n start` after the server, the task broker and the active workflows are up. */
+const READY_LINE = 'Editor is now accessible via';
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup of everything this process started
+
+const liveGroups = new Set<number>();
+const tempDirs = new Set<string>();
+let exitHooksInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+function installExitHooks(): void {
+	if (exitHooksInstalled) return;
+	exitHooksInstalled = true;
+	process.on('exit', () => {
+		for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+		liveGroups.clear();
+		if (process.env.N8N_HARNESS_KEEP) return;
+		for (const dir of tempDirs) {
+			try {
+				fs.rmSync(dir, { recursive: true, force: true });
+			} catch {
+				// best effort
+			}
+		}
+	});
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.once(signal, () => {
+			// 'exit' does the killing; re-raise the usual exit status.
+			process.exit(signal === 'SIGINT' ? 130 : 143);
+		});
+	}
+}
+
+function makeTempDir(prefix: string): string {
+	installExitHooks();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	tempDirs.add(dir);
+	return dir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small process helpers
+
+interface RunResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+function run(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; streamStderr?: boolean } = {},
+): Promise<RunResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env ?? process.env,
+			stdio: ['ignore', 'pipe', options.streamStderr ? 'inherit' : 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+		child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+		child.once('error', reject);
+		child.once('close', (code) => resolve({ code, stdout, stderr }));
+	});
+}
+
+async function runOrThrow(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+	const result = await run(command, args, options);
+	if (result.code !== 0) {
+		throw new Error(
+			`${command} ${args.join(' ')} (in ${options.cwd ?? process.cwd()}) exited with ${result.code}:\n${result.stderr}\n${result.stdout}`,
+		);
+	}
+	return result.stdout;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+		const timer = setTimeout(() => resolve(false), timeoutMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Install / pack
+
+let ensured: Promise<string> | undefined;
+
+/** Installs Node 24 + n8n into the cache when missing (minutes, once); returns the cache dir. */
+export async function ensureN8n(): Promise<string> {
+	ensured ??= (async () => {
+		const script = path.join(REPO_ROOT, 'scripts', 'ensure-n8n.sh');
+		const result = await run('bash', [script], { env: { ...process.env, N8N_VERSION }, streamStderr: true });
+		const lines = result.stdout.trim().split('\n');
+		const dir = lines[lines.length - 1]?.trim() ?? '';
+		if (result.code !== 0 || !dir || !fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
+			throw new Error(`scripts/ensure-n8n.sh failed (exit ${result.code}); stdout:\n${result.stdout}`);
+		}
+		return dir;
+	})();
+	ensured.catch(() => (ensured = undefined));
+	return await ensured;
+}
+
+/** `npm pack` of an already built package; returns the tarball's path (in a temp dir). */
+export async function packPackage(repoRoot: string): Promise<string> {
+	const destination = makeTempDir('wgw-pack-');
+	const stdout = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destination], { cwd: repoRoot });
+	let filename: string | undefined;
+	try {
+		filename = (JSON.parse(stdout) as { filename: string }[])[0]?.filename;
+	} catch {
+		filename = fs.readdirSync(destination).find((f) => f.endsWith('.tgz'));
+	}
+	if (!filename) throw new Error(`npm pack printed no file name:\n${stdout}`);
+	const tarball = path.join(destination, path.basename(filename));
+	if (!fs.existsSync(tarball)) throw new Error(`npm pack did not write ${tarball}`);
+	return tarball;
+}
+
+/**
+ * Installs a package tarball the way n8n 2.41.1 installs a community package
+ * (CommunityPackagesService.downloadPackage): unpack into `<nodes>/node_modules/<name>`, drop its
+ * dev/peer/optional dependencies from package.json (so `n8n-workflow` resolves to n8n's own copy),
+ * `npm install --ignore-scripts ...` inside the package folder, record it in `<nodes>/package.json`.
+ */
+async function installPackageTarball(userFolder: string, tarball: string): Promise<string> {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const modulesDir = path.join(nodesDir, 'node_modules');
+	fs.mkdirSync(modulesDir, { recursive: true });
+	const ledgerPath = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(ledgerPath)) {
+		fs.writeFileSync(ledgerPath, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	}
+	const staging = fs.mkdtempSync(path.join(nodesDir, '.staging-'));
+	await runOrThrow('tar', ['-xzf', path.resolve(tarball), '-C', staging, '--strip-components=1']);
+	const packageJsonPath = path.join(staging, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(
+		fs.readFileSync(packageJsonPath, 'utf8'),
+	) as Record<string, unknown> & { name: string; version: string };
+	void devDependencies;
+	void peerDependencies;
+	void optionalDependencies;
+	fs.writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2));
+	const target = path.join(modulesDir, packageJson.name);
+	fs.mkdirSync(path.dirname(target), { recursive: true });
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.renameSync(staging, target);
+	await runOrThrow(
+		'npm',
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{ cwd: target },
+	);
+	const ledger = JSON.parse(fs.readFileSync(ledgerPath, 'utf8')) as { dependencies: Record<string, string> };
+	ledger.dependencies[packageJson.name] = packageJson.version;
+	fs.writeFileSync(ledgerPath, JSON.stringify(ledger, null, 2));
+	return target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflows
+
+/** n8n's own Webhook node (POST, respond immediately) followed by a NoOp node. */
+export function webhookWorkflow(webhookPath: string): {
+	name: string;
+	nodes: unknown[];
+	connections: unknown;
+	settings: Record<string, unknown>;
+} {
+	return {
+		name: `webhook ${webhookPath}`,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { path: webhookPath, httpMethod: 'POST', responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'NoOp',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function isFinished(execution: any): boolean {
+	return execution?.finished === true || ['success', 'error', 'crashed', 'canceled'].includes(execution?.status);
+}
+
+function byIdAscending(a: any, b: any): number {
+	const x = Number(a.id);
+	const y = Number(b.id);
+	if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
+	return String(a.startedAt ?? a.createdAt).localeCompare(String(b.startedAt ?? b.createdAt));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+function n8nEnv(cacheDir: string, userFolder: string, port: number, brokerPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	// Hermetic: nothing n8n-related from the caller's environment leaks in.
+	for (const [key, value] of Object.entries(process.env)) {
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		env[key] = value;
+	}
+	const nodeBin = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin');
+	return {
+		...env,
+		// n8n starts its JS task runner with `node` from PATH: it must be Node 24 too.
+		PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_PUBLIC_API_DISABLED: 'false',
+		...extra,
+	};
+}
+
+export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
+	const cacheDir = await ensureN8n();
+	installExitHooks();
+	const nodeBinary = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin', 'node');
+	const n8nBinary = path.join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const userFolder = makeTempDir('wgw-n8n-');
+	if (options.packageTarball) await installPackageTarball(userFolder, options.packageTarball);
+
+	const port = options.port ?? (await freePort());
+	let brokerPort = await freePort();
+	while (brokerPort === port) brokerPort = await freePort();
+	if (port === 5679 || brokerPort === 5679) throw new Error('port 5679 is n8n’s default task broker port; pick another');
+	const url = `http://127.0.0.1:${port}`;
+	const env = n8nEnv(cacheDir, userFolder, port, brokerPort, options.env ?? {});
+
+	// Ring buffer of the process output, across restarts.
+	const chunks: string[] = [];
+	let logSize = 0;
+	const appendLog = (text: string) => {
+		chunks.push(text);
+		logSize += text.length;
+		while (logSize > LOG_LIMIT && chunks.length > 1) logSize -= chunks.shift()!.length;
+	};
+	const logs = () => chunks.join('');
+	const logTail = (n = 6000) => {
+		const all = logs();
+		return all.length > n ? `...${all.slice(-n)}` : all;
+	};
+
+	let child: ChildProcess | undefined;
+	let cookie = '';
+	let apiKey = '';
+	let ownerCreated = false;
+
+	async function request(kind: 'api' | 'rest', method: string, requestPath: string, body?: unknown): Promise<any> {
+		const prefix = kind === 'api' ? '/api/v1' : '/rest';
+		const fullPath = requestPath.startsWith(`${prefix}/`) || requestPath.startsWith('/api/') ? requestPath : `${prefix}${requestPath.startsWith('/') ? '' : '/'}${requestPath}`;
+		const headers: Record<string, string> = { accept: 'application/json' };
+		if (kind === 'api') headers['x-n8n-api-key'] = apiKey;
+		else if (cookie) headers.cookie = cookie;
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const response = await fetch(url + fullPath, {
+			method: method.toUpperCase(),
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(60_000),
+		});
+		const text = await response.text();
+		if (!response.ok) {
+			throw new Error(`n8n ${method.toUpperCase()} ${fullPath} -> ${response.status}: ${text.slice(0, 2000)}`);
+		}
+		if (kind === 'rest') {
+			const setCookies = response.headers.getSetCookie?.() ?? [];
+			const auth = setCookies.find((c) => c.startsWith('n8n-auth='));
+			if (auth) cookie = auth.split(';')[0]!;
+		}
+		if (!text) return undefined;
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+
+	async function waitUntilReady(process_: ChildProcess, ready: () => boolean): Promise<void> {
+		const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+		let exited = false;
+		process_.once('exit', () => (exited = true));
+		for (;;) {
+			if (exited) throw new Error(`n8n exited during start-up (code ${process_.exitCode}, signal ${process_.signalCode}):\n${logTail()}`);
+			if (ready()) {
+				try {
+					const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+					if (response.ok) return;
+				} catch {
+					// not listening yet
+				}
+			}
+			if (Date.now() > deadline) throw new Error(`n8n was not ready within ${STARTUP_TIMEOUT_MS} ms:\n${logTail()}`);
+			await sleep(250);
+		}
+	}
+
+	async function login(): Promise<void> {
+		if (!ownerCreated) {
+			await request('rest', 'POST', '/owner/setup', OWNER);
+			ownerCreated = true;
+			const scopes = ((await request('rest', 'GET', '/api-keys/scopes')) as { data: string[] }).data;
+			const created = (await request('rest', 'POST', '/api-keys', { label: 'harness', scopes, expiresAt: null })) as {
+				data: { rawApiKey: string };
+			};
+			apiKey = created.data.rawApiKey;
+			instance.apiKey = apiKey;
+		} else {
+			await request('rest', 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		}
+		if (!cookie) throw new Error('n8n set no n8n-auth cookie');
+	}
+
+	async function start(): Promise<void> {
+		if (child) throw new Error('n8n is already running');
+		appendLog(`\n===== [harness] starting n8n on ${url} (user folder ${userFolder}) =====\n`);
+		let readySeen = false;
+		let tail = '';
+		const onData = (data: string) => {
+			appendLog(data);
+			if (!readySeen) {
+				const window = tail + data;
+				if (window.includes(READY_LINE)) readySeen = true;
+				tail = window.slice(-READY_LINE.length);
+			}
+		};
+		const spawned = spawn(nodeBinary, [n8nBinary, 'start'], {
+			cwd: userFolder,
+			env,
+			detached: true, // own process group: the task runner child goes with it
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		spawned.once('error', (error) => appendLog(`\n[harness] spawn error: ${error.message}\n`));
+		if (spawned.pid === undefined) throw new Error(`could not start n8n with ${nodeBinary}`);
+		const pid = spawned.pid;
+		liveGroups.add(pid);
+		spawned.once('exit', (code, signal) => {
+			liveGroups.delete(pid);
+			appendLog(`\n===== [harness] n8n (pid ${pid}) exited: code ${code}, signal ${signal} =====\n`);
+		});
+		spawned.stdout!.setEncoding('utf8').on('data', onData);
+		spawned.stderr!.setEncoding('utf8').on('data', onData);
+		// A forgotten instance must not keep the test process alive; 'exit' kills it.
+		spawned.unref();
+		(spawned.stdout as unknown as { unref?: () => void }).unref?.();
+		(spawned.stderr as unknown as { unref?: () => void }).unref?.();
+		child = spawned;
+		try {
+			await waitUntilReady(spawned, () => readySeen);
+			await login();
+		} catch (error) {
+			await kill();
+			throw error;
+		}
+	}
+
+	async function stopWith(signal: NodeJS.Signals): Promise<void> {
+		const current = child;
+		if (!current) return;
+		const pid = current.pid!;
+		killGroup(pid, signal);
+		if (!(await waitExit(current, signal === 'SIGKILL' ? 10_000 : STOP_GRACE_MS))) {
+			killGroup(pid, 'SIGKILL');
+			await waitExit(current, 10_000);
+		}
+		// Leftovers of the group (the task runner) go too.
+		killGroup(pid, 'SIGKILL');
+		liveGroups.delete(pid);
+		child = undefined;
+		cookie = '';
+	}
+	const stop = () => stopWith('SIGTERM');
+	const kill = () => stopWith('SIGKILL');
+
+	async function executions(workflowId: string): Promise<any[]> {
+		const all: any[] = [];
+		let cursor: string | undefined;
+		for (;;) {
+			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250' });
+			if (cursor) query.set('cursor', cursor);
+			const page = (await request('api', 'GET', `/executions?${query.toString()}`)) as { data: any[]; nextCursor?: string | null };
+			all.push(...page.data);
+			if (!page.nextCursor || page.data.length === 0) break;
+			cursor = page.nextCursor;
+		}
+		return all.sort(byIdAscending);
+	}
+
+	const instance: N8nInstance = {
+		url,
+		port,
+		userFolder,
+		apiKey,
+		api: (method, requestPath, body) => request('api', method, requestPath, body),
+		rest: (method, requestPath, body) => request('rest', method, requestPath, body),
+		async createCredential(name, type, data) {
+			const created = await request('api', 'POST', '/credentials', { name, type, data });
+			return { id: String(created.id) };
+		},
+		async createWorkflow(workflow) {
+			const created = await request('api', 'POST', '/workflows', {
+				name: workflow.name,
+				nodes: workflow.nodes,
+				connections: workflow.connections,
+				settings: workflow.settings ?? { executionOrder: 'v1' },
+			});
+			return { id: String(created.id) };
+		},
+		async activate(workflowId) {
+			await request('api', 'POST', `/workflows/${encodeURIComponent(workflowId)}/activate`);
+		},
+		async deactivate(workflowId) {
+			await request('api', 'POST', `/workflows/${encodeURIComponent(workflowId)}/deactivate`);
+		},
+		executions,
+		async waitForExecutions(workflowId, count, timeoutMs) {
+			const deadline = Date.now() + timeoutMs;
+			let finished: any[] = [];
+			let seen = 0;
+			for (;;) {
+				const all = await executions(workflowId);
+				seen = all.length;
+				finished = all.filter(isFinished);
+				if (finished.length >= count) return finished;
+				if (Date.now() > deadline) {
+					throw new Error(
+						`workflow ${workflowId}: ${finished.length} of ${count} executions finished within ${timeoutMs} ms (${seen} in total):\n${logTail()}`,
+					);
+				}
+				await sleep(250);
+			}
+		},
+		logs,
+		stop,
+		kill,
+		start,
+	};
+
+	await start();
+	return instance;
+}
