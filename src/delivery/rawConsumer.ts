@@ -1,0 +1,108 @@
+/**
+ * The Webhook Raw Trigger's loop (PRODUCT.md §6): one execution per event as soon as it is
+ * accepted (blocking stream read), at most `concurrency` executions at once, acknowledged after
+ * success; a failed event is retried after a back-off and dead-lettered after `maxAttempts`.
+ */
+import { toWebhookEvent } from '../events/codec';
+import type { Logger } from '../logger';
+import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
+import type { RunWorkflow } from './types';
+
+export interface RawConsumerOptions {
+	/** A BufferStore on a connection of its own (blocking reads). */
+	buffer: BufferStore;
+	endpoint: EndpointRef;
+	subscriberId: string;
+	/** Executions running at once (>= 1). */
+	concurrency: number;
+	maxAttempts: number;
+	/** Back-off before a failed event is tried again, ms (multiplied by the attempt number). */
+	retryDelayMs?: number;
+	/** How long one blocking read waits, ms. */
+	blockMs?: number;
+	logger: Logger;
+}
+
+export class RawConsumer {
+	private running = false;
+	private loop?: Promise<void>;
+	private readonly inFlight = new Set<string>();
+	private readonly retryAt = new Map<string, number>();
+	private slotFreed?: () => void;
+
+	constructor(
+		private readonly options: RawConsumerOptions,
+		private readonly run: RunWorkflow,
+	) {}
+
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.loop = this.consume();
+	}
+
+	/** Stops reading; executions already started finish (and acknowledge) on their own. */
+	async stop(): Promise<void> {
+		this.running = false;
+		this.slotFreed?.();
+		await this.loop?.catch(() => undefined);
+	}
+
+	private async consume(): Promise<void> {
+		const { buffer, endpoint, subscriberId: sub, logger } = this.options;
+		let lastTouch = 0;
+		while (this.running) {
+			try {
+				if (this.inFlight.size >= this.options.concurrency) {
+					await new Promise<void>((resolve) => (this.slotFreed = resolve));
+					continue;
+				}
+				if (Date.now() - lastTouch > 60_000) {
+					await buffer.touch(endpoint, sub);
+					lastTouch = Date.now();
+				}
+				const now = Date.now();
+				for (const [ref, at] of this.retryAt) if (at <= now) this.retryAt.delete(ref);
+				const skip = new Set([...this.inFlight, ...this.retryAt.keys()]);
+				const entries = await buffer.read(endpoint, sub, this.options.concurrency - this.inFlight.size, {
+					skip,
+					blockMs: this.options.blockMs ?? 2000,
+				});
+				for (const entry of entries) this.dispatch(entry);
+			} catch (error) {
+				if (!this.running) break;
+				logger.warn('raw trigger read failed; retrying', { endpoint: endpoint.id, error: error instanceof Error ? error.message : String(error) });
+				await new Promise((r) => setTimeout(r, 1000));
+			}
+		}
+	}
+
+	private dispatch(entry: StoredEntry): void {
+		const { buffer, endpoint, subscriberId: sub, logger } = this.options;
+		this.inFlight.add(entry.ref);
+		void (async () => {
+			try {
+				const event = await toWebhookEvent(entry, endpoint);
+				const outcome = await this.run([event]).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
+				if (outcome.ok) {
+					await buffer.ack(endpoint, sub, [entry.ref]);
+				} else {
+					const dead = await buffer.nack(endpoint, sub, [entry.ref], this.options.maxAttempts, outcome.error);
+					if (dead.length === 0) {
+						const [attempts] = await buffer.attempts(endpoint, sub, [entry.ref]);
+						this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000) * Math.max(1, attempts));
+					}
+					logger.warn(dead.length > 0 ? 'event moved to dead letters' : 'execution failed; the event will be retried', { endpoint: endpoint.id, event: entry.eventId, error: outcome.error });
+				}
+			} catch (error) {
+				// Not acknowledged: the event stays pending and is read again.
+				logger.warn('could not settle an event; it will be delivered again', { endpoint: endpoint.id, event: entry.eventId, error: error instanceof Error ? error.message : String(error) });
+				this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000));
+			} finally {
+				this.inFlight.delete(entry.ref);
+				this.slotFreed?.();
+				this.slotFreed = undefined;
+			}
+		})();
+	}
+}

@@ -1,0 +1,110 @@
+/**
+ * Process-wide, reference-counted resources for the n8n nodes: one set of Redis clients per
+ * (Redis, key prefix) and one embedded gateway per listen address, however many triggers use
+ * them. The first user creates, the last release closes. Kept on globalThis so that a second copy
+ * of this module in the same process still shares them (never a second `listen`).
+ */
+import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
+import { ManagementService } from '../management/service';
+import { createStores, type Stores } from '../redis';
+import { connectionOf } from './settings';
+
+export interface Lease<T> {
+	value: T;
+	/** Idempotent. */
+	release(): Promise<void>;
+}
+
+interface Counted<T> {
+	value: Promise<T>;
+	refs: number;
+	close(value: T): Promise<void>;
+}
+
+type Registry = Map<string, Counted<unknown>>;
+const KEY = Symbol.for('n8n-nodes-webhook-gateway.shared');
+const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= new Map()) as Registry;
+
+async function acquire<T>(key: string, create: () => Promise<T>, close: (value: T) => Promise<void>): Promise<Lease<T>> {
+	let entry = registry.get(key) as Counted<T> | undefined;
+	if (!entry) {
+		entry = { value: create(), refs: 0, close };
+		registry.set(key, entry as Counted<unknown>);
+		const created = entry;
+		created.value.catch(() => {
+			if (registry.get(key) === created) registry.delete(key);
+		});
+	}
+	entry.refs++;
+	const held = entry;
+	let value: T;
+	try {
+		value = await held.value;
+	} catch (error) {
+		held.refs--;
+		throw error;
+	}
+	let released = false;
+	return {
+		value,
+		async release() {
+			if (released) return;
+			released = true;
+			held.refs--;
+			if (held.refs === 0 && registry.get(key) === held) {
+				registry.delete(key);
+				await held.close(value);
+			}
+		},
+	};
+}
+
+export interface SharedClient {
+	stores: Stores;
+	management: ManagementService;
+}
+
+/** Redis stores and the management service for a config (shared per Redis URL + prefix). */
+export function acquireClient(config: GatewayConfig): Promise<Lease<SharedClient>> {
+	const key = `client|${config.redisUrl}|${config.redisClusterNodes.join(',')}|${config.keyPrefix}|${config.publicUrl}`;
+	return acquire(
+		key,
+		async () => {
+			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix);
+			const management = new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: config.defaultPlan, defaultBufferCapacity: config.bufferMaxEvents });
+			return { stores, management };
+		},
+		async ({ stores }) => stores.close(),
+	);
+}
+
+/**
+ * The gateway embedded in this n8n process on config.host:config.port. When the address is taken
+ * (another n8n main or a standalone gateway serves it) the lease holds `undefined` and a warning
+ * is logged: triggers still read from Redis.
+ */
+export function acquireEmbeddedGateway(config: GatewayConfig, logger: Logger): Promise<Lease<{ url: string } | undefined>> {
+	const key = `gateway|${config.host}|${config.port}`;
+	return acquire(
+		key,
+		async () => {
+			const { startGateway } = await import('../gateway/server');
+			try {
+				const running = await startGateway(config, { logger });
+				return { url: running.url, close: () => running.close() };
+			} catch (error) {
+				logger.warn(`Webhook gateway not started on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`);
+				return undefined;
+			}
+		},
+		async (value) => value?.close(),
+	);
+}
+
+/** For tests: how many holders a shared resource has. */
+export function sharedRefCount(kind: 'client' | 'gateway'): number {
+	let n = 0;
+	for (const [k, v] of registry) if (k.startsWith(kind)) n += v.refs;
+	return n;
+}

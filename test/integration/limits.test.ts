@@ -1,0 +1,114 @@
+/**
+ * Limiter exactness across processes (PRODUCT.md §3 "Limits"): two standalone gateway processes
+ * share one Redis; 100 concurrent connections hammer one account.
+ * - rate 5 / burst 5 for >= 3 s: accepted <= 5 + floor(5 t) over the measured span, >= 90 % of it,
+ *   and no window between two accepted events (Redis clock) holds more than the bound;
+ * - daily limit N: exactly N accepted;
+ * - the seed's Free Trial plan: a second request in the same second is rejected, even on the
+ *   other gateway.
+ * Needs `npm run build` (the gateways run the real bin).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createStores } from '../../src/redis';
+import { ManagementService } from '../../src/management/service';
+import { REPO_ROOT, spawnGateway, uniquePrefix, type GatewayProcess } from '../helpers/gateway';
+import { runLoad } from '../helpers/load';
+import { startRedis, type RedisServer } from '../helpers/redis';
+
+describe('limits are exact across two gateway processes', () => {
+	let redis: RedisServer;
+	let gateways: GatewayProcess[] = [];
+	let management: ManagementService;
+	let close: () => Promise<void>;
+	const prefix = uniquePrefix();
+
+	before(async () => {
+		assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js')), 'run `npm run build` first: the gateways run the built bin');
+		redis = await startRedis();
+		const stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
+		close = () => stores.close();
+		management = new ManagementService(stores, { publicUrl: 'http://127.0.0.1', defaultPlan: 'forever-free', defaultBufferCapacity: 1_000_000 });
+		const env = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix };
+		gateways = [await spawnGateway(env), await spawnGateway(env)];
+	});
+	after(async () => {
+		await Promise.all(gateways.map((g) => g.stop()));
+		await close?.();
+		await redis?.stop();
+	});
+
+	it('rate 5 / burst 5 under 100 connections for 3.5 s: never over burst + floor(rate t), at least 90 % of it', async () => {
+		await management.upsertPlan({ id: 'rate5', rate: 5, burst: 5, daily: null });
+		await management.setAccountPlan('acct-rate', 'rate5');
+		await management.createEndpoint({ id: 'ep-rate', accountId: 'acct-rate' }, 'test');
+		const load = await runLoad({
+			urls: gateways.map((g) => g.url),
+			path: '/hooks/ep-rate',
+			connections: 100,
+			durationMs: 3500,
+			maxRequests: 200_000,
+			body: '{"n":1}',
+			headers: { 'content-type': 'application/json' },
+		});
+		assert.equal(load.errors, 0);
+		const accepted = load.results.filter((r) => r.status === 202);
+		const limited = load.results.filter((r) => r.status === 429);
+		assert.equal(accepted.length + limited.length, load.results.length, 'only 202 and 429 expected');
+		assert.ok(accepted.some((r) => r.target === 0) && accepted.some((r) => r.target === 1), 'both gateways accepted some');
+		const span = (load.endedAt - load.startedAt) / 1000;
+		const bound = 5 + Math.floor(5 * span);
+		console.log(`rate5: ${load.results.length} requests in ${span.toFixed(2)} s, ${accepted.length} accepted, bound ${bound}`);
+		assert.ok(span >= 3, `measured span ${span} s`);
+		assert.ok(accepted.length <= bound, `accepted ${accepted.length} > bound ${bound}`);
+		assert.ok(accepted.length >= 0.9 * bound, `accepted ${accepted.length} < 90% of ${bound}`);
+		// Sliding windows on Redis's clock (event ids are Redis ms timestamps).
+		const ms = accepted.map((r) => Number(JSON.parse(r.body).eventId.split('-')[0])).sort((a, b) => a - b);
+		for (let i = 0; i < ms.length; i++) {
+			for (let j = i; j < ms.length; j++) {
+				const windowSec = (ms[j] - ms[i] + 1) / 1000; // +1 ms: ids are truncated to whole ms
+				assert.ok(j - i + 1 <= 5 + Math.floor(5 * windowSec), `window ${ms[i]}..${ms[j]} holds ${j - i + 1}`);
+			}
+		}
+		assert.equal((await management.peekEvents('ep-rate', 1000)).length, accepted.length, 'stored exactly the accepted events');
+		for (const r of limited) {
+			assert.equal(JSON.parse(r.body).error.code, 'rate_limited');
+			assert.ok(Number(r.headers['retry-after']) >= 1);
+		}
+	});
+
+	it('daily limit N accepts exactly N under 100 connections', async () => {
+		await management.upsertPlan({ id: 'daily40', rate: null, burst: null, daily: 40 });
+		await management.setAccountPlan('acct-daily', 'daily40');
+		await management.createEndpoint({ id: 'ep-daily-a', accountId: 'acct-daily' }, 'test');
+		await management.createEndpoint({ id: 'ep-daily-b', accountId: 'acct-daily' }, 'test');
+		const [a, b] = await Promise.all(
+			['ep-daily-a', 'ep-daily-b'].map((ep) =>
+				runLoad({ urls: gateways.map((g) => g.url), path: `/hooks/${ep}`, connections: 50, durationMs: 5000, maxRequests: 150, body: '{}', headers: { 'content-type': 'application/json' } }),
+			),
+		);
+		const all = [...a.results, ...b.results];
+		assert.equal(all.length, 300);
+		const accepted = all.filter((r) => r.status === 202).length;
+		const rejected = all.filter((r) => r.status === 429 && JSON.parse(r.body).error.code === 'daily_limit_exceeded').length;
+		assert.equal(accepted, 40);
+		assert.equal(rejected, 260);
+		const usage = await management.endpointUsage('ep-daily-a');
+		assert.equal(usage.accountAcceptedToday, 40);
+	});
+
+	it("the seed's Free Trial plan rejects a second request in the same second, across gateways", async () => {
+		await management.setAccountPlan('acct-trial', 'free-trial');
+		await management.createEndpoint({ id: 'ep-trial', accountId: 'acct-trial' }, 'test');
+		const post = (g: GatewayProcess) => fetch(`${g.url}/hooks/ep-trial`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		const first = await post(gateways[0]);
+		const second = await post(gateways[1]);
+		assert.equal(first.status, 202);
+		assert.equal(second.status, 429);
+		assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'rate_limited');
+		await new Promise((r) => setTimeout(r, 1100));
+		assert.equal((await post(gateways[1])).status, 202, 'one request per second is accepted again');
+	});
+});
