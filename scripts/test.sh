@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing (redis-server via apt, npm packages, and for
+# the end-to-end tests Node 24 + n8n into a cache outside the clone), builds, lints, then runs every
+# test (unit, integration against real redis-server processes it starts itself, end to end in a
+# real n8n). Ends with one summary line "N passed, N failed".
+# Env: SKIP_E2E=1 leaves out the n8n tests; TEST_FILES="..." runs only those files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { echo "[test] $*"; }
+
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing ${need_apt[*]} with apt-get"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# Debian's package starts a system redis on 6379; the tests never use it (they start their own).
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+log "building"
+npm run --silent build >/dev/null
+log "linting"
+npm run --silent lint
+
+files=()
+if [ -n "${TEST_FILES:-}" ]; then
+  read -r -a files <<< "$TEST_FILES"
+else
+  while IFS= read -r f; do files+=("$f"); done < <(find test/unit test/integration -name '*.test.ts' | sort)
+  if [ "${SKIP_E2E:-0}" != "1" ]; then
+    log "making sure n8n is installed (cached outside the clone)"
+    bash scripts/ensure-n8n.sh >/dev/null
+    while IFS= read -r f; do files+=("$f"); done < <(find test/e2e -name '*.test.ts' | sort)
+  fi
+fi
+
+tap="$(mktemp)"
+trap 'rm -f "$tap"' EXIT
+log "running ${#files[@]} test files"
+set +e
+node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-1}" \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" \
+  "${files[@]}"
+status=$?
+set -e
+pass=$(grep -E '^# pass ' "$tap" | tail -1 | awk '{print $3}')
+fail=$(grep -E '^# fail ' "$tap" | tail -1 | awk '{print $3}')
+cancelled=$(grep -E '^# cancelled ' "$tap" | tail -1 | awk '{print $3}')
+skipped=$(grep -E '^# skipped ' "$tap" | tail -1 | awk '{print $3}')
+fail=$(( ${fail:-0} + ${cancelled:-0} ))
+echo
+echo "${pass:-0} passed, ${fail} failed, ${skipped:-0} skipped"
+if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then echo "test runner exited with $status"; fi
+exit "$status"
