@@ -112,7 +112,7 @@ export class BufferStore {
 	/** Records that the subscriber is alive (retention counts from here). */
 	async touch(ep: EndpointRef, sub: string): Promise<void> {
 		const k = this.keys(ep);
-		const now = Date.now();
+		const now = await this.redisNowMs();
 		const prev = await this.redis.hget(k.subscribers, sub);
 		const createdAtMs = prev ? (JSON.parse(prev) as { createdAtMs: number }).createdAtMs : now;
 		await this.redis.hset(k.subscribers, sub, JSON.stringify({ createdAtMs, lastSeenMs: now }));
@@ -332,8 +332,7 @@ export class BufferStore {
 	 */
 	async maintain(ep: EndpointRef, subscriberRetentionMs: number, eventRetentionMs: number): Promise<{ droppedSubscribers: string[]; trimmed: number }> {
 		const k = this.keys(ep);
-		const [sec] = await this.redis.time();
-		const nowMs = Number(sec) * 1000;
+		const nowMs = await this.redisNowMs();
 		const dropped: string[] = [];
 		for (const [sub, json] of Object.entries(await this.redis.hgetall(k.subscribers))) {
 			const meta = JSON.parse(json) as { lastSeenMs: number };
@@ -350,6 +349,12 @@ export class BufferStore {
 			trimmed += Number(t);
 		}
 		return { droppedSubscribers: dropped, trimmed };
+	}
+
+	/** Redis's clock in ms: retention compares times written by many hosts, so one clock for all. */
+	private async redisNowMs(): Promise<number> {
+		const [sec, usec] = await this.redis.time();
+		return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
 	}
 
 	/** Takes or extends the release lease of a subscriber. */

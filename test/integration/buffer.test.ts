@@ -1,0 +1,7 @@
+import { startRedis } from '../helpers/redis';
+import { bufferSuite } from './buffer.suite';
+
+bufferSuite('standalone Redis', async () => {
+	const redis = await startRedis();
+	return { target: { url: redis.url }, stop: () => redis.stop() };
+});
