@@ -26,6 +26,8 @@ fi
 
 log "building"
 npm run --silent build >/dev/null
+log "type-checking the tests"
+npx tsc -p tsconfig.test.json
 log "linting"
 npm run --silent lint
 
