@@ -27,7 +27,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * `key: value` lines; nested objects indent below their key, arrays of scalars join with ', ',
  * arrays of objects list one compact JSON object per line.
  */
-export function details(value: Record<string, unknown>, indent = ''): string {
+export function details(value: object, indent = ''): string {
 	const lines: string[] = [];
 	for (const [key, v] of Object.entries(value)) {
 		if (v === undefined) continue;
@@ -92,9 +92,14 @@ export function secretNotice(secret: string): string {
 	].join('\n');
 }
 
+/** An endpoint's fields, one per line. */
+export function endpointDetails(endpoint: EndpointView): string {
+	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default' });
+}
+
 /** An endpoint (and a secret, when the operation produced one). */
 export function endpointWithSecret(result: { endpoint: EndpointView; secret?: string; previousValidUntil?: string | null }): string {
-	const parts = [details(result.endpoint as unknown as Record<string, unknown>)];
+	const parts = [endpointDetails(result.endpoint)];
 	if (result.previousValidUntil !== undefined) {
 		parts.push(`previous secret valid until: ${result.previousValidUntil ?? '- (revoked now)'}`);
 	}

@@ -85,6 +85,13 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		next();
 	});
 	router.use(bearerAuth(adminToken));
+	router.use((req: Request, res: Response, next: NextFunction) => {
+		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			res.once('finish', () => logger.info('admin API change', { method: req.method, path: req.originalUrl, status: res.statusCode }));
+		}
+		next();
+	});
 	router.use(express.json({ limit: BODY_LIMIT }));
 	addAdminRoutes(router, management);
 	router.use((req: Request, _res: Response, next: NextFunction) => {

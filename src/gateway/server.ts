@@ -60,13 +60,21 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 		logger.warn('Redis is not reachable yet; answering 503 store_unavailable until it is', { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') }),
 	);
 	const server = makeServer(gateway.app);
-	const port = await listen(server, config.port, config.host);
 	let adminServer: http.Server | undefined;
 	let adminUrl: string | undefined;
-	if (gateway.adminApp) {
-		adminServer = makeServer(gateway.adminApp);
-		const adminPort = await listen(adminServer, config.adminPort, config.host);
-		adminUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${adminPort}`;
+	let port: number;
+	try {
+		port = await listen(server, config.port, config.host);
+		if (gateway.adminApp) {
+			adminServer = makeServer(gateway.adminApp);
+			const adminPort = await listen(adminServer, config.adminPort, config.host);
+			adminUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${adminPort}`;
+		}
+	} catch (error) {
+		// e.g. EADDRINUSE: release Redis and the timers so the caller (n8n) is not left with leaks.
+		if (server.listening) await closeServer(server);
+		await gateway.close();
+		throw error;
 	}
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 	const url = `http://${host}:${port}`;

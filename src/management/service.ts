@@ -63,6 +63,28 @@ function checkSecret(secret: unknown): string | undefined {
 	return secret;
 }
 
+/** Booleans from untyped callers (node parameters, query strings): true/false or 'true'/'false'. */
+function toBoolean(value: unknown, field: string): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw new ValidationError(`${field} must be true or false (got ${JSON.stringify(value)})`);
+}
+
+const STREAM_ID_RE = /^\d{1,20}-\d{1,20}$/;
+
+function checkIds(ids: unknown): string[] {
+	if (!Array.isArray(ids)) throw new ValidationError('ids must be a list of dead-letter ids such as 1732280000000-0');
+	for (const id of ids) {
+		if (typeof id !== 'string' || !STREAM_ID_RE.test(id)) throw new ValidationError(`'${String(id)}' is not a dead-letter id (expected something like 1732280000000-0)`);
+	}
+	return ids as string[];
+}
+
+function clampCount(count: unknown, max: number): number {
+	const n = Math.floor(Number(count));
+	return Number.isFinite(n) ? Math.min(Math.max(1, n), max) : Math.min(10, max);
+}
+
 function needsSecret(auth: EndpointRecord['auth']): boolean {
 	return auth.type !== 'none';
 }
@@ -106,7 +128,7 @@ export class ManagementService {
 			dedupe: validateDedupe(input.dedupe, auth),
 			handshake: validateHandshake(input.handshake),
 			methods: validateMethods(input.methods),
-			enabled: input.enabled ?? true,
+			enabled: input.enabled === undefined ? true : toBoolean(input.enabled, 'enabled'),
 			bufferCapacity: validateCapacity(input.bufferCapacity),
 			createdAt: now,
 			createdBy: String(createdBy).slice(0, 200),
@@ -150,7 +172,7 @@ export class ManagementService {
 		if (patch.dedupe !== undefined) next.dedupe = validateDedupe(patch.dedupe, next.auth);
 		if (patch.handshake !== undefined) next.handshake = validateHandshake(patch.handshake);
 		if (patch.methods !== undefined) next.methods = validateMethods(patch.methods);
-		if (patch.enabled !== undefined) next.enabled = Boolean(patch.enabled);
+		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
 		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
@@ -292,14 +314,13 @@ export class ManagementService {
 	/** Newest buffered events of an endpoint, as workflows receive them; consumes nothing. */
 	async peekEvents(endpointId: string, count = 10): Promise<WebhookEvent[]> {
 		const record = await this.record(endpointId);
-		const n = Math.min(Math.max(1, Math.floor(count)), 1000);
-		const entries = await this.stores.buffer.peek({ id: record.id, accountId: record.accountId }, n);
+		const entries = await this.stores.buffer.peek({ id: record.id, accountId: record.accountId }, clampCount(count, 1000));
 		return await Promise.all(entries.map((e) => toWebhookEvent(e, record)));
 	}
 
 	async listDeadLetters(endpointId: string, count = 100): Promise<{ id: string; subscriberId: string; attempts: number; error: string; deadAt: string; event: WebhookEvent }[]> {
 		const record = await this.record(endpointId);
-		const letters = await this.stores.buffer.deadLetters({ id: record.id, accountId: record.accountId }, Math.min(Math.max(1, count), 10_000));
+		const letters = await this.stores.buffer.deadLetters({ id: record.id, accountId: record.accountId }, clampCount(count, 10_000));
 		return await Promise.all(
 			letters.map(async (l) => ({ id: l.id, subscriberId: l.subscriberId, attempts: l.attempts, error: l.error, deadAt: new Date(l.deadAtMs).toISOString(), event: await toWebhookEvent(l.entry, record) })),
 		);
@@ -308,11 +329,11 @@ export class ManagementService {
 	/** Sends dead letters back to their subscriber (all of the endpoint's when `ids` is empty). */
 	async replayDeadLetters(endpointId: string, ids: string[] = []): Promise<{ replayed: string[]; skipped: string[] }> {
 		const record = await this.record(endpointId);
-		return await this.stores.buffer.replay({ id: record.id, accountId: record.accountId }, ids);
+		return await this.stores.buffer.replay({ id: record.id, accountId: record.accountId }, checkIds(ids));
 	}
 
 	async deleteDeadLetters(endpointId: string, ids: string[]): Promise<{ deleted: number }> {
 		const record = await this.record(endpointId);
-		return { deleted: await this.stores.buffer.deleteDeadLetters({ id: record.id, accountId: record.accountId }, ids) };
+		return { deleted: await this.stores.buffer.deleteDeadLetters({ id: record.id, accountId: record.accountId }, checkIds(ids)) };
 	}
 }

@@ -1,0 +1,103 @@
+/**
+ * The `webhook-gateway` CLI (PRODUCT.md §7, §8): `serve` runs the gateway; `endpoints`, `plans`,
+ * `accounts` and `events` call the same ManagementService as the admin API and the node.
+ * Expected errors print their message on stderr and exit 1; usage errors exit 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { GatewayError } from '../errors';
+import { jsonLogger } from '../logger';
+import { isConnectionError } from '../redis';
+import { endpointsCommand } from './endpoints';
+import { eventsCommand } from './events';
+import { accountsCommand, plansCommand } from './plans';
+import { CliSession } from './session';
+
+const VERSION = '0.1.0';
+
+function serveCommand(session: CliSession): Command {
+	return new Command('serve')
+		.description('run the webhook gateway (ingest, admin API, health and metrics) until SIGTERM/SIGINT')
+		.option('--json', 'print {url, adminUrl} as JSON once listening')
+		.action(async (_flags: unknown, cmd: Command) => {
+			session.exitOnFailure = true;
+			const config = session.config(cmd);
+			const logger = jsonLogger(config.logLevel);
+			// Loaded here so that the other commands never load express.
+			const { startGateway } = await import('../gateway/server');
+			const gateway = await startGateway(config, { logger });
+			const adminUrl = gateway.adminUrl ?? `${gateway.url}/api/v1`;
+			session.print(cmd, { url: gateway.url, adminUrl }, (g) => `webhook gateway listening on ${g.url} (admin API: ${g.adminUrl})`);
+			const stop = (signal: NodeJS.Signals) => {
+				logger.info('stopping webhook gateway', { signal });
+				gateway.close().then(
+					() => process.exit(0),
+					(error: unknown) => {
+						logger.error('webhook gateway did not stop cleanly', { error: error instanceof Error ? error.message : String(error) });
+						process.exit(1);
+					},
+				);
+			};
+			// `once`: a second signal falls back to the default and ends the process at once.
+			process.once('SIGTERM', stop);
+			process.once('SIGINT', stop);
+		});
+}
+
+/** Usage errors throw (exit code 2) instead of exiting, on every command and subcommand. */
+function configureErrors(command: Command): void {
+	command.exitOverride().showHelpAfterError('(run with --help for usage)').showSuggestionAfterError();
+	for (const sub of command.commands) configureErrors(sub);
+}
+
+function buildProgram(session: CliSession): Command {
+	const program = new Command('webhook-gateway')
+		.description('Global webhook endpoints for n8n: run the gateway and manage endpoints, plans, accounts and buffered events.\nConfiguration comes from the WEBHOOK_GATEWAY_* environment variables.')
+		.version(VERSION)
+		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
+		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
+	for (const command of [serveCommand(session), endpointsCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session)]) {
+		program.addCommand(command);
+	}
+	configureErrors(program);
+	return program;
+}
+
+/** The message for an error, or undefined when it is not an expected one. */
+function expectedMessage(error: unknown, session: CliSession): string | undefined {
+	if (error instanceof GatewayError || error instanceof ConfigError) return error.message;
+	if (isConnectionError(error)) {
+		const where = session.redisUrlForDisplay() ?? 'the configured URL';
+		return `cannot reach Redis at ${where} (set WEBHOOK_GATEWAY_REDIS_URL or --redis-url): ${(error as Error).message}`;
+	}
+	return undefined;
+}
+
+/**
+ * Runs the CLI. @param argv process.argv (node, script, ...arguments)
+ * Sets process.exitCode (0 ok, 1 failure, 2 usage) instead of exiting, so Redis closes cleanly.
+ */
+export async function main(argv: string[]): Promise<void> {
+	const session = new CliSession(process.env);
+	const program = buildProgram(session);
+	try {
+		await program.parseAsync(argv);
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			// Commander has already printed the message or the help.
+			process.exitCode = error.exitCode === 0 ? 0 : 2;
+		} else {
+			const message = expectedMessage(error, session);
+			if (message !== undefined) {
+				process.stderr.write(`error: ${message}\n`);
+			} else {
+				const debug = process.env.WEBHOOK_GATEWAY_LOG_LEVEL === 'debug';
+				process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : error instanceof Error ? error.message : String(error)}\n`);
+			}
+			process.exitCode = 1;
+		}
+	} finally {
+		await session.close();
+	}
+	if (process.exitCode && session.exitOnFailure) process.exit();
+}
