@@ -108,6 +108,9 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 	router.get('/endpoints/:id/usage', async (req, res) => {
 		sendJson(res, 200, await management.endpointUsage(req.params.id));
 	});
+	router.get('/endpoints/:id/stats', async (req, res) => {
+		sendJson(res, 200, await management.endpointStats(req.params.id, queryCount(req, 'hours', 24, 48)));
+	});
 	router.get('/endpoints/:id/events', async (req, res) => {
 		sendJson(res, 200, await management.peekEvents(req.params.id, queryCount(req, 'count', 10, 1000)));
 	});

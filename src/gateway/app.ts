@@ -59,7 +59,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	app.set('trust proxy', config.trustProxy);
-	const ingest = createIngestHandler({ cache, accept: stores.accept, metrics, logger, maxBodyBytes: config.maxBodyBytes, defaultCapacity: config.bufferMaxEvents });
+	const ingest = createIngestHandler({ cache, accept: stores.accept, stats: stores.stats, metrics, logger, maxBodyBytes: config.maxBodyBytes, defaultCapacity: config.bufferMaxEvents });
 	app.all('/hooks/:endpointId', ingest);
 	app.all('/hooks/:endpointId/*subPath', ingest);
 

@@ -12,6 +12,7 @@ import { parseQuery } from '../events/query';
 import type { Logger } from '../logger';
 import { isConnectionError, type AcceptOutcome } from '../redis';
 import type { AcceptStore } from '../redis/acceptStore';
+import type { StatsStore } from '../redis/stats';
 import type { RegistryCache } from '../registry/cache';
 import type { EndpointRecord, Plan } from '../types';
 import { rateLimitHeaders } from './limitHeaders';
@@ -20,6 +21,7 @@ import type { GatewayMetrics } from './metrics';
 export interface IngestDeps {
 	cache: RegistryCache;
 	accept: AcceptStore;
+	stats: StatsStore;
 	metrics: GatewayMetrics;
 	logger: Logger;
 	maxBodyBytes: number;
@@ -115,11 +117,13 @@ export function createIngestHandler(deps: IngestDeps) {
 		const started = process.hrtime.bigint();
 		const endpointId = String(req.params.endpointId ?? '');
 		let metricEndpoint = '';
+		let accountId = '';
 		let outcome = 'internal_error';
 		try {
 			const endpoint = await deps.cache.endpoint(endpointId);
 			if (!endpoint) throw new GatewayError(404, 'endpoint_not_found', 'No endpoint with this id');
 			metricEndpoint = endpoint.id;
+			accountId = endpoint.accountId;
 			if (!endpoint.enabled) throw new GatewayError(403, 'endpoint_disabled', 'This endpoint is disabled');
 			if (req.method === 'HEAD' || req.method === 'OPTIONS') {
 				outcome = req.method.toLowerCase();
@@ -198,6 +202,7 @@ export function createIngestHandler(deps: IngestDeps) {
 			if (!res.headersSent) sendError(res, error);
 		} finally {
 			deps.metrics.observe(metricEndpoint, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+			if (accountId) deps.stats.record(accountId, metricEndpoint, outcome);
 		}
 	};
 }

@@ -6,7 +6,7 @@
 import { generateSecret, rotateSecrets } from '../auth';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../events/codec';
-import type { Stores } from '../redis';
+import type { HourStats, Stores } from '../redis';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
 import {
 	randomEndpointId,
@@ -237,6 +237,13 @@ export class ManagementService {
 			subscribers: subs.map((s) => ({ id: s.id, waiting: s.waiting, pending: s.pending, lastSeen: new Date(s.lastSeenMs).toISOString() })),
 			deadLetters: dead.length,
 		};
+	}
+
+	/** Requests per hour for the last `hours` hours (max 48): accepted, duplicates, rejections by reason. */
+	async endpointStats(id: string, hours = 24): Promise<{ endpointId: string; hours: HourStats[] }> {
+		const record = await this.record(id);
+		const n = Math.min(48, Math.max(1, Math.floor(Number(hours)) || 24));
+		return { endpointId: record.id, hours: await this.stores.stats.read(record.accountId, record.id, n) };
 	}
 
 	// ---- plans ----

@@ -6,6 +6,7 @@ import { AcceptStore } from './acceptStore';
 import { BufferStore } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
+import { StatsStore } from './stats';
 import { UsageStore } from './usage';
 
 export interface Stores {
@@ -16,6 +17,7 @@ export interface Stores {
 	accept: AcceptStore;
 	buffer: BufferStore;
 	usage: UsageStore;
+	stats: StatsStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
 	blockingBuffer(): { buffer: BufferStore; close(): void };
 	/** True when Redis answers PING. */
@@ -25,6 +27,7 @@ export interface Stores {
 
 export function createStores(connection: RedisConnectionOptions, prefix: string): Stores {
 	const redis = createRedis(connection);
+	const stats = new StatsStore(redis, prefix);
 	return {
 		connection,
 		prefix,
@@ -33,6 +36,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string)
 		accept: new AcceptStore(redis, prefix),
 		buffer: new BufferStore(redis, prefix),
 		usage: new UsageStore(redis, prefix),
+		stats,
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
 			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };
@@ -45,6 +49,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string)
 			}
 		},
 		async close() {
+			await stats.close();
 			try {
 				await redis.quit();
 			} catch {
@@ -59,3 +64,4 @@ export type { RedisConnectionOptions, ScriptedRedis } from './client';
 export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo } from './buffer';
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
+export type { HourStats } from './stats';

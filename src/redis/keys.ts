@@ -28,6 +28,8 @@ export interface EndpointKeys {
 	subscribers: string;
 	/** Stream of dead letters of this endpoint (all subscribers). */
 	deadLetters: string;
+	/** Hash `<hour>:<outcome>` → requests, for the console's charts. */
+	stats: string;
 }
 
 export interface SubscriberKeys {
@@ -62,6 +64,7 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		usage: `${base}:usage`,
 		subscribers: `${base}:subs:${endpointId}`,
 		deadLetters: `${base}:dead:${endpointId}`,
+		stats: `${base}:stats:${endpointId}`,
 	};
 }
 

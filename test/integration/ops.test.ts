@@ -103,3 +103,34 @@ describe('standalone process', () => {
 		assert.match(run.stderr, /WEBHOOK_GATEWAY_MAX_BODY/);
 	});
 });
+
+describe('hourly statistics for the console', () => {
+	let redis: RedisServer;
+	let gw: TestGateway;
+
+	before(async () => {
+		redis = await startRedis();
+		gw = await startTestGateway({ url: redis.url });
+		await gw.gateway.management.setAccountPlan('acct-s', 'free-trial');
+		await gw.gateway.management.createEndpoint({ id: 'ep-stats', accountId: 'acct-s', auth: { type: 'header', headerName: 'x-key', prefix: '' }, secret: 'stats-secret-1' }, 'test');
+	});
+	after(async () => {
+		await gw?.close();
+		await redis?.stop();
+	});
+
+	it('counts accepted requests and rejections by reason per hour, via the admin API', async () => {
+		const send = (key: string) => gw.request('/hooks/ep-stats', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-key': key } });
+		assert.equal((await send('stats-secret-1')).status, 202);
+		assert.equal((await send('stats-secret-1')).status, 429);
+		assert.equal((await send('wrong')).status, 403);
+		assert.equal((await send('wrong')).status, 403);
+		await gw.gateway.stores.stats.flush();
+		const { status, body } = await gw.admin('GET', '/endpoints/ep-stats/stats?hours=24');
+		assert.equal(status, 200);
+		assert.equal(body.hours.length, 24);
+		const last = body.hours[23];
+		assert.deepEqual(last.counts, { accepted: 1, rate_limited: 1, unauthorized: 2 });
+		assert.ok(Date.parse(last.hour) <= Date.now() && Date.now() - Date.parse(last.hour) < 3_600_000);
+	});
+});

@@ -1,0 +1,93 @@
+/**
+ * Hourly request statistics per endpoint (accepted, duplicates, rejections by reason) for the
+ * console's charts. Kept off the request path: outcomes are counted in memory and flushed to Redis
+ * in one pipeline per second. A crash can lose up to a second of statistics, never an event; the
+ * quota counters that limits rely on are kept exactly by acceptEvent.
+ */
+import type { ScriptedRedis } from './client';
+import { endpointKeys } from './keys';
+
+/** Hours of statistics kept (the console shows 24). */
+export const STATS_RETENTION_HOURS = 48;
+
+export interface HourStats {
+	/** Start of the hour, ISO 8601. */
+	hour: string;
+	/** outcome → count, e.g. accepted, duplicate, unauthorized, rate_limited. */
+	counts: Record<string, number>;
+}
+
+export class StatsStore {
+	private pending = new Map<string, { key: string; field: string; n: number }>();
+	private timer?: NodeJS.Timeout;
+
+	constructor(
+		private readonly redis: ScriptedRedis,
+		private readonly prefix: string,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	private key(accountId: string, endpointId: string): string {
+		return endpointKeys(this.prefix, accountId, endpointId).stats;
+	}
+
+	/** Counts one outcome; written to Redis within about a second. */
+	record(accountId: string, endpointId: string, outcome: string): void {
+		const hour = Math.floor(this.now() / 3_600_000);
+		const key = this.key(accountId, endpointId);
+		const field = `${hour}:${outcome}`;
+		const id = `${key}|${field}`;
+		const entry = this.pending.get(id);
+		if (entry) entry.n++;
+		else this.pending.set(id, { key, field, n: 1 });
+		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), 1000);
+		this.timer.unref?.();
+	}
+
+	/** Writes what was counted. On failure the counts are kept for the next flush. */
+	async flush(): Promise<void> {
+		this.timer = undefined;
+		if (this.pending.size === 0) return;
+		const batch = this.pending;
+		this.pending = new Map();
+		const pipeline = this.redis.pipeline();
+		const keys = new Set<string>();
+		for (const { key, field, n } of batch.values()) {
+			pipeline.hincrby(key, field, n);
+			keys.add(key);
+		}
+		for (const key of keys) pipeline.pexpire(key, STATS_RETENTION_HOURS * 3_600_000);
+		try {
+			const results = await pipeline.exec();
+			if (results?.some(([error]) => error)) throw new Error('stats flush failed');
+		} catch (error) {
+			for (const [id, e] of batch) {
+				const cur = this.pending.get(id);
+				if (cur) cur.n += e.n;
+				else this.pending.set(id, e);
+			}
+			throw error;
+		}
+	}
+
+	/** The last `hours` hours, oldest first, with zero-filled counts. */
+	async read(accountId: string, endpointId: string, hours: number): Promise<HourStats[]> {
+		const all = await this.redis.hgetall(this.key(accountId, endpointId));
+		const current = Math.floor(this.now() / 3_600_000);
+		const out: HourStats[] = [];
+		for (let h = current - hours + 1; h <= current; h++) out.push({ hour: new Date(h * 3_600_000).toISOString(), counts: {} });
+		for (const [field, value] of Object.entries(all)) {
+			const sep = field.indexOf(':');
+			const h = Number(field.slice(0, sep));
+			const slot = out[h - (current - hours + 1)];
+			if (slot) slot.counts[field.slice(sep + 1)] = Number(value);
+		}
+		return out;
+	}
+
+	/** Stops the timer after a last flush. */
+	async close(): Promise<void> {
+		if (this.timer) clearTimeout(this.timer);
+		await this.flush().catch(() => undefined);
+	}
+}
