@@ -12,7 +12,7 @@ import { spawnGateway, uniquePrefix, type GatewayProcess } from '../helpers/gate
 import { runLoad } from '../helpers/load';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
-describe('Redis killed under load', () => {
+for (const appendfsync of ['always', 'everysec'] as const) describe(`Redis killed under load (appendfsync ${appendfsync})`, () => {
 	let redis: RedisServer;
 	let gateway: GatewayProcess;
 	let stores: Stores;
@@ -20,7 +20,7 @@ describe('Redis killed under load', () => {
 	const prefix = uniquePrefix();
 
 	before(async () => {
-		redis = await startRedis({ appendfsync: 'always' });
+		redis = await startRedis({ appendfsync });
 		stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
 		management = new ManagementService(stores, { publicUrl: 'http://127.0.0.1', defaultPlan: 'unlimited', defaultBufferCapacity: 1_000_000 });
 		await management.setAccountPlan('acct', 'unlimited');
@@ -74,10 +74,11 @@ describe('Redis killed under load', () => {
 		const accepted = new Set(load.results.filter((r) => r.status === 202).map((r) => JSON.parse(r.body).eventId as string));
 		const stored = new Set<string>();
 		const buffer = stores.buffer;
-		let batch = await buffer.peek({ id: 'ep-fault', accountId: 'acct' }, 1_000_000, 'oldest');
-		for (const e of batch) stored.add(e.eventId);
-		batch = [];
+		for (const e of await buffer.peek({ id: 'ep-fault', accountId: 'acct' }, 1_000_000, 'oldest')) stored.add(e.eventId);
 		const missing = [...accepted].filter((id) => !stored.has(id));
+		console.log(`appendfsync ${appendfsync}: ${accepted.size} answered 202, ${missing.length} missing after a SIGKILL of Redis and its restart`);
+		// A killed Redis process loses nothing under either policy: what it acknowledged was already
+		// written to the AOF (the OS page cache). Only a power loss can cost 'everysec' its last second.
 		assert.equal(missing.length, 0, `${missing.length} accepted events missing from the buffer`);
 	});
 });
