@@ -270,10 +270,14 @@ export class BufferStore {
 		return (all.find((s) => s.id === sub)?.waiting ?? 0) + replay;
 	}
 
+	/** Dead letters oldest first, up to `count`, after the dead-letter id `after` ('-' = from the start). */
 	async deadLetters(ep: EndpointRef, count = 100, after = '-'): Promise<DeadLetter[]> {
+		return await this.readDeadLetters(ep, after === '-' ? '-' : `(${after}`, '+', count);
+	}
+
+	private async readDeadLetters(ep: EndpointRef, start: string, end: string, count: number): Promise<DeadLetter[]> {
 		const k = this.keys(ep);
-		const start = after === '-' ? '-' : `(${after}`;
-		const rows = (await this.redis.xrangeBuffer(k.deadLetters, start, '+', 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
+		const rows = (await this.redis.xrangeBuffer(k.deadLetters, start, end, 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
 		return rows.map(([idBuf, fields]) => {
 			const id = idBuf.toString();
 			const map = new Map<string, string>();
@@ -300,7 +304,8 @@ export class BufferStore {
 	 */
 	async replay(ep: EndpointRef, ids: string[] = []): Promise<{ replayed: string[]; skipped: string[] }> {
 		const k = this.keys(ep);
-		const letters = ids.length === 0 ? await this.deadLetters(ep, 10_000) : (await Promise.all(ids.map((id) => this.deadLetters(ep, 1, previousId(id))))).flat().filter((l) => ids.includes(l.id));
+		const wanted = [...new Set(ids)];
+		const letters = wanted.length === 0 ? await this.deadLetters(ep, 10_000) : (await Promise.all(wanted.map((id) => this.readDeadLetters(ep, id, id, 1)))).flat();
 		const subs = new Set(Object.keys(await this.redis.hgetall(k.subscribers)));
 		const replayed: string[] = [];
 		const skipped: string[] = [];
@@ -317,7 +322,7 @@ export class BufferStore {
 				.exec();
 			replayed.push(letter.id);
 		}
-		for (const id of ids) if (!replayed.includes(id) && !skipped.includes(id)) skipped.push(id);
+		for (const id of wanted) if (!replayed.includes(id) && !skipped.includes(id)) skipped.push(id);
 		return { replayed, skipped };
 	}
 
@@ -365,11 +370,4 @@ export class BufferStore {
 	async releaseLease(ep: EndpointRef, sub: string, owner: string): Promise<void> {
 		await this.redis.releaseLease(this.subKeys(ep, sub).lease, owner);
 	}
-}
-
-/** The stream id just before `id`, for an exclusive-start range that includes `id`. */
-function previousId(id: string): string {
-	const [ms, seq] = id.split('-').map(Number);
-	if (seq > 0) return `${ms}-${seq - 1}`;
-	return ms > 0 ? `${ms - 1}-18446744073709551615` : '-';
 }

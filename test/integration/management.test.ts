@@ -68,3 +68,34 @@ describe('management edge cases', () => {
 		}
 	});
 });
+
+describe('dead-letter replay by id', () => {
+	let redis: RedisServer;
+	let stores: Stores;
+	let m: ManagementService;
+	const ref = { id: 'ep-replay', accountId: 'acct' };
+
+	before(async () => {
+		redis = await startRedis();
+		stores = createStores({ url: redis.url, offlineQueue: true }, uniquePrefix());
+		m = new ManagementService(stores, { publicUrl: 'http://gw', defaultPlan: 'unlimited', defaultBufferCapacity: 100 });
+		await m.createEndpoint({ id: ref.id, accountId: ref.accountId }, 't');
+	});
+	after(async () => {
+		await stores?.close();
+		await redis?.stop();
+	});
+
+	it('replays each named letter once, even when named twice or beside an unknown id', async () => {
+		await stores.buffer.subscribe(ref, 'sub', 'new');
+		await stores.redis.xadd(`${stores.prefix}{a:acct}:stream:${ref.id}`, '*', 'm', 'POST', 'p', '', 'q', '', 'h', '{}', 'ip', '127.0.0.1', 'b', '{}');
+		const [entry] = await stores.buffer.read(ref, 'sub', 10);
+		assert.deepEqual(await stores.buffer.nack(ref, 'sub', [entry.ref], 1, 'boom'), [entry.ref]);
+		const [letter] = await m.listDeadLetters(ref.id);
+		const result = await m.replayDeadLetters(ref.id, [letter.id, letter.id, '1-0']);
+		assert.deepEqual(result, { replayed: [letter.id], skipped: ['1-0'] });
+		const again = await stores.buffer.read(ref, 'sub', 10);
+		assert.equal(again.length, 1, 'delivered once');
+		assert.equal(again[0].eventId, entry.eventId);
+	});
+});
