@@ -20,14 +20,24 @@ interface Counted<T> {
 	value: Promise<T>;
 	refs: number;
 	close(value: T): Promise<void>;
+	/** Pending close after the last release (see `lingerMs`). */
+	closeTimer?: NodeJS.Timeout;
 }
 
 type Registry = Map<string, Counted<unknown>>;
 const KEY = Symbol.for('n8n-nodes-webhook-gateway.shared');
 const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= new Map()) as Registry;
 
-async function acquire<T>(key: string, create: () => Promise<T>, close: (value: T) => Promise<void>): Promise<Lease<T>> {
+/**
+ * @param lingerMs keep the resource this long after its last release, so that short users (one
+ *   node execution after another) share one connection instead of opening one each.
+ */
+async function acquire<T>(key: string, create: () => Promise<T>, close: (value: T) => Promise<void>, lingerMs = 0): Promise<Lease<T>> {
 	let entry = registry.get(key) as Counted<T> | undefined;
+	if (entry?.closeTimer) {
+		clearTimeout(entry.closeTimer);
+		entry.closeTimer = undefined;
+	}
 	if (!entry) {
 		entry = { value: create(), refs: 0, close };
 		registry.set(key, entry as Counted<unknown>);
@@ -52,13 +62,22 @@ async function acquire<T>(key: string, create: () => Promise<T>, close: (value: 
 			if (released) return;
 			released = true;
 			held.refs--;
-			if (held.refs === 0 && registry.get(key) === held) {
-				registry.delete(key);
-				await held.close(value);
-			}
+			if (held.refs > 0 || registry.get(key) !== held) return;
+			const closeNow = async () => {
+				if (held.refs === 0 && registry.get(key) === held) {
+					registry.delete(key);
+					await held.close(value);
+				}
+			};
+			if (lingerMs <= 0) return await closeNow();
+			held.closeTimer = setTimeout(() => void closeNow().catch(() => undefined), lingerMs);
+			held.closeTimer.unref();
 		},
 	};
 }
+
+/** How long Redis clients stay open after their last user released them. */
+export const CLIENT_LINGER_MS = 30_000;
 
 export interface SharedClient {
 	stores: Stores;
@@ -76,6 +95,7 @@ export function acquireClient(config: GatewayConfig): Promise<Lease<SharedClient
 			return { stores, management };
 		},
 		async ({ stores }) => stores.close(),
+		CLIENT_LINGER_MS,
 	);
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Process-wide shared resources of the n8n nodes (PRODUCT.md §8 "Embedded"): triggers share one
+ * embedded gateway (never a second listen) that stops with the last release; action-node runs
+ * share one Redis client that lingers briefly after the last release.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { silentLogger } from '../../src/logger';
+import { gatewayConfigOf } from '../../src/runtime/settings';
+import { acquireClient, acquireEmbeddedGateway, sharedRefCount } from '../../src/runtime/shared';
+import { uniquePrefix } from '../helpers/gateway';
+import { freePort } from '../helpers/ports';
+import { startRedis, type RedisServer } from '../helpers/redis';
+
+function portOpen(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const s = net.connect(port, '127.0.0.1');
+		s.once('connect', () => {
+			s.destroy();
+			resolve(true);
+		});
+		s.once('error', () => resolve(false));
+	});
+}
+
+describe('shared resources of the n8n nodes', () => {
+	let redis: RedisServer;
+	before(async () => {
+		redis = await startRedis();
+	});
+	after(async () => {
+		await redis?.stop();
+	});
+
+	it('the embedded gateway is started once for several triggers and stopped after the last', async () => {
+		const port = await freePort();
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+		const a = await acquireEmbeddedGateway(config, silentLogger);
+		const b = await acquireEmbeddedGateway(config, silentLogger);
+		assert.ok(a.value && b.value);
+		assert.equal(a.value, b.value, 'one gateway for both');
+		assert.equal(sharedRefCount('gateway'), 2);
+		assert.ok(await portOpen(port));
+		await a.release();
+		await a.release(); // idempotent
+		assert.ok(await portOpen(port), 'still served while one trigger holds it');
+		await b.release();
+		assert.equal(sharedRefCount('gateway'), 0);
+		assert.equal(await portOpen(port), false, 'stopped after the last release');
+	});
+
+	it('a port taken by someone else leaves triggers working without a local gateway', async () => {
+		const blocker = net.createServer().listen(0, '127.0.0.1');
+		await new Promise((r) => blocker.once('listening', r));
+		const port = (blocker.address() as net.AddressInfo).port;
+		try {
+			const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+			const lease = await acquireEmbeddedGateway(config, silentLogger);
+			assert.equal(lease.value, undefined);
+			await lease.release();
+		} finally {
+			blocker.close();
+		}
+	});
+
+	it('Redis clients are shared per Redis and prefix, and reused right after a release', async () => {
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix() }, {});
+		const a = await acquireClient(config);
+		const b = await acquireClient(config);
+		assert.equal(a.value, b.value);
+		await a.release();
+		await b.release();
+		const c = await acquireClient(config);
+		assert.equal(c.value, a.value, 'reused within the linger time instead of a new connection');
+		assert.equal(await c.value.stores.ping(), true);
+		await c.release();
+	});
+});
