@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing (redis-server via apt, npm packages, and for
-# the end-to-end tests Node 24 + n8n into a cache outside the clone), builds, lints, then runs every
+# The README's test command: installs what is missing (redis-server and chromium via apt, npm
+# packages, and for the end-to-end tests Node 24 + n8n into a cache outside the clone), builds, lints, then runs every
 # test (unit, integration against real redis-server processes it starts itself, end to end in a
 # real n8n). Ends with one summary line "N passed, N failed".
 # Env: SKIP_E2E=1 leaves out the n8n tests; TEST_FILES="..." runs only those files.
@@ -11,6 +11,8 @@ log() { echo "[test] $*"; }
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
+# The console's browser test drives Debian's Chromium through playwright-core.
+if [ "${SKIP_E2E:-0}" != "1" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} with apt-get"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -1,7 +1,8 @@
 /**
- * The admin HTTP API (PRODUCT.md §7), mounted by the gateway at `/api/v1`: bearer-token auth,
- * JSON bodies, and one error handler that turns every failure into `{"error":{"code","message"}}`.
- * The routes themselves (adminRoutes.ts) only translate HTTP to ManagementService calls.
+ * The admin HTTP API (PRODUCT.md §7), mounted by the gateway at `/api/v1`: bearer-token or
+ * console-session auth, JSON bodies, and one error handler that turns every failure into
+ * `{"error":{"code","message"}}`. The routes themselves (adminRoutes.ts) only translate HTTP to
+ * ManagementService calls.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -10,12 +11,18 @@ import type { Logger } from '../logger';
 import type { ManagementService } from '../management/service';
 import { isConnectionError } from '../redis';
 import { addAdminRoutes } from './adminRoutes';
+import { CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, verifySession } from './session';
 
 export interface AdminRouterOptions {
 	management: ManagementService;
 	/** The bearer token clients must present; '' answers 401 to everyone. */
 	adminToken: string;
 	logger: Logger;
+	/**
+	 * Base URL of this gateway's ingest listener, for `POST /endpoints/:id/test-event`. When
+	 * absent, the listener that received the admin request is used (the admin API on the ingest port).
+	 */
+	ingestBaseUrl?: string;
 }
 
 /** Largest accepted JSON body: management requests are small. */
@@ -26,21 +33,50 @@ function sha256(value: string): Buffer {
 	return createHash('sha256').update(value, 'utf8').digest();
 }
 
-/** Checks `Authorization: Bearer <token>` in time independent of the token's content and length. */
-function bearerAuth(adminToken: string) {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Admits a request that carries `Authorization: Bearer <token>` (compared in time independent of
+ * the token's content and length) or, without an Authorization header, a valid console session
+ * cookie. A cookie is sent by the browser on its own, so a cookie-authenticated change must also
+ * carry `X-Requested-With: webhook-gateway-console`: another site can make a browser send the
+ * cookie (were SameSite ever bypassed) but cannot add that header without a CORS preflight, which
+ * this API never grants. A bearer token is never sent implicitly, so it needs no such header.
+ */
+function adminAuth(adminToken: string) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
-	return (req: Request, _res: Response, next: NextFunction): void => {
+	return (req: Request, res: Response, next: NextFunction): void => {
 		if (!expected) {
 			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) to enable it'));
 			return;
 		}
-		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.get('authorization') ?? '');
+		const authorization = req.get('authorization');
+		if (authorization === undefined) {
+			const session = readCookie(req.get('cookie'), SESSION_COOKIE);
+			if (session !== undefined && verifySession(adminToken, session, Date.now())) {
+				if (!SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== CSRF_VALUE) {
+					next(new GatewayError(403, 'unauthorized', `Changes made with the console session must carry the header X-Requested-With: ${CSRF_VALUE}`));
+					return;
+				}
+				res.locals.adminAuth = 'console';
+				next();
+				return;
+			}
+		}
+		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
 		if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
-			next(new GatewayError(401, 'unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>)'));
+			next(new GatewayError(401, 'unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session'));
 			return;
 		}
+		res.locals.adminAuth = 'bearer';
 		next();
 	};
+}
+
+/** The URL of the ingest listener on `host`:`port` as seen from this process (wildcards → loopback). */
+export function localIngestUrl(host: string, port: number): string {
+	const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+	return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
 }
 
 /** Maps body-parser failures (they carry `type` and `status`) to our errors. */
@@ -73,27 +109,28 @@ function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayEr
 }
 
 /**
- * The admin API router. Every route needs `Authorization: Bearer <adminToken>`; bodies are JSON
- * (at most 256 KiB); answers are JSON, 201 for creates and 204 for deletes.
+ * The admin API router. Every route needs `Authorization: Bearer <adminToken>` or a console
+ * session (see adminAuth); bodies are JSON (at most 256 KiB); answers are JSON, 201 for creates
+ * and 204 for deletes.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-	const { management, adminToken, logger } = options;
+	const { management, adminToken, logger, ingestBaseUrl } = options;
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
 		// Answers may hold secrets: no cache may keep them.
 		res.setHeader('Cache-Control', 'no-store');
 		next();
 	});
-	router.use(bearerAuth(adminToken));
+	router.use(adminAuth(adminToken));
 	router.use((req: Request, res: Response, next: NextFunction) => {
 		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
-			res.once('finish', () => logger.info('admin API change', { method: req.method, path: req.originalUrl, status: res.statusCode }));
+			res.once('finish', () => logger.info('admin API change', { method: req.method, path: req.originalUrl, status: res.statusCode, via: res.locals.adminAuth }));
 		}
 		next();
 	});
 	router.use(express.json({ limit: BODY_LIMIT }));
-	addAdminRoutes(router, management);
+	addAdminRoutes(router, management, { ingestBaseUrl });
 	router.use((req: Request, _res: Response, next: NextFunction) => {
 		next(new GatewayError(404, 'not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));
 	});

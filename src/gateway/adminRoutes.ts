@@ -4,12 +4,23 @@
  * unknown fields); every rule about values lives in the service.
  */
 import type { Request, Response, Router } from 'express';
-import { ValidationError } from '../errors';
+import { GatewayError, ValidationError } from '../errors';
 import type { EndpointInput, ManagementService } from '../management/service';
 
 /** Fields an endpoint create/update body may carry (EndpointInput). */
 const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity'];
 const PLAN_FIELDS = ['id', 'name', 'rate', 'burst', 'daily'];
+
+export interface AdminRouteOptions {
+	/** Base URL of this gateway's ingest listener; absent: the listener the admin request came in on. */
+	ingestBaseUrl?: string;
+}
+
+/** Longest the gateway waits for its own ingest path to answer a test event (ms). */
+const TEST_EVENT_TIMEOUT_MS = 10_000;
+/** Headers a test event may not set: framing and routing belong to the gateway. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]{1,256}$/;
 
 function hasBody(req: Request): boolean {
 	const length = req.get('content-length');
@@ -132,6 +143,67 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 	});
 }
 
+/** Extra headers of a test event: an object of header name → string, lower-cased names. */
+function testEventHeaders(value: unknown): Record<string, string> {
+	if (value === undefined || value === null) return {};
+	if (typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('headers must be an object of header name to string value');
+	const out: Record<string, string> = {};
+	for (const [rawName, headerValue] of Object.entries(value)) {
+		const name = rawName.toLowerCase();
+		if (!HEADER_NAME.test(name)) throw new ValidationError(`'${rawName.slice(0, 50)}' is not a valid header name`);
+		if (RESERVED_HEADERS.has(name)) throw new ValidationError(`header '${name}' is set by the gateway`);
+		if (typeof headerValue !== 'string' || /[\r\n\0]/.test(headerValue)) throw new ValidationError(`header '${name}' must be a string on one line`);
+		out[name] = headerValue;
+	}
+	return out;
+}
+
+/** The listener this request arrived on, as a URL (the admin API shares the ingest port). */
+function listenerUrl(req: Request): string {
+	const raw = req.socket.localAddress ?? '127.0.0.1';
+	const address = raw.startsWith('::ffff:') && raw.includes('.') ? raw.slice(7) : raw;
+	return `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`;
+}
+
+/**
+ * `POST /endpoints/:id/test-event`: signs a JSON body with the endpoint's current secret and
+ * sends it through the gateway's own ingest path over HTTP, so it meets every check a real
+ * sender's request meets (auth, limits, dedupe) and is counted and buffered like one. Answers
+ * `{status, body}` of the ingest answer; the secret and the signed headers stay on the server.
+ */
+function addTestEventRoute(router: Router, management: ManagementService, options: AdminRouteOptions): void {
+	router.post('/endpoints/:id/test-event', async (req, res) => {
+		const input = jsonObject(req);
+		onlyFields(input, ['body', 'headers']);
+		const payload = input.body ?? { test: true, source: 'webhook-gateway test event', sentAt: new Date().toISOString() };
+		if (typeof payload !== 'object' || payload === null) throw new ValidationError('body must be a JSON object or array');
+		const extra = testEventHeaders(input.headers);
+		const rawBody = Buffer.from(JSON.stringify(payload), 'utf8');
+		const signed = await management.testEventHeaders(req.params.id, rawBody);
+		const url = `${options.ingestBaseUrl ?? listenerUrl(req)}/hooks/${encodeURIComponent(req.params.id)}`;
+		let answer: globalThis.Response;
+		try {
+			answer = await fetch(url, {
+				method: 'POST',
+				headers: { 'user-agent': 'webhook-gateway-test-event', ...extra, ...signed, 'content-type': 'application/json' },
+				body: rawBody,
+				redirect: 'manual',
+				signal: AbortSignal.timeout(TEST_EVENT_TIMEOUT_MS),
+			});
+		} catch (error) {
+			throw new GatewayError(502, 'internal_error', `The gateway could not reach its own ingest path (${url}): ${error instanceof Error ? error.message : String(error)}`);
+		}
+		const text = await answer.text();
+		let body: unknown = text;
+		try {
+			body = text === '' ? null : JSON.parse(text);
+		} catch {
+			// Not JSON (e.g. a handshake's plain text): returned as the text it is.
+		}
+		sendJson(res, 200, { status: answer.status, body });
+	});
+}
+
 function addPlanRoutes(router: Router, management: ManagementService): void {
 	router.get('/plans', async (_req, res) => {
 		sendJson(res, 200, await management.listPlans());
@@ -168,8 +240,9 @@ function addAccountRoutes(router: Router, management: ManagementService): void {
 }
 
 /** Adds every admin route to `router` (already behind auth and the JSON body parser). */
-export function addAdminRoutes(router: Router, management: ManagementService): void {
+export function addAdminRoutes(router: Router, management: ManagementService, options: AdminRouteOptions = {}): void {
 	addEndpointRoutes(router, management);
+	addTestEventRoute(router, management, options);
 	addPlanRoutes(router, management);
 	addAccountRoutes(router, management);
 }

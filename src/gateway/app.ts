@@ -1,5 +1,6 @@
 /**
- * Assembles the gateway: ingest under /hooks, the admin API under /api/v1, health and metrics.
+ * Assembles the gateway: ingest under /hooks, the admin API under /api/v1 (its OpenAPI description
+ * at /api/v1/openapi.json), the endpoint console under /console, health and metrics.
  * Shared by the standalone server (`webhook-gateway serve`) and the gateway embedded in n8n.
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -9,9 +10,11 @@ import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
 import { createStores, type Stores } from '../redis';
 import { RegistryCache } from '../registry/cache';
-import { createAdminRouter } from './admin';
+import { createAdminRouter, localIngestUrl } from './admin';
+import { createConsoleRouter } from './console';
 import { createIngestHandler, sendError } from './ingest';
 import { GatewayMetrics, type BufferSample } from './metrics';
+import { serveOpenApi } from './openapi';
 
 export interface GatewayApp {
 	/** Ingest, health and metrics (and the admin API unless it has a port of its own). */
@@ -77,15 +80,21 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 		res.send(body);
 	});
 
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger });
+	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
+	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
+	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {
 		adminApp = express();
 		adminApp.disable('x-powered-by');
+		adminApp.get('/api/v1/openapi.json', serveOpenApi(''));
 		adminApp.use('/api/v1', admin);
+		adminApp.use('/console', consoleRouter);
 		adminApp.use(notFound);
 	} else {
 		app.use('/api/v1', admin);
+		app.use('/console', consoleRouter);
 	}
 	app.use(notFound);
 	app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

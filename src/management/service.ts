@@ -3,7 +3,7 @@
  * CLI and the Webhook Endpoint node all call this class. Secrets leave it only in the answers to
  * create and rotate.
  */
-import { generateSecret, rotateSecrets } from '../auth';
+import { activeSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../events/codec';
 import type { HourStats, Stores } from '../redis';
@@ -208,6 +208,25 @@ export class ManagementService {
 		record.updatedAt = new Date(now).toISOString();
 		await this.stores.registry.saveEndpoint(record);
 		return { endpoint: this.toView(record), secret, previousValidUntil: grace > 0 && record.secrets.length > 1 ? new Date(now + grace * 1000).toISOString() : null };
+	}
+
+	/**
+	 * INTERNAL — never return this from an API, never log it. The headers that authenticate
+	 * `rawBody` for endpoint `id` with its current secret (the console's "send a test event"):
+	 * they hold the secret itself (header, basic) or a signature made with it, so they may only
+	 * be sent to this gateway's own ingest path. `{}` for an endpoint without authentication.
+	 * @param nowMs ms since the epoch (timestamp schemes sign this time)
+	 */
+	async testEventHeaders(id: string, rawBody: Buffer, nowMs = Date.now()): Promise<Record<string, string>> {
+		const record = await this.record(id);
+		if (!needsSecret(record.auth)) return {};
+		const secret = activeSecrets(record.secrets, nowMs)[0];
+		if (secret === undefined) throw new ValidationError(`endpoint '${id}' has no valid secret; rotate its secret first`);
+		try {
+			return signRequest(record.auth, secret, rawBody, nowMs);
+		} catch (error) {
+			throw new ValidationError(`cannot sign a test event for endpoint '${id}': ${error instanceof Error ? error.message : String(error)}`);
+		}
 	}
 
 	async endpointUsage(id: string): Promise<EndpointUsage> {

@@ -1,0 +1,150 @@
+/**
+ * The endpoint console (docs/console.md), mounted by the gateway at `/console`: serves the built
+ * pages (web/console → dist/console) and signs a browser in and out. Signing in trades the admin
+ * token for an http-only session cookie (session.ts), so the token never sits in the page, in
+ * browser storage or in a URL; the pages then call the admin API with that cookie.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { GatewayError } from '../errors';
+import { sendError } from './ingest';
+import { createSession, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, verifySession } from './session';
+
+export interface ConsoleRouterOptions {
+	/** The admin token; '' leaves the console signed out with a message saying how to enable it. */
+	adminToken: string;
+	/** Folder holding the built console (index.html + assets/); see {@link defaultConsoleDir}. */
+	staticDir?: string;
+}
+
+/**
+ * Where `vite build` puts the console: `dist/console` at the package root, found from both the
+ * compiled file (dist/src/gateway) and the TypeScript source (src/gateway, under tsx in tests).
+ */
+export function defaultConsoleDir(): string {
+	const candidates = [path.resolve(__dirname, '..', '..', 'console'), path.resolve(__dirname, '..', '..', 'dist', 'console')];
+	return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[candidates.length - 1];
+}
+
+/**
+ * Only this origin's own files may run or load; the pages may not be framed (clickjacking) and
+ * send no Referer. The build has no inline script or style, so no 'unsafe-inline' is needed.
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+	'Content-Security-Policy':
+		"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+	'X-Frame-Options': 'DENY',
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer',
+	'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** Attributes of the session cookie. `Secure`: browsers keep it over HTTPS and on localhost only. */
+const COOKIE_ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Strict';
+
+function sha256(value: string): Buffer {
+	return createHash('sha256').update(value, 'utf8').digest();
+}
+
+function signedIn(adminToken: string, req: Request): boolean {
+	const value = readCookie(req.get('cookie'), SESSION_COOKIE);
+	return value !== undefined && verifySession(adminToken, value, Date.now());
+}
+
+/** The session routes change state: they need the console's header like every cookie-authenticated change. */
+function requireConsoleHeader(req: Request, _res: Response, next: NextFunction): void {
+	if (req.get(CSRF_HEADER) !== CSRF_VALUE) {
+		next(new GatewayError(403, 'unauthorized', `This request must carry the header X-Requested-With: ${CSRF_VALUE}`));
+		return;
+	}
+	next();
+}
+
+function notConfigured(): GatewayError {
+	return new GatewayError(401, 'unauthorized', 'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) on the gateway to enable it');
+}
+
+const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Webhook Gateway console</title></head>
+<body><h1>Webhook Gateway console</h1><p>The console has not been built. Run <code>npm run build</code> in the package, then reload.</p></body></html>`;
+
+/**
+ * The router for `/console`: `GET /` the page, `/assets/*` its files, and `/session`
+ * (`GET` state, `POST {token}` sign in, `DELETE` sign out).
+ */
+export function createConsoleRouter(options: ConsoleRouterOptions): Router {
+	const { adminToken } = options;
+	const staticDir = options.staticDir ?? defaultConsoleDir();
+	const expected = adminToken === '' ? undefined : sha256(adminToken);
+	const router = express.Router();
+
+	router.use((_req: Request, res: Response, next: NextFunction) => {
+		for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+		next();
+	});
+
+	router.get('/', (_req: Request, res: Response) => {
+		const index = path.join(staticDir, 'index.html');
+		res.setHeader('Cache-Control', 'no-cache');
+		if (!fs.existsSync(index)) {
+			res.status(503).type('html').send(NOT_BUILT_PAGE);
+			return;
+		}
+		res.sendFile(index);
+	});
+
+	router.use(
+		'/assets',
+		express.static(path.join(staticDir, 'assets'), {
+			index: false,
+			redirect: false,
+			// File names carry a content hash: a changed file has a new name.
+			setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
+		}),
+	);
+
+	router.use('/session', (_req: Request, res: Response, next: NextFunction) => {
+		res.setHeader('Cache-Control', 'no-store');
+		next();
+	});
+
+	router.get('/session', (req: Request, res: Response) => {
+		res.json({ configured: expected !== undefined, signedIn: expected !== undefined && signedIn(adminToken, req) });
+	});
+
+	router.post('/session', requireConsoleHeader, express.json({ limit: '4kb' }), (req: Request, res: Response) => {
+		if (!expected) throw notConfigured();
+		const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
+		// Hashing first makes the comparison independent of the token's length and content.
+		if (typeof token !== 'string' || !timingSafeEqual(sha256(token), expected)) {
+			throw new GatewayError(401, 'unauthorized', 'Wrong admin token');
+		}
+		const expiresAt = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000).toISOString();
+		res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${createSession(adminToken, Date.now())}; Max-Age=${SESSION_MAX_AGE_SECONDS}; ${COOKIE_ATTRIBUTES}`);
+		res.json({ signedIn: true, expiresAt });
+	});
+
+	router.delete('/session', requireConsoleHeader, (_req: Request, res: Response) => {
+		res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Max-Age=0; ${COOKIE_ATTRIBUTES}`);
+		res.status(204).end();
+	});
+
+	router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+		if (res.headersSent) {
+			next(error);
+			return;
+		}
+		const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+		if (type === 'entity.parse.failed' || type === 'entity.too.large') {
+			sendError(res, new GatewayError(400, 'invalid_request', 'Send {"token": "<admin token>"} as JSON'));
+			return;
+		}
+		if (error instanceof GatewayError) {
+			sendError(res, error);
+			return;
+		}
+		next(error);
+	});
+	return router;
+}

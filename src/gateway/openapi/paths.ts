@@ -1,0 +1,233 @@
+/**
+ * The paths of the admin API's OpenAPI document, one operation per route of
+ * src/gateway/adminRoutes.ts (test/integration/openapi.test.ts checks both directions).
+ */
+import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
+
+const TAG = { endpoints: 'Endpoints', events: 'Events', plans: 'Plans', accounts: 'Accounts' } as const;
+
+const NO_CONTENT: Schema = { description: 'Done; no body' };
+const ENDPOINT = param('EndpointId');
+
+function queryText(name: string, description: string): Schema {
+	return { name, in: 'query', required: false, description, schema: { type: 'string' } };
+}
+
+function endpointPaths(): Record<string, Schema> {
+	return {
+		'/endpoints': {
+			get: operation({
+				operationId: 'listEndpoints',
+				tag: TAG.endpoints,
+				summary: 'List endpoints',
+				description: 'Oldest first. Never contains secrets.',
+				parameters: [queryText('accountId', 'Only endpoints of this account'), queryText('search', 'Case-insensitive part of the id or name')],
+				responses: { 200: json(arrayOf(ref('Endpoint')), 'The endpoints'), ...errorResponses(400) },
+			}),
+			post: operation({
+				operationId: 'createEndpoint',
+				tag: TAG.endpoints,
+				summary: 'Create an endpoint',
+				description: 'The secret (for an auth that needs one) is in this answer only. Creates the account (default plan) when new.',
+				requestBody: jsonBody(ref('EndpointCreate'), { description: 'Every field is optional: `{}` creates a POST endpoint without auth and with a random id' }),
+				responses: { 201: json(ref('EndpointWithSecret'), 'Created'), ...errorResponses(...BODY_ERRORS, 409) },
+			}),
+		},
+		'/endpoints/{id}': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'getEndpoint',
+				tag: TAG.endpoints,
+				summary: 'Get an endpoint',
+				responses: { 200: json(ref('Endpoint'), 'The endpoint'), ...errorResponses(404) },
+			}),
+			patch: operation({
+				operationId: 'updateEndpoint',
+				tag: TAG.endpoints,
+				summary: 'Change an endpoint',
+				description: 'The account cannot change. Switching to an auth that needs a secret when there is none generates one; it is in this answer only.',
+				requestBody: jsonBody(ref('EndpointUpdate')),
+				responses: { 200: json(ref('EndpointWithSecret'), 'The changed endpoint'), ...errorResponses(...BODY_ERRORS, 404) },
+			}),
+			delete: operation({
+				operationId: 'deleteEndpoint',
+				tag: TAG.endpoints,
+				summary: 'Delete an endpoint and everything buffered for it',
+				responses: { 204: NO_CONTENT, ...errorResponses(...CHANGE_ERRORS, 404) },
+			}),
+		},
+		'/endpoints/{id}/rotate-secret': {
+			parameters: [ENDPOINT],
+			post: operation({
+				operationId: 'rotateEndpointSecret',
+				tag: TAG.endpoints,
+				summary: 'Rotate the secret',
+				description: 'A new secret (given or generated), shown in this answer only; the previous one keeps working for `graceSeconds`. 400 for an endpoint without auth.',
+				requestBody: jsonBody(ref('RotateSecretRequest')),
+				responses: { 200: json(ref('RotatedSecret'), 'The new secret'), ...errorResponses(...BODY_ERRORS, 404) },
+			}),
+		},
+		'/endpoints/{id}/test-event': {
+			parameters: [ENDPOINT],
+			post: operation({
+				operationId: 'sendTestEvent',
+				tag: TAG.endpoints,
+				summary: 'Send a signed test event through ingest',
+				description:
+					"Signs a JSON body with the endpoint's current secret and POSTs it to the gateway's own `/hooks/<id>` over HTTP, so it meets every check a real request meets " +
+					'(auth, limits, dedupe) and is counted and buffered like one. Answers 200 with the ingest status and body whatever ingest decided (202, 403, 429 ...). ' +
+					'400 also when the endpoint has no valid secret to sign with; 502 when the gateway cannot reach its own ingest listener.',
+				requestBody: jsonBody(ref('TestEventRequest')),
+				responses: { 200: json(ref('TestEventResult'), "Ingest's answer"), ...errorResponses(...BODY_ERRORS, 404, 502) },
+			}),
+		},
+		'/endpoints/{id}/usage': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'getEndpointUsage',
+				tag: TAG.endpoints,
+				summary: "Today's usage against the plan, buffer depth, subscribers and dead letters",
+				responses: { 200: json(ref('Usage'), 'Usage'), ...errorResponses(404) },
+			}),
+		},
+		'/endpoints/{id}/stats': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'getEndpointStats',
+				tag: TAG.endpoints,
+				summary: 'Requests per hour by outcome',
+				description: 'One entry per hour, oldest first, the current hour last. Counted off the request path: up to a second behind.',
+				parameters: [countQuery('hours', 'Hours to show', 24, 48)],
+				responses: { 200: json(ref('Stats'), 'Hourly counts'), ...errorResponses(400, 404) },
+			}),
+		},
+	};
+}
+
+function eventPaths(): Record<string, Schema> {
+	return {
+		'/endpoints/{id}/events': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'peekEvents',
+				tag: TAG.events,
+				summary: 'Newest buffered events',
+				description: 'Newest first, as workflows receive them. Consumes nothing.',
+				parameters: [countQuery('count', 'Most events to show', 10, 1000)],
+				responses: { 200: json(arrayOf(ref('WebhookEvent')), 'The events'), ...errorResponses(400, 404) },
+			}),
+		},
+		'/endpoints/{id}/dead-letters': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'listDeadLetters',
+				tag: TAG.events,
+				summary: 'Events a subscriber gave up on',
+				parameters: [countQuery('count', 'Most dead letters to show', 100, 10_000)],
+				responses: { 200: json(arrayOf(ref('DeadLetter')), 'Dead letters, oldest first'), ...errorResponses(400, 404) },
+			}),
+			delete: operation({
+				operationId: 'deleteDeadLetters',
+				tag: TAG.events,
+				summary: 'Delete dead letters',
+				description: 'A DELETE with a JSON body. Ids that do not exist are not counted.',
+				requestBody: jsonBody(ref('DeleteDeadLettersRequest'), { required: true }),
+				responses: { 200: json(ref('DeleteDeadLettersResult'), 'How many were deleted'), ...errorResponses(...BODY_ERRORS, 404) },
+			}),
+		},
+		'/endpoints/{id}/dead-letters/replay': {
+			parameters: [ENDPOINT],
+			post: operation({
+				operationId: 'replayDeadLetters',
+				tag: TAG.events,
+				summary: 'Send dead letters back to their subscriber',
+				description: 'Replayed events come before new ones. Letters whose subscriber is gone stay and are reported as skipped.',
+				requestBody: jsonBody(ref('ReplayRequest')),
+				responses: { 200: json(ref('ReplayResult'), 'What was replayed'), ...errorResponses(...BODY_ERRORS, 404) },
+			}),
+		},
+	};
+}
+
+function planPaths(): Record<string, Schema> {
+	return {
+		'/plans': {
+			get: operation({
+				operationId: 'listPlans',
+				tag: TAG.plans,
+				summary: 'List plans',
+				description: 'The built-in plans, then custom plans by id.',
+				responses: { 200: json(arrayOf(ref('Plan')), 'The plans'), ...errorResponses() },
+			}),
+		},
+		'/plans/{id}': {
+			parameters: [param('PlanId')],
+			get: operation({
+				operationId: 'getPlan',
+				tag: TAG.plans,
+				summary: 'Get a plan',
+				responses: { 200: json(ref('Plan'), 'The plan'), ...errorResponses(404) },
+			}),
+			put: operation({
+				operationId: 'upsertPlan',
+				tag: TAG.plans,
+				summary: 'Create or replace a custom plan',
+				description: 'Answers 200 whether the plan is new or not. Built-in plans cannot be changed (400).',
+				requestBody: jsonBody(ref('PlanInput')),
+				responses: { 200: json(ref('Plan'), 'The plan as stored'), ...errorResponses(...BODY_ERRORS) },
+			}),
+			delete: operation({
+				operationId: 'deletePlan',
+				tag: TAG.plans,
+				summary: 'Delete a custom plan',
+				description: '400 for a built-in plan; 409 while an account uses it.',
+				responses: { 204: NO_CONTENT, ...errorResponses(400, ...CHANGE_ERRORS, 404, 409) },
+			}),
+		},
+	};
+}
+
+function accountPaths(): Record<string, Schema> {
+	return {
+		'/accounts': {
+			get: operation({
+				operationId: 'listAccounts',
+				tag: TAG.accounts,
+				summary: 'List accounts',
+				responses: { 200: json(arrayOf(ref('Account')), 'The accounts, by id'), ...errorResponses() },
+			}),
+		},
+		'/accounts/{id}': {
+			parameters: [param('AccountId')],
+			get: operation({
+				operationId: 'getAccount',
+				tag: TAG.accounts,
+				summary: "An account with its plan, today's usage and endpoints",
+				description: '400 for an id that is not a valid account id.',
+				responses: { 200: json(ref('AccountDetail'), 'The account'), ...errorResponses(400, 404) },
+			}),
+		},
+		'/accounts/{id}/plan': {
+			parameters: [param('AccountId')],
+			put: operation({
+				operationId: 'setAccountPlan',
+				tag: TAG.accounts,
+				summary: "Set an account's plan",
+				description: 'Creates the account when it does not exist. 404 when the plan does not exist.',
+				requestBody: jsonBody(ref('SetAccountPlanRequest'), { required: true }),
+				responses: { 200: json(ref('Account'), 'The account'), ...errorResponses(...BODY_ERRORS, 404) },
+			}),
+		},
+	};
+}
+
+export const TAGS = [
+	{ name: TAG.endpoints, description: 'Global webhook endpoints: `<public URL>/hooks/<id>`' },
+	{ name: TAG.events, description: 'Buffered events and dead letters of an endpoint' },
+	{ name: TAG.plans, description: 'Rate, burst and daily limits' },
+	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
+];
+
+export function paths(): Record<string, Schema> {
+	return { ...endpointPaths(), ...eventPaths(), ...planPaths(), ...accountPaths() };
+}

@@ -1,0 +1,263 @@
+/**
+ * components.schemas of the admin API's OpenAPI document: what ManagementService returns
+ * (src/management/service.ts, src/types.ts) and what the routes accept (src/gateway/adminRoutes.ts).
+ * Patterns and limits come from the validators, so the document follows them.
+ */
+import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from '../../auth';
+import type { ErrorCode } from '../../errors';
+import { ACCOUNT_ID_RE, DEFAULT_DEDUPE_WINDOW_SECONDS, ENDPOINT_ID_RE } from '../../registry/endpoints';
+import { PLAN_ID_RE } from '../../registry/plans';
+import { INGEST_METHODS, type HandshakeMode, type HmacAlgorithm, type HmacPreset, type SignatureEncoding } from '../../types';
+import { arrayOf, ISO_TIME, object, orNull, ref, unionValues, type Schema } from './helpers';
+
+const HMAC_PRESETS = unionValues<HmacPreset>({ github: true, stripe: true, shopify: true, slack: true, standardWebhooks: true, generic: true });
+const HMAC_ALGORITHMS = unionValues<HmacAlgorithm>({ sha1: true, sha256: true, sha512: true });
+const SIGNATURE_ENCODINGS = unionValues<SignatureEncoding>({ hex: true, base64: true });
+const HANDSHAKE_MODES = unionValues<HandshakeMode>({ none: true, slack: true, hubChallenge: true, validationToken: true });
+
+/** Codes the admin API answers with (the other ErrorCodes belong to ingest). */
+export const ADMIN_ERROR_CODES: ErrorCode[] = ['invalid_request', 'unauthorized', 'not_found', 'conflict', 'payload_too_large', 'store_unavailable', 'internal_error'];
+
+const STREAM_ID: Schema = { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$', examples: ['1732280000000-0'] };
+const MAX_WINDOW_SECONDS = 30 * 86_400;
+
+const endpointId: Schema = { type: 'string', pattern: ENDPOINT_ID_RE.source, description: '3-64 characters from a-z, 0-9, `-` and `_`, starting with a letter or digit' };
+const accountId: Schema = { type: 'string', pattern: ACCOUNT_ID_RE.source, description: '1-64 characters from A-Z, a-z, 0-9, `.`, `-` and `_`' };
+const planId: Schema = { type: 'string', pattern: PLAN_ID_RE.source };
+const headerName: Schema = { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9a-zA-Z-]+$", maxLength: 256 };
+const printable: Schema = { type: 'string', pattern: '^[\\x20-\\x7e]*$', maxLength: 256 };
+const limit = (description: string, integer: boolean): Schema => orNull({ type: integer ? 'integer' : 'number', exclusiveMinimum: 0, description });
+
+function authSchemas(): Record<string, Schema> {
+	const type = (value: string): Schema => ({ const: value });
+	const header = object(
+		{ type: type('header'), headerName: { ...headerName, description: 'Header carrying the token (lower-case)' }, prefix: { ...printable, description: 'Text before the token, e.g. `Bearer `; empty for none' } },
+		{ description: 'A static token in a header' },
+	);
+	return {
+		NoAuth: object({ type: type('none') }, { description: 'No authentication (combine with an IP allow-list)' }),
+		HeaderAuth: header,
+		HeaderAuthInput: {
+			...header,
+			required: ['type'],
+			description: 'A static token in a header. headerName defaults to `authorization`, whose prefix defaults to `Bearer ` (other headers: none)',
+		},
+		BasicAuth: object({ type: type('basic'), username: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^:\\x00-\\x1f\\x7f]*$' } }, { description: 'HTTP Basic; the password is the secret' }),
+		HmacAuth: object(
+			{
+				type: type('hmac'),
+				preset: { enum: HMAC_PRESETS },
+				header: { ...headerName, description: 'generic only: the header holding the signature' },
+				algorithm: { enum: HMAC_ALGORITHMS, description: 'generic only; default sha256' },
+				encoding: { enum: SIGNATURE_ENCODINGS, description: 'generic only; default hex' },
+				prefix: { ...printable, description: 'generic only: text before the signature, e.g. `sha256=`' },
+				toleranceSeconds: {
+					type: 'integer',
+					minimum: 1,
+					maximum: MAX_TOLERANCE_SECONDS,
+					description: `stripe, slack, standardWebhooks: largest accepted age of the signed timestamp; default ${DEFAULT_TOLERANCE_SECONDS}`,
+				},
+			},
+			{ optional: ['header', 'algorithm', 'encoding', 'prefix', 'toleranceSeconds'], description: 'An HMAC signature of the body, by provider preset or generic (header required)' },
+		),
+		EndpointAuth: authUnion('HeaderAuth', 'How incoming webhooks authenticate, as stored (defaults filled in)'),
+		EndpointAuthInput: authUnion('HeaderAuthInput', 'How incoming webhooks authenticate; omitted fields take their defaults. Unknown fields are rejected'),
+	};
+}
+
+function authUnion(headerSchema: string, description: string): Schema {
+	return {
+		description,
+		oneOf: [ref('NoAuth'), ref(headerSchema), ref('BasicAuth'), ref('HmacAuth')],
+		discriminator: {
+			propertyName: 'type',
+			mapping: { none: '#/components/schemas/NoAuth', header: `#/components/schemas/${headerSchema}`, basic: '#/components/schemas/BasicAuth', hmac: '#/components/schemas/HmacAuth' },
+		},
+	};
+}
+
+function settingSchemas(): Record<string, Schema> {
+	const windowSeconds: Schema = { type: 'integer', minimum: 1, maximum: MAX_WINDOW_SECONDS, description: `Seconds during which a repeat is answered \`duplicate\`; default ${DEFAULT_DEDUPE_WINDOW_SECONDS}` };
+	return {
+		DedupeSource: {
+			description: 'Where the idempotency key of a request comes from',
+			oneOf: [
+				object({ type: { const: 'none' } }),
+				object({ type: { const: 'header' }, name: { type: 'string', pattern: "^[a-z0-9!#$%&'*+.^_`|~-]{1,100}$" } }),
+				object({ type: { const: 'bodyPath' }, path: { type: 'string', pattern: '^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$', examples: ['data.object.id'] } }),
+			],
+		},
+		Dedupe: object({ source: ref('DedupeSource'), windowSeconds }),
+		DedupeInput: {
+			...object({ source: ref('DedupeSource'), windowSeconds }, { optional: ['source', 'windowSeconds'], open: true }),
+			description: "Omitted source: the auth preset's default (e.g. x-github-delivery); `{type: none}` switches deduplication off",
+		},
+		Handshake: object(
+			{ mode: { enum: HANDSHAKE_MODES }, verifyToken: { type: 'string', description: 'hubChallenge: the hub.verify_token the sender must present' } },
+			{ optional: ['verifyToken'], description: 'Provider handshake answered by the gateway without storing' },
+		),
+		HandshakeInput: {
+			description: 'A handshake object, or just its mode',
+			oneOf: [object({ mode: { enum: HANDSHAKE_MODES }, verifyToken: { type: 'string' } }, { optional: ['mode', 'verifyToken'], open: true }), { enum: HANDSHAKE_MODES }],
+		},
+	};
+}
+
+function endpointSchemas(): Record<string, Schema> {
+	const methods = arrayOf({ enum: [...INGEST_METHODS] }, { minItems: 1, uniqueItems: true });
+	const input = {
+		name: { type: ['string', 'null'], description: 'Default: the id; cut at 200 characters' },
+		description: { type: ['string', 'null'], description: 'Cut at 2000 characters' },
+		accountId: { ...orNull(accountId), description: 'Owning account (default `default`); cannot change later' },
+		auth: ref('EndpointAuthInput'),
+		secret: { type: ['string', 'null'], minLength: 8, maxLength: 512, description: 'Use this secret instead of a generated one (e.g. the signing secret a provider shows you)' },
+		ipAllowlist: arrayOf({ type: 'string' }, { maxItems: 1000, description: 'IPv4/IPv6 addresses or CIDRs; empty allows every address', examples: [['10.0.0.0/8', '2001:db8::/32']] }),
+		dedupe: ref('DedupeInput'),
+		handshake: ref('HandshakeInput'),
+		methods: { ...methods, description: 'Ingest methods (case-insensitive); default [POST]' },
+		enabled: { type: 'boolean' },
+		bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'Most events waiting in the buffer; null for the gateway default' },
+	};
+	const all = Object.keys(input);
+	return {
+		Endpoint: object(
+			{
+				id: endpointId,
+				name: { type: 'string', maxLength: 200 },
+				description: { type: 'string', maxLength: 2000 },
+				accountId,
+				auth: ref('EndpointAuth'),
+				ipAllowlist: arrayOf({ type: 'string' }),
+				dedupe: ref('Dedupe'),
+				handshake: ref('Handshake'),
+				methods,
+				enabled: { type: 'boolean' },
+				bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'null: the gateway default' },
+				createdAt: ISO_TIME,
+				createdBy: { type: 'string' },
+				updatedAt: ISO_TIME,
+				secretCount: { type: 'integer', minimum: 0, description: 'Secrets that authenticate now (more than one during a rotation grace period); values are never shown here' },
+				url: { type: 'string', format: 'uri', description: 'Where senders deliver: `<public URL>/hooks/<id>`' },
+			},
+			{ description: 'An endpoint as list/get show it: never with secret values' },
+		),
+		EndpointCreate: object(
+			{ id: { ...endpointId, description: 'Default: 24 random characters from a-z and 0-9' }, ...input, createdBy: { type: ['string', 'null'], description: 'Who created it; default `admin-api`' } },
+			{ optional: ['id', ...all, 'createdBy'] },
+		),
+		EndpointUpdate: object(
+			{ id: { ...endpointId, description: "Optional; must equal the path's id" }, ...input, accountId: { ...input.accountId, description: 'May only repeat the current account' } },
+			{ optional: ['id', ...all], description: 'Fields to change; omitted fields keep their value' },
+		),
+		EndpointWithSecret: object(
+			{ endpoint: ref('Endpoint'), secret: { type: 'string', description: 'The secret, shown this once' } },
+			{ optional: ['secret'], description: 'Create/update answer. `secret` only when one was set or generated (an auth that needs one, or `secret` in the body)' },
+		),
+		RotatedSecret: object({
+			endpoint: ref('Endpoint'),
+			secret: { type: 'string', description: 'The new secret, shown this once' },
+			previousValidUntil: { ...orNull(ISO_TIME), description: 'When the previous secret stops working; null when it stopped at once' },
+		}),
+		RotateSecretRequest: object(
+			{ secret: { type: ['string', 'null'], minLength: 8, maxLength: 512, description: 'Default: a generated one' }, graceSeconds: { type: 'integer', minimum: 0, maximum: MAX_WINDOW_SECONDS, default: 86_400 } },
+			{ optional: ['secret', 'graceSeconds'] },
+		),
+		TestEventRequest: object(
+			{
+				body: { type: ['object', 'array', 'null'], description: 'JSON to send; default `{test: true, source, sentAt}`' },
+				headers: { type: ['object', 'null'], additionalProperties: { type: 'string' }, description: 'Extra request headers (not host, content-type, content-length or other framing headers)' },
+			},
+			{ optional: ['body', 'headers'] },
+		),
+		TestEventResult: object({
+			status: { type: 'integer', description: "Ingest's HTTP status, e.g. 202" },
+			body: { description: "Ingest's answer: parsed JSON (e.g. `{status: accepted, eventId}` or an error), plain text, or null when empty" },
+		}),
+		Usage: object({
+			endpointId,
+			accountId,
+			plan: ref('Plan'),
+			acceptedToday: { type: 'integer', minimum: 0, description: 'Requests this endpoint accepted today (UTC)' },
+			accountAcceptedToday: { type: 'integer', minimum: 0, description: "The account's accepted requests today over all its endpoints" },
+			dailyLimit: { type: ['integer', 'null'] },
+			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
+			resetsInSeconds: { type: 'integer', minimum: 0, description: 'Until the daily counters reset (UTC midnight)' },
+			buffer: object({ length: { type: 'integer', minimum: 0 }, capacity: { type: 'integer', minimum: 1 }, oldestReceivedAt: orNull(ISO_TIME) }),
+			subscribers: arrayOf(
+				object({
+					id: { type: 'string', description: 'workflow id : node id' },
+					waiting: { type: 'integer', minimum: 0, description: 'Not yet acknowledged (new + pending)' },
+					pending: { type: 'integer', minimum: 0, description: 'Delivered, not acknowledged' },
+					lastSeen: ISO_TIME,
+				}),
+			),
+			deadLetters: { type: 'integer', minimum: 0 },
+		}),
+		Stats: object({
+			endpointId,
+			hours: arrayOf(
+				object({
+					hour: { ...ISO_TIME, description: 'Start of the hour' },
+					counts: {
+						type: 'object',
+						additionalProperties: { type: 'integer', minimum: 0 },
+						description: 'Requests by outcome: accepted, duplicate, handshake, head, options, or the error code (unauthorized, rate_limited ...)',
+					},
+				}),
+			),
+		}),
+	};
+}
+
+function planAndAccountSchemas(): Record<string, Schema> {
+	const limits = { rate: limit('Accepted requests per second (may be fractional); null: none', false), burst: limit('Requests that may arrive at one instant; null: none', true), daily: limit('Accepted requests per UTC day; null: none', true) };
+	const account = { id: accountId, planId, createdAt: ISO_TIME };
+	return {
+		Plan: object({ id: planId, name: { type: 'string', maxLength: 100 }, ...limits, builtIn: { type: 'boolean', description: 'Built-in plans cannot be changed or deleted' } }),
+		PlanInput: object(
+			{ id: { ...planId, description: "Optional; must equal the path's id" }, name: { type: ['string', 'null'], description: 'Default: the id; cut at 100 characters' }, ...limits },
+			{ optional: ['id', 'name', 'rate', 'burst', 'daily'], description: 'Omitted limits mean none; burst defaults to ceil(rate) and needs a rate' },
+		),
+		Account: object(account),
+		AccountDetail: object({
+			...account,
+			plan: ref('Plan'),
+			acceptedToday: { type: 'integer', minimum: 0 },
+			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
+			endpoints: arrayOf(endpointId, { description: 'Ids of its endpoints' }),
+		}),
+		SetAccountPlanRequest: object({ planId }),
+	};
+}
+
+function eventSchemas(): Record<string, Schema> {
+	return {
+		WebhookEvent: object(
+			{
+				id: { type: 'string', description: 'The eventId the sender got with its 202' },
+				endpointId,
+				accountId,
+				receivedAt: ISO_TIME,
+				method: { type: 'string' },
+				path: { type: 'string', description: "Sub-path after /hooks/<endpointId>: '' or starting with '/'" },
+				query: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, arrayOf({ type: 'string' })] } },
+				headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Lower-case names; credential headers removed' },
+				contentType: { type: 'string' },
+				body: { description: 'JSON parsed, form parsed, text as a string, anything else base64' },
+				rawBody: { type: 'string', contentEncoding: 'base64', description: 'The exact bytes received' },
+				sourceIp: { type: 'string' },
+			},
+			{ description: 'A buffered event as workflows receive it' },
+		),
+		DeadLetter: object({ id: STREAM_ID, subscriberId: { type: 'string' }, attempts: { type: 'integer', minimum: 1 }, error: { type: 'string' }, deadAt: ISO_TIME, event: ref('WebhookEvent') }),
+		ReplayRequest: object({ ids: arrayOf(STREAM_ID, { description: 'Dead letters to replay; empty or omitted: all of the endpoint' }) }, { optional: ['ids'] }),
+		ReplayResult: object({ replayed: arrayOf(STREAM_ID), skipped: arrayOf(STREAM_ID, { description: 'Not found, or their subscriber is gone (kept)' }) }),
+		DeleteDeadLettersRequest: object({ ids: arrayOf(STREAM_ID, { minItems: 1 }) }),
+		DeleteDeadLettersResult: object({ deleted: { type: 'integer', minimum: 0 } }),
+		Error: object({ error: object({ code: { enum: ADMIN_ERROR_CODES }, message: { type: 'string' } }) }, { description: 'Every failure' }),
+	};
+}
+
+export function schemas(): Record<string, Schema> {
+	return { ...endpointSchemas(), ...authSchemas(), ...settingSchemas(), ...planAndAccountSchemas(), ...eventSchemas() };
+}

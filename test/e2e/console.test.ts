@@ -1,0 +1,398 @@
+/**
+ * The endpoint console (issue "Endpoint console", docs/console.md) in a real browser: Debian's
+ * chromium driven by playwright-core against an in-process gateway and a real redis-server (no
+ * n8n needed). One user flow: sign in (a wrong token first), create a GitHub endpoint on a
+ * free-trial account (secret shown once), send signed test events until one is rate limited,
+ * see both counted and charted, inspect the last events, rotate the secret, change the auth,
+ * replay a dead letter, disable and delete. Then the session and CSRF rules over plain HTTP.
+ * Screenshots of the main views go to CONSOLE_SCREENSHOTS_DIR (default: a temp folder, logged).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createSession } from '../../src/gateway/session';
+import { launchBrowser, screenshot, type BrowserSession } from '../helpers/browser';
+import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { freePort } from '../helpers/ports';
+import { startRedis, type RedisServer } from '../helpers/redis';
+
+const CONSOLE_DIR = path.join(REPO_ROOT, 'dist', 'console');
+const ENDPOINT = 'gh-console';
+const ACCOUNT = 'acme';
+const REF = { id: ENDPOINT, accountId: ACCOUNT };
+const MARKER = 'hello-from-the-console-test';
+
+/** Builds the console when `npm run build` has not (scripts/test.sh builds first). */
+function ensureConsoleBuilt(): void {
+	if (fs.existsSync(path.join(CONSOLE_DIR, 'index.html'))) return;
+	const run = spawnSync('npx', ['vite', 'build', '--config', 'web/console/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 90_000 });
+	assert.ok(
+		run.status === 0 && fs.existsSync(path.join(CONSOLE_DIR, 'index.html')),
+		`dist/console is missing and building it failed; run \`npm run build\` first.\n${run.stdout}\n${run.stderr}`,
+	);
+}
+
+/**
+ * Retries `check` (clicking the page's Refresh button in between) until it passes: statistics
+ * reach Redis within about a second, and the page reloads its figures on its own every 5 s.
+ */
+async function eventually(page: Page, what: string, check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			await check();
+			return;
+		} catch (error) {
+			if (Date.now() > deadline) throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+		await page.getByRole('button', { name: 'Refresh' }).click();
+		await page.waitForTimeout(400);
+	}
+}
+
+async function secretShown(page: Page, region: string): Promise<string> {
+	const secret = (await page.getByRole('region', { name: region }).getByLabel('Secret value').innerText()).trim();
+	assert.ok(secret.length >= 32, `a secret is shown in "${region}"`);
+	return secret;
+}
+
+describe('endpoint console in a real browser', () => {
+	let redis: RedisServer;
+	let gw: TestGateway;
+	let browser: BrowserSession;
+	let page: Page;
+	let consoleUrl: string;
+	let firstSecret = '';
+	const shots = process.env.CONSOLE_SCREENSHOTS_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wgw-console-shots-'));
+	const accepted = () => gw.gateway.management.endpointUsage(ENDPOINT).then((u) => u.acceptedToday);
+
+	before(async () => {
+		ensureConsoleBuilt();
+		redis = await startRedis();
+		gw = await startTestGateway({ url: redis.url });
+		browser = await launchBrowser();
+		page = browser.page;
+		consoleUrl = `${gw.url}/console`;
+	});
+	after(async () => {
+		await browser?.close();
+		await gw?.close();
+		await redis?.stop();
+		console.log(`console screenshots: ${shots}`);
+	});
+
+	it('signs in with the admin token into an http-only session cookie; a wrong token shows an error', async () => {
+		await page.goto(consoleUrl);
+		await page.getByLabel('Admin token').fill('not-the-admin-token-000');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('alert').filter({ hasText: 'Wrong admin token' }).waitFor();
+		await screenshot(page, shots, '01-sign-in-error');
+
+		await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('heading', { name: 'Endpoints', exact: true }).waitFor();
+		assert.ok(!page.url().includes(ADMIN_TOKEN), 'no token in the URL');
+		const [cookie] = (await browser.context.cookies()).filter((c) => c.name === 'wgw_session');
+		assert.ok(cookie, 'session cookie set');
+		assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite, cookie.path], [true, true, 'Strict', '/']);
+		assert.ok(!cookie.value.includes(ADMIN_TOKEN));
+		assert.equal(await page.evaluate('document.cookie'), '', 'scripts cannot read the session cookie');
+	});
+
+	it('creates an endpoint with the GitHub preset and shows its secret once', async () => {
+		await page.getByRole('link', { name: 'New endpoint' }).first().click();
+		await page.getByLabel('Name', { exact: true }).fill('GitHub pushes');
+		await page.getByLabel('Endpoint id (optional)').fill(ENDPOINT);
+		await page.getByLabel('Account', { exact: true }).fill(ACCOUNT);
+		await page.getByLabel('How senders authenticate').selectOption('github');
+		await screenshot(page, shots, '02-create-endpoint');
+		await page.getByRole('button', { name: 'Create endpoint' }).click();
+
+		firstSecret = await secretShown(page, 'Secret of the new endpoint');
+		const record = await gw.gateway.stores.registry.getEndpoint(ENDPOINT);
+		assert.equal(record?.secrets[0].value, firstSecret, 'the secret shown is the one senders must use');
+		assert.deepEqual(record?.auth, { type: 'hmac', preset: 'github' });
+		await page.getByText(`${gw.config.publicUrl}/hooks/${ENDPOINT}`).first().waitFor();
+		await screenshot(page, shots, '03-secret-once');
+
+		await page.getByRole('button', { name: 'I have copied it' }).click();
+		await page.getByRole('heading', { name: 'GitHub pushes', exact: true }).waitFor();
+		await page.reload();
+		await page.getByRole('heading', { name: 'GitHub pushes', exact: true }).waitFor();
+		assert.ok(!(await page.content()).includes(firstSecret), 'the secret is not shown again');
+	});
+
+	it("changes the account's plan to free-trial", async () => {
+		await page.getByLabel(`Plan of account ${ACCOUNT}`).selectOption('free-trial');
+		await page.getByRole('button', { name: 'Change plan' }).click();
+		await page.getByText(`Account ${ACCOUNT} now uses plan free-trial.`).waitFor();
+		assert.equal((await gw.admin('GET', `/accounts/${ACCOUNT}`)).body.planId, 'free-trial');
+		await eventually(page, 'plan shown', async () => assert.match(await page.getByText(/^Id gh-console/).innerText(), /plan Free Trial/));
+	});
+
+	it('sends a signed test event (202) and counts it: 1 accepted today against 50', async () => {
+		await page.getByLabel('Test event body (JSON)').fill(JSON.stringify({ action: 'opened', marker: MARKER }));
+		await page.getByRole('button', { name: 'Send test event' }).click();
+		await page.getByRole('status', { name: 'Test event answer' }).getByText('HTTP 202').waitFor();
+		assert.equal(await accepted(), 1);
+		const acceptedToday = page.locator('[data-field="accepted-today"]');
+		await eventually(page, 'accepted today', async () => assert.equal((await acceptedToday.innerText()).trim(), '1 / 50'));
+
+		await page.getByRole('link', { name: 'Endpoints', exact: true }).first().click();
+		const row = page.getByRole('row').filter({ hasText: ENDPOINT });
+		await eventually(page, 'list row', async () => {
+			assert.equal((await row.locator('[data-field="accepted-today"]').innerText()).trim(), '1 / 50');
+			assert.match(await row.innerText(), /Free Trial/);
+			assert.match(await row.innerText(), /Enabled/);
+		});
+		await screenshot(page, shots, '04-endpoint-list');
+	});
+
+	it('exceeds the rate limit (1/s): the 429 is shown, counted by reason and charted', async () => {
+		await page.getByRole('link', { name: 'GitHub pushes' }).click();
+		const answer = page.getByRole('status', { name: 'Test event answer' });
+		// Free trial: 1 request per second, burst 1. Sent back to back, one of the next few is refused.
+		for (let sent = 1; sent <= 5 && !(await answer.innerText()).includes('HTTP 429'); sent++) {
+			await page.getByRole('button', { name: 'Send test event' }).click();
+			await answer.and(page.locator(`[data-answers="${sent}"]`)).waitFor();
+		}
+		await answer.getByText('HTTP 429').waitFor({ timeout: 1000 });
+		assert.match(await answer.innerText(), /rate_limited/);
+		const acceptedNow = await accepted();
+		assert.ok(acceptedNow >= 1 && acceptedNow < 6);
+
+		const reason = page.locator('tr[data-outcome="rate_limited"]');
+		await eventually(page, 'rate_limited counted', async () => {
+			assert.ok(Number(await reason.getAttribute('data-count')) >= 1, `rate_limited count ${await reason.getAttribute('data-count')}`);
+			assert.equal((await page.locator('[data-field="accepted-today"]').innerText()).trim(), `${acceptedNow} / 50`);
+		});
+		assert.match(await reason.innerText(), /429/);
+
+		// The chart: this hour has accepted and rejected bars, named for assistive technology.
+		const chart = page.getByRole('img', { name: /Requests per hour/ });
+		assert.match((await chart.getAttribute('aria-label')) ?? '', new RegExp(`this hour: ${acceptedNow} accepted, [1-9]\\d* rejected`));
+		const hour = chart.locator('g[data-current="true"]');
+		assert.equal(Number(await hour.getAttribute('data-accepted')), acceptedNow);
+		assert.ok(Number(await hour.getAttribute('data-rejected')) >= 1);
+		assert.ok(Date.now() - Date.parse((await hour.getAttribute('data-hour')) ?? '') < 3_600_000);
+		await screenshot(page, shots, '05-endpoint-detail');
+
+		await page.getByRole('link', { name: 'Endpoints', exact: true }).first().click();
+		const row = page.getByRole('row').filter({ hasText: ENDPOINT });
+		await eventually(page, 'list 429 column', async () => assert.ok(Number(await row.locator('[data-field="rejected-429"]').innerText()) >= 1));
+		await page.getByRole('link', { name: 'GitHub pushes' }).click();
+	});
+
+	it('shows the last events with the test body', async () => {
+		const events = page.getByRole('region', { name: 'Last events' });
+		const first = events.getByRole('article').filter({ hasText: MARKER });
+		await first.waitFor();
+		assert.match(await first.getByLabel('Event body').innerText(), /"action": "opened"/);
+		await page.getByRole('heading', { name: 'Last events' }).scrollIntoViewIfNeeded();
+		await screenshot(page, shots, '06-last-events', { fullPage: false });
+	});
+
+	it('rotates the secret: the new one is shown once, the old one stays valid for the grace period', async () => {
+		await page.getByRole('button', { name: 'Rotate secret' }).click();
+		const secret = await secretShown(page, 'New secret after rotation');
+		assert.notEqual(secret, firstSecret);
+		const record = await gw.gateway.stores.registry.getEndpoint(ENDPOINT);
+		assert.equal(record?.secrets[0].value, secret);
+		assert.equal(record?.secrets.length, 2, 'the previous secret stays valid for the grace period');
+		await screenshot(page, shots, '07-rotated-secret', { fullPage: false });
+		await page.reload();
+		await page.getByRole('heading', { name: 'GitHub pushes', exact: true }).waitFor();
+		assert.ok(!(await page.content()).includes(secret), 'the new secret is not shown again');
+	});
+
+	it('changes the authentication', async () => {
+		const auth = page.getByRole('region', { name: 'Authentication', exact: true });
+		await auth.getByLabel('How senders authenticate').selectOption('header');
+		await auth.getByLabel('Header name').fill('x-api-key');
+		await auth.getByLabel('Text before the token').fill('');
+		await auth.getByRole('button', { name: 'Save authentication' }).click();
+		await page.getByText('Authentication saved.').waitFor();
+		await auth.getByText('Header token (x-api-key)').waitFor();
+		assert.deepEqual((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).body.auth, { type: 'header', headerName: 'x-api-key', prefix: '' });
+	});
+
+	it('replays a dead letter to its subscriber', async () => {
+		const buffer = gw.gateway.stores.buffer;
+		await buffer.subscribe(REF, 'sub1', 'oldest');
+		const [entry] = await buffer.read(REF, 'sub1', 1);
+		assert.ok(entry, 'an event to fail');
+		assert.deepEqual(await buffer.nack(REF, 'sub1', [entry.ref], 1, 'boom'), [entry.ref]);
+
+		const dead = page.getByRole('region', { name: 'Dead letters' });
+		await eventually(page, 'dead letter listed', async () => assert.equal(await dead.getByRole('button', { name: /^Replay dead letter / }).count(), 1));
+		await dead.getByRole('cell', { name: 'boom' }).waitFor();
+		await screenshot(page, shots, '08-dead-letter');
+		await dead.getByRole('button', { name: /^Replay dead letter / }).click();
+		await dead.getByText('Replayed 1 dead letter(s).').waitFor();
+
+		assert.equal((await gw.admin('GET', `/endpoints/${ENDPOINT}/usage`)).body.deadLetters, 0);
+		assert.deepEqual((await gw.admin('GET', `/endpoints/${ENDPOINT}/dead-letters`)).body, []);
+		const again = await buffer.read(REF, 'sub1', 10);
+		assert.ok(
+			again.some((e) => e.eventId === entry.eventId),
+			'the subscriber reads the replayed event again',
+		);
+		await dead.getByText('No dead letters.').waitFor();
+	});
+
+	it('disables and deletes the endpoint', async () => {
+		await page.getByRole('button', { name: 'Disable endpoint' }).click();
+		await page.getByText('Endpoint disabled: senders get 403 endpoint_disabled.').waitFor();
+		await page.getByRole('button', { name: 'Enable endpoint' }).waitFor();
+		const refused = await gw.request(`/hooks/${ENDPOINT}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		assert.equal(refused.status, 403);
+		assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'endpoint_disabled');
+
+		await page.getByRole('button', { name: 'Delete endpoint' }).click();
+		await page.getByRole('group', { name: 'Confirm deletion' }).getByRole('button', { name: 'Delete permanently' }).click();
+		await page.getByRole('heading', { name: 'Endpoints', exact: true }).waitFor();
+		await page.getByText('No endpoints yet.').waitFor();
+		assert.equal((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).status, 404);
+	});
+
+	it('signs out; the console loaded without a page or CSP error', async () => {
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await page.getByLabel('Admin token').waitFor();
+		assert.equal((await browser.context.cookies()).filter((c) => c.name === 'wgw_session').length, 0);
+		// The wrong-token 401 is the only error the browser logged.
+		assert.deepEqual(
+			browser.errors.filter((e) => !e.includes('401')),
+			[],
+		);
+	});
+});
+
+describe('console sessions and CSRF over HTTP', () => {
+	let redis: RedisServer;
+	let gw: TestGateway;
+	let disabled: TestGateway;
+
+	before(async () => {
+		ensureConsoleBuilt();
+		redis = await startRedis();
+		gw = await startTestGateway({ url: redis.url });
+		disabled = await startTestGateway({ url: redis.url }, { adminToken: '' });
+		await gw.gateway.management.createEndpoint({ id: 'ep-csrf', auth: { type: 'header', headerName: 'x-key' } }, 'test');
+	});
+	after(async () => {
+		await Promise.all([gw?.close(), disabled?.close()]);
+		await redis?.stop();
+	});
+
+	const consoleCall = (g: TestGateway, method: string, pathname: string, init: { body?: unknown; headers?: Record<string, string> } = {}) =>
+		g.request(`/console${pathname}`, {
+			method,
+			headers: { 'x-requested-with': 'webhook-gateway-console', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+		});
+
+	async function signIn(): Promise<string> {
+		const res = await consoleCall(gw, 'POST', '/session', { body: { token: ADMIN_TOKEN } });
+		assert.equal(res.status, 200);
+		const cookie = res.headers.get('set-cookie') ?? '';
+		return cookie.split(';')[0];
+	}
+
+	it('serves the page with a strict CSP and signs in only with the right token', async () => {
+		const page = await gw.request('/console');
+		assert.equal(page.status, 200);
+		assert.match(await page.text(), /<div id="app">/);
+		assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'; style-src 'self'.*frame-ancestors 'none'/);
+		assert.equal(page.headers.get('x-frame-options'), 'DENY');
+
+		const wrong = await consoleCall(gw, 'POST', '/session', { body: { token: 'wrong-token-wrong-token' } });
+		assert.equal(wrong.status, 401);
+		assert.equal(wrong.headers.get('set-cookie'), null);
+		assert.equal((await consoleCall(gw, 'POST', '/session', { body: { token: ADMIN_TOKEN }, headers: { 'x-requested-with': '' } })).status, 403);
+
+		const ok = await consoleCall(gw, 'POST', '/session', { body: { token: ADMIN_TOKEN } });
+		const setCookie = ok.headers.get('set-cookie') ?? '';
+		assert.match(setCookie, /^wgw_session=v1\.[^;]+; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+		assert.ok(!setCookie.includes(ADMIN_TOKEN));
+	});
+
+	it('the cookie opens the admin API; changes also need X-Requested-With (CSRF)', async () => {
+		const cookie = await signIn();
+		assert.equal((await gw.request('/api/v1/endpoints', { headers: { cookie } })).status, 200);
+		const change = (headers: Record<string, string>) =>
+			gw.request('/api/v1/accounts/acct-csrf/plan', { method: 'PUT', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ planId: 'advanced' }) });
+		const forged = await change({});
+		assert.equal(forged.status, 403);
+		assert.match(await forged.text(), /X-Requested-With/);
+		assert.equal((await change({ 'x-requested-with': 'webhook-gateway-console' })).status, 200);
+		// A bearer token needs no such header (it is never sent by a browser on its own).
+		assert.equal((await gw.admin('PUT', '/accounts/acct-csrf/plan', { planId: 'business' })).status, 200);
+	});
+
+	it('rejects tampered, foreign and signed-out sessions', async () => {
+		const cookie = await signIn();
+		const [version, expiry, id, mac] = cookie.slice('wgw_session='.length).split('.');
+		const later = (parseInt(expiry, 36) + 3_600_000).toString(36);
+		const flipped = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+		for (const value of [[version, later, id, mac], [version, expiry, flipped(id), mac], [version, expiry, id, flipped(mac)], [version, expiry, id]]) {
+			const status = (await gw.request('/api/v1/endpoints', { headers: { cookie: `wgw_session=${value.join('.')}` } })).status;
+			assert.equal(status, 401, `tampered session ${value.join('.')}`);
+		}
+		// Signed with another admin token: what every session becomes when the token is changed.
+		const foreign = `wgw_session=${createSession('another-admin-token-0123456789', Date.now())}`;
+		assert.equal((await gw.request('/api/v1/endpoints', { headers: { cookie: foreign } })).status, 401);
+		const out = await consoleCall(gw, 'DELETE', '/session', { headers: { cookie } });
+		assert.equal(out.status, 204);
+		assert.match(out.headers.get('set-cookie') ?? '', /^wgw_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+		const state = (await (await consoleCall(gw, 'GET', '/session', { headers: { cookie: foreign } })).json()) as { configured: boolean; signedIn: boolean };
+		assert.deepEqual(state, { configured: true, signedIn: false });
+	});
+
+	it('sends a test event through ingest without revealing the secret', async () => {
+		const { status, body } = await gw.admin('POST', '/endpoints/ep-csrf/test-event', { body: { hello: 'world' }, headers: { 'X-Custom': 'yes' } });
+		assert.equal(status, 200);
+		assert.equal(body.status, 202);
+		assert.equal(body.body.status, 'accepted');
+		const [event] = await gw.gateway.management.peekEvents('ep-csrf', 1);
+		assert.deepEqual(event.body, { hello: 'world' });
+		assert.equal(event.headers['x-custom'], 'yes');
+		assert.equal(event.headers['x-key'], undefined, 'credential headers are not stored');
+		const record = await gw.gateway.stores.registry.getEndpoint('ep-csrf');
+		assert.ok(!JSON.stringify(body).includes(record?.secrets[0].value ?? '-'));
+		assert.equal((await gw.admin('POST', '/endpoints/nope-nope/test-event', {})).status, 404);
+		assert.equal((await gw.admin('POST', '/endpoints/ep-csrf/test-event', { headers: { host: 'evil' } })).status, 400);
+	});
+
+	it('with the admin API on a port of its own, the console is there too and test events reach the ingest port', async () => {
+		const split = await startTestGateway({ url: redis.url }, { port: await freePort(), adminPort: await freePort() });
+		try {
+			assert.ok(split.adminUrl);
+			assert.equal((await split.request('/console')).status, 404, 'not on the public ingest port');
+			assert.equal((await fetch(`${split.adminUrl}/console`)).status, 200);
+			await split.gateway.management.createEndpoint({ id: 'ep-split' }, 'test');
+			const { body } = await split.admin('POST', '/endpoints/ep-split/test-event', {});
+			assert.equal(body.status, 202);
+		} finally {
+			await split.close();
+		}
+	});
+
+	it('without an admin token the console says WEBHOOK_GATEWAY_ADMIN_TOKEN must be set', async () => {
+		const state = (await (await consoleCall(disabled, 'GET', '/session')).json()) as { configured: boolean };
+		assert.equal(state.configured, false);
+		const refused = await consoleCall(disabled, 'POST', '/session', { body: { token: 'anything-at-all-0000' } });
+		assert.equal(refused.status, 401);
+		assert.match(await refused.text(), /WEBHOOK_GATEWAY_ADMIN_TOKEN/);
+		const browser = await launchBrowser();
+		try {
+			await browser.page.goto(`${disabled.url}/console`);
+			await browser.page.getByRole('alert').filter({ hasText: 'WEBHOOK_GATEWAY_ADMIN_TOKEN' }).waitFor();
+		} finally {
+			await browser.close();
+		}
+	});
+});

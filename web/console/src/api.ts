@@ -1,0 +1,75 @@
+/**
+ * The console's only way to the gateway: the admin API under /api/v1 and the session routes under
+ * /console/session. The session cookie is http-only, so this code never sees a credential; every
+ * request carries the console's X-Requested-With header, which the gateway requires for changes
+ * made with the cookie (CSRF defence).
+ */
+import type { Account, DeadLetter, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, TestEventAnswer, WebhookEvent } from './types';
+
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'ApiError';
+	}
+}
+
+let onUnauthorized: () => void = () => undefined;
+
+/** Called when an admin API call answers 401 (the session ended or the admin token changed). */
+export function setUnauthorizedHandler(handler: () => void): void {
+	onUnauthorized = handler;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+	const headers: Record<string, string> = { Accept: 'application/json', 'X-Requested-With': 'webhook-gateway-console' };
+	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+	const text = await response.text();
+	let json: unknown;
+	try {
+		json = text === '' ? undefined : JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	if (!response.ok) {
+		const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+		if (response.status === 401 && path.startsWith('/api/')) onUnauthorized();
+		throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The gateway answered ${response.status} ${response.statusText}`);
+	}
+	return json as T;
+}
+
+const enc = encodeURIComponent;
+const endpoint = (id: string) => `/api/v1/endpoints/${enc(id)}`;
+
+export const api = {
+	session: () => call<{ configured: boolean; signedIn: boolean }>('GET', '/console/session'),
+	signIn: (token: string) => call<{ signedIn: true; expiresAt: string }>('POST', '/console/session', { token }),
+	signOut: () => call<void>('DELETE', '/console/session'),
+
+	endpoints: () => call<EndpointView[]>('GET', '/api/v1/endpoints'),
+	endpoint: (id: string) => call<EndpointView>('GET', endpoint(id)),
+	usage: (id: string) => call<EndpointUsage>('GET', `${endpoint(id)}/usage`),
+	stats: (id: string, hours = 24) => call<{ endpointId: string; hours: HourStats[] }>('GET', `${endpoint(id)}/stats?hours=${hours}`),
+	events: (id: string, count = 10) => call<WebhookEvent[]>('GET', `${endpoint(id)}/events?count=${count}`),
+	deadLetters: (id: string) => call<DeadLetter[]>('GET', `${endpoint(id)}/dead-letters?count=100`),
+	createEndpoint: (input: Record<string, unknown>) => call<EndpointWithSecret>('POST', '/api/v1/endpoints', input),
+	updateEndpoint: (id: string, patch: Record<string, unknown>) => call<EndpointWithSecret>('PATCH', endpoint(id), patch),
+	deleteEndpoint: (id: string) => call<void>('DELETE', endpoint(id)),
+	rotateSecret: (id: string, graceSeconds: number) =>
+		call<EndpointWithSecret & { secret: string; previousValidUntil: string | null }>('POST', `${endpoint(id)}/rotate-secret`, { graceSeconds }),
+	sendTestEvent: (id: string, body: unknown) => call<TestEventAnswer>('POST', `${endpoint(id)}/test-event`, { body }),
+	replayDeadLetters: (id: string, ids: string[]) => call<{ replayed: string[]; skipped: string[] }>('POST', `${endpoint(id)}/dead-letters/replay`, { ids }),
+
+	plans: () => call<Plan[]>('GET', '/api/v1/plans'),
+	setAccountPlan: (accountId: string, planId: string) => call<Account>('PUT', `/api/v1/accounts/${enc(accountId)}/plan`, { planId }),
+};
+
+/** A message for any error, for the page. */
+export function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,152 @@
+/**
+ * One endpoint: its URL, today's figures and rejections by reason, the 24-hour chart, a test
+ * event, the last events, dead letters and the settings. New secrets are shown here once.
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { age, dateTime, limitText, reasonRows, startOfUtcDay, sumSince } from '../format';
+import { useLoaded } from '../hooks';
+import type { DeadLetter, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
+import { Chart } from './Chart';
+import { CopyButton } from './CopyButton';
+import { EndpointSettings } from './EndpointSettings';
+import { DeadLetters, LastEvents } from './EventsPanel';
+import { SecretOnce } from './SecretOnce';
+import { TestEvent } from './TestEvent';
+
+interface Detail {
+	endpoint: EndpointView;
+	usage: EndpointUsage;
+	hours: HourStats[];
+	events: WebhookEvent[];
+	deadLetters: DeadLetter[];
+	plans: Plan[];
+}
+
+async function loadDetail(id: string): Promise<Detail> {
+	const [endpoint, usage, stats, events, deadLetters, plans] = await Promise.all([
+		api.endpoint(id),
+		api.usage(id),
+		api.stats(id, 24),
+		api.events(id, 10),
+		api.deadLetters(id),
+		api.plans(),
+	]);
+	return { endpoint, usage, hours: stats.hours, events, deadLetters, plans };
+}
+
+function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
+	const today = sumSince(hours, startOfUtcDay());
+	return (
+		<section aria-labelledby="usage-title">
+			<h2 id="usage-title">Today (UTC)</h2>
+			<dl class="figures">
+				<div>
+					<dt>Accepted today</dt>
+					<dd data-field="accepted-today">
+						{usage.acceptedToday} / {limitText(usage.dailyLimit)}
+					</dd>
+				</div>
+				<div>
+					<dt>Account total today</dt>
+					<dd>
+						{usage.accountAcceptedToday}
+						{usage.dailyRemaining !== null && ` (${usage.dailyRemaining} left, resets in ${Math.ceil(usage.resetsInSeconds / 3600)} h)`}
+					</dd>
+				</div>
+				<div>
+					<dt>Buffered events</dt>
+					<dd data-field="buffered">
+						{usage.buffer.length} / {usage.buffer.capacity}
+					</dd>
+				</div>
+				<div>
+					<dt>Oldest waiting</dt>
+					<dd>{usage.buffer.oldestReceivedAt ? `${age(usage.buffer.oldestReceivedAt)} (${dateTime(usage.buffer.oldestReceivedAt)})` : '—'}</dd>
+				</div>
+				<div>
+					<dt>Dead letters</dt>
+					<dd data-field="dead-letters">{usage.deadLetters}</dd>
+				</div>
+				<div>
+					<dt>Subscribers</dt>
+					<dd>{usage.subscribers.length === 0 ? 'none' : usage.subscribers.map((s) => `${s.id} (${s.waiting} waiting, ${s.pending} in progress)`).join(', ')}</dd>
+				</div>
+			</dl>
+			<table class="reasons">
+				<caption>Rejections and duplicates today, by reason</caption>
+				<thead>
+					<tr>
+						<th scope="col">Status</th>
+						<th scope="col">Reason</th>
+						<th scope="col">Requests</th>
+					</tr>
+				</thead>
+				<tbody>
+					{reasonRows(today).map((r) => (
+						<tr key={r.outcome} data-outcome={r.outcome} data-count={r.count}>
+							<td>{r.status ?? '—'}</td>
+							<th scope="row">{r.outcome}</th>
+							<td>{r.count}</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+		</section>
+	);
+}
+
+export function EndpointDetail({ id }: { id: string }) {
+	const { data, error, reload } = useLoaded(() => loadDetail(id), `endpoint:${id}`);
+	const [secret, setSecret] = useState<{ title: string; value: string }>();
+
+	if (!data) {
+		return (
+			<main>
+				<p>
+					<a href="#/">All endpoints</a>
+				</p>
+				{error ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>}
+			</main>
+		);
+	}
+	const { endpoint, usage } = data;
+	return (
+		<main>
+			<p>
+				<a href="#/">All endpoints</a>
+			</p>
+			<div class="toolbar">
+				<h1>{endpoint.name}</h1>
+				<span class={endpoint.enabled ? 'badge ok' : 'badge off'}>{endpoint.enabled ? 'Enabled' : 'Disabled'}</span>
+				<button type="button" onClick={() => void reload()}>
+					Refresh
+				</button>
+			</div>
+			<p class="muted">
+				Id {endpoint.id} · account {endpoint.accountId} · plan {usage.plan.name} · methods {endpoint.methods.join(', ')} · created {dateTime(endpoint.createdAt)}
+			</p>
+			<p class="url">
+				URL <code>{endpoint.url}</code> <CopyButton text={endpoint.url} label="Copy URL" />
+			</p>
+			{error && <p role="alert" class="error">Refresh failed: {error}</p>}
+			{secret && <SecretOnce title={secret.title} secret={secret.value} onDismiss={() => setSecret(undefined)} />}
+			<Usage usage={usage} hours={data.hours} />
+			<section aria-labelledby="chart-title">
+				<h2 id="chart-title">Last 24 hours</h2>
+				<Chart hours={data.hours} title="Requests per hour" />
+			</section>
+			<TestEvent endpointId={endpoint.id} onSent={() => void reload()} />
+			<LastEvents events={data.events} />
+			<DeadLetters endpointId={endpoint.id} letters={data.deadLetters} onReplayed={() => void reload()} />
+			<EndpointSettings
+				key={endpoint.id}
+				endpoint={endpoint}
+				plan={usage.plan}
+				plans={data.plans}
+				onChanged={() => void reload()}
+				onSecret={(title, value) => setSecret({ title, value })}
+			/>
+		</main>
+	);
+}
