@@ -48,6 +48,14 @@ export class RawConsumer {
 		await this.loop?.catch(() => undefined);
 	}
 
+	/**
+	 * Resolves once no execution is in flight any more (each started one has been acknowledged or
+	 * recorded as failed), so the caller can close the connection those acknowledgements use.
+	 */
+	async whenIdle(pollMs = 100): Promise<void> {
+		while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, pollMs));
+	}
+
 	private async consume(): Promise<void> {
 		const { buffer, endpoint, subscriberId: sub, logger } = this.options;
 		let lastTouch = 0;

@@ -40,6 +40,14 @@ export interface MultipartBody {
 /** Longest `message` returned; V8's JSON errors quote the body, and a reply should stay small. */
 const MAX_MESSAGE_LENGTH = 200;
 
+/**
+ * Deepest JSON nesting (arrays and objects) accepted. JSON.parse copes with any depth, but
+ * JSON.stringify and structuredClone overflow the stack at a few thousand levels, so a deeper
+ * body would be accepted here and then break every reader (admin peek, n8n's item copies). Real
+ * webhook payloads nest a few dozen levels at most.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 /** RFC 2046 §5.1.1 boundary characters; length is not capped so that lax senders still work. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]*[0-9A-Za-z'()+_,\-./:=?]$/;
 
@@ -50,13 +58,13 @@ type BodyKind = 'json' | 'form' | 'multipart' | 'text' | 'binary';
  *
  * - empty body → `null`, whatever the type;
  * - `application/json`, `text/json`, `application/*+json` → the parsed JSON value (a leading
- *   BOM is ignored);
+ *   BOM is ignored); nesting deeper than {@link MAX_JSON_DEPTH} fails;
  * - `application/x-www-form-urlencoded` → an object, repeated names as arrays (see `parseQuery`);
  * - `multipart/form-data` → {@link MultipartBody};
  * - `text/*`, `application/xml`, `application/*+xml`, `application/javascript`,
  *   `application/graphql` → a string;
- * - no content type → JSON if the bytes are UTF-8 JSON, else a string if they are UTF-8, else
- *   base64;
+ * - no content type → JSON if the bytes are UTF-8 JSON (at most {@link MAX_JSON_DEPTH} deep),
+ *   else a string if they are UTF-8, else base64;
  * - anything else → the bytes as base64 (never fails).
  *
  * A `charset` parameter other than UTF-8/US-ASCII is honoured for JSON, text and forms when node
@@ -131,11 +139,36 @@ function parseText(
 		return failure(`body is not valid ${what}`);
 	}
 	if (kind === 'text') return { ok: true, body: text };
+	let value: unknown;
 	try {
-		return { ok: true, body: JSON.parse(text) as unknown };
+		value = JSON.parse(text) as unknown;
 	} catch (error) {
 		return failure(`body is not valid JSON: ${errorMessage(error)}`);
 	}
+	if (jsonTooDeep(text)) return failure(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+	return { ok: true, body: value };
+}
+
+/**
+ * Whether valid JSON `text` nests arrays/objects deeper than {@link MAX_JSON_DEPTH}. A linear
+ * scan, not a recursive walk, so the check itself cannot overflow the stack.
+ */
+function jsonTooDeep(text: string): boolean {
+	// Each level needs two brackets, so short texts cannot be too deep.
+	if (text.length <= 2 * MAX_JSON_DEPTH) return false;
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 0x22) {
+			// Skip a string: the text is valid JSON, so it ends at the next unescaped quote.
+			for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+		} else if (c === 0x5b || c === 0x7b) {
+			if (++depth > MAX_JSON_DEPTH) return true;
+		} else if (c === 0x5d || c === 0x7d) {
+			depth--;
+		}
+	}
+	return false;
 }
 
 /** No content type: take the most specific reading that fits the bytes. */
@@ -147,7 +180,9 @@ function sniff(raw: Buffer): unknown {
 		return raw.toString('base64');
 	}
 	try {
-		return JSON.parse(text) as unknown;
+		const value = JSON.parse(text) as unknown;
+		// Too deep to be handled as JSON downstream: keep it as the text it also is.
+		return jsonTooDeep(text) ? text : value;
 	} catch {
 		// Not JSON: plain text is the next most specific reading, not an error.
 		return text;

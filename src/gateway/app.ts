@@ -3,6 +3,7 @@
  * at /api/v1/openapi.json), the endpoint console under /console, health and metrics.
  * Shared by the standalone server (`webhook-gateway serve`) and the gateway embedded in n8n.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config';
 import { GatewayError } from '../errors';
@@ -12,12 +13,15 @@ import { createStores, type Stores } from '../redis';
 import { RegistryCache } from '../registry/cache';
 import { createAdminRouter, localIngestUrl } from './admin';
 import { createConsoleRouter } from './console';
-import { createIngestHandler, sendError } from './ingest';
+import { compileTrust } from './clientIp';
+import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { serveOpenApi } from './openapi';
 
 export interface GatewayApp {
-	/** Ingest, health and metrics (and the admin API unless it has a port of its own). */
+	/** The request listener of the main port: `/hooks/<id>...` on the ingest fast path, the rest to `app`. */
+	handler: RequestListener;
+	/** Health, metrics, console (and the admin API unless it has a port of its own). */
 	app: Express;
 	/** The admin API on its own app when config.adminPort is set. */
 	adminApp?: Express;
@@ -62,9 +66,16 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	app.set('trust proxy', config.trustProxy);
-	const ingest = createIngestHandler({ cache, accept: stores.accept, stats: stores.stats, metrics, logger, maxBodyBytes: config.maxBodyBytes, defaultCapacity: config.bufferMaxEvents });
-	app.all('/hooks/:endpointId', ingest);
-	app.all('/hooks/:endpointId/*subPath', ingest);
+	const ingest = createIngestHandler({
+		cache,
+		accept: stores.accept,
+		stats: stores.stats,
+		metrics,
+		logger,
+		maxBodyBytes: config.maxBodyBytes,
+		defaultCapacity: config.bufferMaxEvents,
+		trust: compileTrust(config.trustProxy),
+	});
 
 	app.get('/healthz', (_req, res) => {
 		res.json({ status: 'ok' });
@@ -98,8 +109,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 	}
 	app.use(notFound);
 	app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-		logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
-		if (!res.headersSent) sendError(res, error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error'));
+		if (!res.headersSent) sendError(res, toGatewayError(error, logger));
 	});
 
 	// Housekeeping: drop stale subscribers, trim by age and by acknowledgement. Idempotent, so
@@ -114,7 +124,20 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 	}, MAINTENANCE_INTERVAL_MS);
 	maintenance.unref();
 
+	const handler = (req: IncomingMessage, res: ServerResponse) => {
+		let target: HookTarget | undefined;
+		try {
+			target = matchHookUrl(req.url ?? '/');
+		} catch (error) {
+			sendError(res, toGatewayError(error, logger));
+			return;
+		}
+		if (target) void ingest(req, res, target);
+		else app(req, res);
+	};
+
 	return {
+		handler,
 		app,
 		adminApp,
 		stores,
@@ -126,6 +149,20 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 			await stores.close();
 		},
 	};
+}
+
+/**
+ * Errors express or its parsers raise carry an HTTP status (a malformed percent-escape in the path
+ * is a 400); they are the client's fault, so they are answered as such, never as a 500.
+ */
+function toGatewayError(error: unknown, logger: Logger): GatewayError {
+	if (error instanceof GatewayError) return error;
+	const status = (error as { status?: unknown } | null)?.status;
+	if (typeof status === 'number' && status >= 400 && status < 500) {
+		return new GatewayError(400, 'invalid_request', 'The request could not be understood (malformed URL or headers)');
+	}
+	logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+	return new GatewayError(500, 'internal_error', 'Internal error');
 }
 
 function notFound(_req: Request, res: Response): void {

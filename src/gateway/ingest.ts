@@ -1,8 +1,12 @@
 /**
  * The ingest handler for `/hooks/<endpointId>[/sub/path]` (PRODUCT.md §3): the ten checks in
  * their order, then one Redis round trip (acceptEvent) that decides and stores.
+ *
+ * It runs on plain node:http in front of express (see server.ts): per request, express's router and
+ * response helpers cost about as much CPU as the whole accept, and this path is the hot one.
  */
-import type { Request, Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import { credentialHeaders, verifyRequest } from '../auth';
 import { GatewayError, StoreUnavailableError } from '../errors';
@@ -15,6 +19,7 @@ import type { AcceptStore } from '../redis/acceptStore';
 import type { StatsStore } from '../redis/stats';
 import type { RegistryCache } from '../registry/cache';
 import type { EndpointRecord, Plan } from '../types';
+import { clientIp, type TrustFn } from './clientIp';
 import { rateLimitHeaders } from './limitHeaders';
 import type { GatewayMetrics } from './metrics';
 
@@ -26,22 +31,50 @@ export interface IngestDeps {
 	logger: Logger;
 	maxBodyBytes: number;
 	defaultCapacity: number;
+	trust: TrustFn;
+}
+
+/** Where a `/hooks/...` URL points: endpoint id, decoded sub-path ('' or '/a/b') and raw query. */
+export interface HookTarget {
+	endpointId: string;
+	subPath: string;
+	query: string;
+}
+
+const HOOKS_PREFIX = '/hooks/';
+
+/**
+ * Splits a request URL under /hooks/. @returns undefined when the URL is not an ingest URL (no id),
+ * and throws 400 invalid_request for a malformed percent-escape.
+ */
+export function matchHookUrl(url: string): HookTarget | undefined {
+	if (!url.startsWith(HOOKS_PREFIX)) return undefined;
+	const q = url.indexOf('?');
+	const pathname = q === -1 ? url.slice(HOOKS_PREFIX.length) : url.slice(HOOKS_PREFIX.length, q);
+	const slash = pathname.indexOf('/');
+	const rawId = slash === -1 ? pathname : pathname.slice(0, slash);
+	if (rawId === '') return undefined;
+	const rest = slash === -1 ? '' : pathname.slice(slash + 1);
+	try {
+		return {
+			endpointId: decodeURIComponent(rawId),
+			subPath: rest === '' ? '' : '/' + rest.split('/').map(decodeURIComponent).join('/'),
+			query: q === -1 ? '' : url.slice(q + 1),
+		};
+	} catch {
+		throw new GatewayError(400, 'invalid_request', 'The request URL has a malformed percent-escape');
+	}
 }
 
 /** Seconds a sender is asked to wait when an endpoint's buffer is full. */
 const BUFFER_FULL_RETRY_SECONDS = 60;
 
-function header(req: Request, name: string): string | undefined {
+function header(req: IncomingMessage, name: string): string | undefined {
 	const v = req.headers[name];
 	return Array.isArray(v) ? v[0] : v;
 }
 
-function sourceIpOf(req: Request): string {
-	const ip = req.ip ?? req.socket.remoteAddress ?? '';
-	return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
-async function readBody(req: Request, limit: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = header(req, 'content-length');
 	if (declared !== undefined && Number(declared) > limit) {
 		throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
@@ -55,7 +88,7 @@ async function readBody(req: Request, limit: number): Promise<Buffer> {
 	}
 }
 
-function dedupeValue(endpoint: EndpointRecord, req: Request, body: unknown): string | undefined {
+function dedupeValue(endpoint: EndpointRecord, req: IncomingMessage, body: unknown): string | undefined {
 	const source = endpoint.dedupe.source;
 	if (source.type === 'header') return header(req, source.name) || undefined;
 	if (source.type === 'bodyPath') {
@@ -69,19 +102,26 @@ function dedupeValue(endpoint: EndpointRecord, req: Request, body: unknown): str
 	return undefined;
 }
 
+/** Whether a presented verify token equals the configured one, in time independent of both. */
+function verifyTokenMatches(presented: unknown, expected: string): boolean {
+	if (typeof presented !== 'string') return false;
+	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+	return timingSafeEqual(digest(presented), digest(expected));
+}
+
 /** Provider handshakes that do not carry the endpoint's signature (answered before auth). */
-function unsignedHandshake(endpoint: EndpointRecord, req: Request): { status: number; body: string } | undefined {
+function unsignedHandshake(endpoint: EndpointRecord, req: IncomingMessage, query: string): { status: number; body: string } | undefined {
 	const hs = endpoint.handshake;
 	if (hs.mode === 'hubChallenge' && req.method === 'GET') {
-		const q = parseQuery(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+		const q = parseQuery(query);
 		const challenge = q['hub.challenge'];
 		if (typeof challenge !== 'string') return undefined;
 		const token = q['hub.verify_token'];
-		if (hs.verifyToken && token !== hs.verifyToken) throw new GatewayError(403, 'unauthorized', 'Authentication failed');
+		if (hs.verifyToken && !verifyTokenMatches(token, hs.verifyToken)) throw new GatewayError(403, 'unauthorized', 'Authentication failed');
 		return { status: 200, body: challenge };
 	}
 	if (hs.mode === 'validationToken') {
-		const q = parseQuery(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+		const q = parseQuery(query);
 		const token = q.validationToken;
 		if (typeof token === 'string') return { status: 200, body: token };
 	}
@@ -105,45 +145,57 @@ function outcomeError(outcome: Exclude<AcceptOutcome, { kind: 'accepted' | 'dupl
 	}
 }
 
-/** Writes a GatewayError as the JSON error body with its headers. */
-export function sendError(res: Response, error: GatewayError): void {
-	for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-	if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
-	res.status(error.status).json(error.toJSON());
+/** Writes a JSON answer (Content-Length set, no chunking). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const text = JSON.stringify(body);
+	res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+	res.end(text);
 }
 
-export function createIngestHandler(deps: IngestDeps) {
-	return async function ingest(req: Request, res: Response): Promise<void> {
+/** Writes a GatewayError as the JSON error body with its headers. */
+export function sendError(res: ServerResponse, error: GatewayError): void {
+	const headers: Record<string, string> = { ...error.headers };
+	if (error.retryAfter !== undefined) headers['Retry-After'] = String(error.retryAfter);
+	sendJson(res, error.status, error.toJSON(), headers);
+}
+
+/** Handles one request whose URL `matchHookUrl` accepted. Never rejects. */
+export type IngestHandler = (req: IncomingMessage, res: ServerResponse, target: HookTarget) => Promise<void>;
+
+export function createIngestHandler(deps: IngestDeps): IngestHandler {
+	return async function ingest(req, res, target) {
 		const started = process.hrtime.bigint();
-		const endpointId = String(req.params.endpointId ?? '');
+		const method = req.method ?? 'GET';
 		let metricEndpoint = '';
 		let accountId = '';
 		let outcome = 'internal_error';
 		try {
-			const endpoint = await deps.cache.endpoint(endpointId);
+			const endpoint = await deps.cache.endpoint(target.endpointId);
 			if (!endpoint) throw new GatewayError(404, 'endpoint_not_found', 'No endpoint with this id');
 			metricEndpoint = endpoint.id;
 			accountId = endpoint.accountId;
 			if (!endpoint.enabled) throw new GatewayError(403, 'endpoint_disabled', 'This endpoint is disabled');
-			if (req.method === 'HEAD' || req.method === 'OPTIONS') {
-				outcome = req.method.toLowerCase();
-				res.setHeader('Allow', ['OPTIONS', 'HEAD', ...endpoint.methods].join(', '));
-				res.status(req.method === 'HEAD' ? 200 : 204).end();
+			const allow = ['OPTIONS', 'HEAD', ...endpoint.methods].join(', ');
+			if (method === 'HEAD' || method === 'OPTIONS') {
+				outcome = method.toLowerCase();
+				res.writeHead(method === 'HEAD' ? 200 : 204, { Allow: allow });
+				res.end();
 				return;
 			}
-			const handshake = unsignedHandshake(endpoint, req);
+			const handshake = unsignedHandshake(endpoint, req, target.query);
 			if (handshake) {
 				outcome = 'handshake';
-				res.status(handshake.status).type('text/plain').send(handshake.body);
+				// The body echoes the sender's input: no browser may sniff it into HTML.
+				res.writeHead(handshake.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(handshake.body) });
+				res.end(handshake.body);
 				return;
 			}
-			if (!(endpoint.methods as string[]).includes(req.method)) {
-				res.setHeader('Allow', ['OPTIONS', 'HEAD', ...endpoint.methods].join(', '));
-				throw new GatewayError(405, 'method_not_allowed', `Method ${req.method} is not allowed; use ${endpoint.methods.join(', ')}`);
+			if (!(endpoint.methods as string[]).includes(method)) {
+				throw new GatewayError(405, 'method_not_allowed', `Method ${method} is not allowed; use ${endpoint.methods.join(', ')}`, { headers: { Allow: allow } });
 			}
 			const rawBody = await readBody(req, deps.maxBodyBytes);
-			const sourceIp = sourceIpOf(req);
-			const auth = verifyRequest(endpoint, { method: req.method, headers: req.headers, rawBody, sourceIp }, Date.now());
+			const sourceIp = clientIp(req, deps.trust);
+			const auth = verifyRequest(endpoint, { method, headers: req.headers, rawBody, sourceIp }, Date.now());
 			if (!auth.ok) {
 				deps.logger.debug('ingest rejected: authentication failed', { endpoint: endpoint.id, reason: auth.reason });
 				throw new GatewayError(403, 'unauthorized', 'Authentication failed');
@@ -155,13 +207,11 @@ export function createIngestHandler(deps: IngestDeps) {
 				const body = parsed.body as { type?: unknown; challenge?: unknown } | null;
 				if (body && typeof body === 'object' && body.type === 'url_verification' && typeof body.challenge === 'string') {
 					outcome = 'handshake';
-					res.status(200).json({ challenge: body.challenge });
+					sendJson(res, 200, { challenge: body.challenge });
 					return;
 				}
 			}
 			const plan = await deps.cache.planOfAccount(endpoint.accountId);
-			const rawUrl = req.originalUrl;
-			const q = rawUrl.indexOf('?');
 			const result = await deps.accept.accept({
 				endpointId: endpoint.id,
 				accountId: endpoint.accountId,
@@ -171,22 +221,21 @@ export function createIngestHandler(deps: IngestDeps) {
 				burst: plan.burst,
 				daily: plan.daily,
 				capacity: endpoint.bufferCapacity ?? deps.defaultCapacity,
-				method: req.method,
-				path: String(req.params.subPath ? '/' + (req.params.subPath as unknown as string[]).join('/') : ''),
-				query: q >= 0 ? rawUrl.slice(q + 1) : '',
+				method,
+				path: target.subPath,
+				query: target.query,
 				headersJson: JSON.stringify(storedHeaders(req.headers, credentialHeaders(endpoint.auth))),
 				sourceIp,
 				body: rawBody,
 			});
 			if (result.kind === 'accepted') {
 				outcome = 'accepted';
-				for (const [n, v] of Object.entries(rateLimitHeaders(plan, result))) res.setHeader(n, v);
-				res.status(202).json({ status: 'accepted', eventId: result.eventId });
+				sendJson(res, 202, { status: 'accepted', eventId: result.eventId }, rateLimitHeaders(plan, result));
 				return;
 			}
 			if (result.kind === 'duplicate') {
 				outcome = 'duplicate';
-				res.status(200).json({ status: 'duplicate', eventId: result.eventId });
+				sendJson(res, 200, { status: 'duplicate', eventId: result.eventId });
 				return;
 			}
 			throw outcomeError(result, plan);
@@ -200,6 +249,7 @@ export function createIngestHandler(deps: IngestDeps) {
 			}
 			outcome = error.code;
 			if (!res.headersSent) sendError(res, error);
+			else res.destroy();
 		} finally {
 			deps.metrics.observe(metricEndpoint, outcome, Number(process.hrtime.bigint() - started) / 1e9);
 			if (accountId) deps.stats.record(accountId, metricEndpoint, outcome);

@@ -32,7 +32,9 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 }
 
 function makeServer(handler: http.RequestListener): http.Server {
-	const server = http.createServer(handler);
+	// Node checks headersTimeout/requestTimeout every 30 s by default; check every second so slow
+	// clients are cut on time.
+	const server = http.createServer({ connectionsCheckingInterval: 1000 }, handler);
 	server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
 	server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;
 	server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeoutMs;
@@ -59,7 +61,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 	await waitReady(gateway.stores.redis, 5000).catch(() =>
 		logger.warn('Redis is not reachable yet; answering 503 store_unavailable until it is', { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') }),
 	);
-	const server = makeServer(gateway.app);
+	const server = makeServer(gateway.handler);
 	let adminServer: http.Server | undefined;
 	let adminUrl: string | undefined;
 	let port: number;
