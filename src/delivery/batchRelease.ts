@@ -23,6 +23,12 @@ export interface BatchReleaseOptions {
 	emitWhenEmpty: boolean;
 	/** Identifies this trigger instance for the release lease. */
 	leaseOwner?: string;
+	/**
+	 * Aborted when the trigger closes (workflow deactivated): the batch whose execution is running
+	 * is still settled, but no further batch is read, since n8n could no longer run it and the
+	 * failure would count as an attempt.
+	 */
+	signal?: AbortSignal;
 	logger: Logger;
 }
 
@@ -51,6 +57,7 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 	try {
 		await buffer.touch(endpoint, sub);
 		for (;;) {
+			if (options.signal?.aborted) break;
 			const entries = await buffer.read(endpoint, sub, options.maxEvents);
 			if (entries.length === 0) {
 				if (summary.executions === 0 && options.emitWhenEmpty) {

@@ -76,6 +76,9 @@ export class RawConsumer {
 					skip,
 					blockMs: this.options.blockMs ?? 2000,
 				});
+				// Read just as stop() was called: leave them pending (read again on the next start)
+				// rather than start executions n8n can no longer run.
+				if (!this.running) break;
 				for (const entry of entries) this.dispatch(entry);
 			} catch (error) {
 				if (!this.running) break;

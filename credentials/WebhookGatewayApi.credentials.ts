@@ -1,0 +1,140 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * Where the gateway keeps its data (Redis) and whether this n8n serves the endpoints itself.
+ * Tested by the nodes' `webhookGatewayApiTest` (connect, PING, count endpoints).
+ */
+export class WebhookGatewayApi implements ICredentialType {
+	name = 'webhookGatewayApi';
+
+	// A Redis connection, not an HTTP API (like n8n's own "Redis" credential): no "API" suffix.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
+	displayName = 'Webhook Gateway';
+
+	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-webhook-gateway#credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Connection Type',
+			name: 'connectionType',
+			type: 'options',
+			default: 'fields',
+			options: [
+				{ name: 'Host and Port', value: 'fields', description: 'Enter host, port, user, password and database one by one' },
+				{ name: 'Redis URL', value: 'url', description: 'One redis:// or rediss:// URL' },
+			],
+			description: 'How to reach the Redis that holds endpoints, limits and buffered events',
+		},
+		// The URL carries the Redis password (redis://user:password@host), so it is masked.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'Redis URL',
+			name: 'redisUrl',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 'redis://user:password@redis.example.com:6379/0',
+			displayOptions: { show: { connectionType: ['url'] } },
+			description: 'Use rediss:// for TLS. User, password and database number may be part of the URL.',
+		},
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'string',
+			default: 'localhost',
+			displayOptions: { show: { connectionType: ['fields'] } },
+			description: 'Host name or IP address of Redis',
+		},
+		{
+			displayName: 'Port',
+			name: 'port',
+			type: 'number',
+			default: 6379,
+			displayOptions: { show: { connectionType: ['fields'] } },
+			description: 'TCP port of Redis',
+		},
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { connectionType: ['fields'] } },
+			description: 'Redis ACL user; leave empty for the default user',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { connectionType: ['fields'] } },
+			description: 'Leave empty when Redis has no password',
+		},
+		{
+			displayName: 'Database Number',
+			name: 'database',
+			type: 'number',
+			default: 0,
+			displayOptions: { show: { connectionType: ['fields'] } },
+			description: 'Redis logical database (not used with Redis Cluster)',
+		},
+		{
+			displayName: 'TLS',
+			name: 'tls',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { connectionType: ['fields'] } },
+			description: 'Whether to connect with TLS',
+		},
+		{
+			displayName: 'Cluster Seed Nodes',
+			name: 'clusterNodes',
+			type: 'string',
+			default: '',
+			placeholder: 'redis-1:6379,redis-2:6379,redis-3:6379',
+			description: 'Only for Redis Cluster: some of its nodes as host:port, separated by commas. User, password and TLS come from the fields above.',
+		},
+		{
+			displayName: 'Key Prefix',
+			name: 'keyPrefix',
+			type: 'string',
+			default: 'wgw:',
+			description: 'Prefix of every Redis key the gateway uses. Every n8n and gateway that should share endpoints must use the same Redis and prefix.',
+		},
+		{
+			displayName: 'Public Base URL',
+			name: 'publicUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://hooks.example.com',
+			description: 'Address senders use to reach the gateway, without /hooks. An endpoint’s URL is this base, then /hooks/, then the endpoint ID. Empty: the embedded gateway’s own address, http://host:port (or WEBHOOK_GATEWAY_PUBLIC_URL).',
+		},
+		{
+			displayName: 'Serve Endpoints From This n8n Instance',
+			name: 'serve',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether the first active trigger in this n8n process starts the gateway (it stops when the last one is deactivated). Switch off when a standalone `webhook-gateway serve` receives the webhooks.',
+		},
+		{
+			displayName: 'Listen Host',
+			name: 'serveHost',
+			type: 'string',
+			default: '0.0.0.0',
+			displayOptions: { show: { serve: [true] } },
+			description: 'Address the embedded gateway listens on; 0.0.0.0 = every interface, 127.0.0.1 = this machine only',
+		},
+		{
+			displayName: 'Listen Port',
+			name: 'servePort',
+			type: 'number',
+			default: 5680,
+			displayOptions: { show: { serve: [true] } },
+			description: 'TCP port of the embedded gateway. Not 5678 (n8n) or 5679 (n8n’s task broker).',
+		},
+	];
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
+import { webhookGatewayApiTest } from '../shared/credentialTest';
+import { emittingRunner } from '../shared/emit';
+import { searchEndpoints } from '../shared/endpointLocator';
+import { messageOf, toNodeError } from '../shared/errors';
+import type { ItemOptions } from '../shared/items';
+import { credentialDeclaration, readCommonOptions } from '../shared/options';
+import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
+import { batchTriggerProperties } from './description';
+import { BatchReleaser } from './releaser';
+import { cronOf, startSchedule, type ScheduleParameters } from './schedule';
+
+export class WebhookBatchTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Webhook Batch Trigger',
+		name: 'webhookBatchTrigger',
+		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "Endpoint " + ($parameter["endpoint"].cachedResultName || $parameter["endpoint"].value) }}',
+		description: 'Receives the webhooks a gateway endpoint buffered, released in batches on a schedule',
+		defaults: { name: 'Webhook Batch Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: credentialDeclaration,
+		triggerPanel: {
+			header: 'Send a request to the endpoint’s URL (shown in the Endpoint list), then execute this step',
+			executionsHelp: {
+				inactive:
+					'“Execute step” shows the newest event the endpoint holds, or waits for the next one; it consumes nothing. Activate the workflow to receive every event in batches on the schedule; each batch is acknowledged only when its execution succeeds.',
+				active:
+					'This workflow is active: buffered events are released on the schedule, in batches. A failed batch is released again on the next tick, and after “Max Attempts” failures its events move to the dead-letter list.',
+			},
+			activationHint: 'Once you are happy with the test event, activate the workflow to release the endpoint’s events on the schedule.',
+		},
+		properties: batchTriggerProperties,
+	};
+
+	methods = {
+		listSearch: { searchEndpoints },
+		credentialTest: { webhookGatewayApiTest },
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const node = this.getNode();
+		const common = readCommonOptions(this);
+		const items: ItemOptions = { output: this.getNodeParameter('output', 'perEvent') === 'allInOne' ? 'allInOne' : 'perEvent', includeRawBody: common.includeRawBody };
+
+		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items);
+
+		const options = this.getNodeParameter('options', {}) as { maxEventsPerExecution?: number; releaseEmptyBatches?: boolean; releaseWhenWaiting?: number };
+		const timezone = this.getTimezone();
+		const cron = cronOf({
+			schedule: this.getNodeParameter('schedule', 'everyHour') as ScheduleParameters['schedule'],
+			minutesInterval: this.getNodeParameter('minutesInterval', 15) as number,
+			hoursInterval: this.getNodeParameter('hoursInterval', 2) as number,
+			triggerAtHour: this.getNodeParameter('triggerAtHour', 0) as number,
+			triggerAtMinute: this.getNodeParameter('triggerAtMinute', 0) as number,
+			cronExpression: this.getNodeParameter('cronExpression', '') as string,
+		});
+		if (!cron.ok) throw new NodeOperationError(node, `Invalid release schedule: ${cron.error}`);
+
+		const opened = await openTrigger(this, 'activate the Webhook Batch Trigger');
+		const { session, endpoint, ref, logger } = opened;
+		const subscriberId = subscriberIdOf(this);
+		const releaser = new BatchReleaser(
+			{
+				buffer: session.client.stores.buffer,
+				endpoint: ref,
+				subscriberId,
+				maxEvents: Math.max(1, Math.floor(Number(options.maxEventsPerExecution ?? 1000)) || 1000),
+				maxAttempts: common.maxAttempts,
+				emitWhenEmpty: options.releaseEmptyBatches === true,
+				releaseWhenWaiting: Math.max(0, Math.floor(Number(options.releaseWhenWaiting ?? 0)) || 0),
+				leaseOwner: randomUUID(),
+				logger,
+			},
+			emittingRunner(this, items),
+		);
+		try {
+			// Registers the cursor; an existing subscriber keeps its place (nothing sent while inactive is lost).
+			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom);
+		} catch (error) {
+			await session.close();
+			throw toNodeError(node, error, 'activate the Webhook Batch Trigger', { endpointId: endpoint.id, redis: session.redis });
+		}
+		const started = startSchedule(cron.value, timezone, () => releaser.tick('schedule'));
+		if (!started.ok) {
+			await session.close();
+			throw new NodeOperationError(node, `Invalid release schedule: ${started.error}`);
+		}
+		const schedule = started.value;
+		releaser.start();
+		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, schedule: cron.value, timezone, nextRelease: schedule.next()?.toISOString() });
+
+		let closed = false;
+		const closeFunction = async () => {
+			if (closed) return;
+			closed = true;
+			try {
+				schedule.cancel();
+				releaser.stop();
+				await session.releaseGateway();
+				// A running release keeps the shared client until it has acknowledged its batch.
+				void releaser.whenIdle().then(() => session.close());
+				logger.info('Webhook Batch Trigger stopped; its events stay buffered until it is active again', { endpoint: endpoint.id, subscriber: subscriberId });
+			} catch (error) {
+				logger.warn('Webhook Batch Trigger: error while closing', { endpoint: endpoint.id, error: messageOf(error) });
+			}
+		};
+		return { closeFunction };
+	}
+}

@@ -1,0 +1,125 @@
+/**
+ * Drives the Batch Trigger's releases while the workflow is active: one release per schedule tick
+ * (src/delivery/batchRelease does the release), never two at once, an extra release when enough
+ * events are waiting, and a periodic "still here" so a rarely firing schedule does not lose its
+ * subscriber to retention.
+ */
+import { releaseBatches, type ReleaseSummary } from '../../src/delivery/batchRelease';
+import type { RunWorkflow } from '../../src/delivery/types';
+import type { Logger } from '../../src/logger';
+import type { EndpointRef } from '../../src/redis';
+import type { BufferStore } from '../../src/redis/buffer';
+
+export interface BatchReleaserOptions {
+	buffer: BufferStore;
+	endpoint: EndpointRef;
+	subscriberId: string;
+	maxEvents: number;
+	maxAttempts: number;
+	emitWhenEmpty: boolean;
+	/** Release as soon as this many events wait (0 = only on the schedule). */
+	releaseWhenWaiting: number;
+	leaseOwner: string;
+	logger: Logger;
+	/** How often the waiting count is checked, ms. */
+	waitingPollMs?: number;
+	/** How often the subscriber is marked alive between releases, ms. */
+	touchEveryMs?: number;
+}
+
+export type TickReason = 'schedule' | 'waiting';
+
+export class BatchReleaser {
+	private running?: Promise<void>;
+	private stopped = false;
+	private polling = false;
+	/** After a failed release, waiting-count releases pause until the next scheduled tick. */
+	private waitingPaused = false;
+	private readonly timers: NodeJS.Timeout[] = [];
+	private readonly closing = new AbortController();
+
+	constructor(
+		private readonly options: BatchReleaserOptions,
+		private readonly run: RunWorkflow,
+	) {}
+
+	start(): void {
+		const { releaseWhenWaiting, waitingPollMs = 3000, touchEveryMs = 3_600_000 } = this.options;
+		if (releaseWhenWaiting > 0) this.timers.push(setInterval(() => void this.checkWaiting(), waitingPollMs));
+		this.timers.push(
+			setInterval(() => {
+				if (this.running) return;
+				this.options.buffer.touch(this.options.endpoint, this.options.subscriberId).catch((error: unknown) => this.warn('could not mark the subscriber alive', error));
+			}, touchEveryMs),
+		);
+	}
+
+	/** Starts a release unless one is running (ticks never overlap) or the trigger stopped. */
+	tick(reason: TickReason): boolean {
+		if (this.stopped) return false;
+		if (this.running) {
+			this.options.logger.debug('webhook batch release skipped: the previous one is still running', { endpoint: this.options.endpoint.id, reason });
+			return false;
+		}
+		if (reason === 'schedule') this.waitingPaused = false;
+		this.running = this.release(reason).finally(() => (this.running = undefined));
+		return true;
+	}
+
+	/** Resolves when no release is running. */
+	async whenIdle(): Promise<void> {
+		while (this.running) await this.running;
+	}
+
+	/** Stops ticking and polling; a running release settles its current batch and stops. Idempotent. */
+	stop(): void {
+		this.stopped = true;
+		this.closing.abort();
+		for (const timer of this.timers.splice(0)) clearInterval(timer);
+	}
+
+	private async release(reason: TickReason): Promise<void> {
+		const { logger, endpoint, subscriberId } = this.options;
+		let summary: ReleaseSummary;
+		try {
+			summary = await releaseBatches(
+				{
+					buffer: this.options.buffer,
+					endpoint,
+					subscriberId,
+					maxEvents: this.options.maxEvents,
+					maxAttempts: this.options.maxAttempts,
+					emitWhenEmpty: this.options.emitWhenEmpty,
+					leaseOwner: this.options.leaseOwner,
+					signal: this.closing.signal,
+					logger,
+				},
+				this.run,
+			);
+		} catch (error) {
+			this.warn('webhook batch release failed; the events stay buffered for the next tick', error);
+			return;
+		}
+		if (summary.failedExecutions > 0) this.waitingPaused = true;
+		if (summary.executions > 0) {
+			logger.info('webhook batch release', { endpoint: endpoint.id, subscriber: subscriberId, reason, ...summary });
+		}
+	}
+
+	private async checkWaiting(): Promise<void> {
+		if (this.stopped || this.running || this.polling || this.waitingPaused) return;
+		this.polling = true;
+		try {
+			const waiting = await this.options.buffer.waiting(this.options.endpoint, this.options.subscriberId);
+			if (waiting >= this.options.releaseWhenWaiting) this.tick('waiting');
+		} catch (error) {
+			this.warn('could not count the waiting events', error);
+		} finally {
+			this.polling = false;
+		}
+	}
+
+	private warn(message: string, error: unknown): void {
+		this.options.logger.warn(message, { endpoint: this.options.endpoint.id, subscriber: this.options.subscriberId, error: error instanceof Error ? error.message : String(error) });
+	}
+}

@@ -1,0 +1,99 @@
+/**
+ * The Batch Trigger's release schedule: the parameters turned into one cron expression
+ * (6-field cron with seconds is accepted) and run by node-schedule in the workflow's time zone.
+ */
+import { scheduleJob } from 'node-schedule';
+
+export type ScheduleMode = 'everyHour' | 'everyNMinutes' | 'everyNHours' | 'everyDay' | 'cron';
+
+export interface ScheduleParameters {
+	schedule: ScheduleMode;
+	/** everyNMinutes: 1-59. */
+	minutesInterval?: number;
+	/** everyNHours: 1-23. */
+	hoursInterval?: number;
+	/** everyDay: 0-23. */
+	triggerAtHour?: number;
+	/** everyHour, everyNHours, everyDay: 0-59. */
+	triggerAtMinute?: number;
+	/** cron: 5 fields, or 6 with seconds first. */
+	cronExpression?: string;
+}
+
+/** A value, or what is wrong with the parameters (the node turns it into a NodeOperationError). */
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function whole(value: unknown, field: string, min: number, max: number, fallback: number): Checked<number> {
+	const n = value === undefined || value === null || value === '' ? fallback : Number(value);
+	if (!Number.isInteger(n) || n < min || n > max) return { ok: false, error: `${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})` };
+	return { ok: true, value: n };
+}
+
+function cronWith(parts: Checked<number>[], build: (...n: number[]) => string): Checked<string> {
+	for (const part of parts) if (!part.ok) return part;
+	return { ok: true, value: build(...parts.map((p) => (p as { value: number }).value)) };
+}
+
+/** The cron expression for the parameters, or which field is wrong. */
+export function cronOf(p: ScheduleParameters): Checked<string> {
+	const minute = whole(p.triggerAtMinute, 'Trigger at Minute', 0, 59, 0);
+	switch (p.schedule) {
+		case 'everyHour':
+			return cronWith([minute], (m) => `${m} * * * *`);
+		case 'everyNMinutes':
+			return cronWith([whole(p.minutesInterval, 'Minutes Between Releases', 1, 59, 15)], (n) => (n === 1 ? '* * * * *' : `*/${n} * * * *`));
+		case 'everyNHours':
+			return cronWith([minute, whole(p.hoursInterval, 'Hours Between Releases', 1, 23, 2)], (m, n) => `${m} ${n === 1 ? '*' : `*/${n}`} * * *`);
+		case 'everyDay':
+			return cronWith([minute, whole(p.triggerAtHour, 'Trigger at Hour', 0, 23, 0)], (m, h) => `${m} ${h} * * *`);
+		case 'cron': {
+			const expression = String(p.cronExpression ?? '').trim().replace(/\s+/g, ' ');
+			const fields = expression === '' ? 0 : expression.split(' ').length;
+			if (fields !== 5 && fields !== 6) {
+				return {
+					ok: false,
+					error: `Cron Expression needs 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; got ${JSON.stringify(expression)}. Example: "0 */2 * * *" (every two hours).`,
+				};
+			}
+			return { ok: true, value: expression };
+		}
+		default:
+			return { ok: false, error: `unknown schedule ${JSON.stringify(p.schedule)}` };
+	}
+}
+
+export interface RunningSchedule {
+	/** The next release time, if any. */
+	next(): Date | undefined;
+	/** Idempotent. */
+	cancel(): void;
+}
+
+/**
+ * Calls `onTick` on every occurrence of `cron` in time zone `timezone` (IANA name), or says why
+ * node-schedule cannot use the expression or the zone.
+ */
+export function startSchedule(cron: string, timezone: string, onTick: () => void): Checked<RunningSchedule> {
+	let job: ReturnType<typeof scheduleJob> | null;
+	try {
+		job = scheduleJob({ rule: cron, tz: timezone }, onTick);
+	} catch (error) {
+		return { ok: false, error: `cannot schedule "${cron}" in time zone ${timezone}: ${error instanceof Error ? error.message : String(error)}` };
+	}
+	if (!job) return { ok: false, error: `"${cron}" is not a valid cron expression, or it never fires (time zone ${timezone})` };
+	const scheduled = job;
+	let cancelled = false;
+	return { ok: true, value: {
+		next() {
+			if (cancelled) return undefined;
+			const at = scheduled.nextInvocation() as unknown as { toDate?: () => Date } | Date | null;
+			if (!at) return undefined;
+			return at instanceof Date ? at : at.toDate?.();
+		},
+		cancel() {
+			if (cancelled) return;
+			cancelled = true;
+			scheduled.cancel();
+		},
+	} };
+}

@@ -1,0 +1,117 @@
+/**
+ * Webhook Endpoint: the action node for managing the gateway (PRODUCT.md §7). Thin: each operation
+ * reads its fields (actions/) and calls the one ManagementService on the process-wide shared Redis
+ * client of the credential, released after the run.
+ */
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { silentLogger } from '../../src/logger';
+import { CREDENTIAL_TEST_METHOD, webhookGatewayApiTest } from '../shared/credentialTest';
+import { CREDENTIAL_TYPE } from '../shared/credentials';
+import { searchEndpoints } from '../shared/endpointLocator';
+import { openGatewaySession, type GatewaySession } from '../shared/gatewaySession';
+import { accountActions } from './actions/account';
+import { endpointActions } from './actions/endpoint';
+import { eventActions } from './actions/event';
+import { planActions } from './actions/plan';
+import type { Action } from './actions/types';
+import { accountFields, accountOperations } from './descriptions/AccountDescription';
+import { endpointFields, endpointOperations } from './descriptions/EndpointDescription';
+import { eventFields, eventOperations } from './descriptions/EventDescription';
+import { planFields, planOperations } from './descriptions/PlanDescription';
+import { nodeErrorFor } from './errors';
+import { getPlans } from './methods';
+
+const ACTIONS: Record<string, Record<string, Action>> = {
+	account: accountActions,
+	endpoint: endpointActions,
+	event: eventActions,
+	plan: planActions,
+};
+
+export class WebhookEndpoint implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Webhook Endpoint',
+		name: 'webhookEndpoint',
+		icon: { light: 'file:webhookEndpoint.svg', dark: 'file:webhookEndpoint.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Manage the webhook gateway: endpoints, plans, accounts and buffered events',
+		defaults: { name: 'Webhook Endpoint' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		// Literal names (CREDENTIAL_TYPE, CREDENTIAL_TEST_METHOD): n8n's lint reads them from the source.
+		credentials: [{ name: 'webhookGatewayApi', required: true, testedBy: 'webhookGatewayApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'endpoint',
+				options: [
+					{ name: 'Account', value: 'account', description: 'Owner of endpoints; its plan limits them all' },
+					{ name: 'Endpoint', value: 'endpoint', description: 'A global webhook URL' },
+					{ name: 'Event', value: 'event', description: 'Buffered events and dead letters of an endpoint' },
+					{ name: 'Plan', value: 'plan', description: 'Rate, burst and daily limits' },
+				],
+			},
+			...endpointOperations,
+			...endpointFields,
+			...planOperations,
+			...planFields,
+			...accountOperations,
+			...accountFields,
+			...eventOperations,
+			...eventFields,
+		],
+	};
+
+	methods = {
+		listSearch: { searchEndpoints },
+		loadOptions: { getPlans },
+		credentialTest: { [CREDENTIAL_TEST_METHOD]: webhookGatewayApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const action = ACTIONS[resource]?.[operation];
+		if (!action) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
+
+		let session: GatewaySession;
+		try {
+			session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), silentLogger, { serve: false });
+		} catch (error) {
+			const nodeError = nodeErrorFor(this.getNode(), error, undefined);
+			if (!this.continueOnFail()) throw nodeError;
+			return [items.map((_, i) => ({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } }))];
+		}
+
+		const output: INodeExecutionData[] = [];
+		try {
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const result = await action(this, session.client.management, i);
+					for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: i } });
+				} catch (error) {
+					const nodeError = nodeErrorFor(this.getNode(), error, session.redis, i);
+					if (!this.continueOnFail()) throw nodeError;
+					output.push({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } });
+				}
+			}
+		} finally {
+			await session.close();
+		}
+		return [output];
+	}
+}

@@ -1,0 +1,16 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ManagementService } from '../../../src/management/service';
+
+/** One operation on one input item; an array becomes one output item per element. */
+export type Action = (ctx: IExecuteFunctions, management: ManagementService, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+
+/** Service answers are plain JSON data; n8n wants them typed as IDataObject. */
+export function json<T extends object>(value: T): IDataObject {
+	return value as unknown as IDataObject;
+}
+
+/** "Return All" / "Limit" applied to a full list. */
+export function limited<T>(ctx: IExecuteFunctions, itemIndex: number, list: T[]): T[] {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return list;
+	return list.slice(0, ctx.getNodeParameter('limit', itemIndex, 50) as number);
+}

@@ -1,0 +1,242 @@
+/**
+ * The settings of an endpoint, shared by Create (top-level fields + "Additional Fields") and
+ * Update (everything inside "Update Fields"). Inside a collection, display conditions name the
+ * sibling fields of the collection, so one generator serves both.
+ */
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+type Show = Record<string, Array<string | boolean>>;
+/** Builds the display condition of a field; `extra` are conditions on sibling fields. */
+export type Display = (extra?: Show) => IDisplayOptions | undefined;
+
+export function authenticationFields(display: Display, required: boolean): INodeProperties[] {
+	const hmac = (presets?: string[]) => display(presets ? { authentication: ['hmac'], hmacPreset: presets } : { authentication: ['hmac'] });
+	return [
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			default: 'header',
+			description: 'How senders prove a request comes from them. Failures are answered 403.',
+			displayOptions: display(),
+			options: [
+				{ name: 'Basic Auth', value: 'basic', description: 'User name and password (the secret) in the Authorization header' },
+				{ name: 'HMAC Signature', value: 'hmac', description: 'The sender signs the raw body with the secret (GitHub, Stripe, Shopify ...)' },
+				{ name: 'Header Token', value: 'header', description: 'The secret in a header, e.g. Authorization: Bearer &lt;secret&gt;' },
+				{ name: 'None', value: 'none', description: 'Anyone who knows the URL may send' },
+			],
+		},
+		{
+			displayName: 'Header Name',
+			name: 'headerName',
+			type: 'string',
+			default: 'authorization',
+			placeholder: 'e.g. x-api-key',
+			description: 'Header that carries the token',
+			displayOptions: display({ authentication: ['header'] }),
+		},
+		{
+			displayName: 'Value Prefix',
+			name: 'headerPrefix',
+			type: 'string',
+			default: 'Bearer ',
+			description: 'Text before the secret in the header value. Clear it for a header such as x-api-key that holds the bare secret.',
+			displayOptions: display({ authentication: ['header'] }),
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required,
+			description: 'User name senders use; the password is the endpoint secret',
+			displayOptions: display({ authentication: ['basic'] }),
+		},
+		{
+			displayName: 'Signature Preset',
+			name: 'hmacPreset',
+			type: 'options',
+			default: 'github',
+			description: 'The provider whose signature scheme to check',
+			displayOptions: hmac(),
+			options: [
+				{ name: 'Generic', value: 'generic', description: 'Any HMAC over the raw body: choose header, algorithm, encoding and prefix' },
+				{ name: 'GitHub', value: 'github', description: 'X-Hub-Signature-256; duplicates by X-GitHub-Delivery' },
+				{ name: 'Shopify', value: 'shopify', description: 'X-Shopify-Hmac-Sha256 (base64); duplicates by the webhook ID header' },
+				{ name: 'Slack', value: 'slack', description: 'X-Slack-Signature with X-Slack-Request-Timestamp' },
+				{ name: 'Standard Webhooks', value: 'standardWebhooks', description: 'Webhook-signature over the message ID and timestamp headers (Svix, Clerk, Resend ...)' },
+				{ name: 'Stripe', value: 'stripe', description: 'Stripe-Signature; duplicates by the event ID in the body' },
+			],
+		},
+		{
+			displayName: 'Signature Header',
+			name: 'signatureHeader',
+			type: 'string',
+			default: '',
+			required,
+			placeholder: 'e.g. x-signature',
+			description: 'Header that carries the signature',
+			displayOptions: hmac(['generic']),
+		},
+		{
+			displayName: 'Algorithm',
+			name: 'algorithm',
+			type: 'options',
+			default: 'sha256',
+			displayOptions: hmac(['generic']),
+			options: [
+				{ name: 'SHA-1', value: 'sha1' },
+				{ name: 'SHA-256', value: 'sha256' },
+				{ name: 'SHA-512', value: 'sha512' },
+			],
+		},
+		{
+			displayName: 'Encoding',
+			name: 'encoding',
+			type: 'options',
+			default: 'hex',
+			description: 'How the signature is written in the header',
+			displayOptions: hmac(['generic']),
+			options: [
+				{ name: 'Base64', value: 'base64' },
+				{ name: 'Hex', value: 'hex' },
+			],
+		},
+		{
+			displayName: 'Signature Prefix',
+			name: 'signaturePrefix',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. sha256=',
+			description: 'Text before the signature in the header, if any',
+			displayOptions: hmac(['generic']),
+		},
+		{
+			displayName: 'Tolerance (Seconds)',
+			name: 'toleranceSeconds',
+			type: 'number',
+			default: 300,
+			typeOptions: { minValue: 1, maxValue: 86400 },
+			description: 'How old a signed timestamp may be before the request is rejected as a replay',
+			displayOptions: hmac(['slack', 'standardWebhooks', 'stripe']),
+		},
+	];
+}
+
+/** Everything else an endpoint has (sorted, as n8n shows collection entries). */
+export function optionalEndpointFields(display: Display): INodeProperties[] {
+	return [
+		{
+			displayName: 'Allowed Methods',
+			name: 'methods',
+			type: 'multiOptions',
+			default: ['POST'],
+			description: 'HTTP methods the endpoint accepts; others are answered 405',
+			options: [
+				{ name: 'DELETE', value: 'DELETE' },
+				{ name: 'GET', value: 'GET' },
+				{ name: 'PATCH', value: 'PATCH' },
+				{ name: 'POST', value: 'POST' },
+				{ name: 'PUT', value: 'PUT' },
+			],
+		},
+		{
+			displayName: 'Buffer Capacity',
+			name: 'bufferCapacity',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description: 'Max events waiting for workflows; when full, senders get 503 and retry. 0 uses the gateway default.',
+		},
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			default: '',
+			typeOptions: { rows: 2 },
+		},
+		{
+			displayName: 'Duplicate Detection',
+			name: 'dedupe',
+			type: 'options',
+			default: 'preset',
+			description: 'Where the delivery ID comes from; a repeat within the window is answered "duplicate" and not stored',
+			options: [
+				{ name: 'Body Path', value: 'bodyPath', description: 'A field of the JSON body, e.g. ID' },
+				{ name: 'Header', value: 'header', description: 'A header, e.g. Idempotency-Key' },
+				{ name: 'Off', value: 'off' },
+				{ name: 'Provider Default', value: 'preset', description: "The signature preset's delivery ID (GitHub, Shopify, Stripe, Standard Webhooks); off otherwise" },
+			],
+		},
+		{
+			displayName: 'Duplicate Header',
+			name: 'dedupeHeader',
+			type: 'string',
+			default: 'idempotency-key',
+			displayOptions: display({ dedupe: ['header'] }),
+		},
+		{
+			displayName: 'Duplicate Body Path',
+			name: 'dedupePath',
+			type: 'string',
+			default: 'id',
+			placeholder: 'e.g. event_id',
+			description: 'Dotted path to the delivery ID in the JSON body',
+			displayOptions: display({ dedupe: ['bodyPath'] }),
+		},
+		{
+			displayName: 'Duplicate Window (Seconds)',
+			name: 'dedupeWindowSeconds',
+			type: 'number',
+			default: 86400,
+			typeOptions: { minValue: 1, maxValue: 2592000 },
+			description: 'How long a delivery ID is remembered',
+			displayOptions: display({ dedupe: ['bodyPath', 'header', 'preset'] }),
+		},
+		{
+			displayName: 'Enabled',
+			name: 'enabled',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the endpoint accepts requests (a disabled one answers 403)',
+		},
+		{
+			displayName: 'Handshake',
+			name: 'handshake',
+			type: 'options',
+			default: 'none',
+			description: 'A verification request some providers send first, answered by the gateway without storing it',
+			options: [
+				{ name: 'Hub Challenge', value: 'hubChallenge', description: 'Echo hub.challenge (Meta, WebSub, Strava ...)' },
+				{ name: 'None', value: 'none' },
+				{ name: 'Slack URL Verification', value: 'slack', description: 'Answer Slack url_verification with its challenge' },
+				{ name: 'Validation Token', value: 'validationToken', description: 'Echo validationToken (Microsoft Graph)' },
+			],
+		},
+		{
+			displayName: 'Hub Verify Token',
+			name: 'verifyToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The hub.verify_token the sender must present; empty accepts any',
+			displayOptions: display({ handshake: ['hubChallenge'] }),
+		},
+		{
+			displayName: 'IP Allow-List',
+			name: 'ipAllowlist',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 192.30.252.0/22, 2001:db8::/32',
+			description: 'Comma-separated addresses or CIDR ranges allowed to send; empty allows all. Combines with authentication.',
+		},
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: "Use this secret instead of a generated one, e.g. the signing secret Stripe shows you (8-512 characters). Ignored when authentication is None.",
+		},
+	];
+}

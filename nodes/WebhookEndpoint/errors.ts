@@ -1,0 +1,79 @@
+/**
+ * Errors of a management call as the user sees them: the gateway's typed errors (src/errors.ts)
+ * get an actionable description per operation; credential and Redis problems are worded by
+ * nodes/shared/errors.ts.
+ */
+import { NodeOperationError, type INode } from 'n8n-workflow';
+import { ConfigError } from '../../src/config';
+import { GatewayError } from '../../src/errors';
+import { isConnectionError } from '../../src/redis';
+import { CredentialValueError } from '../shared/credentials';
+import { knownRedisFailure, messageOf } from '../shared/errors';
+
+export interface ErrorAdvice {
+	message: string;
+	description?: string;
+}
+
+/** Redis could not be reached at all (vs. reached but refusing). */
+function unreachable(error: unknown): boolean {
+	if (error instanceof GatewayError) return error.code === 'store_unavailable';
+	const code = (error as { code?: unknown } | null)?.code;
+	return isConnectionError(error) || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(messageOf(error));
+}
+
+function notFoundAdvice(message: string): string {
+	if (message.startsWith('endpoint')) return 'Check the endpoint ID or pick it from the list';
+	if (message.startsWith('plan')) return 'Check the plan ID; Plan > Get Many lists every plan';
+	if (message.startsWith('account')) {
+		return 'Check the account ID. An account exists once an endpoint was created for it or a plan was set for it (Account > Set Plan)';
+	}
+	return 'Check the ID in the node';
+}
+
+/**
+ * @param redis "host:port" of the credential's Redis, for the "not reachable" advice
+ */
+export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvice {
+	const message = messageOf(error);
+	const where = redis ?? 'the configured address';
+	if (error instanceof CredentialValueError) {
+		return { message: `The Webhook Gateway credential has a wrong value: ${message}`, description: 'Open the credential and correct the field' };
+	}
+	if (error instanceof ConfigError) {
+		return { message: 'A WEBHOOK_GATEWAY_* environment variable of this n8n has a wrong value', description: message };
+	}
+	if (unreachable(error)) {
+		return {
+			message: `Redis at ${where} is not reachable`,
+			description: `Check the Webhook Gateway credential: Redis at ${where} is not reachable (${message}). Is Redis running there, and are host, port and TLS right? The credential's Test button says more.`,
+		};
+	}
+	if (error instanceof GatewayError) {
+		switch (error.code) {
+			case 'not_found':
+				return { message, description: notFoundAdvice(message) };
+			case 'conflict':
+				return message.startsWith('endpoint')
+					? { message, description: 'Choose another Endpoint ID, or leave it empty for a random one' }
+					: { message, description: 'Move those accounts to another plan first (Account > Set Plan)' };
+			case 'invalid_request':
+				return /redis url/i.test(message)
+					? { message, description: 'Check the Redis URL in the Webhook Gateway credential' }
+					: { message, description: 'A field of this node has a value the gateway does not accept; correct the field the message names' };
+			default:
+				return { message };
+		}
+	}
+	// Reachable, but refusing: wrong password, missing permission, TLS mismatch ...
+	const redisProblem = knownRedisFailure(error, where, 5);
+	if (redisProblem) return { message: redisProblem, description: 'Check the Webhook Gateway credential; its Test button says what is wrong' };
+	return { message };
+}
+
+export function nodeErrorFor(node: INode, error: unknown, redis: string | undefined, itemIndex?: number): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	const { message, description } = adviceFor(error, redis);
+	// The original error goes along as the cause (stack in the log); the user sees message + description.
+	return new NodeOperationError(node, error instanceof Error ? error : message, { message, description, itemIndex });
+}

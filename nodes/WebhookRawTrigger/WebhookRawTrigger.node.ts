@@ -1,0 +1,101 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
+import { RawConsumer } from '../../src/delivery/rawConsumer';
+import { webhookGatewayApiTest } from '../shared/credentialTest';
+import { emittingRunner } from '../shared/emit';
+import { searchEndpoints } from '../shared/endpointLocator';
+import { messageOf, toNodeError } from '../shared/errors';
+import { bounded, CLOSE_TIMEOUT_MS } from '../shared/gatewaySession';
+import type { ItemOptions } from '../shared/items';
+import { credentialDeclaration, readCommonOptions } from '../shared/options';
+import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
+import { rawTriggerProperties } from './description';
+
+export class WebhookRawTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Webhook Raw Trigger',
+		name: 'webhookRawTrigger',
+		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "Endpoint " + ($parameter["endpoint"].cachedResultName || $parameter["endpoint"].value) }}',
+		description: 'Starts one execution per webhook a gateway endpoint accepted, as soon as it arrives',
+		defaults: { name: 'Webhook Raw Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: credentialDeclaration,
+		triggerPanel: {
+			header: 'Send a request to the endpoint’s URL (shown in the Endpoint list), then execute this step',
+			executionsHelp: {
+				inactive:
+					'“Execute step” shows the newest event the endpoint holds, or waits for the next one; it consumes nothing. Activate the workflow to start one execution per event as soon as it is accepted.',
+				active:
+					'This workflow is active: every accepted event starts an execution at once. An event is acknowledged when its execution succeeds; after “Max Attempts” failures it moves to the dead-letter list.',
+			},
+			activationHint: 'Once you are happy with the test event, activate the workflow to run it for every event the endpoint accepts.',
+		},
+		properties: rawTriggerProperties,
+	};
+
+	methods = {
+		listSearch: { searchEndpoints },
+		credentialTest: { webhookGatewayApiTest },
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const node = this.getNode();
+		const common = readCommonOptions(this);
+		const items: ItemOptions = { output: 'perEvent', includeRawBody: common.includeRawBody };
+
+		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items);
+
+		const options = this.getNodeParameter('options', {}) as { maxConcurrency?: number };
+		const opened = await openTrigger(this, 'activate the Webhook Raw Trigger');
+		const { session, endpoint, ref, logger } = opened;
+		const subscriberId = subscriberIdOf(this);
+		try {
+			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom);
+		} catch (error) {
+			await session.close();
+			throw toNodeError(node, error, 'activate the Webhook Raw Trigger', { endpointId: endpoint.id, redis: session.redis });
+		}
+		// Blocking reads need a connection of their own.
+		const reader = session.client.stores.blockingBuffer();
+		const consumer = new RawConsumer(
+			{
+				buffer: reader.buffer,
+				endpoint: ref,
+				subscriberId,
+				concurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 5),
+				maxAttempts: common.maxAttempts,
+				logger,
+			},
+			emittingRunner(this, items),
+		);
+		consumer.start();
+		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId });
+
+		let closed = false;
+		const closeFunction = async () => {
+			if (closed) return;
+			closed = true;
+			try {
+				await Promise.all([bounded(consumer.stop(), CLOSE_TIMEOUT_MS), session.releaseGateway()]);
+				// Executions still running acknowledge on the reader's connection: close it after them.
+				void consumer.whenIdle().then(async () => {
+					reader.close();
+					await session.close();
+				});
+				logger.info('Webhook Raw Trigger stopped; its events stay buffered until it is active again', { endpoint: endpoint.id, subscriber: subscriberId });
+			} catch (error) {
+				logger.warn('Webhook Raw Trigger: error while closing', { endpoint: endpoint.id, error: messageOf(error) });
+			}
+		};
+		return { closeFunction };
+	}
+}

@@ -1,0 +1,39 @@
+/**
+ * Runs a workflow from a trigger and learns how it ended, the way n8n's RabbitMQ Trigger
+ * acknowledges: `emit(data, undefined, donePromise)`, then wait for the IRun. This is the
+ * RunWorkflow that src/delivery calls; acknowledgement happens there, after the run.
+ */
+import type { IDataObject, IRun, ITriggerFunctions } from 'n8n-workflow';
+import type { RunOutcome, RunWorkflow } from '../../src/delivery/types';
+import type { WebhookEvent } from '../../src/types';
+import { messageOf } from './errors';
+import { itemsOf, type ItemOptions } from './items';
+
+const FAILED = new Set(['error', 'crashed', 'canceled']);
+
+/**
+ * Success only when the run has no error and did not end as error/crashed/canceled. A run that
+ * waits (Wait node) counts as success: n8n holds the events now. No IRun means n8n could not
+ * start or finish the run.
+ */
+export function outcomeOfRun(run: IRun | undefined): RunOutcome {
+	if (!run) return { ok: false, error: 'the execution ended without a result' };
+	const error = run.data?.resultData?.error as (IDataObject & { message?: string }) | undefined;
+	if (error) return { ok: false, error: String(error.message ?? 'the execution failed') };
+	if (FAILED.has(String(run.status))) return { ok: false, error: `the execution ended with status '${String(run.status)}'` };
+	return { ok: true };
+}
+
+/** A RunWorkflow that emits the events as items and resolves when the execution has finished. */
+export function emittingRunner(ctx: ITriggerFunctions, options: ItemOptions): RunWorkflow {
+	return async (events: WebhookEvent[]): Promise<RunOutcome> => {
+		try {
+			const items = await itemsOf(events, options, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));
+			const done = ctx.helpers.createDeferredPromise<IRun>();
+			ctx.emit([items], undefined, done);
+			return outcomeOfRun(await done.promise);
+		} catch (error) {
+			return { ok: false, error: messageOf(error) };
+		}
+	};
+}

@@ -1,0 +1,182 @@
+/**
+ * The Batch Trigger's release driver on an in-memory buffer: ticks never overlap, a backlog goes
+ * out in batches, closing stops after the running batch, and "release when N are waiting".
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BatchReleaser, type BatchReleaserOptions } from '../../nodes/WebhookBatchTrigger/releaser';
+import type { RunOutcome } from '../../src/delivery/types';
+import { silentLogger } from '../../src/logger';
+import type { BufferStore, StoredEntry } from '../../src/redis/buffer';
+import type { WebhookEvent } from '../../src/types';
+
+/** Just what releaseBatches and the releaser call, over an array. */
+class MemoryBuffer {
+	queue: StoredEntry[] = [];
+	acked: string[] = [];
+	attempts = new Map<string, number>();
+	dead: string[] = [];
+	touches = 0;
+
+	add(n: number): void {
+		for (let i = 0; i < n; i++) {
+			const id = `${1_700_000_000_000 + this.queue.length + this.acked.length}-0`;
+			this.queue.push({ ref: `s:${id}`, eventId: id, receivedAtMs: 1_700_000_000_000, method: 'POST', path: '', query: '', headers: { 'content-type': 'text/plain' }, sourceIp: '127.0.0.1', body: Buffer.from(id) });
+		}
+	}
+	async takeLease() {
+		return true;
+	}
+	async releaseLease() {}
+	async touch() {
+		this.touches++;
+	}
+	async read(_ep: unknown, _sub: string, count: number) {
+		return this.queue.slice(0, count);
+	}
+	async ack(_ep: unknown, _sub: string, refs: string[]) {
+		this.queue = this.queue.filter((e) => !refs.includes(e.ref));
+		this.acked.push(...refs);
+		return { acked: refs.length, trimmed: 0 };
+	}
+	async nack(_ep: unknown, _sub: string, refs: string[], max: number) {
+		const dead = refs.filter((r) => {
+			const n = (this.attempts.get(r) ?? 0) + 1;
+			this.attempts.set(r, n);
+			return n >= max;
+		});
+		this.queue = this.queue.filter((e) => !dead.includes(e.ref));
+		this.dead.push(...dead);
+		return dead;
+	}
+	async waiting() {
+		return this.queue.length;
+	}
+}
+
+function releaser(buffer: MemoryBuffer, run: (events: WebhookEvent[]) => Promise<RunOutcome>, options: Partial<BatchReleaserOptions> = {}): BatchReleaser {
+	return new BatchReleaser(
+		{
+			buffer: buffer as unknown as BufferStore,
+			endpoint: { id: 'orders', accountId: 'default' },
+			subscriberId: 'wf:node',
+			maxEvents: 10,
+			maxAttempts: 3,
+			emitWhenEmpty: false,
+			releaseWhenWaiting: 0,
+			leaseOwner: 'test',
+			logger: silentLogger,
+			...options,
+		},
+		run,
+	);
+}
+
+const deferred = () => {
+	let resolve!: (o: RunOutcome) => void;
+	const promise = new Promise<RunOutcome>((r) => (resolve = r));
+	return { promise, resolve };
+};
+
+describe('batch releaser', () => {
+	it('releases a backlog as batches of at most maxEvents, in order, acknowledging each', async () => {
+		const buffer = new MemoryBuffer();
+		buffer.add(25);
+		const sizes: number[] = [];
+		const r = releaser(buffer, async (events) => {
+			sizes.push(events.length);
+			return { ok: true };
+		});
+		assert.equal(r.tick('schedule'), true);
+		await r.whenIdle();
+		assert.deepEqual(sizes, [10, 10, 5]);
+		assert.equal(buffer.queue.length, 0);
+		assert.equal(buffer.acked.length, 25);
+	});
+
+	it('never runs two releases at once: a tick during a release is skipped', async () => {
+		const buffer = new MemoryBuffer();
+		buffer.add(3);
+		const gate = deferred();
+		let runs = 0;
+		const r = releaser(buffer, async () => {
+			runs++;
+			return gate.promise;
+		});
+		assert.equal(r.tick('schedule'), true);
+		await new Promise((res) => setTimeout(res, 20));
+		assert.equal(r.tick('schedule'), false, 'second tick skipped');
+		gate.resolve({ ok: true });
+		await r.whenIdle();
+		assert.equal(runs, 1);
+		assert.equal(r.tick('schedule'), true, 'the next tick runs again');
+		await r.whenIdle();
+	});
+
+	it('a failed batch stays buffered; after maxAttempts it is dead-lettered', async () => {
+		const buffer = new MemoryBuffer();
+		buffer.add(2);
+		const r = releaser(buffer, async () => ({ ok: false, error: 'boom' }));
+		for (let i = 0; i < 2; i++) {
+			r.tick('schedule');
+			await r.whenIdle();
+			assert.equal(buffer.queue.length, 2, `still buffered after failure ${i + 1}`);
+		}
+		r.tick('schedule');
+		await r.whenIdle();
+		assert.equal(buffer.queue.length, 0);
+		assert.equal(buffer.dead.length, 2);
+	});
+
+	it('closing settles the running batch and reads no further one', async () => {
+		const buffer = new MemoryBuffer();
+		buffer.add(25);
+		const gate = deferred();
+		let runs = 0;
+		const r = releaser(buffer, async () => {
+			runs++;
+			return gate.promise;
+		});
+		r.tick('schedule');
+		await new Promise((res) => setTimeout(res, 20));
+		r.stop();
+		r.stop(); // idempotent
+		gate.resolve({ ok: true });
+		await r.whenIdle();
+		assert.equal(runs, 1, 'no batch after close');
+		assert.equal(buffer.acked.length, 10, 'the running batch was acknowledged');
+		assert.equal(r.tick('schedule'), false, 'no tick after close');
+	});
+
+	it('releases as soon as N events wait, and pauses that after a failure until the next scheduled tick', async () => {
+		const buffer = new MemoryBuffer();
+		let outcome: RunOutcome = { ok: false, error: 'boom' };
+		let runs = 0;
+		const r = releaser(
+			buffer,
+			async () => {
+				runs++;
+				return outcome;
+			},
+			{ releaseWhenWaiting: 5, waitingPollMs: 20, maxAttempts: 10 },
+		);
+		r.start();
+		try {
+			buffer.add(4);
+			await new Promise((res) => setTimeout(res, 100));
+			assert.equal(runs, 0, 'below the threshold');
+			buffer.add(1);
+			await new Promise((res) => setTimeout(res, 100));
+			assert.equal(runs, 1, 'released at the threshold');
+			await new Promise((res) => setTimeout(res, 150));
+			assert.equal(runs, 1, 'after a failure, no release until the schedule');
+			outcome = { ok: true };
+			r.tick('schedule');
+			await r.whenIdle();
+			assert.equal(runs, 2);
+			assert.equal(buffer.queue.length, 0);
+		} finally {
+			r.stop();
+		}
+	});
+});
