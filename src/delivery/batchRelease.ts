@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef } from '../redis/buffer';
+import { deliveryMetrics } from './metrics';
 import type { RunWorkflow } from './types';
 
 export interface BatchReleaseOptions {
@@ -53,6 +54,7 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 		return summary;
 	}
 	summary.leased = true;
+	const metrics = deliveryMetrics();
 	const renew = setInterval(() => void buffer.takeLease(endpoint, sub, owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
 	try {
 		await buffer.touch(endpoint, sub);
@@ -69,9 +71,12 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			const events = await Promise.all(entries.map((e) => toWebhookEvent(e, endpoint)));
 			const refs = entries.map((e) => e.ref);
 			summary.executions++;
+			if (summary.executions === 1) metrics.release(endpoint.id);
 			const outcome = await run(events).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
+			metrics.execution(endpoint.id, 'batch', outcome.ok);
 			if (outcome.ok) {
 				await buffer.ack(endpoint, sub, refs);
+				metrics.acknowledged(endpoint.id, 'batch', refs.length);
 				summary.events += events.length;
 				if (entries.length < options.maxEvents) break;
 				if (!(await buffer.takeLease(endpoint, sub, owner, LEASE_MS))) break;
@@ -80,6 +85,8 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			summary.failedExecutions++;
 			const dead = await buffer.nack(endpoint, sub, refs, options.maxAttempts, outcome.error);
 			summary.deadLettered += dead.length;
+			metrics.deadLettered(endpoint.id, 'batch', dead.length);
+			metrics.retried(endpoint.id, 'batch', refs.length - dead.length);
 			logger.warn(dead.length > 0 ? 'batch failed; its events moved to dead letters' : 'batch failed; it will be released again on the next tick', {
 				endpoint: endpoint.id,
 				subscriber: sub,

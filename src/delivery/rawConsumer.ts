@@ -6,6 +6,7 @@
 import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
+import { deliveryMetrics } from './metrics';
 import type { RunWorkflow } from './types';
 
 export interface RawConsumerOptions {
@@ -95,10 +96,15 @@ export class RawConsumer {
 			try {
 				const event = await toWebhookEvent(entry, endpoint);
 				const outcome = await this.run([event]).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
+				const metrics = deliveryMetrics();
+				metrics.execution(endpoint.id, 'raw', outcome.ok);
 				if (outcome.ok) {
 					await buffer.ack(endpoint, sub, [entry.ref]);
+					metrics.acknowledged(endpoint.id, 'raw', 1);
 				} else {
 					const dead = await buffer.nack(endpoint, sub, [entry.ref], this.options.maxAttempts, outcome.error);
+					metrics.deadLettered(endpoint.id, 'raw', dead.length);
+					metrics.retried(endpoint.id, 'raw', 1 - dead.length);
 					if (dead.length === 0) {
 						const [attempts] = await buffer.attempts(endpoint, sub, [entry.ref]);
 						this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000) * Math.max(1, attempts));

@@ -55,8 +55,14 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 		return await Promise.all(
 			endpoints.map(async (e) => {
 				const ref = { id: e.id, accountId: e.accountId };
-				const [depth, dead] = await Promise.all([stores.buffer.depth(ref), stores.redis.xlen(`${config.keyPrefix}{a:${e.accountId}}:dead:${e.id}`)]);
-				return { endpoint: e.id, length: depth.length, oldestAgeSeconds: depth.oldestReceivedAtMs === null ? 0 : Math.max(0, (now - depth.oldestReceivedAtMs) / 1000), deadLetters: dead };
+				const [depth, dead, subscribers] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.buffer.subscribers(ref)]);
+				return {
+					endpoint: e.id,
+					length: depth.length,
+					oldestAgeSeconds: depth.oldestReceivedAtMs === null ? 0 : Math.max(0, (now - depth.oldestReceivedAtMs) / 1000),
+					deadLetters: dead,
+					subscribers: subscribers.map((s) => ({ id: s.id, waiting: s.waiting })),
+				};
 			}),
 		);
 	};

@@ -3,12 +3,15 @@
  * are read from Redis at scrape time for every registered endpoint.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { deliveryMetrics } from '../delivery/metrics';
 
 export interface BufferSample {
 	endpoint: string;
 	length: number;
 	oldestAgeSeconds: number;
 	deadLetters: number;
+	/** Events waiting per subscriber (workflow:node). */
+	subscribers: { id: string; waiting: number }[];
 }
 
 export class GatewayMetrics {
@@ -47,6 +50,16 @@ export class GatewayMetrics {
 		gauge('webhook_gateway_buffer_events', 'Events waiting in the endpoint buffer (not yet acknowledged by every subscriber).', (s) => s.length);
 		gauge('webhook_gateway_buffer_oldest_age_seconds', 'Age of the oldest buffered event of the endpoint (0 when empty).', (s) => s.oldestAgeSeconds);
 		gauge('webhook_gateway_dead_letters', 'Dead letters of the endpoint waiting to be inspected or replayed.', (s) => s.deadLetters);
+		new Gauge({
+			name: 'webhook_gateway_subscriber_waiting_events',
+			help: 'Events not yet acknowledged by a subscriber (one trigger node in one workflow).',
+			labelNames: ['endpoint', 'subscriber'],
+			registers: [this.registry],
+			async collect() {
+				this.reset();
+				for (const s of await sample().catch(() => [])) for (const sub of s.subscribers) this.set({ endpoint: s.endpoint, subscriber: sub.id }, sub.waiting);
+			},
+		});
 	}
 
 	/** Records one ingest request. `endpoint` is '' for unknown endpoints (bounded label values). */
@@ -55,7 +68,9 @@ export class GatewayMetrics {
 		this.duration.observe({ outcome }, seconds);
 	}
 
+	/** Request and buffer metrics, then the delivery metrics of this process (triggers in n8n). */
 	async text(): Promise<{ contentType: string; body: string }> {
-		return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+		const delivery = deliveryMetrics().registry;
+		return { contentType: this.registry.contentType, body: (await this.registry.metrics()) + '\n' + (await delivery.metrics()) };
 	}
 }

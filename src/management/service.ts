@@ -237,7 +237,7 @@ export class ManagementService {
 			this.stores.usage.today(record.accountId, [record.id]),
 			this.stores.buffer.depth(ref),
 			this.stores.buffer.subscribers(ref),
-			this.stores.buffer.deadLetters(ref, 10_000),
+			this.stores.buffer.deadLetterCount(ref),
 		]);
 		return {
 			endpointId: record.id,
@@ -254,7 +254,7 @@ export class ManagementService {
 				oldestReceivedAt: depth.oldestReceivedAtMs === null ? null : new Date(depth.oldestReceivedAtMs).toISOString(),
 			},
 			subscribers: subs.map((s) => ({ id: s.id, waiting: s.waiting, pending: s.pending, lastSeen: new Date(s.lastSeenMs).toISOString() })),
-			deadLetters: dead.length,
+			deadLetters: dead,
 		};
 	}
 

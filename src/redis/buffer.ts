@@ -270,6 +270,10 @@ export class BufferStore {
 		return (all.find((s) => s.id === sub)?.waiting ?? 0) + replay;
 	}
 
+	async deadLetterCount(ep: EndpointRef): Promise<number> {
+		return await this.redis.xlen(this.keys(ep).deadLetters);
+	}
+
 	/** Dead letters oldest first, up to `count`, after the dead-letter id `after` ('-' = from the start). */
 	async deadLetters(ep: EndpointRef, count = 100, after = '-'): Promise<DeadLetter[]> {
 		return await this.readDeadLetters(ep, after === '-' ? '-' : `(${after}`, '+', count);
