@@ -32,7 +32,7 @@ const CASES: PlanCase[] = [
 	{ plan: 'advanced' },
 	{ plan: 'business' },
 	{ plan: 'custom-50-100', custom: { rate: 50, burst: 100, daily: null } },
-	{ plan: 'custom-2.5-3', custom: { rate: 2.5, burst: 3, daily: null } },
+	{ plan: 'custom-2-5-3', custom: { rate: 2.5, burst: 3, daily: null } },
 	{ plan: 'custom-daily-500', custom: { rate: null, burst: null, daily: 500 } },
 ];
 
@@ -62,10 +62,10 @@ async function main(): Promise<void> {
 			const plan = await m.getPlan(c.plan);
 			const account = `acct-${c.plan}`;
 			await m.setAccountPlan(account, c.plan);
-			await m.createEndpoint({ id: `ep-${c.plan.replace(/\./g, '-')}`, accountId: account }, 'bench');
+			await m.createEndpoint({ id: `ep-${c.plan}`, accountId: account }, 'bench');
 			const load = await runLoad({
 				urls: gateways.map((g) => g.url),
-				path: `/hooks/ep-${c.plan.replace(/\./g, '-')}`,
+				path: `/hooks/ep-${c.plan}`,
 				connections: CONNECTIONS,
 				durationMs: DURATION_MS,
 				maxRequests: 5_000_000,
