@@ -42,8 +42,12 @@ export interface ReleaseSummary {
 	deadLettered: number;
 }
 
-/** Lease time; renewed while an execution runs so a long workflow keeps it. */
-const LEASE_MS = 60_000;
+/**
+ * Lease time; renewed every third of it while an execution runs, so a long workflow keeps it. It
+ * bounds how long a crashed instance's lease blocks the next release (the re-release of its
+ * unacknowledged batch) after n8n restarts.
+ */
+export const LEASE_MS = 20_000;
 
 export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkflow): Promise<ReleaseSummary> {
 	const { buffer, endpoint, subscriberId: sub, logger } = options;
