@@ -25,7 +25,8 @@ export class WebhookBatchTrigger implements INodeType {
 		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "Endpoint " + ($parameter["endpoint"].cachedResultName || $parameter["endpoint"].value) }}',
+		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
+		subtitle: '={{ "Endpoint " + $parameter["endpoint"] }}',
 		description: 'Receives the webhooks a gateway endpoint buffered, released in batches on a schedule',
 		defaults: { name: 'Webhook Batch Trigger' },
 		inputs: [],

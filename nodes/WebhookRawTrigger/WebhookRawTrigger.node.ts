@@ -23,7 +23,8 @@ export class WebhookRawTrigger implements INodeType {
 		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "Endpoint " + ($parameter["endpoint"].cachedResultName || $parameter["endpoint"].value) }}',
+		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
+		subtitle: '={{ "Endpoint " + $parameter["endpoint"] }}',
 		description: 'Starts one execution per webhook a gateway endpoint accepted, as soon as it arrives',
 		defaults: { name: 'Webhook Raw Trigger' },
 		inputs: [],

@@ -63,7 +63,8 @@ export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: stri
 		const endpoints = await session.client.management.listEndpoints({ search: filter?.trim() || undefined });
 		return {
 			results: endpoints.map((e) => ({
-				name: e.name && e.name !== e.id ? `${e.name} (${e.id})${e.enabled ? '' : ' [disabled]'}` : `${e.id}${e.enabled ? '' : ' [disabled]'}`,
+				// n8n 2.41 shows only the name of a list entry, so the URL to paste is part of it.
+				name: `${e.name && e.name !== e.id ? `${e.name} (${e.id})` : e.id}${e.enabled ? '' : ' [disabled]'} — ${e.url}`,
 				value: e.id,
 				description: e.url,
 				url: e.url,

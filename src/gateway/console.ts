@@ -91,7 +91,9 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 			res.status(503).type('html').send(NOT_BUILT_PAGE);
 			return;
 		}
-		res.sendFile(index);
+		// Relative to `root`: n8n installs packages below ~/.n8n, and send() refuses an absolute path
+		// that contains a dot-folder.
+		res.sendFile('index.html', { root: staticDir });
 	});
 
 	router.use(

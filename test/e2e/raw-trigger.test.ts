@@ -219,7 +219,7 @@ describe('Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 				currentNodeParameters: {},
 				credentials: { webhookGatewayApi: g.credential },
 			});
-			assert.deepEqual(search.data.results, [{ name: 'E2E alerts (alerts)', value: 'alerts', description: `${g.hooks}/hooks/alerts`, url: `${g.hooks}/hooks/alerts` }], 'case-insensitive search by name or id');
+			assert.deepEqual(search.data.results, [{ name: `E2E alerts (alerts) — ${g.hooks}/hooks/alerts`, value: 'alerts', description: `${g.hooks}/hooks/alerts`, url: `${g.hooks}/hooks/alerts` }], 'case-insensitive search by name or id');
 		}),
 	);
 });
