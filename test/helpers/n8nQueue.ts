@@ -1,0 +1,533 @@
+/**
+ * n8n 2.41.1 in queue mode for end-to-end tests: one main (`n8n start`, holds the triggers and
+ * enqueues executions) and one worker (`n8n worker`, runs them), sharing one database and one
+ * encryption key, with Bull on a private standalone redis-server.
+ *
+ * - Database: a private PostgreSQL cluster (initdb into a temp dir, free loopback port, run as the
+ *   `postgres` OS user when we are root, since PostgreSQL refuses to run as root). n8n only warns
+ *   about SQLite in queue mode ("Scaling mode is not officially supported with sqlite") and it
+ *   works here with one SQLite file shared by both processes: that is the fallback when PostgreSQL
+ *   is not installed (`database: 'auto'`, the default).
+ * - The main is a regular `startN8n()` instance (owner, API key, REST helpers) with queue-mode env.
+ * - The worker gets its own user folder holding a copy of the main's installed community packages
+ *   (`.n8n/nodes`), its own health-check port and task-broker port, and the same env otherwise.
+ *
+ * Every process runs in its own process group and is stopped by pid; what is still running when
+ * the test process exits is SIGKILLed and its temp folders removed (N8N_HARNESS_KEEP=1 keeps them).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureN8n, startN8n, type N8nInstance } from './n8n';
+import { freePort, waitForPort } from './ports';
+import { startRedis, type RedisServer } from './redis';
+
+export interface N8nWorker {
+	/** QUEUE_HEALTH_CHECK_PORT: GET /healthz and /healthz/readiness. */
+	healthPort: number;
+	userFolder: string;
+	/** pid of the running worker process (its process group), undefined when stopped. */
+	pid(): number | undefined;
+	/** Captured stdout+stderr (the last few MB), across restarts. */
+	logs(): string;
+	/** SIGTERM to the process group (SIGKILL after the grace time). Idempotent. */
+	stop(): Promise<void>;
+	/** SIGKILL to the process group. */
+	kill(): Promise<void>;
+	/** Starts again with the same folder, ports and env; resolves when the worker is ready. */
+	start(): Promise<void>;
+}
+
+export interface PostgresServer {
+	host: string;
+	port: number;
+	user: string;
+	database: string;
+	dir: string;
+	/** e.g. "15.18". */
+	version: string;
+	/** DB_TYPE / DB_POSTGRESDB_* for n8n. */
+	env: Record<string, string>;
+	stop(): Promise<void>;
+}
+
+export interface N8nQueue {
+	main: N8nInstance;
+	worker: N8nWorker;
+	/** The standalone redis-server that holds Bull's queue and n8n's pub/sub. */
+	bullRedis: RedisServer;
+	/** The private PostgreSQL (undefined with database 'sqlite'). */
+	postgres?: PostgresServer;
+	/** The env both processes got on top of the harness defaults (queue mode, DB, key). */
+	sharedEnv: Record<string, string>;
+	/** Stops worker, main, PostgreSQL and the Bull Redis. Idempotent. */
+	stop(): Promise<void>;
+}
+
+export interface StartN8nQueueOptions {
+	/** Community package tarball (packPackage) for main and worker. */
+	packageTarball?: string;
+	/** Extra env for both processes (e.g. N8N_LOG_LEVEL). */
+	env?: Record<string, string>;
+	mainEnv?: Record<string, string>;
+	workerEnv?: Record<string, string>;
+	/**
+	 * 'postgres' (n8n's supported database for queue mode), 'sqlite' (one file shared by both
+	 * processes; n8n warns but it works here), or 'auto' (default): PostgreSQL when its binaries are
+	 * installed, else SQLite. N8N_QUEUE_DATABASE=postgres|sqlite overrides 'auto'.
+	 */
+	database?: 'postgres' | 'sqlite' | 'auto';
+	/** Jobs the worker runs in parallel (`--concurrency`, default 10). */
+	concurrency?: number;
+}
+
+const STARTUP_TIMEOUT_MS = 180_000;
+const STOP_GRACE_MS = 20_000;
+const LOG_LIMIT = 4 * 1024 * 1024;
+const WORKER_READY_LINE = 'n8n worker is now ready';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup of what this module started
+
+const liveGroups = new Set<number>();
+const tempDirs = new Set<string>();
+/** Bull's redis-servers (test/helpers/redis.ts starts them; `kill()` sends SIGKILL synchronously). */
+const liveRedis = new Set<RedisServer>();
+let hooksInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+function installExitHooks(): void {
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	process.on('exit', () => {
+		for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+		liveGroups.clear();
+		for (const server of liveRedis) void server.kill();
+		liveRedis.clear();
+		if (process.env.N8N_HARNESS_KEEP) return;
+		for (const dir of tempDirs) {
+			try {
+				fs.rmSync(dir, { recursive: true, force: true });
+			} catch {
+				// best effort
+			}
+		}
+	});
+}
+
+function makeTempDir(prefix: string): string {
+	installExitHooks();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	tempDirs.add(dir);
+	return dir;
+}
+
+function removeDir(dir: string): void {
+	if (process.env.N8N_HARNESS_KEEP) return;
+	fs.rmSync(dir, { recursive: true, force: true });
+	tempDirs.delete(dir);
+}
+
+function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+		const timer = setTimeout(() => resolve(false), timeoutMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+}
+
+/** A ring buffer of process output. */
+function logBuffer() {
+	const chunks: string[] = [];
+	let size = 0;
+	return {
+		append(text: string) {
+			chunks.push(text);
+			size += text.length;
+			while (size > LOG_LIMIT && chunks.length > 1) size -= chunks.shift()!.length;
+		},
+		text: () => chunks.join(''),
+		tail(n = 6000) {
+			const all = chunks.join('');
+			return all.length > n ? `...${all.slice(-n)}` : all;
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/** initdb/postgres/pg_ctl: PATH first, then Debian's /usr/lib/postgresql/<version>/bin. */
+export function findPostgresBin(): string | undefined {
+	for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+		if (dir && fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres'))) return dir;
+	}
+	const root = '/usr/lib/postgresql';
+	if (fs.existsSync(root)) {
+		const versions = fs
+			.readdirSync(root)
+			.filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+			.sort((a, b) => Number(b) - Number(a));
+		if (versions[0]) return path.join(root, versions[0], 'bin');
+	}
+	return undefined;
+}
+
+/** The OS user PostgreSQL runs as: ourselves, or (as root, which PostgreSQL refuses) `postgres` / `nobody`. */
+function postgresIdentity(): { uid?: number; gid?: number; name: string } {
+	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { name: os.userInfo().username };
+	for (const name of ['postgres', 'nobody']) {
+		const id = spawnSync('id', ['-u', name], { encoding: 'utf8' });
+		const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
+		if (id.status === 0 && gid.status === 0) return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()), name };
+	}
+	throw new Error('running as root, but there is neither a `postgres` nor a `nobody` user to run PostgreSQL as');
+}
+
+/** A private PostgreSQL on a free loopback port, data in a temp dir (fsync off: test data). */
+export async function startPostgres(): Promise<PostgresServer> {
+	const bin = findPostgresBin();
+	if (!bin) {
+		throw new Error('PostgreSQL is not installed (no initdb/postgres on PATH or in /usr/lib/postgresql/*/bin): `apt-get install -y postgresql`');
+	}
+	installExitHooks();
+	const identity = postgresIdentity();
+	const dir = makeTempDir('wgw-pg-');
+	const data = path.join(dir, 'data');
+	fs.mkdirSync(data, { mode: 0o700 });
+	if (identity.uid !== undefined) {
+		fs.chownSync(dir, identity.uid, identity.gid!);
+		fs.chownSync(data, identity.uid, identity.gid!);
+	}
+	const user = 'n8n';
+	const asUser = { uid: identity.uid, gid: identity.gid, cwd: dir, env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } };
+	const init = spawnSync(path.join(bin, 'initdb'), ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'], {
+		...asUser,
+		encoding: 'utf8',
+	});
+	if (init.status !== 0) {
+		removeDir(dir);
+		throw new Error(`initdb (as ${identity.name}) failed: ${init.stderr || init.stdout}`);
+	}
+	const versionOut = spawnSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '';
+	const version = /(\d+\.\d+)/.exec(versionOut)?.[1] ?? 'unknown';
+	const port = await freePort();
+	const log = logBuffer();
+	let child: ChildProcess | undefined = spawn(
+		path.join(bin, 'postgres'),
+		[
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=100',
+		],
+		{ ...asUser, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+	);
+	const pid = child.pid!;
+	liveGroups.add(pid);
+	child.stdout!.setEncoding('utf8').on('data', log.append);
+	child.stderr!.setEncoding('utf8').on('data', log.append);
+	child.unref();
+	(child.stdout as unknown as { unref?: () => void }).unref?.();
+	(child.stderr as unknown as { unref?: () => void }).unref?.();
+	child.once('exit', () => liveGroups.delete(pid));
+	try {
+		await waitForPort(port, 30_000);
+		// The port opens before the server accepts logins; wait for "ready to accept connections".
+		const deadline = Date.now() + 30_000;
+		while (!log.text().includes('ready to accept connections')) {
+			if (Date.now() > deadline) throw new Error(`postgres did not get ready:\n${log.tail()}`);
+			await sleep(100);
+		}
+	} catch (error) {
+		killGroup(pid, 'SIGKILL');
+		removeDir(dir);
+		throw error;
+	}
+	const database = 'postgres';
+	return {
+		host: '127.0.0.1',
+		port,
+		user,
+		database,
+		dir,
+		version,
+		env: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_USER: user,
+			DB_POSTGRESDB_PASSWORD: '',
+			DB_POSTGRESDB_DATABASE: database,
+		},
+		async stop() {
+			const current = child;
+			child = undefined;
+			if (current) {
+				killGroup(pid, 'SIGINT'); // fast shutdown
+				if (!(await waitExit(current, 15_000))) killGroup(pid, 'SIGKILL');
+				await waitExit(current, 5000);
+				liveGroups.delete(pid);
+			}
+			removeDir(dir);
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker
+
+/** The harness's hermetic n8n env (as test/helpers/n8n.ts builds it for `n8n start`). */
+function hermeticEnv(cacheDir: string, userFolder: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		env[key] = value;
+	}
+	const nodeBin = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin');
+	return {
+		...env,
+		PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		...extra,
+	};
+}
+
+async function startWorker(options: {
+	cacheDir: string;
+	/** The main's user folder: its installed community packages are copied. */
+	mainUserFolder: string;
+	env: Record<string, string>;
+	concurrency: number;
+}): Promise<N8nWorker> {
+	const nodeBinary = path.join(options.cacheDir, 'node24', 'node_modules', 'node', 'bin', 'node');
+	const n8nBinary = path.join(options.cacheDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const userFolder = makeTempDir('wgw-n8n-worker-');
+	const mainNodes = path.join(options.mainUserFolder, '.n8n', 'nodes');
+	if (fs.existsSync(mainNodes)) {
+		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+		fs.cpSync(mainNodes, path.join(userFolder, '.n8n', 'nodes'), { recursive: true, verbatimSymlinks: true });
+	}
+	const healthPort = await freePort();
+	let brokerPort = await freePort();
+	while (brokerPort === healthPort || brokerPort === 5679) brokerPort = await freePort();
+	const env = hermeticEnv(options.cacheDir, userFolder, {
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		...options.env,
+	});
+	const log = logBuffer();
+	let child: ChildProcess | undefined;
+
+	async function waitReady(spawned: ChildProcess, ready: () => boolean): Promise<void> {
+		const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+		let exited = false;
+		spawned.once('exit', () => (exited = true));
+		for (;;) {
+			if (exited) throw new Error(`n8n worker exited during start-up (code ${spawned.exitCode}, signal ${spawned.signalCode}):\n${log.tail()}`);
+			if (ready()) {
+				try {
+					const response = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+					if (response.ok) return;
+				} catch {
+					// not listening yet
+				}
+			}
+			if (Date.now() > deadline) throw new Error(`n8n worker was not ready within ${STARTUP_TIMEOUT_MS} ms:\n${log.tail()}`);
+			await sleep(250);
+		}
+	}
+
+	async function stopWith(signal: NodeJS.Signals): Promise<void> {
+		const current = child;
+		if (!current) return;
+		const pid = current.pid!;
+		killGroup(pid, signal);
+		if (!(await waitExit(current, signal === 'SIGKILL' ? 10_000 : STOP_GRACE_MS))) {
+			killGroup(pid, 'SIGKILL');
+			await waitExit(current, 10_000);
+		}
+		killGroup(pid, 'SIGKILL'); // leftovers of the group (the task runner)
+		liveGroups.delete(pid);
+		child = undefined;
+	}
+
+	async function start(): Promise<void> {
+		if (child) throw new Error('the n8n worker is already running');
+		log.append(`\n===== [harness] starting n8n worker (health port ${healthPort}, user folder ${userFolder}) =====\n`);
+		let readySeen = false;
+		let tail = '';
+		const onData = (data: string) => {
+			log.append(data);
+			if (!readySeen) {
+				const window = tail + data;
+				if (window.includes(WORKER_READY_LINE)) readySeen = true;
+				tail = window.slice(-WORKER_READY_LINE.length);
+			}
+		};
+		const spawned = spawn(nodeBinary, [n8nBinary, 'worker', `--concurrency=${options.concurrency}`], {
+			cwd: userFolder,
+			env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		spawned.once('error', (error) => log.append(`\n[harness] spawn error: ${error.message}\n`));
+		if (spawned.pid === undefined) throw new Error(`could not start the n8n worker with ${nodeBinary}`);
+		const pid = spawned.pid;
+		liveGroups.add(pid);
+		spawned.once('exit', (code, sig) => {
+			liveGroups.delete(pid);
+			log.append(`\n===== [harness] n8n worker (pid ${pid}) exited: code ${code}, signal ${sig} =====\n`);
+		});
+		spawned.stdout!.setEncoding('utf8').on('data', onData);
+		spawned.stderr!.setEncoding('utf8').on('data', onData);
+		spawned.unref();
+		(spawned.stdout as unknown as { unref?: () => void }).unref?.();
+		(spawned.stderr as unknown as { unref?: () => void }).unref?.();
+		child = spawned;
+		try {
+			await waitReady(spawned, () => readySeen);
+		} catch (error) {
+			await stopWith('SIGKILL');
+			throw error;
+		}
+	}
+
+	await start();
+	return {
+		healthPort,
+		userFolder,
+		pid: () => child?.pid,
+		logs: log.text,
+		stop: () => stopWith('SIGTERM'),
+		kill: () => stopWith('SIGKILL'),
+		start,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main + worker
+
+/**
+ * Starts Bull's Redis, the database, the main (owner + API key) and then the worker (after the
+ * main ran the migrations). On failure everything started so far is stopped again.
+ */
+export async function startN8nQueue(options: StartN8nQueueOptions = {}): Promise<N8nQueue> {
+	const cacheDir = await ensureN8n();
+	installExitHooks();
+	const cleanups: (() => Promise<void>)[] = [];
+	const undo = async () => {
+		for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+	};
+	try {
+		const bullRedis = await startRedis();
+		liveRedis.add(bullRedis);
+		cleanups.push(async () => {
+			await bullRedis.stop();
+			liveRedis.delete(bullRedis);
+		});
+		let postgres: PostgresServer | undefined;
+		let dbEnv: Record<string, string>;
+		let database = options.database ?? 'auto';
+		if (database === 'auto') {
+			const wanted = process.env.N8N_QUEUE_DATABASE;
+			database = wanted === 'postgres' || wanted === 'sqlite' ? wanted : findPostgresBin() ? 'postgres' : 'sqlite';
+		}
+		if (database === 'postgres') {
+			postgres = await startPostgres();
+			cleanups.push(() => postgres!.stop());
+			dbEnv = postgres.env;
+		} else {
+			const dbDir = makeTempDir('wgw-n8n-sqlite-');
+			cleanups.push(async () => removeDir(dbDir));
+			dbEnv = { DB_TYPE: 'sqlite', DB_SQLITE_DATABASE: path.join(dbDir, 'database.sqlite') };
+		}
+		const sharedEnv: Record<string, string> = {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(bullRedis.port),
+			N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+			...dbEnv,
+			...options.env,
+		};
+		const main = await startN8n({ packageTarball: options.packageTarball, env: { ...sharedEnv, ...options.mainEnv } });
+		cleanups.push(() => main.stop());
+		const worker = await startWorker({
+			cacheDir,
+			mainUserFolder: main.userFolder,
+			env: { ...sharedEnv, ...options.workerEnv },
+			concurrency: options.concurrency ?? 10,
+		});
+		cleanups.push(async () => {
+			await worker.stop();
+			removeDir(worker.userFolder);
+		});
+		let stopped = false;
+		return {
+			main,
+			worker,
+			bullRedis,
+			postgres,
+			sharedEnv,
+			async stop() {
+				if (stopped) return;
+				stopped = true;
+				await undo();
+			},
+		};
+	} catch (error) {
+		await undo();
+		throw error;
+	}
+}
+
+/** Execution ids the main enqueued and the worker ran, from their logs. */
+export function queueLogFacts(queue: Pick<N8nQueue, 'main' | 'worker'>): { enqueued: string[]; workerStarted: string[]; workerFinished: string[] } {
+	const ids = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1]!);
+	return {
+		enqueued: ids(queue.main.logs(), /Enqueued execution (\d+) \(job/g),
+		workerStarted: ids(queue.worker.logs(), /Worker started execution (\d+) \(job/g),
+		workerFinished: ids(queue.worker.logs(), /Worker finished execution (\d+) \(job/g),
+	};
+}
