@@ -7,19 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[demo] $*"; }
 
-need_apt=()
-command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  log "installing ${need_apt[*]} with apt-get"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+# shellcheck source=lib/setup.sh
+. scripts/lib/setup.sh
+apt_install_missing redis-server redis-tools
+npm_install_if_needed
 log "building the package"
 npm run --silent build >/dev/null
 log "making sure n8n is installed (first time: about 5 minutes, cached outside the clone)"

@@ -8,23 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[test] $*"; }
 
-need_apt=()
-command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
+# shellcheck source=lib/setup.sh
+. scripts/lib/setup.sh
+# Debian's redis package may start a system redis on 6379; the tests never use it (they start their own).
 # The console's browser test drives Debian's Chromium through playwright-core.
-if [ "${SKIP_E2E:-0}" != "1" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  log "installing ${need_apt[*]} with apt-get"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-# Debian's package starts a system redis on 6379; the tests never use it (they start their own).
-
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+if [ "${SKIP_E2E:-0}" != "1" ]; then apt_install_missing redis-server redis-tools chromium; else apt_install_missing redis-server redis-tools; fi
+npm_install_if_needed
 
 log "building"
 npm run --silent build >/dev/null
