@@ -1,7 +1,9 @@
 # Shared set-up of the README's commands (sourced by scripts/test.sh and scripts/demo.sh).
 # apt_install_missing PKG...: installs the Debian packages whose command is missing (redis-server
 #   for redis-server, redis-tools for redis-cli, chromium for /usr/bin/chromium).
-# npm_install_if_needed: `npm ci` when node_modules is missing or older than package-lock.json.
+# npm_install_if_needed: `npm install` (it keeps to package-lock.json) when node_modules is missing
+#   or older than the lock. Not `npm ci`: npm 11 writes rollup's per-platform optional packages into
+#   the lock only as names, and `npm ci` then refuses the lock as out of sync on a clean clone.
 
 apt_install_missing() {
   local need=() pkg
@@ -23,6 +25,6 @@ apt_install_missing() {
 npm_install_if_needed() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm packages"
-    npm ci --no-audit --no-fund --loglevel=error
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
