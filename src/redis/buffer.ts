@@ -3,7 +3,7 @@
  * stream (fan-out, one cursor each), batches read pending-first, acknowledgement with trimming,
  * failed attempts and dead letters, replay, peek, blocking reads and maintenance.
  */
-import type { ScriptedRedis } from './client';
+import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, subscriberKeys } from './keys';
 
 /** Identifies an endpoint's keys: they live in the owning account's slot. */
@@ -112,7 +112,7 @@ export class BufferStore {
 	/** Records that the subscriber is alive (retention counts from here). */
 	async touch(ep: EndpointRef, sub: string): Promise<void> {
 		const k = this.keys(ep);
-		const now = await this.redisNowMs();
+		const now = await redisTimeMs(this.redis);
 		const prev = await this.redis.hget(k.subscribers, sub);
 		const createdAtMs = prev ? (JSON.parse(prev) as { createdAtMs: number }).createdAtMs : now;
 		await this.redis.hset(k.subscribers, sub, JSON.stringify({ createdAtMs, lastSeenMs: now }));
@@ -341,7 +341,7 @@ export class BufferStore {
 	 */
 	async maintain(ep: EndpointRef, subscriberRetentionMs: number, eventRetentionMs: number): Promise<{ droppedSubscribers: string[]; trimmed: number }> {
 		const k = this.keys(ep);
-		const nowMs = await this.redisNowMs();
+		const nowMs = await redisTimeMs(this.redis);
 		const dropped: string[] = [];
 		for (const [sub, json] of Object.entries(await this.redis.hgetall(k.subscribers))) {
 			const meta = JSON.parse(json) as { lastSeenMs: number };
@@ -358,12 +358,6 @@ export class BufferStore {
 			trimmed += Number(t);
 		}
 		return { droppedSubscribers: dropped, trimmed };
-	}
-
-	/** Redis's clock in ms: retention compares times written by many hosts, so one clock for all. */
-	private async redisNowMs(): Promise<number> {
-		const [sec, usec] = await this.redis.time();
-		return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
 	}
 
 	/** Takes or extends the release lease of a subscriber. */

@@ -105,6 +105,12 @@ export function duplicateForBlocking(options: RedisConnectionOptions): ScriptedR
 	return createRedis({ ...options, commandTimeoutMs: 0, autoPipelining: false, offlineQueue: true, name: `${options.name ?? 'wgw'}-blocking` });
 }
 
+/** Redis's clock in ms: times compared across hosts (retention, usage days) all come from here. */
+export async function redisTimeMs(redis: RedisClient): Promise<number> {
+	const [sec, usec] = await redis.time();
+	return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+}
+
 /** Resolves once the client is ready, or rejects after timeoutMs. */
 export async function waitReady(client: RedisClient, timeoutMs: number): Promise<void> {
 	if (client.status === 'ready') return;

@@ -2,7 +2,7 @@
  * Reads today's accepted-request counters (UTC day by Redis's clock) that acceptEvent keeps in
  * the account's usage hash.
  */
-import type { ScriptedRedis } from './client';
+import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
 
 export interface UsageToday {
@@ -21,14 +21,8 @@ export class UsageStore {
 		private readonly prefix: string,
 	) {}
 
-	/** Redis's clock in ms. */
-	async nowMs(): Promise<number> {
-		const [sec, us] = await this.redis.time();
-		return Number(sec) * 1000 + Math.floor(Number(us) / 1000);
-	}
-
 	async today(accountId: string, endpointIds: string[]): Promise<UsageToday> {
-		const nowSec = Math.floor((await this.nowMs()) / 1000);
+		const nowSec = Math.floor((await redisTimeMs(this.redis)) / 1000);
 		const day = Math.floor(nowSec / 86_400);
 		const key = endpointKeys(this.prefix, accountId, '-').usage;
 		const fields = [`d:${day}`, ...endpointIds.map((id) => `e:${day}:${id}`)];
