@@ -14,6 +14,7 @@ import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
 import { spawnGateway, uniquePrefix, type GatewayProcess } from '../test/helpers/gateway';
+import { acceptedTimesMs, worstWindow } from '../test/helpers/limits';
 import { runLoad } from '../test/helpers/load';
 import { startRedis } from '../test/helpers/redis';
 
@@ -35,18 +36,6 @@ const CASES: PlanCase[] = [
 	{ plan: 'custom-2-5-3', custom: { rate: 2.5, burst: 3, daily: null } },
 	{ plan: 'custom-daily-500', custom: { rate: null, burst: null, daily: 500 } },
 ];
-
-/** Worst excess of accepted events over burst + floor(rate * window) across all windows (ms ids). */
-function worstWindowExcess(ms: number[], rate: number, burst: number): number {
-	let worst = -Infinity;
-	for (let i = 0; i < ms.length; i++) {
-		for (let j = i; j < ms.length; j++) {
-			const window = (ms[j] - ms[i] + 1) / 1000;
-			worst = Math.max(worst, j - i + 1 - (burst + Math.floor(rate * window)));
-		}
-	}
-	return ms.length === 0 ? 0 : worst;
-}
 
 async function main(): Promise<void> {
 	const redis = await startRedis();
@@ -76,8 +65,7 @@ async function main(): Promise<void> {
 			const span = (load.endedAt - load.startedAt) / 1000;
 			const rateBound = plan.rate === null ? Infinity : (plan.burst ?? 1) + Math.floor(plan.rate * span);
 			const bound = Math.min(rateBound, plan.daily ?? Infinity);
-			const ms = accepted.map((r) => Number(JSON.parse(r.body).eventId.split('-')[0])).sort((a, b) => a - b);
-			const windowExcess = plan.rate === null ? 0 : worstWindowExcess(ms, plan.rate, plan.burst ?? 1);
+			const windowExcess = plan.rate === null ? 0 : worstWindow(acceptedTimesMs(accepted.map((r) => r.body)), plan.rate, plan.burst ?? 1).excess;
 			const statuses: Record<string, number> = {};
 			for (const r of load.results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
 			rows.push({
