@@ -12,7 +12,7 @@ import { emittingRunner } from '../shared/emit';
 import { searchEndpoints } from '../shared/endpointLocator';
 import { messageOf, toNodeError } from '../shared/errors';
 import type { ItemOptions } from '../shared/items';
-import { credentialDeclaration, readCommonOptions } from '../shared/options';
+import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { batchTriggerProperties } from './description';
 import { BatchReleaser } from './releaser';
@@ -82,6 +82,7 @@ export class WebhookBatchTrigger implements INodeType {
 				emitWhenEmpty: options.releaseEmptyBatches === true,
 				releaseWhenWaiting: Math.max(0, Math.floor(Number(options.releaseWhenWaiting ?? 0)) || 0),
 				leaseOwner: randomUUID(),
+				reclaimAfterMs: common.reclaimAfterMs,
 				logger,
 			},
 			emittingRunner(this, items),
@@ -100,7 +101,7 @@ export class WebhookBatchTrigger implements INodeType {
 		}
 		const schedule = started.value;
 		releaser.start();
-		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, schedule: cron.value, timezone, nextRelease: schedule.next()?.toISOString() });
+		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, schedule: cron.value, timezone, nextRelease: schedule.next()?.toISOString(), ...reclaimLogFields(common) });
 
 		let closed = false;
 		const closeFunction = async () => {

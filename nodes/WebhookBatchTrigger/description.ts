@@ -1,7 +1,7 @@
 /** The Webhook Batch Trigger's parameters. */
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../shared/endpointLocator';
-import { includeRawBodyOption, maxAttemptsOption, startFromOption } from '../shared/options';
+import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
 
 const minuteModes = ['everyHour', 'everyNHours', 'everyDay'];
 
@@ -120,6 +120,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 				description: 'Also release as soon as this many events are waiting (checked every few seconds); 0 = only on the schedule',
 			},
 			startFromOption,
+			unfinishedRunTimeoutOption,
 		],
 	},
 ];

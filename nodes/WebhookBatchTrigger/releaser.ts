@@ -20,6 +20,8 @@ export interface BatchReleaserOptions {
 	/** Release as soon as this many events wait (0 = only on the schedule). */
 	releaseWhenWaiting: number;
 	leaseOwner: string;
+	/** See BatchReleaseOptions.reclaimAfterMs. */
+	reclaimAfterMs?: number;
 	logger: Logger;
 	/** How often the waiting count is checked, ms. */
 	waitingPollMs?: number;
@@ -91,6 +93,7 @@ export class BatchReleaser {
 					maxAttempts: this.options.maxAttempts,
 					emitWhenEmpty: this.options.emitWhenEmpty,
 					leaseOwner: this.options.leaseOwner,
+					reclaimAfterMs: this.options.reclaimAfterMs,
 					signal: this.closing.signal,
 					logger,
 				},

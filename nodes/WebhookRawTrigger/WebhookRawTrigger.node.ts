@@ -12,7 +12,7 @@ import { searchEndpoints } from '../shared/endpointLocator';
 import { messageOf, toNodeError } from '../shared/errors';
 import { bounded, CLOSE_TIMEOUT_MS } from '../shared/gatewaySession';
 import type { ItemOptions } from '../shared/items';
-import { credentialDeclaration, readCommonOptions } from '../shared/options';
+import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { rawTriggerProperties } from './description';
 
@@ -74,12 +74,13 @@ export class WebhookRawTrigger implements INodeType {
 				subscriberId,
 				concurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 5),
 				maxAttempts: common.maxAttempts,
+				reclaimAfterMs: common.reclaimAfterMs,
 				logger,
 			},
 			emittingRunner(this, items),
 		);
 		consumer.start();
-		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId });
+		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, ...reclaimLogFields(common) });
 
 		let closed = false;
 		const closeFunction = async () => {

@@ -1,7 +1,7 @@
 /** The Webhook Raw Trigger's parameters. */
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../shared/endpointLocator';
-import { includeRawBodyOption, maxAttemptsOption, startFromOption } from '../shared/options';
+import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
 
 export const rawTriggerProperties: INodeProperties[] = [
 	{
@@ -30,6 +30,7 @@ export const rawTriggerProperties: INodeProperties[] = [
 			},
 			maxAttemptsOption,
 			startFromOption,
+			unfinishedRunTimeoutOption,
 		],
 	},
 ];

@@ -1,8 +1,10 @@
 /**
- * Parameters both trigger nodes share (credential declaration, raw body, attempts, start point),
+ * Parameters both trigger nodes share (credential declaration, raw body, attempts, start point,
+ * unfinished-run timeout),
  * so that they read and describe them the same way.
  */
 import type { INodeCredentialDescription, INodeProperties, ITriggerFunctions } from 'n8n-workflow';
+import { DEFAULT_RECLAIM_MINUTES, reclaimAfterMs } from '../../src/delivery/reclaim';
 import { CREDENTIAL_TEST_METHOD } from './credentialTest';
 import { CREDENTIAL_TYPE } from './credentials';
 
@@ -39,19 +41,37 @@ export const startFromOption: INodeProperties = {
 	description: 'Where this trigger starts the first time it is activated. Later activations always continue where it stopped, so nothing sent in between is lost.',
 };
 
+export const unfinishedRunTimeoutOption: INodeProperties = {
+	displayName: 'Unfinished Run Timeout (Minutes)',
+	name: 'unfinishedRunTimeout',
+	type: 'number',
+	default: DEFAULT_RECLAIM_MINUTES,
+	typeOptions: { minValue: 1 },
+	description:
+		'Queue mode only (EXECUTIONS_MODE=queue). If the n8n main stops abruptly while a worker still runs an execution of this trigger, nobody can tell how that run ends, so its events are released again once they have gone this long without the main that released them. Set it above your longest run: a shorter time can start the same events again while the first run still goes on. In regular mode a run stops with n8n, so its events come back right after a restart.',
+};
+
 export interface CommonOptions {
 	includeRawBody: boolean;
 	maxAttempts: number;
 	startFrom: 'new' | 'oldest';
+	/** ms before unacknowledged events are released again (0 in regular mode; src/delivery/reclaim.ts). */
+	reclaimAfterMs: number;
 }
 
 /** Reads the shared options from the node's "options" collection. */
 export function readCommonOptions(ctx: ITriggerFunctions): CommonOptions {
-	const options = ctx.getNodeParameter('options', {}) as { includeRawBody?: boolean; maxAttempts?: number; startFrom?: string };
+	const options = ctx.getNodeParameter('options', {}) as { includeRawBody?: boolean; maxAttempts?: number; startFrom?: string; unfinishedRunTimeout?: number };
 	const maxAttempts = Math.floor(Number(options.maxAttempts ?? 3));
 	return {
 		includeRawBody: options.includeRawBody === true,
 		maxAttempts: Number.isFinite(maxAttempts) && maxAttempts >= 1 ? maxAttempts : 3,
 		startFrom: options.startFrom === 'oldest' ? 'oldest' : 'new',
+		reclaimAfterMs: reclaimAfterMs(options.unfinishedRunTimeout),
 	};
+}
+
+/** Log fields saying how unfinished runs are handled (queue mode only). */
+export function reclaimLogFields(options: CommonOptions): Record<string, number> {
+	return options.reclaimAfterMs > 0 ? { unfinishedRunTimeoutMinutes: options.reclaimAfterMs / 60_000 } : {};
 }

@@ -25,6 +25,16 @@ export interface BatchReleaseOptions {
 	/** Identifies this trigger instance for the release lease. */
 	leaseOwner?: string;
 	/**
+	 * Events given to a run and never acknowledged are released again only after they have gone
+	 * this long without a renewal (this release renews its batch while the run goes on). 0: at
+	 * once, right for n8n in regular mode, where a run cannot outlive the process that released
+	 * it. In queue mode a worker's run goes on after its main died: see `reclaimAfterMs()` in
+	 * src/delivery/reclaim.ts.
+	 */
+	reclaimAfterMs?: number;
+	/** Lease time, ms (default LEASE_MS; tests shorten it). */
+	leaseMs?: number;
+	/**
 	 * Aborted when the trigger closes (workflow deactivated): the batch whose execution is running
 	 * is still settled, but no further batch is read, since n8n could no longer run it and the
 	 * failure would count as an attempt.
@@ -52,19 +62,25 @@ export const LEASE_MS = 20_000;
 export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkflow): Promise<ReleaseSummary> {
 	const { buffer, endpoint, subscriberId: sub, logger } = options;
 	const owner = options.leaseOwner ?? randomUUID();
+	const leaseMs = options.leaseMs ?? LEASE_MS;
 	const summary: ReleaseSummary = { leased: false, executions: 0, events: 0, failedExecutions: 0, deadLettered: 0 };
-	if (!(await buffer.takeLease(endpoint, sub, owner, LEASE_MS))) {
+	if (!(await buffer.takeLease(endpoint, sub, owner, leaseMs))) {
 		logger.debug('release skipped: another instance is releasing for this subscriber', { endpoint: endpoint.id, subscriber: sub });
 		return summary;
 	}
 	summary.leased = true;
 	const metrics = deliveryMetrics();
-	const renew = setInterval(() => void buffer.takeLease(endpoint, sub, owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+	const reclaimAfterMs = options.reclaimAfterMs ?? 0;
+	let inFlight: string[] = [];
+	const renew = setInterval(() => {
+		void buffer.takeLease(endpoint, sub, owner, leaseMs).catch(() => undefined);
+		if (reclaimAfterMs > 0 && inFlight.length > 0) void buffer.renew(endpoint, sub, inFlight).catch(() => undefined);
+	}, leaseMs / 3);
 	try {
 		await buffer.touch(endpoint, sub);
 		for (;;) {
 			if (options.signal?.aborted) break;
-			const entries = await buffer.read(endpoint, sub, options.maxEvents);
+			const entries = await buffer.read(endpoint, sub, options.maxEvents, { reclaimAfterMs });
 			if (entries.length === 0) {
 				if (summary.executions === 0 && options.emitWhenEmpty) {
 					summary.executions++;
@@ -74,16 +90,18 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			}
 			const events = await Promise.all(entries.map((e) => toWebhookEvent(e, endpoint)));
 			const refs = entries.map((e) => e.ref);
+			inFlight = refs;
 			summary.executions++;
 			if (summary.executions === 1) metrics.release(endpoint.id);
 			const outcome = await run(events).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
 			metrics.execution(endpoint.id, 'batch', outcome.ok);
+			inFlight = [];
 			if (outcome.ok) {
 				await buffer.ack(endpoint, sub, refs);
 				metrics.acknowledged(endpoint.id, 'batch', refs.length);
 				summary.events += events.length;
 				if (entries.length < options.maxEvents) break;
-				if (!(await buffer.takeLease(endpoint, sub, owner, LEASE_MS))) break;
+				if (!(await buffer.takeLease(endpoint, sub, owner, leaseMs))) break;
 				continue;
 			}
 			summary.failedExecutions++;

@@ -7,7 +7,15 @@ import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
 import { deliveryMetrics } from './metrics';
+import { renewEveryMs } from './reclaim';
 import type { RunWorkflow } from './types';
+
+/**
+ * Events in flight in this process, per subscriber, shared by every consumer of that subscriber:
+ * when a workflow is re-activated, the new trigger's consumer starts while the old one's runs may
+ * still be going, and must not start them a second time.
+ */
+const inFlightHere = new Map<string, Set<string>>();
 
 export interface RawConsumerOptions {
 	/** A BufferStore on a connection of its own (blocking reads). */
@@ -21,25 +29,34 @@ export interface RawConsumerOptions {
 	retryDelayMs?: number;
 	/** How long one blocking read waits, ms. */
 	blockMs?: number;
+	/** See BatchReleaseOptions.reclaimAfterMs; this consumer renews its events in flight meanwhile. */
+	reclaimAfterMs?: number;
 	logger: Logger;
 }
 
 export class RawConsumer {
 	private running = false;
 	private loop?: Promise<void>;
+	/** This consumer's events in flight (also entered in `inFlightHere`). */
 	private readonly inFlight = new Set<string>();
 	private readonly retryAt = new Map<string, number>();
 	private slotFreed?: () => void;
+	private renewTimer?: NodeJS.Timeout;
+	private readonly sharedKey: string;
 
 	constructor(
 		private readonly options: RawConsumerOptions,
 		private readonly run: RunWorkflow,
-	) {}
+	) {
+		this.sharedKey = JSON.stringify([options.endpoint.accountId, options.endpoint.id, options.subscriberId]);
+	}
 
 	start(): void {
 		if (this.running) return;
 		this.running = true;
 		this.loop = this.consume();
+		const reclaimMs = this.options.reclaimAfterMs ?? 0;
+		if (reclaimMs > 0) this.renewTimer = setInterval(() => this.renew(), renewEveryMs(reclaimMs)).unref();
 	}
 
 	/** Stops reading; executions already started finish (and acknowledge) on their own. */
@@ -47,6 +64,29 @@ export class RawConsumer {
 		this.running = false;
 		this.slotFreed?.();
 		await this.loop?.catch(() => undefined);
+	}
+
+	private renew(): void {
+		const { buffer, endpoint, subscriberId } = this.options;
+		if (this.inFlight.size === 0) {
+			// Stopped and settled: nothing will need renewing again.
+			if (!this.running) clearInterval(this.renewTimer);
+			return;
+		}
+		buffer.renew(endpoint, subscriberId, [...this.inFlight]).catch(() => undefined);
+	}
+
+	private shared(): Set<string> {
+		let set = inFlightHere.get(this.sharedKey);
+		if (!set) inFlightHere.set(this.sharedKey, (set = new Set()));
+		return set;
+	}
+
+	private settled(ref: string): void {
+		this.inFlight.delete(ref);
+		const set = this.shared();
+		set.delete(ref);
+		if (set.size === 0) inFlightHere.delete(this.sharedKey);
 	}
 
 	/**
@@ -72,10 +112,11 @@ export class RawConsumer {
 				}
 				const now = Date.now();
 				for (const [ref, at] of this.retryAt) if (at <= now) this.retryAt.delete(ref);
-				const skip = new Set([...this.inFlight, ...this.retryAt.keys()]);
+				const skip = new Set([...this.shared(), ...this.retryAt.keys()]);
 				const entries = await buffer.read(endpoint, sub, this.options.concurrency - this.inFlight.size, {
 					skip,
 					blockMs: this.options.blockMs ?? 2000,
+					reclaimAfterMs: this.options.reclaimAfterMs,
 				});
 				// Read just as stop() was called: leave them pending (read again on the next start)
 				// rather than start executions n8n can no longer run.
@@ -92,6 +133,7 @@ export class RawConsumer {
 	private dispatch(entry: StoredEntry): void {
 		const { buffer, endpoint, subscriberId: sub, logger } = this.options;
 		this.inFlight.add(entry.ref);
+		this.shared().add(entry.ref);
 		void (async () => {
 			try {
 				const event = await toWebhookEvent(entry, endpoint);
@@ -116,7 +158,7 @@ export class RawConsumer {
 				logger.warn('could not settle an event; it will be delivered again', { endpoint: endpoint.id, event: entry.eventId, error: error instanceof Error ? error.message : String(error) });
 				this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000));
 			} finally {
-				this.inFlight.delete(entry.ref);
+				this.settled(entry.ref);
 				this.slotFreed?.();
 				this.slotFreed = undefined;
 			}

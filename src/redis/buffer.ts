@@ -134,59 +134,76 @@ export class BufferStore {
 	/**
 	 * Reads up to `count` events for a subscriber, oldest first: first events it was given before
 	 * and never acknowledged (after a crash or a failed run), then replayed dead letters, then new
-	 * events. `skip` holds refs already in flight (not returned again). `blockMs` waits for new
-	 * events when nothing else is there (use a connection of its own for blocking reads).
+	 * events. One round trip (readEvents.lua), plus a blocking read when nothing was there and
+	 * `blockMs` is set (use a connection of its own for blocking reads).
+	 *
+	 * - `skip`: refs already in flight in this process (not returned again).
+	 * - `reclaimAfterMs`: a pending entry is returned only once it has not been delivered or
+	 *   renewed (see `renew`) for this long, so that a run that may still be going on elsewhere
+	 *   (an n8n worker whose main went away) is not started twice. 0 (default): every pending
+	 *   entry. A failed run's entries (`nack`) are visible at once either way.
 	 */
-	async read(ep: EndpointRef, sub: string, count: number, options: { skip?: ReadonlySet<string>; blockMs?: number } = {}): Promise<StoredEntry[]> {
+	async read(
+		ep: EndpointRef,
+		sub: string,
+		count: number,
+		options: { skip?: ReadonlySet<string>; blockMs?: number; reclaimAfterMs?: number } = {},
+	): Promise<StoredEntry[]> {
+		const out = await this.withGroup(ep, sub, () => this.readOnce(ep, sub, count, options));
+		if (out.length > 0 || !options.blockMs) return out;
 		const k = this.keys(ep);
-		const sk = this.subKeys(ep, sub);
-		const skip = options.skip ?? new Set<string>();
-		const out: StoredEntry[] = [];
-		const trimmed: string[] = [];
-		const pending = (await this.readGroup(ep, sub, ['COUNT', count + skip.size, 'STREAMS', k.stream, '0'])) ?? [];
-		for (const [id, fields] of pending) {
-			const ref = `s:${id.toString()}`;
-			if (skip.has(ref)) continue;
-			if (fields === null) trimmed.push(ref);
-			else if (out.length < count) out.push(decodeFields(ref, fields));
-		}
-		// Entries trimmed by age retention while pending: nothing left to deliver.
-		if (trimmed.length > 0) await this.redis.ackEvents(k.stream, sk.attempts, sk.replay, sub, ...trimmed);
-		if (out.length < count) {
-			const replay = (await this.redis.xrangeBuffer(sk.replay, '-', '+', 'COUNT', count + skip.size)) as [Buffer, Buffer[]][];
-			for (const [id, fields] of replay) {
-				const ref = `r:${id.toString()}`;
-				if (!skip.has(ref) && out.length < count) out.push(decodeFields(ref, fields));
-			}
-		}
-		if (out.length < count) {
-			const block = out.length === 0 && options.blockMs ? ['BLOCK', options.blockMs] : [];
-			const fresh = (await this.readGroup(ep, sub, ['COUNT', count - out.length, ...block, 'STREAMS', k.stream, '>'])) ?? [];
-			for (const [id, fields] of fresh) if (fields) out.push(decodeFields(`s:${id.toString()}`, fields));
-		}
-		return out;
-	}
-
-	private async readGroup(ep: EndpointRef, sub: string, args: (string | number)[]): Promise<RawEntry[] | null> {
-		const k = this.keys(ep);
-		const call = async () =>
-			(await (this.redis as unknown as { xreadgroupBuffer(...a: (string | number)[]): Promise<[Buffer, RawEntry[]][] | null> }).xreadgroupBuffer(
+		const fresh = await this.withGroup(ep, sub, () =>
+			(this.redis as unknown as { xreadgroupBuffer(...a: (string | number)[]): Promise<[Buffer, RawEntry[]][] | null> }).xreadgroupBuffer(
 				'GROUP',
 				sub,
 				CONSUMER,
-				...args,
-			)) ?? null;
-		let result: [Buffer, RawEntry[]][] | null;
+				'COUNT',
+				count,
+				'BLOCK',
+				options.blockMs!,
+				'STREAMS',
+				k.stream,
+				'>',
+			),
+		);
+		return (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeFields(`s:${id.toString()}`, fields)] : []));
+	}
+
+	private async readOnce(ep: EndpointRef, sub: string, count: number, options: { skip?: ReadonlySet<string>; reclaimAfterMs?: number }): Promise<StoredEntry[]> {
+		const k = this.keys(ep);
+		const sk = this.subKeys(ep, sub);
+		const reply = await this.redis.readEventsBuffer(
+			k.stream,
+			sk.replay,
+			sk.attempts,
+			sub,
+			Math.max(0, Math.floor(options.reclaimAfterMs ?? 0)),
+			Math.max(1, count),
+			...(options.skip ?? []),
+		);
+		const out: StoredEntry[] = [];
+		for (let i = 0; i + 1 < reply.length; i += 2) out.push(decodeFields((reply[i] as Buffer).toString(), reply[i + 1] as Buffer[]));
+		return out;
+	}
+
+	/** Runs a read; when the subscriber's group is gone (retention, stream deleted) it comes back as a new subscriber. */
+	private async withGroup<T>(ep: EndpointRef, sub: string, read: () => Promise<T>): Promise<T> {
 		try {
-			result = await call();
+			return await read();
 		} catch (error) {
-			// The group was dropped (retention) or the stream deleted: come back as a new subscriber.
 			if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
 			await this.subscribe(ep, sub, 'new');
-			result = await call();
+			return await read();
 		}
-		void k;
-		return result && result.length > 0 ? result[0][1] : null;
+	}
+
+	/**
+	 * Marks entries in flight as still being worked on (restarts their idle time), so that readers
+	 * with `reclaimAfterMs` leave them alone while this process is alive. @returns entries renewed.
+	 */
+	async renew(ep: EndpointRef, sub: string, refs: readonly string[]): Promise<number> {
+		if (refs.length === 0) return 0;
+		return Number(await this.redis.renewEvents(this.keys(ep).stream, this.subKeys(ep, sub).replay, sub, ...refs));
 	}
 
 	/** Acknowledges processed entries and trims what every subscriber has acknowledged. */

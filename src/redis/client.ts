@@ -29,6 +29,8 @@ export interface ScriptCommands {
 	acceptEvent(...args: (string | number | Buffer)[]): Promise<unknown[]>;
 	nackEvents(...args: (string | number)[]): Promise<string[]>;
 	ackEvents(...args: (string | number)[]): Promise<[number, number]>;
+	readEventsBuffer(...args: (string | number)[]): Promise<(Buffer | Buffer[])[]>;
+	renewEvents(...args: (string | number)[]): Promise<number>;
 	takeLease(...args: (string | number)[]): Promise<number>;
 	releaseLease(...args: (string | number)[]): Promise<number>;
 }

@@ -16,13 +16,13 @@
  * 3. a failing run leaves its events pending; the next tick releases the same events again;
  * 4. the main stopped gracefully (SIGTERM) during a release, then started again: the run in flight
  *    is acknowledged before the main exits; nothing lost, nothing delivered twice;
- * 5. the main killed (SIGKILL) during a release, then started again: nothing lost, no two releases
- *    of one subscriber at the same time, and an event is delivered twice only when the first run
- *    was never acknowledged (the one in flight at the crash) — for a run that ends while the dead
- *    release's lease still holds (src/delivery/batchRelease.ts LEASE_MS);
- * 6. (opt-in, SCALE_OUT_LONG_RUN=1; fails today) the same with a run longer than the lease.
+ * 5. the main killed (SIGKILL) during a run that outlives the release lease, then started again:
+ *    nothing lost; the restarted main releases the new events at once but the batch whose run goes
+ *    on on the worker only after the trigger's "Unfinished Run Timeout" (src/delivery/reclaim.ts),
+ *    so no event is in two runs at the same time; an event is delivered twice only when the first
+ *    run was never acknowledged (the one in flight at the crash).
  *
- * Needs `npm run build`. Bounded to 10 minutes (about 4 without case 6); the figures are printed
+ * Needs `npm run build`. Bounded to 10 minutes (about 6); the figures are printed
  * at the end. E2E_N8N_LOG=<file> keeps the main's and the worker's logs; N8N_QUEUE_DATABASE=sqlite
  * runs n8n on SQLite instead of PostgreSQL.
  */
@@ -32,6 +32,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LEASE_MS } from '../../src/delivery/batchRelease';
+import { renewEveryMs } from '../../src/delivery/reclaim';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
 import { spawnGateway, uniquePrefix, type GatewayProcess } from '../helpers/gateway';
@@ -76,30 +77,26 @@ function c(): Ctx {
 
 /**
  * Trigger (every 10 s) → a slow step → No Operation (or Stop And Error). The slow step is a Wait
- * node (in-process below 65 s) or, for runs longer than that, a Code node that sleeps.
+ * node, which waits in the worker's process for runs below 65 s.
  */
-function slowWorkflow(name: string, endpointId: string, seconds: number, options: { fail?: boolean; sleeper?: 'wait' | 'code' } = {}) {
-	const base = triggerWorkflow(name, { kind: 'batch', credential: c().credential, endpointId, fail: options.fail });
+function slowWorkflow(name: string, endpointId: string, seconds: number, options: FlowOptions = {}) {
+	const base = triggerWorkflow(name, {
+		kind: 'batch',
+		credential: c().credential,
+		endpointId,
+		fail: options.fail,
+		parameters: options.unfinishedRunTimeout ? { options: { unfinishedRunTimeout: options.unfinishedRunTimeout } } : undefined,
+	});
 	const [trigger, last] = base.nodes;
-	const slow =
-		options.sleeper === 'code'
-			? {
-					id: randomUUID(),
-					name: 'Slow',
-					type: 'n8n-nodes-base.code',
-					typeVersion: 2,
-					position: [120, 0],
-					parameters: { jsCode: `await new Promise((resolve) => setTimeout(resolve, ${seconds * 1000}));\nreturn $input.all();` },
-				}
-			: {
-					id: randomUUID(),
-					name: 'Slow',
-					type: 'n8n-nodes-base.wait',
-					typeVersion: 1.1,
-					position: [120, 0],
-					webhookId: randomUUID(),
-					parameters: { resume: 'timeInterval', amount: seconds, unit: 'seconds' },
-				};
+	const slow = {
+		id: randomUUID(),
+		name: 'Slow',
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position: [120, 0],
+		webhookId: randomUUID(),
+		parameters: { resume: 'timeInterval', amount: seconds, unit: 'seconds' },
+	};
 	return {
 		...base,
 		nodes: [trigger, slow, { ...last, position: [360, 0] }],
@@ -119,7 +116,13 @@ async function waitListening(sub: string, count: number): Promise<void> {
 	assert.ok(await eventually(async () => listeningCount(sub) >= count, 60_000), `the trigger ${sub} logged "listening on" ${count} time(s)`);
 }
 
-async function activeFlow(name: string, endpointId: string, seconds: number, options: { fail?: boolean; sleeper?: 'wait' | 'code' } = {}): Promise<Flow> {
+interface FlowOptions {
+	fail?: boolean;
+	/** The trigger's "Unfinished Run Timeout (Minutes)" (default 60). */
+	unfinishedRunTimeout?: number;
+}
+
+async function activeFlow(name: string, endpointId: string, seconds: number, options: FlowOptions = {}): Promise<Flow> {
 	await c().management.createEndpoint({ id: endpointId, name: `Scale ${endpointId}`, accountId: 'default' }, 'e2e');
 	const wf = slowWorkflow(name, endpointId, seconds, options);
 	const { id } = await c().queue.main.createWorkflow(wf);
@@ -385,20 +388,22 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 		endpointId: string;
 		/** How long the run in flight at the stop lasts. */
 		seconds: number;
-		sleeper?: 'wait' | 'code';
+		/** The trigger's Unfinished Run Timeout, minutes. */
+		unfinishedRunTimeout?: number;
 		/** SIGTERM: the run in flight is acknowledged before the main exits, so nothing is delivered twice. */
 		exactlyOnce: boolean;
 	}
 
 	/**
-	 * The restart cases share the checks: every event delivered in a successful execution, the
-	 * subscriber's executions never overlap in time (one release at a time), and an event in two
-	 * successful executions only when the earlier run was in flight at the stop (never acknowledged).
+	 * The restart cases share the checks: every event delivered in a successful execution; no event
+	 * in two executions that overlap in time (a batch is never released while its run goes on);
+	 * an event in two successful executions only when the earlier run was in flight at the stop
+	 * (never acknowledged), and then not before the unfinished-run timeout.
 	 */
 	async function restartCase(o: RestartCase): Promise<void> {
 		const started = Date.now();
 		const { queue } = c();
-		const flow = await activeFlow(`scale restart ${o.kind} ${o.seconds}s`, o.endpointId, o.seconds, { sleeper: o.sleeper });
+		const flow = await activeFlow(`scale restart ${o.kind} ${o.seconds}s`, o.endpointId, o.seconds, { unfinishedRunTimeout: o.unfinishedRunTimeout });
 		await awayFromTick(5000);
 		const before = await sendThroughBoth(o.endpointId, 0, 10);
 		const inFlight = await runningExecution(flow.id, TICK_MS + 10_000);
@@ -416,7 +421,8 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 		await queue.main.start();
 		await waitListening(flow.sub, listening + 1);
 		const backAt = Date.now();
-		// Every event acknowledged (after a crash, once the dead release's lease has run out: <= 60 s).
+		// Every event acknowledged (after a crash, the unfinished batch once its timeout has passed and its second run ended).
+		const timeoutMs = (o.unfinishedRunTimeout ?? 0) * 60_000;
 		let drainedAt = 0;
 		assert.ok(
 			await eventually(
@@ -425,7 +431,7 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 					if (s.pending === 0 && s.waiting === 0) drainedAt = Date.now();
 					return drainedAt > 0;
 				},
-				90_000 + 2 * o.seconds * 1000,
+				90_000 + timeoutMs + 2 * o.seconds * 1000,
 				500,
 			),
 			'every event acknowledged after the restart',
@@ -440,7 +446,7 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 		assert.ok(executions.every((e) => FINISHED.has(e.status)), `all finished: ${executions.map((e) => `${e.id}:${e.status}`).join(', ')}`);
 		assertRanOnWorker(executions.map((e) => String(e.id)));
 		const spans = executions
-			.map((e) => ({ id: String(e.id), status: String(e.status), start: Date.parse(e.startedAt), stop: Date.parse(e.stoppedAt) }))
+			.map((e) => ({ id: String(e.id), status: String(e.status), start: Date.parse(e.startedAt), stop: Date.parse(e.stoppedAt), ids: idsOf(e) }))
 			.sort((x, y) => x.start - y.start);
 		const delivered = new Map<string, string[]>();
 		for (const e of successful) for (const id of idsOf(e)) delivered.set(id, [...(delivered.get(id) ?? []), String(e.id)]);
@@ -449,10 +455,10 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 		const rel = (t: number) => ((t - signalAt) / 1000).toFixed(1);
 		const after = (t: number) => `${rel(t)} s after the ${signal}`;
 		figures.push(
-			`${signal} of the main during a ${o.seconds} s run (${o.sleeper === 'code' ? 'Code node' : 'Wait node'}): main exited ${after(exitedAt)}, ready again ${after(backAt)}; ` +
+			`${signal} of the main during a ${o.seconds} s run (Unfinished Run Timeout ${o.unfinishedRunTimeout ?? 60} min): main exited ${after(exitedAt)}, ready again ${after(backAt)}; ` +
 				`in-flight execution ${inFlight.id} ended '${orphan.status}' ${orphan.stoppedAt ? after(Date.parse(orphan.stoppedAt)) : ''}; ` +
 				`while the main was down: pending ${whileDown.pending}, waiting ${whileDown.waiting}; all 20 acknowledged ${after(drainedAt)}; ` +
-				`executions (start..stop, s from the ${signal}) ${spans.map((x) => `${x.id} ${x.status} ${rel(x.start)}..${rel(x.stop)}`).join(', ')}; ` +
+				`executions (events, start..stop in s from the ${signal}) ${spans.map((x) => `${x.id} ${x.status} ${x.ids.length} ev ${rel(x.start)}..${rel(x.stop)}`).join(', ')}; ` +
 				`${duplicated.length} event(s) delivered twice — ${since(started)}`,
 		);
 
@@ -460,45 +466,47 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 		for (const id of [...before, ...during]) assert.ok(delivered.has(id), `event ${id} was delivered in a successful execution`);
 		assert.equal(delivered.size, before.length + during.length, 'no foreign events');
 
-		// One release at a time: the subscriber's executions never overlap.
-		for (let i = 1; i < spans.length; i++) {
-			assert.ok(
-				spans[i]!.start >= spans[i - 1]!.stop,
-				`execution ${spans[i]!.id} started ${((spans[i - 1]!.stop - spans[i]!.start) / 1000).toFixed(1)} s before execution ${spans[i - 1]!.id} ended: one batch released twice at once`,
-			);
+		// A batch is never released while a run of it goes on: no event in two overlapping executions.
+		for (let i = 0; i < spans.length; i++) {
+			for (let j = i + 1; j < spans.length; j++) {
+				const [a, b] = [spans[i]!, spans[j]!];
+				const shared = a.ids.filter((id) => b.ids.includes(id));
+				assert.ok(
+					shared.length === 0 || b.start >= a.stop,
+					`executions ${a.id} and ${b.id} both carry ${shared.length} event(s) and overlap by ${((a.stop - b.start) / 1000).toFixed(1)} s: one batch released twice at once`,
+				);
+			}
 		}
 
-		// Duplicates only for the run in flight at the stop, which was never acknowledged.
+		// Duplicates only for the run in flight at the stop, which was never acknowledged, and only after its timeout.
 		if (o.exactlyOnce) assert.deepEqual(duplicated, [], 'no event delivered twice');
 		for (const [id, execs] of duplicated) {
 			assert.ok(before.includes(id), `event ${id} (sent while the main was down) was delivered twice: ${execs.join(', ')}`);
 			assert.equal(execs.length, 2, `event ${id} delivered ${execs.length} times`);
 			assert.ok(execs.includes(String(inFlight.id)), `event ${id} twice, but not through the run in flight at the stop`);
+			const again = spans.find((x) => x.id !== String(inFlight.id) && x.ids.includes(id))!;
+			// The dead main renewed its batch at most renewEveryMs before the kill.
+			assert.ok(
+				again.start >= signalAt - renewEveryMs(timeoutMs) + timeoutMs - 1000,
+				`event ${id} released again ${rel(again.start)} s after the ${signal}, before the ${o.unfinishedRunTimeout} min timeout`,
+			);
 		}
 		for (const id of during) assert.equal(delivered.get(id)!.length, 1, `event ${id} delivered once`);
+		if (o.kind === 'kill') {
+			// The restarted main did not wait for the timeout to release what arrived meanwhile.
+			const firstOfDuring = Math.min(...spans.filter((x) => x.ids.some((id) => during.includes(id))).map((x) => x.start));
+			assert.ok(firstOfDuring < signalAt + timeoutMs, `the events sent while the main was down were released ${rel(firstOfDuring)} s after the ${signal}, not before the timeout`);
+		}
 	}
 
 	it('n8n main stopped (SIGTERM) during a release, then started again: the run finishes and is acknowledged, nothing lost, nothing twice', async () => {
 		await restartCase({ kind: 'stop', endpointId: 'scale-stop', seconds: 8, exactlyOnce: true });
 	});
 
-	// After a crash of the main, the lease of the dead release still holds for at least two thirds of
-	// LEASE_MS (it is renewed every third), which keeps the re-release away from a run that ends
-	// within that. The kill comes ~2.5 s into the run, so this run ends inside that bound.
-	const SHORT_RUN_S = Math.max(5, Math.min(25, Math.floor((2 * LEASE_MS) / 3 / 1000)));
-	it(`n8n main killed (SIGKILL) during a release (a ${SHORT_RUN_S} s run), then started again: nothing lost, one release at a time, duplicates only for the unacknowledged run`, async () => {
-		await restartCase({ kind: 'kill', endpointId: 'scale-kill', seconds: SHORT_RUN_S, exactlyOnce: false });
+	// The run outlives the dead main's lease (LEASE_MS): the restarted main holds the lease while the
+	// worker still runs the batch, and only the unfinished-run timeout keeps the batch from it.
+	const RUN_S = Math.ceil(LEASE_MS / 1000) + 25;
+	it(`n8n main killed (SIGKILL) during a ${RUN_S} s run, then started again: new events released at once, the unfinished batch once more only after its 1 min timeout, never while it runs`, async () => {
+		await restartCase({ kind: 'kill', endpointId: 'scale-kill', seconds: RUN_S, unfinishedRunTimeout: 1, exactlyOnce: false });
 	});
-
-	// Known issue (docs/scaling.md, "Limit of the lease"): only the releasing main renews the lease,
-	// so a run that goes on on the worker after the main crashed, for longer than the lease's rest,
-	// overlaps with the re-release of the same batch by the restarted main. Opt-in: it fails today.
-	const LONG_RUN_S = Math.ceil(LEASE_MS / 1000) + 30;
-	it(
-		`n8n main killed during a run that outlives the release lease (a ${LONG_RUN_S} s run): the batch is not released again while that run goes on`,
-		{ skip: process.env.SCALE_OUT_LONG_RUN === '1' ? false : 'opt-in with SCALE_OUT_LONG_RUN=1 (known issue, see docs/scaling.md)' },
-		async () => {
-			await restartCase({ kind: 'kill', endpointId: 'scale-kill-long', seconds: LONG_RUN_S, sleeper: LONG_RUN_S < 60 ? 'wait' : 'code', exactlyOnce: false });
-		},
-	);
 });

@@ -128,6 +128,57 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			assert.deepEqual(await buffer().read(ref, 'wf:pending', 10), []);
 		});
 
+		it('3b: with a reclaim time, entries in flight elsewhere come back only after that long without a renewal; failed ones at once', async () => {
+			const ref = await endpoint('buf-reclaim');
+			const sub = 'wf:reclaim';
+			const RECLAIM = 1500;
+			await buffer().subscribe(ref, sub, 'new');
+			const a = await postMany(ref.id, 3);
+			const first = await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM });
+			assert.deepEqual(ids(first), a);
+			const readAt = Date.now();
+
+			// Another reader (a restarted n8n main) gets only what is new, not the run in flight.
+			const [b] = await postMany(ref.id, 1, 3);
+			const second = await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM });
+			assert.deepEqual(ids(second), [b]);
+
+			// A failed run's entries are visible again at once, whatever the reclaim time.
+			assert.deepEqual(await buffer().nack(ref, sub, refs(second), 3, 'boom'), []);
+			assert.deepEqual(ids(await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM })), [b], 'the failed entry comes back on the next read');
+			await buffer().ack(ref, sub, refs(second));
+
+			// The first reader renews one entry; the two it did not renew come back after RECLAIM.
+			await sleep(RECLAIM / 2);
+			assert.equal(await buffer().renew(ref, sub, [first[0].ref]), 1);
+			assert.deepEqual(await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM }), [], 'nothing is idle long enough yet');
+			await sleep(RECLAIM - (Date.now() - readAt) + 200);
+			const reclaimed = await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM });
+			assert.deepEqual(refs(reclaimed), refs(first).slice(1), 'the unrenewed entries, the same stream entries');
+			assert.deepEqual(await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM }), [], 'reclaiming counts as a delivery');
+
+			// Without a reclaim time (n8n in regular mode) every pending entry is visible.
+			assert.deepEqual(ids(await buffer().read(ref, sub, 10)), a);
+			assert.equal((await buffer().ack(ref, sub, refs(first))).acked, 3);
+			assert.equal(await buffer().renew(ref, sub, refs(first)), 0, 'acknowledged entries are not renewed');
+
+			// Replayed dead letters follow the same rule.
+			const [c] = await postMany(ref.id, 1, 4);
+			const doomed = await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM });
+			assert.deepEqual(ids(doomed), [c]);
+			assert.deepEqual(await buffer().nack(ref, sub, refs(doomed), 1, 'boom'), refs(doomed));
+			await buffer().replay(ref);
+			const replayed = await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM });
+			assert.deepEqual(ids(replayed), [c]);
+			assert.match(replayed[0].ref, /^r:/);
+			assert.deepEqual(await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM }), [], 'a replayed entry in flight is not handed out twice');
+			assert.equal(await buffer().renew(ref, sub, refs(replayed)), 1);
+			assert.deepEqual(await buffer().nack(ref, sub, refs(replayed), 3, 'boom'), []);
+			assert.deepEqual(refs(await buffer().read(ref, sub, 10, { reclaimAfterMs: RECLAIM })), refs(replayed), 'a failed replayed entry comes back at once');
+			assert.equal((await buffer().ack(ref, sub, refs(replayed))).acked, 1);
+			assert.equal(await buffer().waiting(ref, sub), 0);
+		});
+
 		it('4: failed attempts — after maxAttempts nacks the events become dead letters of that subscriber only', async () => {
 			const ref = await endpoint('buf-nack');
 			await buffer().subscribe(ref, 'wf:fails', 'new');

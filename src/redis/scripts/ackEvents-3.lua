@@ -4,7 +4,7 @@
 
   KEYS[1] stream    endpoint's event stream
   KEYS[2] attempts  subscriber's hash of failed attempts
-  KEYS[3] replay    subscriber's replay stream
+  KEYS[3] replay    subscriber's replay stream (consumer group 'g', see readEvents)
 
   ARGV[1] subscriber id (= consumer group name)
   ARGV[2..] entries, each 's:<streamId>' or 'r:<replayId>'
@@ -21,6 +21,7 @@ for i = 2, #ARGV do
   local entry = ARGV[i]
   local id = string.sub(entry, 3)
   if string.sub(entry, 1, 1) == 'r' then
+    redis.call('XACK', KEYS[3], 'g', id)
     acked = acked + redis.call('XDEL', KEYS[3], id)
   else
     table.insert(streamIds, id)

@@ -14,6 +14,8 @@
 
   Returns {deadLetteredEntryIds...}: the ARGV entries that became dead letters.
   An entry whose source is gone (trimmed, already acknowledged) is ignored.
+  An entry that stays is made visible to the next read at once (its delivery time is set to 0),
+  whatever reclaim time that read uses: a failed batch is released again on the next tick.
 ]]
 local sub = ARGV[1]
 local maxAttempts = tonumber(ARGV[2])
@@ -40,12 +42,16 @@ for i = 4, #ARGV do
       end
       redis.call('XADD', KEYS[3], '*', 'eid', eventId, 'sub', sub, 'att', tostring(n), 'err', ARGV[3], unpack(args))
       if source == 'r' then
+        redis.call('XACK', KEYS[4], 'g', id)
         redis.call('XDEL', KEYS[4], id)
       else
         redis.call('XACK', KEYS[1], sub, id)
       end
       redis.call('HDEL', KEYS[2], entry)
       table.insert(dead, entry)
+    else
+      -- pcall: a group dropped meanwhile (subscriber retention) leaves nothing to make visible.
+      redis.pcall('XCLAIM', key, source == 'r' and 'g' or sub, 'c', 0, id, 'TIME', 0, 'JUSTID')
     end
   end
 end
