@@ -10,14 +10,13 @@
  *
  * Every n8n runs in its own process group and is stopped by pid; whatever is still running when
  * the test process exits is SIGKILLed and its temp folder removed (set N8N_HARNESS_KEEP=1 to keep
- * the folders for debugging).
+ * the folders for debugging). The process handling is test/helpers/processes.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports';
+import { groupProcess, installExitHooks, logBuffer, makeTempDir, run, runOrThrow, sleep } from './processes';
 
 export interface N8nInstance {
 	/** http://127.0.0.1:<port> */
@@ -72,106 +71,8 @@ export const OWNER = {
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const STARTUP_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 15_000;
-const LOG_LIMIT = 4 * 1024 * 1024;
 /** Logged by `n8n start` after the server, the task broker and the active workflows are up. */
 const READY_LINE = 'Editor is now accessible via';
-
-// ---------------------------------------------------------------------------------------------
-// Cleanup of everything this process started
-
-const liveGroups = new Set<number>();
-const tempDirs = new Set<string>();
-let exitHooksInstalled = false;
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// already gone
-	}
-}
-
-function installExitHooks(): void {
-	if (exitHooksInstalled) return;
-	exitHooksInstalled = true;
-	process.on('exit', () => {
-		for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-		liveGroups.clear();
-		if (process.env.N8N_HARNESS_KEEP) return;
-		for (const dir of tempDirs) {
-			try {
-				fs.rmSync(dir, { recursive: true, force: true });
-			} catch {
-				// best effort
-			}
-		}
-	});
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-		process.once(signal, () => {
-			// 'exit' does the killing; re-raise the usual exit status.
-			process.exit(signal === 'SIGINT' ? 130 : 143);
-		});
-	}
-}
-
-function makeTempDir(prefix: string): string {
-	installExitHooks();
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-	tempDirs.add(dir);
-	return dir;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small process helpers
-
-interface RunResult {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-function run(
-	command: string,
-	args: string[],
-	options: { cwd?: string; env?: NodeJS.ProcessEnv; streamStderr?: boolean } = {},
-): Promise<RunResult> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, {
-			cwd: options.cwd,
-			env: options.env ?? process.env,
-			stdio: ['ignore', 'pipe', options.streamStderr ? 'inherit' : 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-		child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-		child.once('error', reject);
-		child.once('close', (code) => resolve({ code, stdout, stderr }));
-	});
-}
-
-async function runOrThrow(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-	const result = await run(command, args, options);
-	if (result.code !== 0) {
-		throw new Error(
-			`${command} ${args.join(' ')} (in ${options.cwd ?? process.cwd()}) exited with ${result.code}:\n${result.stderr}\n${result.stdout}`,
-		);
-	}
-	return result.stdout;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
-		const timer = setTimeout(() => resolve(false), timeoutMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			resolve(true);
-		});
-	});
-}
 
 // ---------------------------------------------------------------------------------------------
 // Install / pack
@@ -308,9 +209,12 @@ function byIdAscending(a: any, b: any): number {
 // ---------------------------------------------------------------------------------------------
 // Start
 
-function n8nEnv(cacheDir: string, userFolder: string, port: number, brokerPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * The hermetic env of an n8n process (`n8n start` or `n8n worker`): nothing n8n-related from the
+ * caller's environment leaks in; Node 24 first on PATH; `extra` on top.
+ */
+export function hermeticN8nEnv(cacheDir: string, userFolder: string, extra: Record<string, string>): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
-	// Hermetic: nothing n8n-related from the caller's environment leaks in.
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
 		env[key] = value;
@@ -321,12 +225,6 @@ function n8nEnv(cacheDir: string, userFolder: string, port: number, brokerPort: 
 		// n8n starts its JS task runner with `node` from PATH: it must be Node 24 too.
 		PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
-		N8N_PORT: String(port),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		N8N_PROTOCOL: 'http',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -339,16 +237,22 @@ function n8nEnv(cacheDir: string, userFolder: string, port: number, brokerPort: 
 		TZ: 'UTC',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_PUBLIC_API_DISABLED: 'false',
 		...extra,
+	};
+}
+
+/** The Node 24 binary and n8n's bin script in the cache (ensureN8n). */
+export function n8nBinaries(cacheDir: string): { node: string; n8n: string } {
+	return {
+		node: path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin', 'node'),
+		n8n: path.join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n'),
 	};
 }
 
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
 	const cacheDir = await ensureN8n();
 	installExitHooks();
-	const nodeBinary = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin', 'node');
-	const n8nBinary = path.join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const binaries = n8nBinaries(cacheDir);
 	const userFolder = makeTempDir('wgw-n8n-');
 	if (options.packageTarball) await installPackageTarball(userFolder, options.packageTarball);
 
@@ -357,23 +261,33 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	while (brokerPort === port) brokerPort = await freePort();
 	if (port === 5679 || brokerPort === 5679) throw new Error('port 5679 is n8n’s default task broker port; pick another');
 	const url = `http://127.0.0.1:${port}`;
-	const env = n8nEnv(cacheDir, userFolder, port, brokerPort, options.env ?? {});
+	const env = hermeticN8nEnv(cacheDir, userFolder, {
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PUBLIC_API_DISABLED: 'false',
+		...options.env,
+	});
 
-	// Ring buffer of the process output, across restarts.
-	const chunks: string[] = [];
-	let logSize = 0;
-	const appendLog = (text: string) => {
-		chunks.push(text);
-		logSize += text.length;
-		while (logSize > LOG_LIMIT && chunks.length > 1) logSize -= chunks.shift()!.length;
-	};
-	const logs = () => chunks.join('');
-	const logTail = (n = 6000) => {
-		const all = logs();
-		return all.length > n ? `...${all.slice(-n)}` : all;
-	};
+	// Process output, across restarts.
+	const log = logBuffer();
+	const proc = groupProcess({
+		name: 'n8n',
+		description: `n8n on ${url} (user folder ${userFolder})`,
+		command: binaries.node,
+		args: [binaries.n8n, 'start'],
+		cwd: userFolder,
+		env,
+		log,
+		readyLine: READY_LINE,
+		readinessUrl: `${url}/healthz/readiness`,
+		startupTimeoutMs: STARTUP_TIMEOUT_MS,
+		stopGraceMs: STOP_GRACE_MS,
+	});
 
-	let child: ChildProcess | undefined;
 	let cookie = '';
 	let apiKey = '';
 	let ownerCreated = false;
@@ -408,25 +322,6 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		}
 	}
 
-	async function waitUntilReady(process_: ChildProcess, ready: () => boolean): Promise<void> {
-		const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-		let exited = false;
-		process_.once('exit', () => (exited = true));
-		for (;;) {
-			if (exited) throw new Error(`n8n exited during start-up (code ${process_.exitCode}, signal ${process_.signalCode}):\n${logTail()}`);
-			if (ready()) {
-				try {
-					const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
-					if (response.ok) return;
-				} catch {
-					// not listening yet
-				}
-			}
-			if (Date.now() > deadline) throw new Error(`n8n was not ready within ${STARTUP_TIMEOUT_MS} ms:\n${logTail()}`);
-			await sleep(250);
-		}
-	}
-
 	async function login(): Promise<void> {
 		if (!ownerCreated) {
 			await request('rest', 'POST', '/owner/setup', OWNER);
@@ -444,41 +339,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	}
 
 	async function start(): Promise<void> {
-		if (child) throw new Error('n8n is already running');
-		appendLog(`\n===== [harness] starting n8n on ${url} (user folder ${userFolder}) =====\n`);
-		let readySeen = false;
-		let tail = '';
-		const onData = (data: string) => {
-			appendLog(data);
-			if (!readySeen) {
-				const window = tail + data;
-				if (window.includes(READY_LINE)) readySeen = true;
-				tail = window.slice(-READY_LINE.length);
-			}
-		};
-		const spawned = spawn(nodeBinary, [n8nBinary, 'start'], {
-			cwd: userFolder,
-			env,
-			detached: true, // own process group: the task runner child goes with it
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		spawned.once('error', (error) => appendLog(`\n[harness] spawn error: ${error.message}\n`));
-		if (spawned.pid === undefined) throw new Error(`could not start n8n with ${nodeBinary}`);
-		const pid = spawned.pid;
-		liveGroups.add(pid);
-		spawned.once('exit', (code, signal) => {
-			liveGroups.delete(pid);
-			appendLog(`\n===== [harness] n8n (pid ${pid}) exited: code ${code}, signal ${signal} =====\n`);
-		});
-		spawned.stdout!.setEncoding('utf8').on('data', onData);
-		spawned.stderr!.setEncoding('utf8').on('data', onData);
-		// A forgotten instance must not keep the test process alive; 'exit' kills it.
-		spawned.unref();
-		(spawned.stdout as unknown as { unref?: () => void }).unref?.();
-		(spawned.stderr as unknown as { unref?: () => void }).unref?.();
-		child = spawned;
+		await proc.start();
 		try {
-			await waitUntilReady(spawned, () => readySeen);
 			await login();
 		} catch (error) {
 			await kill();
@@ -486,23 +348,15 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		}
 	}
 
-	async function stopWith(signal: NodeJS.Signals): Promise<void> {
-		const current = child;
-		if (!current) return;
-		const pid = current.pid!;
-		killGroup(pid, signal);
-		if (!(await waitExit(current, signal === 'SIGKILL' ? 10_000 : STOP_GRACE_MS))) {
-			killGroup(pid, 'SIGKILL');
-			await waitExit(current, 10_000);
-		}
-		// Leftovers of the group (the task runner) go too.
-		killGroup(pid, 'SIGKILL');
-		liveGroups.delete(pid);
-		child = undefined;
+	async function stop(): Promise<void> {
+		await proc.stop();
 		cookie = '';
 	}
-	const stop = () => stopWith('SIGTERM');
-	const kill = () => stopWith('SIGKILL');
+
+	async function kill(): Promise<void> {
+		await proc.kill();
+		cookie = '';
+	}
 
 	async function executions(workflowId: string): Promise<any[]> {
 		const all: any[] = [];
@@ -556,13 +410,13 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				if (finished.length >= count) return finished;
 				if (Date.now() > deadline) {
 					throw new Error(
-						`workflow ${workflowId}: ${finished.length} of ${count} executions finished within ${timeoutMs} ms (${seen} in total):\n${logTail()}`,
+						`workflow ${workflowId}: ${finished.length} of ${count} executions finished within ${timeoutMs} ms (${seen} in total):\n${log.tail()}`,
 					);
 				}
 				await sleep(250);
 			}
 		},
-		logs,
+		logs: log.text,
 		stop,
 		kill,
 		start,

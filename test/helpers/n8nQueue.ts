@@ -15,13 +15,25 @@
  * Every process runs in its own process group and is stopped by pid; what is still running when
  * the test process exits is SIGKILLed and its temp folders removed (N8N_HARNESS_KEEP=1 keeps them).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureN8n, startN8n, type N8nInstance } from './n8n';
+import { ensureN8n, hermeticN8nEnv, n8nBinaries, startN8n, type N8nInstance } from './n8n';
 import { freePort, waitForPort } from './ports';
+import {
+	groupProcess,
+	installExitHooks,
+	killGroup,
+	logBuffer,
+	makeTempDir,
+	onProcessExit,
+	removeDir,
+	sleep,
+	spawnGroup,
+	stopGroup,
+} from './processes';
 import { startRedis, type RedisServer } from './redis';
 
 export interface N8nWorker {
@@ -85,87 +97,15 @@ export interface StartN8nQueueOptions {
 
 const STARTUP_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
-const LOG_LIMIT = 4 * 1024 * 1024;
 const WORKER_READY_LINE = 'n8n worker is now ready';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------------
-// Cleanup of what this module started
-
-const liveGroups = new Set<number>();
-const tempDirs = new Set<string>();
 /** Bull's redis-servers (test/helpers/redis.ts starts them; `kill()` sends SIGKILL synchronously). */
 const liveRedis = new Set<RedisServer>();
-let hooksInstalled = false;
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// already gone
-	}
-}
-
-function installExitHooks(): void {
-	if (hooksInstalled) return;
-	hooksInstalled = true;
-	process.on('exit', () => {
-		for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-		liveGroups.clear();
-		for (const server of liveRedis) void server.kill();
-		liveRedis.clear();
-		if (process.env.N8N_HARNESS_KEEP) return;
-		for (const dir of tempDirs) {
-			try {
-				fs.rmSync(dir, { recursive: true, force: true });
-			} catch {
-				// best effort
-			}
-		}
-	});
-}
-
-function makeTempDir(prefix: string): string {
-	installExitHooks();
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-	tempDirs.add(dir);
-	return dir;
-}
-
-function removeDir(dir: string): void {
-	if (process.env.N8N_HARNESS_KEEP) return;
-	fs.rmSync(dir, { recursive: true, force: true });
-	tempDirs.delete(dir);
-}
-
-function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
-		const timer = setTimeout(() => resolve(false), timeoutMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			resolve(true);
-		});
-	});
-}
-
-/** A ring buffer of process output. */
-function logBuffer() {
-	const chunks: string[] = [];
-	let size = 0;
-	return {
-		append(text: string) {
-			chunks.push(text);
-			size += text.length;
-			while (size > LOG_LIMIT && chunks.length > 1) size -= chunks.shift()!.length;
-		},
-		text: () => chunks.join(''),
-		tail(n = 6000) {
-			const all = chunks.join('');
-			return all.length > n ? `...${all.slice(-n)}` : all;
-		},
-	};
+/** Exit task (test/helpers/processes.ts): Bull's redis-servers go with the test process too. */
+function killLiveRedis(): void {
+	for (const server of liveRedis) void server.kill();
+	liveRedis.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +167,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 	const version = /(\d+\.\d+)/.exec(versionOut)?.[1] ?? 'unknown';
 	const port = await freePort();
 	const log = logBuffer();
-	let child: ChildProcess | undefined = spawn(
+	let child: ChildProcess | undefined = spawnGroup(
 		path.join(bin, 'postgres'),
 		[
 			'-D',
@@ -247,16 +187,10 @@ export async function startPostgres(): Promise<PostgresServer> {
 			'-c',
 			'max_connections=100',
 		],
-		{ ...asUser, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+		asUser,
+		log.append,
 	);
 	const pid = child.pid!;
-	liveGroups.add(pid);
-	child.stdout!.setEncoding('utf8').on('data', log.append);
-	child.stderr!.setEncoding('utf8').on('data', log.append);
-	child.unref();
-	(child.stdout as unknown as { unref?: () => void }).unref?.();
-	(child.stderr as unknown as { unref?: () => void }).unref?.();
-	child.once('exit', () => liveGroups.delete(pid));
 	try {
 		await waitForPort(port, 30_000);
 		// The port opens before the server accepts logins; wait for "ready to accept connections".
@@ -289,12 +223,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 		async stop() {
 			const current = child;
 			child = undefined;
-			if (current) {
-				killGroup(pid, 'SIGINT'); // fast shutdown
-				if (!(await waitExit(current, 15_000))) killGroup(pid, 'SIGKILL');
-				await waitExit(current, 5000);
-				liveGroups.delete(pid);
-			}
+			if (current) await stopGroup(current, 'SIGINT', 15_000, 5000); // SIGINT: fast shutdown
 			removeDir(dir);
 		},
 	};
@@ -303,34 +232,6 @@ export async function startPostgres(): Promise<PostgresServer> {
 // ---------------------------------------------------------------------------------------------
 // Worker
 
-/** The harness's hermetic n8n env (as test/helpers/n8n.ts builds it for `n8n start`). */
-function hermeticEnv(cacheDir: string, userFolder: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {};
-	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
-		env[key] = value;
-	}
-	const nodeBin = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin');
-	return {
-		...env,
-		PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
-		N8N_USER_FOLDER: userFolder,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
-		GENERIC_TIMEZONE: 'UTC',
-		TZ: 'UTC',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		...extra,
-	};
-}
-
 async function startWorker(options: {
 	cacheDir: string;
 	/** The main's user folder: its installed community packages are copied. */
@@ -338,8 +239,7 @@ async function startWorker(options: {
 	env: Record<string, string>;
 	concurrency: number;
 }): Promise<N8nWorker> {
-	const nodeBinary = path.join(options.cacheDir, 'node24', 'node_modules', 'node', 'bin', 'node');
-	const n8nBinary = path.join(options.cacheDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const binaries = n8nBinaries(options.cacheDir);
 	const userFolder = makeTempDir('wgw-n8n-worker-');
 	const mainNodes = path.join(options.mainUserFolder, '.n8n', 'nodes');
 	if (fs.existsSync(mainNodes)) {
@@ -349,7 +249,7 @@ async function startWorker(options: {
 	const healthPort = await freePort();
 	let brokerPort = await freePort();
 	while (brokerPort === healthPort || brokerPort === 5679) brokerPort = await freePort();
-	const env = hermeticEnv(options.cacheDir, userFolder, {
+	const env = hermeticN8nEnv(options.cacheDir, userFolder, {
 		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
@@ -358,91 +258,30 @@ async function startWorker(options: {
 		...options.env,
 	});
 	const log = logBuffer();
-	let child: ChildProcess | undefined;
+	const proc = groupProcess({
+		name: 'n8n worker',
+		subject: 'the n8n worker',
+		description: `n8n worker (health port ${healthPort}, user folder ${userFolder})`,
+		command: binaries.node,
+		args: [binaries.n8n, 'worker', `--concurrency=${options.concurrency}`],
+		cwd: userFolder,
+		env,
+		log,
+		readyLine: WORKER_READY_LINE,
+		readinessUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+		startupTimeoutMs: STARTUP_TIMEOUT_MS,
+		stopGraceMs: STOP_GRACE_MS,
+	});
 
-	async function waitReady(spawned: ChildProcess, ready: () => boolean): Promise<void> {
-		const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-		let exited = false;
-		spawned.once('exit', () => (exited = true));
-		for (;;) {
-			if (exited) throw new Error(`n8n worker exited during start-up (code ${spawned.exitCode}, signal ${spawned.signalCode}):\n${log.tail()}`);
-			if (ready()) {
-				try {
-					const response = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
-					if (response.ok) return;
-				} catch {
-					// not listening yet
-				}
-			}
-			if (Date.now() > deadline) throw new Error(`n8n worker was not ready within ${STARTUP_TIMEOUT_MS} ms:\n${log.tail()}`);
-			await sleep(250);
-		}
-	}
-
-	async function stopWith(signal: NodeJS.Signals): Promise<void> {
-		const current = child;
-		if (!current) return;
-		const pid = current.pid!;
-		killGroup(pid, signal);
-		if (!(await waitExit(current, signal === 'SIGKILL' ? 10_000 : STOP_GRACE_MS))) {
-			killGroup(pid, 'SIGKILL');
-			await waitExit(current, 10_000);
-		}
-		killGroup(pid, 'SIGKILL'); // leftovers of the group (the task runner)
-		liveGroups.delete(pid);
-		child = undefined;
-	}
-
-	async function start(): Promise<void> {
-		if (child) throw new Error('the n8n worker is already running');
-		log.append(`\n===== [harness] starting n8n worker (health port ${healthPort}, user folder ${userFolder}) =====\n`);
-		let readySeen = false;
-		let tail = '';
-		const onData = (data: string) => {
-			log.append(data);
-			if (!readySeen) {
-				const window = tail + data;
-				if (window.includes(WORKER_READY_LINE)) readySeen = true;
-				tail = window.slice(-WORKER_READY_LINE.length);
-			}
-		};
-		const spawned = spawn(nodeBinary, [n8nBinary, 'worker', `--concurrency=${options.concurrency}`], {
-			cwd: userFolder,
-			env,
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		spawned.once('error', (error) => log.append(`\n[harness] spawn error: ${error.message}\n`));
-		if (spawned.pid === undefined) throw new Error(`could not start the n8n worker with ${nodeBinary}`);
-		const pid = spawned.pid;
-		liveGroups.add(pid);
-		spawned.once('exit', (code, sig) => {
-			liveGroups.delete(pid);
-			log.append(`\n===== [harness] n8n worker (pid ${pid}) exited: code ${code}, signal ${sig} =====\n`);
-		});
-		spawned.stdout!.setEncoding('utf8').on('data', onData);
-		spawned.stderr!.setEncoding('utf8').on('data', onData);
-		spawned.unref();
-		(spawned.stdout as unknown as { unref?: () => void }).unref?.();
-		(spawned.stderr as unknown as { unref?: () => void }).unref?.();
-		child = spawned;
-		try {
-			await waitReady(spawned, () => readySeen);
-		} catch (error) {
-			await stopWith('SIGKILL');
-			throw error;
-		}
-	}
-
-	await start();
+	await proc.start();
 	return {
 		healthPort,
 		userFolder,
-		pid: () => child?.pid,
+		pid: proc.pid,
 		logs: log.text,
-		stop: () => stopWith('SIGTERM'),
-		kill: () => stopWith('SIGKILL'),
-		start,
+		stop: proc.stop,
+		kill: proc.kill,
+		start: proc.start,
 	};
 }
 
@@ -455,7 +294,7 @@ async function startWorker(options: {
  */
 export async function startN8nQueue(options: StartN8nQueueOptions = {}): Promise<N8nQueue> {
 	const cacheDir = await ensureN8n();
-	installExitHooks();
+	onProcessExit(killLiveRedis);
 	const cleanups: (() => Promise<void>)[] = [];
 	const undo = async () => {
 		for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
