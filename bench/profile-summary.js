@@ -22,15 +22,19 @@ for (let i = 0; i < profile.samples.length; i++) {
 
 function moduleOf(url) {
 	if (!url) return '(native / V8)';
-	const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+	// The gateway's own files as n8n installs the package; its runtime deps sit in the package's
+	// own node_modules there, so a file belongs to the innermost package of its path.
+	const installed = /node_modules\/n8n-nodes-webhook-gateway\/dist\/(src\/.*)$/.exec(url);
+	if (installed) return 'gateway ' + installed[1];
+	const nm = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].pop();
 	if (nm) return nm[1];
-	if (url.startsWith('node:')) return 'node: ' + url.slice(5).split('/')[0];
 	const own = /\/dist\/(src\/.*)$/.exec(url);
 	if (own) return 'gateway ' + own[1];
+	if (url.startsWith('node:')) return 'node: ' + url.slice(5).split('/')[0];
 	return url.replace(/^file:\/\//, '');
 }
 function short(url) {
-	return url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+	return url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/n8n-nodes-webhook-gateway\/dist\//, 'dist/').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
 }
 
 let total = 0;

@@ -33,7 +33,12 @@ export interface GatewayApp {
 
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
-export function createGatewayApp(config: GatewayConfig, logger: Logger): GatewayApp {
+export interface GatewayAppOptions {
+	/** Where /metrics gets the delivery counters from (GatewayMetrics); default: this process. */
+	deliveryMetrics?: () => Promise<string>;
+}
+
+export function createGatewayApp(config: GatewayConfig, logger: Logger, options: GatewayAppOptions = {}): GatewayApp {
 	const stores = createStores(
 		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
 		config.keyPrefix,
@@ -66,7 +71,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): Gateway
 			}),
 		);
 	};
-	const metrics = new GatewayMetrics(sampleBuffers);
+	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics);
 
 	const app = express();
 	app.disable('x-powered-by');

@@ -19,7 +19,15 @@ export class GatewayMetrics {
 	private readonly requests: Counter<'endpoint' | 'outcome'>;
 	private readonly duration: Histogram<'outcome'>;
 
-	constructor(sampleBuffers: () => Promise<BufferSample[]>) {
+	/**
+	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
+	 *   process's registry. The gateway embedded in n8n runs on a worker thread and asks n8n's main
+	 *   thread, where the triggers count.
+	 */
+	constructor(
+		sampleBuffers: () => Promise<BufferSample[]>,
+		private readonly deliveryText: () => Promise<string> = () => deliveryMetrics().registry.metrics(),
+	) {
 		collectDefaultMetrics({ register: this.registry, prefix: 'webhook_gateway_process_' });
 		this.requests = new Counter({
 			name: 'webhook_gateway_requests_total',
@@ -68,9 +76,8 @@ export class GatewayMetrics {
 		this.duration.observe({ outcome }, seconds);
 	}
 
-	/** Request and buffer metrics, then the delivery metrics of this process (triggers in n8n). */
+	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */
 	async text(): Promise<{ contentType: string; body: string }> {
-		const delivery = deliveryMetrics().registry;
-		return { contentType: this.registry.contentType, body: (await this.registry.metrics()) + '\n' + (await delivery.metrics()) };
+		return { contentType: this.registry.contentType, body: (await this.registry.metrics()) + '\n' + (await this.deliveryText()) };
 	}
 }

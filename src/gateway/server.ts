@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config';
 import { jsonLogger, type Logger } from '../logger';
 import { waitReady } from '../redis';
-import { createGatewayApp, type GatewayApp } from './app';
+import { createGatewayApp, type GatewayApp, type GatewayAppOptions } from './app';
 
 export interface RunningGateway {
 	/** Base URL it listens on, e.g. http://127.0.0.1:5680. */
@@ -54,9 +54,9 @@ async function closeServer(server: http.Server): Promise<void> {
 }
 
 /** Starts the gateway. `config.port` 0 picks a free port (tests). */
-export async function startGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, options: { logger?: Logger } & GatewayAppOptions = {}): Promise<RunningGateway> {
 	const logger = options.logger ?? jsonLogger(config.logLevel);
-	const gateway = createGatewayApp(config, logger);
+	const gateway = createGatewayApp(config, logger, { deliveryMetrics: options.deliveryMetrics });
 	// Start serving even when Redis is down (requests get 503 store_unavailable until it is back).
 	await waitReady(gateway.stores.redis, 5000).catch(() =>
 		logger.warn('Redis is not reachable yet; answering 503 store_unavailable until it is', { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') }),

@@ -109,10 +109,10 @@ export function acquireEmbeddedGateway(config: GatewayConfig, logger: Logger): P
 	return acquire(
 		key,
 		async () => {
-			const { startGateway } = await import('../gateway/server');
 			try {
-				const running = await startGateway(config, { logger });
-				return { url: running.url, close: () => running.close() };
+				// On a worker thread: see embeddedGateway.ts for why not on n8n's own.
+				const { startEmbeddedGateway } = await import('./embeddedGateway');
+				return await startEmbeddedGateway(config, logger);
 			} catch (error) {
 				logger.warn(`Webhook gateway not started on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`);
 				return undefined;

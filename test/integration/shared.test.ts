@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { deliveryMetrics } from '../../src/delivery/metrics';
 import { silentLogger } from '../../src/logger';
 import { gatewayConfigOf } from '../../src/runtime/settings';
 import { acquireClient, acquireEmbeddedGateway, sharedRefCount } from '../../src/runtime/shared';
@@ -48,6 +49,23 @@ describe('shared resources of the n8n nodes', () => {
 		await b.release();
 		assert.equal(sharedRefCount('gateway'), 0);
 		assert.equal(await portOpen(port), false, 'stopped after the last release');
+	});
+
+	it('the embedded gateway (on a worker thread) serves /metrics with the delivery counters the triggers keep on the main thread', async () => {
+		const port = await freePort();
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+		const lease = await acquireEmbeddedGateway(config, silentLogger);
+		try {
+			assert.ok(lease.value);
+			deliveryMetrics().release('embedded-probe');
+			deliveryMetrics().acknowledged('embedded-probe', 'batch', 7);
+			const text = await (await fetch(`${lease.value.url}/metrics`)).text();
+			assert.match(text, /^webhook_gateway_releases_total\{endpoint="embedded-probe"\} 1$/m);
+			assert.match(text, /^webhook_gateway_acknowledged_events_total\{endpoint="embedded-probe",trigger="batch"\} 7$/m);
+		} finally {
+			await lease.release();
+		}
+		assert.equal(await portOpen(port), false);
 	});
 
 	it('a port taken by someone else leaves triggers working without a local gateway', async () => {
