@@ -155,28 +155,11 @@ dc.subscribe = function (name, fn) {
 	return dcSubscribe.call(this, name, fn);
 };
 
-// Pristine copies of the functions instrumentation libraries usually wrap.
 const http = require('node:http');
 const net = require('node:net');
 const crypto = require('node:crypto');
 const { EventEmitter } = require('node:events');
-const pristine = {
-	'http.Server.prototype.emit': http.Server.prototype.emit,
-	'http.createServer': http.createServer,
-	'http.request': http.request,
-	'http.ServerResponse.prototype.writeHead': http.ServerResponse.prototype.writeHead,
-	'http.ServerResponse.prototype.end': http.ServerResponse.prototype.end,
-	'net.Socket.prototype.write': net.Socket.prototype.write,
-	'net.Socket.prototype.connect': net.Socket.prototype.connect,
-	'net.Socket.prototype.setTimeout': net.Socket.prototype.setTimeout,
-	'crypto.createHmac': crypto.createHmac,
-	'EventEmitter.prototype.emit': EventEmitter.prototype.emit,
-	'process.nextTick': process.nextTick,
-	'Promise.prototype.then': Promise.prototype.then,
-	'global.setTimeout': global.setTimeout,
-	'Error.prepareStackTrace': Error.prepareStackTrace,
-	'Error.captureStackTrace': Error.captureStackTrace,
-};
+/** The functions instrumentation libraries usually wrap, as they are now. */
 const current = () => ({
 	'http.Server.prototype.emit': http.Server.prototype.emit,
 	'http.createServer': http.createServer,
@@ -194,6 +177,8 @@ const current = () => ({
 	'Error.prepareStackTrace': Error.prepareStackTrace,
 	'Error.captureStackTrace': Error.captureStackTrace,
 });
+// Pristine copies, taken before anything else is loaded.
+const pristine = current();
 const watchedChannels = ['http.server.request.start', 'http.server.response.finish', 'http.server.response.created', 'http.client.request.start', 'net.server.socket', 'net.client.socket', 'undici:request:create', 'tracing:net.server.listen:start'];
 
 function hooksReport() {
