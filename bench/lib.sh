@@ -1,7 +1,7 @@
-# Shared shell helpers of bench/run.sh and bench/soak.sh (sourced, not run).
+# Shared shell helpers of bench/run.sh, bench/soak.sh and bench/profile-load.sh (sourced, not run).
 #
-# The sourcing script sets BENCH_NAME (log prefix) and WORK (its temp dir), keeps the pids it
-# started in PIDS, and calls `trap bench_cleanup EXIT`. Everything listens on 127.0.0.1; every
+# The sourcing script sets BENCH_NAME (log prefix), calls `bench_begin` (temp dir WORK, clean-up
+# traps) and keeps the pids it started in PIDS. Everything listens on 127.0.0.1; every
 # process is stopped by its pid (never by name), newest first.
 
 # shellcheck disable=SC2034 # variables here are used by the sourcing scripts
@@ -33,6 +33,12 @@ forget_pid() { # pid: no longer ours to stop (it has exited; its number may be r
 	local keep=() p
 	for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
 	PIDS=("${keep[@]}")
+}
+bench_begin() { # temp dir WORK (removed on exit); every started pid is stopped on exit, Ctrl-C or SIGTERM
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/wgw-$BENCH_NAME.XXXXXX")
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 }
 bench_cleanup() {
 	local rc=$?

@@ -51,10 +51,7 @@ ensure_tools
 build_if_needed
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/wgw-profile-load.XXXXXX")
-trap bench_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_begin
 
 start_redis
 SECRET=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')

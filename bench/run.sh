@@ -99,10 +99,7 @@ ensure_tools
 build_if_needed
 command -v "$GATEWAY_NODE" >/dev/null || die "GATEWAY_NODE '$GATEWAY_NODE' is not an executable"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/wgw-bench.XXXXXX")
-trap bench_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_begin
 
 start_redis
 

@@ -37,10 +37,7 @@ done
 ensure_tools
 build_if_needed
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/wgw-soak.XXXXXX")
-trap bench_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_begin
 
 start_redis
 gateway_env
