@@ -36,8 +36,7 @@ import { renewEveryMs } from '../../src/delivery/reclaim';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
 import { spawnGateway, uniquePrefix, type GatewayProcess } from '../helpers/gateway';
-import { runLoad } from '../helpers/load';
-import { acceptedTimesMs, worstWindow } from '../helpers/limits';
+import { assertRateLimitAcrossGateways } from '../helpers/rateLimitRun';
 import { packPackage, webhookWorkflow } from '../helpers/n8n';
 import { queueLogFacts, startN8nQueue, type N8nQueue } from '../helpers/n8nQueue';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis';
@@ -285,38 +284,14 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 	it('limits are exact across the two gateways on the cluster: rate 5 / burst 5, 100 connections for 3.5 s', async () => {
 		const started = Date.now();
 		const { management, gateways } = c();
-		await management.upsertPlan({ id: 'scale-rate5', rate: 5, burst: 5, daily: null });
-		await management.setAccountPlan('acct-scale-rate', 'scale-rate5');
-		await management.createEndpoint({ id: 'scale-rate', accountId: 'acct-scale-rate' }, 'e2e');
-		const load = await runLoad({
-			urls: gateways.map((g) => g.url),
-			path: '/hooks/scale-rate',
-			connections: 100,
-			durationMs: 3500,
-			maxRequests: 200_000,
-			body: '{"n":1}',
-			headers: { 'content-type': 'application/json' },
-		});
-		assert.equal(load.errors, 0);
-		const accepted = load.results.filter((r) => r.status === 202);
-		const limited = load.results.filter((r) => r.status === 429);
-		assert.equal(accepted.length + limited.length, load.results.length, 'only 202 and 429 expected');
-		assert.ok(
-			accepted.some((r) => r.target === 0) && accepted.some((r) => r.target === 1),
-			'both gateways accepted some',
+		const run = await assertRateLimitAcrossGateways(
+			management,
+			gateways.map((g) => g.url),
+			{ plan: 'scale-rate5', account: 'acct-scale-rate', endpoint: 'scale-rate' },
 		);
-		const span = (load.endedAt - load.startedAt) / 1000;
-		const bound = 5 + Math.floor(5 * span);
-		assert.ok(span >= 3, `measured span ${span} s`);
-		assert.ok(accepted.length <= bound, `accepted ${accepted.length} > bound ${bound}`);
-		assert.ok(accepted.length >= 0.9 * bound, `accepted ${accepted.length} < 90% of ${bound}`);
-		// Sliding windows on Redis's clock (event ids carry the Redis time in ms).
-		const worst = worstWindow(acceptedTimesMs(accepted.map((r) => r.body)), 5, 5);
-		assert.ok(worst.excess <= 0, `window ${worst.fromMs}..${worst.toMs} holds ${worst.count}, ${worst.excess} over the bound`);
-		assert.equal((await management.peekEvents('scale-rate', 1000)).length, accepted.length, 'stored exactly the accepted events');
-		for (const r of limited) assert.equal(JSON.parse(r.body).error.code, 'rate_limited');
+		const { accepted, span, bound } = run;
 		figures.push(
-			`limits: ${load.results.length} requests in ${span.toFixed(2)} s through 2 gateways (${(load.results.length / span).toFixed(0)} req/s), ${accepted.length} accepted (gateway 0: ${accepted.filter((r) => r.target === 0).length}, gateway 1: ${accepted.filter((r) => r.target === 1).length}), bound ${bound} — ${since(started)}`,
+			`limits: ${run.requests} requests in ${span.toFixed(2)} s through 2 gateways (${(run.requests / span).toFixed(0)} req/s), ${accepted.length} accepted (gateway 0: ${accepted.filter((r) => r.target === 0).length}, gateway 1: ${accepted.filter((r) => r.target === 1).length}), bound ${bound} — ${since(started)}`,
 		);
 	});
 

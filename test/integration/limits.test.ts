@@ -16,7 +16,7 @@ import { createStores } from '../../src/redis';
 import { ManagementService } from '../../src/management/service';
 import { REPO_ROOT, spawnGateway, uniquePrefix, type GatewayProcess } from '../helpers/gateway';
 import { runLoad } from '../helpers/load';
-import { acceptedTimesMs, worstWindow } from '../helpers/limits';
+import { assertRateLimitAcrossGateways } from '../helpers/rateLimitRun';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 describe('limits are exact across two gateway processes', () => {
@@ -42,37 +42,12 @@ describe('limits are exact across two gateway processes', () => {
 	});
 
 	it('rate 5 / burst 5 under 100 connections for 3.5 s: never over burst + floor(rate t), at least 90 % of it', async () => {
-		await management.upsertPlan({ id: 'rate5', rate: 5, burst: 5, daily: null });
-		await management.setAccountPlan('acct-rate', 'rate5');
-		await management.createEndpoint({ id: 'ep-rate', accountId: 'acct-rate' }, 'test');
-		const load = await runLoad({
-			urls: gateways.map((g) => g.url),
-			path: '/hooks/ep-rate',
-			connections: 100,
-			durationMs: 3500,
-			maxRequests: 200_000,
-			body: '{"n":1}',
-			headers: { 'content-type': 'application/json' },
-		});
-		assert.equal(load.errors, 0);
-		const accepted = load.results.filter((r) => r.status === 202);
-		const limited = load.results.filter((r) => r.status === 429);
-		assert.equal(accepted.length + limited.length, load.results.length, 'only 202 and 429 expected');
-		assert.ok(accepted.some((r) => r.target === 0) && accepted.some((r) => r.target === 1), 'both gateways accepted some');
-		const span = (load.endedAt - load.startedAt) / 1000;
-		const bound = 5 + Math.floor(5 * span);
-		console.log(`rate5: ${load.results.length} requests in ${span.toFixed(2)} s, ${accepted.length} accepted, bound ${bound}`);
-		assert.ok(span >= 3, `measured span ${span} s`);
-		assert.ok(accepted.length <= bound, `accepted ${accepted.length} > bound ${bound}`);
-		assert.ok(accepted.length >= 0.9 * bound, `accepted ${accepted.length} < 90% of ${bound}`);
-		// Sliding windows on Redis's clock (event ids are Redis ms timestamps).
-		const worst = worstWindow(acceptedTimesMs(accepted.map((r) => r.body)), 5, 5);
-		assert.ok(worst.excess <= 0, `window ${worst.fromMs}..${worst.toMs} holds ${worst.count}, ${worst.excess} over the bound`);
-		assert.equal((await management.peekEvents('ep-rate', 1000)).length, accepted.length, 'stored exactly the accepted events');
-		for (const r of limited) {
-			assert.equal(JSON.parse(r.body).error.code, 'rate_limited');
-			assert.ok(Number(r.headers['retry-after']) >= 1);
-		}
+		const run = await assertRateLimitAcrossGateways(
+			management,
+			gateways.map((g) => g.url),
+			{ plan: 'rate5', account: 'acct-rate', endpoint: 'ep-rate' },
+		);
+		console.log(`rate5: ${run.requests} requests in ${run.span.toFixed(2)} s, ${run.accepted.length} accepted, bound ${run.bound}`);
 	});
 
 	it('daily limit N accepts exactly N under 100 connections', async () => {
