@@ -337,7 +337,18 @@ async function capture(page: Page, setup: Setup, outDir: string): Promise<{ cons
 	await openWorkflow(page, `${n8n.url}/workflow/${setup.workflowId}`);
 	await openTrigger(page);
 	await page.locator('[data-test-id="node-execute-button"]').click();
-	await outputPanel.locator('[data-test-id="ndv-items-count"]').filter({ hasText: '1 item' }).first().waitFor();
+	await outputPanel
+		.locator('[data-test-id="ndv-items-count"]')
+		.filter({ hasText: '1 item' })
+		.first()
+		.waitFor()
+		.catch(async (error: unknown) => {
+			// Say what the panel showed instead (an error, no output yet ...) and keep a picture of it.
+			const file = path.join(outDir, 'trigger-panel-failed.png');
+			await page.screenshot({ path: file }).catch(() => undefined);
+			const shown = (await outputPanel.innerText().catch(() => '(output panel not found)')).replace(/\s+/g, ' ').slice(0, 500);
+			throw new Error(`"Execute step" on the Batch Trigger did not show 1 item; the output panel shows: ${shown} (picture: ${file})`, { cause: error });
+		});
 	await closeToasts(page);
 	await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 5);
 	await save(page, outDir, 'trigger-panel');
