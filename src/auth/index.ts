@@ -11,3 +11,4 @@ export { validateAuth } from './validate';
 export { validateIpAllowlist } from './ipAllowlist';
 export { activeSecrets, generateSecret, rotateSecrets } from './secrets';
 export { signRequest, type SignOptions } from './sign';
+export { signedHandshake, unsignedHandshake, type HandshakeAnswer } from './handshakes';
