@@ -173,7 +173,9 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			}
 			const rawBody = await readBody(req, deps.maxBodyBytes);
 			const sourceIp = clientIp(req, deps.trust);
-			const auth = verifyRequest(endpoint, { method, headers: req.headers, rawBody, sourceIp }, Date.now());
+			const authRequest = { method, headers: req.headers, rawBody, sourceIp, url: req.url };
+			const nowMs = Date.now();
+			const auth = verifyRequest(endpoint, authRequest, nowMs);
 			if (!auth.ok) {
 				deps.logger.debug('ingest rejected: authentication failed', { endpoint: endpoint.id, reason: auth.reason });
 				throw new GatewayError(403, 'unauthorized', 'Authentication failed');
@@ -181,7 +183,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			const contentType = header(req, 'content-type');
 			const parsed = await parseBody(contentType, rawBody);
 			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message);
-			const signed = signedHandshake(endpoint, parsed.body);
+			const signed = signedHandshake(endpoint, authRequest, parsed.body, nowMs);
 			if (signed) {
 				outcome = 'handshake';
 				sendHandshake(res, signed);
