@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PRESETS, credentialHeaders, defaultDedupe, generateSecret, signRequest, validateAuth, verifyRequest, type AuthRequest } from '../../src/auth';
@@ -39,6 +39,15 @@ describe('catalog', () => {
 			const result = verifyRequest(endpoint(auth, [SECRET]), req({}), NOW_MS);
 			assert.equal(result.ok, false, p.id);
 			assert.notEqual(!result.ok && result.reason, 'unsupported_auth', p.id);
+		}
+	});
+
+	test('the docs index has a row per preset and each guide shows its --auth command', () => {
+		const index = readFileSync(join(DOCS, 'README.md'), 'utf8');
+		for (const p of PRESETS) {
+			assert.ok(index.includes(`| ${p.name} | [${p.docs}](${p.docs}) |`), `index row for ${p.id}`);
+			if (p.id === 'generic') continue;
+			assert.match(readFileSync(join(DOCS, p.docs), 'utf8'), new RegExp(`endpoints create [^\n]*--auth ${p.cliName}\\b`), p.docs);
 		}
 	});
 });
