@@ -103,7 +103,7 @@ function endpointOptions(command: Command): Command {
 		.addOption(new Option('--dedupe-header <name>', 'detect duplicates by this request header').conflicts(['dedupePath', 'dedupe']))
 		.addOption(new Option('--dedupe-path <path>', "detect duplicates by this JSON body path, e.g. 'id'").conflicts(['dedupe']))
 		.option('--no-dedupe', 'do not detect duplicates (presets turn on the provider delivery id by default)')
-		.option('--handshake <mode>', 'answer provider handshakes: none, slack, hubChallenge, validationToken')
+		.option('--handshake <mode>', 'answer provider handshakes: none, slack, hubChallenge, validationToken (presets such as zoom, twitch, discord, dropbox, meta, slack answer theirs by themselves)')
 		.option('--verify-token <token>', 'hub.verify_token expected by --handshake hubChallenge')
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
 		.option('--disabled', 'reject incoming requests (403) until enabled')
