@@ -102,6 +102,26 @@ describe('token and basic-auth presets', () => {
 	});
 });
 
+test('garbled headers, bodies and URLs never make a preset throw; they fail', () => {
+	const junk = ['', ' ', '=', ';;', 't=,v1=', 'ts=9;h1=zz', 'sha256=', 'v0=%%', 'v1,!!', '\u00ff\u0000', 'x'.repeat(5000), '2025-13-45T99:99:99Z', '-1', '1e400'];
+	const bodies = ['', '{', '{"signature":{"timestamp":1,"token":[],"signature":{}}}', 'a=1&a=2&bodySHA256=00', '\u0000'];
+	let n = 0;
+	for (const p of PRESETS) {
+		if (p.id === 'generic') continue;
+		const ep = endpoint(preset(p.id), ['k', 'MFkw', 'a'.repeat(64)]);
+		const names = [...p.credentialHeaders, 'x-zm-request-timestamp', 'twitch-eventsub-message-timestamp', 'x-signature-timestamp', 'x-hubspot-request-timestamp', 'svix-id', 'svix-timestamp', 'host', 'x-forwarded-host'];
+		for (const value of junk) {
+			for (const body of bodies) {
+				const headers = Object.fromEntries(names.map((name) => [name, value]));
+				const result = verifyRequest(ep, { ...req(headers, body), url: value === '' ? undefined : `/hooks/x?${value}` }, NOW_MS);
+				assert.equal(result.ok, false, `${p.id} accepted junk ${JSON.stringify(value.slice(0, 20))}`);
+				n++;
+			}
+		}
+	}
+	assert.ok(n > 1000);
+});
+
 describe('signRequest for catalog presets', () => {
 	const unsignable = new Set(['twilio', 'square', 'hubspot', 'mailgun', 'discord', 'sendgrid']);
 	for (const p of PRESETS) {
