@@ -26,7 +26,38 @@ export interface Account {
 	createdAt: string;
 }
 
-export type HmacPreset = 'github' | 'stripe' | 'shopify' | 'slack' | 'standardWebhooks' | 'generic';
+/** Provider presets of the auth catalog (src/auth/catalog.ts holds each one's metadata). */
+export type HmacPreset =
+	| 'bitbucket'
+	| 'calendly'
+	| 'clerk'
+	| 'discord'
+	| 'dropbox'
+	| 'generic'
+	| 'github'
+	| 'gitlab'
+	| 'hubspot'
+	| 'intercom'
+	| 'jira'
+	| 'linear'
+	| 'mailgun'
+	| 'meta'
+	| 'paddle'
+	| 'postmark'
+	| 'resend'
+	| 'sendgrid'
+	| 'sentry'
+	| 'shopify'
+	| 'slack'
+	| 'square'
+	| 'standardWebhooks'
+	| 'stripe'
+	| 'twilio'
+	| 'twitch'
+	| 'typeform'
+	| 'vercel'
+	| 'woocommerce'
+	| 'zoom';
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
 
@@ -52,8 +83,10 @@ export type EndpointAuth =
 			encoding?: SignatureEncoding;
 			/** generic only: text before the signature, e.g. `sha256=`. */
 			prefix?: string;
-			/** Timestamp schemes (stripe, slack, standardWebhooks): max age in seconds; default 300. */
+			/** Presets that sign a timestamp (see the catalog): max age in seconds; default 300. */
 			toleranceSeconds?: number;
+			/** postmark only: the basic-auth user name in the URL Postmark calls. */
+			username?: string;
 	  };
 
 /** A secret of an endpoint. The newest is first; older ones stay valid until `expiresAt`. */

@@ -27,7 +27,7 @@ import {
 export type HmacAuth = Extract<EndpointAuth, { type: 'hmac' }>;
 
 /** Whether any presented signature equals the digest of any secret. */
-function anyMatch(presented: Buffer[], secrets: string[], digestFor: (secret: string) => Buffer | undefined): boolean {
+export function anyMatch(presented: Buffer[], secrets: string[], digestFor: (secret: string) => Buffer | undefined): boolean {
 	for (const secret of secrets) {
 		const expected = digestFor(secret);
 		if (expected === undefined) continue;
@@ -39,7 +39,7 @@ function anyMatch(presented: Buffer[], secrets: string[], digestFor: (secret: st
 }
 
 /** Values of a header with `prefix` removed and decoded; garbled ones are left out. */
-function decodedSignatures(
+export function decodedSignatures(
 	values: string[],
 	prefix: string,
 	encoding: SignatureEncoding,
@@ -56,13 +56,13 @@ function decodedSignatures(
 const UNIX_SECONDS = /^\d{1,12}$/;
 
 /** Why a unix-seconds timestamp header is unacceptable, or undefined when it is fresh. */
-function timestampProblem(text: string, nowMs: number, toleranceSeconds: number): AuthFailureReason | undefined {
+export function timestampProblem(text: string, nowMs: number, toleranceSeconds: number): AuthFailureReason | undefined {
 	if (!UNIX_SECONDS.test(text)) return 'invalid_timestamp';
 	return Math.abs(nowMs / 1000 - Number(text)) > toleranceSeconds ? 'stale_timestamp' : undefined;
 }
 
-/** Verifies one body-only signature header (GitHub, Shopify, generic). */
-function verifyBodySignature(
+/** Verifies one body-only signature header (GitHub, Shopify, generic and the body-signed presets). */
+export function verifyBodySignature(
 	req: AuthRequest,
 	secrets: string[],
 	header: string,
@@ -131,11 +131,14 @@ function verifySlack(req: AuthRequest, secrets: string[], nowMs: number, toleran
 	return fail(firstProblem ?? 'invalid_signature');
 }
 
+/** Header names of a Standard Webhooks sender: `webhook-*`, or `svix-*` for Svix-based senders. */
+export type StandardWebhooksHeaders = { signature: string; timestamp: string; id: string };
+
 /** Standard Webhooks signature list: space-separated `v1,<base64>`; other versions ignored. */
-function standardWebhooksSignatures(req: AuthRequest): { any: boolean; v1: Buffer[] } {
+function standardWebhooksSignatures(req: AuthRequest, names: StandardWebhooksHeaders): { any: boolean; v1: Buffer[] } {
 	const v1: Buffer[] = [];
 	let any = false;
-	for (const header of headerValues(req.headers, PRESET_HEADERS.standardWebhooks.signature)) {
+	for (const header of headerValues(req.headers, names.signature)) {
 		for (const token of header.split(/\s+/)) {
 			// node joins repeated headers with ", ", which leaves a trailing comma on a token
 			const entry = token.replace(/,$/, '');
@@ -150,13 +153,19 @@ function standardWebhooksSignatures(req: AuthRequest): { any: boolean; v1: Buffe
 	return { any, v1 };
 }
 
-/** Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
-function verifyStandardWebhooks(req: AuthRequest, secrets: string[], nowMs: number, tolerance: number): AuthResult {
-	const signatures = standardWebhooksSignatures(req);
+/** Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` (or the `svix-*` names). */
+export function verifyStandardWebhooks(
+	req: AuthRequest,
+	secrets: string[],
+	nowMs: number,
+	tolerance: number,
+	names: StandardWebhooksHeaders = PRESET_HEADERS.standardWebhooks,
+): AuthResult {
+	const signatures = standardWebhooksSignatures(req, names);
 	if (!signatures.any) return fail('missing_signature');
-	const ids = headerValues(req.headers, PRESET_HEADERS.standardWebhooks.id);
+	const ids = headerValues(req.headers, names.id);
 	if (ids.length === 0) return fail('missing_message_id');
-	const timestamps = headerValues(req.headers, PRESET_HEADERS.standardWebhooks.timestamp).map((t) => t.trim());
+	const timestamps = headerValues(req.headers, names.timestamp).map((t) => t.trim());
 	if (timestamps.length === 0) return fail('missing_timestamp');
 	let firstProblem: AuthFailureReason | undefined;
 	for (const timestamp of timestamps) {

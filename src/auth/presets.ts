@@ -1,11 +1,13 @@
 /**
- * What each auth scheme and HMAC preset implies beyond verification: the headers that carry
+ * What each auth scheme and preset implies beyond verification: the headers that carry
  * credentials (stripped from stored events), the provider's delivery id used for duplicates
- * (PRODUCT.md §5), and the defaults `validateAuth` fills in.
+ * (docs/providers/README.md), and the defaults `validateAuth` fills in. Per-preset facts come
+ * from the catalog (catalog.ts); this module answers for any auth object.
  */
 import type { DedupeSource, EndpointAuth, HmacAlgorithm, HmacPreset, SignatureEncoding } from '../types';
+import { presetInfo } from './catalog';
 
-/** Timestamp tolerance when none is configured: 5 minutes (PRODUCT.md §4). */
+/** Timestamp tolerance when none is configured: 5 minutes. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 /** Largest accepted timestamp tolerance: one day. */
 export const MAX_TOLERANCE_SECONDS = 86_400;
@@ -14,21 +16,19 @@ export const MAX_TOLERANCE_SECONDS = 86_400;
 export const HMAC_ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 export const SIGNATURE_ENCODINGS: readonly SignatureEncoding[] = ['hex', 'base64'];
 
-/** Presets whose signature covers a timestamp, so stale requests are rejected. */
-export const TIMESTAMP_PRESETS: readonly HmacPreset[] = ['stripe', 'slack', 'standardWebhooks'];
-
-/** Fixed header names of the provider presets (lower-case). */
+/** Fixed header names of the first presets (lower-case), used by their verifiers and signers. */
 export const PRESET_HEADERS = {
 	github: { signature: 'x-hub-signature-256', legacySignature: 'x-hub-signature', delivery: 'x-github-delivery' },
 	stripe: { signature: 'stripe-signature' },
 	shopify: { signature: 'x-shopify-hmac-sha256', delivery: 'x-shopify-webhook-id' },
 	slack: { signature: 'x-slack-signature', timestamp: 'x-slack-request-timestamp' },
 	standardWebhooks: { signature: 'webhook-signature', timestamp: 'webhook-timestamp', id: 'webhook-id' },
+	svix: { signature: 'svix-signature', timestamp: 'svix-timestamp', id: 'svix-id' },
 } as const;
 
 /** Whether the preset signs a timestamp and so honours `toleranceSeconds`. */
 export function isTimestampPreset(preset: HmacPreset): boolean {
-	return TIMESTAMP_PRESETS.includes(preset);
+	return presetInfo(preset)?.timestamp ?? false;
 }
 
 /**
@@ -44,20 +44,8 @@ export function credentialHeaders(auth: EndpointAuth): string[] {
 		case 'basic':
 			return ['authorization'];
 		case 'hmac':
-			switch (auth.preset) {
-				case 'github':
-					return [PRESET_HEADERS.github.signature, PRESET_HEADERS.github.legacySignature];
-				case 'stripe':
-					return [PRESET_HEADERS.stripe.signature];
-				case 'shopify':
-					return [PRESET_HEADERS.shopify.signature];
-				case 'slack':
-					return [PRESET_HEADERS.slack.signature];
-				case 'standardWebhooks':
-					return [PRESET_HEADERS.standardWebhooks.signature];
-				case 'generic':
-					return auth.header ? [auth.header.toLowerCase()] : [];
-			}
+			if (auth.preset === 'generic') return auth.header ? [auth.header.toLowerCase()] : [];
+			return [...(presetInfo(auth.preset)?.credentialHeaders ?? [])];
 	}
 	return [];
 }
@@ -68,16 +56,5 @@ export function credentialHeaders(auth: EndpointAuth): string[] {
  */
 export function defaultDedupe(auth: EndpointAuth): DedupeSource {
 	if (auth.type !== 'hmac') return { type: 'none' };
-	switch (auth.preset) {
-		case 'github':
-			return { type: 'header', name: PRESET_HEADERS.github.delivery };
-		case 'shopify':
-			return { type: 'header', name: PRESET_HEADERS.shopify.delivery };
-		case 'standardWebhooks':
-			return { type: 'header', name: PRESET_HEADERS.standardWebhooks.id };
-		case 'stripe':
-			return { type: 'bodyPath', path: 'id' };
-		default:
-			return { type: 'none' };
-	}
+	return presetInfo(auth.preset)?.dedupe ?? { type: 'none' };
 }

@@ -12,6 +12,8 @@ export interface AuthRequest {
 	rawBody: Buffer;
 	/** IPv4, IPv6 or IPv4-mapped IPv6 (`::ffff:1.2.3.4`). */
 	sourceIp: string;
+	/** Path and query as received (`/hooks/id?x=1`); schemes that sign the URL need it. */
+	url?: string;
 }
 
 /**
@@ -32,6 +34,8 @@ export type AuthFailureReason =
 	| 'missing_timestamp'
 	| 'invalid_timestamp'
 	| 'stale_timestamp'
+	| 'missing_url'
+	| 'invalid_public_key'
 	| 'unsupported_auth';
 
 /** The one success value (frozen: it is shared). */

@@ -55,11 +55,13 @@ export function rotateSecrets(
 
 /**
  * A new random secret for this auth: 32 random bytes as base64url, with Stripe's `whsec_`
- * prefix for stripe, and for Standard Webhooks `whsec_` + standard base64 as its spec defines.
+ * prefix for stripe, and for Standard Webhooks and Svix senders `whsec_` + standard base64 as
+ * the spec defines.
  */
 export function generateSecret(auth: EndpointAuth): string {
 	const bytes = randomBytes(SECRET_BYTES);
-	if (auth.type === 'hmac' && auth.preset === 'standardWebhooks') return `whsec_${bytes.toString('base64')}`;
+	const svixLike = ['standardWebhooks', 'clerk', 'resend'];
+	if (auth.type === 'hmac' && svixLike.includes(auth.preset)) return `whsec_${bytes.toString('base64')}`;
 	if (auth.type === 'hmac' && auth.preset === 'stripe') return `whsec_${bytes.toString('base64url')}`;
 	return bytes.toString('base64url');
 }

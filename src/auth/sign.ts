@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { EndpointAuth } from '../types';
 import { bodyDigest, githubLegacyDigest, slackDigest, standardWebhooksDigest, standardWebhooksKey, stripeDigest } from './digests';
 import { PRESET_HEADERS } from './presets';
+import { signCatalogPreset } from './signPresets';
 
 /** Options for {@link signRequest}. */
 export interface SignOptions {
@@ -78,5 +79,7 @@ export function signRequest(
 			const digest = bodyDigest(secret, rawBody, auth.algorithm ?? 'sha256');
 			return { [auth.header.toLowerCase()]: `${auth.prefix ?? ''}${digest.toString(auth.encoding ?? 'hex')}` };
 		}
+		default:
+			return signCatalogPreset(auth, secret, rawBody, nowMs, opts);
 	}
 }

@@ -12,9 +12,10 @@ import {
 	SIGNATURE_ENCODINGS,
 	isTimestampPreset,
 } from './presets';
+import { PRESET_IDS, presetInfo } from './catalog';
 
 const AUTH_TYPES = ['none', 'header', 'basic', 'hmac'] as const;
-const PRESETS: readonly HmacPreset[] = ['github', 'stripe', 'shopify', 'slack', 'standardWebhooks', 'generic'];
+const PRESETS: readonly HmacPreset[] = PRESET_IDS;
 /** Fields of any auth variant; one a variant does not use is ignored, an unknown one rejected. */
 const KNOWN_FIELDS = [
 	'type',
@@ -61,8 +62,8 @@ function prefix(value: unknown, fallback: string, field: string): string {
 	return value;
 }
 
-function tolerance(value: unknown): number {
-	if (value === undefined || value === null) return DEFAULT_TOLERANCE_SECONDS;
+function tolerance(value: unknown, fallback: number): number {
+	if (value === undefined || value === null) return fallback;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_TOLERANCE_SECONDS) {
 		throw new ValidationError(
 			`auth.toleranceSeconds must be a positive whole number of seconds, at most ${MAX_TOLERANCE_SECONDS}`,
@@ -102,7 +103,13 @@ function hmacAuth(input: Record<string, unknown>): EndpointAuth {
 			prefix: prefix(input.prefix, '', 'auth.prefix'),
 		};
 	}
-	if (isTimestampPreset(preset)) return { type: 'hmac', preset, toleranceSeconds: tolerance(input.toleranceSeconds) };
+	if (preset === 'postmark') {
+		return { type: 'hmac', preset, username: input.username === undefined ? 'postmark' : username(input.username) };
+	}
+	if (isTimestampPreset(preset)) {
+		const fallback = presetInfo(preset)?.defaultToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+		return { type: 'hmac', preset, toleranceSeconds: tolerance(input.toleranceSeconds, fallback) };
+	}
 	return { type: 'hmac', preset };
 }
 
@@ -113,8 +120,9 @@ function lowerIfString(value: unknown): unknown {
 /**
  * Checks and normalises an auth configuration. Defaults: header token → header `authorization`
  * with prefix `Bearer ` (another header gets no prefix unless one is given); generic HMAC →
- * sha256, hex, no prefix; timestamp presets → tolerance 300 s. Fields the chosen type does not
- * use are dropped; unknown fields are rejected (they are usually typos).
+ * sha256, hex, no prefix; timestamp presets → the preset's tolerance (300 s unless the catalog
+ * says otherwise); postmark → user name `postmark`. Fields the chosen type does not use are
+ * dropped; unknown fields are rejected (they are usually typos).
  * @throws ValidationError naming the bad field
  */
 export function validateAuth(input: unknown): EndpointAuth {

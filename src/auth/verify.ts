@@ -3,7 +3,7 @@
  * IP allow-list first, then the endpoint's scheme against its active secrets (PRODUCT.md §4).
  */
 import type { EndpointRecord } from '../types';
-import { verifyHmac } from './hmac';
+import { verifyPreset } from './verifyPreset';
 import { ipAllowed } from './ipAllowlist';
 import { OK, fail, type AuthRequest, type AuthResult } from './request';
 import { activeSecrets } from './secrets';
@@ -32,7 +32,7 @@ export function verifyRequest(
 		case 'basic':
 			return verifyBasic(auth, secrets, req);
 		case 'hmac':
-			return verifyHmac(auth, secrets, req, nowMs);
+			return verifyPreset(auth, secrets, req, nowMs);
 		default:
 			return fail('unsupported_auth');
 	}

@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
+import { PRESETS } from '../auth';
 import { ValidationError } from '../errors';
 import type { EndpointInput } from '../management/service';
 import { details, endpointDetails, endpointTable, endpointWithSecret } from './format';
@@ -31,14 +32,10 @@ interface EndpointFlags {
 	disabled?: boolean;
 }
 
-/** Auth presets by name; `token` and `basic` take --header / --username. */
+/** Auth presets by name (the catalog's CLI names); `token` and `basic` take --header / --username. */
 const AUTH_PRESETS: Record<string, Record<string, unknown>> = {
 	none: { type: 'none' },
-	github: { type: 'hmac', preset: 'github' },
-	stripe: { type: 'hmac', preset: 'stripe' },
-	shopify: { type: 'hmac', preset: 'shopify' },
-	slack: { type: 'hmac', preset: 'slack' },
-	'standard-webhooks': { type: 'hmac', preset: 'standardWebhooks' },
+	...Object.fromEntries(PRESETS.filter((p) => p.id !== 'generic').map((p) => [p.cliName, { type: 'hmac', preset: p.id }])),
 };
 const AUTH_NAMES = [...Object.keys(AUTH_PRESETS), 'token', 'basic'];
 
@@ -46,7 +43,7 @@ const AUTH_NAMES = [...Object.keys(AUTH_PRESETS), 'token', 'basic'];
 export function parseAuth(text: string, flags: { header?: string; username?: string }): unknown {
 	const trimmed = text.trim();
 	if (flags.header !== undefined && trimmed !== 'token') throw new ValidationError('--header applies only to --auth token');
-	if (flags.username !== undefined && trimmed !== 'basic') throw new ValidationError('--username applies only to --auth basic');
+	if (flags.username !== undefined && trimmed !== 'basic' && trimmed !== 'postmark') throw new ValidationError('--username applies only to --auth basic or postmark');
 	if (trimmed.startsWith('{')) {
 		try {
 			return JSON.parse(trimmed) as unknown;
@@ -56,6 +53,7 @@ export function parseAuth(text: string, flags: { header?: string; username?: str
 	}
 	if (trimmed === 'token') return { type: 'header', headerName: flags.header ?? 'authorization' };
 	if (trimmed === 'basic') return { type: 'basic', username: flags.username };
+	if (trimmed === 'postmark' && flags.username !== undefined) return { type: 'hmac', preset: 'postmark', username: flags.username };
 	const preset = AUTH_PRESETS[trimmed];
 	if (!preset) throw new ValidationError(`--auth must be one of ${AUTH_NAMES.join(', ')} or a JSON object (got '${trimmed.slice(0, 50)}')`);
 	return { ...preset };
@@ -96,16 +94,16 @@ function endpointOptions(command: Command): Command {
 		.option('--name <text>', 'display name')
 		.option('--description <text>', 'description')
 		.option('--account <id>', 'owning account (default: default); cannot change later')
-		.option('--auth <preset|json>', `authentication: ${AUTH_NAMES.join(', ')}, or a JSON object such as '{"type":"hmac","preset":"generic","header":"x-signature"}'`)
+		.option('--auth <preset|json>', `authentication: ${AUTH_NAMES.join(', ')} (provider presets: docs/providers/README.md), or a JSON object such as '{"type":"hmac","preset":"generic","header":"x-signature"}'`)
 		.option('--header <name>', 'header carrying the token (--auth token; default authorization with "Bearer ")')
-		.option('--username <name>', 'user name (--auth basic)')
+		.option('--username <name>', 'user name (--auth basic, or postmark: default postmark)')
 		.option('--secret <secret>', 'use this secret instead of a generated one (e.g. the signing secret the provider shows)')
 		.option('--methods <list>', 'allowed HTTP methods, e.g. POST,PUT (default POST)')
 		.option('--ip-allow <cidrs>', "allowed source addresses, e.g. 10.0.0.0/8,192.0.2.7 ('' allows all)")
 		.addOption(new Option('--dedupe-header <name>', 'detect duplicates by this request header').conflicts(['dedupePath', 'dedupe']))
 		.addOption(new Option('--dedupe-path <path>', "detect duplicates by this JSON body path, e.g. 'id'").conflicts(['dedupe']))
 		.option('--no-dedupe', 'do not detect duplicates (presets turn on the provider delivery id by default)')
-		.option('--handshake <mode>', 'answer provider handshakes: none, slack, hubChallenge, validationToken')
+		.option('--handshake <mode>', 'answer provider handshakes: none, slack, hubChallenge, validationToken (presets such as zoom, twitch, discord, dropbox, meta, slack answer theirs by themselves)')
 		.option('--verify-token <token>', 'hub.verify_token expected by --handshake hubChallenge')
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
 		.option('--disabled', 'reject incoming requests (403) until enabled')

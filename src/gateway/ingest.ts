@@ -5,14 +5,12 @@
  * It runs on plain node:http in front of express (see server.ts): per request, express's router and
  * response helpers cost about as much CPU as the whole accept, and this path is the hot one.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
-import { credentialHeaders, verifyRequest } from '../auth';
+import { credentialHeaders, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer } from '../auth';
 import { GatewayError, StoreUnavailableError } from '../errors';
 import { parseBody } from '../events/body';
 import { storedHeaders } from '../events/headers';
-import { parseQuery } from '../events/query';
 import type { Logger } from '../logger';
 import { isConnectionError, type AcceptOutcome } from '../redis';
 import type { AcceptStore } from '../redis/acceptStore';
@@ -102,32 +100,6 @@ function dedupeValue(endpoint: EndpointRecord, req: IncomingMessage, body: unkno
 	return undefined;
 }
 
-/** Whether a presented verify token equals the configured one, in time independent of both. */
-function verifyTokenMatches(presented: unknown, expected: string): boolean {
-	if (typeof presented !== 'string') return false;
-	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-	return timingSafeEqual(digest(presented), digest(expected));
-}
-
-/** Provider handshakes that do not carry the endpoint's signature (answered before auth). */
-function unsignedHandshake(endpoint: EndpointRecord, req: IncomingMessage, query: string): { status: number; body: string } | undefined {
-	const hs = endpoint.handshake;
-	if (hs.mode === 'hubChallenge' && req.method === 'GET') {
-		const q = parseQuery(query);
-		const challenge = q['hub.challenge'];
-		if (typeof challenge !== 'string') return undefined;
-		const token = q['hub.verify_token'];
-		if (hs.verifyToken && !verifyTokenMatches(token, hs.verifyToken)) throw new GatewayError(403, 'unauthorized', 'Authentication failed');
-		return { status: 200, body: challenge };
-	}
-	if (hs.mode === 'validationToken') {
-		const q = parseQuery(query);
-		const token = q.validationToken;
-		if (typeof token === 'string') return { status: 200, body: token };
-	}
-	return undefined;
-}
-
 function outcomeError(outcome: Exclude<AcceptOutcome, { kind: 'accepted' | 'duplicate' }>, plan: Plan): GatewayError {
 	switch (outcome.kind) {
 		case 'rate_limited':
@@ -150,6 +122,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 	const text = JSON.stringify(body);
 	res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
 	res.end(text);
+}
+
+/** Writes a handshake answer: JSON as is; plain text echoes the sender's input, so no browser may sniff it into HTML. */
+function sendHandshake(res: ServerResponse, answer: HandshakeAnswer): void {
+	if (typeof answer.body !== 'string') return sendJson(res, answer.status, answer.body);
+	res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(answer.body) });
+	res.end(answer.body);
 }
 
 /** Writes a GatewayError as the JSON error body with its headers. */
@@ -182,12 +161,11 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				res.end();
 				return;
 			}
-			const handshake = unsignedHandshake(endpoint, req, target.query);
+			const handshake = unsignedHandshake(endpoint, method, target.query);
+			if (handshake === 'forbidden') throw new GatewayError(403, 'unauthorized', 'Authentication failed');
 			if (handshake) {
 				outcome = 'handshake';
-				// The body echoes the sender's input: no browser may sniff it into HTML.
-				res.writeHead(handshake.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(handshake.body) });
-				res.end(handshake.body);
+				sendHandshake(res, handshake);
 				return;
 			}
 			if (!(endpoint.methods as string[]).includes(method)) {
@@ -195,7 +173,9 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			}
 			const rawBody = await readBody(req, deps.maxBodyBytes);
 			const sourceIp = clientIp(req, deps.trust);
-			const auth = verifyRequest(endpoint, { method, headers: req.headers, rawBody, sourceIp }, Date.now());
+			const authRequest = { method, headers: req.headers, rawBody, sourceIp, url: req.url };
+			const nowMs = Date.now();
+			const auth = verifyRequest(endpoint, authRequest, nowMs);
 			if (!auth.ok) {
 				deps.logger.debug('ingest rejected: authentication failed', { endpoint: endpoint.id, reason: auth.reason });
 				throw new GatewayError(403, 'unauthorized', 'Authentication failed');
@@ -203,13 +183,11 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			const contentType = header(req, 'content-type');
 			const parsed = await parseBody(contentType, rawBody);
 			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message);
-			if (endpoint.handshake.mode === 'slack') {
-				const body = parsed.body as { type?: unknown; challenge?: unknown } | null;
-				if (body && typeof body === 'object' && body.type === 'url_verification' && typeof body.challenge === 'string') {
-					outcome = 'handshake';
-					sendJson(res, 200, { challenge: body.challenge });
-					return;
-				}
+			const signed = signedHandshake(endpoint, authRequest, parsed.body, nowMs);
+			if (signed) {
+				outcome = 'handshake';
+				sendHandshake(res, signed);
+				return;
 			}
 			const plan = await deps.cache.planOfAccount(endpoint.accountId);
 			const result = await deps.accept.accept({

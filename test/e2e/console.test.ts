@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { PRESETS } from '../../src/auth';
 import { createSession } from '../../src/gateway/session';
 import { launchBrowser, screenshot, type BrowserSession } from '../helpers/browser';
 import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -108,7 +109,13 @@ describe('endpoint console in a real browser', () => {
 		await page.getByLabel('Name', { exact: true }).fill('GitHub pushes');
 		await page.getByLabel('Endpoint id (optional)').fill(ENDPOINT);
 		await page.getByLabel('Account', { exact: true }).fill(ACCOUNT);
+		// Every catalog preset is offered, each with its setup hint from the catalog.
+		const offered = await page.getByLabel('How senders authenticate').locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+		for (const p of PRESETS) assert.ok(offered.includes(p.id), `the auth form offers ${p.id}`);
+		await page.getByLabel('How senders authenticate').selectOption('zoom');
+		assert.match((await page.locator('.preset-hint').first().textContent()) ?? '', /Event Subscriptions.*Secret Token.*endpoint\.url_validation.*zoom\.md/s);
 		await page.getByLabel('How senders authenticate').selectOption('github');
+		assert.match((await page.locator('.preset-hint').first().textContent()) ?? '', /Payload URL = the endpoint URL/);
 		await screenshot(page, shots, '02-create-endpoint');
 		await page.getByRole('button', { name: 'Create endpoint' }).click();
 

@@ -167,7 +167,7 @@ describe('webhook-gateway CLI', () => {
 		assert.match(methods.stderr, /method 'FOO' is not one of GET, POST, PUT, PATCH, DELETE/);
 		assert.equal(methods.stdout, '');
 
-		const auth = await cli(['endpoints', 'create', '--auth', 'gitlab']);
+		const auth = await cli(['endpoints', 'create', '--auth', 'gitlub']);
 		assert.equal(auth.code, 1);
 		assert.match(auth.stderr, /--auth must be one of/);
 

@@ -12,6 +12,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import express, { type Router } from 'express';
 import packageJson from '../../package.json';
+import { PRESET_IDS } from '../../src/auth';
 import { createAdminRouter } from '../../src/gateway/admin';
 import { openApiDocument } from '../../src/gateway/openapi';
 import { createSession, CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE } from '../../src/gateway/session';
@@ -182,6 +183,12 @@ describe('OpenAPI document: structure', () => {
 		assert.ok(ids.size >= 19, `${ids.size} operations`);
 	});
 
+	test('the auth preset enum is the provider catalog (25+ presets)', () => {
+		const presets = doc.components.schemas.HmacAuth.properties.preset.enum as string[];
+		assert.deepEqual(presets, [...PRESET_IDS].sort());
+		assert.ok(presets.length >= 25 && presets.includes('zoom') && presets.includes('generic'));
+	});
+
 	test('every schema compiles with Ajv (JSON Schema 2020-12, strict)', () => {
 		const pointers = schemaPointers();
 		assert.ok(pointers.length > Object.keys(doc.components.schemas).length, 'inline schemas are found too');
@@ -347,7 +354,13 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 			}),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-slack', auth: { type: 'hmac', preset: 'slack' }, handshake: { mode: 'slack' }, enabled: false } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-hub', handshake: { mode: 'hubChallenge', verifyToken: 'verify-me' }, dedupe: { source: { type: 'header', name: 'idempotency-key' } } } }),
+			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-postmark', auth: { type: 'hmac', preset: 'postmark', username: 'pm-hooks' } } }),
+			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-twitch', auth: { type: 'hmac', preset: 'twitch' } } }),
+			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-zoom', auth: { type: 'hmac', preset: 'zoom', toleranceSeconds: 120 }, secret: 'zoom-secret-token' } }),
 		];
+		assert.deepEqual(created.at(-2)?.json.endpoint.auth, { type: 'hmac', preset: 'twitch', toleranceSeconds: 600 }, "the preset's own tolerance");
+		const zoomTest = await expectStatus(200, 'POST', '/endpoints/oa-zoom/test-event', { body: {} });
+		assert.equal(zoomTest.json.status, 202, 'a catalog preset signs its own test event');
 		assert.equal(created[0].json.secret, undefined, 'no auth, no secret');
 		assert.equal(typeof created[1].json.secret, 'string');
 

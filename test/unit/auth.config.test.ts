@@ -70,7 +70,7 @@ describe('validateAuth', () => {
 		rejects({}, /auth\.type is required: one of none, header, basic, hmac/);
 		rejects({ type: 'oauth' }, /auth\.type must be one of none, header, basic, hmac \(got 'oauth'\)/);
 		rejects({ type: 'hmac' }, /auth\.preset is required/);
-		rejects({ type: 'hmac', preset: 'gitlab' }, /auth\.preset must be one of github, stripe, shopify, slack, standardWebhooks, generic/);
+		rejects({ type: 'hmac', preset: 'gitlub' }, /auth\.preset must be one of .*github.*stripe.*zoom.* \(got 'gitlub'\)/);
 		rejects({ type: 'hmac', preset: 'generic' }, /auth\.header is required/);
 		rejects({ type: 'hmac', preset: 'generic', header: 'bad header' }, /auth\.header 'bad header' is not a valid HTTP header name/);
 		rejects({ type: 'hmac', preset: 'generic', header: 'x-sig', algorithm: 'md5' }, /auth\.algorithm must be one of sha1, sha256, sha512 \(got 'md5'\)/);

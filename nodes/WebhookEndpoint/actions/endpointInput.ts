@@ -2,12 +2,13 @@
  * Turns the node's endpoint fields into the input of ManagementService.createEndpoint /
  * updateEndpoint. Pure: validation stays in the service, which names the bad field.
  */
+import { PRESETS } from '../../../src/auth';
 import type { EndpointInput } from '../../../src/management/service';
 
 /** Field values as the node reads them: Create's top-level fields merged with "Additional Fields", or "Update Fields". */
 export type EndpointFieldValues = Record<string, unknown>;
 
-const TIMESTAMP_PRESETS = ['slack', 'standardWebhooks', 'stripe'];
+const TIMESTAMP_PRESETS: string[] = PRESETS.filter((p) => p.timestamp).map((p) => p.id);
 
 /** Not set: a field hidden in the editor is missing (undefined) or read as null. */
 function absent(value: unknown): value is undefined | null | '' {

@@ -4,6 +4,7 @@
  * sibling fields of the collection, so one generator serves both.
  */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { PRESETS } from '../../../src/auth';
 
 type Show = Record<string, Array<string | boolean>>;
 /** Builds the display condition of a field; `extra` are conditions on sibling fields. */
@@ -21,7 +22,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			displayOptions: display(),
 			options: [
 				{ name: 'Basic Auth', value: 'basic', description: 'User name and password (the secret) in the Authorization header' },
-				{ name: 'HMAC Signature', value: 'hmac', description: 'The sender signs the raw body with the secret (GitHub, Stripe, Shopify ...)' },
+				{ name: 'Provider Preset or HMAC Signature', value: 'hmac', description: 'A provider preset (GitHub, Stripe, Shopify, Zoom, Twilio, Discord ...) or a generic HMAC of the raw body' },
 				{ name: 'Header Token', value: 'header', description: 'The secret in a header, e.g. Authorization: Bearer &lt;secret&gt;' },
 				{ name: 'None', value: 'none', description: 'Anyone who knows the URL may send' },
 			],
@@ -59,15 +60,22 @@ export function authenticationFields(display: Display, required: boolean): INode
 			default: 'github',
 			description: 'The provider whose signature scheme to check',
 			displayOptions: hmac(),
-			options: [
-				{ name: 'Generic', value: 'generic', description: 'Any HMAC over the raw body: choose header, algorithm, encoding and prefix' },
-				{ name: 'GitHub', value: 'github', description: 'X-Hub-Signature-256; duplicates by X-GitHub-Delivery' },
-				{ name: 'Shopify', value: 'shopify', description: 'X-Shopify-Hmac-Sha256 (base64); duplicates by the webhook ID header' },
-				{ name: 'Slack', value: 'slack', description: 'X-Slack-Signature with X-Slack-Request-Timestamp' },
-				{ name: 'Standard Webhooks', value: 'standardWebhooks', description: 'Webhook-signature over the message ID and timestamp headers (Svix, Clerk, Resend ...)' },
-				{ name: 'Stripe', value: 'stripe', description: 'Stripe-Signature; duplicates by the event ID in the body' },
-			],
+			options: PRESETS.map((p) => ({
+				name: p.name,
+				value: p.id,
+				description: p.id === 'generic' ? 'Any HMAC over the raw body: choose header, algorithm, encoding and prefix' : p.signature,
+			})),
 		},
+		// One hint per preset: where to paste the URL and which secret to use.
+		...PRESETS.map(
+			(p): INodeProperties => ({
+				displayName: `${p.setupHint} Secret: ${p.secretHint}.${p.handshake ? ` The gateway answers the handshake: ${p.handshake}.` : ''}`,
+				name: `presetHint_${p.id}`,
+				type: 'notice',
+				default: '',
+				displayOptions: hmac([p.id]),
+			}),
+		),
 		{
 			displayName: 'Signature Header',
 			name: 'signatureHeader',
@@ -118,7 +126,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			default: 300,
 			typeOptions: { minValue: 1, maxValue: 86400 },
 			description: 'How old a signed timestamp may be before the request is rejected as a replay',
-			displayOptions: hmac(['slack', 'standardWebhooks', 'stripe']),
+			displayOptions: hmac(PRESETS.filter((p) => p.timestamp).map((p) => p.id)),
 		},
 	];
 }

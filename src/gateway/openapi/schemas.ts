@@ -3,14 +3,13 @@
  * (src/management/service.ts, src/types.ts) and what the routes accept (src/gateway/adminRoutes.ts).
  * Patterns and limits come from the validators, so the document follows them.
  */
-import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from '../../auth';
+import { DEFAULT_TOLERANCE_SECONDS, isTimestampPreset, MAX_TOLERANCE_SECONDS, PRESET_IDS } from '../../auth';
 import type { ErrorCode } from '../../errors';
 import { ACCOUNT_ID_RE, DEFAULT_DEDUPE_WINDOW_SECONDS, ENDPOINT_ID_RE } from '../../registry/endpoints';
 import { PLAN_ID_RE } from '../../registry/plans';
-import { INGEST_METHODS, type HandshakeMode, type HmacAlgorithm, type HmacPreset, type SignatureEncoding } from '../../types';
+import { INGEST_METHODS, type HandshakeMode, type HmacAlgorithm, type SignatureEncoding } from '../../types';
 import { arrayOf, ISO_TIME, object, orNull, ref, unionValues, type Schema } from './helpers';
 
-const HMAC_PRESETS = unionValues<HmacPreset>({ github: true, stripe: true, shopify: true, slack: true, standardWebhooks: true, generic: true });
 const HMAC_ALGORITHMS = unionValues<HmacAlgorithm>({ sha1: true, sha256: true, sha512: true });
 const SIGNATURE_ENCODINGS = unionValues<SignatureEncoding>({ hex: true, base64: true });
 const HANDSHAKE_MODES = unionValues<HandshakeMode>({ none: true, slack: true, hubChallenge: true, validationToken: true });
@@ -46,7 +45,7 @@ function authSchemas(): Record<string, Schema> {
 		HmacAuth: object(
 			{
 				type: type('hmac'),
-				preset: { enum: HMAC_PRESETS },
+				preset: { enum: [...PRESET_IDS].sort(), description: 'A provider preset of the catalog (docs/providers/README.md) or `generic`' },
 				header: { ...headerName, description: 'generic only: the header holding the signature' },
 				algorithm: { enum: HMAC_ALGORITHMS, description: 'generic only; default sha256' },
 				encoding: { enum: SIGNATURE_ENCODINGS, description: 'generic only; default hex' },
@@ -55,10 +54,11 @@ function authSchemas(): Record<string, Schema> {
 					type: 'integer',
 					minimum: 1,
 					maximum: MAX_TOLERANCE_SECONDS,
-					description: `stripe, slack, standardWebhooks: largest accepted age of the signed timestamp; default ${DEFAULT_TOLERANCE_SECONDS}`,
+					description: `presets that sign a timestamp (${PRESET_IDS.filter(isTimestampPreset).sort().join(', ')}): largest accepted age of the signed timestamp; default ${DEFAULT_TOLERANCE_SECONDS} (twitch 600)`,
 				},
+				username: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^:\\x00-\\x1f\\x7f]*$', description: 'postmark only: the basic-auth user name; default `postmark`' },
 			},
-			{ optional: ['header', 'algorithm', 'encoding', 'prefix', 'toleranceSeconds'], description: 'An HMAC signature of the body, by provider preset or generic (header required)' },
+			{ optional: ['header', 'algorithm', 'encoding', 'prefix', 'toleranceSeconds', 'username'], description: 'A provider preset (signature, token or public key, see docs/providers/README.md), or a generic HMAC of the body (header required)' },
 		),
 		EndpointAuth: authUnion('HeaderAuth', 'How incoming webhooks authenticate, as stored (defaults filled in)'),
 		EndpointAuthInput: authUnion('HeaderAuthInput', 'How incoming webhooks authenticate; omitted fields take their defaults. Unknown fields are rejected'),

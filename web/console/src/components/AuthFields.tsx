@@ -1,7 +1,9 @@
 /**
  * Choosing how senders authenticate (the endpoint's `auth`), shared by create and edit: one list
- * of the schemes and presets, and the few fields a choice needs.
+ * of the schemes and presets, and the few fields a choice needs. The presets come from the
+ * gateway's catalog (src/auth/catalog.ts: pure data, bundled as is), with each one's setup hint.
  */
+import { PRESETS, presetInfo } from '../../../../src/auth/catalog';
 import type { EndpointAuth } from '../types';
 
 type Preset = Extract<EndpointAuth, { type: 'hmac' }>['preset'];
@@ -19,15 +21,14 @@ export interface AuthState {
 	signaturePrefix: string;
 }
 
+const SCHEME_LABELS = { hmac: 'HMAC signature', token: 'token', basic: 'basic auth', ed25519: 'Ed25519 public key', ecdsa: 'ECDSA public key' };
+
+/** The schemes, then every provider preset of the catalog (generic last). */
 const CHOICES: { value: AuthChoice; label: string }[] = [
 	{ value: 'none', label: 'None (anyone with the URL)' },
 	{ value: 'header', label: 'Header token' },
 	{ value: 'basic', label: 'Basic auth' },
-	{ value: 'github', label: 'GitHub (HMAC signature)' },
-	{ value: 'stripe', label: 'Stripe (HMAC signature)' },
-	{ value: 'shopify', label: 'Shopify (HMAC signature)' },
-	{ value: 'slack', label: 'Slack (HMAC signature)' },
-	{ value: 'standardWebhooks', label: 'Standard Webhooks (HMAC signature)' },
+	...PRESETS.filter((p) => p.id !== 'generic').map((p) => ({ value: p.id, label: `${p.name} (${SCHEME_LABELS[p.scheme]})` })),
 	{ value: 'generic', label: 'Generic HMAC signature' },
 ];
 
@@ -87,6 +88,19 @@ function Text({ id, label, value, onChange }: { id: string; label: string; value
 	);
 }
 
+/** The chosen preset's setup hint: where to paste the URL, which secret, the handshake, the guide. */
+function PresetHint({ choice }: { choice: AuthChoice }) {
+	const preset = presetInfo(choice);
+	if (!preset || preset.id === 'generic') return null;
+	return (
+		<p class="hint preset-hint">
+			{preset.setupHint} Secret: {preset.secretHint}
+			{preset.secretSource === 'provider' ? ' (paste it as the secret after creating the endpoint, or rotate to it).' : '.'}
+			{preset.handshake ? ` Handshake answered by the gateway: ${preset.handshake}.` : ''} Guide: docs/providers/{preset.docs}
+		</p>
+	);
+}
+
 /** `idPrefix` keeps the ids unique when two forms are on one page. */
 export function AuthFields({ idPrefix, legend, value, onChange }: { idPrefix: string; legend: string; value: AuthState; onChange(next: AuthState): void }) {
 	const set = (patch: Partial<AuthState>) => onChange({ ...value, ...patch });
@@ -110,6 +124,7 @@ export function AuthFields({ idPrefix, legend, value, onChange }: { idPrefix: st
 					<Text id={id('prefix')} label="Text before the token" value={value.prefix} onChange={(v) => set({ prefix: v })} />
 				</>
 			)}
+			<PresetHint choice={value.choice} />
 			{value.choice === 'basic' && <Text id={id('username')} label="User name" value={value.username} onChange={(v) => set({ username: v })} />}
 			{value.choice === 'generic' && (
 				<>
