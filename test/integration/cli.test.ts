@@ -206,7 +206,7 @@ describe('webhook-gateway CLI', () => {
 	});
 
 	test('serve runs the gateway with the admin API and stops on SIGTERM with exit 0', async () => {
-		const token = 'cli-serve-token-0123456789';
+		const token = 'cli-serve-token-0123456789abcdefghij';
 		const env = childEnv({
 			WEBHOOK_GATEWAY_REDIS_URL: redis.url,
 			WEBHOOK_GATEWAY_KEY_PREFIX: `cli-test-${randomUUID().slice(0, 8)}:`,

@@ -23,7 +23,7 @@ describe('configuration from the environment', () => {
 			WEBHOOK_GATEWAY_PORT: '8080',
 			WEBHOOK_GATEWAY_HOST: '127.0.0.1',
 			WEBHOOK_GATEWAY_PUBLIC_URL: 'https://hooks.example.com/',
-			WEBHOOK_GATEWAY_ADMIN_TOKEN: 'a-long-admin-token-123',
+			WEBHOOK_GATEWAY_ADMIN_TOKEN: 'a-long-admin-token-0123456789abcdef',
 			WEBHOOK_GATEWAY_KEY_PREFIX: 'prod:',
 			WEBHOOK_GATEWAY_MAX_BODY: '512kb',
 			WEBHOOK_GATEWAY_DEFAULT_PLAN: 'advanced',
