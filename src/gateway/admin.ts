@@ -49,7 +49,7 @@ function adminAuth(adminToken: string) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
 	return (req: Request, res: Response, next: NextFunction): void => {
 		if (!expected) {
-			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) to enable it'));
+			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) to enable it'));
 			return;
 		}
 		const authorization = req.get('authorization');

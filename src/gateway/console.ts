@@ -67,7 +67,7 @@ function requireConsoleHeader(req: Request, _res: Response, next: NextFunction):
 }
 
 function notConfigured(): GatewayError {
-	return new GatewayError(401, 'unauthorized', 'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) on the gateway to enable it');
+	return new GatewayError(401, 'unauthorized', 'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) on the gateway to enable it');
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Webhook Gateway console</title></head>
