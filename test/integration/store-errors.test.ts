@@ -150,3 +150,74 @@ describe('a read-only replica (READONLY)', () => {
 		assert.equal((await admin(onReplica, 'GET', '/endpoints/ro-ep')).status, 200);
 	});
 });
+
+/** Keeps Redis's one thread busy for `ms` in a Lua loop (no DEBUG command needed). */
+function stall(redis: Redis, ms: number): Promise<unknown> {
+	return redis.eval(`local t = redis.call('TIME'); local start = t[1] * 1000 + t[2] / 1000
+while true do
+  t = redis.call('TIME')
+  if t[1] * 1000 + t[2] / 1000 - start > tonumber(ARGV[1]) then return 1 end
+end`, 0, ms);
+}
+
+describe('a stalled Redis (command timeout)', () => {
+	let redis: RedisServer;
+	let blocker: Redis;
+	let probe: Redis;
+	let gw: RunningGateway;
+	before(async () => {
+		redis = await startRedis();
+		blocker = new Redis(redis.url);
+		probe = new Redis(redis.url);
+		gw = await startGateway({ ...config(redis.url), redisCommandTimeoutMs: 300 }, { logger: recordingLogger([]) });
+		assert.equal((await admin(gw, 'POST', '/endpoints', { id: 'slow-ep', accountId: 'acct', auth: { type: 'none' } })).status, 201);
+	});
+	after(async () => {
+		await gw?.close();
+		blocker?.disconnect();
+		probe?.disconnect();
+		await redis?.stop();
+	});
+
+	it('answers 503 (reason timeout), and the event may still be stored: the retry is a duplicate unless the endpoint dedupes', async () => {
+		// A first event also puts the endpoint and plan in the gateway's cache: during the stall the
+		// accept script is then the only command, the one that times out.
+		assert.equal((await post(gw, 'slow-ep')).status, 202);
+		const stalled = stall(blocker, 1500);
+		// Stalled once a PING from another client is not answered within 100 ms.
+		await waitFor('the stall to begin', () => Promise.race([probe.ping().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 100))]));
+		const answer = await post(gw, 'slow-ep');
+		await assertStoreUnavailable(answer, 'during the stall');
+		assert.equal(await stalled, 1);
+		assert.equal(await metric(gw, 'webhook_gateway_store_errors_total{reason="timeout"}'), 1);
+		// The accept was already on its way to Redis and ran after the stall.
+		await waitFor('the timed-out event to be stored', async () => (await admin(gw, 'GET', '/endpoints/slow-ep/events')).body.length === 2);
+	});
+});
+
+describe('a Redis busy in a long script (BUSY)', () => {
+	let redis: RedisServer;
+	let blocker: Redis;
+	let gw: RunningGateway;
+	before(async () => {
+		redis = await startRedis({ extraArgs: ['--busy-reply-threshold', '100'] });
+		blocker = new Redis(redis.url);
+		gw = await startGateway(config(redis.url), { logger: recordingLogger([]) });
+		assert.equal((await admin(gw, 'POST', '/endpoints', { id: 'busy-ep', accountId: 'acct', auth: { type: 'none' } })).status, 201);
+	});
+	after(async () => {
+		await gw?.close();
+		blocker?.disconnect();
+		await redis?.stop();
+	});
+
+	it('answers 503 store_unavailable (reason busy), never 500', async () => {
+		const stalled = stall(blocker, 3000).catch(() => undefined);
+		// Redis answers BUSY once the script has run longer than busy-reply-threshold.
+		await waitFor('a BUSY answer', async () => {
+			await assertStoreUnavailable(await post(gw, 'busy-ep'), 'during the script');
+			return (await metric(gw, 'webhook_gateway_store_errors_total{reason="busy"}')) >= 1;
+		});
+		await stalled;
+	});
+});
