@@ -104,8 +104,10 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 			res.status(503).json({ status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
 			return;
 		}
-		// Reachable, but its settings may put accepted events at risk (serverWatch.ts).
-		const atRisk = serverWatch.current?.notReady;
+		// Reachable, but its settings may put accepted events at risk (serverWatch.ts). Not checked
+		// yet when Redis was unreachable at start-up: check now rather than answer ready unchecked.
+		const checked = serverWatch.current ?? (await serverWatch.run().catch(() => undefined));
+		const atRisk = checked?.notReady;
 		if (atRisk) {
 			res.status(503).json({ status: 'unavailable', error: { code: 'redis_settings', message: atRisk } });
 			return;
