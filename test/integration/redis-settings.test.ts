@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { openGatewaySession } from '../../nodes/shared/gatewaySession';
 import { ConfigError, type GatewayConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
 import type { Logger } from '../../src/logger';
@@ -59,6 +60,20 @@ describe('a Redis with maxmemory-policy allkeys-lru', () => {
 			assert.equal(lines.filter((l) => /allkeys-lru/.test(l.message)).length, 1);
 		} finally {
 			await gw.close();
+		}
+	});
+
+	it("a trigger's session (n8n side) logs the same warning on n8n's logger, once per shared Redis client", async () => {
+		const lines: Line[] = [];
+		const credential = { connectionType: 'url', redisUrl: redis.url, serve: false };
+		const first = await openGatewaySession(credential, recordingLogger(lines), { serve: false });
+		const second = await openGatewaySession(credential, recordingLogger(lines), { serve: false });
+		try {
+			const loud = lines.filter((l) => l.level === 'error' && /maxmemory-policy is allkeys-lru.*noeviction/.test(l.message));
+			assert.equal(loud.length, 1, JSON.stringify(lines));
+		} finally {
+			await first.close();
+			await second.close();
 		}
 	});
 
