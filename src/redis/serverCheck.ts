@@ -68,8 +68,9 @@ export function compareVersions(a: string, b: string): number {
 /**
  * Decides from INFO text (server, memory and persistence sections) what is wrong with a server.
  * @param where the server's address for messages (cluster nodes), '' for a single server
+ * @param appendfsync from CONFIG GET when CONFIG is allowed (INFO does not show it); undefined otherwise
  */
-export function decideServerCheck(infoText: string, options: ServerCheckOptions, where = ''): ServerCheckResult {
+export function decideServerCheck(infoText: string, options: ServerCheckOptions, where = '', appendfsync?: string): ServerCheckResult {
 	const info = parseInfo(infoText);
 	const on = where ? ` on ${where}` : '';
 	const findings: ServerFinding[] = [];
@@ -102,7 +103,13 @@ export function decideServerCheck(infoText: string, options: ServerCheckOptions,
 			level: 'warning',
 			message: `Redis runs without AOF${on}: if Redis stops, every event accepted (202) since the last RDB snapshot is lost${rdb}, with registry and limit changes. Set appendonly yes (appendfsync everysec loses at most about 1 s, always loses nothing)`,
 		});
-	} else findings.push({ setting: 'persistence', level: 'ok', message: 'AOF on' });
+	} else if (appendfsync === 'no') {
+		findings.push({
+			setting: 'persistence',
+			level: 'warning',
+			message: `Redis runs with appendfsync no${on}: a power loss or kernel crash loses what the OS had not written to disk yet (often up to 30 s of accepted events). Use appendfsync everysec (about 1 s) or always (nothing)`,
+		});
+	} else findings.push({ setting: 'persistence', level: 'ok', message: `AOF on${appendfsync ? `, appendfsync ${appendfsync}` : ''}` });
 
 	const fatal = findings.find((f) => f.level === 'fatal')?.message;
 	const risk = findings.find((f) => f.level === 'risk')?.message;
@@ -147,7 +154,12 @@ export async function checkRedisServer(redis: RedisClient, options: ServerCheckO
 					if (!/NOPERM|unknown command|ERR .*INFO/i.test(error instanceof Error ? error.message : '')) throw error;
 					text = '';
 				}
-				return decideServerCheck(text, options, where);
+				// CONFIG is often disabled or renamed on managed Redis: then the fsync policy is simply not checked.
+				const fsync = await node.config('GET', 'appendfsync').then(
+					(reply) => (Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : undefined),
+					() => undefined,
+				);
+				return decideServerCheck(text, options, where, fsync);
 			}),
 		),
 	);

@@ -48,6 +48,12 @@ describe('decideServerCheck', () => {
 		assert.equal(r.notReady, undefined);
 	});
 
+	it('appendfsync no (read with CONFIG when allowed) is a warning too', () => {
+		const r = decideServerCheck(info(healthy), { allowEviction: false }, '', 'no');
+		assert.match(r.findings.find((f) => f.setting === 'persistence')?.message ?? '', /appendfsync no.*up to 30 s/);
+		assert.equal(decideServerCheck(info(healthy), { allowEviction: false }, '', 'everysec').findings[2].level, 'ok');
+	});
+
 	it('INFO that does not say (renamed or refused) is "could not check", never a failure', () => {
 		const r = decideServerCheck('', { allowEviction: false });
 		assert.deepEqual(r.findings.map((f) => f.level), ['unknown', 'unknown', 'unknown']);
