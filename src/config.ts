@@ -1,8 +1,9 @@
 /**
  * Gateway configuration from the environment (README "Configuration"). Every variable is
  * validated once at start-up; a value that cannot work (out of range, a trust-proxy list that does
- * not parse, a built-in-looking token) stops start-up with a message naming the variable. What
- * needs Redis to check (a custom default plan) is checked right after connecting (gateway/server.ts).
+ * not parse, the README's example admin token) stops start-up with a message naming the variable.
+ * What needs Redis to check (a custom default plan) is checked right after connecting
+ * (gateway/server.ts).
  */
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
@@ -176,7 +177,7 @@ export class ConfigError extends Error {
 /**
  * express's trust-proxy setting: true, false, a hop count, or addresses/CIDRs/names (loopback,
  * linklocal, uniquelocal). A list is compiled here once, so a typo stops start-up instead of
- * failing every request later. @returns undefined with the reason when it does not parse.
+ * failing every request later. @returns the setting, or the problem when it does not parse.
  */
 function parseTrustProxy(value: string): { value: boolean | number | string } | { problem: string } {
 	const v = value.trim().toLowerCase();
