@@ -1,8 +1,13 @@
 /**
- * Gateway configuration from the environment (PRODUCT.md §8). Every variable is validated once at
- * start-up; a bad value stops start-up with a message naming the variable.
+ * Gateway configuration from the environment (README "Configuration"). Every variable is
+ * validated once at start-up; a value that cannot work (out of range, a trust-proxy list that does
+ * not parse, the README's example admin token) stops start-up with a message naming the variable.
+ * What needs Redis to check (a custom default plan) is checked right after connecting
+ * (gateway/server.ts).
  */
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { BUILT_IN_PLANS, builtInPlan } from './registry/plans';
 
 export interface GatewayConfig {
 	redisUrl: string;
@@ -33,6 +38,8 @@ export interface GatewayConfig {
 	/** How long endpoint/plan records are cached in the gateway (ms); changes also invalidate at once. */
 	registryCacheMs: number;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+	/** Accept a Redis whose maxmemory-policy evicts keys: warned, but /readyz stays ready. */
+	allowEviction: boolean;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -61,16 +68,38 @@ const size = z.string().transform((v, ctx) => {
 		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a size such as 1048576, 512kb or 1mb, got '${v}'` });
 		return z.NEVER;
 	}
-	return n;
-});
-const duration = z.string().transform((v, ctx) => {
-	const n = parseDuration(v);
-	if (n === undefined) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a duration such as 7d, 24h, 30m, 10s or 500ms, got '${v}'` });
+	if (n > MAX_BODY_LIMIT) {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected at most 64mb (every event is kept in Redis), got '${v}'` });
 		return z.NEVER;
 	}
 	return n;
 });
+/** A duration from `min` to `max` ms (0 also allowed when `zeroOk`: "off"). */
+const duration = (min: number, max: number, zeroOk = false) =>
+	z.string().transform((v, ctx) => {
+		const n = parseDuration(v);
+		if (n === undefined) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a duration such as 7d, 24h, 30m, 10s or 500ms, got '${v}'` });
+			return z.NEVER;
+		}
+		if ((n < min || n > max) && !(zeroOk && n === 0)) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected ${zeroOk ? '0 (off) or ' : ''}from ${formatMs(min)} to ${formatMs(max)}, got '${v}'` });
+			return z.NEVER;
+		}
+		return n;
+	});
+
+function formatMs(ms: number): string {
+	for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+	return `${ms}ms`;
+}
+
+/** The README's example admin token: whoever copies the example must not end up with it. */
+export const EXAMPLE_ADMIN_TOKEN = 'change-me-to-a-long-random-token';
+/** Shortest admin token accepted (characters): guessing must be out of reach. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** Largest request body the gateway can be set to accept: each event is one Redis stream entry. */
+const MAX_BODY_LIMIT = 64 * 1024 ** 2;
 const intString = (min: number, max: number) =>
 	z
 		.string()
@@ -103,7 +132,8 @@ const schema = z.object({
 	WEBHOOK_GATEWAY_PUBLIC_URL: url.optional(),
 	WEBHOOK_GATEWAY_ADMIN_TOKEN: z
 		.string()
-		.refine((v) => v === '' || v.length >= 16, 'expected at least 16 characters (or empty to switch the admin API off)')
+		.refine((v) => v !== EXAMPLE_ADMIN_TOKEN, 'this is the example token from the README; generate your own, e.g. with: openssl rand -hex 32')
+		.refine((v) => v === '' || v.length >= MIN_ADMIN_TOKEN_LENGTH, `expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters, e.g. from: openssl rand -hex 32 (or empty to switch the admin API off)`)
 		.default(''),
 	WEBHOOK_GATEWAY_ADMIN_PORT: intString(0, 65535).default('0'),
 	WEBHOOK_GATEWAY_KEY_PREFIX: z
@@ -117,12 +147,25 @@ const schema = z.object({
 		.default('forever-free'),
 	WEBHOOK_GATEWAY_TRUST_PROXY: z.string().default('false'),
 	WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: intString(1, 1_000_000_000).default('1000000'),
-	WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION: duration.default('7d'),
-	WEBHOOK_GATEWAY_EVENT_RETENTION: duration.default('0'),
-	WEBHOOK_GATEWAY_REDIS_TIMEOUT: duration.default('2000'),
-	WEBHOOK_GATEWAY_REGISTRY_CACHE: duration.default('5s'),
+	WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION: duration(60_000, 365 * 86_400_000).default('7d'),
+	WEBHOOK_GATEWAY_EVENT_RETENTION: duration(60_000, 365 * 86_400_000, true).default('0'),
+	// 0 would wait forever on a stalled Redis: requests would hang instead of getting a 503.
+	WEBHOOK_GATEWAY_REDIS_TIMEOUT: duration(50, 60_000).default('2000'),
+	WEBHOOK_GATEWAY_REGISTRY_CACHE: duration(0, 3_600_000, true).default('5s'),
 	WEBHOOK_GATEWAY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+	WEBHOOK_GATEWAY_ALLOW_EVICTION: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
 });
+
+/**
+ * Whether `planId` can be the default plan: a built-in plan, or a custom plan `customPlanExists`
+ * finds in Redis. @throws ConfigError naming WEBHOOK_GATEWAY_DEFAULT_PLAN otherwise.
+ */
+export async function checkDefaultPlan(planId: string, customPlanExists: (id: string) => Promise<boolean>): Promise<void> {
+	if (builtInPlan(planId) || (await customPlanExists(planId))) return;
+	throw new ConfigError(
+		`Invalid configuration:\n  WEBHOOK_GATEWAY_DEFAULT_PLAN: plan '${planId}' does not exist; use a built-in plan (${BUILT_IN_PLANS.map((p) => p.id).join(', ')}) or create the custom plan first (webhook-gateway plans upsert)`,
+	);
+}
 
 export class ConfigError extends Error {
 	constructor(message: string) {
@@ -131,12 +174,22 @@ export class ConfigError extends Error {
 	}
 }
 
-function parseTrustProxy(value: string): boolean | number | string {
+/**
+ * express's trust-proxy setting: true, false, a hop count, or addresses/CIDRs/names (loopback,
+ * linklocal, uniquelocal). A list is compiled here once, so a typo stops start-up instead of
+ * failing every request later. @returns the setting, or the problem when it does not parse.
+ */
+function parseTrustProxy(value: string): { value: boolean | number | string } | { problem: string } {
 	const v = value.trim().toLowerCase();
-	if (v === 'true') return true;
-	if (v === 'false' || v === '') return false;
-	if (/^\d+$/.test(v)) return Number(v);
-	return value.trim();
+	if (v === 'true') return { value: true };
+	if (v === 'false' || v === '') return { value: false };
+	if (/^\d+$/.test(v)) return { value: Number(v) };
+	try {
+		proxyaddr.compile(value.split(',').map((x) => x.trim()).filter(Boolean));
+	} catch (error) {
+		return { problem: `expected true, false, a hop count or a comma-separated list of addresses/CIDRs (or loopback, linklocal, uniquelocal): ${error instanceof Error ? error.message : String(error)}` };
+	}
+	return { value: value.trim() };
 }
 
 /**
@@ -155,6 +208,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
 	}
 	const c = parsed.data;
+	const problems: string[] = [];
+	const trustProxy = parseTrustProxy(c.WEBHOOK_GATEWAY_TRUST_PROXY);
+	if ('problem' in trustProxy) problems.push(`WEBHOOK_GATEWAY_TRUST_PROXY: ${trustProxy.problem}`);
+	if (c.WEBHOOK_GATEWAY_ADMIN_PORT !== 0 && c.WEBHOOK_GATEWAY_ADMIN_PORT === c.WEBHOOK_GATEWAY_PORT) {
+		problems.push(`WEBHOOK_GATEWAY_ADMIN_PORT: must differ from WEBHOOK_GATEWAY_PORT (${c.WEBHOOK_GATEWAY_PORT}); use 0 to serve the admin API on the ingest port`);
+	}
+	if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 	const port = c.WEBHOOK_GATEWAY_PORT;
 	const publicHost = c.WEBHOOK_GATEWAY_HOST === '0.0.0.0' || c.WEBHOOK_GATEWAY_HOST === '::' ? '127.0.0.1' : c.WEBHOOK_GATEWAY_HOST;
 	return {
@@ -170,12 +230,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		keyPrefix: c.WEBHOOK_GATEWAY_KEY_PREFIX,
 		maxBodyBytes: c.WEBHOOK_GATEWAY_MAX_BODY,
 		defaultPlan: c.WEBHOOK_GATEWAY_DEFAULT_PLAN,
-		trustProxy: parseTrustProxy(c.WEBHOOK_GATEWAY_TRUST_PROXY),
+		trustProxy: 'value' in trustProxy ? trustProxy.value : false,
 		bufferMaxEvents: c.WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS,
 		subscriberRetentionMs: c.WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION,
 		eventRetentionMs: c.WEBHOOK_GATEWAY_EVENT_RETENTION,
 		redisCommandTimeoutMs: c.WEBHOOK_GATEWAY_REDIS_TIMEOUT,
 		registryCacheMs: c.WEBHOOK_GATEWAY_REGISTRY_CACHE,
 		logLevel: c.WEBHOOK_GATEWAY_LOG_LEVEL,
+		allowEviction: c.WEBHOOK_GATEWAY_ALLOW_EVICTION === 'true',
 	};
 }

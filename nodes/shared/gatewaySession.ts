@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { GatewayConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
-import { acquireClient, acquireEmbeddedGateway, type Lease, type SharedClient } from '../../src/runtime/shared';
+import { acquireClient, acquireEmbeddedGateway, checkRedisOnce, type Lease, type SharedClient } from '../../src/runtime/shared';
 import type { EndpointView } from '../../src/types';
 import { configFromCredential, redisTarget, servesEndpoints } from './credentials';
 
@@ -46,6 +46,14 @@ export async function bounded(work: Promise<unknown>, ms: number): Promise<void>
 export async function openGatewaySession(credential: ICredentialDataDecryptedObject, logger: Logger, options: { serve: boolean }): Promise<GatewaySession> {
 	const config = configFromCredential(credential);
 	const clientLease = await acquireClient(config);
+	// Redis version and settings, logged on n8n's logger (once per shared client).
+	let checked = false;
+	try {
+		await checkRedisOnce(clientLease.value, config, logger);
+		checked = true;
+	} finally {
+		if (!checked) await clientLease.release().catch(() => undefined);
+	}
 	let gatewayLease: Promise<Lease<{ url: string } | undefined>> | undefined;
 	let closing: Promise<void> | undefined;
 	const releaseGateway = async () => {

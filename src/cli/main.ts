@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { GatewayError } from '../errors';
 import { jsonLogger } from '../logger';
-import { isConnectionError } from '../redis';
+import { classifyStoreError, isConnectionError } from '../redis';
 import { endpointsCommand } from './endpoints';
 import { eventsCommand } from './events';
 import { accountsCommand, plansCommand } from './plans';
@@ -70,6 +70,9 @@ function expectedMessage(error: unknown, session: CliSession): string | undefine
 		const where = session.redisUrlForDisplay() ?? 'the configured URL';
 		return `cannot reach Redis at ${where} (set WEBHOOK_GATEWAY_REDIS_URL or --redis-url): ${(error as Error).message}`;
 	}
+	// Reachable but refusing (out of memory, read-only replica, ...): say so rather than print a bare reply.
+	const reason = classifyStoreError(error);
+	if (reason !== undefined) return `Redis refused the command (${reason}); retry later or fix Redis: ${(error as Error).message}`;
 	return undefined;
 }
 

@@ -6,11 +6,11 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { GatewayError, StoreUnavailableError } from '../errors';
+import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import type { ManagementService } from '../management/service';
-import { isConnectionError } from '../redis';
 import { addAdminRoutes } from './adminRoutes';
+import { createErrorTranslator, type ErrorTranslator } from './errorAnswer';
 import { CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, verifySession } from './session';
 
 export interface AdminRouterOptions {
@@ -23,6 +23,8 @@ export interface AdminRouterOptions {
 	 * absent, the listener that received the admin request is used (the admin API on the ingest port).
 	 */
 	ingestBaseUrl?: string;
+	/** The gateway's error translator (errorAnswer.ts); by default one of its own on `logger`. */
+	translateError?: ErrorTranslator;
 }
 
 /** Largest accepted JSON body: management requests are small. */
@@ -47,7 +49,7 @@ function adminAuth(adminToken: string) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
 	return (req: Request, res: Response, next: NextFunction): void => {
 		if (!expected) {
-			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) to enable it'));
+			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) to enable it'));
 			return;
 		}
 		const authorization = req.get('authorization');
@@ -79,35 +81,6 @@ export function localIngestUrl(host: string, port: number): string {
 	return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
 }
 
-/** Maps body-parser failures (they carry `type` and `status`) to our errors. */
-function bodyParserError(error: unknown): GatewayError | undefined {
-	if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-	const { type, status } = error as { type?: unknown; status?: unknown };
-	if (type === 'entity.parse.failed') return new GatewayError(400, 'invalid_request', 'The request body is not valid JSON');
-	if (type === 'entity.too.large') return new GatewayError(413, 'payload_too_large', `The request body is larger than ${BODY_LIMIT}`);
-	if (typeof status === 'number' && status >= 400 && status < 500) {
-		return new GatewayError(status, 'invalid_request', `The request body could not be read (${String(type)})`);
-	}
-	return undefined;
-}
-
-function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayError {
-	if (error instanceof GatewayError) return error;
-	const parserError = bodyParserError(error);
-	if (parserError) return parserError;
-	if (isConnectionError(error)) {
-		logger.warn('admin API: Redis unreachable', { method: req.method, path: req.originalUrl, error: (error as Error).message });
-		return new StoreUnavailableError(error);
-	}
-	logger.error('admin API: unexpected error', {
-		method: req.method,
-		path: req.originalUrl,
-		error: error instanceof Error ? error.message : String(error),
-		stack: error instanceof Error ? error.stack : undefined,
-	});
-	return new GatewayError(500, 'internal_error', 'Internal error; see the gateway log');
-}
-
 /**
  * The admin API router. Every route needs `Authorization: Bearer <adminToken>` or a console
  * session (see adminAuth); bodies are JSON (at most 256 KiB); answers are JSON, 201 for creates
@@ -115,6 +88,7 @@ function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayEr
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
 	const { management, adminToken, logger, ingestBaseUrl } = options;
+	const translateError = options.translateError ?? createErrorTranslator(logger);
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
 		// Answers may hold secrets: no cache may keep them.
@@ -135,7 +109,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		next(new GatewayError(404, 'not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));
 	});
 	router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-		const gatewayError = toGatewayError(error, req, logger);
+		const gatewayError = translateError(error, { surface: 'admin', method: req.method, path: req.originalUrl });
 		if (res.headersSent) {
 			res.end();
 			return;

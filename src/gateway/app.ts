@@ -13,10 +13,12 @@ import { createStores, type Stores } from '../redis';
 import { RegistryCache } from '../registry/cache';
 import { createAdminRouter, localIngestUrl } from './admin';
 import { createConsoleRouter } from './console';
+import { createErrorTranslator } from './errorAnswer';
 import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { serveOpenApi } from './openapi';
+import { watchServer, type ServerWatch } from './serverWatch';
 
 export interface GatewayApp {
 	/** The request listener of the main port: `/hooks/<id>...` on the ingest fast path, the rest to `app`. */
@@ -28,6 +30,8 @@ export interface GatewayApp {
 	stores: Stores;
 	management: ManagementService;
 	metrics: GatewayMetrics;
+	/** The Redis version/settings check (start-up and every minute). */
+	serverWatch: ServerWatch;
 	close(): Promise<void>;
 }
 
@@ -72,6 +76,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		);
 	};
 	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics);
+	const translateError = createErrorTranslator(logger, (reason) => metrics.storeError(reason));
+	const serverWatch = watchServer(stores.redis, { allowEviction: config.allowEviction }, logger, metrics);
 
 	const app = express();
 	app.disable('x-powered-by');
@@ -86,15 +92,27 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		maxBodyBytes: config.maxBodyBytes,
 		defaultCapacity: config.bufferMaxEvents,
 		trust: compileTrust(config.trustProxy),
+		translateError,
 	});
 
 	app.get('/healthz', (_req, res) => {
 		res.json({ status: 'ok' });
 	});
 	app.get('/readyz', async (_req, res) => {
-		const ok = await stores.ping();
-		if (!ok) res.setHeader('Retry-After', '5');
-		res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
+		if (!(await stores.ping())) {
+			res.setHeader('Retry-After', '5');
+			res.status(503).json({ status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
+			return;
+		}
+		// Reachable, but its settings may put accepted events at risk (serverWatch.ts). Not checked
+		// yet when Redis was unreachable at start-up: check now rather than answer ready unchecked.
+		const checked = serverWatch.current ?? (await serverWatch.run().catch(() => undefined));
+		const atRisk = checked?.notReady;
+		if (atRisk) {
+			res.status(503).json({ status: 'unavailable', error: { code: 'redis_settings', message: atRisk } });
+			return;
+		}
+		res.json({ status: 'ready' });
 	});
 	app.get('/metrics', async (_req, res) => {
 		const { contentType, body } = await metrics.text();
@@ -104,8 +122,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
-	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken });
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined, translateError });
+	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, translateError });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {
 		adminApp = express();
@@ -119,8 +137,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		app.use('/console', consoleRouter);
 	}
 	app.use(notFound);
-	app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-		if (!res.headersSent) sendError(res, toGatewayError(error, logger));
+	app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+		if (!res.headersSent) sendError(res, translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }));
 	});
 
 	// Housekeeping: drop stale subscribers, trim by age and by acknowledgement. Idempotent, so
@@ -140,7 +158,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		try {
 			target = matchHookUrl(req.url ?? '/');
 		} catch (error) {
-			sendError(res, toGatewayError(error, logger));
+			sendError(res, translateError(error, { surface: 'gateway', method: req.method }));
 			return;
 		}
 		if (target) void ingest(req, res, target);
@@ -154,26 +172,15 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		stores,
 		management,
 		metrics,
+		serverWatch,
 		async close() {
 			clearInterval(maintenance);
+			serverWatch.close();
+			translateError.close();
 			await subscription.close();
 			await stores.close();
 		},
 	};
-}
-
-/**
- * Errors express or its parsers raise carry an HTTP status (a malformed percent-escape in the path
- * is a 400); they are the client's fault, so they are answered as such, never as a 500.
- */
-function toGatewayError(error: unknown, logger: Logger): GatewayError {
-	if (error instanceof GatewayError) return error;
-	const status = (error as { status?: unknown } | null)?.status;
-	if (typeof status === 'number' && status >= 400 && status < 500) {
-		return new GatewayError(400, 'invalid_request', 'The request could not be understood (malformed URL or headers)');
-	}
-	logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
-	return new GatewayError(500, 'internal_error', 'Internal error');
 }
 
 function notFound(_req: Request, res: Response): void {

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GatewayError } from '../errors';
+import { silentLogger } from '../logger';
+import { createErrorTranslator, type ErrorTranslator } from './errorAnswer';
 import { sendError } from './ingest';
 import { createSession, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, verifySession } from './session';
 
@@ -17,6 +19,8 @@ export interface ConsoleRouterOptions {
 	adminToken: string;
 	/** Folder holding the built console (index.html + assets/); see {@link defaultConsoleDir}. */
 	staticDir?: string;
+	/** The gateway's error translator (errorAnswer.ts); by default one that logs nothing. */
+	translateError?: ErrorTranslator;
 }
 
 /**
@@ -63,7 +67,7 @@ function requireConsoleHeader(req: Request, _res: Response, next: NextFunction):
 }
 
 function notConfigured(): GatewayError {
-	return new GatewayError(401, 'unauthorized', 'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) on the gateway to enable it');
+	return new GatewayError(401, 'unauthorized', 'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) on the gateway to enable it');
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Webhook Gateway console</title></head>
@@ -76,6 +80,7 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 	const { adminToken } = options;
 	const staticDir = options.staticDir ?? defaultConsoleDir();
+	const translateError = options.translateError ?? createErrorTranslator(silentLogger);
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
 	const router = express.Router();
 
@@ -132,7 +137,7 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 		res.status(204).end();
 	});
 
-	router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+	router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
 		if (res.headersSent) {
 			next(error);
 			return;
@@ -142,11 +147,7 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 			sendError(res, new GatewayError(400, 'invalid_request', 'Send {"token": "<admin token>"} as JSON'));
 			return;
 		}
-		if (error instanceof GatewayError) {
-			sendError(res, error);
-			return;
-		}
-		next(error);
+		sendError(res, translateError(error, { surface: 'console', method: req.method, path: req.originalUrl }));
 	});
 	return router;
 }

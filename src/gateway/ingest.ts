@@ -8,16 +8,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import { credentialHeaders, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer } from '../auth';
-import { GatewayError, StoreUnavailableError } from '../errors';
+import { GatewayError } from '../errors';
 import { parseBody } from '../events/body';
 import { storedHeaders } from '../events/headers';
 import type { Logger } from '../logger';
-import { isConnectionError, type AcceptOutcome } from '../redis';
+import type { AcceptOutcome } from '../redis';
 import type { AcceptStore } from '../redis/acceptStore';
 import type { StatsStore } from '../redis/stats';
 import type { RegistryCache } from '../registry/cache';
 import type { EndpointRecord, Plan } from '../types';
 import { clientIp, type TrustFn } from './clientIp';
+import type { ErrorTranslator } from './errorAnswer';
 import { rateLimitHeaders } from './limitHeaders';
 import type { GatewayMetrics } from './metrics';
 
@@ -30,6 +31,8 @@ export interface IngestDeps {
 	maxBodyBytes: number;
 	defaultCapacity: number;
 	trust: TrustFn;
+	/** Turns any failure into the answer (Redis failures → 503 store_unavailable). */
+	translateError: ErrorTranslator;
 }
 
 /** Where a `/hooks/...` URL points: endpoint id, decoded sub-path ('' or '/a/b') and raw query. */
@@ -218,13 +221,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			}
 			throw outcomeError(result, plan);
 		} catch (caught) {
-			let error: GatewayError;
-			if (caught instanceof GatewayError) error = caught;
-			else if (isConnectionError(caught)) error = new StoreUnavailableError(caught);
-			else {
-				deps.logger.error('ingest failed', { endpoint: metricEndpoint, error: caught instanceof Error ? caught.message : String(caught) });
-				error = new GatewayError(500, 'internal_error', 'Internal error');
-			}
+			const error = deps.translateError(caught, { surface: 'ingest', method, endpoint: metricEndpoint || target.endpointId });
 			outcome = error.code;
 			if (!res.headersSent) sendError(res, error);
 			else res.destroy();

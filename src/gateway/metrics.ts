@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { deliveryMetrics } from '../delivery/metrics';
+import { STORE_ERROR_REASONS } from '../redis/storeErrors';
 
 export interface BufferSample {
 	endpoint: string;
@@ -18,6 +19,8 @@ export class GatewayMetrics {
 	readonly registry = new Registry();
 	private readonly requests: Counter<'endpoint' | 'outcome'>;
 	private readonly duration: Histogram<'outcome'>;
+	private readonly storeErrors: Counter<'reason'>;
+	private readonly redisSettings: Gauge<'setting'>;
 
 	/**
 	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
@@ -42,6 +45,20 @@ export class GatewayMetrics {
 			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 			registers: [this.registry],
 		});
+		this.storeErrors = new Counter({
+			name: 'webhook_gateway_store_errors_total',
+			help: 'Requests (ingest, admin API, console) that Redis failed, answered 503 store_unavailable, by reason (connection, timeout, oom, readonly, loading, masterdown, busy, noscript, misconf, cluster).',
+			labelNames: ['reason'],
+			registers: [this.registry],
+		});
+		this.redisSettings = new Gauge({
+			name: 'webhook_gateway_redis_setting_ok',
+			help: 'Redis version and settings as last checked (every minute): 1 fine, 0 at risk (maxmemory-policy not noeviction, AOF off, version too old), -1 could not check. Settings: version, maxmemory-policy, persistence.',
+			labelNames: ['setting'],
+			registers: [this.registry],
+		});
+		// Every reason from 0, so that an alert on a rate sees the first failure.
+		for (const reason of STORE_ERROR_REASONS) this.storeErrors.inc({ reason }, 0);
 		let pending: Promise<BufferSample[]> | undefined;
 		const sample = () => (pending ??= sampleBuffers().finally(() => (pending = undefined)));
 		const gauge = (name: string, help: string, pick: (s: BufferSample) => number) =>
@@ -74,6 +91,16 @@ export class GatewayMetrics {
 	observe(endpoint: string, outcome: string, seconds: number): void {
 		this.requests.inc({ endpoint, outcome });
 		this.duration.observe({ outcome }, seconds);
+	}
+
+	/** Counts one request that Redis failed (see src/redis/storeErrors.ts for the reasons). */
+	storeError(reason: string): void {
+		this.storeErrors.inc({ reason });
+	}
+
+	/** The last check of one Redis setting: 1 fine, 0 at risk, -1 could not check. */
+	redisSetting(setting: string, value: 1 | 0 | -1): void {
+		this.redisSettings.set({ setting }, value);
 	}
 
 	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */

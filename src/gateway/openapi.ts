@@ -67,7 +67,7 @@ function components(): Schema {
 			AccountId: pathId('Account id', ACCOUNT_ID_RE),
 		},
 		securitySchemes: {
-			bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 16 characters)' },
+			bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 32 characters)' },
 			cookieAuth: {
 				type: 'apiKey',
 				in: 'cookie',

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig } from '../config';
+import { checkDefaultPlan, ConfigError, type GatewayConfig } from '../config';
 import { jsonLogger, type Logger } from '../logger';
 import { waitReady } from '../redis';
 import { createGatewayApp, type GatewayApp, type GatewayAppOptions } from './app';
@@ -53,14 +53,37 @@ async function closeServer(server: http.Server): Promise<void> {
 	});
 }
 
+/**
+ * What can only be checked with Redis at hand: a Redis too old for the scripts, and a default plan
+ * that is neither built in nor stored. Settings that put data at risk are logged and make /readyz
+ * answer 503 (serverWatch.ts), but do not stop start-up.
+ * @throws ConfigError naming the version or WEBHOOK_GATEWAY_DEFAULT_PLAN
+ */
+async function checkBeforeServing(gateway: GatewayApp, config: GatewayConfig): Promise<void> {
+	const server = await gateway.serverWatch.run();
+	if (server.fatal) throw new ConfigError(`Cannot start on this Redis (WEBHOOK_GATEWAY_REDIS_URL): ${server.fatal}`);
+	await checkDefaultPlan(config.defaultPlan, async (id) => (await gateway.stores.registry.getPlan(id)) !== undefined);
+}
+
 /** Starts the gateway. `config.port` 0 picks a free port (tests). */
 export async function startGateway(config: GatewayConfig, options: { logger?: Logger } & GatewayAppOptions = {}): Promise<RunningGateway> {
 	const logger = options.logger ?? jsonLogger(config.logLevel);
 	const gateway = createGatewayApp(config, logger, { deliveryMetrics: options.deliveryMetrics });
 	// Start serving even when Redis is down (requests get 503 store_unavailable until it is back).
-	await waitReady(gateway.stores.redis, 5000).catch(() =>
-		logger.warn('Redis is not reachable yet; answering 503 store_unavailable until it is', { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') }),
+	const reachable = await waitReady(gateway.stores.redis, 5000).then(
+		() => true,
+		() => false,
 	);
+	if (reachable) {
+		try {
+			await checkBeforeServing(gateway, config);
+		} catch (error) {
+			await gateway.close();
+			throw error;
+		}
+	} else {
+		logger.warn('Redis is not reachable yet; answering 503 store_unavailable until it is (its version and settings are checked once it answers)', { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') });
+	}
 	const server = makeServer(gateway.handler);
 	let adminServer: http.Server | undefined;
 	let adminUrl: string | undefined;

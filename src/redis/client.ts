@@ -128,15 +128,3 @@ export async function waitReady(client: RedisClient, timeoutMs: number): Promise
 		client.once('ready', onReady);
 	});
 }
-
-/** True for errors that mean "Redis is not reachable right now" (vs. a script or data error). */
-export function isConnectionError(error: unknown): boolean {
-	if (!(error instanceof Error)) return false;
-	const msg = error.message;
-	return (
-		error.name === 'MaxRetriesPerRequestError' ||
-		/Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ClusterAllFailedError|Failed to refresh slots cache|LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN/i.test(
-			msg,
-		)
-	);
-}

@@ -59,8 +59,10 @@ export function createStores(connection: RedisConnectionOptions, prefix: string)
 	};
 }
 
-export { waitReady, isConnectionError } from './client';
+export { waitReady } from './client';
+export { classifyStoreError, isConnectionError, STORE_ERROR_REASONS, type StoreErrorReason } from './storeErrors';
 export type { RedisConnectionOptions, ScriptedRedis } from './client';
+export { checkRedisServer, logFinding, MIN_REDIS_VERSION, type ServerCheckResult, type ServerFinding } from './serverCheck';
 export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo } from './buffer';
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { GatewayConfig } from '../config';
+import { ConfigError, type GatewayConfig } from '../config';
 import { deliveryMetrics } from '../delivery/metrics';
 import type { Logger } from '../logger';
 import { SERVER_TIMEOUTS } from '../gateway/server';
@@ -25,7 +25,7 @@ export type ToGatewayWorker = { type: 'close' } | { type: 'delivery-metrics'; id
 export type FromGatewayWorker =
 	| { type: 'delivery-metrics-request'; id: number }
 	| { type: 'listening'; url: string }
-	| { type: 'failed'; message: string }
+	| { type: 'failed'; message: string; configError?: boolean }
 	| { type: 'closed' }
 	| { type: 'log'; level: keyof Logger; message: string; fields?: Record<string, unknown> };
 
@@ -60,7 +60,9 @@ function newWorker(workerData: GatewayWorkerData): Worker {
 
 /**
  * Starts the gateway on a worker thread and resolves once it listens.
- * @throws when it cannot listen (e.g. EADDRINUSE) or the worker fails to start; the worker is gone then.
+ * @throws ConfigError when the configuration or the Redis cannot work (a default plan that does not
+ *   exist, a Redis too old); an Error when it cannot listen (e.g. EADDRINUSE) or the worker fails
+ *   to start. The worker is gone then.
  */
 export function startEmbeddedGateway(config: GatewayConfig, logger: Logger): Promise<EmbeddedGateway> {
 	const worker = newWorker({ config });
@@ -96,7 +98,7 @@ export function startEmbeddedGateway(config: GatewayConfig, logger: Logger): Pro
 				resolve({ url: message.url, close });
 			} else if (message.type === 'failed') {
 				void worker.terminate();
-				reject(new Error(message.message));
+				reject(message.configError ? new ConfigError(message.message) : new Error(message.message));
 			}
 		});
 		// An uncaught error ends the worker (and with it the gateway), never n8n's process.

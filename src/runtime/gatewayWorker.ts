@@ -5,7 +5,7 @@
  *   out: {type: 'listening', url} | {type: 'failed', message} | {type: 'closed'} | {type: 'log', level, message, fields}
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GatewayConfig } from '../config';
+import { ConfigError, type GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { startGateway } from '../gateway/server';
 import type { FromGatewayWorker, GatewayWorkerData, ToGatewayWorker } from './embeddedGateway';
@@ -72,5 +72,5 @@ startGateway(config as GatewayConfig, { logger, deliveryMetrics }).then(
 		});
 		send({ type: 'listening', url: running.url });
 	},
-	(error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+	(error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error), configError: error instanceof ConfigError }),
 );

@@ -4,10 +4,10 @@
  * them. The first user creates, the last release closes. Kept on globalThis so that a second copy
  * of this module in the same process still shares them (never a second `listen`).
  */
-import type { GatewayConfig } from '../config';
+import { ConfigError, type GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
-import { createStores, type Stores } from '../redis';
+import { checkRedisServer, createStores, logFinding, type ServerCheckResult, type Stores } from '../redis';
 import { connectionOf } from './settings';
 
 export interface Lease<T> {
@@ -82,6 +82,29 @@ export const CLIENT_LINGER_MS = 30_000;
 export interface SharedClient {
 	stores: Stores;
 	management: ManagementService;
+	/** The Redis version/settings check, run once per client (see checkRedisOnce). */
+	serverCheck?: Promise<ServerCheckResult | undefined>;
+}
+
+/**
+ * Checks the Redis of a shared client once (however many triggers use it) and logs what puts data
+ * at risk on the given (n8n's) logger, so the n8n log shows it even without an embedded gateway.
+ * An unreachable Redis is not an error here (the triggers retry); the next session checks again.
+ * @throws ConfigError when Redis is too old for the gateway's scripts
+ */
+export async function checkRedisOnce(client: SharedClient, config: GatewayConfig, logger: Logger): Promise<void> {
+	client.serverCheck ??= checkRedisServer(client.stores.redis, { allowEviction: config.allowEviction }).then(
+		(result) => {
+			for (const finding of result.findings) logFinding(logger, finding);
+			return result;
+		},
+		() => {
+			client.serverCheck = undefined;
+			return undefined;
+		},
+	);
+	const result = await client.serverCheck;
+	if (result?.fatal) throw new ConfigError(`Cannot use this Redis: ${result.fatal}`);
 }
 
 /** Redis stores and the management service for a config (shared per Redis URL + prefix). */
@@ -114,6 +137,8 @@ export function acquireEmbeddedGateway(config: GatewayConfig, logger: Logger): P
 				const { startEmbeddedGateway } = await import('./embeddedGateway');
 				return await startEmbeddedGateway(config, logger);
 			} catch (error) {
+				// Configuration that cannot work stops the trigger with its message (n8n shows it).
+				if (error instanceof ConfigError) throw error;
 				logger.warn(`Webhook gateway not started on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`);
 				return undefined;
 			}

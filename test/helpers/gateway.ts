@@ -10,7 +10,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway/server';
 import { silentLogger } from '../../src/logger';
 import { freePort, waitForPort } from './ports';
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghij';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface RedisTarget {

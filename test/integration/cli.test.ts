@@ -205,8 +205,29 @@ describe('webhook-gateway CLI', () => {
 		assert.equal(JSON.parse(ok(await cli(['endpoints', 'list', '--json'])).stdout).length, 1);
 	});
 
+	test('serve refuses configuration that cannot work: exit 1 with a message naming the variable', async () => {
+		const cli = cliFor();
+		const cases: [string, string, RegExp][] = [
+			['WEBHOOK_GATEWAY_DEFAULT_PLAN', 'no-such-plan', /WEBHOOK_GATEWAY_DEFAULT_PLAN: plan 'no-such-plan' does not exist/],
+			['WEBHOOK_GATEWAY_TRUST_PROXY', '10.0.0.0/99', /WEBHOOK_GATEWAY_TRUST_PROXY/],
+			['WEBHOOK_GATEWAY_ADMIN_TOKEN', 'change-me-to-a-long-random-token', /WEBHOOK_GATEWAY_ADMIN_TOKEN: this is the example token/],
+			['WEBHOOK_GATEWAY_ADMIN_TOKEN', 'only-twenty-chars-ok', /WEBHOOK_GATEWAY_ADMIN_TOKEN: expected at least 32 characters/],
+			['WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS', '0', /WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS/],
+			['WEBHOOK_GATEWAY_MAX_BODY', '1gb', /WEBHOOK_GATEWAY_MAX_BODY/],
+			['WEBHOOK_GATEWAY_REDIS_TIMEOUT', '0', /WEBHOOK_GATEWAY_REDIS_TIMEOUT/],
+		];
+		await Promise.all(
+			cases.map(async ([name, value, message]) => {
+				const run = await cli(['serve'], { WEBHOOK_GATEWAY_HOST: '127.0.0.1', WEBHOOK_GATEWAY_PORT: String(await freePort()), [name]: value });
+				assert.equal(run.code, 1, `${name}=${value}: exit ${run.code}\n${run.stderr}`);
+				assert.match(run.stderr, message, `${name}=${value}`);
+				assert.ok(!run.stderr.includes('    at '), 'no stack trace');
+			}),
+		);
+	});
+
 	test('serve runs the gateway with the admin API and stops on SIGTERM with exit 0', async () => {
-		const token = 'cli-serve-token-0123456789';
+		const token = 'cli-serve-token-0123456789abcdefghij';
 		const env = childEnv({
 			WEBHOOK_GATEWAY_REDIS_URL: redis.url,
 			WEBHOOK_GATEWAY_KEY_PREFIX: `cli-test-${randomUUID().slice(0, 8)}:`,

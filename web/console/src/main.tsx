@@ -73,7 +73,7 @@ function App() {
 				<main class="login">
 					<h1>Webhook Gateway console</h1>
 					<p role="alert">
-						The console is disabled because the gateway has no admin token. Set <code>WEBHOOK_GATEWAY_ADMIN_TOKEN</code> (at least 16 characters) and restart the
+						The console is disabled because the gateway has no admin token. Set <code>WEBHOOK_GATEWAY_ADMIN_TOKEN</code> (at least 32 characters) and restart the
 						gateway.
 					</p>
 				</main>
