@@ -15,6 +15,7 @@ import { createAdminRouter, localIngestUrl } from './admin';
 import { createConsoleRouter } from './console';
 import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
+import { startHousekeeping } from './housekeeping';
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { serveOpenApi } from './openapi';
 
@@ -30,8 +31,6 @@ export interface GatewayApp {
 	metrics: GatewayMetrics;
 	close(): Promise<void>;
 }
-
-const MAINTENANCE_INTERVAL_MS = 60_000;
 
 export interface GatewayAppOptions {
 	/** Where /metrics gets the delivery counters from (GatewayMetrics); default: this process. */
@@ -123,17 +122,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		if (!res.headersSent) sendError(res, toGatewayError(error, logger));
 	});
 
-	// Housekeeping: drop stale subscribers, trim by age and by acknowledgement. Idempotent, so
-	// several gateways may run it; failures (Redis down) are retried next round.
-	const maintenance = setInterval(() => {
-		void (async () => {
-			for (const e of await stores.registry.listEndpoints()) {
-				const r = await stores.buffer.maintain({ id: e.id, accountId: e.accountId }, config.subscriberRetentionMs, config.eventRetentionMs);
-				if (r.droppedSubscribers.length > 0) logger.info('dropped subscribers unseen for the retention period', { endpoint: e.id, subscribers: r.droppedSubscribers });
-			}
-		})().catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: error instanceof Error ? error.message : String(error) }));
-	}, MAINTENANCE_INTERVAL_MS);
-	maintenance.unref();
+	const stopHousekeeping = startHousekeeping(stores, config, logger);
 
 	const handler = (req: IncomingMessage, res: ServerResponse) => {
 		let target: HookTarget | undefined;
@@ -155,7 +144,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		management,
 		metrics,
 		async close() {
-			clearInterval(maintenance);
+			stopHousekeeping();
 			await subscription.close();
 			await stores.close();
 		},
