@@ -33,6 +33,10 @@ export interface GatewayConfig {
 	/** How long endpoint/plan records are cached in the gateway (ms); changes also invalidate at once. */
 	registryCacheMs: number;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+	/** Default most bytes (stored size) waiting per endpoint buffer. */
+	bufferMaxBytes: number;
+	/** Most dead letters per endpoint; beyond it failing events stay pending. */
+	deadLetterMax: number;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -116,12 +120,15 @@ const schema = z.object({
 		.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a plan id such as forever-free')
 		.default('forever-free'),
 	WEBHOOK_GATEWAY_TRUST_PROXY: z.string().default('false'),
-	WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: intString(1, 1_000_000_000).default('1000000'),
+	WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: intString(1, 1_000_000_000).default('100000'),
 	WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION: duration.default('7d'),
 	WEBHOOK_GATEWAY_EVENT_RETENTION: duration.default('0'),
 	WEBHOOK_GATEWAY_REDIS_TIMEOUT: duration.default('2000'),
 	WEBHOOK_GATEWAY_REGISTRY_CACHE: duration.default('5s'),
 	WEBHOOK_GATEWAY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+	// Capacities (docs/reliability.md, "What fills up"): sized so one endpoint cannot fill a Redis.
+	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: size.default('256mb'),
+	WEBHOOK_GATEWAY_DEAD_LETTER_MAX: intString(1, 100_000_000).default('10000'),
 });
 
 export class ConfigError extends Error {
@@ -155,6 +162,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
 	}
 	const c = parsed.data;
+	if (c.WEBHOOK_GATEWAY_BUFFER_MAX_BYTES < c.WEBHOOK_GATEWAY_MAX_BODY) {
+		throw new ConfigError(
+			`Invalid configuration:\n  WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: expected at least WEBHOOK_GATEWAY_MAX_BODY (${c.WEBHOOK_GATEWAY_MAX_BODY} bytes), or no request of the largest size could ever be buffered`,
+		);
+	}
 	const port = c.WEBHOOK_GATEWAY_PORT;
 	const publicHost = c.WEBHOOK_GATEWAY_HOST === '0.0.0.0' || c.WEBHOOK_GATEWAY_HOST === '::' ? '127.0.0.1' : c.WEBHOOK_GATEWAY_HOST;
 	return {
@@ -177,5 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		redisCommandTimeoutMs: c.WEBHOOK_GATEWAY_REDIS_TIMEOUT,
 		registryCacheMs: c.WEBHOOK_GATEWAY_REGISTRY_CACHE,
 		logLevel: c.WEBHOOK_GATEWAY_LOG_LEVEL,
+		bufferMaxBytes: c.WEBHOOK_GATEWAY_BUFFER_MAX_BYTES,
+		deadLetterMax: c.WEBHOOK_GATEWAY_DEAD_LETTER_MAX,
 	};
 }

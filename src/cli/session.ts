@@ -65,11 +65,13 @@ export class CliSession {
 			this.stores = createStores(
 				{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, offlineQueue: true, name: 'wgw-cli' },
 				config.keyPrefix,
+				{ deadLetterMax: config.deadLetterMax },
 			);
 			this.service = new ManagementService(this.stores, {
 				publicUrl: config.publicUrl,
 				defaultPlan: config.defaultPlan,
 				defaultBufferCapacity: config.bufferMaxEvents,
+				defaultBufferMaxBytes: config.bufferMaxBytes,
 			});
 		}
 		return this.service;

@@ -41,11 +41,17 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	const stores = createStores(
 		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
 		config.keyPrefix,
+		{ deadLetterMax: config.deadLetterMax },
 	);
 	const management = new ManagementService(stores, {
 		publicUrl: config.publicUrl,
 		defaultPlan: config.defaultPlan,
 		defaultBufferCapacity: config.bufferMaxEvents,
+		defaultBufferMaxBytes: config.bufferMaxBytes,
+		onDiscarded: (d) => {
+			metrics.discarded(d.endpointId, d.reason, d.events);
+			logger.warn('endpoint deleted with events still buffered; they are discarded', { endpoint: d.endpointId, reason: d.reason, events: d.events, bytes: d.bytes });
+		},
 	});
 	const cache = new RegistryCache(
 		{ loadEndpoint: (id) => stores.registry.getEndpoint(id), loadPlanOfAccount: (a) => management.planOfAccount(a) },
@@ -59,12 +65,13 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		return await Promise.all(
 			endpoints.map(async (e) => {
 				const ref = { id: e.id, accountId: e.accountId };
-				const [depth, dead, subscribers] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.buffer.subscribers(ref)]);
+				const [depth, dead, subscribers, bytes] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.buffer.subscribers(ref), stores.buffer.storedBytes(ref)]);
 				return {
 					endpoint: e.id,
 					length: depth.length,
 					oldestAgeSeconds: depth.oldestReceivedAtMs === null ? 0 : Math.max(0, (now - depth.oldestReceivedAtMs) / 1000),
 					deadLetters: dead,
+					bytes,
 					subscribers: subscribers.map((s) => ({ id: s.id, waiting: s.waiting })),
 				};
 			}),
@@ -84,6 +91,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		logger,
 		maxBodyBytes: config.maxBodyBytes,
 		defaultCapacity: config.bufferMaxEvents,
+		defaultCapacityBytes: config.bufferMaxBytes,
 		trust: compileTrust(config.trustProxy),
 	});
 
@@ -122,7 +130,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		if (!res.headersSent) sendError(res, toGatewayError(error, logger));
 	});
 
-	const stopHousekeeping = startHousekeeping(stores, config, logger);
+	const stopHousekeeping = startHousekeeping(stores, config, logger, metrics);
 
 	const handler = (req: IncomingMessage, res: ServerResponse) => {
 		let target: HookTarget | undefined;

@@ -31,6 +31,8 @@ export interface IngestDeps {
 	logger: Logger;
 	maxBodyBytes: number;
 	defaultCapacity: number;
+	/** Default byte capacity of an endpoint's buffer (stored size). */
+	defaultCapacityBytes: number;
 	trust: TrustFn;
 }
 
@@ -221,6 +223,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				burst: plan.burst,
 				daily: plan.daily,
 				capacity: endpoint.bufferCapacity ?? deps.defaultCapacity,
+				capacityBytes: endpoint.bufferMaxBytes ?? deps.defaultCapacityBytes,
 				method,
 				path: target.subPath,
 				query: target.query,
