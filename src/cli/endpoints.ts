@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
+import { parseSize } from '../config';
 import { ValidationError } from '../errors';
 import type { EndpointInput } from '../management/service';
 import { details, endpointDetails, endpointTable, endpointWithSecret } from './format';
@@ -28,6 +29,7 @@ interface EndpointFlags {
 	handshake?: string;
 	verifyToken?: string;
 	capacity?: string;
+	maxBytes?: string;
 	disabled?: boolean;
 }
 
@@ -78,6 +80,7 @@ export function endpointInput(flags: EndpointFlags): EndpointInput {
 		methods: flags.methods,
 		ipAllowlist: flags.ipAllow === undefined ? undefined : list(flags.ipAllow),
 		bufferCapacity: flags.capacity === undefined ? undefined : flags.capacity === 'default' ? null : flags.capacity,
+		bufferMaxBytes: flags.maxBytes === undefined ? undefined : flags.maxBytes === 'default' ? null : (parseSize(flags.maxBytes) ?? flags.maxBytes),
 		enabled: flags.disabled ? false : undefined,
 	};
 	if (flags.auth !== undefined) input.auth = parseAuth(flags.auth, flags);
@@ -108,6 +111,7 @@ function endpointOptions(command: Command): Command {
 		.option('--handshake <mode>', 'answer provider handshakes: none, slack, hubChallenge, validationToken')
 		.option('--verify-token <token>', 'hub.verify_token expected by --handshake hubChallenge')
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
+		.option('--max-bytes <size>', "max bytes waiting in the buffer, e.g. 64mb ('default' = gateway default)")
 		.option('--disabled', 'reject incoming requests (403) until enabled')
 		.option('--json', 'print JSON');
 }
