@@ -123,8 +123,11 @@ export class RawConsumer {
 				this.reportRead(read);
 				const entries = read.entries;
 				// Read just as stop() was called: leave them pending (read again on the next start)
-				// rather than start executions n8n can no longer run.
-				if (!this.running) break;
+				// rather than start executions n8n can no longer run; that delivery is not an attempt.
+				if (!this.running) {
+					await buffer.unread(endpoint, sub, entries.map((e) => e.ref));
+					break;
+				}
 				for (const entry of entries) this.dispatch(entry);
 			} catch (error) {
 				if (!this.running) break;

@@ -260,6 +260,15 @@ export class BufferStore {
 	}
 
 	/**
+	 * Gives back entries that were read but never handed to a run (the reader was stopping): their
+	 * delivery does not count as a failed attempt, and the next read gets them at once.
+	 */
+	async unread(ep: EndpointRef, sub: string, refs: readonly string[]): Promise<number> {
+		if (refs.length === 0) return 0;
+		return Number(await this.redis.returnEvents(this.keys(ep).stream, this.subKeys(ep, sub).replay, sub, ...refs));
+	}
+
+	/**
 	 * Acknowledges processed entries and trims what every subscriber has acknowledged (one round
 	 * trip: ackEvents and trimEvents pipelined).
 	 */

@@ -32,6 +32,7 @@ export interface ScriptCommands {
 	trimEvents(...args: (string | number)[]): Promise<number[]>;
 	readEventsBuffer(...args: (string | number)[]): Promise<unknown[]>;
 	renewEvents(...args: (string | number)[]): Promise<number>;
+	returnEvents(...args: (string | number)[]): Promise<number>;
 	takeLease(...args: (string | number)[]): Promise<number>;
 	releaseLease(...args: (string | number)[]): Promise<number>;
 }

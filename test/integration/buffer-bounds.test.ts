@@ -238,6 +238,18 @@ describe('poison batches end: runs that never report back, byte cap per batch (s
 		assert.equal(letter.error, 'failed again');
 	});
 
+	it('entries read by a reader that was stopping and given back (unread) do not count as an attempt', async () => {
+		const ref = await endpointWith(['kept'], 'wf:unread');
+		const read = await buffer().readBatch(ref, 'wf:unread', 10, { maxAttempts: 1 });
+		assert.equal(read.entries.length, 1);
+		assert.equal(await buffer().unread(ref, 'wf:unread', read.entries.map((e) => e.ref)), 1);
+		const again = await buffer().readBatch(ref, 'wf:unread', 10, { maxAttempts: 1 });
+		assert.deepEqual(again.deadLettered, [], 'with Max Attempts 1 a given-back entry is still delivered');
+		assert.deepEqual(again.entries.map((e) => e.ref), read.entries.map((e) => e.ref));
+		const lost = await buffer().readBatch(ref, 'wf:unread', 10, { maxAttempts: 1 });
+		assert.deepEqual(lost.deadLettered, read.entries.map((e) => e.ref), 'a delivery that was not given back does count');
+	});
+
 	it('a batch is capped in bytes (at least one event), and a large backlog is read in several batches', async () => {
 		const big = 'y'.repeat(1000);
 		const ref = await endpointWith([big, big, big, big, big], 'wf:bytes');
