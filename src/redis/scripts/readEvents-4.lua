@@ -185,7 +185,7 @@ local function fresh(key, group, source)
     local seen = bytes
     local start = '(' .. last
     while fit < want and bytesFull == 0 do
-      local rows = redis.call('XRANGE', key, start, '+', 'COUNT', math.min(100, want - fit))
+      local rows = redis.call('XRANGE', key, start, '+', 'COUNT', math.min(16, want - fit))
       for _, row in ipairs(rows) do
         if fit < want and bytesFull == 0 then
           local size = sizeOf(row[2])

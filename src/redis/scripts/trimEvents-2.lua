@@ -12,8 +12,8 @@
           from the oldest, so the events stay until the capacity is reached).
           Otherwise a stream id '<ms>-<seq>': remove every entry older than it (age retention).
   ARGV[2] most entries to remove in this call (>= 1), so one call stays short
-  ARGV[3] most bytes to read in this call (>= 1; one page may go over it): the script reads each
-          entry to learn its size
+  ARGV[3] most bytes to read in this call (>= 1; the last page of 16 entries may go over it):
+          the script reads each entry to learn its size
 
   Returns {removedEntries, removedBytes, more}: more = 1 when entries to remove are left (call again).
   A stream left empty drops its bytes counter (it restarts at 0, exactly).
@@ -65,7 +65,7 @@ local removed, bytes, more = 0, 0, 0
 local last = nil
 local start = '-'
 while removed < maxEntries do
-  local rows = redis.call('XRANGE', KEYS[1], start, '(' .. needed, 'COUNT', math.min(100, maxEntries - removed))
+  local rows = redis.call('XRANGE', KEYS[1], start, '(' .. needed, 'COUNT', math.min(16, maxEntries - removed))
   for _, row in ipairs(rows) do
     local fields = row[2]
     for j = 2, #fields, 2 do
