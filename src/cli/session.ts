@@ -72,6 +72,7 @@ export class CliSession {
 				defaultPlan: config.defaultPlan,
 				defaultBufferCapacity: config.bufferMaxEvents,
 				defaultBufferMaxBytes: config.bufferMaxBytes,
+				onDiscarded: (d) => process.stderr.write(`warning: endpoint '${d.endpointId}' still buffered ${d.events} events (${d.bytes} bytes); they were discarded with it\n`),
 			});
 		}
 		return this.service;
