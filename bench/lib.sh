@@ -188,7 +188,7 @@ build_if_needed() { # SKIP_BUILD=1: use dist/ as it is
 		fi
 	fi
 	[[ -f $server_js ]] || die "$server_js is missing after the build"
-	[[ -f dist/src/redis/scripts/acceptEvent-4.lua ]] || die "dist/src/redis/scripts/*.lua are missing (gulp build)"
+	[[ -f dist/src/redis/scripts/acceptEvent-5.lua ]] || die "dist/src/redis/scripts/*.lua are missing (gulp build)"
 }
 
 start_redis() { # sets REDIS_PORT, REDIS_PID: private redis-server, AOF everysec, data in $WORK
@@ -218,6 +218,7 @@ gateway_env() { # the standalone gateway's environment, on $REDIS_PORT
 	export WEBHOOK_GATEWAY_ADMIN_PORT=0
 	export WEBHOOK_GATEWAY_LOG_LEVEL=warn
 	export WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS=100000000
+	export WEBHOOK_GATEWAY_BUFFER_MAX_BYTES=64gb
 	unset WEBHOOK_GATEWAY_REDIS_CLUSTER_NODES WEBHOOK_GATEWAY_PUBLIC_URL WEBHOOK_GATEWAY_KEY_PREFIX \
 		WEBHOOK_GATEWAY_MAX_BODY WEBHOOK_GATEWAY_DEFAULT_PLAN WEBHOOK_GATEWAY_TRUST_PROXY
 	FAIL_LOGS+=(gateway.log)

@@ -136,6 +136,7 @@ async function main(): Promise<void> {
 		env: {
 			// The embedded gateway takes what the credential does not set from n8n's environment.
 			WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: '100000000',
+			WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '64gb',
 			WEBHOOK_GATEWAY_ADMIN_PORT: '0',
 			// e.g. `--cpu-prof --cpu-prof-dir=<dir>` (bench/run.sh N8N_PROFILE=1)
 			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),

@@ -185,6 +185,7 @@ async function bufferEvents(stores: Stores, endpointId: string, auth: Parameters
 				burst: null,
 				daily: null,
 				capacity: 100_000_000,
+				capacityBytes: Number.MAX_SAFE_INTEGER,
 				method: 'POST',
 				path: '',
 				query: '',
@@ -219,7 +220,7 @@ async function runSize(n: number, tarball: string, redis: { url: string; port: n
 		const { endpoint } = await management.createEndpoint({ id: endpointId, accountId: 'bench', auth: { type: 'hmac', preset: 'github' } }, 'bench');
 
 		log(`[${n}] starting a fresh n8n 2.41.1 with the package`);
-		n8n = await startN8n({ packageTarball: tarball, env: { WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: '100000000' } });
+		n8n = await startN8n({ packageTarball: tarball, env: { WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: '100000000', WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '64gb' } });
 		const pid = n8nChildPid();
 		log(`[${n}] n8n pid ${pid} on ${n8n.url}`);
 

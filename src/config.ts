@@ -40,6 +40,10 @@ export interface GatewayConfig {
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	/** Accept a Redis whose maxmemory-policy evicts keys: warned, but /readyz stays ready. */
 	allowEviction: boolean;
+	/** Default most bytes (stored size) waiting per endpoint buffer. */
+	bufferMaxBytes: number;
+	/** Most dead letters per endpoint; beyond it failing events stay pending. */
+	deadLetterMax: number;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -146,7 +150,7 @@ const schema = z.object({
 		.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a plan id such as forever-free')
 		.default('forever-free'),
 	WEBHOOK_GATEWAY_TRUST_PROXY: z.string().default('false'),
-	WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: intString(1, 1_000_000_000).default('1000000'),
+	WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: intString(1, 1_000_000_000).default('100000'),
 	WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION: duration(60_000, 365 * 86_400_000).default('7d'),
 	WEBHOOK_GATEWAY_EVENT_RETENTION: duration(60_000, 365 * 86_400_000, true).default('0'),
 	// 0 would wait forever on a stalled Redis: requests would hang instead of getting a 503.
@@ -154,6 +158,9 @@ const schema = z.object({
 	WEBHOOK_GATEWAY_REGISTRY_CACHE: duration(0, 3_600_000, true).default('5s'),
 	WEBHOOK_GATEWAY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 	WEBHOOK_GATEWAY_ALLOW_EVICTION: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+	// Capacities (docs/reliability.md, "What fills up"): sized so one endpoint cannot fill a Redis.
+	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: size.default('256mb'),
+	WEBHOOK_GATEWAY_DEAD_LETTER_MAX: intString(1, 100_000_000).default('10000'),
 });
 
 /**
@@ -214,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 	if (c.WEBHOOK_GATEWAY_ADMIN_PORT !== 0 && c.WEBHOOK_GATEWAY_ADMIN_PORT === c.WEBHOOK_GATEWAY_PORT) {
 		problems.push(`WEBHOOK_GATEWAY_ADMIN_PORT: must differ from WEBHOOK_GATEWAY_PORT (${c.WEBHOOK_GATEWAY_PORT}); use 0 to serve the admin API on the ingest port`);
 	}
+	if (c.WEBHOOK_GATEWAY_BUFFER_MAX_BYTES < c.WEBHOOK_GATEWAY_MAX_BODY) {
+		problems.push(
+			`WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: expected at least WEBHOOK_GATEWAY_MAX_BODY (${c.WEBHOOK_GATEWAY_MAX_BODY} bytes), or no request of the largest size could ever be buffered`,
+		);
+	}
 	if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 	const port = c.WEBHOOK_GATEWAY_PORT;
 	const publicHost = c.WEBHOOK_GATEWAY_HOST === '0.0.0.0' || c.WEBHOOK_GATEWAY_HOST === '::' ? '127.0.0.1' : c.WEBHOOK_GATEWAY_HOST;
@@ -238,5 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		registryCacheMs: c.WEBHOOK_GATEWAY_REGISTRY_CACHE,
 		logLevel: c.WEBHOOK_GATEWAY_LOG_LEVEL,
 		allowEviction: c.WEBHOOK_GATEWAY_ALLOW_EVICTION === 'true',
+		bufferMaxBytes: c.WEBHOOK_GATEWAY_BUFFER_MAX_BYTES,
+		deadLetterMax: c.WEBHOOK_GATEWAY_DEAD_LETTER_MAX,
 	};
 }

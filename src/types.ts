@@ -134,6 +134,8 @@ export interface EndpointRecord {
 	enabled: boolean;
 	/** Max events waiting in this endpoint's buffer; null uses the gateway default. */
 	bufferCapacity: number | null;
+	/** Max bytes (stored size: body, headers, path, query) waiting in this endpoint's buffer; null/absent uses the gateway default. */
+	bufferMaxBytes?: number | null;
 	createdAt: string;
 	createdBy: string;
 	updatedAt: string;

@@ -57,7 +57,14 @@ export class WebhookBatchTrigger implements INodeType {
 
 		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items);
 
-		const options = this.getNodeParameter('options', {}) as { maxEventsPerExecution?: number; releaseEmptyBatches?: boolean; releaseWhenWaiting?: number };
+		const options = this.getNodeParameter('options', {}) as {
+			maxEventsPerExecution?: number;
+			maxMegabytesPerExecution?: number;
+			releaseEmptyBatches?: boolean;
+			releaseWhenWaiting?: number;
+			bisectFailedBatches?: boolean;
+		};
+		const megabytes = Math.floor(Number(options.maxMegabytesPerExecution ?? 16));
 		const timezone = this.getTimezone();
 		const cron = cronOf({
 			schedule: this.getNodeParameter('schedule', 'everyHour') as ScheduleParameters['schedule'],
@@ -78,6 +85,8 @@ export class WebhookBatchTrigger implements INodeType {
 				endpoint: ref,
 				subscriberId,
 				maxEvents: Math.max(1, Math.floor(Number(options.maxEventsPerExecution ?? 1000)) || 1000),
+				maxBytes: (Number.isFinite(megabytes) && megabytes >= 1 ? megabytes : 16) * 1024 * 1024,
+				bisect: options.bisectFailedBatches === true,
 				maxAttempts: common.maxAttempts,
 				emitWhenEmpty: options.releaseEmptyBatches === true,
 				releaseWhenWaiting: Math.max(0, Math.floor(Number(options.releaseWhenWaiting ?? 0)) || 0),
@@ -85,7 +94,7 @@ export class WebhookBatchTrigger implements INodeType {
 				reclaimAfterMs: common.reclaimAfterMs,
 				logger,
 			},
-			emittingRunner(this, items),
+			emittingRunner(this, items, common.runTimeoutMs),
 		);
 		try {
 			// Registers the cursor; an existing subscriber keeps its place (nothing sent while inactive is lost).

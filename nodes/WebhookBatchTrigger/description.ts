@@ -105,6 +105,15 @@ export const batchTriggerProperties: INodeProperties[] = [
 				description: 'Largest batch. A bigger backlog is released as several executions, one after the other, in the same release.',
 			},
 			{
+				displayName: 'Max Megabytes Per Execution',
+				name: 'maxMegabytesPerExecution',
+				type: 'number',
+				default: 16,
+				typeOptions: { minValue: 1, maxValue: 1024, numberPrecision: 0 },
+				description:
+					'Largest batch by size (bodies and headers of its events, in MiB). A bigger backlog is released as several executions; an execution always gets at least one event, however large. Keeps a backlog of large webhooks from running n8n out of memory.',
+			},
+			{
 				displayName: 'Release Empty Batches',
 				name: 'releaseEmptyBatches',
 				type: 'boolean',
@@ -118,6 +127,14 @@ export const batchTriggerProperties: INodeProperties[] = [
 				default: 0,
 				typeOptions: { minValue: 0 },
 				description: 'Also release as soon as this many events are waiting (checked every few seconds); 0 = only on the schedule',
+			},
+			{
+				displayName: 'Split Failed Batches',
+				name: 'bisectFailedBatches',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to run the two halves of a failed batch again at once (and so on), so that one bad event does not send the good ones of its batch to the dead-letter list. The good halves are acknowledged; when both halves fail, the cause is not one event and the batch counts one failed attempt. Costs at most about 2 × log2(batch size) extra executions per failure; your workflow must cope with a batch running again in parts.',
 			},
 			startFromOption,
 			unfinishedRunTimeoutOption,

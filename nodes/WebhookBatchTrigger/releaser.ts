@@ -15,6 +15,10 @@ export interface BatchReleaserOptions {
 	endpoint: EndpointRef;
 	subscriberId: string;
 	maxEvents: number;
+	/** Most bytes (stored size) per execution; see BatchReleaseOptions.maxBytes. */
+	maxBytes?: number;
+	/** See BatchReleaseOptions.bisect. */
+	bisect?: boolean;
 	maxAttempts: number;
 	emitWhenEmpty: boolean;
 	/** Release as soon as this many events wait (0 = only on the schedule). */
@@ -90,6 +94,8 @@ export class BatchReleaser {
 					endpoint,
 					subscriberId,
 					maxEvents: this.options.maxEvents,
+					maxBytes: this.options.maxBytes,
+					bisect: this.options.bisect,
 					maxAttempts: this.options.maxAttempts,
 					emitWhenEmpty: this.options.emitWhenEmpty,
 					leaseOwner: this.options.leaseOwner,

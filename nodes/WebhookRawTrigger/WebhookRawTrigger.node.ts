@@ -77,7 +77,7 @@ export class WebhookRawTrigger implements INodeType {
 				reclaimAfterMs: common.reclaimAfterMs,
 				logger,
 			},
-			emittingRunner(this, items),
+			emittingRunner(this, items, common.runTimeoutMs),
 		);
 		consumer.start();
 		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, ...reclaimLogFields(common) });

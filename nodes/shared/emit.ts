@@ -24,14 +24,39 @@ export function outcomeOfRun(run: IRun | undefined): RunOutcome {
 	return { ok: true };
 }
 
-/** A RunWorkflow that emits the events as items and resolves when the execution has finished. */
-export function emittingRunner(ctx: ITriggerFunctions, options: ItemOptions): RunWorkflow {
+/**
+ * Waits for a run's IRun, at most `timeoutMs`: n8n before 2.35 never settles the promise of a run
+ * that failed to start, and a trigger waiting on it forever would release nothing again. A run
+ * that does not settle in time counts as failed (`timedOut`), so its events are released again.
+ */
+export async function settledWithin(done: Promise<IRun>, timeoutMs: number): Promise<RunOutcome> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<RunOutcome>((resolve) => {
+		timer = setTimeout(
+			() => resolve({ ok: false, timedOut: true, error: `the execution did not finish within the Unfinished Run Timeout (${Math.round(timeoutMs / 1000)} s); its events count as failed and are released again` }),
+			timeoutMs,
+		);
+	});
+	try {
+		return await Promise.race([done.then(outcomeOfRun), timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/**
+ * A RunWorkflow that emits the events as items and resolves when the execution has finished, or
+ * after `timeoutMs` (the Unfinished Run Timeout) as a failure, logged with the reason.
+ */
+export function emittingRunner(ctx: ITriggerFunctions, options: ItemOptions, timeoutMs: number): RunWorkflow {
 	return async (events: WebhookEvent[]): Promise<RunOutcome> => {
 		try {
 			const items = await itemsOf(events, options, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));
 			const done = ctx.helpers.createDeferredPromise<IRun>();
 			ctx.emit([items], undefined, done);
-			return outcomeOfRun(await done.promise);
+			const outcome = await settledWithin(done.promise, timeoutMs);
+			if (!outcome.ok && outcome.timedOut) ctx.logger.warn(`Webhook trigger: ${outcome.error}`, { events: events.length, node: ctx.getNode().name });
+			return outcome;
 		} catch (error) {
 			return { ok: false, error: messageOf(error) };
 		}

@@ -1,7 +1,6 @@
 /**
  * Parameters both trigger nodes share (credential declaration, raw body, attempts, start point,
- * unfinished-run timeout),
- * so that they read and describe them the same way.
+ * unfinished-run timeout), so that they read and describe them the same way.
  */
 import type { INodeCredentialDescription, INodeProperties, ITriggerFunctions } from 'n8n-workflow';
 import { DEFAULT_RECLAIM_MINUTES, reclaimAfterMs } from '../../src/delivery/reclaim';
@@ -48,7 +47,7 @@ export const unfinishedRunTimeoutOption: INodeProperties = {
 	default: DEFAULT_RECLAIM_MINUTES,
 	typeOptions: { minValue: 1 },
 	description:
-		'Queue mode only (EXECUTIONS_MODE=queue). If the n8n main stops abruptly while a worker still runs an execution of this trigger, nobody can tell how that run ends, so its events are released again once they have gone this long without the main that released them. Set it above your longest run: a shorter time can start the same events again while the first run still goes on. In regular mode a run stops with n8n, so its events come back right after a restart.',
+		'Longest an execution of this trigger may take. A run n8n has not finished after this long counts as failed (its events are released again, and count towards Max Attempts), so a run that never ends cannot stall the trigger. Queue mode (EXECUTIONS_MODE=queue): if the n8n main stops abruptly while a worker still runs an execution, its events are released again once they have gone this long without the main that released them. Set it above your longest run. In regular mode a run stops with n8n, so its events come back right after a restart.',
 };
 
 export interface CommonOptions {
@@ -57,17 +56,21 @@ export interface CommonOptions {
 	startFrom: 'new' | 'oldest';
 	/** ms before unacknowledged events are released again (0 in regular mode; src/delivery/reclaim.ts). */
 	reclaimAfterMs: number;
+	/** ms a run may take before it counts as failed (the Unfinished Run Timeout, in every mode). */
+	runTimeoutMs: number;
 }
 
 /** Reads the shared options from the node's "options" collection. */
 export function readCommonOptions(ctx: ITriggerFunctions): CommonOptions {
 	const options = ctx.getNodeParameter('options', {}) as { includeRawBody?: boolean; maxAttempts?: number; startFrom?: string; unfinishedRunTimeout?: number };
 	const maxAttempts = Math.floor(Number(options.maxAttempts ?? 3));
+	const timeoutMinutes = Number(options.unfinishedRunTimeout ?? DEFAULT_RECLAIM_MINUTES);
 	return {
 		includeRawBody: options.includeRawBody === true,
 		maxAttempts: Number.isFinite(maxAttempts) && maxAttempts >= 1 ? maxAttempts : 3,
 		startFrom: options.startFrom === 'oldest' ? 'oldest' : 'new',
 		reclaimAfterMs: reclaimAfterMs(options.unfinishedRunTimeout),
+		runTimeoutMs: Math.round((Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : DEFAULT_RECLAIM_MINUTES) * 60_000),
 	};
 }
 

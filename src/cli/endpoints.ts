@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { PRESETS } from '../auth';
+import { parseSize } from '../config';
 import { ValidationError } from '../errors';
 import type { EndpointInput } from '../management/service';
 import { details, endpointDetails, endpointTable, endpointWithSecret } from './format';
@@ -29,6 +30,7 @@ interface EndpointFlags {
 	handshake?: string;
 	verifyToken?: string;
 	capacity?: string;
+	maxBytes?: string;
 	disabled?: boolean;
 }
 
@@ -76,6 +78,7 @@ export function endpointInput(flags: EndpointFlags): EndpointInput {
 		methods: flags.methods,
 		ipAllowlist: flags.ipAllow === undefined ? undefined : list(flags.ipAllow),
 		bufferCapacity: flags.capacity === undefined ? undefined : flags.capacity === 'default' ? null : flags.capacity,
+		bufferMaxBytes: flags.maxBytes === undefined ? undefined : flags.maxBytes === 'default' ? null : (parseSize(flags.maxBytes) ?? flags.maxBytes),
 		enabled: flags.disabled ? false : undefined,
 	};
 	if (flags.auth !== undefined) input.auth = parseAuth(flags.auth, flags);
@@ -106,6 +109,7 @@ function endpointOptions(command: Command): Command {
 		.option('--handshake <mode>', 'answer provider handshakes: none, slack, hubChallenge, validationToken (presets such as zoom, twitch, discord, dropbox, meta, slack answer theirs by themselves)')
 		.option('--verify-token <token>', 'hub.verify_token expected by --handshake hubChallenge')
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
+		.option('--max-bytes <size>', "max bytes waiting in the buffer, e.g. 64mb ('default' = gateway default)")
 		.option('--disabled', 'reject incoming requests (403) until enabled')
 		.option('--json', 'print JSON');
 }

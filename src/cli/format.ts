@@ -94,7 +94,7 @@ export function secretNotice(secret: string): string {
 
 /** An endpoint's fields, one per line. */
 export function endpointDetails(endpoint: EndpointView): string {
-	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default' });
+	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default' });
 }
 
 /** An endpoint (and a secret, when the operation produced one). */

@@ -65,11 +65,14 @@ export class CliSession {
 			this.stores = createStores(
 				{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, offlineQueue: true, name: 'wgw-cli' },
 				config.keyPrefix,
+				{ deadLetterMax: config.deadLetterMax },
 			);
 			this.service = new ManagementService(this.stores, {
 				publicUrl: config.publicUrl,
 				defaultPlan: config.defaultPlan,
 				defaultBufferCapacity: config.bufferMaxEvents,
+				defaultBufferMaxBytes: config.bufferMaxBytes,
+				onDiscarded: (d) => process.stderr.write(`warning: endpoint '${d.endpointId}' still buffered ${d.events} events (${d.bytes} bytes); they were discarded with it\n`),
 			});
 		}
 		return this.service;

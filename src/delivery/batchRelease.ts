@@ -2,15 +2,17 @@
  * One scheduled release of a Webhook Batch Trigger (PRODUCT.md §6): under a lease, read the
  * subscriber's waiting events in batches of at most `maxEvents`, run one execution per batch,
  * acknowledge a batch only after its execution succeeded; a failed batch stays pending (released
- * again on the next tick) and after `maxAttempts` failures its events become dead letters.
+ * again on the next tick) and after `maxAttempts` failures its events become dead letters. Runs
+ * that never reported back (n8n killed) count as failures too (see readEvents.lua). A batch is
+ * capped in events and in bytes; optionally a failed batch is bisected.
  * Batches run one after the other, so memory is bounded by the batch size, not the backlog.
  */
 import { randomUUID } from 'node:crypto';
 import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
-import type { BufferStore, EndpointRef } from '../redis/buffer';
+import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
 import { deliveryMetrics } from './metrics';
-import type { RunWorkflow } from './types';
+import type { RunOutcome, RunWorkflow } from './types';
 
 export interface BatchReleaseOptions {
 	buffer: BufferStore;
@@ -22,6 +24,10 @@ export interface BatchReleaseOptions {
 	maxAttempts: number;
 	/** Start an execution with no events when nothing is waiting. */
 	emitWhenEmpty: boolean;
+	/** Most bytes (stored size) in one execution; at least one event. Default DEFAULT_MAX_BATCH_BYTES. */
+	maxBytes?: number;
+	/** Run the halves of a failed batch again (see `settleFailed`); off by default. */
+	bisect?: boolean;
 	/** Identifies this trigger instance for the release lease. */
 	leaseOwner?: string;
 	/**
@@ -59,6 +65,9 @@ export interface ReleaseSummary {
  */
 export const LEASE_MS = 20_000;
 
+/** Default Max Bytes Per Execution: 16 MiB of stored events (at least one event per execution). */
+export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
 export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkflow): Promise<ReleaseSummary> {
 	const { buffer, endpoint, subscriberId: sub, logger } = options;
 	const owner = options.leaseOwner ?? randomUUID();
@@ -76,11 +85,84 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 		void buffer.takeLease(endpoint, sub, owner, leaseMs).catch(() => undefined);
 		if (reclaimAfterMs > 0 && inFlight.length > 0) void buffer.renew(endpoint, sub, inFlight).catch(() => undefined);
 	}, leaseMs / 3);
+
+	/** One execution; failures of any kind become a failed outcome. */
+	const execute = async (entries: StoredEntry[]): Promise<RunOutcome> => {
+		const events = await Promise.all(entries.map((e) => toWebhookEvent(e, endpoint)));
+		summary.executions++;
+		if (summary.executions === 1) metrics.release(endpoint.id);
+		const outcome = await run(events).catch((error: unknown): RunOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+		metrics.execution(endpoint.id, 'batch', outcome.ok);
+		if (!outcome.ok && outcome.timedOut) metrics.timedOut(endpoint.id, 'batch');
+		if (!outcome.ok) summary.failedExecutions++;
+		return outcome;
+	};
+	const acknowledge = async (entries: StoredEntry[]) => {
+		const refs = entries.map((e) => e.ref);
+		await buffer.ack(endpoint, sub, refs);
+		metrics.acknowledged(endpoint.id, 'batch', refs.length);
+		summary.events += refs.length;
+		inFlight = inFlight.filter((r) => !refs.includes(r));
+	};
+	const fail = async (entries: StoredEntry[], error: string) => {
+		const refs = entries.map((e) => e.ref);
+		const { dead, held } = await buffer.recordFailure(endpoint, sub, refs, options.maxAttempts, error);
+		summary.deadLettered += dead.length;
+		metrics.deadLettered(endpoint.id, 'batch', dead.length);
+		metrics.deadLetterFull(endpoint.id, 'batch', held.length);
+		metrics.retried(endpoint.id, 'batch', refs.length - dead.length - held.length);
+		inFlight = inFlight.filter((r) => !refs.includes(r));
+		logger.warn(dead.length > 0 ? 'batch failed; events at Max Attempts moved to dead letters' : 'batch failed; it will be released again on the next tick', {
+			endpoint: endpoint.id,
+			subscriber: sub,
+			events: refs.length,
+			deadLettered: dead.length,
+			error,
+		});
+		if (held.length > 0) logger.warn('dead letters are full: events at Max Attempts stay pending and are not released again until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: held.length });
+	};
+	/**
+	 * Bisect (when enabled): the halves of a failed batch run again, so that one bad event does not
+	 * take the innocent ones with it. When both halves fail the cause is not one event: both are
+	 * recorded as failed as they are, so a broken workflow costs at most 1 + 2·log2(n) executions.
+	 */
+	const settleFailed = async (entries: StoredEntry[], error: string): Promise<void> => {
+		if (!options.bisect || entries.length < 2 || options.signal?.aborted) return await fail(entries, error);
+		const half = Math.ceil(entries.length / 2);
+		const parts = [entries.slice(0, half), entries.slice(half)];
+		const outcomes: RunOutcome[] = [];
+		for (const part of parts) {
+			const outcome = await execute(part);
+			outcomes.push(outcome);
+			if (outcome.ok) await acknowledge(part);
+		}
+		const failed = parts.flatMap((part, i) => (outcomes[i].ok ? [] : [{ part, outcome: outcomes[i] as { ok: false; error: string } }]));
+		if (failed.length === 2) {
+			for (const f of failed) await fail(f.part, f.outcome.error);
+		} else if (failed.length === 1) {
+			await settleFailed(failed[0].part, failed[0].outcome.error);
+		}
+	};
+
 	try {
 		await buffer.touch(endpoint, sub);
 		for (;;) {
 			if (options.signal?.aborted) break;
-			const entries = await buffer.read(endpoint, sub, options.maxEvents, { reclaimAfterMs });
+			const read = await buffer.readBatch(endpoint, sub, options.maxEvents, {
+				reclaimAfterMs,
+				maxBytes: options.maxBytes ?? DEFAULT_MAX_BATCH_BYTES,
+				maxAttempts: options.maxAttempts,
+			});
+			if (read.deadLettered.length > 0) {
+				summary.deadLettered += read.deadLettered.length;
+				metrics.deadLettered(endpoint.id, 'batch', read.deadLettered.length);
+				logger.warn('events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters', { endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length });
+			}
+			if (read.held.length > 0) {
+				metrics.deadLetterFull(endpoint.id, 'batch', read.held.length);
+				logger.warn('dead letters are full: events at Max Attempts stay pending and are not released until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: read.held.length });
+			}
+			const entries = read.entries;
 			if (entries.length === 0) {
 				if (summary.executions === 0 && options.emitWhenEmpty) {
 					summary.executions++;
@@ -88,34 +170,16 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 				}
 				break;
 			}
-			const events = await Promise.all(entries.map((e) => toWebhookEvent(e, endpoint)));
-			const refs = entries.map((e) => e.ref);
-			inFlight = refs;
-			summary.executions++;
-			if (summary.executions === 1) metrics.release(endpoint.id);
-			const outcome = await run(events).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
-			metrics.execution(endpoint.id, 'batch', outcome.ok);
-			inFlight = [];
+			inFlight = entries.map((e) => e.ref);
+			const outcome = await execute(entries);
 			if (outcome.ok) {
-				await buffer.ack(endpoint, sub, refs);
-				metrics.acknowledged(endpoint.id, 'batch', refs.length);
-				summary.events += events.length;
-				if (entries.length < options.maxEvents) break;
+				await acknowledge(entries);
+				if (entries.length < options.maxEvents && !read.bytesFull) break;
 				if (!(await buffer.takeLease(endpoint, sub, owner, leaseMs))) break;
 				continue;
 			}
-			summary.failedExecutions++;
-			const dead = await buffer.nack(endpoint, sub, refs, options.maxAttempts, outcome.error);
-			summary.deadLettered += dead.length;
-			metrics.deadLettered(endpoint.id, 'batch', dead.length);
-			metrics.retried(endpoint.id, 'batch', refs.length - dead.length);
-			logger.warn(dead.length > 0 ? 'batch failed; its events moved to dead letters' : 'batch failed; it will be released again on the next tick', {
-				endpoint: endpoint.id,
-				subscriber: sub,
-				events: refs.length,
-				deadLettered: dead.length,
-				error: outcome.error,
-			});
+			await settleFailed(entries, outcome.error);
+			inFlight = [];
 			break;
 		}
 	} finally {

@@ -17,6 +17,10 @@ export interface DeliveryMetrics {
 	/** Events of a failed execution that stay queued and will be delivered again. */
 	retried(endpoint: string, trigger: TriggerKind, events: number): void;
 	deadLettered(endpoint: string, trigger: TriggerKind, events: number): void;
+	/** Events at Max Attempts kept pending (not dead-lettered, not delivered) because the dead letters are full. */
+	deadLetterFull(endpoint: string, trigger: TriggerKind, events: number): void;
+	/** Executions that did not settle within the Unfinished Run Timeout (counted as failed). */
+	timedOut(endpoint: string, trigger: TriggerKind): void;
 }
 
 function create(): DeliveryMetrics {
@@ -27,6 +31,8 @@ function create(): DeliveryMetrics {
 	const acked = counter('webhook_gateway_acknowledged_events_total', 'Events acknowledged after a successful execution.', ['endpoint', 'trigger']);
 	const retried = counter('webhook_gateway_retried_events_total', 'Events of failed executions that will be delivered again.', ['endpoint', 'trigger']);
 	const dead = counter('webhook_gateway_dead_lettered_events_total', 'Events moved to dead letters after the last failed attempt.', ['endpoint', 'trigger']);
+	const full = counter('webhook_gateway_dead_letter_full_events_total', 'Events that reached Max Attempts while the endpoint\'s dead letters were at their cap: kept pending, neither dead-lettered nor delivered again.', ['endpoint', 'trigger']);
+	const timedOut = counter('webhook_gateway_execution_timeouts_total', 'Executions n8n did not settle within the Unfinished Run Timeout; counted as failed.', ['endpoint', 'trigger']);
 	return {
 		registry,
 		release: (endpoint) => releases.inc({ endpoint }),
@@ -34,6 +40,8 @@ function create(): DeliveryMetrics {
 		acknowledged: (endpoint, trigger, n) => n > 0 && acked.inc({ endpoint, trigger }, n),
 		retried: (endpoint, trigger, n) => n > 0 && retried.inc({ endpoint, trigger }, n),
 		deadLettered: (endpoint, trigger, n) => n > 0 && dead.inc({ endpoint, trigger }, n),
+		deadLetterFull: (endpoint, trigger, n) => n > 0 && full.inc({ endpoint, trigger }, n),
+		timedOut: (endpoint, trigger) => timedOut.inc({ endpoint, trigger }),
 	};
 }
 

@@ -1,14 +1,15 @@
 /**
  * The Webhook Raw Trigger's loop (PRODUCT.md §6): one execution per event as soon as it is
  * accepted (blocking stream read), at most `concurrency` executions at once, acknowledged after
- * success; a failed event is retried after a back-off and dead-lettered after `maxAttempts`.
+ * success; a failed event is retried after a back-off and dead-lettered after `maxAttempts`
+ * failed runs, runs that never reported back (n8n killed) included (see readEvents.lua).
  */
 import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
-import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
+import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
 import { deliveryMetrics } from './metrics';
 import { renewEveryMs } from './reclaim';
-import type { RunWorkflow } from './types';
+import type { RunOutcome, RunWorkflow } from './types';
 
 /**
  * Events in flight in this process, per subscriber, shared by every consumer of that subscriber:
@@ -113,20 +114,40 @@ export class RawConsumer {
 				const now = Date.now();
 				for (const [ref, at] of this.retryAt) if (at <= now) this.retryAt.delete(ref);
 				const skip = new Set([...this.shared(), ...this.retryAt.keys()]);
-				const entries = await buffer.read(endpoint, sub, this.options.concurrency - this.inFlight.size, {
+				const read = await buffer.readBatch(endpoint, sub, this.options.concurrency - this.inFlight.size, {
 					skip,
 					blockMs: this.options.blockMs ?? 2000,
 					reclaimAfterMs: this.options.reclaimAfterMs,
+					maxAttempts: this.options.maxAttempts,
 				});
+				this.reportRead(read);
+				const entries = read.entries;
 				// Read just as stop() was called: leave them pending (read again on the next start)
-				// rather than start executions n8n can no longer run.
-				if (!this.running) break;
+				// rather than start executions n8n can no longer run; that delivery is not an attempt.
+				if (!this.running) {
+					await buffer.unread(endpoint, sub, entries.map((e) => e.ref));
+					break;
+				}
 				for (const entry of entries) this.dispatch(entry);
 			} catch (error) {
 				if (!this.running) break;
 				logger.warn('raw trigger read failed; retrying', { endpoint: endpoint.id, error: error instanceof Error ? error.message : String(error) });
 				await new Promise((r) => setTimeout(r, 1000));
 			}
+		}
+	}
+
+	/** Logs and counts what a read did besides returning events. */
+	private reportRead(read: ReadResult): void {
+		const { endpoint, subscriberId: sub, logger } = this.options;
+		const metrics = deliveryMetrics();
+		if (read.deadLettered.length > 0) {
+			metrics.deadLettered(endpoint.id, 'raw', read.deadLettered.length);
+			logger.warn('events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters', { endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length });
+		}
+		if (read.held.length > 0) {
+			metrics.deadLetterFull(endpoint.id, 'raw', read.held.length);
+			logger.warn('dead letters are full: events at Max Attempts stay pending until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: read.held.length });
 		}
 	}
 
@@ -137,21 +158,24 @@ export class RawConsumer {
 		void (async () => {
 			try {
 				const event = await toWebhookEvent(entry, endpoint);
-				const outcome = await this.run([event]).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
+				const outcome = await this.run([event]).catch((error: unknown): RunOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }));
 				const metrics = deliveryMetrics();
 				metrics.execution(endpoint.id, 'raw', outcome.ok);
 				if (outcome.ok) {
 					await buffer.ack(endpoint, sub, [entry.ref]);
 					metrics.acknowledged(endpoint.id, 'raw', 1);
 				} else {
-					const dead = await buffer.nack(endpoint, sub, [entry.ref], this.options.maxAttempts, outcome.error);
+					if (outcome.timedOut) metrics.timedOut(endpoint.id, 'raw');
+					const { dead, held } = await buffer.recordFailure(endpoint, sub, [entry.ref], this.options.maxAttempts, outcome.error);
 					metrics.deadLettered(endpoint.id, 'raw', dead.length);
-					metrics.retried(endpoint.id, 'raw', 1 - dead.length);
+					metrics.deadLetterFull(endpoint.id, 'raw', held.length);
+					metrics.retried(endpoint.id, 'raw', 1 - dead.length - held.length);
 					if (dead.length === 0) {
 						const [attempts] = await buffer.attempts(endpoint, sub, [entry.ref]);
 						this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000) * Math.max(1, attempts));
 					}
-					logger.warn(dead.length > 0 ? 'event moved to dead letters' : 'execution failed; the event will be retried', { endpoint: endpoint.id, event: entry.eventId, error: outcome.error });
+					const message = dead.length > 0 ? 'event moved to dead letters' : held.length > 0 ? 'event at Max Attempts stays pending: the dead letters are full' : 'execution failed; the event will be retried';
+					logger.warn(message, { endpoint: endpoint.id, event: entry.eventId, error: outcome.error });
 				}
 			} catch (error) {
 				// Not acknowledged: the event stays pending and is read again.

@@ -16,6 +16,7 @@ import { createConsoleRouter } from './console';
 import { createErrorTranslator } from './errorAnswer';
 import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
+import { startHousekeeping } from './housekeeping';
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { serveOpenApi } from './openapi';
 import { watchServer, type ServerWatch } from './serverWatch';
@@ -35,8 +36,6 @@ export interface GatewayApp {
 	close(): Promise<void>;
 }
 
-const MAINTENANCE_INTERVAL_MS = 60_000;
-
 export interface GatewayAppOptions {
 	/** Where /metrics gets the delivery counters from (GatewayMetrics); default: this process. */
 	deliveryMetrics?: () => Promise<string>;
@@ -46,11 +45,17 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	const stores = createStores(
 		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
 		config.keyPrefix,
+		{ deadLetterMax: config.deadLetterMax },
 	);
 	const management = new ManagementService(stores, {
 		publicUrl: config.publicUrl,
 		defaultPlan: config.defaultPlan,
 		defaultBufferCapacity: config.bufferMaxEvents,
+		defaultBufferMaxBytes: config.bufferMaxBytes,
+		onDiscarded: (d) => {
+			metrics.discarded(d.endpointId, d.reason, d.events);
+			logger.warn('endpoint deleted with events still buffered; they are discarded', { endpoint: d.endpointId, reason: d.reason, events: d.events, bytes: d.bytes });
+		},
 	});
 	const cache = new RegistryCache(
 		{ loadEndpoint: (id) => stores.registry.getEndpoint(id), loadPlanOfAccount: (a) => management.planOfAccount(a) },
@@ -64,12 +69,13 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		return await Promise.all(
 			endpoints.map(async (e) => {
 				const ref = { id: e.id, accountId: e.accountId };
-				const [depth, dead, subscribers] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.buffer.subscribers(ref)]);
+				const [depth, dead, subscribers, bytes] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.buffer.subscribers(ref), stores.buffer.storedBytes(ref)]);
 				return {
 					endpoint: e.id,
 					length: depth.length,
 					oldestAgeSeconds: depth.oldestReceivedAtMs === null ? 0 : Math.max(0, (now - depth.oldestReceivedAtMs) / 1000),
 					deadLetters: dead,
+					bytes,
 					subscribers: subscribers.map((s) => ({ id: s.id, waiting: s.waiting })),
 				};
 			}),
@@ -91,6 +97,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		logger,
 		maxBodyBytes: config.maxBodyBytes,
 		defaultCapacity: config.bufferMaxEvents,
+		defaultCapacityBytes: config.bufferMaxBytes,
 		trust: compileTrust(config.trustProxy),
 		translateError,
 	});
@@ -141,17 +148,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		if (!res.headersSent) sendError(res, translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }));
 	});
 
-	// Housekeeping: drop stale subscribers, trim by age and by acknowledgement. Idempotent, so
-	// several gateways may run it; failures (Redis down) are retried next round.
-	const maintenance = setInterval(() => {
-		void (async () => {
-			for (const e of await stores.registry.listEndpoints()) {
-				const r = await stores.buffer.maintain({ id: e.id, accountId: e.accountId }, config.subscriberRetentionMs, config.eventRetentionMs);
-				if (r.droppedSubscribers.length > 0) logger.info('dropped subscribers unseen for the retention period', { endpoint: e.id, subscribers: r.droppedSubscribers });
-			}
-		})().catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: error instanceof Error ? error.message : String(error) }));
-	}, MAINTENANCE_INTERVAL_MS);
-	maintenance.unref();
+	const stopHousekeeping = startHousekeeping(stores, config, logger, metrics);
 
 	const handler = (req: IncomingMessage, res: ServerResponse) => {
 		let target: HookTarget | undefined;
@@ -174,7 +171,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		metrics,
 		serverWatch,
 		async close() {
-			clearInterval(maintenance);
+			stopHousekeeping();
 			serverWatch.close();
 			translateError.close();
 			await subscription.close();

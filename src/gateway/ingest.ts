@@ -30,6 +30,8 @@ export interface IngestDeps {
 	logger: Logger;
 	maxBodyBytes: number;
 	defaultCapacity: number;
+	/** Default byte capacity of an endpoint's buffer (stored size). */
+	defaultCapacityBytes: number;
 	trust: TrustFn;
 	/** Turns any failure into the answer (Redis failures → 503 store_unavailable). */
 	translateError: ErrorTranslator;
@@ -202,6 +204,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				burst: plan.burst,
 				daily: plan.daily,
 				capacity: endpoint.bufferCapacity ?? deps.defaultCapacity,
+				capacityBytes: endpoint.bufferMaxBytes ?? deps.defaultCapacityBytes,
 				method,
 				path: target.subPath,
 				query: target.query,

@@ -11,6 +11,8 @@ export interface BufferSample {
 	length: number;
 	oldestAgeSeconds: number;
 	deadLetters: number;
+	/** Stored size of the buffered events, bytes (what the byte capacity counts). */
+	bytes: number;
 	/** Events waiting per subscriber (workflow:node). */
 	subscribers: { id: string; waiting: number }[];
 }
@@ -21,6 +23,7 @@ export class GatewayMetrics {
 	private readonly duration: Histogram<'outcome'>;
 	private readonly storeErrors: Counter<'reason'>;
 	private readonly redisSettings: Gauge<'setting'>;
+	private readonly discards: Counter<'endpoint' | 'reason'>;
 
 	/**
 	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
@@ -59,6 +62,12 @@ export class GatewayMetrics {
 		});
 		// Every reason from 0, so that an alert on a rate sees the first failure.
 		for (const reason of STORE_ERROR_REASONS) this.storeErrors.inc({ reason }, 0);
+		this.discards = new Counter({
+			name: 'webhook_gateway_events_discarded_total',
+			help: 'Buffered events removed before every subscriber acknowledged them, by endpoint and reason (retention: older than WEBHOOK_GATEWAY_EVENT_RETENTION; endpoint_deleted).',
+			labelNames: ['endpoint', 'reason'],
+			registers: [this.registry],
+		});
 		let pending: Promise<BufferSample[]> | undefined;
 		const sample = () => (pending ??= sampleBuffers().finally(() => (pending = undefined)));
 		const gauge = (name: string, help: string, pick: (s: BufferSample) => number) =>
@@ -74,6 +83,8 @@ export class GatewayMetrics {
 			});
 		gauge('webhook_gateway_buffer_events', 'Events waiting in the endpoint buffer (not yet acknowledged by every subscriber).', (s) => s.length);
 		gauge('webhook_gateway_buffer_oldest_age_seconds', 'Age of the oldest buffered event of the endpoint (0 when empty).', (s) => s.oldestAgeSeconds);
+		gauge('webhook_gateway_buffer_bytes', 'Stored size of the events in the endpoint buffer, bytes (counted against its byte capacity).', (s) => s.bytes);
+		gauge('webhook_gateway_endpoint_subscribers', 'Subscribers (trigger nodes) of the endpoint; with 0, nothing drains the buffer and it fills up to its capacity.', (s) => s.subscribers.length);
 		gauge('webhook_gateway_dead_letters', 'Dead letters of the endpoint waiting to be inspected or replayed.', (s) => s.deadLetters);
 		new Gauge({
 			name: 'webhook_gateway_subscriber_waiting_events',
@@ -101,6 +112,11 @@ export class GatewayMetrics {
 	/** The last check of one Redis setting: 1 fine, 0 at risk, -1 could not check. */
 	redisSetting(setting: string, value: 1 | 0 | -1): void {
 		this.redisSettings.set({ setting }, value);
+	}
+
+	/** Counts events removed unacknowledged (age retention, endpoint deletion). */
+	discarded(endpoint: string, reason: 'retention' | 'endpoint_deleted', events: number): void {
+		if (events > 0) this.discards.inc({ endpoint, reason }, events);
 	}
 
 	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */

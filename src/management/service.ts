@@ -17,6 +17,7 @@ import {
 	validateEndpointId,
 	validateHandshake,
 	validateIpAllowlist,
+	validateMaxBytes,
 	validateMethods,
 } from '../registry/endpoints';
 import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
@@ -25,7 +26,14 @@ export interface ManagementOptions {
 	publicUrl: string;
 	defaultPlan: string;
 	defaultBufferCapacity: number;
+	/** Default byte capacity of an endpoint's buffer (WEBHOOK_GATEWAY_BUFFER_MAX_BYTES; default 256 MiB). */
+	defaultBufferMaxBytes?: number;
+	/** Told about events removed before every subscriber acknowledged them (endpoint deletion), to log and count. */
+	onDiscarded?: (discard: { endpointId: string; reason: 'endpoint_deleted'; events: number; bytes: number }) => void;
 }
+
+/** Default byte capacity when the options give none (same as the configuration's default). */
+export const DEFAULT_BUFFER_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface EndpointInput {
 	id?: string;
@@ -41,6 +49,8 @@ export interface EndpointInput {
 	methods?: unknown;
 	enabled?: boolean;
 	bufferCapacity?: unknown;
+	/** Byte capacity of the buffer (stored size); null/'' for the gateway default. */
+	bufferMaxBytes?: unknown;
 }
 
 export interface EndpointUsage {
@@ -52,9 +62,13 @@ export interface EndpointUsage {
 	dailyLimit: number | null;
 	dailyRemaining: number | null;
 	resetsInSeconds: number;
-	buffer: { length: number; capacity: number; oldestReceivedAt: string | null };
+	/** Events and bytes buffered and the capacities that end in 503 buffer_full. */
+	buffer: { length: number; capacity: number; bytes: number; maxBytes: number; oldestReceivedAt: string | null };
+	/** No subscriber: nothing reads or trims the buffer, it fills up to its capacity. */
 	subscribers: { id: string; waiting: number; pending: number; lastSeen: string }[];
 	deadLetters: number;
+	/** Cap on dead letters (0 = none); beyond it failing events stay pending. */
+	deadLetterMax: number;
 }
 
 function checkSecret(secret: unknown): string | undefined {
@@ -101,7 +115,7 @@ export class ManagementService {
 
 	toView(record: EndpointRecord): EndpointView {
 		const { secrets, ...rest } = record;
-		return { ...rest, secretCount: secrets.length, url: this.endpointUrl(record.id) };
+		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
 	}
 
 	private async record(id: string): Promise<EndpointRecord> {
@@ -130,6 +144,7 @@ export class ManagementService {
 			methods: validateMethods(input.methods),
 			enabled: input.enabled === undefined ? true : toBoolean(input.enabled, 'enabled'),
 			bufferCapacity: validateCapacity(input.bufferCapacity),
+			bufferMaxBytes: validateMaxBytes(input.bufferMaxBytes),
 			createdAt: now,
 			createdBy: String(createdBy).slice(0, 200),
 			updatedAt: now,
@@ -174,6 +189,7 @@ export class ManagementService {
 		if (patch.methods !== undefined) next.methods = validateMethods(patch.methods);
 		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
 		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
+		if (patch.bufferMaxBytes !== undefined) next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
 		if (given) {
@@ -188,9 +204,13 @@ export class ManagementService {
 		return { endpoint: this.toView(next), secret };
 	}
 
-	/** Deletes the endpoint and everything buffered for it. */
+	/** Deletes the endpoint and everything buffered for it (what was buffered is reported to `onDiscarded`). */
 	async deleteEndpoint(id: string): Promise<void> {
-		await this.stores.registry.deleteEndpoint(await this.record(id));
+		const record = await this.record(id);
+		const ref = { id: record.id, accountId: record.accountId };
+		const [depth, bytes] = await Promise.all([this.stores.buffer.depth(ref), this.stores.buffer.storedBytes(ref)]);
+		await this.stores.registry.deleteEndpoint(record);
+		if (depth.length > 0) this.options.onDiscarded?.({ endpointId: record.id, reason: 'endpoint_deleted', events: depth.length, bytes });
 	}
 
 	/**
@@ -233,11 +253,12 @@ export class ManagementService {
 		const record = await this.record(id);
 		const plan = await this.planOfAccount(record.accountId);
 		const ref = { id: record.id, accountId: record.accountId };
-		const [today, depth, subs, dead] = await Promise.all([
+		const [today, depth, subs, dead, bytes] = await Promise.all([
 			this.stores.usage.today(record.accountId, [record.id]),
 			this.stores.buffer.depth(ref),
 			this.stores.buffer.subscribers(ref),
 			this.stores.buffer.deadLetterCount(ref),
+			this.stores.buffer.storedBytes(ref),
 		]);
 		return {
 			endpointId: record.id,
@@ -251,10 +272,13 @@ export class ManagementService {
 			buffer: {
 				length: depth.length,
 				capacity: record.bufferCapacity ?? this.options.defaultBufferCapacity,
+				bytes,
+				maxBytes: record.bufferMaxBytes ?? this.options.defaultBufferMaxBytes ?? DEFAULT_BUFFER_MAX_BYTES,
 				oldestReceivedAt: depth.oldestReceivedAtMs === null ? null : new Date(depth.oldestReceivedAtMs).toISOString(),
 			},
 			subscribers: subs.map((s) => ({ id: s.id, waiting: s.waiting, pending: s.pending, lastSeen: new Date(s.lastSeenMs).toISOString() })),
 			deadLetters: dead,
+			deadLetterMax: this.stores.buffer.deadLetterCap,
 		};
 	}
 

@@ -17,6 +17,8 @@ export interface AcceptInput {
 	burst: number | null;
 	daily: number | null;
 	capacity: number;
+	/** Most bytes the endpoint's buffered events may hold (stored size: body, headers, path, query...). */
+	capacityBytes: number;
 	method: string;
 	path: string;
 	query: string;
@@ -30,7 +32,7 @@ export type AcceptOutcome =
 	| { kind: 'duplicate'; eventId: string }
 	| { kind: 'rate_limited'; retryAfterMs: number; burstResetMs: number; dailyRemaining: number; secondsToMidnight: number }
 	| { kind: 'daily_limit_exceeded'; secondsToMidnight: number; burstRemaining: number; burstResetMs: number }
-	| { kind: 'buffer_full'; length: number };
+	| { kind: 'buffer_full'; length: number; bytes: number };
 
 export class AcceptStore {
 	constructor(
@@ -50,6 +52,7 @@ export class AcceptStore {
 			dedupeKey,
 			keys.limiter,
 			keys.usage,
+			keys.bytes,
 			input.endpointId,
 			input.dedupeValue === undefined ? '0' : '1',
 			input.dedupeWindowMs,
@@ -63,6 +66,7 @@ export class AcceptStore {
 			input.headersJson,
 			input.sourceIp,
 			input.body,
+			input.capacityBytes,
 		)) as (string | number)[];
 		const n = (i: number) => Number(r[i]);
 		switch (n(0)) {
@@ -75,7 +79,7 @@ export class AcceptStore {
 			case 3:
 				return { kind: 'daily_limit_exceeded', secondsToMidnight: n(1), burstRemaining: n(2), burstResetMs: n(3) };
 			case 4:
-				return { kind: 'buffer_full', length: n(1) };
+				return { kind: 'buffer_full', length: n(1), bytes: n(2) };
 			default:
 				throw new Error(`acceptEvent returned an unknown code: ${String(r[0])}`);
 		}

@@ -81,10 +81,57 @@ function decodeFields(ref: string, fields: Buffer[]): StoredEntry {
 
 type RawEntry = [Buffer, Buffer[] | null];
 
+/** Default cap on an endpoint's dead letters (WEBHOOK_GATEWAY_DEAD_LETTER_MAX). */
+export const DEFAULT_DEAD_LETTER_MAX = 10_000;
+
+/** Entries and bytes one trimEvents call may remove (it reads each entry to learn its size). */
+const TRIM_ENTRIES_PER_CALL = 1000;
+const TRIM_BYTES_PER_CALL = 64 * 1024 * 1024;
+
+/** What one read returned besides the events. */
+export interface ReadResult {
+	entries: StoredEntry[];
+	/** Refs dead-lettered by the read: their runs never reported back `maxAttempts` times. */
+	deadLettered: string[];
+	/** Refs at the attempt limit kept pending (not delivered) because the dead letters are full. */
+	held: string[];
+	/** The byte cap (`maxBytes`) ended the batch: more may be waiting. */
+	bytesFull: boolean;
+}
+
+/** What a failed delivery did (see `nack`). */
+export interface NackResult {
+	/** Refs moved to the dead letters. */
+	dead: string[];
+	/** Refs at the attempt limit that stay pending because the dead letters are at their cap. */
+	held: string[];
+}
+
+export interface ReadOptions {
+	/** Refs already in flight in this process (not returned again). */
+	skip?: ReadonlySet<string>;
+	/** Wait this long (ms) for a new event when nothing is there (a connection of its own). */
+	blockMs?: number;
+	/** See `read`. */
+	reclaimAfterMs?: number;
+	/** Most bytes (stored size) in one batch; at least one event is returned. 0/undefined: no cap. */
+	maxBytes?: number;
+	/**
+	 * Dead-letter pending entries that were delivered this many times without an acknowledgement
+	 * (runs that failed or never reported back) instead of delivering them again. 0/undefined: off.
+	 */
+	maxAttempts?: number;
+}
+
 export class BufferStore {
+	/**
+	 * @param deadLetterMax most dead letters per endpoint; an entry at its attempt limit beyond
+	 *   that stays pending (never dropped). 0 = no cap.
+	 */
 	constructor(
 		private readonly redis: ScriptedRedis,
 		private readonly prefix: string,
+		private readonly deadLetterMax: number = DEFAULT_DEAD_LETTER_MAX,
 	) {}
 
 	private keys(ep: EndpointRef) {
@@ -143,14 +190,14 @@ export class BufferStore {
 	 *   (an n8n worker whose main went away) is not started twice. 0 (default): every pending
 	 *   entry. A failed run's entries (`nack`) are visible at once either way.
 	 */
-	async read(
-		ep: EndpointRef,
-		sub: string,
-		count: number,
-		options: { skip?: ReadonlySet<string>; blockMs?: number; reclaimAfterMs?: number } = {},
-	): Promise<StoredEntry[]> {
+	async read(ep: EndpointRef, sub: string, count: number, options: ReadOptions = {}): Promise<StoredEntry[]> {
+		return (await this.readBatch(ep, sub, count, options)).entries;
+	}
+
+	/** `read` with what else the read did: dead-lettered runs that never reported back, held entries, byte cap reached. */
+	async readBatch(ep: EndpointRef, sub: string, count: number, options: ReadOptions = {}): Promise<ReadResult> {
 		const out = await this.withGroup(ep, sub, () => this.readOnce(ep, sub, count, options));
-		if (out.length > 0 || !options.blockMs) return out;
+		if (out.entries.length > 0 || !options.blockMs) return out;
 		const k = this.keys(ep);
 		const fresh = await this.withGroup(ep, sub, () =>
 			(this.redis as unknown as { xreadgroupBuffer(...a: (string | number)[]): Promise<[Buffer, RawEntry[]][] | null> }).xreadgroupBuffer(
@@ -158,7 +205,7 @@ export class BufferStore {
 				sub,
 				CONSUMER,
 				'COUNT',
-				count,
+				options.maxBytes ? 1 : count,
 				'BLOCK',
 				options.blockMs!,
 				'STREAMS',
@@ -166,24 +213,30 @@ export class BufferStore {
 				'>',
 			),
 		);
-		return (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeFields(`s:${id.toString()}`, fields)] : []));
+		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeFields(`s:${id.toString()}`, fields)] : []));
+		return { ...out, entries };
 	}
 
-	private async readOnce(ep: EndpointRef, sub: string, count: number, options: { skip?: ReadonlySet<string>; reclaimAfterMs?: number }): Promise<StoredEntry[]> {
+	private async readOnce(ep: EndpointRef, sub: string, count: number, options: ReadOptions): Promise<ReadResult> {
 		const k = this.keys(ep);
 		const sk = this.subKeys(ep, sub);
 		const reply = await this.redis.readEventsBuffer(
 			k.stream,
 			sk.replay,
 			sk.attempts,
+			k.deadLetters,
 			sub,
 			Math.max(0, Math.floor(options.reclaimAfterMs ?? 0)),
 			Math.max(1, count),
+			Math.max(0, Math.floor(options.maxBytes ?? 0)),
+			Math.max(0, Math.floor(options.maxAttempts ?? 0)),
+			this.deadLetterMax,
 			...(options.skip ?? []),
 		);
-		const out: StoredEntry[] = [];
-		for (let i = 0; i + 1 < reply.length; i += 2) out.push(decodeFields((reply[i] as Buffer).toString(), reply[i + 1] as Buffer[]));
-		return out;
+		const [flat, dead, held, bytesFull] = reply as unknown as [(Buffer | Buffer[])[], Buffer[], Buffer[], number];
+		const entries: StoredEntry[] = [];
+		for (let i = 0; i + 1 < flat.length; i += 2) entries.push(decodeFields((flat[i] as Buffer).toString(), flat[i + 1] as Buffer[]));
+		return { entries, deadLettered: dead.map(String), held: held.map(String), bytesFull: Number(bytesFull) === 1 };
 	}
 
 	/** Runs a read; when the subscriber's group is gone (retention, stream deleted) it comes back as a new subscriber. */
@@ -206,24 +259,81 @@ export class BufferStore {
 		return Number(await this.redis.renewEvents(this.keys(ep).stream, this.subKeys(ep, sub).replay, sub, ...refs));
 	}
 
-	/** Acknowledges processed entries and trims what every subscriber has acknowledged. */
+	/**
+	 * Gives back entries that were read but never handed to a run (the reader was stopping): their
+	 * delivery does not count as a failed attempt, and the next read gets them at once.
+	 */
+	async unread(ep: EndpointRef, sub: string, refs: readonly string[]): Promise<number> {
+		if (refs.length === 0) return 0;
+		return Number(await this.redis.returnEvents(this.keys(ep).stream, this.subKeys(ep, sub).replay, sub, ...refs));
+	}
+
+	/**
+	 * Acknowledges processed entries and trims what every subscriber has acknowledged (one round
+	 * trip: ackEvents and trimEvents pipelined).
+	 */
 	async ack(ep: EndpointRef, sub: string, refs: string[]): Promise<{ acked: number; trimmed: number }> {
 		if (refs.length === 0) return { acked: 0, trimmed: 0 };
 		const k = this.keys(ep);
 		const sk = this.subKeys(ep, sub);
-		const [acked, trimmed] = await this.redis.ackEvents(k.stream, sk.attempts, sk.replay, sub, ...refs);
-		return { acked: Number(acked), trimmed: Number(trimmed) };
+		const pipeline = this.redis.pipeline() as unknown as {
+			ackEvents(...a: (string | number)[]): unknown;
+			trimEvents(...a: (string | number)[]): unknown;
+			exec(): Promise<[Error | null, unknown][] | null>;
+		};
+		pipeline.ackEvents(k.stream, sk.attempts, sk.replay, sub, ...refs);
+		pipeline.trimEvents(k.stream, k.bytes, 'acked', TRIM_ENTRIES_PER_CALL, TRIM_BYTES_PER_CALL);
+		const results = (await pipeline.exec()) ?? [];
+		for (const [error] of results) if (error) throw error;
+		const trim = results[1]?.[1] as number[] | undefined;
+		return { acked: Number(results[0]?.[1] ?? 0), trimmed: Number(trim?.[0] ?? 0) };
+	}
+
+	/**
+	 * Removes stream entries older than `minId` ('acked': what every subscriber acknowledged),
+	 * keeping the bytes counter exact, in bounded steps. @returns entries and bytes removed.
+	 */
+	async trim(ep: EndpointRef, minId: string): Promise<{ entries: number; bytes: number }> {
+		const k = this.keys(ep);
+		let entries = 0;
+		let bytes = 0;
+		for (;;) {
+			const [n, b, more] = (await this.redis.trimEvents(k.stream, k.bytes, minId, TRIM_ENTRIES_PER_CALL, TRIM_BYTES_PER_CALL)).map(Number);
+			entries += n;
+			bytes += b;
+			if (more !== 1) return { entries, bytes };
+		}
+	}
+
+	/** Bytes the endpoint's buffered events hold (the stored size acceptEvent counts against the byte capacity). */
+	async storedBytes(ep: EndpointRef): Promise<number> {
+		return Number((await this.redis.get(this.keys(ep).bytes)) ?? 0);
 	}
 
 	/**
 	 * Records a failed delivery; entries that reached `maxAttempts` become dead letters.
-	 * @returns the refs that were dead-lettered.
+	 * @returns the refs that were dead-lettered (see `recordFailure` for the held ones).
 	 */
 	async nack(ep: EndpointRef, sub: string, refs: string[], maxAttempts: number, error: string): Promise<string[]> {
-		if (refs.length === 0) return [];
+		return (await this.recordFailure(ep, sub, refs, maxAttempts, error)).dead;
+	}
+
+	/**
+	 * Records a failed delivery; entries that reached `maxAttempts` (failed runs and runs that never
+	 * reported back, see nackEvents.lua) become dead letters, or stay pending when the endpoint's
+	 * dead letters are at their cap.
+	 */
+	async recordFailure(ep: EndpointRef, sub: string, refs: string[], maxAttempts: number, error: string): Promise<NackResult> {
+		if (refs.length === 0) return { dead: [], held: [] };
 		const k = this.keys(ep);
 		const sk = this.subKeys(ep, sub);
-		return await this.redis.nackEvents(k.stream, sk.attempts, k.deadLetters, sk.replay, sub, Math.max(1, maxAttempts), error.slice(0, 1000), ...refs);
+		const [dead, held] = await this.redis.nackEvents(k.stream, sk.attempts, k.deadLetters, sk.replay, sub, Math.max(1, maxAttempts), error.slice(0, 1000), this.deadLetterMax, ...refs);
+		return { dead: dead.map(String), held: held.map(String) };
+	}
+
+	/** The cap on one endpoint's dead letters (0 = none). */
+	get deadLetterCap(): number {
+		return this.deadLetterMax;
 	}
 
 	/** Failed attempts so far per ref. */
@@ -354,9 +464,15 @@ export class BufferStore {
 
 	/**
 	 * Housekeeping for one endpoint: drops subscribers unseen for `subscriberRetentionMs`, trims
-	 * events older than `eventRetentionMs` (0 = never by age) and what every subscriber acknowledged.
+	 * what every subscriber acknowledged, then events older than `eventRetentionMs` (0 = never by
+	 * age). `discarded` counts what the age trim removed: events some subscriber (or, with none
+	 * subscribed, nobody) had not acknowledged.
 	 */
-	async maintain(ep: EndpointRef, subscriberRetentionMs: number, eventRetentionMs: number): Promise<{ droppedSubscribers: string[]; trimmed: number }> {
+	async maintain(
+		ep: EndpointRef,
+		subscriberRetentionMs: number,
+		eventRetentionMs: number,
+	): Promise<{ droppedSubscribers: string[]; trimmed: number; discarded: { entries: number; bytes: number } }> {
 		const k = this.keys(ep);
 		const nowMs = await redisTimeMs(this.redis);
 		const dropped: string[] = [];
@@ -367,14 +483,9 @@ export class BufferStore {
 				dropped.push(sub);
 			}
 		}
-		let trimmed = 0;
-		if (eventRetentionMs > 0) trimmed += Number(await this.redis.xtrim(k.stream, 'MINID', String(nowMs - eventRetentionMs)));
-		if ((await this.redis.exists(k.stream)) === 1) {
-			const sk = this.subKeys(ep, '-');
-			const [, t] = await this.redis.ackEvents(k.stream, sk.attempts, sk.replay, '-');
-			trimmed += Number(t);
-		}
-		return { droppedSubscribers: dropped, trimmed };
+		const acked = await this.trim(ep, 'acked');
+		const discarded = eventRetentionMs > 0 ? await this.trim(ep, `${Math.max(0, nowMs - eventRetentionMs)}-0`) : { entries: 0, bytes: 0 };
+		return { droppedSubscribers: dropped, trimmed: acked.entries + discarded.entries, discarded };
 	}
 
 	/** Takes or extends the release lease of a subscriber. */

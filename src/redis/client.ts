@@ -27,10 +27,12 @@ export interface RedisConnectionOptions {
 /** Custom commands defined from src/redis/scripts/*.lua. */
 export interface ScriptCommands {
 	acceptEvent(...args: (string | number | Buffer)[]): Promise<unknown[]>;
-	nackEvents(...args: (string | number)[]): Promise<string[]>;
-	ackEvents(...args: (string | number)[]): Promise<[number, number]>;
-	readEventsBuffer(...args: (string | number)[]): Promise<(Buffer | Buffer[])[]>;
+	nackEvents(...args: (string | number)[]): Promise<[string[], string[]]>;
+	ackEvents(...args: (string | number)[]): Promise<number>;
+	trimEvents(...args: (string | number)[]): Promise<number[]>;
+	readEventsBuffer(...args: (string | number)[]): Promise<unknown[]>;
 	renewEvents(...args: (string | number)[]): Promise<number>;
+	returnEvents(...args: (string | number)[]): Promise<number>;
 	takeLease(...args: (string | number)[]): Promise<number>;
 	releaseLease(...args: (string | number)[]): Promise<number>;
 }

@@ -3,7 +3,7 @@
  * these objects and never imports ioredis itself.
  */
 import { AcceptStore } from './acceptStore';
-import { BufferStore } from './buffer';
+import { BufferStore, DEFAULT_DEAD_LETTER_MAX } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
 import { StatsStore } from './stats';
@@ -25,8 +25,15 @@ export interface Stores {
 	close(): Promise<void>;
 }
 
-export function createStores(connection: RedisConnectionOptions, prefix: string): Stores {
+/** Caps the stores enforce (from the gateway configuration). */
+export interface StoreLimits {
+	/** Most dead letters per endpoint (default DEFAULT_DEAD_LETTER_MAX; 0 = none). */
+	deadLetterMax?: number;
+}
+
+export function createStores(connection: RedisConnectionOptions, prefix: string, limits: StoreLimits = {}): Stores {
 	const redis = createRedis(connection);
+	const deadLetterMax = limits.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
 	const stats = new StatsStore(redis, prefix);
 	return {
 		connection,
@@ -34,12 +41,12 @@ export function createStores(connection: RedisConnectionOptions, prefix: string)
 		redis,
 		registry: new RedisRegistryStore(redis, prefix),
 		accept: new AcceptStore(redis, prefix),
-		buffer: new BufferStore(redis, prefix),
+		buffer: new BufferStore(redis, prefix, deadLetterMax),
 		usage: new UsageStore(redis, prefix),
 		stats,
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
-			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };
+			return { buffer: new BufferStore(client, prefix, deadLetterMax), close: () => client.disconnect() };
 		},
 		async ping() {
 			try {
@@ -63,7 +70,7 @@ export { waitReady } from './client';
 export { classifyStoreError, isConnectionError, STORE_ERROR_REASONS, type StoreErrorReason } from './storeErrors';
 export type { RedisConnectionOptions, ScriptedRedis } from './client';
 export { checkRedisServer, logFinding, MIN_REDIS_VERSION, type ServerCheckResult, type ServerFinding } from './serverCheck';
-export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo } from './buffer';
+export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo, ReadResult, NackResult } from './buffer';
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';

@@ -30,6 +30,8 @@ export interface EndpointKeys {
 	deadLetters: string;
 	/** Hash `<hour>:<outcome>` → requests, for the console's charts. */
 	stats: string;
+	/** Integer: bytes the stream's entries hold (sum of their field values); kept by the scripts. */
+	bytes: string;
 }
 
 export interface SubscriberKeys {
@@ -65,6 +67,7 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		subscribers: `${base}:subs:${endpointId}`,
 		deadLetters: `${base}:dead:${endpointId}`,
 		stats: `${base}:stats:${endpointId}`,
+		bytes: `${base}:bytes:${endpointId}`,
 	};
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
+import { pruneHashFields } from './usage';
 
 /** Hours of statistics kept (the console shows 24). */
 export const STATS_RETENTION_HOURS = 48;
@@ -83,6 +84,18 @@ export class StatsStore {
 			if (slot) slot.counts[field.slice(sep + 1)] = Number(value);
 		}
 		return out;
+	}
+
+	/**
+	 * Deletes hours older than STATS_RETENTION_HOURS (the key's own expiry only helps once traffic
+	 * stops: while requests keep coming, old hours would stay). @returns fields deleted.
+	 */
+	async prune(accountId: string, endpointId: string): Promise<number> {
+		const oldest = Math.floor(this.now() / 3_600_000) - STATS_RETENTION_HOURS + 1;
+		return await pruneHashFields(this.redis, this.key(accountId, endpointId), (field) => {
+			const h = Number(field.slice(0, field.indexOf(':')));
+			return Number.isInteger(h) && h < oldest;
+		});
 	}
 
 	/** Stops the timer after a last flush. */

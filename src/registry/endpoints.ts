@@ -94,4 +94,12 @@ export function validateCapacity(input: unknown): number | null {
 	return n;
 }
 
+/** Byte capacity of an endpoint buffer: whole bytes >= 1024, or null for the gateway default. */
+export function validateMaxBytes(input: unknown): number | null {
+	if (input === undefined || input === null || input === '') return null;
+	const n = Number(input);
+	if (!Number.isInteger(n) || n < 1024) throw new ValidationError('bufferMaxBytes must be a whole number of bytes of at least 1024, or null for the gateway default');
+	return n;
+}
+
 export { validateAuth, validateIpAllowlist };

@@ -113,8 +113,8 @@ export function acquireClient(config: GatewayConfig): Promise<Lease<SharedClient
 	return acquire(
 		key,
 		async () => {
-			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix);
-			const management = new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: config.defaultPlan, defaultBufferCapacity: config.bufferMaxEvents });
+			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, { deadLetterMax: config.deadLetterMax });
+			const management = new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: config.defaultPlan, defaultBufferCapacity: config.bufferMaxEvents, defaultBufferMaxBytes: config.bufferMaxBytes });
 			return { stores, management };
 		},
 		async ({ stores }) => stores.close(),

@@ -237,7 +237,7 @@ describe('admin API endpoints', () => {
 			assert.equal(usage.json.acceptedToday, 0);
 			assert.equal(usage.json.dailyLimit, 50);
 			assert.equal(usage.json.dailyRemaining, 50);
-			assert.deepEqual(usage.json.buffer, { length: 0, capacity: 5000, oldestReceivedAt: null });
+			assert.deepEqual(usage.json.buffer, { length: 0, capacity: 5000, bytes: 0, maxBytes: 256 * 1024 * 1024, oldestReceivedAt: null });
 			assert.deepEqual(usage.json.subscribers, []);
 			assert.equal(usage.json.deadLetters, 0);
 

@@ -372,7 +372,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			assert.equal((await buffer().depth(ref)).length, 3, 'wf:abandoned still holds the backlog');
 
 			const kept = await buffer().maintain(ref, 7 * 86_400_000, 0);
-			assert.deepEqual(kept, { droppedSubscribers: [], trimmed: 0 }, 'within the retention nothing is dropped');
+			assert.deepEqual(kept, { droppedSubscribers: [], trimmed: 0, discarded: { entries: 0, bytes: 0 } }, 'within the retention nothing is dropped');
 
 			await sleep(1400);
 			await buffer().touch(ref, 'wf:alive');
@@ -396,6 +396,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			const fresh = await postMany(aged.id, 2, 2);
 			const trimmed = await buffer().maintain(aged, 7 * 86_400_000, 300);
 			assert.equal(trimmed.trimmed, 2, 'the 2 old events are trimmed');
+			assert.equal(trimmed.discarded.entries, 2, 'and reported as discarded (never acknowledged)');
 			assert.deepEqual(trimmed.droppedSubscribers, []);
 			assert.deepEqual(ids(await buffer().peek(aged, 10, 'oldest')), fresh);
 			assert.deepEqual(ids(await buffer().read(aged, 'wf:stuck', 10)), fresh, 'the trimmed events are no longer delivered');

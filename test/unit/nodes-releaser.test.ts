@@ -34,12 +34,15 @@ class MemoryBuffer {
 	async read(_ep: unknown, _sub: string, count: number) {
 		return this.queue.slice(0, count);
 	}
+	async readBatch(_ep: unknown, _sub: string, count: number) {
+		return { entries: this.queue.slice(0, count), deadLettered: [], held: [], bytesFull: false };
+	}
 	async ack(_ep: unknown, _sub: string, refs: string[]) {
 		this.queue = this.queue.filter((e) => !refs.includes(e.ref));
 		this.acked.push(...refs);
 		return { acked: refs.length, trimmed: 0 };
 	}
-	async nack(_ep: unknown, _sub: string, refs: string[], max: number) {
+	async recordFailure(_ep: unknown, _sub: string, refs: string[], max: number) {
 		const dead = refs.filter((r) => {
 			const n = (this.attempts.get(r) ?? 0) + 1;
 			this.attempts.set(r, n);
@@ -47,7 +50,7 @@ class MemoryBuffer {
 		});
 		this.queue = this.queue.filter((e) => !dead.includes(e.ref));
 		this.dead.push(...dead);
-		return dead;
+		return { dead, held: [] };
 	}
 	async waiting() {
 		return this.queue.length;

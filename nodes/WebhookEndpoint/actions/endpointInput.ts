@@ -105,6 +105,7 @@ export function endpointInputOf(v: EndpointFieldValues, mode: 'create' | 'update
 	}
 	if (has('methods')) input.methods = listOf(v.methods);
 	if (has('bufferCapacity')) input.bufferCapacity = Number(v.bufferCapacity) > 0 ? Number(v.bufferCapacity) : null;
+	if (has('bufferMaxMegabytes')) input.bufferMaxBytes = Number(v.bufferMaxMegabytes) > 0 ? Math.round(Number(v.bufferMaxMegabytes) * 1024 * 1024) : null;
 	if (has('enabled')) input.enabled = Boolean(v.enabled);
 	return input;
 }

@@ -157,6 +157,14 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			description: 'Max events waiting for workflows; when full, senders get 503 and retry. 0 uses the gateway default.',
 		},
 		{
+			displayName: 'Buffer Size Limit (MB)',
+			name: 'bufferMaxMegabytes',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description: 'Max size (MiB) of the events waiting for workflows (bodies and headers); when full, senders get 503 and retry. 0 uses the gateway default (256 MiB unless the operator changed it).',
+		},
+		{
 			displayName: 'Description',
 			name: 'description',
 			type: 'string',

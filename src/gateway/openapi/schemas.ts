@@ -117,6 +117,7 @@ function endpointSchemas(): Record<string, Schema> {
 		methods: { ...methods, description: 'Ingest methods (case-insensitive); default [POST]' },
 		enabled: { type: 'boolean' },
 		bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'Most events waiting in the buffer; null for the gateway default' },
+		bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'Most bytes (stored size: body, headers, path, query) waiting in the buffer; null for the gateway default' },
 	};
 	const all = Object.keys(input);
 	return {
@@ -133,6 +134,7 @@ function endpointSchemas(): Record<string, Schema> {
 				methods,
 				enabled: { type: 'boolean' },
 				bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'null: the gateway default' },
+				bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'null: the gateway default' },
 				createdAt: ISO_TIME,
 				createdBy: { type: 'string' },
 				updatedAt: ISO_TIME,
@@ -182,7 +184,13 @@ function endpointSchemas(): Record<string, Schema> {
 			dailyLimit: { type: ['integer', 'null'] },
 			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
 			resetsInSeconds: { type: 'integer', minimum: 0, description: 'Until the daily counters reset (UTC midnight)' },
-			buffer: object({ length: { type: 'integer', minimum: 0 }, capacity: { type: 'integer', minimum: 1 }, oldestReceivedAt: orNull(ISO_TIME) }),
+			buffer: object({
+				length: { type: 'integer', minimum: 0 },
+				capacity: { type: 'integer', minimum: 1, description: 'Most events; more get 503 buffer_full' },
+				bytes: { type: 'integer', minimum: 0, description: 'Stored size of the buffered events (body, headers, path, query)' },
+				maxBytes: { type: 'integer', minimum: 1, description: 'Most bytes; more get 503 buffer_full' },
+				oldestReceivedAt: orNull(ISO_TIME),
+			}),
 			subscribers: arrayOf(
 				object({
 					id: { type: 'string', description: 'workflow id : node id' },
@@ -192,6 +200,7 @@ function endpointSchemas(): Record<string, Schema> {
 				}),
 			),
 			deadLetters: { type: 'integer', minimum: 0 },
+			deadLetterMax: { type: 'integer', minimum: 0, description: 'Cap on dead letters (0 = none); at the cap, failing events stay pending instead' },
 		}),
 		Stats: object({
 			endpointId,

@@ -87,3 +87,8 @@ export function reasonRows(counts: Record<string, number>): { status: number | n
 		.map((outcome) => ({ status: STATUS_OF[outcome] ?? null, outcome, count: counts[outcome] ?? 0 }))
 		.sort((a, b) => (a.outcome === 'duplicate' ? 1 : 0) - (b.outcome === 'duplicate' ? 1 : 0) || (a.status ?? 999) - (b.status ?? 999));
 }
+
+/** Bytes as MiB with one decimal, e.g. "12.5 MiB". */
+export function mebibytes(bytes: number): string {
+	return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

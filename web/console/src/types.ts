@@ -16,9 +16,10 @@ export interface EndpointUsage {
 	dailyLimit: number | null;
 	dailyRemaining: number | null;
 	resetsInSeconds: number;
-	buffer: { length: number; capacity: number; oldestReceivedAt: string | null };
+	buffer: { length: number; capacity: number; bytes: number; maxBytes: number; oldestReceivedAt: string | null };
 	subscribers: { id: string; waiting: number; pending: number; lastSeen: string }[];
 	deadLetters: number;
+	deadLetterMax: number;
 }
 
 export interface HourStats {

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { age, dateTime, limitText, reasonRows, startOfUtcDay, sumSince } from '../format';
+import { age, dateTime, limitText, mebibytes, reasonRows, startOfUtcDay, sumSince } from '../format';
 import { useLoaded } from '../hooks';
 import type { DeadLetter, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
 import { Chart } from './Chart';
@@ -61,16 +61,25 @@ function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
 					</dd>
 				</div>
 				<div>
+					<dt>Buffered size</dt>
+					<dd data-field="buffered-bytes">
+						{mebibytes(usage.buffer.bytes)} / {mebibytes(usage.buffer.maxBytes)}
+					</dd>
+				</div>
+				<div>
 					<dt>Oldest waiting</dt>
 					<dd>{usage.buffer.oldestReceivedAt ? `${age(usage.buffer.oldestReceivedAt)} (${dateTime(usage.buffer.oldestReceivedAt)})` : '—'}</dd>
 				</div>
 				<div>
 					<dt>Dead letters</dt>
-					<dd data-field="dead-letters">{usage.deadLetters}</dd>
+					<dd data-field="dead-letters">
+						{usage.deadLetters}
+						{usage.deadLetterMax > 0 && ` / ${usage.deadLetterMax}`}
+					</dd>
 				</div>
 				<div>
 					<dt>Subscribers</dt>
-					<dd>{usage.subscribers.length === 0 ? 'none' : usage.subscribers.map((s) => `${s.id} (${s.waiting} waiting, ${s.pending} in progress)`).join(', ')}</dd>
+					<dd data-field="subscribers">{usage.subscribers.length === 0 ? 'none: nothing drains this buffer; it fills up to its capacity, then senders get 503 buffer_full' : usage.subscribers.map((s) => `${s.id} (${s.waiting} waiting, ${s.pending} in progress)`).join(', ')}</dd>
 				</div>
 			</dl>
 			<table class="reasons">

@@ -10,6 +10,7 @@
   KEYS[2] dedupe   dedupe key of this request (any key of the same slot when ARGV[2] is '0')
   KEYS[3] limiter  account's GCRA state: theoretical arrival time, integer microseconds
   KEYS[4] usage    account's usage hash: d:<day> total, e:<day>:<endpointId> per endpoint
+  KEYS[5] bytes    endpoint's stored-bytes counter (sum of the stream entries' field values)
 
   ARGV[1]  endpoint id
   ARGV[2]  '1' to check and record the dedupe key, '0' not to
@@ -20,13 +21,15 @@
   ARGV[7]  buffer capacity, max entries in the stream
   ARGV[8]  method        ARGV[9]  sub-path     ARGV[10] raw query string
   ARGV[11] headers JSON  ARGV[12] source ip    ARGV[13] raw body bytes
+  ARGV[14] buffer capacity in bytes: most bytes the stream's entries may hold (stored size of an
+           event = the byte length of ARGV[8..13]); the trim scripts subtract what they remove
 
   Returns an array; the first element is the outcome code:
     {0, eventId, burstRemaining, burstResetMs, dailyRemaining, secondsToUtcMidnight}  accepted
     {1, firstEventId}                                                                 duplicate
     {2, retryAfterMs, burstResetMs, dailyRemaining, secondsToUtcMidnight}              rate_limited
     {3, secondsToUtcMidnight, burstRemaining, burstResetMs}                            daily_limit_exceeded
-    {4, streamLength}                                                                 buffer_full
+    {4, streamLength, storedBytes}                                                    buffer_full
   burstRemaining / dailyRemaining are -1 when that limit is off.
 ]]
 local time = redis.call('TIME')
@@ -81,12 +84,15 @@ if daily > 0 then
 end
 
 local length = redis.call('XLEN', KEYS[1])
-if length >= tonumber(ARGV[7]) then
-  return {4, length}
+local size = #ARGV[8] + #ARGV[9] + #ARGV[10] + #ARGV[11] + #ARGV[12] + #ARGV[13]
+local stored = tonumber(redis.call('GET', KEYS[5]) or '0')
+if length >= tonumber(ARGV[7]) or stored + size > tonumber(ARGV[14]) then
+  return {4, length, stored}
 end
 
 local id = redis.call('XADD', KEYS[1], '*',
   'm', ARGV[8], 'p', ARGV[9], 'q', ARGV[10], 'h', ARGV[11], 'ip', ARGV[12], 'b', ARGV[13])
+redis.call('INCRBY', KEYS[5], size)
 
 if newTat then
   -- Stored rounded up so that rounding can never admit more than the bound.
