@@ -66,18 +66,21 @@ export function parseDuration(value: string): number | undefined {
 	return Math.floor(Number(match[1]) * factor);
 }
 
-const size = z.string().transform((v, ctx) => {
-	const n = parseSize(v);
-	if (n === undefined || n < 1) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a size such as 1048576, 512kb or 1mb, got '${v}'` });
-		return z.NEVER;
-	}
-	if (n > MAX_BODY_LIMIT) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected at most 64mb (every event is kept in Redis), got '${v}'` });
-		return z.NEVER;
-	}
-	return n;
-});
+/** A size from 1 byte to `max` bytes; `maxText` names the limit in the message. */
+const sizeUpTo = (max: number, maxText: string, why: string) =>
+	z.string().transform((v, ctx) => {
+		const n = parseSize(v);
+		if (n === undefined || n < 1) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a size such as 1048576, 512kb or 1mb, got '${v}'` });
+			return z.NEVER;
+		}
+		if (n > max) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected at most ${maxText} (${why}), got '${v}'` });
+			return z.NEVER;
+		}
+		return n;
+	});
+
 /** A duration from `min` to `max` ms (0 also allowed when `zeroOk`: "off"). */
 const duration = (min: number, max: number, zeroOk = false) =>
 	z.string().transform((v, ctx) => {
@@ -104,6 +107,7 @@ export const EXAMPLE_ADMIN_TOKEN = 'change-me-to-a-long-random-token';
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /** Largest request body the gateway can be set to accept: each event is one Redis stream entry. */
 const MAX_BODY_LIMIT = 64 * 1024 ** 2;
+const MAX_BUFFER_BYTES_LIMIT = 1024 ** 4;
 const intString = (min: number, max: number) =>
 	z
 		.string()
@@ -144,7 +148,7 @@ const schema = z.object({
 		.string()
 		.regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'expected up to 64 characters from A-Z a-z 0-9 : _ . - (no braces)')
 		.default('wgw:'),
-	WEBHOOK_GATEWAY_MAX_BODY: size.default('1mb'),
+	WEBHOOK_GATEWAY_MAX_BODY: sizeUpTo(MAX_BODY_LIMIT, '64mb', 'every event is kept in Redis').default('1mb'),
 	WEBHOOK_GATEWAY_DEFAULT_PLAN: z
 		.string()
 		.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a plan id such as forever-free')
@@ -159,7 +163,7 @@ const schema = z.object({
 	WEBHOOK_GATEWAY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 	WEBHOOK_GATEWAY_ALLOW_EVICTION: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
 	// Capacities (docs/reliability.md, "What fills up"): sized so one endpoint cannot fill a Redis.
-	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: size.default('256mb'),
+	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: sizeUpTo(MAX_BUFFER_BYTES_LIMIT, '1024gb', 'a Redis cannot hold more').default('256mb'),
 	WEBHOOK_GATEWAY_DEAD_LETTER_MAX: intString(1, 100_000_000).default('10000'),
 });
 
