@@ -7,6 +7,7 @@ import { BufferStore } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
 import { StatsStore } from './stats';
+import { SubscriberStore } from './subscribers';
 import { UsageStore } from './usage';
 
 export interface Stores {
@@ -16,6 +17,8 @@ export interface Stores {
 	registry: RedisRegistryStore;
 	accept: AcceptStore;
 	buffer: BufferStore;
+	/** Subscribers of endpoints (the same store the buffer uses). */
+	subscribers: SubscriberStore;
 	usage: UsageStore;
 	stats: StatsStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
@@ -28,13 +31,15 @@ export interface Stores {
 export function createStores(connection: RedisConnectionOptions, prefix: string): Stores {
 	const redis = createRedis(connection);
 	const stats = new StatsStore(redis, prefix);
+	const buffer = new BufferStore(redis, prefix);
 	return {
 		connection,
 		prefix,
 		redis,
 		registry: new RedisRegistryStore(redis, prefix),
 		accept: new AcceptStore(redis, prefix),
-		buffer: new BufferStore(redis, prefix),
+		buffer,
+		subscribers: buffer.subscribers,
 		usage: new UsageStore(redis, prefix),
 		stats,
 		blockingBuffer() {
@@ -61,7 +66,8 @@ export function createStores(connection: RedisConnectionOptions, prefix: string)
 
 export { waitReady, isConnectionError } from './client';
 export type { RedisConnectionOptions, ScriptedRedis } from './client';
-export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo } from './buffer';
+export type { EndpointRef, StoredEntry, DeadLetter } from './buffer';
+export type { SubscriberInfo, DroppedSubscriber, SubscriberGap, SubscriberMeta } from './subscribers';
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';
