@@ -46,16 +46,20 @@ export interface DroppedSubscriber extends SubscriberMeta {
 	reason: 'retention' | 'removed';
 	/** It resumes after this stream id (the last event it received, or before its oldest unacknowledged one). */
 	resumeAfterId: string;
+	/** Events ever added to the stream up to resumeAfterId (Redis's entries-read), to count what it missed. */
+	position?: number;
 }
 
-/** What a returning subscriber is told: events received in [missedFrom, missedUntil] were removed before it got them. */
+/** What a returning subscriber is told: events received between missedFrom and missedUntil were removed before it got them. */
 export interface SubscriberGap {
 	/** ISO time the subscriber was dropped. */
 	droppedAt: string;
 	reason: 'retention' | 'removed';
-	/** ISO time after which events were missed (the last event it had received). */
+	/** Events it never got (null when Redis could not count them). */
+	missedEvents: number | null;
+	/** ISO receive time of the last event it had received: missed events came after it. */
 	missedFrom: string;
-	/** ISO receive time of the newest event removed before this subscriber got it. */
+	/** ISO receive time of the first event it still gets (or of the newest removed one when none is left): missed events came before it. */
 	missedUntil: string;
 	message: string;
 }
@@ -78,6 +82,12 @@ function listenerKey(ep: EndpointRef, sub: string): string {
 /** How long a dropped subscriber's record is kept (ms), and how many per endpoint at most. */
 export const DROPPED_RECORD_KEEP_MS = 90 * 86_400_000;
 export const DROPPED_RECORD_MAX = 1000;
+
+/** Longest delivered-but-unacknowledged span counted when a subscriber is dropped (events). */
+const POSITION_SPAN_MAX = 10_000;
+
+/** Most events before a rewind point counted to keep the group's lag known (else Redis reports it unknown). */
+const REWIND_COUNT_MAX = 1000;
 
 const STREAM_ID_RE = /^(\d{1,20})-(\d{1,20})$/;
 const MAX_SEQ = 18446744073709551615n;
@@ -165,7 +175,7 @@ export class SubscriberStore {
 			if (!(error instanceof Error) || !error.message.includes('BUSYGROUP')) throw error;
 			created = false;
 		}
-		await this.register(ep, sub, meta);
+		await this.register(ep, sub, { workflowName: meta.workflowName ?? tomb?.workflowName, nodeName: meta.nodeName ?? tomb?.nodeName });
 		if (!tomb) return undefined;
 		await this.redis.hdel(k.droppedSubscribers, sub);
 		if (!created) return undefined;
@@ -188,21 +198,35 @@ export class SubscriberStore {
 		await this.redis.hset(k.subscribers, sub, JSON.stringify(next));
 	}
 
-	/** The newest event removed from the stream after `tomb.resumeAfterId`, as a gap (none when nothing was removed). */
+	/**
+	 * What was removed from the stream after `tomb.resumeAfterId` while the subscriber was away.
+	 * Events leave a stream from its head only (trimming), so events it never got are gone exactly
+	 * when the oldest retained event is newer than where it resumes; how many: events added after
+	 * that point minus those still retained (null when Redis could not say where it stopped).
+	 */
 	private async gapAfter(ep: EndpointRef, tomb: DroppedSubscriber): Promise<SubscriberGap | undefined> {
 		const info = fieldsOf((await this.redis.xinfo('STREAM', this.keys(ep).stream)) as unknown[]);
-		const maxDeleted = String(info.get('max-deleted-entry-id') ?? '0-0');
-		if (!STREAM_ID_RE.test(maxDeleted) || compareStreamIds(maxDeleted, tomb.resumeAfterId) <= 0) return undefined;
+		const length = Number(info.get('length') ?? 0);
+		const added = Number(info.get('entries-added') ?? 0);
+		const lastId = String(info.get('last-generated-id') ?? '0-0');
+		const firstEntry = info.get('first-entry') as unknown[] | null | undefined;
+		const firstId = length > 0 && Array.isArray(firstEntry) ? String(firstEntry[0]) : undefined;
+		if (compareStreamIds(lastId, tomb.resumeAfterId) <= 0) return undefined;
+		if (firstId !== undefined && compareStreamIds(previousStreamId(firstId), tomb.resumeAfterId) <= 0) return undefined;
+		const missedEvents = tomb.position === undefined ? null : added - tomb.position - length;
+		if (missedEvents !== null && missedEvents <= 0) return undefined;
 		const missedFrom = new Date(msOf(tomb.resumeAfterId)).toISOString();
-		const missedUntil = new Date(msOf(maxDeleted)).toISOString();
+		const missedUntil = new Date(msOf(firstId ?? lastId)).toISOString();
+		const why = tomb.reason === 'retention' ? 'dropped for being inactive longer than the subscriber retention' : 'removed by an operator';
 		return {
 			droppedAt: new Date(tomb.droppedAtMs).toISOString(),
 			reason: tomb.reason,
+			missedEvents,
 			missedFrom,
 			missedUntil,
 			message:
-				`This trigger was ${tomb.reason === 'retention' ? 'dropped for being inactive longer than the subscriber retention' : 'removed by an operator'} ` +
-				`at ${new Date(tomb.droppedAtMs).toISOString()}; events the endpoint received from ${missedFrom} to ${missedUntil} were removed before it got them.`,
+				`This trigger was ${why} at ${new Date(tomb.droppedAtMs).toISOString()}; ` +
+				`${missedEvents === null ? 'events' : `${missedEvents} event(s)`} the endpoint received between ${missedFrom} and ${missedUntil} were removed before it got them.`,
 		};
 	}
 
@@ -247,6 +271,7 @@ export class SubscriberStore {
 				droppedAtMs: await redisTimeMs(this.redis),
 				reason,
 				resumeAfterId: group.resumeAfterId,
+				position: group.position,
 			};
 			await this.redis.hset(k.droppedSubscribers, sub, JSON.stringify(record));
 			try {
@@ -261,7 +286,7 @@ export class SubscriberStore {
 	}
 
 	/** The group's cursor: where a re-created group must start so that nothing unacknowledged is skipped. */
-	private async group(ep: EndpointRef, sub: string): Promise<{ lastDeliveredId: string; resumeAfterId: string } | undefined> {
+	private async group(ep: EndpointRef, sub: string): Promise<{ lastDeliveredId: string; resumeAfterId: string; position?: number } | undefined> {
 		const k = this.keys(ep);
 		let groups: unknown[];
 		try {
@@ -273,9 +298,15 @@ export class SubscriberStore {
 		const g = (groups as unknown[][]).map(fieldsOf).find((f) => String(f.get('name')) === sub);
 		if (!g) return undefined;
 		const lastDeliveredId = String(g.get('last-delivered-id'));
+		const entriesRead = g.get('entries-read');
+		let position = entriesRead === null || entriesRead === undefined ? undefined : Number(entriesRead);
 		const pending = (await this.redis.xpending(k.stream, sub)) as [number, string | null, string | null, unknown];
 		const oldestPending = Number(pending[0]) > 0 && pending[1] ? pending[1] : undefined;
-		return { lastDeliveredId, resumeAfterId: oldestPending ? previousStreamId(oldestPending) : lastDeliveredId };
+		if (!oldestPending) return { lastDeliveredId, resumeAfterId: lastDeliveredId, position };
+		// Resuming before its oldest unacknowledged event: the position moves back by the events from there on.
+		const span = await this.redis.xrange(k.stream, oldestPending, lastDeliveredId, 'COUNT', POSITION_SPAN_MAX + 1);
+		position = position === undefined || span.length > POSITION_SPAN_MAX ? undefined : position - span.length;
+		return { lastDeliveredId, resumeAfterId: previousStreamId(oldestPending), position };
 	}
 
 	/** Subscribers with their lag, pending count, times and names. */
@@ -347,7 +378,15 @@ export class SubscriberStore {
 			throw new ValidationError(`${target} is newer than the newest event the endpoint holds, ${newest}; pick a point at or before it`);
 		}
 		const startsAfterId = previousStreamId(target);
-		await this.redis.xgroup('SETID', k.stream, sub, startsAfterId);
+		// Tell Redis the new position when it is cheap to count, so that the group's lag stays known.
+		const before = await this.redis.xrange(k.stream, '-', startsAfterId, 'COUNT', REWIND_COUNT_MAX + 1);
+		if (before.length <= REWIND_COUNT_MAX) {
+			const info = fieldsOf((await this.redis.xinfo('STREAM', k.stream)) as unknown[]);
+			const removed = Number(info.get('entries-added') ?? 0) - Number(info.get('length') ?? 0);
+			await this.redis.xgroup('SETID', k.stream, sub, startsAfterId, 'ENTRIESREAD', removed + before.length);
+		} else {
+			await this.redis.xgroup('SETID', k.stream, sub, startsAfterId);
+		}
 		return { startsAfterId, waiting: await this.waiting(ep, sub) };
 	}
 
