@@ -1,6 +1,6 @@
 /**
  * Delivery counters of the process that runs the triggers (n8n): releases, executions by outcome,
- * acknowledged, retried and dead-lettered events. One registry per process (kept on globalThis so
+ * acknowledged, retried and dead-lettered events, subscriber gaps. One registry per process (kept on globalThis so
  * every copy of this module counts into the same one); the embedded gateway appends it to its
  * /metrics, next to the request and buffer metrics.
  */
@@ -17,6 +17,8 @@ export interface DeliveryMetrics {
 	/** Events of a failed execution that stay queued and will be delivered again. */
 	retried(endpoint: string, trigger: TriggerKind, events: number): void;
 	deadLettered(endpoint: string, trigger: TriggerKind, events: number): void;
+	/** A trigger came back after being dropped and events it never got had been removed. */
+	subscriberGap(endpoint: string, trigger: TriggerKind): void;
 }
 
 function create(): DeliveryMetrics {
@@ -27,6 +29,7 @@ function create(): DeliveryMetrics {
 	const acked = counter('webhook_gateway_acknowledged_events_total', 'Events acknowledged after a successful execution.', ['endpoint', 'trigger']);
 	const retried = counter('webhook_gateway_retried_events_total', 'Events of failed executions that will be delivered again.', ['endpoint', 'trigger']);
 	const dead = counter('webhook_gateway_dead_lettered_events_total', 'Events moved to dead letters after the last failed attempt.', ['endpoint', 'trigger']);
+	const gaps = counter('webhook_gateway_subscriber_gaps_total', 'Triggers that came back after being dropped and had missed events (removed while they were away).', ['endpoint', 'trigger']);
 	return {
 		registry,
 		release: (endpoint) => releases.inc({ endpoint }),
@@ -34,6 +37,7 @@ function create(): DeliveryMetrics {
 		acknowledged: (endpoint, trigger, n) => n > 0 && acked.inc({ endpoint, trigger }, n),
 		retried: (endpoint, trigger, n) => n > 0 && retried.inc({ endpoint, trigger }, n),
 		deadLettered: (endpoint, trigger, n) => n > 0 && dead.inc({ endpoint, trigger }, n),
+		subscriberGap: (endpoint, trigger) => gaps.inc({ endpoint, trigger }),
 	};
 }
 
