@@ -9,6 +9,10 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, registryKeys, subscriberKeys } from './keys';
+import { gapAfter, listenGaps, tellGap, type DroppedPoint, type SubscriberGap } from './subscriberGaps';
+import { compareStreamIds, fieldsOf, msOf, previousStreamId, STREAM_ID_RE } from './streamIds';
+
+export type { SubscriberGap } from './subscriberGaps';
 
 /** Identifies an endpoint's keys: they live in the owning account's slot. */
 export interface EndpointRef {
@@ -37,46 +41,10 @@ export interface SubscriberInfo extends SubscriberMeta {
 	lastDeliveredId: string | null;
 }
 
-export interface DroppedSubscriber extends SubscriberMeta {
+export interface DroppedSubscriber extends SubscriberMeta, DroppedPoint {
 	id: string;
 	workflowId: string;
 	nodeId: string;
-	droppedAtMs: number;
-	/** `retention`: unseen for the subscriber retention; `removed`: by an operator. */
-	reason: 'retention' | 'removed';
-	/** It resumes after this stream id (the last event it received, or before its oldest unacknowledged one). */
-	resumeAfterId: string;
-	/** Events ever added to the stream up to resumeAfterId (Redis's entries-read), to count what it missed. */
-	position?: number;
-}
-
-/** What a returning subscriber is told: events received between missedFrom and missedUntil were removed before it got them. */
-export interface SubscriberGap {
-	/** ISO time the subscriber was dropped. */
-	droppedAt: string;
-	reason: 'retention' | 'removed';
-	/** Events it never got (null when Redis could not count them). */
-	missedEvents: number | null;
-	/** ISO receive time of the last event it had received: missed events came after it. */
-	missedFrom: string;
-	/** ISO receive time of the first event it still gets (or of the newest removed one when none is left): missed events came before it. */
-	missedUntil: string;
-	message: string;
-}
-
-type GapListener = (gap: SubscriberGap) => void;
-
-/**
- * Listeners per subscriber in this process (the trigger of that subscriber), kept on globalThis so
- * every copy of this module shares them: a gap found during a read reaches the trigger.
- */
-function gapListeners(): Map<string, Set<GapListener>> {
-	const holder = globalThis as Record<symbol, Map<string, Set<GapListener>> | undefined>;
-	return (holder[Symbol.for('n8n-nodes-webhook-gateway.subscriber-gaps')] ??= new Map());
-}
-
-function listenerKey(ep: EndpointRef, sub: string): string {
-	return JSON.stringify([ep.accountId, ep.id, sub]);
 }
 
 /** How long a dropped subscriber's record is kept (ms), and how many per endpoint at most. */
@@ -89,36 +57,9 @@ const POSITION_SPAN_MAX = 10_000;
 /** Most events before a rewind point counted to keep the group's lag known (else Redis reports it unknown). */
 const REWIND_COUNT_MAX = 1000;
 
-const STREAM_ID_RE = /^(\d{1,20})-(\d{1,20})$/;
-const MAX_SEQ = 18446744073709551615n;
-
-/** Orders two stream ids ('<ms>-<seq>'). */
-export function compareStreamIds(a: string, b: string): number {
-	const [am, as] = a.split('-').map(BigInt);
-	const [bm, bs] = b.split('-').map(BigInt);
-	return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
-}
-
-/** The stream id just before `id`, so that a read "after" it starts with `id` itself. */
-export function previousStreamId(id: string): string {
-	const [ms, seq] = id.split('-').map(BigInt);
-	if (seq > 0n) return `${ms}-${seq - 1n}`;
-	return ms > 0n ? `${ms - 1n}-${MAX_SEQ}` : '0-0';
-}
-
-function msOf(id: string): number {
-	return Number(id.slice(0, id.indexOf('-')));
-}
-
 function splitId(sub: string): { workflowId: string; nodeId: string } {
 	const i = sub.indexOf(':');
 	return i < 0 ? { workflowId: sub, nodeId: '' } : { workflowId: sub.slice(0, i), nodeId: sub.slice(i + 1) };
-}
-
-function fieldsOf(row: unknown[]): Map<string, unknown> {
-	const f = new Map<string, unknown>();
-	for (let i = 0; i + 1 < row.length; i += 2) f.set(String(row[i]), row[i + 1]);
-	return f;
 }
 
 function isMissing(error: unknown): boolean {
@@ -141,16 +82,8 @@ export class SubscriberStore {
 	}
 
 	/** Calls `listener` when this process finds that the subscriber came back after being dropped. @returns unlisten */
-	onGap(ep: EndpointRef, sub: string, listener: GapListener): () => void {
-		const all = gapListeners();
-		const key = listenerKey(ep, sub);
-		let set = all.get(key);
-		if (!set) all.set(key, (set = new Set()));
-		set.add(listener);
-		return () => {
-			set.delete(listener);
-			if (set.size === 0 && all.get(key) === set) all.delete(key);
-		};
+	onGap(ep: EndpointRef, sub: string, listener: (gap: SubscriberGap) => void): () => void {
+		return listenGaps(ep, sub, listener);
 	}
 
 	/** True while the endpoint is in the registry. */
@@ -179,8 +112,8 @@ export class SubscriberStore {
 		if (!tomb) return undefined;
 		await this.redis.hdel(k.droppedSubscribers, sub);
 		if (!created) return undefined;
-		const gap = await this.gapAfter(ep, tomb);
-		if (gap) for (const listener of gapListeners().get(listenerKey(ep, sub)) ?? []) listener(gap);
+		const gap = gapAfter(tomb, (await this.redis.xinfo('STREAM', k.stream)) as unknown[]);
+		if (gap) tellGap(ep, sub, gap);
 		return gap;
 	}
 
@@ -196,38 +129,6 @@ export class SubscriberStore {
 			nodeName: meta.nodeName ?? old?.nodeName,
 		};
 		await this.redis.hset(k.subscribers, sub, JSON.stringify(next));
-	}
-
-	/**
-	 * What was removed from the stream after `tomb.resumeAfterId` while the subscriber was away.
-	 * Events leave a stream from its head only (trimming), so events it never got are gone exactly
-	 * when the oldest retained event is newer than where it resumes; how many: events added after
-	 * that point minus those still retained (null when Redis could not say where it stopped).
-	 */
-	private async gapAfter(ep: EndpointRef, tomb: DroppedSubscriber): Promise<SubscriberGap | undefined> {
-		const info = fieldsOf((await this.redis.xinfo('STREAM', this.keys(ep).stream)) as unknown[]);
-		const length = Number(info.get('length') ?? 0);
-		const added = Number(info.get('entries-added') ?? 0);
-		const lastId = String(info.get('last-generated-id') ?? '0-0');
-		const firstEntry = info.get('first-entry') as unknown[] | null | undefined;
-		const firstId = length > 0 && Array.isArray(firstEntry) ? String(firstEntry[0]) : undefined;
-		if (compareStreamIds(lastId, tomb.resumeAfterId) <= 0) return undefined;
-		if (firstId !== undefined && compareStreamIds(previousStreamId(firstId), tomb.resumeAfterId) <= 0) return undefined;
-		const missedEvents = tomb.position === undefined ? null : added - tomb.position - length;
-		if (missedEvents !== null && missedEvents <= 0) return undefined;
-		const missedFrom = new Date(msOf(tomb.resumeAfterId)).toISOString();
-		const missedUntil = new Date(msOf(firstId ?? lastId)).toISOString();
-		const why = tomb.reason === 'retention' ? 'dropped for being inactive longer than the subscriber retention' : 'removed by an operator';
-		return {
-			droppedAt: new Date(tomb.droppedAtMs).toISOString(),
-			reason: tomb.reason,
-			missedEvents,
-			missedFrom,
-			missedUntil,
-			message:
-				`This trigger was ${why} at ${new Date(tomb.droppedAtMs).toISOString()}; ` +
-				`${missedEvents === null ? 'events' : `${missedEvents} event(s)`} the endpoint received between ${missedFrom} and ${missedUntil} were removed before it got them.`,
-		};
 	}
 
 	/**
