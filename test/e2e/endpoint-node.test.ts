@@ -276,12 +276,12 @@ describe('Webhook Endpoint node in a real n8n', { timeout: 300_000 }, () => {
 		await gateway!.gateway.management.setAccountPlan('e2e-subs', 'unlimited');
 		const ref = { id, accountId: 'e2e-subs' };
 		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:node1', 'new', { workflowName: 'Orders', nodeName: 'Batch' });
+		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:other', 'new'); // keeps the event held
 		const sent = await gateway!.request(`/hooks/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
 		assert.equal(sent.status, 202);
 		const { eventId } = (await sent.json()) as { eventId: string };
 		const entries = await gateway!.gateway.stores.buffer.read(ref, 'wfn:node1', 10);
 		await gateway!.gateway.stores.buffer.ack(ref, 'wfn:node1', entries.map((e) => e.ref));
-		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:other', 'oldest'); // keeps the event held
 
 		const webhookPath = `subs-${randomUUID()}`;
 		const once = { executeOnce: true };
