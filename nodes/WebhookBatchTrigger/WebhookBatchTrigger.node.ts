@@ -13,6 +13,7 @@ import { searchEndpoints } from '../shared/endpointLocator';
 import { messageOf, toNodeError } from '../shared/errors';
 import type { ItemOptions } from '../shared/items';
 import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
+import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { batchTriggerProperties } from './description';
 import { BatchReleaser } from './releaser';
@@ -79,6 +80,12 @@ export class WebhookBatchTrigger implements INodeType {
 		const opened = await openTrigger(this, 'activate the Webhook Batch Trigger');
 		const { session, endpoint, ref, logger } = opened;
 		const subscriberId = subscriberIdOf(this);
+		// Set once the schedule runs; the watch may stop it when the endpoint is deleted.
+		const active: { schedule?: { cancel(): void } } = {};
+		const watch = watchSubscription(this, opened, subscriberId, 'batch', () => {
+			active.schedule?.cancel();
+			releaser.stop();
+		});
 		const releaser = new BatchReleaser(
 			{
 				buffer: session.client.stores.buffer,
@@ -94,30 +101,33 @@ export class WebhookBatchTrigger implements INodeType {
 				reclaimAfterMs: common.reclaimAfterMs,
 				logger,
 			},
-			emittingRunner(this, items, common.runTimeoutMs),
+			emittingRunner(this, items, common.runTimeoutMs, () => watch.takeGap()),
 		);
 		try {
-			// Registers the cursor; an existing subscriber keeps its place (nothing sent while inactive is lost).
-			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom);
+			// Registers the cursor; an existing subscriber keeps its place, a dropped one resumes where it stopped (a gap is told).
+			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom, subscriberMeta(this));
 		} catch (error) {
+			watch.stop();
 			await session.close();
 			throw toNodeError(node, error, 'activate the Webhook Batch Trigger', { endpointId: endpoint.id, redis: session.redis });
 		}
 		const started = startSchedule(cron.value, timezone, () => releaser.tick('schedule'));
 		if (!started.ok) {
+			watch.stop();
 			await session.close();
 			throw new NodeOperationError(node, `Invalid release schedule: ${started.error}`);
 		}
-		const schedule = started.value;
+		active.schedule = started.value;
 		releaser.start();
-		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, schedule: cron.value, timezone, nextRelease: schedule.next()?.toISOString(), ...reclaimLogFields(common) });
+		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, schedule: cron.value, timezone, nextRelease: started.value.next()?.toISOString(), ...reclaimLogFields(common) });
 
 		let closed = false;
 		const closeFunction = async () => {
 			if (closed) return;
 			closed = true;
 			try {
-				schedule.cancel();
+				watch.stop();
+				active.schedule?.cancel();
 				releaser.stop();
 				await session.releaseGateway();
 				// A running release keeps the shared client until it has acknowledged its batch.

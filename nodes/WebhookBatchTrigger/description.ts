@@ -27,7 +27,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 			{ name: 'Every N Minutes', value: 'everyNMinutes', description: 'Every few minutes, counted from the full hour' },
 		],
 		description: 'When the buffered events are released. Times are in the workflow’s time zone (workflow settings), else n8n’s default time zone.',
-		hint: 'Events that arrive while the workflow is inactive or n8n is down stay buffered and go out with the next release after it is active again',
+		hint: 'Events that arrive while the workflow is inactive or n8n is down stay buffered and go out with the next release after it is active again (within the subscriber retention, 7 days by default: see Options > Start From)',
 	},
 	{
 		displayName: 'Minutes Between Releases',

@@ -20,11 +20,13 @@ import { accountActions } from './actions/account';
 import { endpointActions } from './actions/endpoint';
 import { eventActions } from './actions/event';
 import { planActions } from './actions/plan';
+import { subscriberActions } from './actions/subscriber';
 import type { Action } from './actions/types';
 import { accountFields, accountOperations } from './descriptions/AccountDescription';
 import { endpointFields, endpointOperations } from './descriptions/EndpointDescription';
 import { eventFields, eventOperations } from './descriptions/EventDescription';
 import { planFields, planOperations } from './descriptions/PlanDescription';
+import { subscriberFields, subscriberOperations } from './descriptions/SubscriberDescription';
 import { nodeErrorFor } from './errors';
 import { getPlans } from './methods';
 
@@ -33,6 +35,7 @@ const ACTIONS: Record<string, Record<string, Action>> = {
 	endpoint: endpointActions,
 	event: eventActions,
 	plan: planActions,
+	subscriber: subscriberActions,
 };
 
 export class WebhookEndpoint implements INodeType {
@@ -43,7 +46,7 @@ export class WebhookEndpoint implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage the webhook gateway: endpoints, plans, accounts and buffered events',
+		description: 'Manage the webhook gateway: endpoints, plans, accounts, buffered events and subscribers',
 		defaults: { name: 'Webhook Endpoint' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -62,6 +65,7 @@ export class WebhookEndpoint implements INodeType {
 					{ name: 'Endpoint', value: 'endpoint', description: 'A global webhook URL' },
 					{ name: 'Event', value: 'event', description: 'Buffered events and dead letters of an endpoint' },
 					{ name: 'Plan', value: 'plan', description: 'Rate, burst and daily limits' },
+					{ name: 'Subscriber', value: 'subscriber', description: 'The triggers reading an endpoint: lag, remove, rewind' },
 				],
 			},
 			...endpointOperations,
@@ -72,6 +76,8 @@ export class WebhookEndpoint implements INodeType {
 			...accountFields,
 			...eventOperations,
 			...eventFields,
+			...subscriberOperations,
+			...subscriberFields,
 		],
 	};
 

@@ -54,6 +54,10 @@ export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvic
 			case 'not_found':
 				return { message, description: notFoundAdvice(message) };
 			case 'conflict':
+				if (/has \d+ subscriber\(s\)/.test(message)) {
+					return { message, description: 'Deactivate those workflows and remove their subscribers (Subscriber > Remove), or turn on Force to delete anyway and stop their triggers with an error' };
+				}
+				if (/no events; there is nothing to rewind/.test(message)) return { message, description: 'Wait for events, or rewind another subscriber' };
 				return message.startsWith('endpoint')
 					? { message, description: 'Choose another Endpoint ID, or leave it empty for a random one' }
 					: { message, description: 'Move those accounts to another plan first (Account > Set Plan)' };

@@ -13,6 +13,7 @@ import { messageOf, toNodeError } from '../shared/errors';
 import { bounded, CLOSE_TIMEOUT_MS } from '../shared/gatewaySession';
 import type { ItemOptions } from '../shared/items';
 import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
+import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { rawTriggerProperties } from './description';
 
@@ -59,9 +60,14 @@ export class WebhookRawTrigger implements INodeType {
 		const opened = await openTrigger(this, 'activate the Webhook Raw Trigger');
 		const { session, endpoint, ref, logger } = opened;
 		const subscriberId = subscriberIdOf(this);
+		// Set once it runs; the watch stops it when the endpoint is deleted.
+		const active: { consumer?: RawConsumer } = {};
+		const watch = watchSubscription(this, opened, subscriberId, 'raw', () => bounded(active.consumer?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT_MS));
 		try {
-			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom);
+			// An existing subscriber keeps its place, a dropped one resumes where it stopped (a gap is told).
+			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom, subscriberMeta(this));
 		} catch (error) {
+			watch.stop();
 			await session.close();
 			throw toNodeError(node, error, 'activate the Webhook Raw Trigger', { endpointId: endpoint.id, redis: session.redis });
 		}
@@ -77,8 +83,9 @@ export class WebhookRawTrigger implements INodeType {
 				reclaimAfterMs: common.reclaimAfterMs,
 				logger,
 			},
-			emittingRunner(this, items, common.runTimeoutMs),
+			emittingRunner(this, items, common.runTimeoutMs, () => watch.takeGap()),
 		);
+		active.consumer = consumer;
 		consumer.start();
 		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, ...reclaimLogFields(common) });
 
@@ -87,6 +94,7 @@ export class WebhookRawTrigger implements INodeType {
 			if (closed) return;
 			closed = true;
 			try {
+				watch.stop();
 				await Promise.all([bounded(consumer.stop(), CLOSE_TIMEOUT_MS), session.releaseGateway()]);
 				// Executions still running acknowledge on the reader's connection: close it after them.
 				void consumer.whenIdle().then(async () => {

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IRun, ITriggerFunctions } from 'n8n-workflow';
 import type { RunOutcome, RunWorkflow } from '../../src/delivery/types';
+import type { SubscriberGap } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
 import { messageOf } from './errors';
 import { itemsOf, type ItemOptions } from './items';
@@ -47,11 +48,19 @@ export async function settledWithin(done: Promise<IRun>, timeoutMs: number): Pro
 /**
  * A RunWorkflow that emits the events as items and resolves when the execution has finished, or
  * after `timeoutMs` (the Unfinished Run Timeout) as a failure, logged with the reason.
+ * @param takeGap a gap to report: put as `gap` on each item of that one execution
  */
-export function emittingRunner(ctx: ITriggerFunctions, options: ItemOptions, timeoutMs: number): RunWorkflow {
+export function emittingRunner(
+	ctx: ITriggerFunctions,
+	options: ItemOptions,
+	timeoutMs: number,
+	takeGap: () => SubscriberGap | undefined = () => undefined,
+): RunWorkflow {
 	return async (events: WebhookEvent[]): Promise<RunOutcome> => {
 		try {
 			const items = await itemsOf(events, options, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));
+			const gap = takeGap();
+			if (gap) for (const item of items) item.json.gap = { ...gap } as unknown as IDataObject;
 			const done = ctx.helpers.createDeferredPromise<IRun>();
 			ctx.emit([items], undefined, done);
 			const outcome = await settledWithin(done.promise, timeoutMs);

@@ -37,7 +37,8 @@ export const startFromOption: INodeProperties = {
 		{ name: 'Events Already Buffered', value: 'oldest', description: 'Also receive the events the endpoint still holds from before this trigger first ran' },
 		{ name: 'New Events', value: 'new', description: 'Receive the events accepted after this trigger was first activated' },
 	],
-	description: 'Where this trigger starts the first time it is activated. Later activations always continue where it stopped, so nothing sent in between is lost.',
+	description:
+		'Where this trigger starts the first time it is activated. Later activations continue where it stopped, so nothing sent while the workflow was inactive is lost, provided it comes back within the gateway’s subscriber retention (WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION, default 7 days). A trigger inactive for longer is dropped so that its backlog can be trimmed; when it comes back it resumes after the last event it received, from what the gateway still holds. If events were removed meanwhile, the n8n log shows a warning and each item of its next execution carries a "gap" field (droppedAt, missedEvents, missedFrom, missedUntil, message).',
 };
 
 export const unfinishedRunTimeoutOption: INodeProperties = {

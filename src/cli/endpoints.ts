@@ -184,15 +184,16 @@ export function endpointsCommand(session: CliSession): Command {
 		.command('delete <id>')
 		.description('delete an endpoint and every event buffered for it')
 		.option('--yes', 'do not ask for confirmation')
+		.option('--force', 'delete even though triggers subscribe to it (they stop with an error)')
 		.option('--json', 'print JSON (nothing on success)')
-		.action(async (id: string, flags: { yes?: boolean }, cmd: Command) => {
+		.action(async (id: string, flags: { yes?: boolean; force?: boolean }, cmd: Command) => {
 			const management = session.management(cmd);
 			if (!flags.yes) {
 				if (!process.stdin.isTTY) throw new ValidationError(`refusing to delete endpoint '${id}' without confirmation: pass --yes`);
 				await management.getEndpoint(id);
 				if (!(await confirm(`Delete endpoint '${id}' and every event buffered for it?`))) throw new ValidationError('not deleted');
 			}
-			await management.deleteEndpoint(id);
+			await management.deleteEndpoint(id, { force: flags.force === true });
 			session.print(cmd, undefined, () => `Deleted endpoint '${id}'.`);
 		});
 

@@ -1,6 +1,6 @@
 /**
  * Delivery counters of the process that runs the triggers (n8n): releases, executions by outcome,
- * acknowledged, retried and dead-lettered events. One registry per process (kept on globalThis so
+ * acknowledged, retried and dead-lettered events, subscriber gaps. One registry per process (kept on globalThis so
  * every copy of this module counts into the same one); the embedded gateway appends it to its
  * /metrics, next to the request and buffer metrics.
  */
@@ -21,6 +21,8 @@ export interface DeliveryMetrics {
 	deadLetterFull(endpoint: string, trigger: TriggerKind, events: number): void;
 	/** Executions that did not settle within the Unfinished Run Timeout (counted as failed). */
 	timedOut(endpoint: string, trigger: TriggerKind): void;
+	/** A trigger came back after being dropped and events it never got had been removed. */
+	subscriberGap(endpoint: string, trigger: TriggerKind): void;
 }
 
 function create(): DeliveryMetrics {
@@ -33,6 +35,7 @@ function create(): DeliveryMetrics {
 	const dead = counter('webhook_gateway_dead_lettered_events_total', 'Events moved to dead letters after the last failed attempt.', ['endpoint', 'trigger']);
 	const full = counter('webhook_gateway_dead_letter_full_events_total', 'Events that reached Max Attempts while the endpoint\'s dead letters were at their cap: kept pending, neither dead-lettered nor delivered again.', ['endpoint', 'trigger']);
 	const timedOut = counter('webhook_gateway_execution_timeouts_total', 'Executions n8n did not settle within the Unfinished Run Timeout; counted as failed.', ['endpoint', 'trigger']);
+	const gaps = counter('webhook_gateway_subscriber_gaps_total', 'Triggers that came back after being dropped and had missed events (removed while they were away).', ['endpoint', 'trigger']);
 	return {
 		registry,
 		release: (endpoint) => releases.inc({ endpoint }),
@@ -42,6 +45,7 @@ function create(): DeliveryMetrics {
 		deadLettered: (endpoint, trigger, n) => n > 0 && dead.inc({ endpoint, trigger }, n),
 		deadLetterFull: (endpoint, trigger, n) => n > 0 && full.inc({ endpoint, trigger }, n),
 		timedOut: (endpoint, trigger) => timedOut.inc({ endpoint, trigger }),
+		subscriberGap: (endpoint, trigger) => gaps.inc({ endpoint, trigger }),
 	};
 }
 

@@ -106,7 +106,7 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 		sendJson(res, 200, await management.updateEndpoint(req.params.id, endpointInput(patch, ENDPOINT_FIELDS)));
 	});
 	router.delete('/endpoints/:id', async (req, res) => {
-		await management.deleteEndpoint(req.params.id);
+		await management.deleteEndpoint(req.params.id, { force: queryString(req, 'force') });
 		res.status(204).end();
 	});
 	router.post('/endpoints/:id/rotate-secret', async (req, res) => {
@@ -140,6 +140,21 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 		const ids = stringArray(body.ids, 'ids');
 		if (ids.length === 0) throw new ValidationError('ids must name at least one dead letter');
 		sendJson(res, 200, await management.deleteDeadLetters(req.params.id, ids));
+	});
+}
+
+function addSubscriberRoutes(router: Router, management: ManagementService): void {
+	router.get('/endpoints/:id/subscribers', async (req, res) => {
+		sendJson(res, 200, await management.listSubscribers(req.params.id));
+	});
+	router.delete('/endpoints/:id/subscribers/:subscriberId', async (req, res) => {
+		await management.removeSubscriber(req.params.id, req.params.subscriberId);
+		res.status(204).end();
+	});
+	router.post('/endpoints/:id/subscribers/:subscriberId/rewind', async (req, res) => {
+		const body = jsonObject(req);
+		onlyFields(body, ['eventId', 'time']);
+		sendJson(res, 200, await management.rewindSubscriber(req.params.id, req.params.subscriberId, { eventId: body.eventId, time: body.time }));
 	});
 }
 
@@ -242,6 +257,7 @@ function addAccountRoutes(router: Router, management: ManagementService): void {
 /** Adds every admin route to `router` (already behind auth and the JSON body parser). */
 export function addAdminRoutes(router: Router, management: ManagementService, options: AdminRouteOptions = {}): void {
 	addEndpointRoutes(router, management);
+	addSubscriberRoutes(router, management);
 	addTestEventRoute(router, management, options);
 	addPlanRoutes(router, management);
 	addAccountRoutes(router, management);

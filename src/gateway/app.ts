@@ -69,7 +69,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		return await Promise.all(
 			endpoints.map(async (e) => {
 				const ref = { id: e.id, accountId: e.accountId };
-				const [depth, dead, subscribers, bytes] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.buffer.subscribers(ref), stores.buffer.storedBytes(ref)]);
+				const [depth, dead, subscribers, bytes] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.subscribers.list(ref), stores.buffer.storedBytes(ref)]);
 				return {
 					endpoint: e.id,
 					length: depth.length,

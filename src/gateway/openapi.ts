@@ -65,6 +65,7 @@ function components(): Schema {
 			EndpointId: pathId('Endpoint id', ENDPOINT_ID_RE),
 			PlanId: pathId('Plan id', PLAN_ID_RE),
 			AccountId: pathId('Account id', ACCOUNT_ID_RE),
+			SubscriberId: { name: 'subscriberId', in: 'path', required: true, description: 'Subscriber id, `<workflowId>:<nodeId>` (URL-encode the colon or not)', schema: { type: 'string' } },
 		},
 		securitySchemes: {
 			bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 32 characters)' },

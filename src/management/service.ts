@@ -21,6 +21,7 @@ import {
 	validateMethods,
 } from '../registry/endpoints';
 import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
+import { SubscriberOperations, type EndpointSubscribers, type RewindInput, type SubscriberView } from './subscribers';
 
 export interface ManagementOptions {
 	publicUrl: string;
@@ -104,10 +105,14 @@ function needsSecret(auth: EndpointRecord['auth']): boolean {
 }
 
 export class ManagementService {
+	private readonly subscriberOps: SubscriberOperations;
+
 	constructor(
 		private readonly stores: Stores,
 		private readonly options: ManagementOptions,
-	) {}
+	) {
+		this.subscriberOps = new SubscriberOperations(stores);
+	}
 
 	endpointUrl(id: string): string {
 		return `${this.options.publicUrl}/hooks/${id}`;
@@ -204,10 +209,16 @@ export class ManagementService {
 		return { endpoint: this.toView(next), secret };
 	}
 
-	/** Deletes the endpoint and everything buffered for it (what was buffered is reported to `onDiscarded`). */
-	async deleteEndpoint(id: string): Promise<void> {
+	/**
+	 * Deletes the endpoint and everything buffered for it (what was buffered is reported to
+	 * `onDiscarded`). Refused (409, naming them) while it has subscribers unless `force`: forced,
+	 * their triggers stop with an error n8n shows.
+	 */
+	async deleteEndpoint(id: string, options: { force?: unknown } = {}): Promise<void> {
 		const record = await this.record(id);
+		const force = options.force === undefined ? false : toBoolean(options.force, 'force');
 		const ref = { id: record.id, accountId: record.accountId };
+		await this.subscriberOps.assertDeletable(ref, force);
 		const [depth, bytes] = await Promise.all([this.stores.buffer.depth(ref), this.stores.buffer.storedBytes(ref)]);
 		await this.stores.registry.deleteEndpoint(record);
 		if (depth.length > 0) this.options.onDiscarded?.({ endpointId: record.id, reason: 'endpoint_deleted', events: depth.length, bytes });
@@ -256,7 +267,7 @@ export class ManagementService {
 		const [today, depth, subs, dead, bytes] = await Promise.all([
 			this.stores.usage.today(record.accountId, [record.id]),
 			this.stores.buffer.depth(ref),
-			this.stores.buffer.subscribers(ref),
+			this.stores.subscribers.list(ref),
 			this.stores.buffer.deadLetterCount(ref),
 			this.stores.buffer.storedBytes(ref),
 		]);
@@ -287,6 +298,26 @@ export class ManagementService {
 		const record = await this.record(id);
 		const n = Math.min(48, Math.max(1, Math.floor(Number(hours)) || 24));
 		return { endpointId: record.id, hours: await this.stores.stats.read(record.accountId, record.id, n) };
+	}
+
+	// ---- subscribers ----
+
+	/** The endpoint's subscribers with their lag, and the dropped ones not back yet. */
+	async listSubscribers(endpointId: string): Promise<EndpointSubscribers> {
+		const record = await this.record(endpointId);
+		return await this.subscriberOps.list({ id: record.id, accountId: record.accountId });
+	}
+
+	/** Removes one subscriber (its cursor and retries; its dead letters stay). */
+	async removeSubscriber(endpointId: string, subscriberId: string): Promise<void> {
+		const record = await this.record(endpointId);
+		await this.subscriberOps.remove({ id: record.id, accountId: record.accountId }, subscriberId);
+	}
+
+	/** Moves a subscriber's cursor to an event id or a time within what the endpoint still holds. */
+	async rewindSubscriber(endpointId: string, subscriberId: string, input: RewindInput): Promise<{ subscriber: SubscriberView; startsAfterId: string }> {
+		const record = await this.record(endpointId);
+		return await this.subscriberOps.rewind({ id: record.id, accountId: record.accountId }, subscriberId, input);
 	}
 
 	// ---- plans ----

@@ -1,16 +1,13 @@
 /**
- * Delivery side of the buffer (PRODUCT.md §6): subscribers as consumer groups on the endpoint's
- * stream (fan-out, one cursor each), batches read pending-first, acknowledgement with trimming,
+ * Delivery side of the buffer (docs/reliability.md): batches read pending-first from the subscriber's
+ * consumer group (src/redis/subscribers.ts keeps the subscribers), acknowledgement with trimming,
  * failed attempts and dead letters, replay, peek, blocking reads and maintenance.
  */
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, subscriberKeys } from './keys';
+import { SubscriberStore, type EndpointRef, type SubscriberGap, type SubscriberMeta } from './subscribers';
 
-/** Identifies an endpoint's keys: they live in the owning account's slot. */
-export interface EndpointRef {
-	id: string;
-	accountId: string;
-}
+export type { EndpointRef } from './subscribers';
 
 /** One buffered event as stored: raw bytes, nothing parsed. */
 export interface StoredEntry {
@@ -36,16 +33,6 @@ export interface DeadLetter {
 	error: string;
 	deadAtMs: number;
 	entry: StoredEntry;
-}
-
-export interface SubscriberInfo {
-	id: string;
-	createdAtMs: number;
-	lastSeenMs: number;
-	/** Events not yet acknowledged by this subscriber (new + pending). */
-	waiting: number;
-	/** Delivered but not acknowledged. */
-	pending: number;
 }
 
 const CONSUMER = 'c';
@@ -124,6 +111,9 @@ export interface ReadOptions {
 }
 
 export class BufferStore {
+	/** The subscribers of each endpoint (cursors, metadata, dropped records). */
+	readonly subscribers: SubscriberStore;
+
 	/**
 	 * @param deadLetterMax most dead letters per endpoint; an entry at its attempt limit beyond
 	 *   that stays pending (never dropped). 0 = no cap.
@@ -132,7 +122,9 @@ export class BufferStore {
 		private readonly redis: ScriptedRedis,
 		private readonly prefix: string,
 		private readonly deadLetterMax: number = DEFAULT_DEAD_LETTER_MAX,
-	) {}
+	) {
+		this.subscribers = new SubscriberStore(redis, prefix);
+	}
 
 	private keys(ep: EndpointRef) {
 		return endpointKeys(this.prefix, ep.accountId, ep.id);
@@ -142,40 +134,14 @@ export class BufferStore {
 		return subscriberKeys(this.prefix, ep.accountId, ep.id, sub);
 	}
 
-	/**
-	 * Registers a subscriber (idempotent). A new one starts at events accepted from now on
-	 * ('new') or at the oldest retained event ('oldest'); an existing one keeps its cursor.
-	 */
-	async subscribe(ep: EndpointRef, sub: string, from: 'new' | 'oldest'): Promise<void> {
-		const k = this.keys(ep);
-		try {
-			await this.redis.xgroup('CREATE', k.stream, sub, from === 'oldest' ? '0' : '$', 'MKSTREAM');
-		} catch (error) {
-			if (!(error instanceof Error) || !error.message.includes('BUSYGROUP')) throw error;
-		}
-		await this.touch(ep, sub);
+	/** See SubscriberStore.subscribe. */
+	async subscribe(ep: EndpointRef, sub: string, from: 'new' | 'oldest', meta?: SubscriberMeta): Promise<SubscriberGap | undefined> {
+		return await this.subscribers.subscribe(ep, sub, from, meta);
 	}
 
-	/** Records that the subscriber is alive (retention counts from here). */
-	async touch(ep: EndpointRef, sub: string): Promise<void> {
-		const k = this.keys(ep);
-		const now = await redisTimeMs(this.redis);
-		const prev = await this.redis.hget(k.subscribers, sub);
-		const createdAtMs = prev ? (JSON.parse(prev) as { createdAtMs: number }).createdAtMs : now;
-		await this.redis.hset(k.subscribers, sub, JSON.stringify({ createdAtMs, lastSeenMs: now }));
-	}
-
-	/** Removes a subscriber, its cursor, attempts and replay queue (its dead letters stay). */
-	async unsubscribe(ep: EndpointRef, sub: string): Promise<void> {
-		const k = this.keys(ep);
-		const sk = this.subKeys(ep, sub);
-		try {
-			await this.redis.xgroup('DESTROY', k.stream, sub);
-		} catch (error) {
-			if (!(error instanceof Error) || !/no such key|NOGROUP/i.test(error.message)) throw error;
-		}
-		await this.redis.hdel(k.subscribers, sub);
-		await this.redis.del(sk.attempts, sk.replay, sk.lease);
+	/** Records that the subscriber is alive; false when it is not registered any more (see SubscriberStore.touch). */
+	async touch(ep: EndpointRef, sub: string): Promise<boolean> {
+		return await this.subscribers.touch(ep, sub);
 	}
 
 	/**
@@ -239,13 +205,16 @@ export class BufferStore {
 		return { entries, deadLettered: dead.map(String), held: held.map(String), bytesFull: Number(bytesFull) === 1 };
 	}
 
-	/** Runs a read; when the subscriber's group is gone (retention, stream deleted) it comes back as a new subscriber. */
+	/**
+	 * Runs a read; when the subscriber's group is gone (dropped or removed) it rejoins, resuming
+	 * where it stopped. When the endpoint was deleted it throws NotFoundError and creates nothing.
+	 */
 	private async withGroup<T>(ep: EndpointRef, sub: string, read: () => Promise<T>): Promise<T> {
 		try {
 			return await read();
 		} catch (error) {
 			if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
-			await this.subscribe(ep, sub, 'new');
+			await this.subscribers.rejoin(ep, sub);
 			return await read();
 		}
 	}
@@ -367,34 +336,9 @@ export class BufferStore {
 		return { length, oldestReceivedAtMs: first.length > 0 ? streamIdMs(first[0][0]) : null };
 	}
 
-	async subscribers(ep: EndpointRef): Promise<SubscriberInfo[]> {
-		const k = this.keys(ep);
-		const meta = await this.redis.hgetall(k.subscribers);
-		let groups: unknown[] = [];
-		try {
-			groups = (await this.redis.xinfo('GROUPS', k.stream)) as unknown[];
-		} catch (error) {
-			if (!(error instanceof Error) || !/no such key/i.test(error.message)) throw error;
-		}
-		const byName = new Map<string, { pending: number; lag: number | null }>();
-		for (const g of groups as (string | number | null)[][]) {
-			const f = new Map<string, string | number | null>();
-			for (let i = 0; i + 1 < g.length; i += 2) f.set(String(g[i]), g[i + 1]);
-			byName.set(String(f.get('name')), { pending: Number(f.get('pending') ?? 0), lag: f.get('lag') === null ? null : Number(f.get('lag')) });
-		}
-		const length = await this.redis.xlen(k.stream);
-		return Object.entries(meta).map(([id, json]) => {
-			const m = JSON.parse(json) as { createdAtMs: number; lastSeenMs: number };
-			const g = byName.get(id) ?? { pending: 0, lag: 0 };
-			return { id, createdAtMs: m.createdAtMs, lastSeenMs: m.lastSeenMs, pending: g.pending, waiting: g.pending + (g.lag ?? length) };
-		});
-	}
-
 	/** Events waiting for one subscriber (new + pending + replayed). */
 	async waiting(ep: EndpointRef, sub: string): Promise<number> {
-		const all = await this.subscribers(ep);
-		const replay = await this.redis.xlen(this.subKeys(ep, sub).replay);
-		return (all.find((s) => s.id === sub)?.waiting ?? 0) + replay;
+		return await this.subscribers.waiting(ep, sub);
 	}
 
 	async deadLetterCount(ep: EndpointRef): Promise<number> {
@@ -463,26 +407,18 @@ export class BufferStore {
 	}
 
 	/**
-	 * Housekeeping for one endpoint: drops subscribers unseen for `subscriberRetentionMs`, trims
-	 * what every subscriber acknowledged, then events older than `eventRetentionMs` (0 = never by
-	 * age). `discarded` counts what the age trim removed: events some subscriber (or, with none
-	 * subscribed, nobody) had not acknowledged.
+	 * Housekeeping for one endpoint: drops subscribers unseen for `subscriberRetentionMs` (their
+	 * return is told, see SubscriberStore), trims what every subscriber acknowledged, then events
+	 * older than `eventRetentionMs` (0 = never by age). `discarded` counts what the age trim
+	 * removed: events some subscriber (or, with none subscribed, nobody) had not acknowledged.
 	 */
 	async maintain(
 		ep: EndpointRef,
 		subscriberRetentionMs: number,
 		eventRetentionMs: number,
 	): Promise<{ droppedSubscribers: string[]; trimmed: number; discarded: { entries: number; bytes: number } }> {
-		const k = this.keys(ep);
+		const dropped = await this.subscribers.dropUnseen(ep, subscriberRetentionMs);
 		const nowMs = await redisTimeMs(this.redis);
-		const dropped: string[] = [];
-		for (const [sub, json] of Object.entries(await this.redis.hgetall(k.subscribers))) {
-			const meta = JSON.parse(json) as { lastSeenMs: number };
-			if (nowMs - meta.lastSeenMs > subscriberRetentionMs) {
-				await this.unsubscribe(ep, sub);
-				dropped.push(sub);
-			}
-		}
 		const acked = await this.trim(ep, 'acked');
 		const discarded = eventRetentionMs > 0 ? await this.trim(ep, `${Math.max(0, nowMs - eventRetentionMs)}-0`) : { entries: 0, bytes: 0 };
 		return { droppedSubscribers: dropped, trimmed: acked.entries + discarded.entries, discarded };

@@ -7,6 +7,7 @@ import { BufferStore, DEFAULT_DEAD_LETTER_MAX } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
 import { StatsStore } from './stats';
+import { SubscriberStore } from './subscribers';
 import { UsageStore } from './usage';
 
 export interface Stores {
@@ -16,6 +17,8 @@ export interface Stores {
 	registry: RedisRegistryStore;
 	accept: AcceptStore;
 	buffer: BufferStore;
+	/** Subscribers of endpoints (the same store the buffer uses). */
+	subscribers: SubscriberStore;
 	usage: UsageStore;
 	stats: StatsStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
@@ -35,13 +38,15 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 	const redis = createRedis(connection);
 	const deadLetterMax = limits.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
 	const stats = new StatsStore(redis, prefix);
+	const buffer = new BufferStore(redis, prefix, deadLetterMax);
 	return {
 		connection,
 		prefix,
 		redis,
 		registry: new RedisRegistryStore(redis, prefix),
 		accept: new AcceptStore(redis, prefix),
-		buffer: new BufferStore(redis, prefix, deadLetterMax),
+		buffer,
+		subscribers: buffer.subscribers,
 		usage: new UsageStore(redis, prefix),
 		stats,
 		blockingBuffer() {
@@ -70,7 +75,8 @@ export { waitReady } from './client';
 export { classifyStoreError, isConnectionError, STORE_ERROR_REASONS, type StoreErrorReason } from './storeErrors';
 export type { RedisConnectionOptions, ScriptedRedis } from './client';
 export { checkRedisServer, logFinding, MIN_REDIS_VERSION, type ServerCheckResult, type ServerFinding } from './serverCheck';
-export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo, ReadResult, NackResult } from './buffer';
+export type { EndpointRef, StoredEntry, DeadLetter, ReadResult, NackResult } from './buffer';
+export type { SubscriberInfo, DroppedSubscriber, SubscriberGap, SubscriberMeta } from './subscribers';
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';

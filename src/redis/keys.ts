@@ -24,8 +24,10 @@ export interface EndpointKeys {
 	limiter: string;
 	/** Hash of daily counters of the account: `d:<day>` total, `e:<day>:<endpointId>` per endpoint. */
 	usage: string;
-	/** Hash subscriberId → JSON metadata (createdAt, lastSeen). */
+	/** Hash subscriberId → JSON metadata (createdAt, lastSeen, workflow and node names). */
 	subscribers: string;
+	/** Hash subscriberId → JSON record of a dropped subscriber (when, why, where it stopped). */
+	droppedSubscribers: string;
 	/** Stream of dead letters of this endpoint (all subscribers). */
 	deadLetters: string;
 	/** Hash `<hour>:<outcome>` → requests, for the console's charts. */
@@ -65,6 +67,7 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		limiter: `${base}:limiter`,
 		usage: `${base}:usage`,
 		subscribers: `${base}:subs:${endpointId}`,
+		droppedSubscribers: `${base}:subs-dropped:${endpointId}`,
 		deadLetters: `${base}:dead:${endpointId}`,
 		stats: `${base}:stats:${endpointId}`,
 		bytes: `${base}:bytes:${endpointId}`,

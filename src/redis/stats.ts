@@ -5,7 +5,7 @@
  * quota counters that limits rely on are kept exactly by acceptEvent.
  */
 import type { ScriptedRedis } from './client';
-import { endpointKeys } from './keys';
+import { endpointKeys, registryKeys } from './keys';
 import { pruneHashFields } from './usage';
 
 /** Hours of statistics kept (the console shows 24). */
@@ -19,7 +19,7 @@ export interface HourStats {
 }
 
 export class StatsStore {
-	private pending = new Map<string, { key: string; field: string; n: number }>();
+	private pending = new Map<string, { endpointId: string; key: string; field: string; n: number }>();
 	private timer?: NodeJS.Timeout;
 
 	constructor(
@@ -40,12 +40,15 @@ export class StatsStore {
 		const id = `${key}|${field}`;
 		const entry = this.pending.get(id);
 		if (entry) entry.n++;
-		else this.pending.set(id, { key, field, n: 1 });
+		else this.pending.set(id, { endpointId, key, field, n: 1 });
 		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), 1000);
 		this.timer.unref?.();
 	}
 
-	/** Writes what was counted. On failure the counts are kept for the next flush. */
+	/**
+	 * Writes what was counted. On failure the counts are kept for the next flush. Counts of an
+	 * endpoint deleted since are dropped, so that a flush cannot re-create a deleted endpoint's key.
+	 */
 	async flush(): Promise<void> {
 		this.timer = undefined;
 		if (this.pending.size === 0) return;
@@ -53,7 +56,15 @@ export class StatsStore {
 		this.pending = new Map();
 		const pipeline = this.redis.pipeline();
 		const keys = new Set<string>();
-		for (const { key, field, n } of batch.values()) {
+		let gone: Set<string>;
+		try {
+			gone = await this.deletedEndpoints(new Set([...batch.values()].map((e) => e.endpointId)));
+		} catch (error) {
+			this.keep(batch);
+			throw error;
+		}
+		for (const { endpointId, key, field, n } of batch.values()) {
+			if (gone.has(endpointId)) continue;
 			pipeline.hincrby(key, field, n);
 			keys.add(key);
 		}
@@ -62,13 +73,25 @@ export class StatsStore {
 			const results = await pipeline.exec();
 			if (results?.some(([error]) => error)) throw new Error('stats flush failed');
 		} catch (error) {
-			for (const [id, e] of batch) {
-				const cur = this.pending.get(id);
-				if (cur) cur.n += e.n;
-				else this.pending.set(id, e);
-			}
+			this.keep(batch);
 			throw error;
 		}
+	}
+
+	private keep(batch: Map<string, { endpointId: string; key: string; field: string; n: number }>): void {
+		for (const [id, e] of batch) {
+			const cur = this.pending.get(id);
+			if (cur) cur.n += e.n;
+			else this.pending.set(id, e);
+		}
+	}
+
+	/** Which of these endpoints are no longer in the registry. */
+	private async deletedEndpoints(ids: Set<string>): Promise<Set<string>> {
+		const registry = registryKeys(this.prefix).endpoints;
+		const list = [...ids];
+		const exists = await Promise.all(list.map((id) => this.redis.hexists(registry, id)));
+		return new Set(list.filter((_, i) => exists[i] === 0));
 	}
 
 	/** The last `hours` hours, oldest first, with zero-filled counts. */

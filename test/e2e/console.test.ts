@@ -259,8 +259,14 @@ describe('endpoint console in a real browser', () => {
 		assert.equal(refused.status, 403);
 		assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'endpoint_disabled');
 
+		// A trigger still reads it (sub1, from the dead-letter case): refused, naming it; then deleted anyway.
+		await page.getByRole('region', { name: 'Subscribers' }).getByRole('rowheader', { name: /sub1/ }).waitFor();
 		await page.getByRole('button', { name: 'Delete endpoint' }).click();
-		await page.getByRole('group', { name: 'Confirm deletion' }).getByRole('button', { name: 'Delete permanently' }).click();
+		const confirm = page.getByRole('group', { name: 'Confirm deletion' });
+		await confirm.getByRole('button', { name: 'Delete permanently' }).click();
+		await page.getByRole('alert').filter({ hasText: /has 1 subscriber\(s\).*sub1/ }).waitFor();
+		assert.equal((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).status, 200, 'refused while subscribed');
+		await confirm.getByRole('button', { name: 'Delete anyway and stop those triggers' }).click();
 		await page.getByRole('heading', { name: 'Endpoints', exact: true }).waitFor();
 		await page.getByText('No endpoints yet.').waitFor();
 		assert.equal((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).status, 404);
@@ -270,9 +276,9 @@ describe('endpoint console in a real browser', () => {
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await page.getByLabel('Admin token').waitFor();
 		assert.equal((await browser.context.cookies()).filter((c) => c.name === 'wgw_session').length, 0);
-		// The wrong-token 401 is the only error the browser logged.
+		// The wrong-token 401 and the refused delete's 409 are the only errors the browser logged.
 		assert.deepEqual(
-			browser.errors.filter((e) => !e.includes('401')),
+			browser.errors.filter((e) => !e.includes('401') && !e.includes('409')),
 			[],
 		);
 	});

@@ -270,6 +270,52 @@ describe('Webhook Endpoint node in a real n8n', { timeout: 300_000 }, () => {
 		assert.equal(fresh.status, 202);
 	});
 
+	it('runs Subscriber Get Many, Rewind and Remove, and Endpoint Delete refused then forced, through the node', async () => {
+		const id = 'node-subs';
+		await gateway!.gateway.management.createEndpoint({ id, accountId: 'e2e-subs' }, 'e2e');
+		await gateway!.gateway.management.setAccountPlan('e2e-subs', 'unlimited');
+		const ref = { id, accountId: 'e2e-subs' };
+		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:node1', 'new', { workflowName: 'Orders', nodeName: 'Batch' });
+		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:other', 'new'); // keeps the event held
+		const sent = await gateway!.request(`/hooks/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
+		assert.equal(sent.status, 202);
+		const { eventId } = (await sent.json()) as { eventId: string };
+		const entries = await gateway!.gateway.stores.buffer.read(ref, 'wfn:node1', 10);
+		await gateway!.gateway.stores.buffer.ack(ref, 'wfn:node1', entries.map((e) => e.ref));
+
+		const webhookPath = `subs-${randomUUID()}`;
+		const once = { executeOnce: true };
+		const execution = await runOnce(
+			chainWorkflow('subscribers', webhookPath, [
+				endpointNode('List', [200, 0], { resource: 'subscriber', operation: 'getAll', endpoint: rl(id) }, once),
+				endpointNode('Rewind', [400, 0], { resource: 'subscriber', operation: 'rewind', endpoint: rl(id), subscriberId: 'wfn:node1', rewindTo: 'eventId', eventId }, once),
+				endpointNode('Delete Refused', [600, 0], { resource: 'endpoint', operation: 'delete', endpoint: rl(id) }, { ...once, onError: 'continueRegularOutput' }),
+				endpointNode('Remove', [800, 0], { resource: 'subscriber', operation: 'remove', endpoint: rl(id), subscriberId: 'wfn:node1' }, once),
+				endpointNode('List Dropped', [1000, 0], { resource: 'subscriber', operation: 'getAll', endpoint: rl(id), includeDropped: true }, once),
+				endpointNode('Delete Forced', [1200, 0], { resource: 'endpoint', operation: 'delete', endpoint: rl(id), force: true }, once),
+			]),
+			webhookPath,
+		);
+		const listed = outputOf(execution, 'List');
+		assert.deepEqual(
+			listed.map((s) => [s.id, s.workflowName, s.nodeName, s.waiting, s.dropped]),
+			[
+				['wfn:node1', 'Orders', 'Batch', 0, false],
+				['wfn:other', null, null, 1, false],
+			],
+		);
+		const [rewound] = outputOf(execution, 'Rewind');
+		assert.equal(rewound.subscriber.waiting, 1, 'the event waits again');
+		const [refused] = outputOf(execution, 'Delete Refused');
+		assert.match(refused.error, /has 2 subscriber\(s\): workflow 'Orders' \(wfn\), node 'Batch'/);
+		assert.match(refused.description, /turn on Force/);
+		assert.deepEqual(outputOf(execution, 'Remove'), [{ endpointId: id, subscriberId: 'wfn:node1', removed: true }]);
+		const dropped = outputOf(execution, 'List Dropped').filter((s) => s.dropped);
+		assert.deepEqual(dropped.map((s) => [s.id, s.reason]), [['wfn:node1', 'removed']]);
+		assert.deepEqual(outputOf(execution, 'Delete Forced'), [{ id, deleted: true }]);
+		assert.equal((await gateway!.admin('GET', `/endpoints/${id}`)).status, 404);
+	});
+
 	it("fills the editor's endpoint picker (listSearch) and plan drop-down (loadOptions) through n8n", async () => {
 		const found = await n8n!.rest<{ data: { results: { name: string; value: string; url: string }[] } }>('POST', '/dynamic-node-parameters/resource-locator-results', {
 			nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },

@@ -109,7 +109,7 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		let atKill = { success: 0, total: 0, pending: 0, waiting: 0, pendingIds: [] as string[] };
 		const inFlight = await eventually(
 			async () => {
-				const [sub] = (await g.stores.buffer.subscribers(ref)).filter((s) => s.id === w.sub);
+				const [sub] = (await g.stores.buffer.subscribers.list(ref)).filter((s) => s.id === w.sub);
 				const executions = await g.n8n.executions(w.id);
 				const success = executions.filter((e) => e.status === 'success').length;
 				// Batch 1 acked (35 - 10 waiting) and batch 2 handed to n8n (10 pending).
@@ -142,7 +142,7 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		await g.n8n.kill();
 		assert.ok(await eventually(async () => !(await portOpen(g.servePort)), 5000), 'the embedded gateway went down with n8n');
 		// Nothing is acknowledged by a dead process: the in-flight batch is still pending.
-		const [afterKill] = (await g.stores.buffer.subscribers(ref)).filter((s) => s.id === w.sub);
+		const [afterKill] = (await g.stores.buffer.subscribers.list(ref)).filter((s) => s.id === w.sub);
 		assert.equal(afterKill.pending, MAX_EVENTS, 'the in-flight batch stays pending in Redis');
 		assert.equal(afterKill.waiting, EVENTS - MAX_EVENTS);
 		// The dead instance's release lease stays until it expires; no other release can start before.

@@ -170,7 +170,7 @@ describe('Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 			const ref = { id: 'manual-ep', accountId: 'default' };
 			assert.equal(await g.stores.buffer.waiting(ref, production.sub), 3, 'the production subscriber still has all three events');
 			assert.deepEqual(
-				(await g.stores.buffer.subscribers(ref)).map((s) => s.id),
+				(await g.stores.buffer.subscribers.list(ref)).map((s) => s.id),
 				[production.sub],
 			);
 			await g.deactivate(production);

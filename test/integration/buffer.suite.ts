@@ -237,7 +237,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			assert.deepEqual(await buffer().nack(ref, 'wf:main', refs(mainBatch), 1, 'boom'), refs(mainBatch));
 			const goneBatch = await buffer().read(ref, 'wf:gone', 1);
 			assert.deepEqual(await buffer().nack(ref, 'wf:gone', refs(goneBatch), 1, 'boom'), refs(goneBatch));
-			await buffer().unsubscribe(ref, 'wf:gone');
+			await buffer().subscribers.remove(ref, 'wf:gone');
 
 			const letters = await buffer().deadLetters(ref);
 			assert.equal(letters.length, 3);
@@ -381,7 +381,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			assert.equal(result.trimmed, 3, "the dropped subscriber's backlog is trimmed");
 			assert.equal((await buffer().depth(ref)).length, 0);
 			assert.deepEqual(
-				(await buffer().subscribers(ref)).map((s) => s.id),
+				(await buffer().subscribers.list(ref)).map((s) => s.id),
 				['wf:alive'],
 			);
 			const [next] = await postMany(ref.id, 1, 3);
@@ -428,7 +428,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			await postMany(ref.id, 5);
 
 			const info = async (sub: string) => {
-				const s = (await buffer().subscribers(ref)).find((x) => x.id === sub);
+				const s = (await buffer().subscribers.list(ref)).find((x) => x.id === sub);
 				assert.ok(s, `${sub} is listed`);
 				return { waiting: s.waiting, pending: s.pending, waitingFn: await buffer().waiting(ref, sub) };
 			};
@@ -480,11 +480,11 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 			assert.equal((await buffer().deadLetters(ref)).length, 1);
 			assert.equal((await buffer().depth(ref)).length, 3);
 
-			await mgmt().deleteEndpoint(ref.id);
+			await mgmt().deleteEndpoint(ref.id, { force: true });
 			await endpoint(ref.id);
 			assert.deepEqual(await buffer().depth(ref), { length: 0, oldestReceivedAtMs: null });
 			assert.deepEqual(await buffer().deadLetters(ref), []);
-			assert.deepEqual(await buffer().subscribers(ref), []);
+			assert.deepEqual(await buffer().subscribers.list(ref), []);
 			assert.deepEqual(await buffer().peek(ref, 10), []);
 
 			// The re-created endpoint starts clean: a new subscriber sees only new events.

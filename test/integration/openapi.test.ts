@@ -440,6 +440,18 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay');
 		assert.deepEqual((await expectStatus(200, 'GET', '/endpoints/oa-events/dead-letters')).json, []);
 
+		// Subscribers: list, rewind (by id and by time; too old is a 400), remove; delete refused (409) then forced.
+		const listed = await expectStatus(200, 'GET', '/endpoints/oa-events/subscribers');
+		assert.equal(listed.json.subscribers[0].id, subscriber);
+		await expectStatus(200, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, { body: { eventId: events.json[0].id } });
+		await expectStatus(200, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, { body: { time: events.json[hooks.length - 1].receivedAt } });
+		await expectStatus(400, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, { body: { time: '2001-01-01T00:00:00Z' } });
+		await expectStatus(409, 'DELETE', '/endpoints/oa-events');
+		await expectStatus(204, 'DELETE', `/endpoints/oa-events/subscribers/${encodeURIComponent(subscriber)}`);
+		await expectStatus(404, 'DELETE', `/endpoints/oa-events/subscribers/${subscriber}`);
+		assert.equal((await expectStatus(200, 'GET', '/endpoints/oa-events/subscribers')).json.dropped[0].reason, 'removed');
+		await gw.gateway.stores.buffer.subscribe(ref, subscriber, 'new');
+
 		// Stats are flushed about once a second.
 		const deadline = Date.now() + 5000;
 		for (;;) {

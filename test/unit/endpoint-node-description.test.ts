@@ -14,6 +14,7 @@ import { accountActions } from '../../nodes/WebhookEndpoint/actions/account';
 import { endpointActions } from '../../nodes/WebhookEndpoint/actions/endpoint';
 import { eventActions } from '../../nodes/WebhookEndpoint/actions/event';
 import { planActions } from '../../nodes/WebhookEndpoint/actions/plan';
+import { subscriberActions } from '../../nodes/WebhookEndpoint/actions/subscriber';
 // `.js` (tsx and tsc map it to the .ts source): `WebhookEndpoint.node` alone resolves to the codex file WebhookEndpoint.node.json.
 import { WebhookEndpoint } from '../../nodes/WebhookEndpoint/WebhookEndpoint.node.js';
 
@@ -21,7 +22,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_DIR = path.join(ROOT, 'nodes', 'WebhookEndpoint');
 const node = new WebhookEndpoint();
 const { properties } = node.description;
-const implemented: Record<string, Record<string, unknown>> = { account: accountActions, endpoint: endpointActions, event: eventActions, plan: planActions };
+const implemented: Record<string, Record<string, unknown>> = { account: accountActions, endpoint: endpointActions, event: eventActions, plan: planActions, subscriber: subscriberActions };
 
 function options(property: INodeProperties | undefined): INodePropertyOptions[] {
 	return (property?.options ?? []) as INodePropertyOptions[];

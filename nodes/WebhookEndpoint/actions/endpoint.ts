@@ -62,7 +62,7 @@ export const endpointActions: Record<string, Action> = {
 
 	async delete(ctx, management, i) {
 		const id = endpointIdParameter(ctx, i);
-		await management.deleteEndpoint(id);
+		await management.deleteEndpoint(id, { force: ctx.getNodeParameter('force', i, false) as boolean });
 		return { id, deleted: true };
 	},
 

@@ -87,6 +87,15 @@ export const endpointFields: INodeProperties[] = [
 
 	// ---- get, delete, getUsage, rotateSecret, update ----
 	endpointLocator(R, ['delete', 'get', 'getUsage', 'rotateSecret', 'update']),
+	{
+		displayName: 'Force',
+		name: 'force',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to delete the endpoint even though triggers read it. Without it the node fails and names their workflows. Forced, those triggers stop with an error their workflows show (and their error workflows run); their buffered events are gone.',
+		displayOptions: showFor(R, ['delete']),
+	},
 
 	// ---- getAll ----
 	...returnAllAndLimit(R, 'getAll'),

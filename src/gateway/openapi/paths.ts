@@ -4,7 +4,7 @@
  */
 import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
 
-const TAG = { endpoints: 'Endpoints', events: 'Events', plans: 'Plans', accounts: 'Accounts' } as const;
+const TAG = { endpoints: 'Endpoints', subscribers: 'Subscribers', events: 'Events', plans: 'Plans', accounts: 'Accounts' } as const;
 
 const NO_CONTENT: Schema = { description: 'Done; no body' };
 const ENDPOINT = param('EndpointId');
@@ -53,7 +53,10 @@ function endpointPaths(): Record<string, Schema> {
 				operationId: 'deleteEndpoint',
 				tag: TAG.endpoints,
 				summary: 'Delete an endpoint and everything buffered for it',
-				responses: { 204: NO_CONTENT, ...errorResponses(...CHANGE_ERRORS, 404) },
+				description:
+					'409 while the endpoint has subscribers (the message names their workflows) unless `force=true`; forced, their triggers stop with an error the workflow shows. Nothing of the endpoint is left in Redis.',
+				parameters: [{ name: 'force', in: 'query', required: false, description: 'Delete even though triggers subscribe to it', schema: { type: 'string', enum: ['true', 'false'] } }],
+				responses: { 204: NO_CONTENT, ...errorResponses(400, ...CHANGE_ERRORS, 404, 409) },
 			}),
 		},
 		'/endpoints/{id}/rotate-secret': {
@@ -99,6 +102,44 @@ function endpointPaths(): Record<string, Schema> {
 				description: 'One entry per hour, oldest first, the current hour last. Counted off the request path: up to a second behind.',
 				parameters: [countQuery('hours', 'Hours to show', 24, 48)],
 				responses: { 200: json(ref('Stats'), 'Hourly counts'), ...errorResponses(400, 404) },
+			}),
+		},
+	};
+}
+
+function subscriberPaths(): Record<string, Schema> {
+	const SUBSCRIBER = param('SubscriberId');
+	return {
+		'/endpoints/{id}/subscribers': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'listSubscribers',
+				tag: TAG.subscribers,
+				summary: 'Subscribers with their lag, and dropped ones not back yet',
+				description: 'One subscriber per trigger node (workflow id : node id). `waiting` is its lag: events it has not acknowledged.',
+				responses: { 200: json(ref('EndpointSubscribers'), 'The subscribers'), ...errorResponses(404) },
+			}),
+		},
+		'/endpoints/{id}/subscribers/{subscriberId}': {
+			parameters: [ENDPOINT, SUBSCRIBER],
+			delete: operation({
+				operationId: 'removeSubscriber',
+				tag: TAG.subscribers,
+				summary: 'Remove a subscriber',
+				description:
+					'Its cursor and retry counts go (its dead letters stay) and what only it still needed can be trimmed. If its workflow is still active, the trigger rejoins at its next read, resuming after the last event it received, and is told what was removed meanwhile (a `gap`).',
+				responses: { 204: NO_CONTENT, ...errorResponses(400, ...CHANGE_ERRORS, 404) },
+			}),
+		},
+		'/endpoints/{id}/subscribers/{subscriberId}/rewind': {
+			parameters: [ENDPOINT, SUBSCRIBER],
+			post: operation({
+				operationId: 'rewindSubscriber',
+				tag: TAG.subscribers,
+				summary: 'Move a subscriber to an event id or a time',
+				description: 'Its next read starts with that event (or the first one received at or after that time). 400 for a point older than the oldest event the endpoint still holds, or newer than the newest; 409 when the endpoint holds no events.',
+				requestBody: jsonBody(ref('RewindRequest'), { required: true }),
+				responses: { 200: json(ref('RewindResult'), 'The subscriber after the move'), ...errorResponses(...BODY_ERRORS, 404, 409) },
 			}),
 		},
 	};
@@ -223,11 +264,12 @@ function accountPaths(): Record<string, Schema> {
 
 export const TAGS = [
 	{ name: TAG.endpoints, description: 'Global webhook endpoints: `<public URL>/hooks/<id>`' },
+	{ name: TAG.subscribers, description: 'Trigger nodes reading an endpoint: lag, remove, rewind' },
 	{ name: TAG.events, description: 'Buffered events and dead letters of an endpoint' },
 	{ name: TAG.plans, description: 'Rate, burst and daily limits' },
 	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
 ];
 
 export function paths(): Record<string, Schema> {
-	return { ...endpointPaths(), ...eventPaths(), ...planPaths(), ...accountPaths() };
+	return { ...endpointPaths(), ...subscriberPaths(), ...eventPaths(), ...planPaths(), ...accountPaths() };
 }

@@ -4,7 +4,7 @@
  * request carries the console's X-Requested-With header, which the gateway requires for changes
  * made with the cookie (CSRF defence).
  */
-import type { Account, DeadLetter, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, TestEventAnswer, WebhookEvent } from './types';
+import type { Account, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, SubscriberView, TestEventAnswer, WebhookEvent } from './types';
 
 export class ApiError extends Error {
 	constructor(
@@ -59,7 +59,11 @@ export const api = {
 	deadLetters: (id: string) => call<DeadLetter[]>('GET', `${endpoint(id)}/dead-letters?count=100`),
 	createEndpoint: (input: Record<string, unknown>) => call<EndpointWithSecret>('POST', '/api/v1/endpoints', input),
 	updateEndpoint: (id: string, patch: Record<string, unknown>) => call<EndpointWithSecret>('PATCH', endpoint(id), patch),
-	deleteEndpoint: (id: string) => call<void>('DELETE', endpoint(id)),
+	deleteEndpoint: (id: string, force = false) => call<void>('DELETE', `${endpoint(id)}${force ? '?force=true' : ''}`),
+	subscribers: (id: string) => call<EndpointSubscribers>('GET', `${endpoint(id)}/subscribers`),
+	removeSubscriber: (id: string, subscriberId: string) => call<void>('DELETE', `${endpoint(id)}/subscribers/${enc(subscriberId)}`),
+	rewindSubscriber: (id: string, subscriberId: string, to: { eventId?: string; time?: string }) =>
+		call<{ subscriber: SubscriberView; startsAfterId: string }>('POST', `${endpoint(id)}/subscribers/${enc(subscriberId)}/rewind`, to),
 	rotateSecret: (id: string, graceSeconds: number) =>
 		call<EndpointWithSecret & { secret: string; previousValidUntil: string | null }>('POST', `${endpoint(id)}/rotate-secret`, { graceSeconds }),
 	sendTestEvent: (id: string, body: unknown) => call<TestEventAnswer>('POST', `${endpoint(id)}/test-event`, { body }),

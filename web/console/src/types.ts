@@ -6,6 +6,7 @@
 import type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent } from '../../../src/types';
 
 export type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent };
+export type { DroppedSubscriberView, EndpointSubscribers, SubscriberView } from '../../../src/management/subscribers';
 
 export interface EndpointUsage {
 	endpointId: string;

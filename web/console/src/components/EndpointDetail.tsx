@@ -1,17 +1,18 @@
 /**
  * One endpoint: its URL, today's figures and rejections by reason, the 24-hour chart, a test
- * event, the last events, dead letters and the settings. New secrets are shown here once.
+ * event, the last events, dead letters, subscribers and the settings. New secrets are shown here once.
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { age, dateTime, limitText, mebibytes, reasonRows, startOfUtcDay, sumSince } from '../format';
 import { useLoaded } from '../hooks';
-import type { DeadLetter, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
+import type { DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
 import { Chart } from './Chart';
 import { CopyButton } from './CopyButton';
 import { EndpointSettings } from './EndpointSettings';
 import { DeadLetters, LastEvents } from './EventsPanel';
 import { SecretOnce } from './SecretOnce';
+import { Subscribers } from './Subscribers';
 import { TestEvent } from './TestEvent';
 
 interface Detail {
@@ -20,19 +21,21 @@ interface Detail {
 	hours: HourStats[];
 	events: WebhookEvent[];
 	deadLetters: DeadLetter[];
+	subscribers: EndpointSubscribers;
 	plans: Plan[];
 }
 
 async function loadDetail(id: string): Promise<Detail> {
-	const [endpoint, usage, stats, events, deadLetters, plans] = await Promise.all([
+	const [endpoint, usage, stats, events, deadLetters, subscribers, plans] = await Promise.all([
 		api.endpoint(id),
 		api.usage(id),
 		api.stats(id, 24),
 		api.events(id, 10),
 		api.deadLetters(id),
+		api.subscribers(id),
 		api.plans(),
 	]);
-	return { endpoint, usage, hours: stats.hours, events, deadLetters, plans };
+	return { endpoint, usage, hours: stats.hours, events, deadLetters, subscribers, plans };
 }
 
 function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
@@ -148,6 +151,7 @@ export function EndpointDetail({ id }: { id: string }) {
 			<TestEvent endpointId={endpoint.id} onSent={() => void reload()} />
 			<LastEvents events={data.events} />
 			<DeadLetters endpointId={endpoint.id} letters={data.deadLetters} onReplayed={() => void reload()} />
+			<Subscribers endpointId={endpoint.id} data={data.subscribers} onChanged={() => void reload()} />
 			<EndpointSettings
 				key={endpoint.id}
 				endpoint={endpoint}

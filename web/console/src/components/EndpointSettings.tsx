@@ -3,7 +3,7 @@
  * and deleting it. New secrets go up to the page, which shows them once.
  */
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { limitText } from '../format';
 import type { EndpointView, Plan } from '../types';
 import { AuthFields, authInput, authState, authSummary } from './AuthFields';
@@ -31,6 +31,8 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 	const [planId, setPlanId] = useState(plan.id);
 	const [grace, setGrace] = useState(86_400);
 	const [confirmDelete, setConfirmDelete] = useState(false);
+	/** The last delete was refused because triggers read the endpoint. */
+	const [inUse, setInUse] = useState(false);
 	const [message, setMessage] = useState<string>();
 	const [error, setError] = useState<string>();
 
@@ -68,13 +70,15 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 			await api.updateEndpoint(endpoint.id, { enabled: !endpoint.enabled });
 			return endpoint.enabled ? 'Endpoint disabled: senders get 403 endpoint_disabled.' : 'Endpoint enabled.';
 		});
-	const remove = async () => {
+	const remove = async (force: boolean) => {
 		setError(undefined);
 		try {
-			await api.deleteEndpoint(endpoint.id);
+			await api.deleteEndpoint(endpoint.id, force);
 			// No reload here: the endpoint is gone; back to the list.
 			location.hash = '#/';
 		} catch (caught) {
+			// 409: triggers still read it; the message names them, and deleting anyway needs force.
+			if (caught instanceof ApiError && caught.status === 409) setInUse(true);
 			setError(errorText(caught));
 		}
 	};
@@ -160,9 +164,16 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 				{confirmDelete && (
 					<div role="group" aria-label="Confirm deletion" class="confirm">
 						<p>Delete {endpoint.id} with its buffered events and dead letters? Senders will get 404. This cannot be undone.</p>
-						<button type="button" class="danger" onClick={() => void remove()}>
+						<button type="button" class="danger" onClick={() => void remove(false)}>
 							Delete permanently
 						</button>{' '}
+						{inUse && (
+							<>
+								<button type="button" class="danger" onClick={() => void remove(true)}>
+									Delete anyway and stop those triggers
+								</button>{' '}
+							</>
+						)}
 						<button type="button" onClick={() => setConfirmDelete(false)}>
 							Keep it
 						</button>
