@@ -21,6 +21,8 @@ log "type-checking the tests"
 npx tsc -p tsconfig.test.json
 log "linting"
 npm run --silent lint
+log "scanning the packed package with n8n's community-package scanner (docs/package.md)"
+bash scripts/scan-package.sh | grep -v '^  expected ' || { log "the scanner found something docs/package.md does not list"; exit 1; }
 
 files=()
 if [ -n "${TEST_FILES:-}" ]; then
