@@ -1,11 +1,13 @@
 /**
  * The Webhook Raw Trigger, what is refused at the door (403/429), the embedded gateway's shared
- * listen, manual runs ("Execute step") and the credential test, inside a real n8n 2.41.1 with the
- * package installed from its npm tarball, a private redis-server and real HTTP webhooks.
+ * listen, manual runs ("Execute step") and the credential test, inside a real n8n (2.41.1, or
+ * E2E_N8N_VERSION: test/e2e/n8n-1.x runs this file in 1.x) with the package installed from its
+ * npm tarball, a private redis-server and real HTTP webhooks.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../helpers/ports';
+import { N8N_VERSION } from '../helpers/n8n';
 import { startRedis } from '../helpers/redis';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sendWebhook, sleep, TICK_MS, triggerItems } from './fixtures/triggers';
@@ -14,7 +16,7 @@ let g: GatewayN8n;
 /** Records the case's duration in the summary (the context exists once before() ran). */
 const timed = (name: string, fn: () => Promise<void>) => () => g.timed(name, fn)();
 
-describe('Webhook Raw Trigger, embedded gateway, manual runs and credential in a real n8n', { timeout: 900_000 }, () => {
+describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a real n8n ${N8N_VERSION}`, { timeout: 900_000 }, () => {
 	before(async () => {
 		g = await startGatewayN8n();
 	});
