@@ -44,7 +44,7 @@ export function assertEngineSupported(ctx: ITriggerFunctions, doing: string): vo
 		`Could not ${doing}: this workflow runs on n8n's Engine 2.0 (workflow setting engineType "v2"), which cannot yet run a trigger that waits for its execution to finish. This trigger must wait: it acknowledges events only after the run succeeded.`,
 		{
 			description:
-				'Switch the workflow back to the default engine: set "engineType" to "v1" in the workflow\'s settings (or remove it), e.g. PUT /api/v1/workflows/<id> with settings.engineType "v1", then activate the workflow again. The events stay buffered meanwhile.',
+				'Switch the workflow back to the default engine: set "engineType" to "v1" in the workflow\'s settings (or remove it from the workflow\'s JSON and import it again), then activate the workflow again. The events stay buffered meanwhile.',
 		},
 	);
 }
