@@ -23,15 +23,23 @@ async function activationError(workflowId: string): Promise<string> {
 	return typeof data === 'string' ? data : String(data.error ?? JSON.stringify(data));
 }
 
-/** Activates through the public API; returns the refusal, whether n8n answers it or records it. */
+/**
+ * Activates through the public API; returns the refusal: n8n's answer, else the activation error
+ * it records for the workflow (what the editor shows), else the trigger's error in n8n's log (2.41
+ * activates through an outbox and records the error only after its activation retries).
+ */
 async function refusedActivation(w: Created): Promise<string> {
+	const logged = g.n8n.logs().length;
 	try {
 		await g.n8n.activate(w.id);
 	} catch (error) {
 		return String(error);
 	}
 	let message = '';
-	await eventually(async () => (message = await activationError(w.id)) !== '', 30_000);
+	await eventually(async () => {
+		message = (await activationError(w.id)) || (MESSAGE.test(g.n8n.logs().slice(logged)) ? g.n8n.logs().slice(logged) : '');
+		return message !== '';
+	}, 90_000);
 	return message;
 }
 
