@@ -177,10 +177,8 @@ ensure_tools() { # wrk, redis-server, redis-cli via apt-get when missing
 }
 
 build_if_needed() { # SKIP_BUILD=1: use dist/ as it is
-	local server_js=dist/src/gateway/server.js stamp=dist/tsconfig.tsbuildinfo
-	# tsc leaves an output whose text did not change untouched but records every build in its
-	# build info: that file's time is the build's.
-	[[ -f $stamp ]] || stamp=$server_js
+	# The build is not incremental: tsc rewrites every output, so server.js's time is the build's.
+	local server_js=dist/src/gateway/server.js stamp=dist/src/gateway/server.js
 	if [[ ${SKIP_BUILD:-0} != 1 ]]; then
 		if [[ ! -f $server_js || -n $(find src nodes credentials -newer "$stamp" -print -quit) ]]; then
 			log "building (npm run build)"

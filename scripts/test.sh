@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing (redis-server and chromium via apt, npm
-# packages, and for the end-to-end tests Node 24 + n8n into a cache outside the clone), builds, lints, then runs every
+# packages, and for the end-to-end tests Node 24 + n8n 2.x and n8n 1.x into a cache outside the clone), builds,
+# type-checks (also against n8n-workflow 1.x), lints, runs n8n's package scanner, then runs every
 # test (unit, integration against real redis-server processes it starts itself, end to end in a
-# real n8n). Ends with one summary line "N passed, N failed".
+# real n8n 2.x; test/e2e/n8n-1.x runs the core end-to-end files in n8n 1.x). Ends with one summary
+# line "N passed, N failed".
 # Env: SKIP_E2E=1 leaves out the n8n tests; TEST_FILES="..." runs only those files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +19,13 @@ npm_install_if_needed
 
 log "building"
 npm run --silent build >/dev/null
-log "type-checking the tests"
+log "type-checking the tests, and the nodes against n8n-workflow 1.x"
 npx tsc -p tsconfig.test.json
+npx tsc -p tsconfig.n8n-workflow-v1.json
 log "linting"
 npm run --silent lint
+log "scanning the packed package with n8n's community-package scanner (docs/package.md)"
+bash scripts/scan-package.sh | grep -v '^  expected ' || { log "the scanner found something docs/package.md does not list"; exit 1; }
 
 files=()
 if [ -n "${TEST_FILES:-}" ]; then
@@ -28,8 +33,10 @@ if [ -n "${TEST_FILES:-}" ]; then
 else
   while IFS= read -r f; do files+=("$f"); done < <(find test/unit test/integration -name '*.test.ts' | sort)
   if [ "${SKIP_E2E:-0}" != "1" ]; then
-    log "making sure n8n is installed (cached outside the clone)"
+    log "making sure n8n 2.x and 1.x are installed (cached outside the clone)"
     bash scripts/ensure-n8n.sh >/dev/null
+    n8n1="$(sed -n "s/^export const N8N_1_VERSION = '\(.*\)';/\1/p" test/e2e/n8n-1.x/n8n1.ts)"
+    N8N_VERSION="$n8n1" bash scripts/ensure-n8n.sh >/dev/null
     while IFS= read -r f; do files+=("$f"); done < <(find test/e2e -name '*.test.ts' | sort)
   fi
 fi

@@ -7,14 +7,13 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { GatewayError } from '../errors';
 import { jsonLogger } from '../logger';
+import { packageInfo } from '../packageInfo';
 import { classifyStoreError, isConnectionError } from '../redis';
 import { endpointsCommand } from './endpoints';
 import { eventsCommand } from './events';
 import { accountsCommand, plansCommand } from './plans';
 import { CliSession } from './session';
 import { subscribersCommand } from './subscribers';
-
-const VERSION = '0.1.0';
 
 function serveCommand(session: CliSession): Command {
 	return new Command('serve')
@@ -54,7 +53,7 @@ function configureErrors(command: Command): void {
 function buildProgram(session: CliSession): Command {
 	const program = new Command('webhook-gateway')
 		.description('Global webhook endpoints for n8n: run the gateway and manage endpoints, plans, accounts and buffered events.\nConfiguration comes from the WEBHOOK_GATEWAY_* environment variables.')
-		.version(VERSION)
+		.version(packageInfo().version)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
 	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session)]) {

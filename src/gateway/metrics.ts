@@ -34,7 +34,8 @@ export class GatewayMetrics {
 		sampleBuffers: () => Promise<BufferSample[]>,
 		private readonly deliveryText: () => Promise<string> = () => deliveryMetrics().registry.metrics(),
 	) {
-		collectDefaultMetrics({ register: this.registry, prefix: 'webhook_gateway_process_' });
+		// No prefix: the standard process_* / nodejs_* names that stock dashboards and alerts expect.
+		collectDefaultMetrics({ register: this.registry });
 		this.requests = new Counter({
 			name: 'webhook_gateway_requests_total',
 			help: 'Ingest requests by endpoint and outcome (accepted, duplicate, or the error code).',

@@ -5,7 +5,7 @@
  * test/integration/openapi.test.ts keeps the three in step.
  */
 import type { RequestHandler } from 'express';
-import packageJson from '../../package.json';
+import { packageInfo } from '../packageInfo';
 import { ACCOUNT_ID_RE, ENDPOINT_ID_RE } from '../registry/endpoints';
 import { PLAN_ID_RE } from '../registry/plans';
 import type { ErrorCode } from '../errors';
@@ -84,14 +84,15 @@ function components(): Schema {
  * relative server `/api/v1`, i.e. wherever the document was fetched from.
  */
 export function openApiDocument(publicUrl: string): object {
+	const { version, license } = packageInfo();
 	return {
 		openapi: '3.1.0',
 		jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
 		info: {
 			title: 'Webhook Gateway admin API',
-			version: packageJson.version,
+			version,
 			description: DESCRIPTION,
-			license: { name: packageJson.license, identifier: packageJson.license },
+			license: { name: license, identifier: license },
 		},
 		servers: [{ url: `${publicUrl.replace(/\/+$/, '')}/api/v1` }],
 		security: [{ bearerAuth: [] }, { cookieAuth: [] }],

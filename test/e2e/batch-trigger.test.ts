@@ -1,11 +1,13 @@
 /**
- * The Webhook Batch Trigger inside a real n8n 2.41.1 (package installed from its npm tarball, a
- * private redis-server, real HTTP webhooks to the gateway the credential embeds in n8n). The
- * triggers release every 10 s (6-field cron); one n8n serves all cases, each with its own endpoint.
+ * The Webhook Batch Trigger inside a real n8n (2.41.1, or E2E_N8N_VERSION: test/e2e/n8n-1.x runs
+ * this file in 1.x): package installed from its npm tarball, a private redis-server, real HTTP
+ * webhooks to the gateway the credential embeds in n8n. The triggers release every 10 s (6-field
+ * cron); one n8n serves all cases, each with its own endpoint.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGateway } from '../helpers/gateway';
+import { N8N_VERSION } from '../helpers/n8n';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sleep, TICK_MS, triggerItems, triggerWorkflow } from './fixtures/triggers';
 
@@ -13,7 +15,7 @@ let g: GatewayN8n;
 /** Records the case's duration in the summary (the context exists once before() ran). */
 const timed = (name: string, fn: () => Promise<void>) => () => g.timed(name, fn)();
 
-describe('Webhook Batch Trigger in a real n8n', { timeout: 900_000 }, () => {
+describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_000 }, () => {
 	before(async () => {
 		g = await startGatewayN8n();
 	});

@@ -1,6 +1,7 @@
 /**
- * The Webhook Endpoint node inside a real n8n 2.41.1, installed from the package tarball the way
- * Settings > Community nodes installs it, with real HTTP requests:
+ * The Webhook Endpoint node inside a real n8n (2.41.1, or E2E_N8N_VERSION: test/e2e/n8n-1.x runs
+ * this file in 1.x), installed from the package tarball the way Settings > Community nodes
+ * installs it, with real HTTP requests:
  *
  * 1. n8n's own Webhook node → Webhook Endpoint "Create" (HMAC, GitHub preset): the execution's
  *    output holds the endpoint URL and its secret; a gateway on the same Redis + key prefix
@@ -17,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signRequest } from '../../src/auth';
 import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../helpers/gateway';
-import { ensureN8n, packPackage, startN8n, type N8nInstance } from '../helpers/n8n';
+import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from '../helpers/n8n';
 import { freePort } from '../helpers/ports';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
@@ -123,7 +124,7 @@ function githubDelivery(secret: string | undefined, body: Buffer): Record<string
 	return { 'content-type': 'application/json', 'x-github-event': 'push', ...signed };
 }
 
-describe('Webhook Endpoint node in a real n8n', { timeout: 300_000 }, () => {
+describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_000 }, () => {
 	before(async () => {
 		await timed('install n8n (cached after the first run)', () => ensureN8n());
 		// SKIP_BUILD=1: dist/ is already fresh (e.g. scripts/test.sh built it a moment ago).

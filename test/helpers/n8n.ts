@@ -1,5 +1,6 @@
 /**
- * Runs a real n8n (2.41.1, Node 24, SQLite) for end-to-end tests and benchmarks.
+ * Runs a real n8n for end-to-end tests and benchmarks: 2.41.1 on Node 24 by default, or the
+ * version in E2E_N8N_VERSION (e.g. 1.123.81, on the Node running the tests), SQLite.
  *
  * - `ensureN8n()` installs n8n once into a cache outside the clone (scripts/ensure-n8n.sh).
  * - `startN8n()` starts it on free loopback ports with its own temp user folder, waits until it is
@@ -60,7 +61,10 @@ export interface StartN8nOptions {
 	port?: number;
 }
 
-export const N8N_VERSION = '2.41.1';
+/** The n8n release the tests run against: E2E_N8N_VERSION, 2.41.1 by default. */
+export const N8N_VERSION = process.env.E2E_N8N_VERSION || '2.41.1';
+/** n8n's major version (1 or 2): 1.x differs in its Node, expression engine and REST API. */
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 export const OWNER = {
 	email: 'owner@harness.test',
 	firstName: 'Harness',
@@ -210,8 +214,23 @@ function byIdAscending(a: any, b: any): number {
 // Start
 
 /**
+ * The Node that runs n8n: the cache's Node 24 for n8n 2.x (scripts/ensure-n8n.sh), the Node running
+ * the tests for n8n 1.x (>= 20.19).
+ */
+function nodeBinDir(cacheDir: string): string {
+	const node24 = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin');
+	return N8N_MAJOR >= 2 ? node24 : path.dirname(process.execPath);
+}
+
+/**
+ * n8n 1.x's default `vm` expression engine needs isolated-vm, a native module the community-style
+ * install (--ignore-scripts) does not build; its `legacy` engine needs nothing native.
+ */
+const VERSION_ENV: Record<string, string> = N8N_MAJOR >= 2 ? {} : { N8N_EXPRESSION_ENGINE: 'legacy' };
+
+/**
  * The hermetic env of an n8n process (`n8n start` or `n8n worker`): nothing n8n-related from the
- * caller's environment leaks in; Node 24 first on PATH; `extra` on top.
+ * caller's environment leaks in; n8n's Node first on PATH; `extra` on top.
  */
 export function hermeticN8nEnv(cacheDir: string, userFolder: string, extra: Record<string, string>): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
@@ -219,10 +238,10 @@ export function hermeticN8nEnv(cacheDir: string, userFolder: string, extra: Reco
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
 		env[key] = value;
 	}
-	const nodeBin = path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin');
+	const nodeBin = nodeBinDir(cacheDir);
 	return {
 		...env,
-		// n8n starts its JS task runner with `node` from PATH: it must be Node 24 too.
+		// n8n starts its JS task runner with `node` from PATH: it must be n8n's Node too.
 		PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -237,14 +256,15 @@ export function hermeticN8nEnv(cacheDir: string, userFolder: string, extra: Reco
 		TZ: 'UTC',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		...VERSION_ENV,
 		...extra,
 	};
 }
 
-/** The Node 24 binary and n8n's bin script in the cache (ensureN8n). */
+/** n8n's Node binary and n8n's bin script in the cache (ensureN8n). */
 export function n8nBinaries(cacheDir: string): { node: string; n8n: string } {
 	return {
-		node: path.join(cacheDir, 'node24', 'node_modules', 'node', 'bin', 'node'),
+		node: path.join(nodeBinDir(cacheDir), 'node'),
 		n8n: path.join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n'),
 	};
 }
@@ -322,11 +342,31 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		}
 	}
 
+	/** n8n 1.x can answer /healthz before /rest/* is mounted: wait for GET /rest/settings. */
+	async function restMounted(): Promise<void> {
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+			await response?.text();
+			if (response?.ok) return;
+			if (Date.now() > deadline) throw new Error(`n8n at ${url}: GET /rest/settings did not answer 200 within 60 s:\n${log.tail()}`);
+			await sleep(250);
+		}
+	}
+
 	async function login(): Promise<void> {
+		await restMounted();
 		if (!ownerCreated) {
 			await request('rest', 'POST', '/owner/setup', OWNER);
 			ownerCreated = true;
-			const scopes = ((await request('rest', 'GET', '/api-keys/scopes')) as { data: string[] }).data;
+			// Releases before API key scopes (older 1.x) answer 404 here and take keys without scopes.
+			const scopes = await request('rest', 'GET', '/api-keys/scopes').then(
+				(answer: { data: string[] }) => answer.data,
+				(error: unknown) => {
+					if (/ -> 404:/.test(String(error))) return undefined;
+					throw error;
+				},
+			);
 			const created = (await request('rest', 'POST', '/api-keys', { label: 'harness', scopes, expiresAt: null })) as {
 				data: { rawApiKey: string };
 			};
@@ -380,6 +420,12 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		api: (method, requestPath, body) => request('api', method, requestPath, body),
 		rest: (method, requestPath, body) => request('rest', method, requestPath, body),
 		async createCredential(name, type, data) {
+			if (N8N_MAJOR < 2) {
+				// n8n 1.x's public API checks credential data against a schema that requires the fields
+				// of every option of an options field; the editor's REST endpoint does not.
+				const created = await request('rest', 'POST', '/credentials', { name, type, data });
+				return { id: String(created.data.id) };
+			}
 			const created = await request('api', 'POST', '/credentials', { name, type, data });
 			return { id: String(created.id) };
 		},

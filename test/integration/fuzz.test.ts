@@ -470,7 +470,7 @@ function rssMb(pid: number): number {
 /** V8 heap in use (MB) as the gateway reports it in /metrics (prom-client's default metrics). */
 async function heapUsedMb(baseUrl: string): Promise<number> {
 	const text = await (await fetch(`${baseUrl}/metrics`)).text();
-	return Number(/^webhook_gateway_process_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]) / 1024 / 1024;
+	return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]) / 1024 / 1024;
 }
 
 interface Tally {

@@ -97,5 +97,11 @@ describe('/metrics for Prometheus', () => {
 		// Both subscribers acknowledged (or dead-lettered) everything: the buffer is trimmed empty.
 		assert.equal(value(families, 'webhook_gateway_buffer_events', e), 0);
 		assert.equal(value(families, 'webhook_gateway_buffer_oldest_age_seconds', e), 0);
+		// prom-client's process metrics under the standard names stock dashboards query.
+		const names = families.map((f) => f.name);
+		for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
+			assert.ok(names.includes(name), `${name} is exported`);
+		}
+		assert.deepEqual(names.filter((n) => n.startsWith('webhook_gateway_process_')), []);
 	});
 });
