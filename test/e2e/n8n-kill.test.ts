@@ -19,11 +19,10 @@
  * Run: npm run build && node --import tsx --test test/e2e/n8n-kill.test.ts
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { endpointKeys, subscriberKeys } from '../../src/redis/keys';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
-import { awayFromTick, eventually, portOpen, sendAccepted, sleep, TICK_MS, TRIGGER_NODE, triggerItems, triggerWorkflow } from './fixtures/triggers';
+import { awayFromTick, eventually, portOpen, runningExecutions, sendAccepted, sleep, TICK_MS, TRIGGER_NODE, triggerItems, triggerWorkflow, withCodeStep } from './fixtures/triggers';
 
 const ENDPOINT = 'killed-mid-release';
 const EVENTS = 35;
@@ -40,33 +39,11 @@ function slowBatchWorkflow(name: string): Created {
 		endpointId: ENDPOINT,
 		parameters: { options: { maxEventsPerExecution: MAX_EVENTS } },
 	});
-	const done = wf.nodes[1];
-	done.position = [480, 0];
-	const slow = {
-		id: randomUUID(),
-		name: 'Slow',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [240, 0],
-		parameters: {
-			mode: 'runOnceForAllItems',
-			language: 'javaScript',
-			jsCode: `await new Promise((resolve) => setTimeout(resolve, ${RUN_MS}));\nreturn $input.all();`,
-		},
-	};
-	wf.nodes = [wf.nodes[0], slow, done];
-	wf.connections = {
-		[TRIGGER_NODE]: { main: [[{ node: slow.name, type: 'main', index: 0 }]] },
-		[slow.name]: { main: [[{ node: done.name, type: 'main', index: 0 }]] },
-	};
-	return { id: '', wf, sub: '' };
+	return { id: '', wf: withCodeStep(wf, 'Slow', `await new Promise((resolve) => setTimeout(resolve, ${RUN_MS}));\nreturn $input.all();`), sub: '' };
 }
 
-/** Executions of a workflow that n8n reports as running (the public API leaves them out otherwise). */
-async function running(workflowId: string): Promise<any[]> {
-	const query = new URLSearchParams({ workflowId, status: 'running', includeData: 'true', limit: '250' });
-	return ((await g.n8n.api('GET', `/executions?${query.toString()}`)) as { data: any[] }).data;
-}
+/** Executions of the workflow that n8n reports as running, with their data. */
+const running = (workflowId: string) => runningExecutions((method, path) => g.n8n.api(method, path), workflowId, true);
 
 /**
  * Trigger items of an execution, or undefined when n8n kept no trigger output for it. An execution

@@ -18,10 +18,9 @@
  * Run: npm run build && node --import tsx --test test/e2e/poison-batch.test.ts
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
-import { eventually, portOpen, sendAccepted, TRIGGER_NODE, triggerItems, triggerWorkflow } from './fixtures/triggers';
+import { eventually, portOpen, runningExecutions, sendAccepted, triggerItems, triggerWorkflow, withCodeStep } from './fixtures/triggers';
 
 const ENDPOINT = 'poison-batch';
 const POISON = 3;
@@ -38,26 +37,8 @@ function poisonWorkflow(name: string): Created {
 		endpointId: ENDPOINT,
 		parameters: { options: { maxAttempts: MAX_ATTEMPTS } },
 	});
-	const done = wf.nodes[1];
-	done.position = [480, 0];
-	const hang = {
-		id: randomUUID(),
-		name: 'Hang On Poison',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [240, 0],
-		parameters: {
-			mode: 'runOnceForAllItems',
-			language: 'javaScript',
-			jsCode: 'if ($input.all().some((item) => item.json.body && item.json.body.poison)) {\n  await new Promise((resolve) => setTimeout(resolve, 120000));\n}\nreturn $input.all();',
-		},
-	};
-	wf.nodes = [wf.nodes[0], hang, done];
-	wf.connections = {
-		[TRIGGER_NODE]: { main: [[{ node: hang.name, type: 'main', index: 0 }]] },
-		[hang.name]: { main: [[{ node: done.name, type: 'main', index: 0 }]] },
-	};
-	return { id: '', wf, sub: '' };
+	const hang = 'if ($input.all().some((item) => item.json.body && item.json.body.poison)) {\n  await new Promise((resolve) => setTimeout(resolve, 120000));\n}\nreturn $input.all();';
+	return { id: '', wf: withCodeStep(wf, 'Hang On Poison', hang), sub: '' };
 }
 
 async function sendPoison(seq: number): Promise<string> {
@@ -72,11 +53,8 @@ async function sendPoison(seq: number): Promise<string> {
 	return body.eventId as string;
 }
 
-/** Executions of a workflow that n8n reports as running (the public API leaves them out otherwise). */
-async function running(workflowId: string): Promise<any[]> {
-	const query = new URLSearchParams({ workflowId, status: 'running', limit: '250' });
-	return ((await g.n8n.api('GET', `/executions?${query.toString()}`)) as { data: any[] }).data;
-}
+/** Executions of the workflow that n8n reports as running. */
+const running = (workflowId: string) => runningExecutions((method, path) => g.n8n.api(method, path), workflowId);
 
 describe('a batch that takes n8n down on every run ends as dead letters after Max Attempts', { timeout: 600_000 }, () => {
 	before(async () => {

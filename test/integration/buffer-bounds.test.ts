@@ -13,6 +13,7 @@ import { createStores, type EndpointRef, type StoredEntry } from '../../src/redi
 import { BufferStore } from '../../src/redis/buffer';
 import { endpointKeys } from '../../src/redis/keys';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { endpointWithEvents } from '../helpers/buffered';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 const ACCOUNT = 'acct-bounds';
@@ -190,17 +191,7 @@ describe('poison batches end: runs that never report back, byte cap per batch (s
 		await redis?.stop();
 	});
 
-	async function endpointWith(bodies: string[], sub: string): Promise<EndpointRef> {
-		const id = `poison-${++n}`;
-		await gw.gateway.management.createEndpoint({ id, accountId: ACCOUNT, auth: { type: 'none' } }, 'test');
-		const ref = { id, accountId: ACCOUNT };
-		await buffer().subscribe(ref, sub, 'new');
-		for (const body of bodies) {
-			const res = await gw.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
-			assert.equal(res.status, 202);
-		}
-		return ref;
-	}
+	const endpointWith = (bodies: string[], sub: string): Promise<EndpointRef> => endpointWithEvents(gw, `poison-${++n}`, ACCOUNT, bodies, sub);
 
 	it('a run that never reports back counts as a failed attempt: after Max Attempts deliveries without an answer the events are dead letters', async () => {
 		const ref = await endpointWith(['a', 'b'], 'wf:crash');

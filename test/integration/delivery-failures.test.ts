@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { endpointWithEvents } from '../helpers/buffered';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 const ACCOUNT = 'acct-delivery';
@@ -48,17 +49,7 @@ describe('poison batches end: bisect, byte cap, run timeout, raw trigger retries
 		await redis?.stop();
 	});
 
-	async function endpointWith(bodies: string[], sub: string): Promise<EndpointRef> {
-		const id = `delivery-${++n}`;
-		await gw.gateway.management.createEndpoint({ id, accountId: ACCOUNT, auth: { type: 'none' } }, 'test');
-		const ref = { id, accountId: ACCOUNT };
-		await buffer().subscribe(ref, sub, 'new');
-		for (const body of bodies) {
-			const res = await gw.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
-			assert.equal(res.status, 202);
-		}
-		return ref;
-	}
+	const endpointWith = (bodies: string[], sub: string): Promise<EndpointRef> => endpointWithEvents(gw, `delivery-${++n}`, ACCOUNT, bodies, sub);
 
 	const release = (ref: EndpointRef, sub: string, run: (events: WebhookEvent[]) => Promise<RunOutcome>, extra: { maxAttempts?: number; bisect?: boolean; maxBytes?: number } = {}) =>
 		releaseBatches({ buffer: buffer(), endpoint: ref, subscriberId: sub, maxEvents: 100, maxAttempts: extra.maxAttempts ?? 3, emitWhenEmpty: false, logger: silentLogger, bisect: extra.bisect, maxBytes: extra.maxBytes }, run);
