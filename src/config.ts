@@ -33,6 +33,10 @@ export interface GatewayConfig {
 	/** How long endpoint/plan records are cached in the gateway (ms); changes also invalidate at once. */
 	registryCacheMs: number;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+	/** Bearer token that may read /metrics (besides the admin token); '' = none. */
+	metricsToken: string;
+	/** How long a scrape reuses the per-endpoint buffer readings of the previous one (ms). */
+	metricsSampleMs: number;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -122,6 +126,12 @@ const schema = z.object({
 	WEBHOOK_GATEWAY_REDIS_TIMEOUT: duration.default('2000'),
 	WEBHOOK_GATEWAY_REGISTRY_CACHE: duration.default('5s'),
 	WEBHOOK_GATEWAY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+	// Security (docs/security.md).
+	WEBHOOK_GATEWAY_METRICS_TOKEN: z
+		.string()
+		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (or empty: only the admin token reads /metrics)')
+		.default(''),
+	WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL: duration.default('10s'),
 });
 
 export class ConfigError extends Error {
@@ -177,5 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		redisCommandTimeoutMs: c.WEBHOOK_GATEWAY_REDIS_TIMEOUT,
 		registryCacheMs: c.WEBHOOK_GATEWAY_REGISTRY_CACHE,
 		logLevel: c.WEBHOOK_GATEWAY_LOG_LEVEL,
+		metricsToken: c.WEBHOOK_GATEWAY_METRICS_TOKEN,
+		metricsSampleMs: c.WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL,
 	};
 }

@@ -11,12 +11,14 @@ import type { Logger } from '../logger';
 import type { ManagementService } from '../management/service';
 import { isConnectionError } from '../redis';
 import { addAdminRoutes } from './adminRoutes';
-import { CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, verifySession } from './session';
+import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE } from './session';
 
 export interface AdminRouterOptions {
 	management: ManagementService;
 	/** The bearer token clients must present; '' answers 401 to everyone. */
 	adminToken: string;
+	/** Console sessions (a cookie instead of the bearer token); without them only bearer tokens. */
+	sessions?: ConsoleSessions;
 	logger: Logger;
 	/**
 	 * Base URL of this gateway's ingest listener, for `POST /endpoints/:id/test-event`. When
@@ -43,9 +45,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie (were SameSite ever bypassed) but cannot add that header without a CORS preflight, which
  * this API never grants. A bearer token is never sent implicitly, so it needs no such header.
  */
-function adminAuth(adminToken: string) {
+function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
-	return (req: Request, res: Response, next: NextFunction): void => {
+	return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
 		if (!expected) {
 			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) to enable it'));
 			return;
@@ -53,7 +55,7 @@ function adminAuth(adminToken: string) {
 		const authorization = req.get('authorization');
 		if (authorization === undefined) {
 			const session = readCookie(req.get('cookie'), SESSION_COOKIE);
-			if (session !== undefined && verifySession(adminToken, session, Date.now())) {
+			if (session !== undefined && sessions !== undefined && (await sessions.verify(session))) {
 				if (!SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== CSRF_VALUE) {
 					next(new GatewayError(403, 'unauthorized', `Changes made with the console session must carry the header X-Requested-With: ${CSRF_VALUE}`));
 					return;
@@ -114,14 +116,14 @@ function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayEr
  * and 204 for deletes.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-	const { management, adminToken, logger, ingestBaseUrl } = options;
+	const { management, adminToken, sessions, logger, ingestBaseUrl } = options;
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
 		// Answers may hold secrets: no cache may keep them.
 		res.setHeader('Cache-Control', 'no-store');
 		next();
 	});
-	router.use(adminAuth(adminToken));
+	router.use(adminAuth(adminToken, sessions));
 	router.use((req: Request, res: Response, next: NextFunction) => {
 		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
 		if (req.method !== 'GET' && req.method !== 'HEAD') {

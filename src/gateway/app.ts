@@ -16,6 +16,8 @@ import { createConsoleRouter } from './console';
 import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
 import { GatewayMetrics, type BufferSample } from './metrics';
+import { metricsAuth } from './metricsAuth';
+import { ConsoleSessions } from './session';
 import { serveOpenApi } from './openapi';
 
 export interface GatewayApp {
@@ -71,7 +73,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 			}),
 		);
 	};
-	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics);
+	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics, config.metricsSampleMs);
 
 	const app = express();
 	app.disable('x-powered-by');
@@ -96,24 +98,33 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		if (!ok) res.setHeader('Retry-After', '5');
 		res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
 	});
-	app.get('/metrics', async (_req, res) => {
+	// Metrics name every endpoint: behind a credential, and on the admin port when there is one.
+	const guardMetrics = metricsAuth({ adminToken: config.adminToken, metricsToken: config.metricsToken });
+	const serveMetrics = async (_req: Request, res: Response) => {
 		const { contentType, body } = await metrics.text();
 		res.setHeader('Content-Type', contentType);
+		res.setHeader('Cache-Control', 'no-store');
 		res.send(body);
-	});
+	};
+	if (config.adminPort === 0) app.get('/metrics', guardMetrics, serveMetrics);
 
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
-	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken });
+	const sessions = new ConsoleSessions(stores.sessions, config.adminToken);
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
+	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, adminApi: admin });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {
 		adminApp = express();
 		adminApp.disable('x-powered-by');
 		adminApp.get('/api/v1/openapi.json', serveOpenApi(''));
+		adminApp.get('/metrics', guardMetrics, serveMetrics);
 		adminApp.use('/api/v1', admin);
 		adminApp.use('/console', consoleRouter);
 		adminApp.use(notFound);
+		adminApp.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+			if (!res.headersSent) sendError(res, toGatewayError(error, logger));
+		});
 	} else {
 		app.use('/api/v1', admin);
 		app.use('/console', consoleRouter);

@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics of a gateway process (prom-client, own registry). Buffer depth and oldest age
- * are read from Redis at scrape time for every registered endpoint.
+ * are read from Redis for every registered endpoint, at most once per sample interval: scrapes in
+ * between reuse the last reading, so scraping often (or many scrapers) does not cost a registry
+ * read each time.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { deliveryMetrics } from '../delivery/metrics';
@@ -23,10 +25,12 @@ export class GatewayMetrics {
 	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
 	 *   process's registry. The gateway embedded in n8n runs on a worker thread and asks n8n's main
 	 *   thread, where the triggers count.
+	 * @param sampleMs how long a buffer reading is reused after it completed (ms); 0 = every scrape.
 	 */
 	constructor(
 		sampleBuffers: () => Promise<BufferSample[]>,
 		private readonly deliveryText: () => Promise<string> = () => deliveryMetrics().registry.metrics(),
+		sampleMs = 10_000,
 	) {
 		collectDefaultMetrics({ register: this.registry, prefix: 'webhook_gateway_process_' });
 		this.requests = new Counter({
@@ -42,8 +46,22 @@ export class GatewayMetrics {
 			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 			registers: [this.registry],
 		});
-		let pending: Promise<BufferSample[]> | undefined;
-		const sample = () => (pending ??= sampleBuffers().finally(() => (pending = undefined)));
+		// One reading shared by the four gauges of a scrape and by every scrape within sampleMs; a
+		// failed reading (Redis down) is not kept.
+		let pending: { value: Promise<BufferSample[]>; doneAt?: number } | undefined;
+		const sample = () => {
+			if (!pending || (pending.doneAt !== undefined && Date.now() - pending.doneAt >= sampleMs)) {
+				const entry: { value: Promise<BufferSample[]>; doneAt?: number } = { value: sampleBuffers() };
+				entry.value.then(
+					() => (entry.doneAt = Date.now()),
+					() => {
+						if (pending === entry) pending = undefined;
+					},
+				);
+				pending = entry;
+			}
+			return pending.value;
+		};
 		const gauge = (name: string, help: string, pick: (s: BufferSample) => number) =>
 			new Gauge({
 				name,

@@ -6,6 +6,7 @@ import { AcceptStore } from './acceptStore';
 import { BufferStore } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
+import { SessionStore } from './sessions';
 import { StatsStore } from './stats';
 import { UsageStore } from './usage';
 
@@ -18,6 +19,8 @@ export interface Stores {
 	buffer: BufferStore;
 	usage: UsageStore;
 	stats: StatsStore;
+	/** Console sessions and the server secret. */
+	sessions: SessionStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
 	blockingBuffer(): { buffer: BufferStore; close(): void };
 	/** True when Redis answers PING. */
@@ -37,6 +40,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string)
 		buffer: new BufferStore(redis, prefix),
 		usage: new UsageStore(redis, prefix),
 		stats,
+		sessions: new SessionStore(redis, prefix),
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
 			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };

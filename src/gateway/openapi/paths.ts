@@ -29,7 +29,7 @@ function endpointPaths(): Record<string, Schema> {
 				tag: TAG.endpoints,
 				summary: 'Create an endpoint',
 				description: 'The secret (for an auth that needs one) is in this answer only. Creates the account (default plan) when new.',
-				requestBody: jsonBody(ref('EndpointCreate'), { description: 'Every field is optional: `{}` creates a POST endpoint without auth and with a random id' }),
+				requestBody: jsonBody(ref('EndpointCreate'), { description: 'Every field is optional: `{}` creates a POST endpoint with a random id and a generated header token (`Authorization: Bearer <secret>`); send `auth: {type: none}` for an endpoint without authentication' }),
 				responses: { 201: json(ref('EndpointWithSecret'), 'Created'), ...errorResponses(...BODY_ERRORS, 409) },
 			}),
 		},
