@@ -35,6 +35,8 @@ const ACTIONS: Record<string, Record<string, Action>> = {
 	plan: planActions,
 };
 
+// Deliberately not usableAsTool (see the comment in the description).
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class WebhookEndpoint implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Endpoint',

@@ -44,22 +44,32 @@ const secretNotice = (operation: string): INodeProperties => ({
 	displayOptions: showFor(R, [operation]),
 });
 
+const includeSecretDescription =
+	"Whether to put the new secret itself in the output. n8n stores each execution's output, so everyone who can open this workflow's executions can read it.";
+const secretOperations = ['create', 'rotateSecret', 'update'];
+
 /**
  * Whether the secret goes into the output. Version 1 always put it there, so it keeps that
  * default; from 1.1 it is off (executions, and so their readers, keep the output).
  */
-const includeSecret = (versions: number[], defaultValue: boolean): INodeProperties => ({
-	displayName: 'Include Secret In Output',
-	name: 'includeSecret',
-	type: 'boolean',
-	default: defaultValue,
-	description:
-		"Whether to put the new secret itself in the output. n8n stores each execution's output, so everyone who can open this workflow's executions can read it.",
-	displayOptions: { show: { resource: [R], operation: ['create', 'rotateSecret', 'update'], '@version': versions } },
-});
-
-/** The secret-output switch of each node version. */
-const includeSecretFields: INodeProperties[] = [includeSecret([1], true), includeSecret([1.1], false)];
+const includeSecretFields: INodeProperties[] = [
+	{
+		displayName: 'Include Secret In Output',
+		name: 'includeSecret',
+		type: 'boolean',
+		default: true,
+		description: includeSecretDescription,
+		displayOptions: { show: { resource: [R], operation: secretOperations, '@version': [1] } },
+	},
+	{
+		displayName: 'Include Secret In Output',
+		name: 'includeSecret',
+		type: 'boolean',
+		default: false,
+		description: includeSecretDescription,
+		displayOptions: { show: { resource: [R], operation: secretOperations, '@version': [1.1] } },
+	},
+];
 
 export const endpointFields: INodeProperties[] = [
 	...includeSecretFields,
