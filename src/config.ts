@@ -37,6 +37,10 @@ export interface GatewayConfig {
 	metricsToken: string;
 	/** How long a scrape reuses the per-endpoint buffer readings of the previous one (ms). */
 	metricsSampleMs: number;
+	/** Key text endpoint secrets are encrypted with (>= 32 characters); '' stores them in plaintext. */
+	encryptionKey: string;
+	/** Earlier key texts, still accepted for reading while `secrets re-encrypt` moves records to the current key. */
+	previousEncryptionKeys: string[];
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -132,6 +136,14 @@ const schema = z.object({
 		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (or empty: only the admin token reads /metrics)')
 		.default(''),
 	WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL: duration.default('10s'),
+	WEBHOOK_GATEWAY_ENCRYPTION_KEY: z
+		.string()
+		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (e.g. openssl rand -base64 32)')
+		.default(''),
+	WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS: z
+		.string()
+		.refine((v) => v.split(',').every((k) => k.trim().length >= 32), 'expected comma-separated keys of at least 32 characters each')
+		.optional(),
 });
 
 export class ConfigError extends Error {
@@ -189,5 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		logLevel: c.WEBHOOK_GATEWAY_LOG_LEVEL,
 		metricsToken: c.WEBHOOK_GATEWAY_METRICS_TOKEN,
 		metricsSampleMs: c.WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL,
+		encryptionKey: c.WEBHOOK_GATEWAY_ENCRYPTION_KEY,
+		previousEncryptionKeys: c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS ? c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS.split(',').map((k) => k.trim()) : [],
 	};
 }

@@ -11,6 +11,7 @@ import { isConnectionError } from '../redis';
 import { endpointsCommand } from './endpoints';
 import { eventsCommand } from './events';
 import { accountsCommand, plansCommand } from './plans';
+import { secretsCommand } from './secrets';
 import { CliSession } from './session';
 
 const VERSION = '0.1.0';
@@ -56,7 +57,7 @@ function buildProgram(session: CliSession): Command {
 		.version(VERSION)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
-	for (const command of [serveCommand(session), endpointsCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session)]) {
+	for (const command of [serveCommand(session), endpointsCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), secretsCommand(session)]) {
 		program.addCommand(command);
 	}
 	configureErrors(program);

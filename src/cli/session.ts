@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type GatewayConfig } from '../config';
 import { ManagementService } from '../management/service';
 import { createStores, type Stores } from '../redis';
+import { secretCodecOf } from '../security/secretBox';
 
 /** Options every command inherits from the program. */
 export interface GlobalOptions {
@@ -65,6 +66,7 @@ export class CliSession {
 			this.stores = createStores(
 				{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, offlineQueue: true, name: 'wgw-cli' },
 				config.keyPrefix,
+				{ secrets: secretCodecOf(config) },
 			);
 			this.service = new ManagementService(this.stores, {
 				publicUrl: config.publicUrl,

@@ -18,6 +18,7 @@ import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from '.
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { metricsAuth } from './metricsAuth';
 import { ConsoleSessions } from './session';
+import { secretCodecOf } from '../security/secretBox';
 import { serveOpenApi } from './openapi';
 
 export interface GatewayApp {
@@ -44,7 +45,9 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	const stores = createStores(
 		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
 		config.keyPrefix,
+		{ secrets: secretCodecOf(config) },
 	);
+	warnIfSecretsInPlaintext(config, logger);
 	const management = new ManagementService(stores, {
 		publicUrl: config.publicUrl,
 		defaultPlan: config.defaultPlan,
@@ -171,6 +174,15 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 			await stores.close();
 		},
 	};
+}
+
+let warnedPlaintext = false;
+
+/** Once per process: without an encryption key, a reader of Redis can forge every endpoint's webhooks. */
+function warnIfSecretsInPlaintext(config: GatewayConfig, logger: Logger): void {
+	if (config.encryptionKey !== '' || warnedPlaintext) return;
+	warnedPlaintext = true;
+	logger.warn('endpoint secrets are stored in Redis in plaintext: set WEBHOOK_GATEWAY_ENCRYPTION_KEY (at least 32 characters) to encrypt them, then run `webhook-gateway secrets re-encrypt` (docs/security.md)');
 }
 
 /**

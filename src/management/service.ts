@@ -192,6 +192,14 @@ export class ManagementService {
 		return { endpoint: this.toView(next), secret };
 	}
 
+	/**
+	 * Encrypts every endpoint's secrets with the current encryption key (plaintext ones and those of
+	 * previous keys); records changed meanwhile by someone else are left for the next run.
+	 */
+	async resealSecrets(): Promise<{ resealed: number; unchanged: number }> {
+		return await this.stores.registry.resealEndpoints();
+	}
+
 	/** Deletes the endpoint and everything buffered for it. */
 	async deleteEndpoint(id: string): Promise<void> {
 		await this.stores.registry.deleteEndpoint(await this.record(id));

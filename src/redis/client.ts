@@ -33,6 +33,7 @@ export interface ScriptCommands {
 	renewEvents(...args: (string | number)[]): Promise<number>;
 	takeLease(...args: (string | number)[]): Promise<number>;
 	releaseLease(...args: (string | number)[]): Promise<number>;
+	replaceField(...args: string[]): Promise<number>;
 }
 
 export type ScriptedRedis = RedisClient & ScriptCommands;

@@ -7,6 +7,7 @@ import { BufferStore } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
 import { SessionStore } from './sessions';
+import type { EndpointSecretCodec } from '../security/secretBox';
 import { StatsStore } from './stats';
 import { UsageStore } from './usage';
 
@@ -28,14 +29,18 @@ export interface Stores {
 	close(): Promise<void>;
 }
 
-export function createStores(connection: RedisConnectionOptions, prefix: string): Stores {
+/**
+ * @param options.secrets seals endpoint secrets in the registry (encryption at rest); see
+ *   secretCodecOf in src/security/secretBox.ts
+ */
+export function createStores(connection: RedisConnectionOptions, prefix: string, options: { secrets?: EndpointSecretCodec } = {}): Stores {
 	const redis = createRedis(connection);
 	const stats = new StatsStore(redis, prefix);
 	return {
 		connection,
 		prefix,
 		redis,
-		registry: new RedisRegistryStore(redis, prefix),
+		registry: new RedisRegistryStore(redis, prefix, options.secrets),
 		accept: new AcceptStore(redis, prefix),
 		buffer: new BufferStore(redis, prefix),
 		usage: new UsageStore(redis, prefix),

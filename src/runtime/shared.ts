@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
 import { createStores, type Stores } from '../redis';
+import { secretCodecOf } from '../security/secretBox';
 import { connectionOf } from './settings';
 
 export interface Lease<T> {
@@ -90,7 +91,7 @@ export function acquireClient(config: GatewayConfig): Promise<Lease<SharedClient
 	return acquire(
 		key,
 		async () => {
-			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix);
+			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, { secrets: secretCodecOf(config) });
 			const management = new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: config.defaultPlan, defaultBufferCapacity: config.bufferMaxEvents });
 			return { stores, management };
 		},
