@@ -41,6 +41,8 @@ export interface GatewayConfig {
 	encryptionKey: string;
 	/** Earlier key texts, still accepted for reading while `secrets re-encrypt` moves records to the current key. */
 	previousEncryptionKeys: string[];
+	/** Failed authentications a client address may make per minute before it gets 429 (all gateways together). */
+	authFailureLimit: number;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -144,6 +146,7 @@ const schema = z.object({
 		.string()
 		.refine((v) => v.split(',').every((k) => k.trim().length >= 32), 'expected comma-separated keys of at least 32 characters each')
 		.optional(),
+	WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT: intString(1, 1_000_000).default('10'),
 });
 
 export class ConfigError extends Error {
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		metricsToken: c.WEBHOOK_GATEWAY_METRICS_TOKEN,
 		metricsSampleMs: c.WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL,
 		encryptionKey: c.WEBHOOK_GATEWAY_ENCRYPTION_KEY,
+		authFailureLimit: c.WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT,
 		previousEncryptionKeys: c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS ? c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS.split(',').map((k) => k.trim()) : [],
 	};
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { ManagementService } from '../management/service';
 import { isConnectionError } from '../redis';
 import { addAdminRoutes } from './adminRoutes';
+import type { AuthGuard } from './authGuard';
 import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE } from './session';
 
 export interface AdminRouterOptions {
@@ -19,6 +20,8 @@ export interface AdminRouterOptions {
 	adminToken: string;
 	/** Console sessions (a cookie instead of the bearer token); without them only bearer tokens. */
 	sessions?: ConsoleSessions;
+	/** Rate limits and records failed authentications (authGuard.ts). */
+	guard?: AuthGuard;
 	logger: Logger;
 	/**
 	 * Base URL of this gateway's ingest listener, for `POST /endpoints/:id/test-event`. When
@@ -45,9 +48,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie (were SameSite ever bypassed) but cannot add that header without a CORS preflight, which
  * this API never grants. A bearer token is never sent implicitly, so it needs no such header.
  */
-function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined) {
+function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, guard: AuthGuard | undefined) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
 	return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+		try {
+			await guard?.check(req);
+		} catch (error) {
+			next(error);
+			return;
+		}
 		if (!expected) {
 			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 16 characters) to enable it'));
 			return;
@@ -67,6 +76,7 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined) {
 		}
 		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
 		if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
+			await guard?.failed(req, 'admin');
 			next(new GatewayError(401, 'unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session'));
 			return;
 		}
@@ -116,14 +126,14 @@ function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayEr
  * and 204 for deletes.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-	const { management, adminToken, sessions, logger, ingestBaseUrl } = options;
+	const { management, adminToken, sessions, guard, logger, ingestBaseUrl } = options;
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
 		// Answers may hold secrets: no cache may keep them.
 		res.setHeader('Cache-Control', 'no-store');
 		next();
 	});
-	router.use(adminAuth(adminToken, sessions));
+	router.use(adminAuth(adminToken, sessions, guard));
 	router.use((req: Request, res: Response, next: NextFunction) => {
 		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
 		if (req.method !== 'GET' && req.method !== 'HEAD') {

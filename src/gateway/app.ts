@@ -17,6 +17,7 @@ import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { metricsAuth } from './metricsAuth';
+import { AuthGuard } from './authGuard';
 import { ConsoleSessions } from './session';
 import { secretCodecOf } from '../security/secretBox';
 import { serveOpenApi } from './openapi';
@@ -102,7 +103,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
 	});
 	// Metrics name every endpoint: behind a credential, and on the admin port when there is one.
-	const guardMetrics = metricsAuth({ adminToken: config.adminToken, metricsToken: config.metricsToken });
+	const guard = new AuthGuard(stores.authFailures, logger, (surface) => metrics.authFailure(surface), config.authFailureLimit);
+	const guardMetrics = metricsAuth({ adminToken: config.adminToken, metricsToken: config.metricsToken, check: (req) => guard.check(req), onFailure: (req) => void guard.failed(req, 'metrics') });
 	const serveMetrics = async (_req: Request, res: Response) => {
 		const { contentType, body } = await metrics.text();
 		res.setHeader('Content-Type', contentType);
@@ -114,8 +116,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
 	const sessions = new ConsoleSessions(stores.sessions, config.adminToken);
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
-	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, adminApi: admin });
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
+	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, guard, adminApi: admin });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {
 		adminApp = express();

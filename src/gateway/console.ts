@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GatewayError } from '../errors';
+import type { AuthGuard } from './authGuard';
 import { sendError } from './ingest';
 import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from './session';
 
@@ -17,6 +18,8 @@ export interface ConsoleRouterOptions {
 	adminToken: string;
 	/** Server-side sessions (session.ts). */
 	sessions: ConsoleSessions;
+	/** Rate limits and records failed sign-ins (authGuard.ts). */
+	guard?: AuthGuard;
 	/**
 	 * The admin API, mounted again at `/console/api/v1` for the pages: the session cookie is
 	 * scoped to `/console`, so the browser sends it there and nowhere else (not to `/hooks/`).
@@ -127,9 +130,11 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 
 	router.post('/session', requireConsoleHeader, express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
 		if (!expected) throw notConfigured();
+		await options.guard?.check(req);
 		const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
 		// Hashing first makes the comparison independent of the token's length and content.
 		if (typeof token !== 'string' || !timingSafeEqual(sha256(token), expected)) {
+			await options.guard?.failed(req, 'console');
 			throw new GatewayError(401, 'unauthorized', 'Wrong admin token');
 		}
 		const expiresAt = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000).toISOString();

@@ -20,6 +20,7 @@ export class GatewayMetrics {
 	readonly registry = new Registry();
 	private readonly requests: Counter<'endpoint' | 'outcome'>;
 	private readonly duration: Histogram<'outcome'>;
+	private readonly authFailures: Counter<'surface'>;
 
 	/**
 	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
@@ -48,6 +49,12 @@ export class GatewayMetrics {
 		});
 		// One reading shared by the four gauges of a scrape and by every scrape within sampleMs; a
 		// failed reading (Redis down) is not kept.
+		this.authFailures = new Counter({
+			name: 'webhook_gateway_auth_failures_total',
+			help: 'Failed authentications with the admin token, a console sign-in or a metrics token, by surface (admin, console, metrics).',
+			labelNames: ['surface'],
+			registers: [this.registry],
+		});
 		let pending: { value: Promise<BufferSample[]>; doneAt?: number } | undefined;
 		const sample = () => {
 			if (!pending || (pending.doneAt !== undefined && Date.now() - pending.doneAt >= sampleMs)) {
@@ -92,6 +99,11 @@ export class GatewayMetrics {
 	observe(endpoint: string, outcome: string, seconds: number): void {
 		this.requests.inc({ endpoint, outcome });
 		this.duration.observe({ outcome }, seconds);
+	}
+
+	/** Counts one failed authentication on `surface` (admin, console or metrics). */
+	authFailure(surface: string): void {
+		this.authFailures.inc({ surface });
 	}
 
 	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */

@@ -15,6 +15,8 @@ export interface MetricsAuthOptions {
 	metricsToken: string;
 	/** Whether a presented token is a scoped token holding `scope` (scoped tokens, when available). */
 	hasScope?: (token: string, scope: 'metrics') => Promise<boolean>;
+	/** Throws (429) when the client may not try now (too many failed authentications). */
+	check?: (req: Request) => Promise<void>;
 	/** Told of every refused scrape (counting and rate limiting failed authentications). */
 	onFailure?: (req: Request) => void;
 }
@@ -42,7 +44,12 @@ export function matchesAny(token: string, expected: readonly Buffer[]): boolean 
 /** Express middleware guarding `/metrics`. */
 export function metricsAuth(options: MetricsAuthOptions) {
 	const expected = [options.adminToken, options.metricsToken].filter((t) => t !== '').map(sha256);
-	return (req: Request, res: Response, next: NextFunction): void => {
+	return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+		try {
+			await options.check?.(req);
+		} catch (error) {
+			return next(error);
+		}
 		const token = bearerToken(req.get('authorization'));
 		const refuse = () => {
 			options.onFailure?.(req);

@@ -7,6 +7,7 @@ import { BufferStore } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
 import { SessionStore } from './sessions';
+import { AuthFailureStore } from './authFailures';
 import type { EndpointSecretCodec } from '../security/secretBox';
 import { StatsStore } from './stats';
 import { UsageStore } from './usage';
@@ -22,6 +23,8 @@ export interface Stores {
 	stats: StatsStore;
 	/** Console sessions and the server secret. */
 	sessions: SessionStore;
+	/** Failed authentications per client address. */
+	authFailures: AuthFailureStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
 	blockingBuffer(): { buffer: BufferStore; close(): void };
 	/** True when Redis answers PING. */
@@ -46,6 +49,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		usage: new UsageStore(redis, prefix),
 		stats,
 		sessions: new SessionStore(redis, prefix),
+		authFailures: new AuthFailureStore(redis, prefix),
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
 			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };
