@@ -59,6 +59,22 @@ export class CliSession {
 		}
 	}
 
+	/**
+	 * Appends a change made by this CLI to the audit log (who: `cli:<login name>`). Only after a
+	 * command that used the management service (its stores are open then).
+	 */
+	async recordChange(action: string): Promise<void> {
+		if (!this.stores) return;
+		const user = this.env.USER ?? this.env.USERNAME;
+		await this.stores.audit.append({ at: new Date().toISOString(), who: user ? `cli:${user}` : 'cli', action, status: 0 });
+	}
+
+	/** The audit log, on the stores of the management service. */
+	audit(command: Command): NonNullable<Stores['audit']> {
+		this.management(command);
+		return (this.stores as Stores).audit;
+	}
+
 	/** The management service, on stores created at the first call. */
 	management(command: Command): ManagementService {
 		if (!this.service) {

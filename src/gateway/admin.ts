@@ -12,6 +12,7 @@ import type { ManagementService } from '../management/service';
 import { isConnectionError } from '../redis';
 import { addAdminRoutes } from './adminRoutes';
 import type { AuthGuard } from './authGuard';
+import { addAuditRoute, consoleSessionName, recordChanges, type AuditLog } from './auditLog';
 import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE } from './session';
 
 export interface AdminRouterOptions {
@@ -22,6 +23,8 @@ export interface AdminRouterOptions {
 	sessions?: ConsoleSessions;
 	/** Rate limits and records failed authentications (authGuard.ts). */
 	guard?: AuthGuard;
+	/** The audit log of changes (auditLog.ts); without it changes are only logged. */
+	audit?: AuditLog;
 	logger: Logger;
 	/**
 	 * Base URL of this gateway's ingest listener, for `POST /endpoints/:id/test-event`. When
@@ -70,6 +73,7 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 					return;
 				}
 				res.locals.adminAuth = 'console';
+				res.locals.adminWho = consoleSessionName(session);
 				next();
 				return;
 			}
@@ -126,7 +130,7 @@ function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayEr
  * and 204 for deletes.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-	const { management, adminToken, sessions, guard, logger, ingestBaseUrl } = options;
+	const { management, adminToken, sessions, guard, audit, logger, ingestBaseUrl } = options;
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
 		// Answers may hold secrets: no cache may keep them.
@@ -141,7 +145,9 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		}
 		next();
 	});
+	if (audit) router.use(recordChanges(audit, logger));
 	router.use(express.json({ limit: BODY_LIMIT }));
+	if (audit) addAuditRoute(router, audit);
 	addAdminRoutes(router, management, { ingestBaseUrl });
 	router.use((req: Request, _res: Response, next: NextFunction) => {
 		next(new GatewayError(404, 'not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));

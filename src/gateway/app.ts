@@ -116,7 +116,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
 	const sessions = new ConsoleSessions(stores.sessions, config.adminToken);
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, audit: stores.audit, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
 	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, guard, adminApi: admin });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {

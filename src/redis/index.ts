@@ -8,6 +8,7 @@ import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type Sc
 import { RedisRegistryStore } from './registry';
 import { SessionStore } from './sessions';
 import { AuthFailureStore } from './authFailures';
+import { AuditStore } from './audit';
 import type { EndpointSecretCodec } from '../security/secretBox';
 import { StatsStore } from './stats';
 import { UsageStore } from './usage';
@@ -25,6 +26,8 @@ export interface Stores {
 	sessions: SessionStore;
 	/** Failed authentications per client address. */
 	authFailures: AuthFailureStore;
+	/** The audit log of management changes. */
+	audit: AuditStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
 	blockingBuffer(): { buffer: BufferStore; close(): void };
 	/** True when Redis answers PING. */
@@ -50,6 +53,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		stats,
 		sessions: new SessionStore(redis, prefix),
 		authFailures: new AuthFailureStore(redis, prefix),
+		audit: new AuditStore(redis, prefix),
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
 			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };
@@ -78,3 +82,4 @@ export type { EndpointRef, StoredEntry, DeadLetter, SubscriberInfo } from './buf
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';
+export type { AuditEntry } from './audit';

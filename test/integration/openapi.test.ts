@@ -212,7 +212,7 @@ function routerRoutes(router: Router): string[] {
 
 describe('OpenAPI document: routes', () => {
 	test('documents exactly the routes of the admin router', () => {
-		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger });
+		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, list: async () => [] } });
 		const served = routerRoutes(router);
 		const documented = operations()
 			.map(({ path, method }) => `${method.toUpperCase()} ${path}`)
@@ -448,6 +448,8 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 
 		await expectStatus(200, 'PUT', '/accounts/oa-gold-customer/plan', { body: { planId: 'oa-gold' } });
 		assert.ok((await expectStatus(200, 'GET', '/accounts')).json.length >= 3);
+		const audit = (await expectStatus(200, 'GET', '/audit?count=5')).json as { who: string }[];
+		assert.ok(audit.length > 0 && audit.every((e) => e.who === 'admin token'));
 		const detail = await expectStatus(200, 'GET', '/accounts/oa-gold-customer');
 		assert.equal(detail.json.plan.id, 'oa-gold');
 		await expectStatus(200, 'GET', '/accounts/default');

@@ -4,7 +4,7 @@
  */
 import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
 
-const TAG = { endpoints: 'Endpoints', events: 'Events', plans: 'Plans', accounts: 'Accounts' } as const;
+const TAG = { endpoints: 'Endpoints', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit' } as const;
 
 const NO_CONTENT: Schema = { description: 'Done; no body' };
 const ENDPOINT = param('EndpointId');
@@ -221,13 +221,29 @@ function accountPaths(): Record<string, Schema> {
 	};
 }
 
+function auditPaths(): Record<string, Schema> {
+	return {
+		'/audit': {
+			get: operation({
+				operationId: 'listAuditEntries',
+				tag: TAG.audit,
+				summary: 'The audit log: newest management changes first',
+				description: 'Successful changes through this API, the console and the CLI; at most about 10,000 are kept.',
+				parameters: [countQuery('count', 'How many entries', 100, 1000)],
+				responses: { 200: json(arrayOf(ref('AuditEntry')), 'The entries, newest first'), ...errorResponses() },
+			}),
+		},
+	};
+}
+
 export const TAGS = [
 	{ name: TAG.endpoints, description: 'Global webhook endpoints: `<public URL>/hooks/<id>`' },
 	{ name: TAG.events, description: 'Buffered events and dead letters of an endpoint' },
 	{ name: TAG.plans, description: 'Rate, burst and daily limits' },
 	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
+	{ name: TAG.audit, description: 'Who changed what, when' },
 ];
 
 export function paths(): Record<string, Schema> {
-	return { ...endpointPaths(), ...eventPaths(), ...planPaths(), ...accountPaths() };
+	return { ...endpointPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths() };
 }

@@ -227,6 +227,15 @@ function planAndAccountSchemas(): Record<string, Schema> {
 			endpoints: arrayOf(endpointId, { description: 'Ids of its endpoints' }),
 		}),
 		SetAccountPlanRequest: object({ planId }),
+		AuditEntry: object(
+			{
+				at: ISO_TIME,
+				who: { type: 'string', description: '`admin token`, `console session <8 hex>`, or `cli:<user>`' },
+				action: { type: 'string', description: 'Method and path of the change (`PUT /api/v1/accounts/acme/plan`), or the CLI command and its target' },
+				status: { type: 'integer', description: 'HTTP status of the change; 0 for the CLI' },
+			},
+			{ description: 'One management change. Bodies (and so secrets) are never recorded.' },
+		),
 	};
 }
 
