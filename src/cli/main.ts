@@ -12,6 +12,7 @@ import { endpointsCommand } from './endpoints';
 import { eventsCommand } from './events';
 import { accountsCommand, plansCommand } from './plans';
 import { auditCommand } from './audit';
+import { tokensCommand } from './tokens';
 import { secretsCommand } from './secrets';
 import { CliSession } from './session';
 
@@ -64,6 +65,8 @@ const AUDITED_COMMANDS = new Set([
 	'events replay',
 	'events delete-dead-letters',
 	'secrets re-encrypt',
+	'tokens create',
+	'tokens revoke',
 ]);
 
 function buildProgram(session: CliSession): Command {
@@ -72,7 +75,7 @@ function buildProgram(session: CliSession): Command {
 		.version(VERSION)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
-	for (const command of [serveCommand(session), endpointsCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), secretsCommand(session), auditCommand(session)]) {
+	for (const command of [serveCommand(session), endpointsCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session)]) {
 		program.addCommand(command);
 	}
 	// Every successful change is written to the audit log; arguments only (ids), never flags,

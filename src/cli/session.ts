@@ -69,10 +69,15 @@ export class CliSession {
 		await this.stores.audit.append({ at: new Date().toISOString(), who: user ? `cli:${user}` : 'cli', action, status: 0 });
 	}
 
-	/** The audit log, on the stores of the management service. */
-	audit(command: Command): NonNullable<Stores['audit']> {
+	/** The stores of the management service (opened on first use). */
+	storesFor(command: Command): Stores {
 		this.management(command);
-		return (this.stores as Stores).audit;
+		return this.stores as Stores;
+	}
+
+	/** The audit log, on the stores of the management service. */
+	audit(command: Command): Stores['audit'] {
+		return this.storesFor(command).audit;
 	}
 
 	/** The management service, on stores created at the first call. */

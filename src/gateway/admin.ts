@@ -12,6 +12,8 @@ import type { ManagementService } from '../management/service';
 import { isConnectionError } from '../redis';
 import { addAdminRoutes } from './adminRoutes';
 import type { AuthGuard } from './authGuard';
+import { addTokenRoutes, enforceTokenScopes } from './tokenScopes';
+import type { TokenService } from '../management/tokens';
 import { addAuditRoute, consoleSessionName, recordChanges, type AuditLog } from './auditLog';
 import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE } from './session';
 
@@ -25,6 +27,8 @@ export interface AdminRouterOptions {
 	guard?: AuthGuard;
 	/** The audit log of changes (auditLog.ts); without it changes are only logged. */
 	audit?: AuditLog;
+	/** Scoped admin tokens (tokenScopes.ts); without them only the admin token and sessions. */
+	tokens?: TokenService;
 	logger: Logger;
 	/**
 	 * Base URL of this gateway's ingest listener, for `POST /endpoints/:id/test-event`. When
@@ -51,7 +55,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie (were SameSite ever bypassed) but cannot add that header without a CORS preflight, which
  * this API never grants. A bearer token is never sent implicitly, so it needs no such header.
  */
-function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, guard: AuthGuard | undefined) {
+function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, guard: AuthGuard | undefined, tokens: TokenService | undefined) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
 	return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
 		try {
@@ -79,6 +83,14 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 			}
 		}
 		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
+		const scoped = match && !timingSafeEqual(sha256(match[1]), expected) && tokens ? await tokens.verify(match[1]) : undefined;
+		if (scoped) {
+			res.locals.adminAuth = 'token';
+			res.locals.adminWho = `token ${scoped.name} (${scoped.id})`;
+			res.locals.scopedToken = scoped;
+			next();
+			return;
+		}
 		if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
 			await guard?.failed(req, 'admin');
 			next(new GatewayError(401, 'unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session'));
@@ -130,14 +142,14 @@ function toGatewayError(error: unknown, req: Request, logger: Logger): GatewayEr
  * and 204 for deletes.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-	const { management, adminToken, sessions, guard, audit, logger, ingestBaseUrl } = options;
+	const { management, adminToken, sessions, guard, audit, tokens, logger, ingestBaseUrl } = options;
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
 		// Answers may hold secrets: no cache may keep them.
 		res.setHeader('Cache-Control', 'no-store');
 		next();
 	});
-	router.use(adminAuth(adminToken, sessions, guard));
+	router.use(adminAuth(adminToken, sessions, guard, tokens));
 	router.use((req: Request, res: Response, next: NextFunction) => {
 		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -147,7 +159,9 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 	});
 	if (audit) router.use(recordChanges(audit, logger));
 	router.use(express.json({ limit: BODY_LIMIT }));
+	router.use(enforceTokenScopes(management));
 	if (audit) addAuditRoute(router, audit);
+	if (tokens) addTokenRoutes(router, tokens);
 	addAdminRoutes(router, management, { ingestBaseUrl });
 	router.use((req: Request, _res: Response, next: NextFunction) => {
 		next(new GatewayError(404, 'not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));

@@ -18,6 +18,7 @@ import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from '.
 import { GatewayMetrics, type BufferSample } from './metrics';
 import { metricsAuth } from './metricsAuth';
 import { AuthGuard } from './authGuard';
+import { TokenService } from '../management/tokens';
 import { ConsoleSessions } from './session';
 import { secretCodecOf } from '../security/secretBox';
 import { serveOpenApi } from './openapi';
@@ -104,7 +105,14 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	});
 	// Metrics name every endpoint: behind a credential, and on the admin port when there is one.
 	const guard = new AuthGuard(stores.authFailures, logger, (surface) => metrics.authFailure(surface), config.authFailureLimit);
-	const guardMetrics = metricsAuth({ adminToken: config.adminToken, metricsToken: config.metricsToken, check: (req) => guard.check(req), onFailure: (req) => void guard.failed(req, 'metrics') });
+	const tokens = new TokenService(stores.tokens, () => stores.sessions.serverSecret());
+	const guardMetrics = metricsAuth({
+		adminToken: config.adminToken,
+		metricsToken: config.metricsToken,
+		hasScope: async (token, scope) => (await tokens.verify(token))?.scopes.some((s) => s === scope || s === 'admin') ?? false,
+		check: (req) => guard.check(req),
+		onFailure: (req) => void guard.failed(req, 'metrics'),
+	});
 	const serveMetrics = async (_req: Request, res: Response) => {
 		const { contentType, body } = await metrics.text();
 		res.setHeader('Content-Type', contentType);
@@ -116,7 +124,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
 	const sessions = new ConsoleSessions(stores.sessions, config.adminToken);
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, audit: stores.audit, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, audit: stores.audit, tokens, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined });
 	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, guard, adminApi: admin });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {

@@ -65,6 +65,7 @@ function components(): Schema {
 			EndpointId: pathId('Endpoint id', ENDPOINT_ID_RE),
 			PlanId: pathId('Plan id', PLAN_ID_RE),
 			AccountId: pathId('Account id', ACCOUNT_ID_RE),
+			TokenId: pathId('Scoped token id (not the token)', /^[A-Za-z0-9_-]{12}$/),
 		},
 		securitySchemes: {
 			bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 16 characters)' },

@@ -9,6 +9,7 @@ import { RedisRegistryStore } from './registry';
 import { SessionStore } from './sessions';
 import { AuthFailureStore } from './authFailures';
 import { AuditStore } from './audit';
+import { TokenStore } from './tokens';
 import type { EndpointSecretCodec } from '../security/secretBox';
 import { StatsStore } from './stats';
 import { UsageStore } from './usage';
@@ -28,6 +29,8 @@ export interface Stores {
 	authFailures: AuthFailureStore;
 	/** The audit log of management changes. */
 	audit: AuditStore;
+	/** Scoped admin tokens (hashed). */
+	tokens: TokenStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
 	blockingBuffer(): { buffer: BufferStore; close(): void };
 	/** True when Redis answers PING. */
@@ -54,6 +57,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		sessions: new SessionStore(redis, prefix),
 		authFailures: new AuthFailureStore(redis, prefix),
 		audit: new AuditStore(redis, prefix),
+		tokens: new TokenStore(redis, prefix),
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
 			return { buffer: new BufferStore(client, prefix), close: () => client.disconnect() };

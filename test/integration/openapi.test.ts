@@ -17,6 +17,7 @@ import { openApiDocument } from '../../src/gateway/openapi';
 import { ConsoleSessions, CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE } from '../../src/gateway/session';
 import { silentLogger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
+import type { TokenService } from '../../src/management/tokens';
 import { createStores } from '../../src/redis';
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { freePort } from '../helpers/ports';
@@ -212,7 +213,7 @@ function routerRoutes(router: Router): string[] {
 
 describe('OpenAPI document: routes', () => {
 	test('documents exactly the routes of the admin router', () => {
-		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, list: async () => [] } });
+		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, list: async () => [] }, tokens: {} as TokenService });
 		const served = routerRoutes(router);
 		const documented = operations()
 			.map(({ path, method }) => `${method.toUpperCase()} ${path}`)
@@ -448,6 +449,9 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 
 		await expectStatus(200, 'PUT', '/accounts/oa-gold-customer/plan', { body: { planId: 'oa-gold' } });
 		assert.ok((await expectStatus(200, 'GET', '/accounts')).json.length >= 3);
+		const token = await expectStatus(201, 'POST', '/tokens', { body: { name: 'oa-reader', scopes: ['read'], accountIds: ['oa-gold-customer'] } });
+		assert.equal((await expectStatus(200, 'GET', '/tokens')).json.length, 1);
+		await expectStatus(204, 'DELETE', `/tokens/${(token.json as { tokenInfo: { id: string } }).tokenInfo.id}`);
 		const audit = (await expectStatus(200, 'GET', '/audit?count=5')).json as { who: string }[];
 		assert.ok(audit.length > 0 && audit.every((e) => e.who === 'admin token'));
 		const detail = await expectStatus(200, 'GET', '/accounts/oa-gold-customer');

@@ -4,7 +4,7 @@
  */
 import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
 
-const TAG = { endpoints: 'Endpoints', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit' } as const;
+const TAG = { endpoints: 'Endpoints', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit', tokens: 'Tokens' } as const;
 
 const NO_CONTENT: Schema = { description: 'Done; no body' };
 const ENDPOINT = param('EndpointId');
@@ -236,14 +236,45 @@ function auditPaths(): Record<string, Schema> {
 	};
 }
 
+function tokenPaths(): Record<string, Schema> {
+	return {
+		'/tokens': {
+			get: operation({
+				operationId: 'listTokens',
+				tag: TAG.tokens,
+				summary: 'List scoped tokens (never the tokens themselves)',
+				responses: { 200: json(arrayOf(ref('ScopedToken')), 'The tokens, oldest first'), ...errorResponses() },
+			}),
+			post: operation({
+				operationId: 'createToken',
+				tag: TAG.tokens,
+				summary: 'Create a scoped token',
+				description: 'Needs the admin token or an `admin` token without an account limit. The token is in this answer only.',
+				requestBody: jsonBody(ref('TokenCreate'), { required: true }),
+				responses: { 201: json(ref('NewScopedToken'), 'Created'), ...errorResponses(...BODY_ERRORS) },
+			}),
+		},
+		'/tokens/{id}': {
+			parameters: [param('TokenId')],
+			delete: operation({
+				operationId: 'revokeToken',
+				tag: TAG.tokens,
+				summary: 'Revoke a scoped token (at once, on every gateway)',
+				responses: { 204: NO_CONTENT, ...errorResponses(...CHANGE_ERRORS, 404) },
+			}),
+		},
+	};
+}
+
 export const TAGS = [
 	{ name: TAG.endpoints, description: 'Global webhook endpoints: `<public URL>/hooks/<id>`' },
 	{ name: TAG.events, description: 'Buffered events and dead letters of an endpoint' },
 	{ name: TAG.plans, description: 'Rate, burst and daily limits' },
 	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
 	{ name: TAG.audit, description: 'Who changed what, when' },
+	{ name: TAG.tokens, description: 'Scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts' },
 ];
 
 export function paths(): Record<string, Schema> {
-	return { ...endpointPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths() };
+	return { ...endpointPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths(), ...tokenPaths() };
 }

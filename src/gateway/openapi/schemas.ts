@@ -227,6 +227,23 @@ function planAndAccountSchemas(): Record<string, Schema> {
 			endpoints: arrayOf(endpointId, { description: 'Ids of its endpoints' }),
 		}),
 		SetAccountPlanRequest: object({ planId }),
+		TokenCreate: object(
+			{
+				name: { type: 'string', minLength: 1, maxLength: 100 },
+				scopes: arrayOf({ enum: ['read', 'manage', 'admin', 'metrics'] }, { minItems: 1 }),
+				accountIds: orNull(arrayOf(accountId, { minItems: 1 })),
+			},
+			{ optional: ['accountIds'], description: '`read`: GETs; `manage`: endpoints, events and dead letters; `admin`: everything; `metrics`: /metrics. `accountIds` limits the token to those accounts.' },
+		),
+		ScopedToken: object({
+			id: { type: 'string' },
+			name: { type: 'string' },
+			scopes: arrayOf({ enum: ['read', 'manage', 'admin', 'metrics'] }),
+			accountIds: orNull(arrayOf(accountId)),
+			createdAt: ISO_TIME,
+			createdBy: { type: 'string' },
+		}),
+		NewScopedToken: object({ token: { type: 'string', description: 'Shown in this answer only; stored as a keyed hash' }, tokenInfo: ref('ScopedToken') }),
 		AuditEntry: object(
 			{
 				at: ISO_TIME,
