@@ -540,7 +540,7 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
 			const { endpoint, secret } = await management.createEndpoint({ auth: { type: 'none' }, id: e.id, accountId: e.accountId ?? 'fz-acct', ...e.input }, 'fuzz');
 			endpoints.push({ id: endpoint.id, auth: endpoint.auth, secret });
 		}
-		gw = await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_MAX_BODY: String(MAX_BODY), WEBHOOK_GATEWAY_LOG_LEVEL: 'error', WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN });
+		gw = await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_MAX_BODY: String(MAX_BODY), WEBHOOK_GATEWAY_LOG_LEVEL: 'error', WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN, WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT: '1000000' });
 	});
 	after(async () => {
 		await gw?.stop();
