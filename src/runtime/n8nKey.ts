@@ -1,5 +1,6 @@
 /**
- * The encryption key of the gateway inside n8n when WEBHOOK_GATEWAY_ENCRYPTION_KEY is not set:
+ * The encryption key of the gateway inside n8n when WEBHOOK_GATEWAY_ENCRYPTION_KEY is not set and
+ * the credential's "Serve endpoints from this n8n instance" is on:
  * derived from n8n's own encryption key (the one n8n encrypts credentials with), so that a user who
  * installs the package from n8n's UI gets encrypted endpoint secrets without a new setting. Every
  * n8n process of one installation (main, webhook processes and workers in queue mode) shares that

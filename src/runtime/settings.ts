@@ -54,7 +54,9 @@ export function gatewayConfigOf(s: GatewaySettings, env: NodeJS.ProcessEnv = pro
 		publicUrl: (s.publicUrl?.trim() || env.WEBHOOK_GATEWAY_PUBLIC_URL || `http://${localHost}:${port}`).replace(/\/+$/, ''),
 		host,
 		port,
-		encryptionKey: base.encryptionKey || derivedKey(env),
+		// Derived only when this n8n serves the endpoints itself: with "serve" off, standalone
+		// gateways (which do not know n8n's key) must read what the node writes.
+		encryptionKey: base.encryptionKey || (s.serve === false ? '' : derivedKey(env)),
 	};
 }
 

@@ -34,3 +34,8 @@ test('the derived key is long enough, differs from n8n’s, and an explicit gate
 	assert.equal(gatewayConfigOf(SETTINGS, { N8N_ENCRYPTION_KEY: 'n8n-key', WEBHOOK_GATEWAY_ENCRYPTION_KEY: explicit }).encryptionKey, explicit);
 	assert.equal(gatewayConfigOf(SETTINGS, {}).encryptionKey, '');
 });
+
+test('not derived when the credential does not serve endpoints (standalone gateways must read what the node writes)', () => {
+	assert.equal(gatewayConfigOf({ ...SETTINGS, serve: false }, { N8N_ENCRYPTION_KEY: 'n8n-key' }).encryptionKey, '');
+	assert.equal(gatewayConfigOf({ ...SETTINGS, serve: true }, { N8N_ENCRYPTION_KEY: 'n8n-key' }).encryptionKey.length, 64);
+});
