@@ -59,6 +59,8 @@ const AUDITED_COMMANDS = new Set([
 	'endpoints update',
 	'endpoints delete',
 	'endpoints rotate-secret',
+	'subscribers remove',
+	'subscribers rewind',
 	'plans upsert',
 	'plans delete',
 	'accounts set-plan',
@@ -82,7 +84,9 @@ function buildProgram(session: CliSession): Command {
 	// which may carry secrets (--secret).
 	program.hook('postAction', async (_program, action) => {
 		const name = `${action.parent?.name() ?? ''} ${action.name()}`.trim();
-		if (AUDITED_COMMANDS.has(name)) await session.recordChange(['cli', name, ...action.args].join(' '));
+		// --force is the one flag worth keeping: a forced delete stopped running triggers.
+		const forced = action.opts<{ force?: boolean }>().force === true ? ['--force'] : [];
+		if (AUDITED_COMMANDS.has(name)) await session.recordChange(['cli', name, ...action.args, ...forced].join(' '));
 	});
 	configureErrors(program);
 	return program;

@@ -30,7 +30,9 @@ export function recordChanges(audit: AuditLog, logger: Logger) {
 			res.once('finish', () => {
 				if (res.statusCode >= 400) return;
 				const who = typeof res.locals.adminWho === 'string' ? res.locals.adminWho : 'admin token';
-				const entry: AuditEntry = { at: new Date().toISOString(), who, action: `${req.method} ${req.originalUrl.split('?')[0]}`, status: res.statusCode };
+				// The query is left out, except `force`: a forced delete stopped running triggers.
+				const forced = req.method === 'DELETE' && req.query.force === 'true' ? '?force=true' : '';
+				const entry: AuditEntry = { at: new Date().toISOString(), who, action: `${req.method} ${req.originalUrl.split('?')[0]}${forced}`, status: res.statusCode };
 				audit.append(entry).catch((error: unknown) => logger.error('audit log write failed', { ...entry, error: error instanceof Error ? error.message : String(error) }));
 			});
 		}

@@ -79,6 +79,36 @@ describe('scoped tokens', () => {
 		assert.match(audit[0].who, /^token ops \(/);
 	});
 
+	it('subscribers: read lists them; manage (own accounts) removes, rewinds and force-deletes; each change audited', async () => {
+		const ref = { id: 'acme-subs', accountId: 'acme' };
+		assert.equal((await gw.admin('POST', '/endpoints', { ...ref, auth: { type: 'none' } })).status, 201);
+		const buffer = gw.gateway.stores.buffer;
+		for (const id of ['wf:a', 'wf:b']) await buffer.subscribe(ref, id, 'new');
+		await buffer.subscribe({ id: 'globex-ep', accountId: 'globex' }, 'wf:g', 'new');
+		const sent = await gw.request(`/hooks/${ref.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		assert.equal(sent.status, 202);
+		const { eventId } = (await sent.json()) as { eventId: string };
+		const [read, manage] = [tokens['acme-read'], tokens['acme-manage']];
+		const listed = await call(read, 'GET', `/endpoints/${ref.id}/subscribers`);
+		assert.equal(listed.status, 200);
+		assert.deepEqual(listed.body.subscribers.map((s: { id: string }) => s.id).sort(), ['wf:a', 'wf:b']);
+		assert.equal((await call(read, 'GET', '/endpoints/globex-ep/subscribers')).status, 404);
+		assert.equal((await call(read, 'DELETE', `/endpoints/${ref.id}/subscribers/wf:b`)).status, 403);
+		assert.equal((await call(read, 'POST', `/endpoints/${ref.id}/subscribers/wf:a/rewind`, { eventId })).status, 403);
+		assert.equal((await call(read, 'DELETE', `/endpoints/${ref.id}?force=true`)).status, 403);
+		assert.equal((await call(manage, 'DELETE', '/endpoints/globex-ep/subscribers/wf:g')).status, 404);
+		assert.equal((await call(manage, 'POST', `/endpoints/${ref.id}/subscribers/wf:a/rewind`, { eventId })).status, 200);
+		assert.equal((await call(manage, 'DELETE', `/endpoints/${ref.id}/subscribers/wf:b`)).status, 204);
+		assert.equal((await call(manage, 'DELETE', `/endpoints/${ref.id}`)).status, 409, 'wf:a still subscribes');
+		assert.equal((await call(manage, 'DELETE', `/endpoints/${ref.id}?force=true`)).status, 204);
+		const audit = (await gw.admin('GET', '/audit?count=3')).body as { who: string; action: string }[];
+		assert.deepEqual(
+			audit.map((e) => e.action),
+			[`DELETE /api/v1/endpoints/${ref.id}?force=true`, `DELETE /api/v1/endpoints/${ref.id}/subscribers/wf:b`, `POST /api/v1/endpoints/${ref.id}/subscribers/wf:a/rewind`],
+		);
+		for (const e of audit) assert.match(e.who, /^token acme-manage \(/);
+	});
+
 	it('a revoked token stops at once', async () => {
 		const id = (await call(tokens.ops, 'GET', '/tokens')).body.find((t: { name: string }) => t.name === 'acme-read').id;
 		assert.equal((await gw.admin('DELETE', `/tokens/${id}`)).status, 204);
