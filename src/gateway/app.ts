@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
-import { createStores, type Stores } from '../redis';
+import { classifyStoreError, createStores, type Stores } from '../redis';
 import { RegistryCache } from '../registry/cache';
 import { createAdminRouter, localIngestUrl } from './admin';
 import { createConsoleRouter } from './console';
@@ -134,7 +134,12 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		adminToken: config.adminToken,
 		metricsToken: config.metricsToken,
 		hasScope: async (token, scope) => (await tokens.verify(token))?.scopes.some((s) => s === scope || s === 'admin') ?? false,
-		check: (req) => guard.check(req),
+		// Metrics matter most while Redis fails (store errors, setting gauges): a limit that cannot be
+		// read then does not refuse the scrape; the token is still checked, and failures still counted.
+		check: (req) =>
+			guard.check(req).catch((error: unknown) => {
+				if (classifyStoreError(error) === undefined) throw error;
+			}),
 		onFailure: (req) => void guard.failed(req, 'metrics'),
 	});
 	const serveMetrics = async (_req: Request, res: Response) => {

@@ -38,7 +38,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 	}
 	if (!response.ok) {
 		const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-		if (response.status === 401 && path.startsWith('/api/')) onUnauthorized();
+		// An API call refused for the session (expired, signed out elsewhere) shows the sign-in again.
+		if (response.status === 401 && path.startsWith('/console/api/')) onUnauthorized();
 		throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The gateway answered ${response.status} ${response.statusText}`);
 	}
 	return json as T;
