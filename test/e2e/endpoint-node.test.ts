@@ -278,7 +278,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 
 	it('runs Subscriber Get Many, Rewind and Remove, and Endpoint Delete refused then forced, through the node', async () => {
 		const id = 'node-subs';
-		await gateway!.gateway.management.createEndpoint({ id, accountId: 'e2e-subs' }, 'e2e');
+		await gateway!.gateway.management.createEndpoint({ id, accountId: 'e2e-subs', auth: { type: 'none' } }, 'e2e');
 		await gateway!.gateway.management.setAccountPlan('e2e-subs', 'unlimited');
 		const ref = { id, accountId: 'e2e-subs' };
 		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:node1', 'new', { workflowName: 'Orders', nodeName: 'Batch' });
