@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 			const plan = await m.getPlan(c.plan);
 			const account = `acct-${c.plan}`;
 			await m.setAccountPlan(account, c.plan);
-			await m.createEndpoint({ id: `ep-${c.plan}`, accountId: account }, 'bench');
+			await m.createEndpoint({ auth: { type: 'none' }, id: `ep-${c.plan}`, accountId: account }, 'bench');
 			const load = await runLoad({
 				urls: gateways.map((g) => g.url),
 				path: `/hooks/ep-${c.plan}`,

@@ -44,6 +44,16 @@ export interface GatewayConfig {
 	bufferMaxBytes: number;
 	/** Most dead letters per endpoint; beyond it failing events stay pending. */
 	deadLetterMax: number;
+	/** Bearer token that may read /metrics (besides the admin token); '' = none. */
+	metricsToken: string;
+	/** How long a scrape reuses the per-endpoint buffer readings of the previous one (ms). */
+	metricsSampleMs: number;
+	/** Key text endpoint secrets are encrypted with (>= 32 characters); '' stores them in plaintext. */
+	encryptionKey: string;
+	/** Earlier key texts, still accepted for reading while `secrets re-encrypt` moves records to the current key. */
+	previousEncryptionKeys: string[];
+	/** Failed authentications a client address may make per minute before it gets 429 (all gateways together). */
+	authFailureLimit: number;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -165,6 +175,21 @@ const schema = z.object({
 	// Capacities (docs/reliability.md, "What fills up"): sized so one endpoint cannot fill a Redis.
 	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: sizeUpTo(MAX_BUFFER_BYTES_LIMIT, '1024gb', 'a Redis cannot hold more').default('256mb'),
 	WEBHOOK_GATEWAY_DEAD_LETTER_MAX: intString(1, 100_000_000).default('10000'),
+	// Security (docs/security.md).
+	WEBHOOK_GATEWAY_METRICS_TOKEN: z
+		.string()
+		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (or empty: only the admin token reads /metrics)')
+		.default(''),
+	WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL: duration(100, 3_600_000, true).default('10s'),
+	WEBHOOK_GATEWAY_ENCRYPTION_KEY: z
+		.string()
+		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (e.g. openssl rand -base64 32)')
+		.default(''),
+	WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS: z
+		.string()
+		.refine((v) => v.split(',').every((k) => k.trim().length >= 32), 'expected comma-separated keys of at least 32 characters each')
+		.optional(),
+	WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT: intString(1, 1_000_000).default('10'),
 });
 
 /**
@@ -256,5 +281,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		allowEviction: c.WEBHOOK_GATEWAY_ALLOW_EVICTION === 'true',
 		bufferMaxBytes: c.WEBHOOK_GATEWAY_BUFFER_MAX_BYTES,
 		deadLetterMax: c.WEBHOOK_GATEWAY_DEAD_LETTER_MAX,
+		metricsToken: c.WEBHOOK_GATEWAY_METRICS_TOKEN,
+		metricsSampleMs: c.WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL,
+		encryptionKey: c.WEBHOOK_GATEWAY_ENCRYPTION_KEY,
+		authFailureLimit: c.WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT,
+		previousEncryptionKeys: c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS ? c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS.split(',').map((k) => k.trim()) : [],
 	};
 }

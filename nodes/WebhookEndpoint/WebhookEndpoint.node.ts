@@ -38,19 +38,25 @@ const ACTIONS: Record<string, Record<string, Action>> = {
 	subscriber: subscriberActions,
 };
 
+// Deliberately not usableAsTool (see the comment in the description).
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class WebhookEndpoint implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Endpoint',
 		name: 'webhookEndpoint',
 		icon: { light: 'file:webhookEndpoint.svg', dark: 'file:webhookEndpoint.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the secret is left out of the output unless "Include Secret In Output" is on.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Manage the webhook gateway: endpoints, plans, accounts, buffered events and subscribers',
 		defaults: { name: 'Webhook Endpoint' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		usableAsTool: true,
+		// Not usableAsTool: an AI agent could then delete endpoints, set any account to an unlimited
+		// plan, replay events or read secrets on a prompt's say-so. Every operation here changes or
+		// reveals the shared gateway of all teams, so none is offered to agents.
 		// Literal names (CREDENTIAL_TYPE, CREDENTIAL_TEST_METHOD): n8n's lint reads them from the source.
 		credentials: [{ name: 'webhookGatewayApi', required: true, testedBy: 'webhookGatewayApiTest' }],
 		properties: [

@@ -12,6 +12,9 @@ import { classifyStoreError, isConnectionError } from '../redis';
 import { endpointsCommand } from './endpoints';
 import { eventsCommand } from './events';
 import { accountsCommand, plansCommand } from './plans';
+import { auditCommand } from './audit';
+import { tokensCommand } from './tokens';
+import { secretsCommand } from './secrets';
 import { CliSession } from './session';
 import { subscribersCommand } from './subscribers';
 
@@ -50,15 +53,41 @@ function configureErrors(command: Command): void {
 	for (const sub of command.commands) configureErrors(sub);
 }
 
+/** Commands that change something (the audit log records them). */
+const AUDITED_COMMANDS = new Set([
+	'endpoints create',
+	'endpoints update',
+	'endpoints delete',
+	'endpoints rotate-secret',
+	'subscribers remove',
+	'subscribers rewind',
+	'plans upsert',
+	'plans delete',
+	'accounts set-plan',
+	'events replay',
+	'events delete-dead-letters',
+	'secrets re-encrypt',
+	'tokens create',
+	'tokens revoke',
+]);
+
 function buildProgram(session: CliSession): Command {
 	const program = new Command('webhook-gateway')
 		.description('Global webhook endpoints for n8n: run the gateway and manage endpoints, plans, accounts and buffered events.\nConfiguration comes from the WEBHOOK_GATEWAY_* environment variables.')
 		.version(packageInfo().version)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
-	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session)]) {
+	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session)]) {
 		program.addCommand(command);
 	}
+	// Every successful change is written to the audit log; arguments only (ids), never flags,
+	// which may carry secrets (--secret).
+	program.hook('postAction', async (_program, action) => {
+		const name = `${action.parent?.name() ?? ''} ${action.name()}`.trim();
+		// --force is the one flag worth keeping: a forced delete stopped running triggers.
+		const forced = action.opts<{ force?: boolean }>().force === true ? ['--force'] : [];
+		if (AUDITED_COMMANDS.has(name)) await session.recordChange(['cli', name, ...action.args, ...forced].join(' '));
+	});
 	configureErrors(program);
 	return program;
 }

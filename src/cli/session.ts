@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type GatewayConfig } from '../config';
 import { ManagementService } from '../management/service';
 import { createStores, type Stores } from '../redis';
+import { secretCodecOf } from '../security/secretBox';
 
 /** Options every command inherits from the program. */
 export interface GlobalOptions {
@@ -58,6 +59,27 @@ export class CliSession {
 		}
 	}
 
+	/**
+	 * Appends a change made by this CLI to the audit log (who: `cli:<login name>`). Only after a
+	 * command that used the management service (its stores are open then).
+	 */
+	async recordChange(action: string): Promise<void> {
+		if (!this.stores) return;
+		const user = this.env.USER ?? this.env.USERNAME;
+		await this.stores.audit.append({ at: new Date().toISOString(), who: user ? `cli:${user}` : 'cli', action, status: 0 });
+	}
+
+	/** The stores of the management service (opened on first use). */
+	storesFor(command: Command): Stores {
+		this.management(command);
+		return this.stores as Stores;
+	}
+
+	/** The audit log, on the stores of the management service. */
+	audit(command: Command): Stores['audit'] {
+		return this.storesFor(command).audit;
+	}
+
 	/** The management service, on stores created at the first call. */
 	management(command: Command): ManagementService {
 		if (!this.service) {
@@ -65,7 +87,7 @@ export class CliSession {
 			this.stores = createStores(
 				{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, offlineQueue: true, name: 'wgw-cli' },
 				config.keyPrefix,
-				{ deadLetterMax: config.deadLetterMax },
+				{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) },
 			);
 			this.service = new ManagementService(this.stores, {
 				publicUrl: config.publicUrl,

@@ -3,6 +3,7 @@
  * lower-case, the endpoint's credential headers removed) and the bare media type of a
  * Content-Type, used to pick a body parser.
  */
+import { withoutGatewayCookies } from '../security/cookies';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the webhook, so a
@@ -27,7 +28,8 @@ const HOP_BY_HOP = new Set([
  *   authentication (e.g. `authorization`, `x-api-key`), so no secret lands in Redis.
  * @returns A plain object with lower-case names sorted by name; repeated values (a list, or names
  *   differing only in case) joined with ", " in arrival order. Hop-by-hop headers are removed;
- *   `host` is kept.
+ *   `host` is kept; the gateway's own cookies are removed from `cookie` (the header too when
+ *   nothing else is left).
  */
 export function storedHeaders(
 	raw: Record<string, string | string[] | undefined>,
@@ -44,6 +46,13 @@ export function storedHeaders(
 		if (Array.isArray(value)) list.push(...value);
 		else list.push(value);
 		values.set(name, list);
+	}
+	// The console's session cookie is the gateway's, not the sender's: never stored.
+	const cookies = values.get('cookie');
+	if (cookies) {
+		const kept = cookies.map(withoutGatewayCookies).filter((c): c is string => c !== undefined);
+		if (kept.length === 0) values.delete('cookie');
+		else values.set('cookie', kept);
 	}
 	const stored: Record<string, string> = {};
 	for (const name of [...values.keys()].sort()) {

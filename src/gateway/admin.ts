@@ -10,13 +10,25 @@ import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import type { ManagementService } from '../management/service';
 import { addAdminRoutes } from './adminRoutes';
+import type { AuthGuard } from './authGuard';
+import { addAuditRoute, consoleSessionName, recordChanges, type AuditLog } from './auditLog';
 import { createErrorTranslator, type ErrorTranslator } from './errorAnswer';
-import { CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, verifySession } from './session';
+import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE } from './session';
+import { addTokenRoutes, enforceTokenScopes } from './tokenScopes';
+import type { TokenService } from '../management/tokens';
 
 export interface AdminRouterOptions {
 	management: ManagementService;
 	/** The bearer token clients must present; '' answers 401 to everyone. */
 	adminToken: string;
+	/** Console sessions (a cookie instead of the bearer token); without them only bearer tokens. */
+	sessions?: ConsoleSessions;
+	/** Rate limits and records failed authentications (authGuard.ts). */
+	guard?: AuthGuard;
+	/** The audit log of changes (auditLog.ts); without it changes are only logged. */
+	audit?: AuditLog;
+	/** Scoped admin tokens (tokenScopes.ts); without them only the admin token and sessions. */
+	tokens?: TokenService;
 	logger: Logger;
 	/**
 	 * Base URL of this gateway's ingest listener, for `POST /endpoints/:id/test-event`. When
@@ -45,29 +57,45 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie (were SameSite ever bypassed) but cannot add that header without a CORS preflight, which
  * this API never grants. A bearer token is never sent implicitly, so it needs no such header.
  */
-function adminAuth(adminToken: string) {
+function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, guard: AuthGuard | undefined, tokens: TokenService | undefined) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
-	return (req: Request, res: Response, next: NextFunction): void => {
+	return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+		try {
+			await guard?.check(req);
+		} catch (error) {
+			next(error);
+			return;
+		}
 		if (!expected) {
-			next(new GatewayError(401, 'unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) to enable it'));
+			next(new GatewayError('unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) to enable it', { status: 401 }));
 			return;
 		}
 		const authorization = req.get('authorization');
 		if (authorization === undefined) {
 			const session = readCookie(req.get('cookie'), SESSION_COOKIE);
-			if (session !== undefined && verifySession(adminToken, session, Date.now())) {
+			if (session !== undefined && sessions !== undefined && (await sessions.verify(session))) {
 				if (!SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== CSRF_VALUE) {
-					next(new GatewayError(403, 'unauthorized', `Changes made with the console session must carry the header X-Requested-With: ${CSRF_VALUE}`));
+					next(new GatewayError('unauthorized', `Changes made with the console session must carry the header X-Requested-With: ${CSRF_VALUE}`));
 					return;
 				}
 				res.locals.adminAuth = 'console';
+				res.locals.adminWho = consoleSessionName(session);
 				next();
 				return;
 			}
 		}
 		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
+		const scoped = match && !timingSafeEqual(sha256(match[1]), expected) && tokens ? await tokens.verify(match[1]) : undefined;
+		if (scoped) {
+			res.locals.adminAuth = 'token';
+			res.locals.adminWho = `token ${scoped.name} (${scoped.id})`;
+			res.locals.scopedToken = scoped;
+			next();
+			return;
+		}
 		if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
-			next(new GatewayError(401, 'unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session'));
+			await guard?.failed(req, 'admin');
+			next(new GatewayError('unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session', { status: 401 }));
 			return;
 		}
 		res.locals.adminAuth = 'bearer';
@@ -87,7 +115,7 @@ export function localIngestUrl(host: string, port: number): string {
  * and 204 for deletes.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-	const { management, adminToken, logger, ingestBaseUrl } = options;
+	const { management, adminToken, sessions, guard, audit, tokens, logger, ingestBaseUrl } = options;
 	const translateError = options.translateError ?? createErrorTranslator(logger);
 	const router = express.Router();
 	router.use((_req: Request, res: Response, next: NextFunction) => {
@@ -95,7 +123,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		res.setHeader('Cache-Control', 'no-store');
 		next();
 	});
-	router.use(adminAuth(adminToken));
+	router.use(adminAuth(adminToken, sessions, guard, tokens));
 	router.use((req: Request, res: Response, next: NextFunction) => {
 		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -103,10 +131,14 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		}
 		next();
 	});
+	if (audit) router.use(recordChanges(audit, logger));
 	router.use(express.json({ limit: BODY_LIMIT }));
+	router.use(enforceTokenScopes(management));
+	if (audit) addAuditRoute(router, audit);
+	if (tokens) addTokenRoutes(router, tokens);
 	addAdminRoutes(router, management, { ingestBaseUrl });
 	router.use((req: Request, _res: Response, next: NextFunction) => {
-		next(new GatewayError(404, 'not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));
+		next(new GatewayError('not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));
 	});
 	router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
 		const gatewayError = translateError(error, { surface: 'admin', method: req.method, path: req.originalUrl });

@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
-import { createStores, type Stores } from '../redis';
+import { classifyStoreError, createStores, type Stores } from '../redis';
 import { RegistryCache } from '../registry/cache';
 import { createAdminRouter, localIngestUrl } from './admin';
 import { createConsoleRouter } from './console';
@@ -18,6 +18,11 @@ import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
 import { startHousekeeping } from './housekeeping';
 import { GatewayMetrics, type BufferSample } from './metrics';
+import { metricsAuth } from './metricsAuth';
+import { AuthGuard } from './authGuard';
+import { TokenService } from '../management/tokens';
+import { ConsoleSessions } from './session';
+import { secretCodecOf } from '../security/secretBox';
 import { serveOpenApi } from './openapi';
 import { watchServer, type ServerWatch } from './serverWatch';
 
@@ -45,8 +50,9 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	const stores = createStores(
 		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
 		config.keyPrefix,
-		{ deadLetterMax: config.deadLetterMax },
+		{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) },
 	);
+	warnIfSecretsInPlaintext(config, logger);
 	const management = new ManagementService(stores, {
 		publicUrl: config.publicUrl,
 		defaultPlan: config.defaultPlan,
@@ -81,7 +87,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 			}),
 		);
 	};
-	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics);
+	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics, config.metricsSampleMs);
 	const translateError = createErrorTranslator(logger, (reason) => metrics.storeError(reason));
 	const serverWatch = watchServer(stores.redis, { allowEviction: config.allowEviction }, logger, metrics);
 
@@ -121,24 +127,46 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		}
 		res.json({ status: 'ready' });
 	});
-	app.get('/metrics', async (_req, res) => {
+	// Metrics name every endpoint: behind a credential, and on the admin port when there is one.
+	const guard = new AuthGuard(stores.authFailures, logger, (surface) => metrics.authFailure(surface), config.authFailureLimit);
+	const tokens = new TokenService(stores.tokens, () => stores.sessions.serverSecret());
+	const guardMetrics = metricsAuth({
+		adminToken: config.adminToken,
+		metricsToken: config.metricsToken,
+		hasScope: async (token, scope) => (await tokens.verify(token))?.scopes.some((s) => s === scope || s === 'admin') ?? false,
+		// Metrics matter most while Redis fails (store errors, setting gauges): a limit that cannot be
+		// read then does not refuse the scrape; the token is still checked, and failures still counted.
+		check: (req) =>
+			guard.check(req).catch((error: unknown) => {
+				if (classifyStoreError(error) === undefined) throw error;
+			}),
+		onFailure: (req) => void guard.failed(req, 'metrics'),
+	});
+	const serveMetrics = async (_req: Request, res: Response) => {
 		const { contentType, body } = await metrics.text();
 		res.setHeader('Content-Type', contentType);
+		res.setHeader('Cache-Control', 'no-store');
 		res.send(body);
-	});
+	};
+	if (config.adminPort === 0) app.get('/metrics', guardMetrics, serveMetrics);
 
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined, translateError });
-	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, translateError });
+	const sessions = new ConsoleSessions(stores.sessions, config.adminToken);
+	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, audit: stores.audit, tokens, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined, translateError });
+	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, guard, adminApi: admin, translateError });
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {
 		adminApp = express();
 		adminApp.disable('x-powered-by');
 		adminApp.get('/api/v1/openapi.json', serveOpenApi(''));
+		adminApp.get('/metrics', guardMetrics, serveMetrics);
 		adminApp.use('/api/v1', admin);
 		adminApp.use('/console', consoleRouter);
 		adminApp.use(notFound);
+		adminApp.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+			if (!res.headersSent) sendError(res, translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }));
+		});
 	} else {
 		app.use('/api/v1', admin);
 		app.use('/console', consoleRouter);
@@ -178,6 +206,15 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 			await stores.close();
 		},
 	};
+}
+
+let warnedPlaintext = false;
+
+/** Once per process: without an encryption key, a reader of Redis can forge every endpoint's webhooks. */
+function warnIfSecretsInPlaintext(config: GatewayConfig, logger: Logger): void {
+	if (config.encryptionKey !== '' || warnedPlaintext) return;
+	warnedPlaintext = true;
+	logger.warn('endpoint secrets are stored in Redis in plaintext: set WEBHOOK_GATEWAY_ENCRYPTION_KEY (at least 32 characters) to encrypt them, then run `webhook-gateway secrets re-encrypt` (docs/security.md)');
 }
 
 function notFound(_req: Request, res: Response): void {

@@ -10,13 +10,23 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GatewayError } from '../errors';
 import { silentLogger } from '../logger';
+import type { AuthGuard } from './authGuard';
 import { createErrorTranslator, type ErrorTranslator } from './errorAnswer';
 import { sendError } from './ingest';
-import { createSession, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, verifySession } from './session';
+import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from './session';
 
 export interface ConsoleRouterOptions {
 	/** The admin token; '' leaves the console signed out with a message saying how to enable it. */
 	adminToken: string;
+	/** Server-side sessions (session.ts). */
+	sessions: ConsoleSessions;
+	/** Rate limits and records failed sign-ins (authGuard.ts). */
+	guard?: AuthGuard;
+	/**
+	 * The admin API, mounted again at `/console/api/v1` for the pages: the session cookie is
+	 * scoped to `/console`, so the browser sends it there and nowhere else (not to `/hooks/`).
+	 */
+	adminApi?: Router;
 	/** Folder holding the built console (index.html + assets/); see {@link defaultConsoleDir}. */
 	staticDir?: string;
 	/** The gateway's error translator (errorAnswer.ts); by default one that logs nothing. */
@@ -45,16 +55,17 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-/** Attributes of the session cookie. `Secure`: browsers keep it over HTTPS and on localhost only. */
-const COOKIE_ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Strict';
+/**
+ * Attributes of the session cookie. `Path=/console`: the browser sends it to the console and the
+ * API under it only, never to `/hooks/` where it would land in stored events (ingest strips it
+ * too). `Secure`: browsers keep it over HTTPS and on localhost only.
+ */
+const COOKIE_ATTRIBUTES = 'Path=/console; HttpOnly; Secure; SameSite=Strict';
+/** Clears a cookie of an older version, which was scoped to `Path=/`. */
+const CLEAR_LEGACY_COOKIE = `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict`;
 
 function sha256(value: string): Buffer {
 	return createHash('sha256').update(value, 'utf8').digest();
-}
-
-function signedIn(adminToken: string, req: Request): boolean {
-	const value = readCookie(req.get('cookie'), SESSION_COOKIE);
-	return value !== undefined && verifySession(adminToken, value, Date.now());
 }
 
 /** The session routes change state: they need the console's header like every cookie-authenticated change. */
@@ -78,7 +89,7 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
  * (`GET` state, `POST {token}` sign in, `DELETE` sign out).
  */
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
-	const { adminToken } = options;
+	const { adminToken, sessions } = options;
 	const staticDir = options.staticDir ?? defaultConsoleDir();
 	const translateError = options.translateError ?? createErrorTranslator(silentLogger);
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
@@ -116,26 +127,34 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 		next();
 	});
 
-	router.get('/session', (req: Request, res: Response) => {
-		res.json({ configured: expected !== undefined, signedIn: expected !== undefined && signedIn(adminToken, req) });
+	router.get('/session', async (req: Request, res: Response) => {
+		const signedIn = expected !== undefined && (await sessions.verify(readCookie(req.get('cookie'), SESSION_COOKIE)));
+		res.json({ configured: expected !== undefined, signedIn });
 	});
 
-	router.post('/session', requireConsoleHeader, express.json({ limit: '4kb' }), (req: Request, res: Response) => {
+	router.post('/session', requireConsoleHeader, express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
 		if (!expected) throw notConfigured();
+		await options.guard?.check(req);
 		const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
 		// Hashing first makes the comparison independent of the token's length and content.
 		if (typeof token !== 'string' || !timingSafeEqual(sha256(token), expected)) {
+			await options.guard?.failed(req, 'console');
 			throw new GatewayError(401, 'unauthorized', 'Wrong admin token');
 		}
 		const expiresAt = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000).toISOString();
-		res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${createSession(adminToken, Date.now())}; Max-Age=${SESSION_MAX_AGE_SECONDS}; ${COOKIE_ATTRIBUTES}`);
+		const session = await sessions.create();
+		res.setHeader('Set-Cookie', [`${SESSION_COOKIE}=${session}; Max-Age=${SESSION_MAX_AGE_SECONDS}; ${COOKIE_ATTRIBUTES}`, CLEAR_LEGACY_COOKIE]);
 		res.json({ signedIn: true, expiresAt });
 	});
 
-	router.delete('/session', requireConsoleHeader, (_req: Request, res: Response) => {
-		res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Max-Age=0; ${COOKIE_ATTRIBUTES}`);
+	router.delete('/session', requireConsoleHeader, async (req: Request, res: Response) => {
+		// Ended in Redis, so a copy of the cookie kept elsewhere stops working too.
+		await sessions.revoke(readCookie(req.get('cookie'), SESSION_COOKIE));
+		res.setHeader('Set-Cookie', [`${SESSION_COOKIE}=; Max-Age=0; ${COOKIE_ATTRIBUTES}`, CLEAR_LEGACY_COOKIE]);
 		res.status(204).end();
 	});
+
+	if (options.adminApi) router.use('/api/v1', options.adminApi);
 
 	router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
 		if (res.headersSent) {

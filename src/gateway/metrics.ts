@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics of a gateway process (prom-client, own registry). Buffer depth and oldest age
- * are read from Redis at scrape time for every registered endpoint.
+ * are read from Redis for every registered endpoint, at most once per sample interval: scrapes in
+ * between reuse the last reading, so scraping often (or many scrapers) does not cost a registry
+ * read each time.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { deliveryMetrics } from '../delivery/metrics';
@@ -24,15 +26,18 @@ export class GatewayMetrics {
 	private readonly storeErrors: Counter<'reason'>;
 	private readonly redisSettings: Gauge<'setting'>;
 	private readonly discards: Counter<'endpoint' | 'reason'>;
+	private readonly authFailures: Counter<'surface'>;
 
 	/**
 	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
 	 *   process's registry. The gateway embedded in n8n runs on a worker thread and asks n8n's main
 	 *   thread, where the triggers count.
+	 * @param sampleMs how long a buffer reading is reused after it completed (ms); 0 = every scrape.
 	 */
 	constructor(
 		sampleBuffers: () => Promise<BufferSample[]>,
 		private readonly deliveryText: () => Promise<string> = () => deliveryMetrics().registry.metrics(),
+		sampleMs = 10_000,
 	) {
 		// No prefix: the standard process_* / nodejs_* names that stock dashboards and alerts expect.
 		collectDefaultMetrics({ register: this.registry });
@@ -69,8 +74,28 @@ export class GatewayMetrics {
 			labelNames: ['endpoint', 'reason'],
 			registers: [this.registry],
 		});
-		let pending: Promise<BufferSample[]> | undefined;
-		const sample = () => (pending ??= sampleBuffers().finally(() => (pending = undefined)));
+		this.authFailures = new Counter({
+			name: 'webhook_gateway_auth_failures_total',
+			help: 'Failed authentications with the admin token, a console sign-in or a metrics token, by surface (admin, console, metrics).',
+			labelNames: ['surface'],
+			registers: [this.registry],
+		});
+		// One reading shared by the buffer gauges of a scrape and by every scrape within sampleMs; a
+		// failed reading (Redis down) is not kept.
+		let pending: { value: Promise<BufferSample[]>; doneAt?: number } | undefined;
+		const sample = () => {
+			if (!pending || (pending.doneAt !== undefined && Date.now() - pending.doneAt >= sampleMs)) {
+				const entry: { value: Promise<BufferSample[]>; doneAt?: number } = { value: sampleBuffers() };
+				entry.value.then(
+					() => (entry.doneAt = Date.now()),
+					() => {
+						if (pending === entry) pending = undefined;
+					},
+				);
+				pending = entry;
+			}
+			return pending.value;
+		};
 		const gauge = (name: string, help: string, pick: (s: BufferSample) => number) =>
 			new Gauge({
 				name,
@@ -118,6 +143,11 @@ export class GatewayMetrics {
 	/** Counts events removed unacknowledged (age retention, endpoint deletion). */
 	discarded(endpoint: string, reason: 'retention' | 'endpoint_deleted', events: number): void {
 		if (events > 0) this.discards.inc({ endpoint, reason }, events);
+	}
+
+	/** Counts one failed authentication on `surface` (admin, console or metrics). */
+	authFailure(surface: string): void {
+		this.authFailures.inc({ surface });
 	}
 
 	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */

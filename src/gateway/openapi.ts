@@ -66,6 +66,7 @@ function components(): Schema {
 			PlanId: pathId('Plan id', PLAN_ID_RE),
 			AccountId: pathId('Account id', ACCOUNT_ID_RE),
 			SubscriberId: { name: 'subscriberId', in: 'path', required: true, description: 'Subscriber id, `<workflowId>:<nodeId>` (URL-encode the colon or not)', schema: { type: 'string' } },
+			TokenId: pathId('Scoped token id (not the token)', /^[A-Za-z0-9_-]{12}$/),
 		},
 		securitySchemes: {
 			bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 32 characters)' },

@@ -1,15 +1,18 @@
 /**
- * Console sessions: the value of the `wgw_session` cookie, signed with the admin token. Stateless
- * on purpose: every gateway that shares the admin token accepts a session any of them issued
- * (several gateways behind one load balancer), and changing the admin token ends every session.
+ * Console sessions, kept server-side in Redis so that they can be ended: signing out deletes the
+ * session, and changing the admin token ends every session (each one stores a fingerprint of the
+ * token it was opened with). Every gateway sharing the Redis accepts a session any of them opened.
  *
- * Value: `v1.<expiry, ms since the epoch, base 36>.<random id, base64url>.<HMAC-SHA256, base64url>`,
- * the HMAC keyed by the admin token over a label and the first three parts.
+ * The cookie holds `s1.<random id, 32 bytes base64url>` and nothing else. Redis holds, under the
+ * HMAC of that id keyed by a random server secret (kept in Redis, never derived from the admin
+ * token), the record `{fp, exp}`: fp the HMAC of the admin token under the same secret, exp the
+ * expiry in ms. A reader of Redis thus learns neither a usable cookie nor the admin token.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionStore } from '../redis/sessions';
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'wgw_session';
+export { readCookie, SESSION_COOKIE } from '../security/cookies';
+
 /** How long a session lasts (seconds): one working day. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 /**
@@ -21,50 +24,72 @@ export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 export const CSRF_HEADER = 'x-requested-with';
 export const CSRF_VALUE = 'webhook-gateway-console';
 
-const VERSION = 'v1';
-/** Separates this use of the admin token as an HMAC key from any other. */
-const LABEL = 'webhook-gateway console session\n';
-const ID_BYTES = 16;
+const VERSION = 's1';
+const ID_BYTES = 32;
+const VALUE_RE = /^s1\.[A-Za-z0-9_-]{43}$/;
 
-function mac(adminToken: string, payload: string): Buffer {
-	return createHmac('sha256', adminToken).update(LABEL + payload, 'utf8').digest();
+interface SessionRecord {
+	/** base64url HMAC of the admin token the session was opened with. */
+	fp: string;
+	/** Expiry, ms since the epoch. */
+	exp: number;
 }
 
-/**
- * A new session cookie value, valid for {@link SESSION_MAX_AGE_SECONDS} from `nowMs`.
- * @param adminToken the configured admin token (non-empty)
- * @param nowMs ms since the epoch
- */
-export function createSession(adminToken: string, nowMs: number): string {
-	const expiresAtMs = nowMs + SESSION_MAX_AGE_SECONDS * 1000;
-	const payload = `${VERSION}.${expiresAtMs.toString(36)}.${randomBytes(ID_BYTES).toString('base64url')}`;
-	return `${payload}.${mac(adminToken, payload).toString('base64url')}`;
+function mac(secret: Buffer, label: string, value: string): string {
+	return createHmac('sha256', secret).update(`${label}\n${value}`, 'utf8').digest('base64url');
 }
 
-/**
- * Whether `value` is a session this admin token issued that has not expired at `nowMs`. False
- * for anything malformed, and always false when no admin token is configured. The signature is
- * compared in constant time.
- */
-export function verifySession(adminToken: string, value: string, nowMs: number): boolean {
-	if (adminToken === '' || value.length > 200) return false;
-	const parts = value.split('.');
-	if (parts.length !== 4 || parts[0] !== VERSION || !/^[0-9a-z]{1,12}$/.test(parts[1])) return false;
-	const expiresAtMs = parseInt(parts[1], 36);
-	// A session never lasts longer than the maximum age, even one signed with a clock far ahead.
-	if (!(expiresAtMs > nowMs) || expiresAtMs > nowMs + SESSION_MAX_AGE_SECONDS * 1000 + 60_000) return false;
-	// Compared as text, so that only the canonical encoding of the signature is accepted.
-	const given = Buffer.from(parts[3], 'utf8');
-	const expected = Buffer.from(mac(adminToken, parts.slice(0, 3).join('.')).toString('base64url'), 'utf8');
-	return given.length === expected.length && timingSafeEqual(given, expected);
+function sameText(a: string, b: string): boolean {
+	const x = Buffer.from(a, 'utf8');
+	const y = Buffer.from(b, 'utf8');
+	return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The value of cookie `name` in a `Cookie` request header, or undefined. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-	if (!header) return undefined;
-	for (const pair of header.split(';')) {
-		const eq = pair.indexOf('=');
-		if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+/** Opens, checks and ends console sessions for one admin token. */
+export class ConsoleSessions {
+	constructor(
+		private readonly store: SessionStore,
+		private readonly adminToken: string,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	private async keys(value: string): Promise<{ key: string; fingerprint: string }> {
+		const secret = await this.store.serverSecret();
+		return { key: mac(secret, 'webhook-gateway console session', value), fingerprint: mac(secret, 'webhook-gateway admin token', this.adminToken) };
 	}
-	return undefined;
+
+	/** A new session (the cookie value), valid for {@link SESSION_MAX_AGE_SECONDS}. */
+	async create(): Promise<string> {
+		if (this.adminToken === '') throw new Error('console sessions need an admin token');
+		const value = `${VERSION}.${randomBytes(ID_BYTES).toString('base64url')}`;
+		const { key, fingerprint } = await this.keys(value);
+		const ttlMs = SESSION_MAX_AGE_SECONDS * 1000;
+		const record: SessionRecord = { fp: fingerprint, exp: this.now() + ttlMs };
+		await this.store.put(key, JSON.stringify(record), ttlMs);
+		return value;
+	}
+
+	/**
+	 * Whether `value` names a live session opened with the current admin token. False for anything
+	 * malformed, unknown, expired, signed out, or opened under another admin token (that record is
+	 * deleted on sight). Redis errors propagate (the caller answers 503).
+	 */
+	async verify(value: string | undefined): Promise<boolean> {
+		if (this.adminToken === '' || value === undefined || !VALUE_RE.test(value)) return false;
+		const { key, fingerprint } = await this.keys(value);
+		const raw = await this.store.get(key);
+		if (raw === undefined) return false;
+		const record = JSON.parse(raw) as SessionRecord;
+		if (!sameText(record.fp, fingerprint)) {
+			await this.store.delete(key);
+			return false;
+		}
+		return record.exp > this.now();
+	}
+
+	/** Ends the session `value` names (signing out); nothing happens for an unknown one. */
+	async revoke(value: string | undefined): Promise<void> {
+		if (value === undefined || !VALUE_RE.test(value)) return;
+		await this.store.delete((await this.keys(value)).key);
+	}
 }

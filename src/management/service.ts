@@ -129,11 +129,15 @@ export class ManagementService {
 		return record;
 	}
 
-	/** @returns the new endpoint and its secret (shown this once). */
+	/**
+	 * Without `auth` the endpoint gets a generated header token (`Authorization: Bearer <secret>`):
+	 * an endpoint without authentication only when the caller asks for `{type: 'none'}`.
+	 * @returns the new endpoint and its secret (shown this once).
+	 */
 	async createEndpoint(input: EndpointInput, createdBy: string): Promise<{ endpoint: EndpointView; secret?: string }> {
 		const id = input.id === undefined || input.id === '' ? randomEndpointId() : validateEndpointId(input.id);
 		const accountId = validateAccountId(input.accountId ?? 'default');
-		const auth = validateAuth(input.auth ?? { type: 'none' });
+		const auth = validateAuth(input.auth ?? { type: 'header' });
 		const secret = needsSecret(auth) ? (checkSecret(input.secret) ?? generateSecret(auth)) : undefined;
 		const now = new Date().toISOString();
 		const record: EndpointRecord = {
@@ -207,6 +211,14 @@ export class ManagementService {
 		next.updatedAt = new Date().toISOString();
 		await this.stores.registry.saveEndpoint(next);
 		return { endpoint: this.toView(next), secret };
+	}
+
+	/**
+	 * Encrypts every endpoint's secrets with the current encryption key (plaintext ones and those of
+	 * previous keys); records changed meanwhile by someone else are left for the next run.
+	 */
+	async resealSecrets(): Promise<{ resealed: number; unchanged: number }> {
+		return await this.stores.registry.resealEndpoints();
 	}
 
 	/**

@@ -35,6 +35,7 @@ export interface ScriptCommands {
 	returnEvents(...args: (string | number)[]): Promise<number>;
 	takeLease(...args: (string | number)[]): Promise<number>;
 	releaseLease(...args: (string | number)[]): Promise<number>;
+	replaceField(...args: string[]): Promise<number>;
 }
 
 export type ScriptedRedis = RedisClient & ScriptCommands;

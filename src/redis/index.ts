@@ -6,6 +6,11 @@ import { AcceptStore } from './acceptStore';
 import { BufferStore, DEFAULT_DEAD_LETTER_MAX } from './buffer';
 import { createRedis, duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { RedisRegistryStore } from './registry';
+import { SessionStore } from './sessions';
+import { AuthFailureStore } from './authFailures';
+import { AuditStore } from './audit';
+import { TokenStore } from './tokens';
+import type { EndpointSecretCodec } from '../security/secretBox';
 import { StatsStore } from './stats';
 import { SubscriberStore } from './subscribers';
 import { UsageStore } from './usage';
@@ -21,6 +26,14 @@ export interface Stores {
 	subscribers: SubscriberStore;
 	usage: UsageStore;
 	stats: StatsStore;
+	/** Console sessions and the server secret. */
+	sessions: SessionStore;
+	/** Failed authentications per client address. */
+	authFailures: AuthFailureStore;
+	/** The audit log of management changes. */
+	audit: AuditStore;
+	/** Scoped admin tokens (hashed). */
+	tokens: TokenStore;
 	/** A BufferStore on a connection of its own, for blocking reads. */
 	blockingBuffer(): { buffer: BufferStore; close(): void };
 	/** True when Redis answers PING. */
@@ -28,10 +41,15 @@ export interface Stores {
 	close(): Promise<void>;
 }
 
-/** Caps the stores enforce (from the gateway configuration). */
+/** Options of the stores, from the gateway configuration. */
 export interface StoreLimits {
 	/** Most dead letters per endpoint (default DEFAULT_DEAD_LETTER_MAX; 0 = none). */
 	deadLetterMax?: number;
+	/**
+	 * Seals endpoint secrets in the registry (encryption at rest); see secretCodecOf in
+	 * src/security/secretBox.ts. Without it secrets are written in plaintext.
+	 */
+	secrets?: EndpointSecretCodec;
 }
 
 export function createStores(connection: RedisConnectionOptions, prefix: string, limits: StoreLimits = {}): Stores {
@@ -43,12 +61,16 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		connection,
 		prefix,
 		redis,
-		registry: new RedisRegistryStore(redis, prefix),
+		registry: new RedisRegistryStore(redis, prefix, limits.secrets),
 		accept: new AcceptStore(redis, prefix),
 		buffer,
 		subscribers: buffer.subscribers,
 		usage: new UsageStore(redis, prefix),
 		stats,
+		sessions: new SessionStore(redis, prefix),
+		authFailures: new AuthFailureStore(redis, prefix),
+		audit: new AuditStore(redis, prefix),
+		tokens: new TokenStore(redis, prefix),
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
 			return { buffer: new BufferStore(client, prefix, deadLetterMax), close: () => client.disconnect() };
@@ -80,3 +102,4 @@ export type { SubscriberInfo, DroppedSubscriber, SubscriberGap, SubscriberMeta }
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';
+export type { AuditEntry } from './audit';

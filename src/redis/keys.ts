@@ -82,3 +82,28 @@ export function subscriberKeys(prefix: string, accountId: string, endpointId: st
 		lease: `${base}:lease`,
 	};
 }
+
+/** Keys of the gateway's own security state, under one hash tag `{security}`. */
+export interface SecurityKeys {
+	/** Random server secret (base64url) that keys console session ids and token fingerprints. */
+	serverSecret: string;
+	/** Prefix of console session records: `<sessionPrefix><HMAC of the session id>`, with a TTL. */
+	sessionPrefix: string;
+	/** Prefix of failed-authentication counters: `<authFailurePrefix><client address>`, with a TTL. */
+	authFailurePrefix: string;
+	/** Hash token id → JSON of a scoped admin token (its secret only as a keyed hash). */
+	tokens: string;
+	/** Capped stream of management changes (the audit log). */
+	audit: string;
+}
+
+export function securityKeys(prefix: string): SecurityKeys {
+	const base = `${prefix}{security}`;
+	return {
+		serverSecret: `${base}:server-secret`,
+		sessionPrefix: `${base}:session:`,
+		authFailurePrefix: `${base}:auth-failures:`,
+		tokens: `${base}:tokens`,
+		audit: `${base}:audit`,
+	};
+}

@@ -3,6 +3,7 @@
  * `{registry}` hash tag, plus a pub/sub channel that tells every gateway to drop cached records.
  * Validation and defaults live in src/registry; this file only reads and writes.
  */
+import { EndpointSecretCodec } from '../security/secretBox';
 import type { Account, EndpointRecord, Plan } from '../types';
 import { endpointKeys, registryKeys, subscriberKeys, type RegistryKeys } from './keys';
 import { duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
@@ -16,31 +17,55 @@ function parseAll<T>(hash: Record<string, string>): T[] {
 export class RedisRegistryStore {
 	private readonly keys: RegistryKeys;
 
+	/**
+	 * @param secrets seals endpoint secrets on write and opens them on read (encryption at rest);
+	 *   the default stores them as given.
+	 */
 	constructor(
 		private readonly redis: ScriptedRedis,
 		private readonly prefix: string,
+		private readonly secrets: EndpointSecretCodec = new EndpointSecretCodec(undefined),
 	) {
 		this.keys = registryKeys(prefix);
 	}
 
+	/** The endpoint with its secrets in plaintext (opened here, once per read). */
 	async getEndpoint(id: string): Promise<EndpointRecord | undefined> {
 		const raw = await this.redis.hget(this.keys.endpoints, id);
-		return raw ? (JSON.parse(raw) as EndpointRecord) : undefined;
+		return raw ? this.secrets.open(JSON.parse(raw) as EndpointRecord) : undefined;
 	}
 
 	async listEndpoints(): Promise<EndpointRecord[]> {
-		return parseAll<EndpointRecord>(await this.redis.hgetall(this.keys.endpoints));
+		return parseAll<EndpointRecord>(await this.redis.hgetall(this.keys.endpoints)).map((r) => this.secrets.open(r));
+	}
+
+	/**
+	 * Seals every endpoint's secrets with the current key (plaintext ones and those of previous
+	 * keys). Each record is rewritten only if nobody changed it meanwhile (compare and set).
+	 * @returns how many records were rewritten and how many were already sealed with the current key
+	 */
+	async resealEndpoints(): Promise<{ resealed: number; unchanged: number }> {
+		const stored = await this.redis.hgetall(this.keys.endpoints);
+		let resealed = 0;
+		for (const [id, raw] of Object.entries(stored)) {
+			const record = JSON.parse(raw) as EndpointRecord;
+			if (!this.secrets.needsReseal(record)) continue;
+			const next = JSON.stringify(this.secrets.seal(this.secrets.open(record)));
+			const swapped = await this.redis.replaceField(this.keys.endpoints, id, raw, next);
+			if (swapped === 1) resealed++;
+		}
+		return { resealed, unchanged: Object.keys(stored).length - resealed };
 	}
 
 	/** @returns false when the id is taken. */
 	async createEndpoint(record: EndpointRecord): Promise<boolean> {
-		const created = await this.redis.hsetnx(this.keys.endpoints, record.id, JSON.stringify(record));
+		const created = await this.redis.hsetnx(this.keys.endpoints, record.id, JSON.stringify(this.secrets.seal(record)));
 		if (created) await this.publish({ kind: 'endpoint', id: record.id });
 		return created === 1;
 	}
 
 	async saveEndpoint(record: EndpointRecord): Promise<void> {
-		await this.redis.hset(this.keys.endpoints, record.id, JSON.stringify(record));
+		await this.redis.hset(this.keys.endpoints, record.id, JSON.stringify(this.secrets.seal(record)));
 		await this.publish({ kind: 'endpoint', id: record.id });
 	}
 

@@ -4,6 +4,7 @@
  * does not set (admin token, default plan, body limit ...).
  */
 import { loadConfig, type GatewayConfig } from '../config';
+import { gatewayKeyFromN8n, n8nEncryptionKey } from './n8nKey';
 import { ValidationError } from '../errors';
 import type { RedisConnectionOptions } from '../redis';
 
@@ -53,7 +54,16 @@ export function gatewayConfigOf(s: GatewaySettings, env: NodeJS.ProcessEnv = pro
 		publicUrl: (s.publicUrl?.trim() || env.WEBHOOK_GATEWAY_PUBLIC_URL || `http://${localHost}:${port}`).replace(/\/+$/, ''),
 		host,
 		port,
+		// Derived only when this n8n serves the endpoints itself: with "serve" off, standalone
+		// gateways (which do not know n8n's key) must read what the node writes.
+		encryptionKey: base.encryptionKey || (s.serve === false ? '' : derivedKey(env)),
 	};
+}
+
+/** Inside n8n without WEBHOOK_GATEWAY_ENCRYPTION_KEY: a key derived from n8n's own (n8nKey.ts). */
+function derivedKey(env: NodeJS.ProcessEnv): string {
+	const n8nKey = n8nEncryptionKey(env);
+	return n8nKey === undefined ? '' : gatewayKeyFromN8n(n8nKey);
 }
 
 export function connectionOf(config: GatewayConfig, name: string): RedisConnectionOptions {

@@ -8,6 +8,7 @@ import { ConfigError, type GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
 import { checkRedisServer, createStores, logFinding, type ServerCheckResult, type Stores } from '../redis';
+import { secretCodecOf } from '../security/secretBox';
 import { connectionOf } from './settings';
 
 export interface Lease<T> {
@@ -113,7 +114,7 @@ export function acquireClient(config: GatewayConfig): Promise<Lease<SharedClient
 	return acquire(
 		key,
 		async () => {
-			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, { deadLetterMax: config.deadLetterMax });
+			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, { deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) });
 			const management = new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: config.defaultPlan, defaultBufferCapacity: config.bufferMaxEvents, defaultBufferMaxBytes: config.bufferMaxBytes });
 			return { stores, management };
 		},

@@ -15,7 +15,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PRESETS } from '../../src/auth';
-import { createSession } from '../../src/gateway/session';
 import { launchBrowser, screenshot, type BrowserSession } from '../helpers/browser';
 import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { freePort } from '../helpers/ports';
@@ -99,7 +98,7 @@ describe('endpoint console in a real browser', () => {
 		assert.ok(!page.url().includes(ADMIN_TOKEN), 'no token in the URL');
 		const [cookie] = (await browser.context.cookies()).filter((c) => c.name === 'wgw_session');
 		assert.ok(cookie, 'session cookie set');
-		assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite, cookie.path], [true, true, 'Strict', '/']);
+		assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite, cookie.path], [true, true, 'Strict', '/console']);
 		assert.ok(!cookie.value.includes(ADMIN_TOKEN));
 		assert.equal(await page.evaluate('document.cookie'), '', 'scripts cannot read the session cookie');
 	});
@@ -272,10 +271,27 @@ describe('endpoint console in a real browser', () => {
 		assert.equal((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).status, 404);
 	});
 
-	it('signs out; the console loaded without a page or CSP error', async () => {
+	it("a webhook sent from the console's browser does not carry the session into the stored event", async () => {
+		await gw.gateway.management.createEndpoint({ id: 'ep-from-browser', accountId: ACCOUNT, auth: { type: 'none' } }, 'test');
+		await browser.context.addCookies([{ name: 'sender_cookie', value: 'kept', url: gw.url }]);
+		const status = await page.evaluate(async (url) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"browser"}', credentials: 'include' })).status, `${gw.url}/hooks/ep-from-browser`);
+		assert.equal(status, 202);
+		const [event] = await gw.gateway.management.peekEvents('ep-from-browser', 1);
+		assert.deepEqual(event.body, { from: 'browser' });
+		assert.equal(event.headers.cookie, 'sender_cookie=kept', "the browser's other cookies arrive, the session does not");
+		const [session] = (await browser.context.cookies()).filter((c) => c.name === 'wgw_session');
+		assert.ok(!JSON.stringify(event).includes(session.value));
+	});
+
+	it('signs out, which ends the session on the server; the console loaded without a page or CSP error', async () => {
+		const [session] = (await browser.context.cookies()).filter((c) => c.name === 'wgw_session');
+		const withSession = () => gw.request('/console/api/v1/endpoints', { headers: { cookie: `wgw_session=${session.value}` } });
+		assert.equal((await withSession()).status, 200);
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await page.getByLabel('Admin token').waitFor();
 		assert.equal((await browser.context.cookies()).filter((c) => c.name === 'wgw_session').length, 0);
+		// A copy of the cookie kept elsewhere is dead too: the session is gone from Redis.
+		assert.equal((await withSession()).status, 401);
 		// The wrong-token 401 and the refused delete's 409 are the only errors the browser logged.
 		assert.deepEqual(
 			browser.errors.filter((e) => !e.includes('401') && !e.includes('409')),
@@ -311,8 +327,7 @@ describe('console sessions and CSRF over HTTP', () => {
 	async function signIn(): Promise<string> {
 		const res = await consoleCall(gw, 'POST', '/session', { body: { token: ADMIN_TOKEN } });
 		assert.equal(res.status, 200);
-		const cookie = res.headers.get('set-cookie') ?? '';
-		return cookie.split(';')[0];
+		return res.headers.getSetCookie()[0].split(';')[0];
 	}
 
 	it('serves the page with a strict CSP and signs in only with the right token', async () => {
@@ -328,16 +343,17 @@ describe('console sessions and CSRF over HTTP', () => {
 		assert.equal((await consoleCall(gw, 'POST', '/session', { body: { token: ADMIN_TOKEN }, headers: { 'x-requested-with': '' } })).status, 403);
 
 		const ok = await consoleCall(gw, 'POST', '/session', { body: { token: ADMIN_TOKEN } });
-		const setCookie = ok.headers.get('set-cookie') ?? '';
-		assert.match(setCookie, /^wgw_session=v1\.[^;]+; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+		const [setCookie, clearLegacy] = ok.headers.getSetCookie();
+		assert.match(setCookie, /^wgw_session=s1\.[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/console; HttpOnly; Secure; SameSite=Strict$/);
+		assert.equal(clearLegacy, 'wgw_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict', 'a cookie of an older version (Path=/) is cleared');
 		assert.ok(!setCookie.includes(ADMIN_TOKEN));
 	});
 
 	it('the cookie opens the admin API; changes also need X-Requested-With (CSRF)', async () => {
 		const cookie = await signIn();
-		assert.equal((await gw.request('/api/v1/endpoints', { headers: { cookie } })).status, 200);
+		assert.equal((await gw.request('/console/api/v1/endpoints', { headers: { cookie } })).status, 200);
 		const change = (headers: Record<string, string>) =>
-			gw.request('/api/v1/accounts/acct-csrf/plan', { method: 'PUT', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ planId: 'advanced' }) });
+			gw.request('/console/api/v1/accounts/acct-csrf/plan', { method: 'PUT', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ planId: 'advanced' }) });
 		const forged = await change({});
 		assert.equal(forged.status, 403);
 		assert.match(await forged.text(), /X-Requested-With/);
@@ -346,22 +362,31 @@ describe('console sessions and CSRF over HTTP', () => {
 		assert.equal((await gw.admin('PUT', '/accounts/acct-csrf/plan', { planId: 'business' })).status, 200);
 	});
 
-	it('rejects tampered, foreign and signed-out sessions', async () => {
+	it('rejects tampered, foreign and signed-out sessions; changing the admin token ends every session', async () => {
 		const cookie = await signIn();
-		const [version, expiry, id, mac] = cookie.slice('wgw_session='.length).split('.');
-		const later = (parseInt(expiry, 36) + 3_600_000).toString(36);
-		const flipped = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
-		for (const value of [[version, later, id, mac], [version, expiry, flipped(id), mac], [version, expiry, id, flipped(mac)], [version, expiry, id]]) {
-			const status = (await gw.request('/api/v1/endpoints', { headers: { cookie: `wgw_session=${value.join('.')}` } })).status;
-			assert.equal(status, 401, `tampered session ${value.join('.')}`);
+		const value = cookie.slice('wgw_session='.length);
+		const flipped = (s: string) => s.slice(0, -1) + (s.endsWith('A') ? 'B' : 'A');
+		for (const bad of [flipped(value), value.slice(0, -1), `v1.${value.slice(3)}`, `${value}.x`]) {
+			const status = (await gw.request('/console/api/v1/endpoints', { headers: { cookie: `wgw_session=${bad}` } })).status;
+			assert.equal(status, 401, `tampered session ${bad}`);
 		}
-		// Signed with another admin token: what every session becomes when the token is changed.
-		const foreign = `wgw_session=${createSession('another-admin-token-0123456789', Date.now())}`;
-		assert.equal((await gw.request('/api/v1/endpoints', { headers: { cookie: foreign } })).status, 401);
-		const out = await consoleCall(gw, 'DELETE', '/session', { headers: { cookie } });
+		// A gateway on the same Redis with another admin token (the token was changed) refuses it.
+		const rotated = await startTestGateway({ url: redis.url }, { keyPrefix: gw.config.keyPrefix, adminToken: 'the-rotated-admin-token-0123456789abcdef' });
+		try {
+			assert.equal((await rotated.request('/console/api/v1/endpoints', { headers: { cookie } })).status, 401);
+		} finally {
+			await rotated.close();
+		}
+		// ...and the record is gone, so going back to the old token does not revive it.
+		assert.equal((await gw.request('/console/api/v1/endpoints', { headers: { cookie } })).status, 401);
+
+		const fresh = await signIn();
+		assert.equal((await gw.request('/console/api/v1/endpoints', { headers: { cookie: fresh } })).status, 200);
+		const out = await consoleCall(gw, 'DELETE', '/session', { headers: { cookie: fresh } });
 		assert.equal(out.status, 204);
-		assert.match(out.headers.get('set-cookie') ?? '', /^wgw_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
-		const state = (await (await consoleCall(gw, 'GET', '/session', { headers: { cookie: foreign } })).json()) as { configured: boolean; signedIn: boolean };
+		assert.match(out.headers.getSetCookie()[0], /^wgw_session=; Max-Age=0; Path=\/console; HttpOnly; Secure; SameSite=Strict$/);
+		assert.equal((await gw.request('/console/api/v1/endpoints', { headers: { cookie: fresh } })).status, 401, 'signed out on the server');
+		const state = (await (await consoleCall(gw, 'GET', '/session', { headers: { cookie: fresh } })).json()) as { configured: boolean; signedIn: boolean };
 		assert.deepEqual(state, { configured: true, signedIn: false });
 	});
 
@@ -386,7 +411,7 @@ describe('console sessions and CSRF over HTTP', () => {
 			assert.ok(split.adminUrl);
 			assert.equal((await split.request('/console')).status, 404, 'not on the public ingest port');
 			assert.equal((await fetch(`${split.adminUrl}/console`)).status, 200);
-			await split.gateway.management.createEndpoint({ id: 'ep-split' }, 'test');
+			await split.gateway.management.createEndpoint({ auth: { type: 'none' }, id: 'ep-split' }, 'test');
 			const { body } = await split.admin('POST', '/endpoints/ep-split/test-event', {});
 			assert.equal(body.status, 202);
 		} finally {

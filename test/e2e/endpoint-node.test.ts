@@ -22,6 +22,9 @@ import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from 
 import { freePort } from '../helpers/ports';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
+/** One key for n8n and the stand-in gateway (a gateway outside n8n needs n8n's key). */
+const ENCRYPTION_KEY = `endpoint-node-e2e-key-${randomUUID()}`;
+
 const NODE_TYPE = 'n8n-nodes-webhook-gateway.webhookEndpoint';
 const ENDPOINT_ID = `e2e-gh-${randomUUID().slice(0, 8)}`;
 const timings: Record<string, number> = {};
@@ -135,8 +138,10 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 		gatewayPort = await freePort();
 		// The embedded gateway starts with an active trigger, not with this action node: a test
 		// gateway on the same Redis, prefix and port serves the endpoint URLs the node reports.
-		gateway = await startTestGateway({ url: redis.url }, { keyPrefix, port: gatewayPort });
-		n8n = await timed('start n8n with the package', () => startN8n({ packageTarball: tarball }));
+		// One encryption key for n8n and the stand-in gateway, as docs/security.md says for a
+		// gateway outside n8n: it must read the secrets the node stores encrypted.
+		gateway = await startTestGateway({ url: redis.url }, { keyPrefix, port: gatewayPort, encryptionKey: ENCRYPTION_KEY });
+		n8n = await timed('start n8n with the package', () => startN8n({ packageTarball: tarball, env: { WEBHOOK_GATEWAY_ENCRYPTION_KEY: ENCRYPTION_KEY } }));
 		const created = await n8n.createCredential('Webhook Gateway (e2e)', 'webhookGatewayApi', {
 			connectionType: 'url',
 			redisUrl: redis.url,
@@ -273,7 +278,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 
 	it('runs Subscriber Get Many, Rewind and Remove, and Endpoint Delete refused then forced, through the node', async () => {
 		const id = 'node-subs';
-		await gateway!.gateway.management.createEndpoint({ id, accountId: 'e2e-subs' }, 'e2e');
+		await gateway!.gateway.management.createEndpoint({ id, accountId: 'e2e-subs', auth: { type: 'none' } }, 'e2e');
 		await gateway!.gateway.management.setAccountPlan('e2e-subs', 'unlimited');
 		const ref = { id, accountId: 'e2e-subs' };
 		await gateway!.gateway.stores.buffer.subscribe(ref, 'wfn:node1', 'new', { workflowName: 'Orders', nodeName: 'Batch' });

@@ -122,7 +122,7 @@ interface FlowOptions {
 }
 
 async function activeFlow(name: string, endpointId: string, seconds: number, options: FlowOptions = {}): Promise<Flow> {
-	await c().management.createEndpoint({ id: endpointId, name: `Scale ${endpointId}`, accountId: 'default' }, 'e2e');
+	await c().management.createEndpoint({ auth: { type: 'none' }, id: endpointId, name: `Scale ${endpointId}`, accountId: 'default' }, 'e2e');
 	const wf = slowWorkflow(name, endpointId, seconds, options);
 	const { id } = await c().queue.main.createWorkflow(wf);
 	const sub = `${id}:${wf.triggerNodeId}`;

@@ -30,7 +30,9 @@ export function testConfig(target: RedisTarget, overrides: Partial<GatewayConfig
 		WEBHOOK_GATEWAY_KEY_PREFIX: uniquePrefix(),
 		WEBHOOK_GATEWAY_LOG_LEVEL: 'silent',
 	});
-	return { ...base, port: 0, redisClusterNodes: target.clusterNodes ?? [], ...overrides };
+	// Tests send many wrong tokens from one address on purpose; test/integration/auth-failures.test.ts
+	// sets the limit it checks.
+	return { ...base, port: 0, redisClusterNodes: target.clusterNodes ?? [], authFailureLimit: 1_000_000, ...overrides };
 }
 
 export interface TestGateway extends RunningGateway {

@@ -28,7 +28,7 @@ export async function assertRateLimitAcrossGateways(
 ): Promise<RateLimitRun> {
 	await management.upsertPlan({ id: ids.plan, rate: RATE, burst: BURST, daily: null });
 	await management.setAccountPlan(ids.account, ids.plan);
-	await management.createEndpoint({ id: ids.endpoint, accountId: ids.account }, 'test');
+	await management.createEndpoint({ auth: { type: 'none' }, id: ids.endpoint, accountId: ids.account }, 'test');
 	const load = await runLoad({
 		urls,
 		path: `/hooks/${ids.endpoint}`,

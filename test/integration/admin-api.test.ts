@@ -169,11 +169,16 @@ describe('admin API endpoints', () => {
 			assert.deepEqual(searched.json.map((e: { id: string }) => e.id), ['github-main']);
 			assert.ok(!(await api.call('GET', '/endpoints')).text.includes('whsec_test_1234567890'));
 
-			// an endpoint without auth has no secret at all; a random id by default
-			const open = await api.call('POST', '/endpoints', { body: {} });
+			// without auth an endpoint gets a generated header token, and a random id
+			const byDefault = await api.call('POST', '/endpoints', { body: {} });
+			assert.equal(byDefault.status, 201, byDefault.text);
+			assert.deepEqual(byDefault.json.endpoint.auth, { type: 'header', headerName: 'authorization', prefix: 'Bearer ' });
+			assert.equal(typeof byDefault.json.secret, 'string');
+			assert.match(byDefault.json.endpoint.id, /^[a-z0-9]{24}$/);
+			// only an endpoint asked to be open has no secret at all
+			const open = await api.call('POST', '/endpoints', { body: { auth: { type: 'none' } } });
 			assert.equal(open.status, 201, open.text);
 			assert.equal(open.json.secret, undefined);
-			assert.match(open.json.endpoint.id, /^[a-z0-9]{24}$/);
 
 			assertError(await api.call('POST', '/endpoints', { body: { id: 'github-main' } }), 409, 'conflict');
 

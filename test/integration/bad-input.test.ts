@@ -137,7 +137,7 @@ describe('bad input', () => {
 	const mgmt = () => gw.gateway.management;
 	const peek = (id: string, count = 100): Promise<WebhookEvent[]> => mgmt().peekEvents(id, count);
 	const endpoint = async (id: string, extra: Record<string, unknown> = {}): Promise<string> => {
-		await mgmt().createEndpoint({ id, accountId: ACCOUNT, methods: ALL_METHODS, ...extra }, 'test');
+		await mgmt().createEndpoint({ auth: { type: 'none' }, id, accountId: ACCOUNT, methods: ALL_METHODS, ...extra }, 'test');
 		return id;
 	};
 	/** The gateway answers health checks and stores a normal request: it was not harmed. */

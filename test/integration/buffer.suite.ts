@@ -37,7 +37,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 
 		/** Creates an endpoint on the unlimited account and returns its buffer ref. */
 		async function endpoint(id: string, extra: { bufferCapacity?: number } = {}): Promise<EndpointRef> {
-			await mgmt().createEndpoint({ id, accountId: ACCOUNT, ...extra }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id, accountId: ACCOUNT, ...extra }, 'test');
 			return { id, accountId: ACCOUNT };
 		}
 

@@ -32,14 +32,17 @@ const CONNECTIONS = 24;
 const MAX_BODY = 64 * 1024;
 const TIME_BUDGET_MS = 90_000;
 const MAX_RSS_GROWTH_MB = 50;
+/** Lets the test read the gateway's heap from /metrics. */
+const METRICS_TOKEN = `fuzz-metrics-${randomBytes(16).toString('hex')}`;
 /** Also generate malformed percent-escapes in paths (`/hooks/%ZZ`, `/hooks/%FF`): they must get a 400. */
 const INCLUDE_MALFORMED_ESCAPES = true;
 
-/** Every status the gateway may answer an ingest-side request with (docs/reliability.md). */
-const DOCUMENTED_STATUSES = new Set([200, 202, 204, 400, 403, 404, 405, 413, 429, 431, 503]);
+/** Every status the gateway may answer an ingest-side request with (docs/reliability.md); 401: /metrics without a token. */
+const DOCUMENTED_STATUSES = new Set([200, 202, 204, 400, 401, 403, 404, 405, 413, 429, 431, 503]);
 /** The JSON error codes each error status may carry. */
 const CODES_BY_STATUS: Record<number, string[]> = {
 	400: ['invalid_body', 'invalid_request'],
+	401: ['unauthorized'],
 	403: ['endpoint_disabled', 'unauthorized'],
 	404: ['endpoint_not_found', 'not_found'],
 	405: ['method_not_allowed'],
@@ -469,7 +472,7 @@ function rssMb(pid: number): number {
 
 /** V8 heap in use (MB) as the gateway reports it in /metrics (prom-client's default metrics). */
 async function heapUsedMb(baseUrl: string): Promise<number> {
-	const text = await (await fetch(`${baseUrl}/metrics`)).text();
+	const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 	return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]) / 1024 / 1024;
 }
 
@@ -534,10 +537,10 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
 		await management.setAccountPlan('fz-acct', 'unlimited');
 		await management.setAccountPlan('fz-acct-limited', 'advanced');
 		for (const e of ENDPOINTS) {
-			const { endpoint, secret } = await management.createEndpoint({ id: e.id, accountId: e.accountId ?? 'fz-acct', ...e.input }, 'fuzz');
+			const { endpoint, secret } = await management.createEndpoint({ auth: { type: 'none' }, id: e.id, accountId: e.accountId ?? 'fz-acct', ...e.input }, 'fuzz');
 			endpoints.push({ id: endpoint.id, auth: endpoint.auth, secret });
 		}
-		gw = await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_MAX_BODY: String(MAX_BODY), WEBHOOK_GATEWAY_LOG_LEVEL: 'error' });
+		gw = await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_MAX_BODY: String(MAX_BODY), WEBHOOK_GATEWAY_LOG_LEVEL: 'error', WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN, WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT: '1000000' });
 	});
 	after(async () => {
 		await gw?.stop();

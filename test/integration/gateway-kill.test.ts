@@ -24,7 +24,7 @@ describe('a gateway killed with SIGKILL under load', () => {
 		stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
 		const m = new ManagementService(stores, { publicUrl: 'http://x', defaultPlan: 'unlimited', defaultBufferCapacity: 10_000_000 });
 		await m.setAccountPlan('acct', 'unlimited');
-		await m.createEndpoint({ id: ref.id, accountId: ref.accountId }, 'test');
+		await m.createEndpoint({ auth: { type: 'none' }, id: ref.id, accountId: ref.accountId }, 'test');
 		await stores.buffer.subscribe(ref, 'wf:node', 'new');
 		const env = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix };
 		gateways = [await spawnGateway(env), await spawnGateway(env)];

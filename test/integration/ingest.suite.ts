@@ -42,14 +42,14 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('2: disabled endpoint → 403 endpoint_disabled', async () => {
-			await mgmt().createEndpoint({ id: 'ep-disabled', accountId: 'acct-open', enabled: false }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-disabled', accountId: 'acct-open', enabled: false }, 'test');
 			const res = await gw.request('/hooks/ep-disabled', { method: 'POST', body: '{}' });
 			assert.equal(res.status, 403);
 			assert.equal((await json(res)).error.code, 'endpoint_disabled');
 		});
 
 		it('3: method not allowed → 405 with Allow', async () => {
-			await mgmt().createEndpoint({ id: 'ep-post', accountId: 'acct-open', methods: ['POST'] }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-post', accountId: 'acct-open', methods: ['POST'] }, 'test');
 			const res = await gw.request('/hooks/ep-post', { method: 'PUT', body: '{}' });
 			assert.equal(res.status, 405);
 			assert.equal((await json(res)).error.code, 'method_not_allowed');
@@ -57,7 +57,7 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('4: body over the limit → 413 payload_too_large (declared and chunked)', async () => {
-			await mgmt().createEndpoint({ id: 'ep-size', accountId: 'acct-open' }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-size', accountId: 'acct-open' }, 'test');
 			const big = 'x'.repeat(2048);
 			const declared = await gw.request('/hooks/ep-size', { method: 'POST', body: big, headers: { 'content-type': 'text/plain' } });
 			assert.equal(declared.status, 413);
@@ -111,7 +111,7 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('8: the seed Free Trial plan rejects a second request in the same second → 429 rate_limited', async () => {
-			await mgmt().createEndpoint({ id: 'ep-trial', accountId: 'acct-trial' }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-trial', accountId: 'acct-trial' }, 'test');
 			const a = await gw.request('/hooks/ep-trial', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
 			const b = await gw.request('/hooks/ep-trial', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
 			assert.equal(a.status, 202);
@@ -148,7 +148,7 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('10: buffer at capacity → 503 buffer_full with Retry-After; nothing more stored', async () => {
-			await mgmt().createEndpoint({ id: 'ep-cap', accountId: 'acct-open', bufferCapacity: 2 }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-cap', accountId: 'acct-open', bufferCapacity: 2 }, 'test');
 			const statuses: number[] = [];
 			for (let i = 0; i < 3; i++) {
 				const r = await gw.request('/hooks/ep-cap', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
@@ -186,7 +186,7 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('GET carries its payload in the query; form, text and binary bodies are kept', async () => {
-			await mgmt().createEndpoint({ id: 'ep-types', accountId: 'acct-open', methods: ['GET', 'POST'] }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-types', accountId: 'acct-open', methods: ['GET', 'POST'] }, 'test');
 			assert.equal((await gw.request('/hooks/ep-types?event=ping&id=7', { method: 'GET' })).status, 202);
 			assert.equal((await gw.request('/hooks/ep-types', { method: 'POST', body: 'a=1&a=2&b=x+y', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 202);
 			assert.equal((await gw.request('/hooks/ep-types', { method: 'POST', body: 'plain text', headers: { 'content-type': 'text/plain' } })).status, 202);
@@ -202,7 +202,7 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('HEAD and OPTIONS answer without storing', async () => {
-			await mgmt().createEndpoint({ id: 'ep-head', accountId: 'acct-open' }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-head', accountId: 'acct-open' }, 'test');
 			assert.equal((await gw.request('/hooks/ep-head', { method: 'HEAD' })).status, 200);
 			const options = await gw.request('/hooks/ep-head', { method: 'OPTIONS' });
 			assert.equal(options.status, 204);
@@ -211,17 +211,17 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 		});
 
 		it('handshakes: Slack url_verification, hub.challenge and validationToken are echoed, not stored', async () => {
-			await mgmt().createEndpoint({ id: 'ep-slack', accountId: 'acct-open', handshake: 'slack' }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-slack', accountId: 'acct-open', handshake: 'slack' }, 'test');
 			const slack = await gw.request('/hooks/ep-slack', { method: 'POST', body: '{"type":"url_verification","challenge":"abc123"}', headers: { 'content-type': 'application/json' } });
 			assert.equal(slack.status, 200);
 			assert.deepEqual(await json(slack), { challenge: 'abc123' });
-			await mgmt().createEndpoint({ id: 'ep-hub', accountId: 'acct-open', handshake: { mode: 'hubChallenge', verifyToken: 'vt-1' } }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-hub', accountId: 'acct-open', handshake: { mode: 'hubChallenge', verifyToken: 'vt-1' } }, 'test');
 			const hub = await gw.request('/hooks/ep-hub?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=vt-1', { method: 'GET' });
 			assert.equal(hub.status, 200);
 			assert.equal(await hub.text(), '1158201444');
 			const hubBad = await gw.request('/hooks/ep-hub?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope', { method: 'GET' });
 			assert.equal(hubBad.status, 403);
-			await mgmt().createEndpoint({ id: 'ep-graph', accountId: 'acct-open', handshake: 'validationToken' }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-graph', accountId: 'acct-open', handshake: 'validationToken' }, 'test');
 			const graph = await gw.request('/hooks/ep-graph?validationToken=Validation%3A%20Testing', { method: 'POST' });
 			assert.equal(graph.status, 200);
 			assert.equal(await graph.text(), 'Validation: Testing');

@@ -53,8 +53,8 @@ describe('limits are exact across two gateway processes', () => {
 	it('daily limit N accepts exactly N under 100 connections', async () => {
 		await management.upsertPlan({ id: 'daily40', rate: null, burst: null, daily: 40 });
 		await management.setAccountPlan('acct-daily', 'daily40');
-		await management.createEndpoint({ id: 'ep-daily-a', accountId: 'acct-daily' }, 'test');
-		await management.createEndpoint({ id: 'ep-daily-b', accountId: 'acct-daily' }, 'test');
+		await management.createEndpoint({ auth: { type: 'none' }, id: 'ep-daily-a', accountId: 'acct-daily' }, 'test');
+		await management.createEndpoint({ auth: { type: 'none' }, id: 'ep-daily-b', accountId: 'acct-daily' }, 'test');
 		const [a, b] = await Promise.all(
 			['ep-daily-a', 'ep-daily-b'].map((ep) =>
 				runLoad({ urls: gateways.map((g) => g.url), path: `/hooks/${ep}`, connections: 50, durationMs: 5000, maxRequests: 150, body: '{}', headers: { 'content-type': 'application/json' } }),
@@ -72,7 +72,7 @@ describe('limits are exact across two gateway processes', () => {
 
 	it("the seed's Free Trial plan rejects a second request in the same second, across gateways", async () => {
 		await management.setAccountPlan('acct-trial', 'free-trial');
-		await management.createEndpoint({ id: 'ep-trial', accountId: 'acct-trial' }, 'test');
+		await management.createEndpoint({ auth: { type: 'none' }, id: 'ep-trial', accountId: 'acct-trial' }, 'test');
 		const post = (g: GatewayProcess) => fetch(`${g.url}/hooks/ep-trial`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
 		const first = await post(gateways[0]);
 		const second = await post(gateways[1]);

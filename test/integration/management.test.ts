@@ -27,14 +27,14 @@ describe('management edge cases', () => {
 	});
 
 	it('"false" from an untyped caller disables; other values are refused', async () => {
-		const { endpoint } = await m.createEndpoint({ id: 'ep-bool', enabled: 'false' as unknown as boolean }, 't');
+		const { endpoint } = await m.createEndpoint({ auth: { type: 'none' }, id: 'ep-bool', enabled: 'false' as unknown as boolean }, 't');
 		assert.equal(endpoint.enabled, false);
 		assert.equal((await m.updateEndpoint('ep-bool', { enabled: 'true' as unknown as boolean })).endpoint.enabled, true);
 		await assert.rejects(m.updateEndpoint('ep-bool', { enabled: 'yes' as unknown as boolean }), ValidationError);
 	});
 
 	it('dead-letter ids are validated before they reach Redis; counts are whole numbers', async () => {
-		await m.createEndpoint({ id: 'ep-dl' }, 't');
+		await m.createEndpoint({ auth: { type: 'none' }, id: 'ep-dl' }, 't');
 		await assert.rejects(m.deleteDeadLetters('ep-dl', ['bogus']), /not a dead-letter id/);
 		await assert.rejects(m.replayDeadLetters('ep-dl', ['1-x']), /not a dead-letter id/);
 		assert.deepEqual(await m.listDeadLetters('ep-dl', 2.5), []);
@@ -42,7 +42,7 @@ describe('management edge cases', () => {
 	});
 
 	it('endpoint URLs use the public base URL; new accounts get the default plan', async () => {
-		const { endpoint } = await m.createEndpoint({ id: 'ep-url', accountId: 'new-acct' }, 't');
+		const { endpoint } = await m.createEndpoint({ auth: { type: 'none' }, id: 'ep-url', accountId: 'new-acct' }, 't');
 		assert.equal(endpoint.url, 'http://gw.example/hooks/ep-url');
 		assert.equal((await m.getAccount('new-acct')).plan.id, 'forever-free');
 	});
@@ -79,7 +79,7 @@ describe('dead-letter replay by id', () => {
 		redis = await startRedis();
 		stores = createStores({ url: redis.url, offlineQueue: true }, uniquePrefix());
 		m = new ManagementService(stores, { publicUrl: 'http://gw', defaultPlan: 'unlimited', defaultBufferCapacity: 100 });
-		await m.createEndpoint({ id: ref.id, accountId: ref.accountId }, 't');
+		await m.createEndpoint({ auth: { type: 'none' }, id: ref.id, accountId: ref.accountId }, 't');
 	});
 	after(async () => {
 		await stores?.close();

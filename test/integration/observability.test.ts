@@ -10,7 +10,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { releaseBatches } from '../../src/delivery/batchRelease';
 import { RawConsumer } from '../../src/delivery/rawConsumer';
 import { silentLogger } from '../../src/logger';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 interface Family {
@@ -36,7 +36,7 @@ describe('/metrics for Prometheus', () => {
 		redis = await startRedis();
 		gw = await startTestGateway({ url: redis.url });
 		await gw.gateway.management.setAccountPlan(ref.accountId, 'unlimited');
-		await gw.gateway.management.createEndpoint({ id: ref.id, accountId: ref.accountId }, 'test');
+		await gw.gateway.management.createEndpoint({ auth: { type: 'none' }, id: ref.id, accountId: ref.accountId }, 'test');
 		await gw.gateway.stores.buffer.subscribe(ref, 'wf-batch:node', 'new');
 		await gw.gateway.stores.buffer.subscribe(ref, 'wf-raw:node', 'new');
 	});
@@ -70,7 +70,7 @@ describe('/metrics for Prometheus', () => {
 		blocking.close();
 		assert.equal(runs, 5);
 
-		const res = await gw.request('/metrics');
+		const res = await gw.request('/metrics', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 		const families = parsePrometheusTextFormat(await res.text()) as Family[];
 		for (const f of families) {
 			assert.ok(f.help && f.help.length > 0, `${f.name} has HELP`);

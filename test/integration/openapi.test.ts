@@ -15,9 +15,10 @@ import packageJson from '../../package.json';
 import { PRESET_IDS } from '../../src/auth';
 import { createAdminRouter } from '../../src/gateway/admin';
 import { openApiDocument } from '../../src/gateway/openapi';
-import { createSession, CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE } from '../../src/gateway/session';
+import { ConsoleSessions, CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE } from '../../src/gateway/session';
 import { silentLogger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
+import type { TokenService } from '../../src/management/tokens';
 import { createStores } from '../../src/redis';
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { freePort } from '../helpers/ports';
@@ -219,7 +220,7 @@ function routerRoutes(router: Router): string[] {
 
 describe('OpenAPI document: routes', () => {
 	test('documents exactly the routes of the admin router', () => {
-		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger });
+		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, list: async () => [] }, tokens: {} as TokenService });
 		const served = routerRoutes(router);
 		const documented = operations()
 			.map(({ path, method }) => `${method.toUpperCase()} ${path}`)
@@ -344,7 +345,7 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 
 	test('endpoints: create (several auths), list, get, update, rotate, usage, stats, test event, delete', async () => {
 		const created = [
-			await expectStatus(201, 'POST', '/endpoints', { body: {} }),
+			await expectStatus(201, 'POST', '/endpoints', { body: { auth: { type: 'none' } } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-header', name: 'CRM', accountId: 'oa-acme', auth: { type: 'header', headerName: 'x-api-key', prefix: '' }, methods: ['POST', 'PUT'], ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'] } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-basic', auth: { type: 'basic', username: 'sender' }, secret: 'basic-password-123', createdBy: 'ops@example.com', bufferCapacity: 100 } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-github', auth: { type: 'hmac', preset: 'github' }, description: 'GitHub pushes' } }),
@@ -353,7 +354,7 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 				body: { id: 'oa-generic', auth: { type: 'hmac', preset: 'generic', header: 'x-signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' }, dedupe: { source: { type: 'bodyPath', path: 'data.id' }, windowSeconds: 3600 } },
 			}),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-slack', auth: { type: 'hmac', preset: 'slack' }, handshake: { mode: 'slack' }, enabled: false } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-hub', handshake: { mode: 'hubChallenge', verifyToken: 'verify-me' }, dedupe: { source: { type: 'header', name: 'idempotency-key' } } } }),
+			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-hub', auth: { type: 'none' }, handshake: { mode: 'hubChallenge', verifyToken: 'verify-me' }, dedupe: { source: { type: 'header', name: 'idempotency-key' } } } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-postmark', auth: { type: 'hmac', preset: 'postmark', username: 'pm-hooks' } } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-twitch', auth: { type: 'hmac', preset: 'twitch' } } }),
 			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-zoom', auth: { type: 'hmac', preset: 'zoom', toleranceSeconds: 120 }, secret: 'zoom-secret-token' } }),
@@ -397,7 +398,7 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 	});
 
 	test('events and dead letters: peek, list, replay (chosen and all), delete', async () => {
-		await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-events', accountId: 'oa-busy', methods: ['POST', 'GET'] } });
+		await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-events', auth: { type: 'none' }, accountId: 'oa-busy', methods: ['POST', 'GET'] } });
 		await expectStatus(200, 'PUT', '/accounts/oa-busy/plan', { body: { planId: 'unlimited' } });
 		const ref = { id: 'oa-events', accountId: 'oa-busy' };
 		const subscriber = 'wf-1:node-1';
@@ -473,6 +474,11 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 
 		await expectStatus(200, 'PUT', '/accounts/oa-gold-customer/plan', { body: { planId: 'oa-gold' } });
 		assert.ok((await expectStatus(200, 'GET', '/accounts')).json.length >= 3);
+		const token = await expectStatus(201, 'POST', '/tokens', { body: { name: 'oa-reader', scopes: ['read'], accountIds: ['oa-gold-customer'] } });
+		assert.equal((await expectStatus(200, 'GET', '/tokens')).json.length, 1);
+		await expectStatus(204, 'DELETE', `/tokens/${(token.json as { tokenInfo: { id: string } }).tokenInfo.id}`);
+		const audit = (await expectStatus(200, 'GET', '/audit?count=5')).json as { who: string }[];
+		assert.ok(audit.length > 0 && audit.every((e) => e.who === 'admin token'));
 		const detail = await expectStatus(200, 'GET', '/accounts/oa-gold-customer');
 		assert.equal(detail.json.plan.id, 'oa-gold');
 		await expectStatus(200, 'GET', '/accounts/default');
@@ -493,7 +499,7 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(400, 'PATCH', '/endpoints/oa-header', { body: { nmae: 'typo' } });
 		await expectStatus(400, 'PATCH', '/endpoints/oa-header', { body: { accountId: 'other' } });
 		await expectStatus(400, 'POST', '/endpoints/oa-header/rotate-secret', { body: { graceSeconds: '60' } });
-		await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-open-ep' } });
+		await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-open-ep', auth: { type: 'none' } } });
 		await expectStatus(400, 'POST', '/endpoints/oa-open-ep/rotate-secret', { body: {} });
 		await expectStatus(400, 'GET', '/endpoints?search=a&search=b');
 		await expectStatus(400, 'GET', '/endpoints/oa-header/stats?hours=49');
@@ -509,7 +515,7 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(400, 'PUT', '/accounts/oa-acme/plan', { body: {} });
 
 		// A console session may read; its changes need the CSRF header.
-		const cookie = `${SESSION_COOKIE}=${createSession(ADMIN_TOKEN, Date.now())}`;
+		const cookie = `${SESSION_COOKIE}=${await new ConsoleSessions(gw.gateway.stores.sessions, ADMIN_TOKEN).create()}`;
 		await expectStatus(200, 'GET', '/plans', { token: null, headers: { cookie } });
 		await expectStatus(403, 'PUT', '/plans/oa-cookie', { token: null, headers: { cookie }, body: {} });
 		await expectStatus(403, 'DELETE', '/endpoints/oa-open-ep', { token: null, headers: { cookie } });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { REPO_ROOT, spawnGateway, startTestGateway, uniquePrefix, type TestGateway } from '../helpers/gateway';
+import { ADMIN_TOKEN, REPO_ROOT, spawnGateway, startTestGateway, uniquePrefix, type TestGateway } from '../helpers/gateway';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 describe('health, readiness and metrics', () => {
@@ -21,7 +21,7 @@ describe('health, readiness and metrics', () => {
 		redis = await startRedis();
 		gw = await startTestGateway({ url: redis.url });
 		await gw.gateway.management.setAccountPlan('acct', 'unlimited');
-		await gw.gateway.management.createEndpoint({ id: 'ep-metrics', accountId: 'acct' }, 'test');
+		await gw.gateway.management.createEndpoint({ auth: { type: 'none' }, id: 'ep-metrics', accountId: 'acct' }, 'test');
 	});
 	after(async () => {
 		await gw?.close();
@@ -38,7 +38,7 @@ describe('health, readiness and metrics', () => {
 		for (let i = 0; i < 3; i++) assert.equal((await gw.request('/hooks/ep-metrics', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 202);
 		assert.equal((await gw.request('/hooks/ep-metrics', { method: 'GET' })).status, 405);
 		assert.equal((await gw.request('/hooks/nope', { method: 'POST' })).status, 404);
-		const res = await gw.request('/metrics');
+		const res = await gw.request('/metrics', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 		assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
 		const text = await res.text();
 		assert.match(text, /^webhook_gateway_requests_total\{endpoint="ep-metrics",outcome="accepted"\} 3$/m);
@@ -62,7 +62,7 @@ describe('standalone process', () => {
 		stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
 		const m = new ManagementService(stores, { publicUrl: 'http://x', defaultPlan: 'unlimited', defaultBufferCapacity: 1000 });
 		await m.setAccountPlan('acct', 'unlimited');
-		await m.createEndpoint({ id: 'ep-slow', accountId: 'acct' }, 'test');
+		await m.createEndpoint({ auth: { type: 'none' }, id: 'ep-slow', accountId: 'acct' }, 'test');
 	});
 	after(async () => {
 		await stores?.close();

@@ -22,10 +22,10 @@ const DOCS = path.join(REPO_ROOT, 'docs', 'providers');
 const CLI_ENTRY = path.join(REPO_ROOT, 'src', 'cli', 'run.ts');
 
 /**
- * Prepended to the guides' CLI blocks: `npx webhook-gateway …` runs this checkout's CLI from
- * source, with the arguments exactly as bash parses the guide's line.
+ * Prepended to the guides' CLI blocks: `npx -p n8n-nodes-webhook-gateway webhook-gateway …` runs
+ * this checkout's CLI from source, with the arguments exactly as bash parses the guide's line.
  */
-const CLI_SHIMS = `npx() { "$@"; }\nwebhook-gateway() { node --import tsx ${JSON.stringify(CLI_ENTRY)} "$@"; }\n`;
+const CLI_SHIMS = `npx() { if [ "$1" = -p ]; then shift 2; fi; "$@"; }\nwebhook-gateway() { node --import tsx ${JSON.stringify(CLI_ENTRY)} "$@"; }\n`;
 
 function hasTool(name: string): boolean {
 	return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;

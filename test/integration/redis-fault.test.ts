@@ -24,7 +24,7 @@ for (const appendfsync of ['always', 'everysec'] as const) describe(`Redis kille
 		stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
 		management = new ManagementService(stores, { publicUrl: 'http://127.0.0.1', defaultPlan: 'unlimited', defaultBufferCapacity: 1_000_000 });
 		await management.setAccountPlan('acct', 'unlimited');
-		await management.createEndpoint({ id: 'ep-fault', accountId: 'acct' }, 'test');
+		await management.createEndpoint({ auth: { type: 'none' }, id: 'ep-fault', accountId: 'acct' }, 'test');
 		gateway = await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_REDIS_TIMEOUT: '1000' });
 	});
 	after(async () => {

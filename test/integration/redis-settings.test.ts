@@ -14,7 +14,7 @@ import type { Logger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
 import { createStores } from '../../src/redis';
 import { startEmbeddedGateway } from '../../src/runtime/embeddedGateway';
-import { testConfig } from '../helpers/gateway';
+import { ADMIN_TOKEN, testConfig } from '../helpers/gateway';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 interface Line {
@@ -27,7 +27,7 @@ function recordingLogger(lines: Line[]): Logger {
 }
 
 async function metric(gw: RunningGateway, sample: string): Promise<number> {
-	const text = await (await fetch(`${gw.url}/metrics`)).text();
+	const text = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
 	const line = text.split('\n').find((l) => l.startsWith(sample + ' '));
 	return line === undefined ? NaN : Number(line.slice(sample.length + 1));
 }

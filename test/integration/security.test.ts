@@ -78,7 +78,7 @@ describe('security', () => {
 		await mgmt().setAccountPlan('acct-sec', 'unlimited');
 		const make = async (id: string, input: Record<string, unknown>) => {
 			secrets[id] = secretFor(id);
-			await mgmt().createEndpoint({ id, accountId: 'acct-sec', secret: secrets[id], ...input }, 'test');
+			await mgmt().createEndpoint({ auth: { type: 'none' }, id, accountId: 'acct-sec', secret: secrets[id], ...input }, 'test');
 		};
 		await make('sec-a', { auth: { type: 'header', headerName: 'x-api-key' } });
 		await make('sec-b', { auth: { type: 'header', headerName: 'x-api-key' } });
@@ -86,8 +86,8 @@ describe('security', () => {
 		await make('sec-basic', { auth: { type: 'basic', username: 'alice' } });
 		await make('sec-gh-a', { auth: { type: 'hmac', preset: 'github' }, dedupe: { source: { type: 'none' } } });
 		await make('sec-gh-b', { auth: { type: 'hmac', preset: 'github' }, dedupe: { source: { type: 'none' } } });
-		await mgmt().createEndpoint({ id: 'sec-ip', accountId: 'acct-sec', ipAllowlist: ['10.0.0.0/8'] }, 'test');
-		await mgmt().createEndpoint({ id: 'sec-ip-local', accountId: 'acct-sec', ipAllowlist: ['127.0.0.1/32', '::1/128'] }, 'test');
+		await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'sec-ip', accountId: 'acct-sec', ipAllowlist: ['10.0.0.0/8'] }, 'test');
+		await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'sec-ip-local', accountId: 'acct-sec', ipAllowlist: ['127.0.0.1/32', '::1/128'] }, 'test');
 	});
 	after(async () => {
 		await gw?.close();
@@ -160,7 +160,10 @@ describe('security', () => {
 				const hooksOnAdmin = await fetch(`${split.adminUrl}/hooks/sec-a`, { method: 'POST', body: '{}' });
 				assert.equal(hooksOnAdmin.status, 404);
 				assert.equal(await errorCode(hooksOnAdmin), 'not_found');
-				assert.equal((await fetch(`${split.adminUrl}/metrics`)).status, 404);
+				// /metrics moves to the admin port, still behind a credential.
+				assert.equal((await fetch(`${split.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status, 404);
+				assert.equal((await fetch(`${split.adminUrl}/metrics`)).status, 401);
+				assert.equal((await fetch(`${split.adminUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status, 200);
 			} finally {
 				await split.close();
 			}
@@ -274,7 +277,7 @@ describe('security', () => {
 		it('not in /metrics', async () => {
 			await post('sec-a', { 'x-api-key': secrets['sec-a'] });
 			await post('sec-a', { 'x-api-key': 'wrong-wrong-wrong' });
-			const text = await (await gw.request('/metrics')).text();
+			const text = await (await gw.request('/metrics', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
 			assert.match(text, /webhook_gateway_requests_total\{endpoint="sec-a",outcome="unauthorized"\}/);
 			assertNoSecret(text, '/metrics');
 			assert.ok(!text.includes('wrong-wrong-wrong'));
@@ -361,7 +364,7 @@ describe('security', () => {
 			try {
 				const m = behindProxy.gateway.management;
 				await m.setAccountPlan('acct-proxy', 'unlimited');
-				await m.createEndpoint({ id: 'proxy-ip', accountId: 'acct-proxy', ipAllowlist: ['10.0.0.0/8'] }, 'test');
+				await m.createEndpoint({ auth: { type: 'none' }, id: 'proxy-ip', accountId: 'acct-proxy', ipAllowlist: ['10.0.0.0/8'] }, 'test');
 				const send = (xff?: string) => behindProxy.request('/hooks/proxy-ip', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...(xff ? { 'x-forwarded-for': xff } : {}) } });
 				assert.equal((await send('10.1.2.3')).status, 202);
 				assert.equal((await m.peekEvents('proxy-ip', 1))[0].sourceIp, '10.1.2.3');

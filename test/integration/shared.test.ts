@@ -25,6 +25,9 @@ function portOpen(port: number): Promise<boolean> {
 	});
 }
 
+/** Lets the test read the embedded gateway's /metrics. */
+const METRICS_TOKEN = 'shared-test-metrics-token-0123456789abcdef';
+
 describe('shared resources of the n8n nodes', () => {
 	let redis: RedisServer;
 	before(async () => {
@@ -53,13 +56,13 @@ describe('shared resources of the n8n nodes', () => {
 
 	it('the embedded gateway (on a worker thread) serves /metrics with the delivery counters the triggers keep on the main thread', async () => {
 		const port = await freePort();
-		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, { WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN });
 		const lease = await acquireEmbeddedGateway(config, silentLogger);
 		try {
 			assert.ok(lease.value);
 			deliveryMetrics().release('embedded-probe');
 			deliveryMetrics().acknowledged('embedded-probe', 'batch', 7);
-			const text = await (await fetch(`${lease.value.url}/metrics`)).text();
+			const text = await (await fetch(`${lease.value.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 			assert.match(text, /^webhook_gateway_releases_total\{endpoint="embedded-probe"\} 1$/m);
 			assert.match(text, /^webhook_gateway_acknowledged_events_total\{endpoint="embedded-probe",trigger="batch"\} 7$/m);
 		} finally {

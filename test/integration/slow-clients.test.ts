@@ -88,7 +88,7 @@ describe('slow and vanishing clients', { concurrency: true }, () => {
 		stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
 		management = new ManagementService(stores, { publicUrl: 'http://127.0.0.1', defaultPlan: 'unlimited', defaultBufferCapacity: 1_000_000 });
 		await management.setAccountPlan('acct-slow', 'unlimited');
-		for (const id of ['slow-abort', 'slow-others', 'slow-loris', 'slow-trickle']) await management.createEndpoint({ id, accountId: 'acct-slow' }, 'test');
+		for (const id of ['slow-abort', 'slow-others', 'slow-loris', 'slow-trickle']) await management.createEndpoint({ auth: { type: 'none' }, id, accountId: 'acct-slow' }, 'test');
 		gw = await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_LOG_LEVEL: 'warn' });
 	});
 	after(async () => {

@@ -45,7 +45,7 @@ async function assertStoreUnavailable(res: Response | { status: number; headers:
 
 /** The value of one sample of /metrics, e.g. `webhook_gateway_store_errors_total{reason="oom"}`. */
 async function metric(gw: RunningGateway, sample: string): Promise<number> {
-	const text = await (await fetch(`${gw.url}/metrics`)).text();
+	const text = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
 	const line = text.split('\n').find((l) => l.startsWith(sample + ' '));
 	return line === undefined ? NaN : Number(line.slice(sample.length + 1));
 }

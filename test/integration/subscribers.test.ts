@@ -32,7 +32,7 @@ describe('subscribers', () => {
 	});
 
 	async function endpoint(id: string) {
-		const created = await gw.admin('POST', '/endpoints', { id, accountId: 'subs' });
+		const created = await gw.admin('POST', '/endpoints', { id, accountId: 'subs', auth: { type: 'none' } });
 		assert.equal(created.status, 201, JSON.stringify(created.body));
 		return { id, accountId: 'subs' };
 	}
@@ -217,5 +217,8 @@ describe('subscribers', () => {
 		await stores.buffer.subscribe(ref, 'wfc:n1', 'new');
 		const forced = await cli(['endpoints', 'delete', ref.id, '--yes', '--force']);
 		assert.equal(forced.code, 0, forced.stderr);
+		// Changes are audited (the refused delete and the failed rewind are not); --force is kept.
+		const audited = (await stores.audit.list(10)).map((e) => e.action).filter((a) => a.includes(ref.id));
+		assert.deepEqual(audited, [`cli endpoints delete ${ref.id} --force`, `cli subscribers remove ${ref.id} wfc:n1`, `cli subscribers rewind ${ref.id} wfc:n1`]);
 	});
 });

@@ -50,7 +50,7 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 	const buffer = () => gw.gateway.stores.buffer;
 
 	async function endpoint(id: string, sub: string): Promise<EndpointRef> {
-		await gw.gateway.management.createEndpoint({ id, accountId: ACCOUNT }, 'test');
+		await gw.gateway.management.createEndpoint({ auth: { type: 'none' }, id, accountId: ACCOUNT }, 'test');
 		const ref = { id, accountId: ACCOUNT };
 		await buffer().subscribe(ref, sub, 'new');
 		return ref;

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeHelpers, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
 import { CREDENTIAL_TEST_METHOD } from '../../nodes/shared/credentialTest';
 import { CREDENTIAL_TYPE } from '../../nodes/shared/credentials';
 import { accountActions } from '../../nodes/WebhookEndpoint/actions/account';
-import { endpointActions } from '../../nodes/WebhookEndpoint/actions/endpoint';
+import { endpointActions, withSecret } from '../../nodes/WebhookEndpoint/actions/endpoint';
 import { eventActions } from '../../nodes/WebhookEndpoint/actions/event';
 import { planActions } from '../../nodes/WebhookEndpoint/actions/plan';
 import { subscriberActions } from '../../nodes/WebhookEndpoint/actions/subscriber';
@@ -74,7 +74,7 @@ test('collections list their entries sorted, each name once', () => {
 });
 
 test('Update Fields can change everything Create sets, except the ID and the account', () => {
-	const createOnly = new Set(['endpointId', 'accountId', 'createSecretNotice', 'additionalFields']);
+	const createOnly = new Set(['endpointId', 'accountId', 'createSecretNotice', 'additionalFields', 'includeSecret']);
 	const createFields = properties
 		.filter((p) => p.displayOptions?.show?.resource?.includes('endpoint') && p.displayOptions?.show?.operation?.includes('create'))
 		.flatMap((p) => (p.name === 'additionalFields' ? ((p.options ?? []) as INodeProperties[]) : [p]))
@@ -112,4 +112,24 @@ test('codex, icons and package.json point at this node', () => {
 		const svg = fs.readFileSync(path.join(NODE_DIR, file.replace(/^file:/, '')), 'utf8');
 		assert.match(svg, /^<svg[^>]+viewBox="0 0 60 60"/);
 	}
+});
+
+test('not offered to AI agents: every operation changes or reveals the shared gateway', () => {
+	assert.equal((node.description as { usableAsTool?: unknown }).usableAsTool, undefined);
+});
+
+test('"Include Secret In Output" is on in version 1 (as before) and off from 1.1, the default version', () => {
+	assert.deepEqual(node.description.version, [1, 1.1]);
+	assert.equal(node.description.defaultVersion, 1.1);
+	const defaults = (typeVersion: number) =>
+		NodeHelpers.getNodeParameters(properties, { resource: 'endpoint', operation: 'create' }, true, false, { typeVersion }, node.description)?.includeSecret;
+	assert.equal(defaults(1), true);
+	assert.equal(defaults(1.1), false);
+});
+
+test('without "Include Secret In Output" the output holds only the last 4 characters of the secret', () => {
+	const result = { endpoint: { id: 'ep' }, secret: 'a-long-generated-secret-wxyz' };
+	assert.deepEqual(withSecret(result, false), { id: 'ep', secretHint: '…wxyz' });
+	assert.deepEqual(withSecret(result, true, { previousValidUntil: null }), { id: 'ep', secret: result.secret, previousValidUntil: null });
+	assert.deepEqual(withSecret({ endpoint: { id: 'open' } }, false), { id: 'open' });
 });

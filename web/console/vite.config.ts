@@ -1,6 +1,6 @@
 // Builds the endpoint console (docs/console.md): Preact pages served by the gateway at /console.
 //   npm run build             → dist/console (the gateway serves it)
-//   npm run console:dev       → Vite dev server; /api and /console/session are proxied to the
+//   npm run console:dev       → Vite dev server; /console/api and /console/session are proxied to the
 //                               gateway at WEBHOOK_GATEWAY_URL (default http://127.0.0.1:5680)
 import path from 'node:path';
 import preact from '@preact/preset-vite';
@@ -24,7 +24,7 @@ export default defineConfig({
 	},
 	server: {
 		proxy: {
-			'/api': gateway,
+			'/console/api': gateway,
 			'/console/session': gateway,
 		},
 	},

@@ -14,9 +14,19 @@ function createdBy(ctx: IExecuteFunctions): string {
 	return `n8n workflow "${workflow.name ?? workflow.id}" (${workflow.id}), node "${ctx.getNode().name}"`;
 }
 
-/** The endpoint plus the secret, shown this once; `secret` is absent for authentication None. */
-function withSecret(result: { endpoint: object; secret?: string }, extra: IDataObject = {}): IDataObject {
-	return { ...json(result.endpoint), ...(result.secret === undefined ? {} : { secret: result.secret }), ...extra };
+/**
+ * The endpoint plus its new secret (shown this once; absent for authentication None): the secret
+ * itself only when `include`, else `secretHint` with its last 4 characters, because n8n stores the
+ * output of every execution where anyone who can open them reads it.
+ */
+export function withSecret(result: { endpoint: object; secret?: string }, include: boolean, extra: IDataObject = {}): IDataObject {
+	const secret = result.secret === undefined ? {} : include ? { secret: result.secret } : { secretHint: `…${result.secret.slice(-4)}` };
+	return { ...json(result.endpoint), ...secret, ...extra };
+}
+
+/** "Include Secret In Output": on by default in version 1, off from 1.1. */
+function includeSecret(ctx: IExecuteFunctions, i: number): boolean {
+	return ctx.getNodeParameter('includeSecret', i, ctx.getNode().typeVersion < 1.1) as boolean;
 }
 
 export const endpointActions: Record<string, Action> = {
@@ -39,7 +49,7 @@ export const endpointActions: Record<string, Action> = {
 			toleranceSeconds: optional('toleranceSeconds'),
 			...(ctx.getNodeParameter('additionalFields', i, {}) as IDataObject),
 		};
-		return withSecret(await management.createEndpoint(endpointInputOf(values, 'create'), createdBy(ctx)));
+		return withSecret(await management.createEndpoint(endpointInputOf(values, 'create'), createdBy(ctx)), includeSecret(ctx, i));
 	},
 
 	async get(ctx, management, i) {
@@ -57,7 +67,7 @@ export const endpointActions: Record<string, Action> = {
 		if (Object.keys(fields).length === 0) {
 			throw new NodeOperationError(ctx.getNode(), 'Nothing to update', { description: 'Add at least one field under Update Fields', itemIndex: i });
 		}
-		return withSecret(await management.updateEndpoint(endpointIdParameter(ctx, i), endpointInputOf(fields, 'update')));
+		return withSecret(await management.updateEndpoint(endpointIdParameter(ctx, i), endpointInputOf(fields, 'update')), includeSecret(ctx, i));
 	},
 
 	async delete(ctx, management, i) {
@@ -72,7 +82,7 @@ export const endpointActions: Record<string, Action> = {
 			graceSeconds: ctx.getNodeParameter('graceSeconds', i, 86400) as number,
 			secret: options.secret || undefined,
 		});
-		return withSecret(result, { previousValidUntil: result.previousValidUntil });
+		return withSecret(result, includeSecret(ctx, i), { previousValidUntil: result.previousValidUntil });
 	},
 
 	async getUsage(ctx, management, i) {

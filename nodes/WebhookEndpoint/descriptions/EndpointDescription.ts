@@ -37,14 +37,42 @@ function collectionOptions(fields: INodeProperties[]): INodeProperties[] {
 
 const secretNotice = (operation: string): INodeProperties => ({
 	displayName:
-		'The output holds the endpoint secret. It is shown this once and never again: copy it into the sending app now (e.g. the "Secret" of a GitHub webhook). Lost it? Use Rotate Secret.',
+		'The endpoint secret is shown this once and never again. n8n keeps the output of every execution, so the secret is in the output only with "Include Secret In Output" on; otherwise the output shows its last 4 characters. Without it, set your own secret, or read a new one from the console or the CLI (webhook-gateway endpoints rotate-secret).',
 	name: `${operation}SecretNotice`,
 	type: 'notice',
 	default: '',
 	displayOptions: showFor(R, [operation]),
 });
 
+const includeSecretDescription =
+	"Whether to put the new secret itself in the output. n8n stores each execution's output, so everyone who can open this workflow's executions can read it.";
+const secretOperations = ['create', 'rotateSecret', 'update'];
+
+/**
+ * Whether the secret goes into the output. Version 1 always put it there, so it keeps that
+ * default; from 1.1 it is off (executions, and so their readers, keep the output).
+ */
+const includeSecretFields: INodeProperties[] = [
+	{
+		displayName: 'Include Secret In Output',
+		name: 'includeSecret',
+		type: 'boolean',
+		default: true,
+		description: includeSecretDescription,
+		displayOptions: { show: { resource: [R], operation: secretOperations, '@version': [1] } },
+	},
+	{
+		displayName: 'Include Secret In Output',
+		name: 'includeSecret',
+		type: 'boolean',
+		default: false,
+		description: includeSecretDescription,
+		displayOptions: { show: { resource: [R], operation: secretOperations, '@version': [1.1] } },
+	},
+];
+
 export const endpointFields: INodeProperties[] = [
+	...includeSecretFields,
 	// ---- create ----
 	secretNotice('create'),
 	{

@@ -4,7 +4,7 @@
  */
 import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
 
-const TAG = { endpoints: 'Endpoints', subscribers: 'Subscribers', events: 'Events', plans: 'Plans', accounts: 'Accounts' } as const;
+const TAG = { endpoints: 'Endpoints', subscribers: 'Subscribers', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit', tokens: 'Tokens' } as const;
 
 const NO_CONTENT: Schema = { description: 'Done; no body' };
 const ENDPOINT = param('EndpointId');
@@ -29,7 +29,7 @@ function endpointPaths(): Record<string, Schema> {
 				tag: TAG.endpoints,
 				summary: 'Create an endpoint',
 				description: 'The secret (for an auth that needs one) is in this answer only. Creates the account (default plan) when new.',
-				requestBody: jsonBody(ref('EndpointCreate'), { description: 'Every field is optional: `{}` creates a POST endpoint without auth and with a random id' }),
+				requestBody: jsonBody(ref('EndpointCreate'), { description: 'Every field is optional: `{}` creates a POST endpoint with a random id and a generated header token (`Authorization: Bearer <secret>`); send `auth: {type: none}` for an endpoint without authentication' }),
 				responses: { 201: json(ref('EndpointWithSecret'), 'Created'), ...errorResponses(...BODY_ERRORS, 409) },
 			}),
 		},
@@ -262,14 +262,61 @@ function accountPaths(): Record<string, Schema> {
 	};
 }
 
+function auditPaths(): Record<string, Schema> {
+	return {
+		'/audit': {
+			get: operation({
+				operationId: 'listAuditEntries',
+				tag: TAG.audit,
+				summary: 'The audit log: newest management changes first',
+				description: 'Successful changes through this API, the console and the CLI; at most about 10,000 are kept.',
+				parameters: [countQuery('count', 'How many entries', 100, 1000)],
+				responses: { 200: json(arrayOf(ref('AuditEntry')), 'The entries, newest first'), ...errorResponses() },
+			}),
+		},
+	};
+}
+
+function tokenPaths(): Record<string, Schema> {
+	return {
+		'/tokens': {
+			get: operation({
+				operationId: 'listTokens',
+				tag: TAG.tokens,
+				summary: 'List scoped tokens (never the tokens themselves)',
+				responses: { 200: json(arrayOf(ref('ScopedToken')), 'The tokens, oldest first'), ...errorResponses() },
+			}),
+			post: operation({
+				operationId: 'createToken',
+				tag: TAG.tokens,
+				summary: 'Create a scoped token',
+				description: 'Needs the admin token or an `admin` token without an account limit. The token is in this answer only.',
+				requestBody: jsonBody(ref('TokenCreate'), { required: true }),
+				responses: { 201: json(ref('NewScopedToken'), 'Created'), ...errorResponses(...BODY_ERRORS) },
+			}),
+		},
+		'/tokens/{id}': {
+			parameters: [param('TokenId')],
+			delete: operation({
+				operationId: 'revokeToken',
+				tag: TAG.tokens,
+				summary: 'Revoke a scoped token (at once, on every gateway)',
+				responses: { 204: NO_CONTENT, ...errorResponses(...CHANGE_ERRORS, 404) },
+			}),
+		},
+	};
+}
+
 export const TAGS = [
 	{ name: TAG.endpoints, description: 'Global webhook endpoints: `<public URL>/hooks/<id>`' },
 	{ name: TAG.subscribers, description: 'Trigger nodes reading an endpoint: lag, remove, rewind' },
 	{ name: TAG.events, description: 'Buffered events and dead letters of an endpoint' },
 	{ name: TAG.plans, description: 'Rate, burst and daily limits' },
 	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
+	{ name: TAG.audit, description: 'Who changed what, when' },
+	{ name: TAG.tokens, description: 'Scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts' },
 ];
 
 export function paths(): Record<string, Schema> {
-	return { ...endpointPaths(), ...subscriberPaths(), ...eventPaths(), ...planPaths(), ...accountPaths() };
+	return { ...endpointPaths(), ...subscriberPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths(), ...tokenPaths() };
 }

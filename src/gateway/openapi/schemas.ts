@@ -236,6 +236,32 @@ function planAndAccountSchemas(): Record<string, Schema> {
 			endpoints: arrayOf(endpointId, { description: 'Ids of its endpoints' }),
 		}),
 		SetAccountPlanRequest: object({ planId }),
+		TokenCreate: object(
+			{
+				name: { type: 'string', minLength: 1, maxLength: 100 },
+				scopes: arrayOf({ enum: ['read', 'manage', 'admin', 'metrics'] }, { minItems: 1 }),
+				accountIds: orNull(arrayOf(accountId, { minItems: 1 })),
+			},
+			{ optional: ['accountIds'], description: '`read`: GETs; `manage`: endpoints, events and dead letters; `admin`: everything; `metrics`: /metrics. `accountIds` limits the token to those accounts.' },
+		),
+		ScopedToken: object({
+			id: { type: 'string' },
+			name: { type: 'string' },
+			scopes: arrayOf({ enum: ['read', 'manage', 'admin', 'metrics'] }),
+			accountIds: orNull(arrayOf(accountId)),
+			createdAt: ISO_TIME,
+			createdBy: { type: 'string' },
+		}),
+		NewScopedToken: object({ token: { type: 'string', description: 'Shown in this answer only; stored as a keyed hash' }, tokenInfo: ref('ScopedToken') }),
+		AuditEntry: object(
+			{
+				at: ISO_TIME,
+				who: { type: 'string', description: '`admin token`, `console session <8 hex>`, or `cli:<user>`' },
+				action: { type: 'string', description: 'Method and path of the change (`PUT /api/v1/accounts/acme/plan`), or the CLI command and its target' },
+				status: { type: 'integer', description: 'HTTP status of the change; 0 for the CLI' },
+			},
+			{ description: 'One management change. Bodies (and so secrets) are never recorded.' },
+		),
 	};
 }
 

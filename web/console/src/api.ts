@@ -1,6 +1,7 @@
 /**
- * The console's only way to the gateway: the admin API under /api/v1 and the session routes under
- * /console/session. The session cookie is http-only, so this code never sees a credential; every
+ * The console's only way to the gateway: the admin API as mounted under /console/api/v1 and the
+ * session routes under /console/session. The session cookie is scoped to /console (it never
+ * reaches /hooks/, where it would be stored with events); the cookie is http-only, so this code never sees a credential; every
  * request carries the console's X-Requested-With header, which the gateway requires for changes
  * made with the cookie (CSRF defence).
  */
@@ -37,27 +38,28 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 	}
 	if (!response.ok) {
 		const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-		if (response.status === 401 && path.startsWith('/api/')) onUnauthorized();
+		// An API call refused for the session (expired, signed out elsewhere) shows the sign-in again.
+		if (response.status === 401 && path.startsWith('/console/api/')) onUnauthorized();
 		throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The gateway answered ${response.status} ${response.statusText}`);
 	}
 	return json as T;
 }
 
 const enc = encodeURIComponent;
-const endpoint = (id: string) => `/api/v1/endpoints/${enc(id)}`;
+const endpoint = (id: string) => `/console/api/v1/endpoints/${enc(id)}`;
 
 export const api = {
 	session: () => call<{ configured: boolean; signedIn: boolean }>('GET', '/console/session'),
 	signIn: (token: string) => call<{ signedIn: true; expiresAt: string }>('POST', '/console/session', { token }),
 	signOut: () => call<void>('DELETE', '/console/session'),
 
-	endpoints: () => call<EndpointView[]>('GET', '/api/v1/endpoints'),
+	endpoints: () => call<EndpointView[]>('GET', '/console/api/v1/endpoints'),
 	endpoint: (id: string) => call<EndpointView>('GET', endpoint(id)),
 	usage: (id: string) => call<EndpointUsage>('GET', `${endpoint(id)}/usage`),
 	stats: (id: string, hours = 24) => call<{ endpointId: string; hours: HourStats[] }>('GET', `${endpoint(id)}/stats?hours=${hours}`),
 	events: (id: string, count = 10) => call<WebhookEvent[]>('GET', `${endpoint(id)}/events?count=${count}`),
 	deadLetters: (id: string) => call<DeadLetter[]>('GET', `${endpoint(id)}/dead-letters?count=100`),
-	createEndpoint: (input: Record<string, unknown>) => call<EndpointWithSecret>('POST', '/api/v1/endpoints', input),
+	createEndpoint: (input: Record<string, unknown>) => call<EndpointWithSecret>('POST', '/console/api/v1/endpoints', input),
 	updateEndpoint: (id: string, patch: Record<string, unknown>) => call<EndpointWithSecret>('PATCH', endpoint(id), patch),
 	deleteEndpoint: (id: string, force = false) => call<void>('DELETE', `${endpoint(id)}${force ? '?force=true' : ''}`),
 	subscribers: (id: string) => call<EndpointSubscribers>('GET', `${endpoint(id)}/subscribers`),
@@ -69,8 +71,8 @@ export const api = {
 	sendTestEvent: (id: string, body: unknown) => call<TestEventAnswer>('POST', `${endpoint(id)}/test-event`, { body }),
 	replayDeadLetters: (id: string, ids: string[]) => call<{ replayed: string[]; skipped: string[] }>('POST', `${endpoint(id)}/dead-letters/replay`, { ids }),
 
-	plans: () => call<Plan[]>('GET', '/api/v1/plans'),
-	setAccountPlan: (accountId: string, planId: string) => call<Account>('PUT', `/api/v1/accounts/${enc(accountId)}/plan`, { planId }),
+	plans: () => call<Plan[]>('GET', '/console/api/v1/plans'),
+	setAccountPlan: (accountId: string, planId: string) => call<Account>('PUT', `/console/api/v1/accounts/${enc(accountId)}/plan`, { planId }),
 };
 
 /** A message for any error, for the page. */

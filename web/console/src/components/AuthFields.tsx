@@ -33,7 +33,8 @@ const CHOICES: { value: AuthChoice; label: string }[] = [
 ];
 
 export function authState(auth?: EndpointAuth): AuthState {
-	const state: AuthState = { choice: 'none', headerName: 'authorization', prefix: 'Bearer ', username: 'webhook', signatureHeader: 'x-signature', algorithm: 'sha256', encoding: 'hex', signaturePrefix: '' };
+	// A new endpoint starts with a generated header token: 'none' only when the user picks it.
+	const state: AuthState = { choice: auth ? 'none' : 'header', headerName: 'authorization', prefix: 'Bearer ', username: 'webhook', signatureHeader: 'x-signature', algorithm: 'sha256', encoding: 'hex', signaturePrefix: '' };
 	if (!auth) return state;
 	switch (auth.type) {
 		case 'none':
