@@ -45,7 +45,7 @@ export async function bounded(work: Promise<unknown>, ms: number): Promise<void>
  */
 export async function openGatewaySession(credential: ICredentialDataDecryptedObject, logger: Logger, options: { serve: boolean }): Promise<GatewaySession> {
 	const config = configFromCredential(credential);
-	const clientLease = await acquireClient(config);
+	const clientLease = await acquireClient(config, logger);
 	// Redis version and settings, logged on n8n's logger (once per shared client).
 	let checked = false;
 	try {

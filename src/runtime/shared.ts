@@ -109,13 +109,23 @@ export async function checkRedisOnce(client: SharedClient, config: GatewayConfig
 }
 
 /** Redis stores and the management service for a config (shared per Redis URL + prefix). */
-export function acquireClient(config: GatewayConfig): Promise<Lease<SharedClient>> {
+/**
+ * @param logger where the shared client logs what it discards (an endpoint deleted from the
+ *   Webhook Endpoint node with events still buffered); the first user's logger serves them all.
+ */
+export function acquireClient(config: GatewayConfig, logger?: Logger): Promise<Lease<SharedClient>> {
 	const key = `client|${config.redisUrl}|${config.redisClusterNodes.join(',')}|${config.keyPrefix}|${config.publicUrl}`;
 	return acquire(
 		key,
 		async () => {
 			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, { deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) });
-			const management = new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: config.defaultPlan, defaultBufferCapacity: config.bufferMaxEvents, defaultBufferMaxBytes: config.bufferMaxBytes });
+			const management = new ManagementService(stores, {
+				publicUrl: config.publicUrl,
+				defaultPlan: config.defaultPlan,
+				defaultBufferCapacity: config.bufferMaxEvents,
+				defaultBufferMaxBytes: config.bufferMaxBytes,
+				onDiscarded: (d) => logger?.warn('endpoint deleted with events still buffered; they are discarded', { endpoint: d.endpointId, reason: d.reason, events: d.events, bytes: d.bytes }),
+			});
 			return { stores, management };
 		},
 		async ({ stores }) => stores.close(),

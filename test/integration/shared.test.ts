@@ -97,4 +97,28 @@ describe('shared resources of the n8n nodes', () => {
 		assert.equal(await c.value.stores.ping(), true);
 		await c.release();
 	});
+	it('an endpoint deleted through the shared client with events buffered is logged on the node\'s logger', async () => {
+		const port = await freePort();
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+		const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+		const logger = { ...silentLogger, warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }) };
+		const gateway = await acquireEmbeddedGateway(config, silentLogger);
+		const client = await acquireClient(config, logger);
+		try {
+			await client.value.management.setAccountPlan('default', 'unlimited');
+			await client.value.management.createEndpoint({ id: 'discarded-from-node', auth: { type: 'none' } }, 'test');
+			for (let i = 0; i < 2; i++) {
+				const res = await fetch(`http://127.0.0.1:${port}/hooks/discarded-from-node`, { method: 'POST', body: `event ${i}`, headers: { 'content-type': 'text/plain' } });
+				assert.equal(res.status, 202);
+			}
+			await client.value.management.deleteEndpoint('discarded-from-node');
+			const logged = warnings.find((w) => /discarded/.test(w.message));
+			assert.ok(logged, `a warning says the buffered events were discarded: ${JSON.stringify(warnings)}`);
+			assert.equal(logged.fields?.endpoint, 'discarded-from-node');
+			assert.equal(logged.fields?.events, 2);
+		} finally {
+			await client.release();
+			await gateway.release();
+		}
+	});
 });
