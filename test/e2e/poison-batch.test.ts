@@ -20,7 +20,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
-import { eventually, portOpen, runningExecutions, sendAccepted, triggerItems, triggerWorkflow, withCodeStep } from './fixtures/triggers';
+import { awayFromTick, eventually, portOpen, runningExecutions, sendAccepted, triggerItems, triggerWorkflow, withCodeStep } from './fixtures/triggers';
 
 const ENDPOINT = 'poison-batch';
 const POISON = 3;
@@ -74,6 +74,9 @@ describe('a batch that takes n8n down on every run ends as dead letters after Ma
 		await g.activate(w);
 		assert.ok(await eventually(() => portOpen(g.servePort), 10_000), 'the embedded gateway listens');
 
+		// The three must land in one batch: a scheduled release between two sends would split them
+		// (a run of 1 event that hangs while 2 wait), so they are sent well away from a tick.
+		await awayFromTick(5000);
 		const poison: string[] = [];
 		for (let seq = 0; seq < POISON; seq++) poison.push(await sendPoison(seq));
 
@@ -83,17 +86,20 @@ describe('a batch that takes n8n down on every run ends as dead letters after Ma
 		for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
 			// The poison batch is handed to n8n: an execution runs and its events are pending.
 			let runningId = '';
+			let seen = 'no poll yet';
 			const inFlight = await eventually(
 				async () => {
 					const now = await running(w.id);
 					const fresh = now.find((e) => !runs.includes(String(e.id)));
-					if (fresh && (await pendingOf()) === POISON) runningId = String(fresh.id);
+					const pending = await pendingOf();
+					seen = `running executions ${JSON.stringify(now.map((e) => e.id))}, ${pending} pending`;
+					if (fresh && pending === POISON) runningId = String(fresh.id);
 					return runningId !== '';
 				},
 				120_000,
 				250,
 			);
-			assert.ok(inFlight, `run ${attempt} of the poison batch started (3 events pending)`);
+			assert.ok(inFlight, `run ${attempt} of the poison batch started (${POISON} events pending); last seen: ${seen}`);
 			runs.push(runningId);
 			const listening = g.logCount('listening on', w.sub);
 			crashTimes.push(Date.now());
