@@ -21,16 +21,30 @@ import { subscribersCommand } from './subscribers';
 function serveCommand(session: CliSession): Command {
 	return new Command('serve')
 		.description('run the webhook gateway (ingest, admin API, health and metrics) until SIGTERM/SIGINT')
-		.option('--json', 'print {url, adminUrl} as JSON once listening')
-		.action(async (_flags: unknown, cmd: Command) => {
+		.option('--json', 'print {url, adminUrl, workers} as JSON once listening')
+		.option('--workers <n>', 'gateway processes on the one port, sharing only Redis (default: WEBHOOK_GATEWAY_WORKERS, else one per CPU)')
+		.action(async (flags: { workers?: string }, cmd: Command) => {
 			session.exitOnFailure = true;
 			const config = session.config(cmd);
 			const logger = jsonLogger(config.logLevel);
-			// Loaded here so that the other commands never load express.
+			// Loaded here so that the other commands never load express or the cluster module.
+			const { joinCluster, runPrimary, workerCount } = await import('../gateway/cluster');
+			const { default: cluster } = await import('node:cluster');
+			const workers = cluster.isWorker ? 1 : workerCount(flags.workers, process.env);
+			if (workers > 1) {
+				const ready = await runPrimary(workers, logger);
+				session.print(cmd, ready, (g) => `webhook gateway listening on ${g.url} with ${g.workers} workers (admin API: ${g.adminUrl})`);
+				return;
+			}
 			const { startGateway } = await import('../gateway/server');
 			const gateway = await startGateway(config, { logger });
 			const adminUrl = gateway.adminUrl ?? `${gateway.url}/api/v1`;
-			session.print(cmd, { url: gateway.url, adminUrl }, (g) => `webhook gateway listening on ${g.url} (admin API: ${g.adminUrl})`);
+			if (cluster.isWorker) {
+				const { deliveryMetrics } = await import('../delivery/metrics');
+				joinCluster(gateway, [gateway.gateway.metrics.registry, deliveryMetrics().registry]);
+			} else {
+				session.print(cmd, { url: gateway.url, adminUrl, workers: 1 }, (g) => `webhook gateway listening on ${g.url} (admin API: ${g.adminUrl})`);
+			}
 			const stop = (signal: NodeJS.Signals) => {
 				logger.info('stopping webhook gateway', { signal });
 				gateway.close().then(
@@ -43,7 +57,7 @@ function serveCommand(session: CliSession): Command {
 			};
 			// `once`: a second signal falls back to the default and ends the process at once.
 			process.once('SIGTERM', stop);
-			process.once('SIGINT', stop);
+			if (!cluster.isWorker) process.once('SIGINT', stop);
 		});
 }
 

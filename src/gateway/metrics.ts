@@ -27,6 +27,7 @@ export class GatewayMetrics {
 	private readonly redisSettings: Gauge<'setting'>;
 	private readonly discards: Counter<'endpoint' | 'reason'>;
 	private readonly authFailures: Counter<'surface'>;
+	private clusterView: (() => Promise<string>) | undefined;
 
 	/**
 	 * @param deliveryText the delivery metrics to append (Prometheus text); by default this
@@ -65,6 +66,8 @@ export class GatewayMetrics {
 			help: 'Redis version and settings as last checked (every minute): 1 fine, 0 at risk (maxmemory-policy not noeviction, AOF off, version too old), -1 could not check. Settings: version, maxmemory-policy, persistence.',
 			labelNames: ['setting'],
 			registers: [this.registry],
+			// Across workers: the worst reading.
+			aggregator: 'min',
 		});
 		// Every reason from 0, so that an alert on a rate sees the first failure.
 		for (const reason of STORE_ERROR_REASONS) this.storeErrors.inc({ reason }, 0);
@@ -102,6 +105,8 @@ export class GatewayMetrics {
 				help,
 				labelNames: ['endpoint'],
 				registers: [this.registry],
+				// Read from Redis: every worker of `serve --workers N` sees the same value.
+				aggregator: 'first',
 				async collect() {
 					this.reset();
 					for (const s of await sample().catch(() => [])) this.set({ endpoint: s.endpoint }, pick(s));
@@ -117,6 +122,7 @@ export class GatewayMetrics {
 			help: 'Events not yet acknowledged by a subscriber (one trigger node in one workflow).',
 			labelNames: ['endpoint', 'subscriber'],
 			registers: [this.registry],
+			aggregator: 'first',
 			async collect() {
 				this.reset();
 				for (const s of await sample().catch(() => [])) for (const sub of s.subscribers) this.set({ endpoint: s.endpoint, subscriber: sub.id }, sub.waiting);
@@ -150,8 +156,17 @@ export class GatewayMetrics {
 		this.authFailures.inc({ surface });
 	}
 
+	/**
+	 * In a `serve --workers N` worker: /metrics answers with the view across workers that `fetch`
+	 * returns (cluster.ts) instead of this process's registries.
+	 */
+	useClusterView(fetch: () => Promise<string>): void {
+		this.clusterView = fetch;
+	}
+
 	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */
 	async text(): Promise<{ contentType: string; body: string }> {
+		if (this.clusterView) return { contentType: this.registry.contentType, body: await this.clusterView() };
 		return { contentType: this.registry.contentType, body: (await this.registry.metrics()) + '\n' + (await this.deliveryText()) };
 	}
 }

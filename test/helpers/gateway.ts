@@ -71,12 +71,16 @@ export interface GatewayProcess {
 	kill(): Promise<void>;
 }
 
-/** Starts `node bin/webhook-gateway.js serve` (needs `npm run build`) with the given env. */
+/**
+ * Starts `node bin/webhook-gateway.js serve` (needs `npm run build`) with the given env: one
+ * process unless `env` sets WEBHOOK_GATEWAY_WORKERS (the tests of several gateways start several
+ * of these; test/integration/workers.test.ts covers `--workers`).
+ */
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
 	const port = await freePort();
 	let out = '';
 	const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'webhook-gateway.js'), 'serve'], {
-		env: { PATH: process.env.PATH ?? '', WEBHOOK_GATEWAY_HOST: '127.0.0.1', WEBHOOK_GATEWAY_PORT: String(port), WEBHOOK_GATEWAY_LOG_LEVEL: 'warn', ...env },
+		env: { PATH: process.env.PATH ?? '', WEBHOOK_GATEWAY_HOST: '127.0.0.1', WEBHOOK_GATEWAY_PORT: String(port), WEBHOOK_GATEWAY_LOG_LEVEL: 'warn', WEBHOOK_GATEWAY_WORKERS: '1', ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));

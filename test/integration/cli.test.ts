@@ -39,7 +39,9 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function cliFor(prefix = `cli-test-${randomUUID().slice(0, 8)}:`) {
 	return (args: string[], env: Record<string, string> = {}): Promise<Run> =>
 		new Promise((resolve) => {
-			const vars = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_PUBLIC_URL: 'https://hooks.example.com', ...env };
+			// One process: a cluster primary run from source (tsx) never hears that a worker exited,
+			// so a worker that fails at start would leave it waiting (workers.test.ts runs the dist).
+			const vars = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_PUBLIC_URL: 'https://hooks.example.com', WEBHOOK_GATEWAY_WORKERS: '1', ...env };
 			execFile(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, env: childEnv(vars), timeout: 30_000 }, (error, stdout, stderr) => {
 				const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
 				resolve({ code, stdout, stderr });
@@ -236,24 +238,25 @@ describe('webhook-gateway CLI', () => {
 			WEBHOOK_GATEWAY_ADMIN_TOKEN: token,
 			WEBHOOK_GATEWAY_LOG_LEVEL: 'warn',
 		});
-		const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--json', '--workers', '2'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const exited = once(child, 'exit');
 		try {
-			const started = await new Promise<{ url: string; adminUrl: string }>((resolve, reject) => {
+			const started = await new Promise<{ url: string; adminUrl: string; workers: number }>((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
 				child.stdout.on('data', (chunk: Buffer) => {
 					stdout += chunk.toString();
 					if (stdout.includes('\n}')) {
 						clearTimeout(timer);
-						resolve(JSON.parse(stdout) as { url: string; adminUrl: string });
+						resolve(JSON.parse(stdout) as { url: string; adminUrl: string; workers: number });
 					}
 				});
 				child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
 			});
 			assert.equal(started.adminUrl, `${started.url}/api/v1`);
+			assert.equal(started.workers, 2);
 			assert.equal((await fetch(`${started.url}/healthz`)).status, 200);
 			assert.equal((await fetch(`${started.adminUrl}/plans`)).status, 401);
 			const plans = await fetch(`${started.adminUrl}/plans`, { headers: { authorization: `Bearer ${token}` } });
