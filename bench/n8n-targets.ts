@@ -32,6 +32,7 @@ import { createStores } from '../src/redis';
 import { triggerWorkflow } from '../test/e2e/fixtures/triggers';
 import { packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../test/helpers/n8n';
 import { freePort, waitForPort } from '../test/helpers/ports';
+import { messageOf } from '../src/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (message: string) => console.error(`[n8n-targets] ${message}`);
@@ -207,7 +208,7 @@ async function main(): Promise<void> {
 		if (url.pathname !== '/executions') return answer(404, { error: 'not found' });
 		executionSummary(n8n, url.searchParams.get('workflowId') ?? webhook.id, Number(url.searchParams.get('afterId') ?? 0)).then(
 			(summary) => answer(200, summary),
-			(error: unknown) => answer(500, { error: error instanceof Error ? error.message : String(error) }),
+			(error: unknown) => answer(500, { error: messageOf(error) }),
 		);
 	});
 	const controlPort = await freePort();

@@ -44,6 +44,7 @@ import { triggerWorkflow, TRIGGER_NODE } from '../test/e2e/fixtures/triggers';
 import { packPackage, startN8n, type N8nInstance } from '../test/helpers/n8n';
 import { freePort, waitForPort } from '../test/helpers/ports';
 import { executionSummary, n8nChildPid } from './n8n-targets';
+import { messageOf } from '../src/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (message: string) => console.error(`release: ${message}`);
@@ -496,7 +497,7 @@ async function main(): Promise<void> {
 main().then(
 	() => process.exit(0),
 	(error: unknown) => {
-		console.error(`release: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+		console.error(`release: FAILED: ${messageOf(error)}`);
 		process.exit(1);
 	},
 );

@@ -8,6 +8,7 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { BUILT_IN_PLANS, builtInPlan } from './registry/plans';
+import { messageOf } from './errors';
 
 export interface GatewayConfig {
 	redisUrl: string;
@@ -223,7 +224,7 @@ function parseTrustProxy(value: string): { value: boolean | number | string } | 
 	try {
 		proxyaddr.compile(value.split(',').map((x) => x.trim()).filter(Boolean));
 	} catch (error) {
-		return { problem: `expected true, false, a hop count or a comma-separated list of addresses/CIDRs (or loopback, linklocal, uniquelocal): ${error instanceof Error ? error.message : String(error)}` };
+		return { problem: `expected true, false, a hop count or a comma-separated list of addresses/CIDRs (or loopback, linklocal, uniquelocal): ${messageOf(error)}` };
 	}
 	return { value: value.trim() };
 }

@@ -135,3 +135,8 @@ export class StoreUnavailableError extends GatewayError {
 		this.reason = reason;
 	}
 }
+
+/** The message of anything thrown: an Error's message, else the value as a string. */
+export function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

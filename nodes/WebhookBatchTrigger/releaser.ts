@@ -9,6 +9,7 @@ import type { RunWorkflow } from '../../src/delivery/types';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { BufferStore } from '../../src/redis/buffer';
+import { messageOf } from '../../src/errors';
 
 export interface BatchReleaserOptions {
 	buffer: BufferStore;
@@ -129,6 +130,6 @@ export class BatchReleaser {
 	}
 
 	private warn(message: string, error: unknown): void {
-		this.options.logger.warn(message, { endpoint: this.options.endpoint.id, subscriber: this.options.subscriberId, error: error instanceof Error ? error.message : String(error) });
+		this.options.logger.warn(message, { endpoint: this.options.endpoint.id, subscriber: this.options.subscriberId, error: messageOf(error) });
 	}
 }

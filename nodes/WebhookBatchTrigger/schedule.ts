@@ -3,6 +3,7 @@
  * (6-field cron with seconds is accepted) and run by node-schedule in the workflow's time zone.
  */
 import { scheduleJob } from 'node-schedule';
+import { messageOf } from '../../src/errors';
 
 export type ScheduleMode = 'everyHour' | 'everyNMinutes' | 'everyNHours' | 'everyDay' | 'cron';
 
@@ -78,7 +79,7 @@ export function startSchedule(cron: string, timezone: string, onTick: () => void
 	try {
 		job = scheduleJob({ rule: cron, tz: timezone }, onTick);
 	} catch (error) {
-		return { ok: false, error: `cannot schedule "${cron}" in time zone ${timezone}: ${error instanceof Error ? error.message : String(error)}` };
+		return { ok: false, error: `cannot schedule "${cron}" in time zone ${timezone}: ${messageOf(error)}` };
 	}
 	if (!job) return { ok: false, error: `"${cron}" is not a valid cron expression, or it never fires (time zone ${timezone})` };
 	const scheduled = job;

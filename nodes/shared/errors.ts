@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type INode } from 'n8n-workflow';
 import { ConfigError } from '../../src/config';
-import { GatewayError, NotFoundError } from '../../src/errors';
+import { GatewayError, messageOf, NotFoundError } from '../../src/errors';
 import { CredentialValueError } from './credentials';
 
 function codeOf(error: unknown): string {
@@ -19,9 +19,7 @@ function opensslReason(message: string): string {
 	return (match ? match[1] : message).trim();
 }
 
-export function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
+export { messageOf };
 
 /**
  * Plain words for a failed Redis connection or command.

@@ -8,6 +8,7 @@ import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
 import { deliveryMetrics, type TriggerKind } from '../../src/delivery/metrics';
 import type { SubscriberGap } from '../../src/redis';
 import type { OpenedTrigger } from './trigger';
+import { messageOf } from '../../src/errors';
 
 /** How often an active trigger checks that its endpoint still exists, ms. */
 export const ENDPOINT_CHECK_MS = 5000;
@@ -55,7 +56,7 @@ export function watchSubscription(ctx: ITriggerFunctions, opened: OpenedTrigger,
 					}),
 				);
 			})
-			.catch((error: unknown) => logger.debug('could not check that the endpoint exists', { endpoint: endpoint.id, error: error instanceof Error ? error.message : String(error) }))
+			.catch((error: unknown) => logger.debug('could not check that the endpoint exists', { endpoint: endpoint.id, error: messageOf(error) }))
 			.finally(() => (checking = false));
 	}, ENDPOINT_CHECK_MS);
 	const watch: SubscriptionWatch = {

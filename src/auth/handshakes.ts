@@ -3,7 +3,8 @@
  * provider sends when a URL is registered (or periodically) and expects echoed or computed.
  * Unsigned ones are answered before authentication; signed ones only after the request verified.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretsEqual } from './constantTime';
 import { parseQuery } from '../events/query';
 import type { EndpointRecord, HmacPreset } from '../types';
 import { DEFAULT_TOLERANCE_SECONDS } from './presets';
@@ -20,9 +21,7 @@ export interface HandshakeAnswer {
 
 /** Whether a presented verify token equals the configured one, in time independent of both. */
 function verifyTokenMatches(presented: unknown, expected: string): boolean {
-	if (typeof presented !== 'string') return false;
-	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-	return timingSafeEqual(digest(presented), digest(expected));
+	return typeof presented === 'string' && secretsEqual(presented, expected);
 }
 
 /** Result of an unsigned handshake check: an answer, a refusal (wrong verify token), or nothing to answer. */

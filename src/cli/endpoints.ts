@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { PRESETS } from '../auth';
 import { parseSize } from '../config';
-import { ValidationError } from '../errors';
+import { messageOf, ValidationError } from '../errors';
 import type { EndpointInput } from '../management/service';
 import { details, endpointDetails, endpointTable, endpointWithSecret } from './format';
 import { wholeNumber } from './parse';
@@ -50,7 +50,7 @@ export function parseAuth(text: string, flags: { header?: string; username?: str
 		try {
 			return JSON.parse(trimmed) as unknown;
 		} catch (error) {
-			throw new ValidationError(`--auth is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+			throw new ValidationError(`--auth is not valid JSON: ${messageOf(error)}`);
 		}
 	}
 	if (trimmed === 'token') return { type: 'header', headerName: flags.header ?? 'authorization' };

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
-import { GatewayError } from '../errors';
+import { GatewayError, messageOf } from '../errors';
 import { jsonLogger } from '../logger';
 import { packageInfo } from '../packageInfo';
 import { classifyStoreError, isConnectionError } from '../redis';
@@ -50,7 +50,7 @@ function serveCommand(session: CliSession): Command {
 				gateway.close().then(
 					() => process.exit(0),
 					(error: unknown) => {
-						logger.error('webhook gateway did not stop cleanly', { error: error instanceof Error ? error.message : String(error) });
+						logger.error('webhook gateway did not stop cleanly', { error: messageOf(error) });
 						process.exit(1);
 					},
 				);
@@ -138,7 +138,7 @@ export async function main(argv: string[]): Promise<void> {
 				process.stderr.write(`error: ${message}\n`);
 			} else {
 				const debug = process.env.WEBHOOK_GATEWAY_LOG_LEVEL === 'debug';
-				process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : error instanceof Error ? error.message : String(error)}\n`);
+				process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`);
 			}
 			process.exitCode = 1;
 		}

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
 import { deliveryMetrics } from './metrics';
 import type { RunOutcome, RunWorkflow } from './types';
+import { messageOf } from '../errors';
 
 export interface BatchReleaseOptions {
 	buffer: BufferStore;
@@ -91,7 +92,7 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 		const events = await Promise.all(entries.map((e) => toWebhookEvent(e, endpoint)));
 		summary.executions++;
 		if (summary.executions === 1) metrics.release(endpoint.id);
-		const outcome = await run(events).catch((error: unknown): RunOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+		const outcome = await run(events).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
 		metrics.execution(endpoint.id, 'batch', outcome.ok);
 		if (!outcome.ok && outcome.timedOut) metrics.timedOut(endpoint.id, 'batch');
 		if (!outcome.ok) summary.failedExecutions++;

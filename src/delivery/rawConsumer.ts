@@ -10,6 +10,7 @@ import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis
 import { deliveryMetrics } from './metrics';
 import { renewEveryMs } from './reclaim';
 import type { RunOutcome, RunWorkflow } from './types';
+import { messageOf } from '../errors';
 
 /**
  * Events in flight in this process, per subscriber, shared by every consumer of that subscriber:
@@ -131,7 +132,7 @@ export class RawConsumer {
 				for (const entry of entries) this.dispatch(entry);
 			} catch (error) {
 				if (!this.running) break;
-				logger.warn('raw trigger read failed; retrying', { endpoint: endpoint.id, error: error instanceof Error ? error.message : String(error) });
+				logger.warn('raw trigger read failed; retrying', { endpoint: endpoint.id, error: messageOf(error) });
 				await new Promise((r) => setTimeout(r, 1000));
 			}
 		}
@@ -158,7 +159,7 @@ export class RawConsumer {
 		void (async () => {
 			try {
 				const event = await toWebhookEvent(entry, endpoint);
-				const outcome = await this.run([event]).catch((error: unknown): RunOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+				const outcome = await this.run([event]).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
 				const metrics = deliveryMetrics();
 				metrics.execution(endpoint.id, 'raw', outcome.ok);
 				if (outcome.ok) {
@@ -179,7 +180,7 @@ export class RawConsumer {
 				}
 			} catch (error) {
 				// Not acknowledged: the event stays pending and is read again.
-				logger.warn('could not settle an event; it will be delivered again', { endpoint: endpoint.id, event: entry.eventId, error: error instanceof Error ? error.message : String(error) });
+				logger.warn('could not settle an event; it will be delivered again', { endpoint: endpoint.id, event: entry.eventId, error: messageOf(error) });
 				this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000));
 			} finally {
 				this.settled(entry.ref);

@@ -11,6 +11,7 @@ import busboy from 'busboy';
 
 import { mediaType } from './headers';
 import { collectFields, parseUrlEncoded, type FieldMap } from './query';
+import { messageOf } from '../errors';
 
 /** The outcome of {@link parseBody}; `message` is short, safe to return to the sender. */
 export type ParsedBody = { ok: true; body: unknown } | { ok: false; message: string };
@@ -143,7 +144,7 @@ function parseText(
 	try {
 		value = JSON.parse(text) as unknown;
 	} catch (error) {
-		return failure(`body is not valid JSON: ${errorMessage(error)}`);
+		return failure(`body is not valid JSON: ${messageOf(error)}`);
 	}
 	if (jsonTooDeep(text)) return failure(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
 	return { ok: true, body: value };
@@ -234,7 +235,7 @@ async function parseMultipart(contentType: string, raw: Buffer): Promise<ParsedB
 			limits: { fieldSize: Infinity, fileSize: Infinity },
 		});
 	} catch (error) {
-		return failure(`multipart body cannot be parsed: ${errorMessage(error)}`);
+		return failure(`multipart body cannot be parsed: ${messageOf(error)}`);
 	}
 
 	return await new Promise<ParsedBody>((resolve) => {
@@ -244,7 +245,7 @@ async function parseMultipart(contentType: string, raw: Buffer): Promise<ParsedB
 		const fail = (error: unknown) => {
 			if (settled) return;
 			settled = true;
-			resolve(failure(`multipart body is malformed: ${errorMessage(error)}`));
+			resolve(failure(`multipart body is malformed: ${messageOf(error)}`));
 		};
 
 		parser.on('field', (name, value) => {
@@ -312,8 +313,4 @@ function failure(message: string): ParsedBody {
 				? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
 				: message,
 	};
-}
-
-function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,8 @@
  * `{"error":{"code","message"}}`. The routes themselves (adminRoutes.ts) only translate HTTP to
  * ManagementService calls.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { bytesEqual } from '../auth/constantTime';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
@@ -85,7 +86,7 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 			}
 		}
 		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-		const scoped = match && !timingSafeEqual(sha256(match[1]), expected) && tokens ? await tokens.verify(match[1]) : undefined;
+		const scoped = match && !bytesEqual(sha256(match[1]), expected) && tokens ? await tokens.verify(match[1]) : undefined;
 		if (scoped) {
 			res.locals.adminAuth = 'token';
 			res.locals.adminWho = `token ${scoped.name} (${scoped.id})`;
@@ -93,7 +94,7 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 			next();
 			return;
 		}
-		if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
+		if (!match || !bytesEqual(sha256(match[1]), expected)) {
 			await guard?.failed(req, 'admin');
 			next(new GatewayError('unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session', { status: 401 }));
 			return;

@@ -4,7 +4,7 @@
  * unknown fields); every rule about values lives in the service.
  */
 import type { Request, Response, Router } from 'express';
-import { GatewayError, ValidationError } from '../errors';
+import { GatewayError, messageOf, ValidationError } from '../errors';
 import type { EndpointInput, ManagementService } from '../management/service';
 
 /** Fields an endpoint create/update body may carry (EndpointInput). */
@@ -206,7 +206,7 @@ function addTestEventRoute(router: Router, management: ManagementService, option
 				signal: AbortSignal.timeout(TEST_EVENT_TIMEOUT_MS),
 			});
 		} catch (error) {
-			throw new GatewayError(502, 'internal_error', `The gateway could not reach its own ingest path (${url}): ${error instanceof Error ? error.message : String(error)}`);
+			throw new GatewayError(502, 'internal_error', `The gateway could not reach its own ingest path (${url}): ${messageOf(error)}`);
 		}
 		const text = await answer.text();
 		let body: unknown = text;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from '../logger';
 import type { AuditEntry } from '../redis';
+import { messageOf } from '../errors';
 
 /** Where audit entries go and come from (src/redis/audit.ts). */
 export interface AuditLog {
@@ -33,7 +34,7 @@ export function recordChanges(audit: AuditLog, logger: Logger) {
 				// The query is left out, except `force`: a forced delete stopped running triggers.
 				const forced = req.method === 'DELETE' && req.query.force === 'true' ? '?force=true' : '';
 				const entry: AuditEntry = { at: new Date().toISOString(), who, action: `${req.method} ${req.originalUrl.split('?')[0]}${forced}`, status: res.statusCode };
-				audit.append(entry).catch((error: unknown) => logger.error('audit log write failed', { ...entry, error: error instanceof Error ? error.message : String(error) }));
+				audit.append(entry).catch((error: unknown) => logger.error('audit log write failed', { ...entry, error: messageOf(error) }));
 			});
 		}
 		next();

@@ -7,7 +7,7 @@
  * every authentication attempt, right or wrong, until the window ends.
  */
 import type { Request } from 'express';
-import { GatewayError } from '../errors';
+import { GatewayError, messageOf } from '../errors';
 import type { Logger } from '../logger';
 import type { AuthFailureStore } from '../redis/authFailures';
 
@@ -45,7 +45,7 @@ export class AuthGuard {
 			const failures = await this.store.record(client, AUTH_FAILURE_WINDOW_MS);
 			this.logger.warn('failed authentication', { surface, client, method: req.method, path: req.originalUrl, failuresInWindow: failures });
 		} catch (error) {
-			this.logger.warn('failed authentication (not counted: Redis error)', { surface, client, path: req.originalUrl, error: error instanceof Error ? error.message : String(error) });
+			this.logger.warn('failed authentication (not counted: Redis error)', { surface, client, path: req.originalUrl, error: messageOf(error) });
 		}
 	}
 }

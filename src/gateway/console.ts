@@ -4,7 +4,8 @@
  * token for an http-only session cookie (session.ts), so the token never sits in the page, in
  * browser storage or in a URL; the pages then call the admin API with that cookie.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { bytesEqual } from '../auth/constantTime';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -137,7 +138,7 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 		await options.guard?.check(req);
 		const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
 		// Hashing first makes the comparison independent of the token's length and content.
-		if (typeof token !== 'string' || !timingSafeEqual(sha256(token), expected)) {
+		if (typeof token !== 'string' || !bytesEqual(sha256(token), expected)) {
 			await options.guard?.failed(req, 'console');
 			throw new GatewayError(401, 'unauthorized', 'Wrong admin token');
 		}

@@ -8,7 +8,7 @@
  *   - a client-fault error from express or its parsers (they carry a 4xx `status`) → 400/413/415;
  *   - anything else → 500 internal_error, logged with its stack (never shown to the client).
  */
-import { GatewayError, StoreUnavailableError } from '../errors';
+import { GatewayError, messageOf, StoreUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import { classifyStoreError, type StoreErrorReason } from '../redis';
 
@@ -45,7 +45,7 @@ export class StoreErrorLog {
 		}
 		this.logger.warn('Redis failed a request; answering 503 store_unavailable (further failures are summed up every 10 s)', {
 			reason,
-			error: error instanceof Error ? error.message : String(error),
+			error: messageOf(error),
 			...context,
 		});
 		this.schedule();
@@ -112,7 +112,7 @@ export function createErrorTranslator(logger: Logger, countStoreError: (reason: 
 		if (fault) return fault;
 		logger.error('request failed with an unexpected error', {
 			...context,
-			error: error instanceof Error ? error.message : String(error),
+			error: messageOf(error),
 			stack: error instanceof Error ? error.stack : undefined,
 		});
 		return new GatewayError('internal_error', 'Internal error; see the gateway log');

@@ -7,6 +7,7 @@
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Stores } from '../redis';
+import { messageOf } from '../errors';
 
 /** How often a gateway runs the pass, ms. */
 export const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -43,7 +44,7 @@ export async function runHousekeeping(stores: Stores, config: HousekeepingConfig
 /** Starts the pass every `intervalMs`; the timer does not keep the process alive. @returns a stop function. */
 export function startHousekeeping(stores: Stores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter, intervalMs = MAINTENANCE_INTERVAL_MS): () => void {
 	const timer = setInterval(() => {
-		runHousekeeping(stores, config, logger, counter).catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: error instanceof Error ? error.message : String(error) }));
+		runHousekeeping(stores, config, logger, counter).catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: messageOf(error) }));
 	}, intervalMs);
 	timer.unref();
 	return () => clearInterval(timer);

@@ -4,7 +4,8 @@
  * where t is the admin token, WEBHOOK_GATEWAY_METRICS_TOKEN, or a scoped token with the
  * `metrics` scope; anything else is 401 with the same answer.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { bytesEqual } from '../auth/constantTime';
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayError } from '../errors';
 
@@ -37,7 +38,7 @@ export function bearerToken(authorization: string | undefined): string | undefin
 export function matchesAny(token: string, expected: readonly Buffer[]): boolean {
 	const given = sha256(token);
 	let ok = false;
-	for (const digest of expected) ok = timingSafeEqual(given, digest) || ok;
+	for (const digest of expected) ok = bytesEqual(given, digest) || ok;
 	return ok;
 }
 

@@ -8,7 +8,8 @@
  * token), the record `{fp, exp}`: fp the HMAC of the admin token under the same secret, exp the
  * expiry in ms. A reader of Redis thus learns neither a usable cookie nor the admin token.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { secretsEqual } from '../auth/constantTime';
 import type { SessionStore } from '../redis/sessions';
 
 export { readCookie, SESSION_COOKIE } from '../security/cookies';
@@ -40,9 +41,7 @@ function mac(secret: Buffer, label: string, value: string): string {
 }
 
 function sameText(a: string, b: string): boolean {
-	const x = Buffer.from(a, 'utf8');
-	const y = Buffer.from(b, 'utf8');
-	return x.length === y.length && timingSafeEqual(x, y);
+	return secretsEqual(a, b);
 }
 
 /** Opens, checks and ends console sessions for one admin token. */

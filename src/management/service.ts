@@ -4,7 +4,7 @@
  * create and rotate.
  */
 import { activeSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, messageOf, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../events/codec';
 import type { HourStats, Stores } from '../redis';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
@@ -268,7 +268,7 @@ export class ManagementService {
 		try {
 			return signRequest(record.auth, secret, rawBody, nowMs);
 		} catch (error) {
-			throw new ValidationError(`cannot sign a test event for endpoint '${id}': ${error instanceof Error ? error.message : String(error)}`);
+			throw new ValidationError(`cannot sign a test event for endpoint '${id}': ${messageOf(error)}`);
 		}
 	}
 

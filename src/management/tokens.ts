@@ -8,7 +8,8 @@
  * Token text: `wgwt_<id>_<secret>`; the id (12 characters) finds the record, the whole text is
  * compared through its HMAC in constant time.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { secretsEqual } from '../auth/constantTime';
 import { NotFoundError, ValidationError } from '../errors';
 import type { TokenStore } from '../redis/tokens';
 import { validateAccountId } from '../registry/endpoints';
@@ -82,8 +83,6 @@ export class TokenService {
 		const raw = await this.store.get(match[1]);
 		if (raw === undefined) return undefined;
 		const { hash, ...info } = JSON.parse(raw) as StoredToken;
-		const given = Buffer.from(await this.hash(token), 'utf8');
-		const expected = Buffer.from(hash, 'utf8');
-		return given.length === expected.length && timingSafeEqual(given, expected) ? info : undefined;
+		return secretsEqual(await this.hash(token), hash) ? info : undefined;
 	}
 }

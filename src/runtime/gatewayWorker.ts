@@ -9,6 +9,7 @@ import { ConfigError, type GatewayConfig } from '../config';
 import type { Logger } from '../logger';
 import { startGateway } from '../gateway/server';
 import type { FromGatewayWorker, GatewayWorkerData, ToGatewayWorker } from './embeddedGateway';
+import { messageOf } from '../errors';
 
 const port = parentPort;
 if (!port) throw new Error('gatewayWorker.ts runs only as a worker thread (src/runtime/embeddedGateway.ts starts it)');
@@ -65,12 +66,12 @@ startGateway(config as GatewayConfig, { logger, deliveryMetrics }).then(
 			running.close().then(
 				() => send({ type: 'closed' }),
 				(error: unknown) => {
-					logger.error('webhook gateway did not close cleanly', { error: error instanceof Error ? error.message : String(error) });
+					logger.error('webhook gateway did not close cleanly', { error: messageOf(error) });
 					send({ type: 'closed' });
 				},
 			);
 		});
 		send({ type: 'listening', url: running.url });
 	},
-	(error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error), configError: error instanceof ConfigError }),
+	(error: unknown) => send({ type: 'failed', message: messageOf(error), configError: error instanceof ConfigError }),
 );

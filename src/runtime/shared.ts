@@ -10,6 +10,7 @@ import { ManagementService } from '../management/service';
 import { checkRedisServer, createStores, logFinding, type ServerCheckResult, type Stores } from '../redis';
 import { secretCodecOf } from '../security/secretBox';
 import { connectionOf } from './settings';
+import { messageOf } from '../errors';
 
 export interface Lease<T> {
 	value: T;
@@ -150,7 +151,7 @@ export function acquireEmbeddedGateway(config: GatewayConfig, logger: Logger): P
 			} catch (error) {
 				// Configuration that cannot work stops the trigger with its message (n8n shows it).
 				if (error instanceof ConfigError) throw error;
-				logger.warn(`Webhook gateway not started on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`);
+				logger.warn(`Webhook gateway not started on ${config.host}:${config.port}: ${messageOf(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`);
 				return undefined;
 			}
 		},

@@ -6,7 +6,7 @@
  * proxy with the IP allow-list. The log check spawns `webhook-gateway serve` (needs `npm run build`).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -225,8 +225,14 @@ describe('security', () => {
 			assert.match(read('src/auth/tokens.ts'), /secretsEqual\(presented, secret\)/);
 			assert.match(read('src/auth/tokens.ts'), /secretsEqual\(decoded\.slice\(0, colon\), auth\.username\)/);
 			assert.match(read('src/auth/hmac.ts'), /bytesEqual\(/);
-			assert.match(read('src/gateway/admin.ts'), /timingSafeEqual\(sha256\(match\[1\]\), expected\)/);
-			assert.match(read('src/auth/handshakes.ts'), /timingSafeEqual\(digest\(presented\), digest\(expected\)\)/, 'the hub.verify_token check');
+			assert.match(read('src/gateway/admin.ts'), /bytesEqual\(sha256\(match\[1\]\), expected\)/);
+			assert.match(read('src/gateway/console.ts'), /bytesEqual\(sha256\(token\), expected\)/);
+			assert.match(read('src/gateway/session.ts'), /secretsEqual\(a, b\)/);
+			assert.match(read('src/management/tokens.ts'), /secretsEqual\(await this\.hash\(token\), hash\)/);
+			assert.match(read('src/auth/handshakes.ts'), /secretsEqual\(presented, expected\)/, 'the hub.verify_token check');
+			// One constant-time comparison for every secret: nothing else calls timingSafeEqual.
+			const others = execSync("grep -rl timingSafeEqual src nodes || true", { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter((f) => f !== '' && f !== 'src/auth/constantTime.ts');
+			assert.deepEqual(others, [], 'files comparing secrets with their own timingSafeEqual');
 			const files = [...fs.readdirSync(path.join(REPO_ROOT, 'src/auth')).map((f) => `src/auth/${f}`), 'src/gateway/admin.ts', 'src/gateway/ingest.ts'];
 			const offending = files.flatMap((file) => secretComparisons(read(file)).map((line) => `${file}:${line}`));
 			assert.deepEqual(offending, [], 'secret-like values compared with ===/!==');
