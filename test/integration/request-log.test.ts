@@ -6,6 +6,8 @@
  * reads only its accounts' logs, and recording adds no Redis command to the request path.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Redis from 'ioredis';
 import { signRequest } from '../../src/auth';
@@ -215,6 +217,36 @@ describe('request log', () => {
 		assert.deepEqual(await states(), { 'wf1:ack': 'delivered', 'wf2:fail': 'dead_letter', 'wf3:idle': 'pending' });
 		const rejected = (await requests('rl-token', '?status=403')).requests[0];
 		assert.equal((await gw.admin('GET', `/endpoints/rl-token/requests/${rejected.id}`)).body.event, null);
+	});
+
+	it('CLI: `requests <endpoint>` with --status/--code/--since as a table or JSON, and one entry with its event', async () => {
+		const cli = (args: string[]) =>
+			new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+				const env: NodeJS.ProcessEnv = {};
+				for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WEBHOOK_GATEWAY_')) env[k] = v;
+				Object.assign(env, { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: gw.config.keyPrefix });
+				const entry = path.resolve(__dirname, '../../src/cli/run.ts');
+				execFile(process.execPath, ['--import', 'tsx', entry, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+					resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+				);
+			});
+		const json = await cli(['requests', 'rl-gh', '--status', '403', '--since', '1h', '--json']);
+		assert.equal(json.code, 0, json.stderr);
+		const page = JSON.parse(json.stdout) as RequestPage;
+		assert.ok(page.requests.length >= 2 && page.requests.every((r) => r.status === 403));
+		const human = await cli(['requests', 'rl-gh', '--code', 'unauthorized', '--limit', '2']);
+		assert.equal(human.code, 0, human.stderr);
+		assert.match(human.stdout, /^TIME\s+STATUS\s+CODE\s+REASON/);
+		assert.match(human.stdout, /403\s+unauthorized\s+missing_signature/);
+		assert.match(human.stdout, /older entries: --cursor \d+-\d+/);
+		const accepted = (await requests('rl-token', '?code=accepted&limit=1')).requests[0];
+		const detail = await cli(['requests', 'rl-token', accepted.id]);
+		assert.equal(detail.code, 0, detail.stderr);
+		assert.match(detail.stdout, new RegExp(`event: ${accepted.eventId} \\(buffered\\)`));
+		assert.match(detail.stdout, /wf1:ack\s+delivered/);
+		const bad = await cli(['requests', 'rl-gh', '--status', 'forbidden']);
+		assert.equal(bad.code, 1);
+		assert.match(bad.stderr, /status must be HTTP statuses/);
 	});
 
 	it('scoped tokens: read scope reads its accounts\' logs; the unknown-id log needs admin', async () => {
