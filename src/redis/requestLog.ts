@@ -183,7 +183,7 @@ export class RequestLogStore {
 	}
 
 	/**
-	 * Writes what waits, in one pipeline: per log XADD with an exact MAXLEN, a MINID trim for age
+	 * Writes what waits, in one pipeline (on a cluster: one per account's slot): per log XADD with an exact MAXLEN, a MINID trim for age
 	 * and an expiry. Entries of endpoints deleted since are dropped (a flush must not re-create a
 	 * deleted endpoint's key); on failure the entries wait for the next flush.
 	 */
@@ -199,18 +199,22 @@ export class RequestLogStore {
 			const known = [...batch.entries()].filter(([, p]) => p.accountId !== undefined);
 			const exists = await Promise.all(known.map(([, p]) => this.redis.hexists(registry, p.endpointId)));
 			const gone = new Set(known.filter((_, i) => exists[i] === 0).map(([key]) => key));
-			const pipeline = this.redis.pipeline();
 			// Ids are Redis's time and the retention is the gateway's: trim with some slack for skew
 			// (reads hide what is older than the retention exactly).
 			const minId = `${Math.max(0, this.now() - this.options.retentionMs - Math.min(ID_SLACK_MS, this.options.retentionMs))}-0`;
+			// A cluster pipeline must stay within one slot: there, one pipeline per account tag.
+			const pipelines = new Map<string, ReturnType<ScriptedRedis['pipeline']>>();
 			for (const [key, p] of batch) {
 				if (gone.has(key)) continue;
+				const group = this.redis.isCluster ? (p.accountId ?? '') : '';
+				let pipeline = pipelines.get(group);
+				if (!pipeline) pipelines.set(group, (pipeline = this.redis.pipeline()));
 				for (const fields of p.fields) pipeline.xadd(key, 'MAXLEN', String(this.options.maxEntries), '*', ...fields);
 				pipeline.xtrim(key, 'MINID', minId);
 				pipeline.pexpire(key, this.options.retentionMs);
 			}
-			const results = await pipeline.exec();
-			if (results?.some(([error]) => error)) throw new Error('request log flush failed');
+			const results = await Promise.all([...pipelines.values()].map((p) => p.exec()));
+			if (results.some((r) => r?.some(([error]) => error))) throw new Error('request log flush failed');
 		} catch (error) {
 			this.keep(batch);
 			throw error;

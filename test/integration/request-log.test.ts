@@ -17,7 +17,7 @@ import { registryKeys } from '../../src/redis/keys';
 import type { LoggedRequest, RequestPage } from '../../src/redis';
 import type { EndpointAuth } from '../../src/types';
 import { ADMIN_TOKEN, startTestGateway, uniquePrefix, type TestGateway } from '../helpers/gateway';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import { startRedis, startRedisCluster, type RedisServer } from '../helpers/redis';
 
 const ACCOUNT = 'rl-acct';
 const BODY_MARKER = 'body-marker-never-logged';
@@ -326,6 +326,28 @@ describe('request log', () => {
 		} finally {
 			await logging.close();
 			await silent.close();
+		}
+	});
+});
+
+describe('request log on a Redis Cluster', () => {
+	it('flushes entries of several accounts and of unknown ids (keys in different slots) and reads them back', async () => {
+		const cluster = await startRedisCluster();
+		const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`);
+		const client = createRedis({ url: `redis://${nodes[0]}`, clusterNodes: nodes, offlineQueue: true });
+		try {
+			const prefix = uniquePrefix();
+			const store = new RequestLogStore(client, prefix, { maxEntries: 10, retentionMs: 60_000, flushMs: 60_000 });
+			for (const account of ['a1', 'a2', 'a3']) await client.hset(registryKeys(prefix).endpoints, `e-${account}`, '{}');
+			for (const account of ['a1', 'a2', 'a3', undefined]) {
+				store.record({ accountId: account, endpointId: `e-${account ?? 'nope'}`, timeMs: Date.now(), method: 'POST', sourceIp: '10.0.0.1', status: account ? 202 : 404, code: account ? 'accepted' : 'endpoint_not_found', bytes: 1 });
+			}
+			await store.flush();
+			for (const account of ['a1', 'a2', 'a3']) assert.equal((await store.list({ id: `e-${account}`, accountId: account }, { limit: 10 })).requests.length, 1, account);
+			assert.deepEqual((await store.list('unknown', { limit: 10 })).requests.map((r) => r.endpointId), ['e-nope']);
+		} finally {
+			client.disconnect();
+			await cluster.stop();
 		}
 	});
 });
