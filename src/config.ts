@@ -55,6 +55,12 @@ export interface GatewayConfig {
 	previousEncryptionKeys: string[];
 	/** Failed authentications a client address may make per minute before it gets 429 (all gateways together). */
 	authFailureLimit: number;
+	/** Request log entries kept per endpoint (docs/request-log.md); 0 switches the log off. */
+	requestLogMax: number;
+	/** Request log entries older than this are trimmed (ms). */
+	requestLogRetentionMs: number;
+	/** How long request log entries wait in memory before one pipeline writes them (ms). */
+	requestLogFlushMs: number;
 }
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
@@ -191,6 +197,10 @@ const schema = z.object({
 		.refine((v) => v.split(',').every((k) => k.trim().length >= 32), 'expected comma-separated keys of at least 32 characters each')
 		.optional(),
 	WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT: intString(1, 1_000_000).default('10'),
+	// Request log (docs/request-log.md): bounded per endpoint by count and age.
+	WEBHOOK_GATEWAY_REQUEST_LOG_MAX: intString(0, 1_000_000).default('1000'),
+	WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION: duration(60_000, 90 * 86_400_000).default('7d'),
+	WEBHOOK_GATEWAY_REQUEST_LOG_FLUSH_INTERVAL: duration(100, 60_000).default('1s'),
 });
 
 /**
@@ -287,5 +297,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		encryptionKey: c.WEBHOOK_GATEWAY_ENCRYPTION_KEY,
 		authFailureLimit: c.WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT,
 		previousEncryptionKeys: c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS ? c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS.split(',').map((k) => k.trim()) : [],
+		requestLogMax: c.WEBHOOK_GATEWAY_REQUEST_LOG_MAX,
+		requestLogRetentionMs: c.WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION,
+		requestLogFlushMs: c.WEBHOOK_GATEWAY_REQUEST_LOG_FLUSH_INTERVAL,
 	};
+}
+
+/** The request log's bounds and flush interval, in the shape createStores takes. */
+export function requestLogOptionsOf(config: Pick<GatewayConfig, 'requestLogMax' | 'requestLogRetentionMs' | 'requestLogFlushMs'>): { maxEntries: number; retentionMs: number; flushMs: number } {
+	return { maxEntries: config.requestLogMax, retentionMs: config.requestLogRetentionMs, flushMs: config.requestLogFlushMs };
 }

@@ -48,6 +48,11 @@ export interface GatewayErrorOptions {
 	cause?: unknown;
 	/** One of the catalogue's `alsoStatus` variants of this code; default: its `status`. */
 	status?: number;
+	/**
+	 * Which check failed, finer than the code (e.g. `stale_timestamp` for `unauthorized`): recorded
+	 * in the request log, never sent to the caller. Must hold no secret, signature or body content.
+	 */
+	reason?: string;
 }
 
 function statusOf(code: ErrorCode, requested: number | undefined): number {
@@ -65,6 +70,8 @@ export class GatewayError extends Error {
 	readonly retryAfter?: number;
 	/** Extra response headers (e.g. RateLimit). */
 	readonly headers: Record<string, string>;
+	/** Which check failed (see GatewayErrorOptions.reason); not part of the answer. */
+	readonly reason?: string;
 
 	/**
 	 * `new GatewayError(code, message?, options?)`: the status comes from ERROR_CATALOGUE.
@@ -86,6 +93,7 @@ export class GatewayError extends Error {
 		const retryAfter = options.retryAfter ?? entry.retryAfter;
 		this.retryAfter = retryAfter === undefined ? undefined : Math.max(1, Math.ceil(retryAfter));
 		this.headers = options.headers ?? {};
+		if (options.reason !== undefined) this.reason = options.reason;
 	}
 
 	toJSON(): { error: { code: ErrorCode; message: string } } {

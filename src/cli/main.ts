@@ -11,6 +11,7 @@ import { packageInfo } from '../packageInfo';
 import { classifyStoreError, isConnectionError } from '../redis';
 import { endpointsCommand } from './endpoints';
 import { eventsCommand } from './events';
+import { requestsCommand } from './requests';
 import { accountsCommand, plansCommand } from './plans';
 import { auditCommand } from './audit';
 import { tokensCommand } from './tokens';
@@ -91,7 +92,7 @@ function buildProgram(session: CliSession): Command {
 		.version(packageInfo().version)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
-	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session)]) {
+	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), requestsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session)]) {
 		program.addCommand(command);
 	}
 	// Every successful change is written to the audit log; arguments only (ids), never flags,

@@ -4,7 +4,7 @@
  * (`--json` or human) and closing Redis at the end so the process exits by itself.
  */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig, type GatewayConfig } from '../config';
+import { ConfigError, loadConfig, requestLogOptionsOf, type GatewayConfig } from '../config';
 import { ManagementService } from '../management/service';
 import { createStores, type Stores } from '../redis';
 import { secretCodecOf } from '../security/secretBox';
@@ -87,7 +87,7 @@ export class CliSession {
 			this.stores = createStores(
 				{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, offlineQueue: true, name: 'wgw-cli' },
 				config.keyPrefix,
-				{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) },
+				{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config), requestLog: requestLogOptionsOf(config) },
 			);
 			this.service = new ManagementService(this.stores, {
 				publicUrl: config.publicUrl,

@@ -6,6 +6,7 @@
 import type { Request, Response, Router } from 'express';
 import { GatewayError, messageOf, ValidationError } from '../errors';
 import type { EndpointInput, ManagementService } from '../management/service';
+import { addRequestLogRoutes } from './requestLogRoutes';
 
 /** Fields an endpoint create/update body may carry (EndpointInput). */
 const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes'];
@@ -261,4 +262,5 @@ export function addAdminRoutes(router: Router, management: ManagementService, op
 	addTestEventRoute(router, management, options);
 	addPlanRoutes(router, management);
 	addAccountRoutes(router, management);
+	addRequestLogRoutes(router, management);
 }

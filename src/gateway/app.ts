@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { GatewayConfig } from '../config';
+import { requestLogOptionsOf, type GatewayConfig } from '../config';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
@@ -50,7 +50,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	const stores = createStores(
 		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
 		config.keyPrefix,
-		{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) },
+		{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config), requestLog: requestLogOptionsOf(config) },
 	);
 	warnIfSecretsInPlaintext(config, logger);
 	const management = new ManagementService(stores, {
@@ -99,6 +99,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		cache,
 		accept: stores.accept,
 		stats: stores.stats,
+		requestLog: stores.requestLog,
 		metrics,
 		logger,
 		maxBodyBytes: config.maxBodyBytes,

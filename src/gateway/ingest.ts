@@ -21,11 +21,14 @@ import { clientIp, type TrustFn } from './clientIp';
 import type { ErrorTranslator } from './errorAnswer';
 import { rateLimitHeaders } from './limitHeaders';
 import type { GatewayMetrics } from './metrics';
+import { recordAnswered, type RequestRecorder, type RequestSeen } from './requestLogHook';
 
 export interface IngestDeps {
 	cache: RegistryCache;
 	accept: AcceptStore;
 	stats: StatsStore;
+	/** The request log (docs/request-log.md); absent: nothing recorded. */
+	requestLog?: RequestRecorder;
 	metrics: GatewayMetrics;
 	logger: Logger;
 	maxBodyBytes: number;
@@ -80,13 +83,13 @@ function header(req: IncomingMessage, name: string): string | undefined {
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = header(req, 'content-length');
 	if (declared !== undefined && Number(declared) > limit) {
-		throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
+		throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`, { reason: 'declared_length' });
 	}
 	try {
 		return await getRawBody(req, { limit, length: declared === undefined ? undefined : Number(declared) });
 	} catch (error) {
 		const type = (error as { type?: string }).type;
-		if (type === 'entity.too.large') throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
+		if (type === 'entity.too.large') throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`, { reason: 'body_length' });
 		throw new GatewayError(400, 'invalid_body', 'The request body could not be read completely', { cause: error });
 	}
 }
@@ -149,15 +152,18 @@ export type IngestHandler = (req: IncomingMessage, res: ServerResponse, target: 
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
 	return async function ingest(req, res, target) {
 		const started = process.hrtime.bigint();
+		const startedMs = Date.now();
 		const method = req.method ?? 'GET';
 		let metricEndpoint = '';
 		let accountId = '';
 		let outcome = 'internal_error';
+		const seen: RequestSeen = {};
 		try {
 			const endpoint = await deps.cache.endpoint(target.endpointId);
 			if (!endpoint) throw new GatewayError(404, 'endpoint_not_found', 'No endpoint with this id');
 			metricEndpoint = endpoint.id;
 			accountId = endpoint.accountId;
+			seen.accountId = accountId;
 			if (!endpoint.enabled) throw new GatewayError(403, 'endpoint_disabled', 'This endpoint is disabled');
 			const allow = ['OPTIONS', 'HEAD', ...endpoint.methods].join(', ');
 			if (method === 'HEAD' || method === 'OPTIONS') {
@@ -167,7 +173,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				return;
 			}
 			const handshake = unsignedHandshake(endpoint, method, target.query);
-			if (handshake === 'forbidden') throw new GatewayError(403, 'unauthorized', 'Authentication failed');
+			if (handshake === 'forbidden') throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'handshake_verify_token' });
 			if (handshake) {
 				outcome = 'handshake';
 				sendHandshake(res, handshake);
@@ -178,16 +184,18 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			}
 			const rawBody = await readBody(req, deps.maxBodyBytes);
 			const sourceIp = clientIp(req, deps.trust);
+			Object.assign(seen, { bytes: rawBody.length, sourceIp });
 			const authRequest = { method, headers: req.headers, rawBody, sourceIp, url: req.url };
 			const nowMs = Date.now();
 			const auth = verifyRequest(endpoint, authRequest, nowMs);
 			if (!auth.ok) {
 				deps.logger.debug('ingest rejected: authentication failed', { endpoint: endpoint.id, reason: auth.reason });
-				throw new GatewayError(403, 'unauthorized', 'Authentication failed');
+				throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: auth.reason });
 			}
 			const contentType = header(req, 'content-type');
 			const parsed = await parseBody(contentType, rawBody);
-			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message);
+			// The parser's message may quote the body: the log keeps only the media type.
+			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message, { reason: `unparsable ${(contentType ?? 'no content type').split(';')[0].trim().slice(0, 60)}` });
 			const signed = signedHandshake(endpoint, authRequest, parsed.body, nowMs);
 			if (signed) {
 				outcome = 'handshake';
@@ -198,7 +206,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			const result = await deps.accept.accept({
 				endpointId: endpoint.id,
 				accountId: endpoint.accountId,
-				dedupeValue: dedupeValue(endpoint, req, parsed.body),
+				dedupeValue: (seen.deliveryId = dedupeValue(endpoint, req, parsed.body)),
 				dedupeWindowMs: endpoint.dedupe.windowSeconds * 1000,
 				rate: plan.rate,
 				burst: plan.burst,
@@ -212,6 +220,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				sourceIp,
 				body: rawBody,
 			});
+			if (result.kind === 'accepted' || result.kind === 'duplicate') seen.eventId = result.eventId;
 			if (result.kind === 'accepted') {
 				outcome = 'accepted';
 				sendJson(res, 202, { status: 'accepted', eventId: result.eventId }, rateLimitHeaders(plan, result));
@@ -226,11 +235,13 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 		} catch (caught) {
 			const error = deps.translateError(caught, { surface: 'ingest', method, endpoint: metricEndpoint || target.endpointId });
 			outcome = error.code;
+			seen.reason = error.reason;
 			if (!res.headersSent) sendError(res, error);
 			else res.destroy();
 		} finally {
 			deps.metrics.observe(metricEndpoint, outcome, Number(process.hrtime.bigint() - started) / 1e9);
 			if (accountId) deps.stats.record(accountId, metricEndpoint, outcome);
+			recordAnswered(deps.requestLog, req, res, metricEndpoint || target.endpointId, outcome, seen, deps.trust, startedMs);
 		}
 	};
 }

@@ -15,10 +15,10 @@ function lacks(scope: string): GatewayError {
 	return new GatewayError(403, 'unauthorized', `This token lacks the scope needed here (${scope})`);
 }
 
-/** The scope a request needs: `admin` for plans, accounts' plans, tokens and the audit log. */
+/** The scope a request needs: `admin` for plans, accounts' plans, tokens, the audit log and unknown-id requests. */
 function neededScope(req: Request): TokenScope {
 	const path = req.path;
-	if (path.startsWith('/tokens') || path.startsWith('/audit')) return 'admin';
+	if (path.startsWith('/tokens') || path.startsWith('/audit') || path.startsWith('/requests')) return 'admin';
 	if (READ_ONLY.has(req.method)) return 'read';
 	if (path.startsWith('/endpoints')) return 'manage';
 	return 'admin';

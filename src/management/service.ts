@@ -21,6 +21,8 @@ import {
 	validateMethods,
 } from '../registry/endpoints';
 import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
+import { listRequests, requestDetail, type RequestDetail, type RequestQueryText } from './requestLog';
+import type { RequestPage } from '../redis';
 import { SubscriberOperations, type EndpointSubscribers, type RewindInput, type SubscriberView } from './subscribers';
 
 export interface ManagementOptions {
@@ -310,6 +312,27 @@ export class ManagementService {
 		const record = await this.record(id);
 		const n = Math.min(48, Math.max(1, Math.floor(Number(hours)) || 24));
 		return { endpointId: record.id, hours: await this.stores.stats.read(record.accountId, record.id, n) };
+	}
+
+	// ---- request log (docs/request-log.md) ----
+
+	/** A page of the endpoint's request log, newest first, filtered. */
+	async listRequests(endpointId: string, query: RequestQueryText = {}): Promise<RequestPage> {
+		const record = await this.record(endpointId);
+		return await listRequests(this.stores, { id: record.id, accountId: record.accountId }, query);
+	}
+
+	/** One logged request; for an accepted one, where its event stands per subscriber. */
+	async getRequest(endpointId: string, requestId: string): Promise<RequestDetail> {
+		const record = await this.record(endpointId);
+		const detail = await requestDetail(this.stores, { id: record.id, accountId: record.accountId }, requestId);
+		if (!detail) throw new NotFoundError('request', requestId);
+		return detail;
+	}
+
+	/** Requests to ids that name no endpoint (404), from the shared capped log. */
+	async listUnknownRequests(query: RequestQueryText = {}): Promise<RequestPage> {
+		return await listRequests(this.stores, 'unknown', query);
 	}
 
 	// ---- subscribers ----

@@ -12,6 +12,7 @@ import { AuditStore } from './audit';
 import { TokenStore } from './tokens';
 import type { EndpointSecretCodec } from '../security/secretBox';
 import { StatsStore } from './stats';
+import { RequestLogStore, type RequestLogOptions } from './requestLog';
 import { SubscriberStore } from './subscribers';
 import { UsageStore } from './usage';
 
@@ -26,6 +27,8 @@ export interface Stores {
 	subscribers: SubscriberStore;
 	usage: UsageStore;
 	stats: StatsStore;
+	/** The request log (every answered ingest request, capped per endpoint). */
+	requestLog: RequestLogStore;
 	/** Console sessions and the server secret. */
 	sessions: SessionStore;
 	/** Failed authentications per client address. */
@@ -50,13 +53,19 @@ export interface StoreLimits {
 	 * src/security/secretBox.ts. Without it secrets are written in plaintext.
 	 */
 	secrets?: EndpointSecretCodec;
+	/** Bounds and flush interval of the request log; default DEFAULT_REQUEST_LOG. */
+	requestLog?: RequestLogOptions;
 }
+
+/** Request log settings when none are given (WEBHOOK_GATEWAY_REQUEST_LOG_* defaults). */
+export const DEFAULT_REQUEST_LOG: RequestLogOptions = { maxEntries: 1000, retentionMs: 7 * 86_400_000, flushMs: 1000 };
 
 export function createStores(connection: RedisConnectionOptions, prefix: string, limits: StoreLimits = {}): Stores {
 	const redis = createRedis(connection);
 	const deadLetterMax = limits.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
 	const stats = new StatsStore(redis, prefix);
 	const buffer = new BufferStore(redis, prefix, deadLetterMax);
+	const requestLog = new RequestLogStore(redis, prefix, limits.requestLog ?? DEFAULT_REQUEST_LOG);
 	return {
 		connection,
 		prefix,
@@ -67,6 +76,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		subscribers: buffer.subscribers,
 		usage: new UsageStore(redis, prefix),
 		stats,
+		requestLog,
 		sessions: new SessionStore(redis, prefix),
 		authFailures: new AuthFailureStore(redis, prefix),
 		audit: new AuditStore(redis, prefix),
@@ -84,6 +94,7 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		},
 		async close() {
 			await stats.close();
+			await requestLog.close();
 			try {
 				await redis.quit();
 			} catch {
@@ -103,3 +114,5 @@ export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';
 export type { AuditEntry } from './audit';
+export type { LoggedRequest, RequestPage, RequestQuery, RequestRecord, RequestLogOptions } from './requestLog';
+export type { DeliveryState, SubscriberDelivery } from './eventDelivery';

@@ -34,6 +34,8 @@ export interface EndpointKeys {
 	stats: string;
 	/** Integer: bytes the stream's entries hold (sum of their field values); kept by the scripts. */
 	bytes: string;
+	/** Stream: the request log (one entry per answered request), capped by count and age. */
+	requests: string;
 }
 
 export interface SubscriberKeys {
@@ -71,6 +73,7 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		deadLetters: `${base}:dead:${endpointId}`,
 		stats: `${base}:stats:${endpointId}`,
 		bytes: `${base}:bytes:${endpointId}`,
+		requests: `${base}:requests:${endpointId}`,
 	};
 }
 
@@ -106,4 +109,12 @@ export function securityKeys(prefix: string): SecurityKeys {
 		tokens: `${base}:tokens`,
 		audit: `${base}:audit`,
 	};
+}
+
+/**
+ * The request log of ids that name no endpoint (404s), one capped stream for all of them under
+ * the tag `{requests}`: per-id keys would let a sender who sprays random ids create keys at will.
+ */
+export function unknownRequestLogKey(prefix: string): string {
+	return `${prefix}{requests}:unknown`;
 }

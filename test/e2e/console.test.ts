@@ -250,6 +250,42 @@ describe('endpoint console in a real browser', () => {
 		await dead.getByText('No dead letters.').waitFor();
 	});
 
+	it('shows the request log: filters by status and code, and a detail with the event per subscriber', async () => {
+		const unsigned = await fetch(`${gw.url}/hooks/${ENDPOINT}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		assert.equal(unsigned.status, 403);
+		const log = page.getByRole('region', { name: 'Request log' });
+		const filters = log.getByRole('form', { name: 'Request log filters' });
+		const rows = log.getByRole('table', { name: 'Logged requests' }).locator('tbody tr');
+		await filters.getByLabel('Status').fill('403');
+		await filters.getByRole('button', { name: 'Apply filters' }).click();
+		await eventually(page, 'the 403 logged', async () => {
+			assert.equal(await rows.count(), 1);
+			// The endpoint's auth is a header token by now: the request lacked it.
+			assert.match(await rows.first().innerText(), /403\s+unauthorized\s+missing_credentials/);
+		});
+		await filters.getByLabel('Status').fill('');
+		await filters.getByLabel('Code').fill('rate_limited');
+		await filters.getByRole('button', { name: 'Apply filters' }).click();
+		await eventually(page, 'the 429 logged', async () => {
+			assert.ok((await rows.count()) >= 1);
+			for (const code of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')))) assert.equal(code, 'rate_limited');
+		});
+		await filters.getByLabel('Code').fill('accepted');
+		await filters.getByLabel('Since').selectOption('1h');
+		await filters.getByRole('button', { name: 'Apply filters' }).click();
+		await eventually(page, 'accepted requests listed', async () => assert.ok((await rows.count()) >= 1 && (await rows.first().getAttribute('data-code')) === 'accepted'));
+		await rows.first().getByRole('button', { name: /^Details of request / }).click();
+		const detail = log.getByRole('region', { name: 'Request detail' });
+		assert.match(await detail.locator('[data-field="answer"]').innerText(), /202 accepted/);
+		const eventId = (await detail.locator('[data-field="event"]').innerText()).trim();
+		assert.match(eventId, /^\d+-\d+$/);
+		const sub = detail.getByRole('row').filter({ hasText: 'sub1' });
+		assert.match(await sub.innerText(), /pending: in a run|delivered|joined after/);
+		await screenshot(page, shots, '09-request-log');
+		const api = await gw.admin('GET', `/endpoints/${ENDPOINT}/requests?q=${eventId}`);
+		assert.equal(api.body.requests[0].eventId, eventId);
+	});
+
 	it('disables and deletes the endpoint', async () => {
 		await page.getByRole('button', { name: 'Disable endpoint' }).click();
 		await page.getByText('Endpoint disabled: senders get 403 endpoint_disabled.').waitFor();

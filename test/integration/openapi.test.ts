@@ -453,6 +453,21 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		assert.equal((await expectStatus(200, 'GET', '/endpoints/oa-events/subscribers')).json.dropped[0].reason, 'removed');
 		await gw.gateway.stores.buffer.subscribe(ref, subscriber, 'new');
 
+		// The request log is written about once a second.
+		const logDeadline = Date.now() + 5000;
+		for (;;) {
+			const page = await expectStatus(200, 'GET', '/endpoints/oa-events/requests?code=accepted&limit=5');
+			if (page.json.requests.length > 0) {
+				await expectStatus(200, 'GET', `/endpoints/oa-events/requests/${page.json.requests[0].id}`);
+				break;
+			}
+			assert.ok(Date.now() < logDeadline, `the request log stayed empty: ${page.text}`);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		await expectStatus(200, 'GET', '/requests/unknown');
+		await expectStatus(400, 'GET', '/endpoints/oa-events/requests?status=abc');
+		await expectStatus(404, 'GET', '/endpoints/oa-events/requests/1-0');
+
 		// Stats are flushed about once a second.
 		const deadline = Date.now() + 5000;
 		for (;;) {

@@ -2,6 +2,7 @@
  * The paths of the admin API's OpenAPI document, one operation per route of
  * src/gateway/adminRoutes.ts (test/integration/openapi.test.ts checks both directions).
  */
+import { REQUESTS_TAG, requestLogPaths } from './requestLog';
 import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
 
 const TAG = { endpoints: 'Endpoints', subscribers: 'Subscribers', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit', tokens: 'Tokens' } as const;
@@ -315,8 +316,9 @@ export const TAGS = [
 	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
 	{ name: TAG.audit, description: 'Who changed what, when' },
 	{ name: TAG.tokens, description: 'Scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts' },
+	REQUESTS_TAG,
 ];
 
 export function paths(): Record<string, Schema> {
-	return { ...endpointPaths(), ...subscriberPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths(), ...tokenPaths() };
+	return { ...endpointPaths(), ...subscriberPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths(), ...tokenPaths(), ...requestLogPaths() };
 }

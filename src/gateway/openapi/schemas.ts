@@ -3,6 +3,7 @@
  * (src/management/service.ts, src/types.ts) and what the routes accept (src/gateway/adminRoutes.ts).
  * Patterns and limits come from the validators, so the document follows them.
  */
+import { requestLogSchemas } from './requestLog';
 import { DEFAULT_TOLERANCE_SECONDS, isTimestampPreset, MAX_TOLERANCE_SECONDS, PRESET_IDS } from '../../auth';
 import type { ErrorCode } from '../../errors';
 import { ACCOUNT_ID_RE, DEFAULT_DEDUPE_WINDOW_SECONDS, ENDPOINT_ID_RE } from '../../registry/endpoints';
@@ -322,5 +323,5 @@ function eventSchemas(): Record<string, Schema> {
 }
 
 export function schemas(): Record<string, Schema> {
-	return { ...endpointSchemas(), ...authSchemas(), ...settingSchemas(), ...planAndAccountSchemas(), ...eventSchemas() };
+	return { ...endpointSchemas(), ...authSchemas(), ...settingSchemas(), ...planAndAccountSchemas(), ...eventSchemas(), ...requestLogSchemas() };
 }

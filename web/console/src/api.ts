@@ -5,7 +5,21 @@
  * request carries the console's X-Requested-With header, which the gateway requires for changes
  * made with the cookie (CSRF defence).
  */
-import type { Account, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, SubscriberView, TestEventAnswer, WebhookEvent } from './types';
+import type { Account, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, RequestDetail, RequestPage, SubscriberView, TestEventAnswer, WebhookEvent } from './types';
+
+/** Filters of the request log (GET .../requests), as the API takes them. */
+export interface RequestFilters {
+	status?: string;
+	code?: string;
+	from?: string;
+	q?: string;
+	cursor?: string;
+}
+
+function queryOf(filters: object): string {
+	const entries = Object.entries(filters).filter(([, v]) => typeof v === 'string' && v !== '') as [string, string][];
+	return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
+}
 
 export class ApiError extends Error {
 	constructor(
@@ -70,6 +84,9 @@ export const api = {
 		call<EndpointWithSecret & { secret: string; previousValidUntil: string | null }>('POST', `${endpoint(id)}/rotate-secret`, { graceSeconds }),
 	sendTestEvent: (id: string, body: unknown) => call<TestEventAnswer>('POST', `${endpoint(id)}/test-event`, { body }),
 	replayDeadLetters: (id: string, ids: string[]) => call<{ replayed: string[]; skipped: string[] }>('POST', `${endpoint(id)}/dead-letters/replay`, { ids }),
+
+	requests: (id: string, filters: RequestFilters = {}) => call<RequestPage>('GET', `${endpoint(id)}/requests${queryOf({ limit: '50', ...filters })}`),
+	request: (id: string, requestId: string) => call<RequestDetail>('GET', `${endpoint(id)}/requests/${enc(requestId)}`),
 
 	plans: () => call<Plan[]>('GET', '/console/api/v1/plans'),
 	setAccountPlan: (accountId: string, planId: string) => call<Account>('PUT', `/console/api/v1/accounts/${enc(accountId)}/plan`, { planId }),

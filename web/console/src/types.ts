@@ -7,6 +7,9 @@ import type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent } from '..
 
 export type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent };
 export type { DroppedSubscriberView, EndpointSubscribers, SubscriberView } from '../../../src/management/subscribers';
+export type { LoggedRequest, RequestPage } from '../../../src/redis/requestLog';
+export type { SubscriberDelivery } from '../../../src/redis/eventDelivery';
+export type { RequestDetail } from '../../../src/management/requestLog';
 
 export interface EndpointUsage {
 	endpointId: string;

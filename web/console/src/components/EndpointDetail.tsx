@@ -1,6 +1,6 @@
 /**
  * One endpoint: its URL, today's figures and rejections by reason, the 24-hour chart, a test
- * event, the last events, dead letters, subscribers and the settings. New secrets are shown here once.
+ * event, the last events, the request log, dead letters, subscribers and the settings. New secrets are shown here once.
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
@@ -11,6 +11,7 @@ import { Chart } from './Chart';
 import { CopyButton } from './CopyButton';
 import { EndpointSettings } from './EndpointSettings';
 import { DeadLetters, LastEvents } from './EventsPanel';
+import { RequestLog } from './RequestLog';
 import { SecretOnce } from './SecretOnce';
 import { Subscribers } from './Subscribers';
 import { TestEvent } from './TestEvent';
@@ -150,6 +151,7 @@ export function EndpointDetail({ id }: { id: string }) {
 			</section>
 			<TestEvent endpointId={endpoint.id} onSent={() => void reload()} />
 			<LastEvents events={data.events} />
+			<RequestLog endpointId={endpoint.id} />
 			<DeadLetters endpointId={endpoint.id} letters={data.deadLetters} onReplayed={() => void reload()} />
 			<Subscribers endpointId={endpoint.id} data={data.subscribers} onChanged={() => void reload()} />
 			<EndpointSettings
