@@ -34,6 +34,8 @@ export interface EndpointKeys {
 	stats: string;
 	/** Integer: bytes the stream's entries hold (sum of their field values); kept by the scripts. */
 	bytes: string;
+	/** Hash subscriberId → events its trigger's filter left out (acknowledged without an execution). */
+	filtered: string;
 }
 
 export interface SubscriberKeys {
@@ -71,6 +73,7 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		deadLetters: `${base}:dead:${endpointId}`,
 		stats: `${base}:stats:${endpointId}`,
 		bytes: `${base}:bytes:${endpointId}`,
+		filtered: `${base}:filtered:${endpointId}`,
 	};
 }
 
