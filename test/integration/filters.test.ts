@@ -4,10 +4,14 @@
  * is one execution of 10; the others are acknowledged for that subscriber only, counted (metric,
  * subscriber list in the admin API and CLI table) and nothing stays pending. A release where
  * nothing matches starts no execution; a batch gathered over several reads keeps the byte cap;
- * the raw consumer starts executions only for matching events.
+ * the raw consumer starts executions only for matching events; test mode ("Execute step") shows
+ * only a matching event and says why an arrival did not match.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ITriggerFunctions } from 'n8n-workflow';
+import type { GatewaySession } from '../../nodes/shared/gatewaySession';
+import { manualListener } from '../../nodes/shared/manual';
 import { subscriberTable } from '../../src/cli/subscribers';
 import { releaseBatches } from '../../src/delivery/batchRelease';
 import { compileFilter, type EventFilter } from '../../src/delivery/filter';
@@ -162,5 +166,38 @@ describe('filters before any execution (standalone Redis)', () => {
 		await gw.gateway.management.deleteEndpoint(ref.id, { force: true });
 		const { stores } = gw.gateway;
 		assert.deepEqual((await stores.redis.keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id)), [], 'no key of the endpoint is left, the filtered counter included');
+	});
+
+	it('test mode: the newest buffered event the filter matches; else waits, and an arrival that does not match is reported with the failing condition', async () => {
+		const ref = await endpointWith('filter-manual', [], 6, (i) => (i === 2 ? 'invoice.paid' : 'charge.succeeded'));
+		const emitted: unknown[] = [];
+		const errors: Error[] = [];
+		const ctx = {
+			emit: (data: unknown) => emitted.push(data),
+			emitError: (error: Error) => errors.push(error),
+			getNode: () => ({ id: 'n1', name: 'Trigger', type: 'webhookBatchTrigger', typeVersion: 1, position: [0, 0], parameters: {} }),
+			helpers: {},
+		} as unknown as ITriggerFunctions;
+		const session = { client: { stores: gw.gateway.stores } } as unknown as GatewaySession;
+		const listen = (filter: EventFilter) => manualListener(ctx, session, { ...ref, url: 'http://test' }, { output: 'perEvent', includeRawBody: false }, silentLogger, filter);
+		const emittedNumbers = () => emitted.map((d) => ((d as { json: { body: { n: number } } }[][])[0][0].json.body.n));
+
+		const first = listen(stripe('invoice.paid'));
+		await first.manualTriggerFunction();
+		first.stop();
+		assert.deepEqual(emittedNumbers(), [2], 'the newest matching event, not the newest event');
+
+		const second = listen(stripe('invoice.created'));
+		try {
+			await second.manualTriggerFunction();
+			assert.equal(emitted.length, 1, 'nothing buffered matches: it waits');
+			assert.equal((await gw.request(`/hooks/${ref.id}`, { method: 'POST', body: JSON.stringify({ n: 50, type: 'charge.refunded' }), headers: { 'content-type': 'application/json' } })).status, 202);
+			await waitFor('the mismatch to be reported', () => errors.length === 1);
+			assert.match(errors[0].message, /does not match this trigger’s filter: body type matches invoice\.created does not hold/);
+			assert.equal(emitted.length, 1, 'the mismatching event is not emitted');
+		} finally {
+			second.stop();
+		}
+		assert.equal(await buffer().storedBytes(ref) > 0, true, 'test mode consumed nothing');
 	});
 });
