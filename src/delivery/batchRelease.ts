@@ -208,7 +208,7 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			const batch = await nextBatch();
 			const entries = batch.entries;
 			if (entries.length === 0) {
-				if (summary.executions === 0 && options.emitWhenEmpty) {
+				if (summary.executions === 0 && options.emitWhenEmpty && !options.signal?.aborted) {
 					summary.executions++;
 					await run([]);
 				}
