@@ -12,6 +12,7 @@ import { emittingRunner } from '../shared/emit';
 import { searchEndpoints } from '../shared/endpointLocator';
 import { messageOf, toNodeError } from '../shared/errors';
 import type { ItemOptions } from '../shared/items';
+import { readFilter } from '../shared/filters';
 import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
@@ -56,7 +57,9 @@ export class WebhookBatchTrigger implements INodeType {
 		const common = readCommonOptions(this);
 		const items: ItemOptions = { output: this.getNodeParameter('output', 'perEvent') === 'allInOne' ? 'allInOne' : 'perEvent', includeRawBody: common.includeRawBody };
 
-		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items);
+		// Read before opening anything: an invalid filter fails activation with nothing to close.
+		const filter = readFilter(this);
+		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items, filter);
 
 		const options = this.getNodeParameter('options', {}) as {
 			maxEventsPerExecution?: number;
@@ -99,6 +102,7 @@ export class WebhookBatchTrigger implements INodeType {
 				releaseWhenWaiting: Math.max(0, Math.floor(Number(options.releaseWhenWaiting ?? 0)) || 0),
 				leaseOwner: randomUUID(),
 				reclaimAfterMs: common.reclaimAfterMs,
+				filter,
 				logger,
 			},
 			emittingRunner(this, items, common.runTimeoutMs, () => watch.takeGap()),

@@ -1,6 +1,7 @@
 /** The Webhook Batch Trigger's parameters. */
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../shared/endpointLocator';
+import { filtersProperty } from '../shared/filters';
 import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
 
 const minuteModes = ['everyHour', 'everyNHours', 'everyDay'];
@@ -87,6 +88,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 		],
 		description: 'How the events of a batch are handed to the workflow',
 	},
+	filtersProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

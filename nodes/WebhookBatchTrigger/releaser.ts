@@ -5,6 +5,7 @@
  * subscriber to retention.
  */
 import { releaseBatches, type ReleaseSummary } from '../../src/delivery/batchRelease';
+import type { EventFilter } from '../../src/delivery/filter';
 import type { RunWorkflow } from '../../src/delivery/types';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
@@ -27,6 +28,8 @@ export interface BatchReleaserOptions {
 	leaseOwner: string;
 	/** See BatchReleaseOptions.reclaimAfterMs. */
 	reclaimAfterMs?: number;
+	/** See BatchReleaseOptions.filter. */
+	filter?: EventFilter;
 	logger: Logger;
 	/** How often the waiting count is checked, ms. */
 	waitingPollMs?: number;
@@ -102,6 +105,7 @@ export class BatchReleaser {
 					leaseOwner: this.options.leaseOwner,
 					reclaimAfterMs: this.options.reclaimAfterMs,
 					signal: this.closing.signal,
+					filter: this.options.filter,
 					logger,
 				},
 				this.run,
@@ -111,7 +115,7 @@ export class BatchReleaser {
 			return;
 		}
 		if (summary.failedExecutions > 0) this.waitingPaused = true;
-		if (summary.executions > 0) {
+		if (summary.executions > 0 || summary.filtered > 0) {
 			logger.info('webhook batch release', { endpoint: endpoint.id, subscriber: subscriberId, reason, ...summary });
 		}
 	}

@@ -12,6 +12,7 @@ import { searchEndpoints } from '../shared/endpointLocator';
 import { messageOf, toNodeError } from '../shared/errors';
 import { bounded, CLOSE_TIMEOUT_MS } from '../shared/gatewaySession';
 import type { ItemOptions } from '../shared/items';
+import { readFilter } from '../shared/filters';
 import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
@@ -54,7 +55,9 @@ export class WebhookRawTrigger implements INodeType {
 		const common = readCommonOptions(this);
 		const items: ItemOptions = { output: 'perEvent', includeRawBody: common.includeRawBody };
 
-		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items);
+		// Read before opening anything: an invalid filter fails activation with nothing to close.
+		const filter = readFilter(this);
+		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items, filter);
 
 		const options = this.getNodeParameter('options', {}) as { maxConcurrency?: number };
 		const opened = await openTrigger(this, 'activate the Webhook Raw Trigger');
@@ -81,6 +84,7 @@ export class WebhookRawTrigger implements INodeType {
 				concurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 5),
 				maxAttempts: common.maxAttempts,
 				reclaimAfterMs: common.reclaimAfterMs,
+				filter,
 				logger,
 			},
 			emittingRunner(this, items, common.runTimeoutMs, () => watch.takeGap()),

@@ -1,6 +1,7 @@
 /** The Webhook Raw Trigger's parameters. */
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../shared/endpointLocator';
+import { filtersProperty } from '../shared/filters';
 import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
 
 export const rawTriggerProperties: INodeProperties[] = [
@@ -12,6 +13,7 @@ export const rawTriggerProperties: INodeProperties[] = [
 		default: '',
 	},
 	endpointProperty,
+	filtersProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

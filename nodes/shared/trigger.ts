@@ -4,6 +4,7 @@
  * test listener. Errors come back as NodeOperationError with an actionable message.
  */
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import type { EventFilter } from '../../src/delivery/filter';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { EndpointView } from '../../src/types';
@@ -77,8 +78,8 @@ export async function openTrigger(ctx: ITriggerFunctions, doing: string): Promis
 }
 
 /** The trigger response for "Execute step" / "Listen for test event". */
-export function manualResponse(ctx: ITriggerFunctions, opened: OpenedTrigger, items: ItemOptions): ITriggerResponse {
-	const listener = manualListener(ctx, opened.session, { ...opened.ref, url: opened.endpoint.url }, items, opened.logger);
+export function manualResponse(ctx: ITriggerFunctions, opened: OpenedTrigger, items: ItemOptions, filter?: EventFilter): ITriggerResponse {
+	const listener = manualListener(ctx, opened.session, { ...opened.ref, url: opened.endpoint.url }, items, opened.logger, filter);
 	let closed = false;
 	return {
 		manualTriggerFunction: async () => {

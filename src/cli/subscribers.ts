@@ -17,8 +17,8 @@ export function subscriberTable(result: EndpointSubscribers): string {
 		result.subscribers.length === 0
 			? `Endpoint '${result.endpointId}' has no subscribers.`
 			: table(
-					['SUBSCRIBER', 'WORKFLOW / NODE', 'WAITING', 'PENDING', 'LAST SEEN', 'CREATED'],
-					result.subscribers.map((s) => [s.id, name(s), s.waiting, s.pending, s.lastSeen, s.createdAt]),
+					['SUBSCRIBER', 'WORKFLOW / NODE', 'WAITING', 'PENDING', 'FILTERED', 'LAST SEEN', 'CREATED'],
+					result.subscribers.map((s) => [s.id, name(s), s.waiting, s.pending, s.filtered, s.lastSeen, s.createdAt]),
 				);
 	if (result.dropped.length === 0) return active;
 	const dropped = table(
@@ -33,7 +33,7 @@ export function subscribersCommand(session: CliSession): Command {
 
 	subscribers
 		.command('list <endpointId>')
-		.description('subscribers with waiting (lag) and pending events, last seen and workflow; then dropped ones not back yet')
+		.description('subscribers with waiting (lag), pending and filtered-out events, last seen and workflow; then dropped ones not back yet')
 		.option('--json', 'print JSON')
 		.action(async (endpointId: string, _flags: unknown, cmd: Command) => {
 			session.print(cmd, await session.management(cmd).listSubscribers(endpointId), subscriberTable);

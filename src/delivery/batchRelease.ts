@@ -4,13 +4,18 @@
  * acknowledge a batch only after its execution succeeded; a failed batch stays pending (released
  * again on the next tick) and after `maxAttempts` failures its events become dead letters. Runs
  * that never reported back (n8n killed) count as failures too (see readEvents.lua). A batch is
- * capped in events and in bytes; optionally a failed batch is bisected.
+ * capped in events and in bytes; optionally a failed batch is bisected. With a filter
+ * (docs/filters.md), events it leaves out are acknowledged as they are read and a batch is
+ * gathered over several reads, so 1000 waiting events of which 10 match make one execution of 10.
  * Batches run one after the other, so memory is bounded by the batch size, not the backlog.
  */
 import { randomUUID } from 'node:crypto';
 import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
-import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
+import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
+import type { WebhookEvent } from '../types';
+import type { EventFilter } from './filter';
+import { settleFiltered, splitByFilter, storedSize } from './filteredRead';
 import { deliveryMetrics } from './metrics';
 import type { RunOutcome, RunWorkflow } from './types';
 import { messageOf } from '../errors';
@@ -47,6 +52,8 @@ export interface BatchReleaseOptions {
 	 * failure would count as an attempt.
 	 */
 	signal?: AbortSignal;
+	/** Events it does not match are acknowledged without an execution and counted as filtered. */
+	filter?: EventFilter;
 	logger: Logger;
 }
 
@@ -57,6 +64,8 @@ export interface ReleaseSummary {
 	events: number;
 	failedExecutions: number;
 	deadLettered: number;
+	/** Events the filter left out (acknowledged without an execution). */
+	filtered: number;
 }
 
 /**
@@ -73,7 +82,7 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 	const { buffer, endpoint, subscriberId: sub, logger } = options;
 	const owner = options.leaseOwner ?? randomUUID();
 	const leaseMs = options.leaseMs ?? LEASE_MS;
-	const summary: ReleaseSummary = { leased: false, executions: 0, events: 0, failedExecutions: 0, deadLettered: 0 };
+	const summary: ReleaseSummary = { leased: false, executions: 0, events: 0, failedExecutions: 0, deadLettered: 0, filtered: 0 };
 	if (!(await buffer.takeLease(endpoint, sub, owner, leaseMs))) {
 		logger.debug('release skipped: another instance is releasing for this subscriber', { endpoint: endpoint.id, subscriber: sub });
 		return summary;
@@ -82,6 +91,8 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 	const metrics = deliveryMetrics();
 	const reclaimAfterMs = options.reclaimAfterMs ?? 0;
 	let inFlight: string[] = [];
+	/** Events of the batch being released, by ref (converted once, when the filter saw them). */
+	const events = new Map<string, WebhookEvent>();
 	const renew = setInterval(() => {
 		void buffer.takeLease(endpoint, sub, owner, leaseMs).catch(() => undefined);
 		if (reclaimAfterMs > 0 && inFlight.length > 0) void buffer.renew(endpoint, sub, inFlight).catch(() => undefined);
@@ -89,10 +100,10 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 
 	/** One execution; failures of any kind become a failed outcome. */
 	const execute = async (entries: StoredEntry[]): Promise<RunOutcome> => {
-		const events = await Promise.all(entries.map((e) => toWebhookEvent(e, endpoint)));
+		const batch = await Promise.all(entries.map((e) => events.get(e.ref) ?? toWebhookEvent(e, endpoint)));
 		summary.executions++;
 		if (summary.executions === 1) metrics.release(endpoint.id);
-		const outcome = await run(events).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
+		const outcome = await run(batch).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
 		metrics.execution(endpoint.id, 'batch', outcome.ok);
 		if (!outcome.ok && outcome.timedOut) metrics.timedOut(endpoint.id, 'batch');
 		if (!outcome.ok) summary.failedExecutions++;
@@ -145,27 +156,60 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 		}
 	};
 
+	const reportRead = (read: ReadResult) => {
+		if (read.deadLettered.length > 0) {
+			summary.deadLettered += read.deadLettered.length;
+			metrics.deadLettered(endpoint.id, 'batch', read.deadLettered.length);
+			logger.warn('events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters', { endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length });
+		}
+		if (read.held.length > 0) {
+			metrics.deadLetterFull(endpoint.id, 'batch', read.held.length);
+			logger.warn('dead letters are full: events at Max Attempts stay pending and are not released until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: read.held.length });
+		}
+	};
+	const maxBytes = options.maxBytes ?? DEFAULT_MAX_BATCH_BYTES;
+	/**
+	 * The next batch: up to `maxEvents` events the filter wants, read in as many reads as it takes
+	 * (events it leaves out are acknowledged on the way), within `maxBytes`. Without a filter, one
+	 * read. `more`: events may still be waiting.
+	 */
+	const nextBatch = async (): Promise<{ entries: StoredEntry[]; more: boolean }> => {
+		const taken: StoredEntry[] = [];
+		let bytes = 0;
+		events.clear();
+		for (let first = true; ; first = false) {
+			const want = options.maxEvents - taken.length;
+			const read = await buffer.readBatch(endpoint, sub, want, { reclaimAfterMs, maxBytes, maxAttempts: options.maxAttempts, skip: first ? undefined : new Set(taken.map((e) => e.ref)) });
+			reportRead(read);
+			const { matched, filtered } = await splitByFilter(read.entries, endpoint, options.filter);
+			const overflow: string[] = [];
+			for (const { entry, event } of matched) {
+				const size = storedSize(entry);
+				// The first read is capped by the script itself; later ones add to what was taken.
+				if (overflow.length === 0 && (first || bytes + size <= maxBytes)) {
+					taken.push(entry);
+					events.set(entry.ref, event);
+					bytes += size;
+				} else overflow.push(entry.ref);
+			}
+			inFlight = taken.map((e) => e.ref);
+			if (overflow.length > 0) await buffer.unread(endpoint, sub, overflow);
+			summary.filtered += await settleFiltered(buffer, endpoint, sub, 'batch', filtered);
+			if (filtered.length > 0) logger.debug('events left out by the trigger\'s filter were acknowledged without an execution', { endpoint: endpoint.id, subscriber: sub, events: filtered.length });
+			const full = read.entries.length >= want || read.bytesFull;
+			if (!full) return { entries: taken, more: false };
+			if (!options.filter || taken.length >= options.maxEvents || overflow.length > 0 || (read.bytesFull && filtered.length === 0) || options.signal?.aborted) return { entries: taken, more: true };
+		}
+	};
+
 	try {
 		await buffer.touch(endpoint, sub);
 		for (;;) {
 			if (options.signal?.aborted) break;
-			const read = await buffer.readBatch(endpoint, sub, options.maxEvents, {
-				reclaimAfterMs,
-				maxBytes: options.maxBytes ?? DEFAULT_MAX_BATCH_BYTES,
-				maxAttempts: options.maxAttempts,
-			});
-			if (read.deadLettered.length > 0) {
-				summary.deadLettered += read.deadLettered.length;
-				metrics.deadLettered(endpoint.id, 'batch', read.deadLettered.length);
-				logger.warn('events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters', { endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length });
-			}
-			if (read.held.length > 0) {
-				metrics.deadLetterFull(endpoint.id, 'batch', read.held.length);
-				logger.warn('dead letters are full: events at Max Attempts stay pending and are not released until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: read.held.length });
-			}
-			const entries = read.entries;
+			const batch = await nextBatch();
+			const entries = batch.entries;
 			if (entries.length === 0) {
-				if (summary.executions === 0 && options.emitWhenEmpty) {
+				if (summary.executions === 0 && options.emitWhenEmpty && !options.signal?.aborted) {
 					summary.executions++;
 					await run([]);
 				}
@@ -175,7 +219,7 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			const outcome = await execute(entries);
 			if (outcome.ok) {
 				await acknowledge(entries);
-				if (entries.length < options.maxEvents && !read.bytesFull) break;
+				if (!batch.more) break;
 				if (!(await buffer.takeLease(endpoint, sub, owner, leaseMs))) break;
 				continue;
 			}

@@ -2,11 +2,15 @@
  * The Webhook Raw Trigger's loop (PRODUCT.md §6): one execution per event as soon as it is
  * accepted (blocking stream read), at most `concurrency` executions at once, acknowledged after
  * success; a failed event is retried after a back-off and dead-lettered after `maxAttempts`
- * failed runs, runs that never reported back (n8n killed) included (see readEvents.lua).
+ * failed runs, runs that never reported back (n8n killed) included (see readEvents.lua). Events
+ * its filter leaves out are acknowledged as they are read, without an execution (docs/filters.md).
  */
 import { toWebhookEvent } from '../events/codec';
 import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
+import type { WebhookEvent } from '../types';
+import type { EventFilter } from './filter';
+import { settleFiltered, splitByFilter } from './filteredRead';
 import { deliveryMetrics } from './metrics';
 import { renewEveryMs } from './reclaim';
 import type { RunOutcome, RunWorkflow } from './types';
@@ -33,6 +37,8 @@ export interface RawConsumerOptions {
 	blockMs?: number;
 	/** See BatchReleaseOptions.reclaimAfterMs; this consumer renews its events in flight meanwhile. */
 	reclaimAfterMs?: number;
+	/** Events it does not match are acknowledged without an execution and counted as filtered. */
+	filter?: EventFilter;
 	logger: Logger;
 }
 
@@ -129,7 +135,12 @@ export class RawConsumer {
 					await buffer.unread(endpoint, sub, entries.map((e) => e.ref));
 					break;
 				}
-				for (const entry of entries) this.dispatch(entry);
+				const { matched, filtered } = await splitByFilter(entries, endpoint, this.options.filter);
+				for (const { entry, event } of matched) this.dispatch(entry, event);
+				if (filtered.length > 0) {
+					await settleFiltered(buffer, endpoint, sub, 'raw', filtered);
+					logger.debug('events left out by the trigger\'s filter were acknowledged without an execution', { endpoint: endpoint.id, subscriber: sub, events: filtered.length });
+				}
 			} catch (error) {
 				if (!this.running) break;
 				logger.warn('raw trigger read failed; retrying', { endpoint: endpoint.id, error: messageOf(error) });
@@ -152,13 +163,13 @@ export class RawConsumer {
 		}
 	}
 
-	private dispatch(entry: StoredEntry): void {
+	private dispatch(entry: StoredEntry, converted?: WebhookEvent): void {
 		const { buffer, endpoint, subscriberId: sub, logger } = this.options;
 		this.inFlight.add(entry.ref);
 		this.shared().add(entry.ref);
 		void (async () => {
 			try {
-				const event = await toWebhookEvent(entry, endpoint);
+				const event = converted ?? (await toWebhookEvent(entry, endpoint));
 				const outcome = await this.run([event]).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
 				const metrics = deliveryMetrics();
 				metrics.execution(endpoint.id, 'raw', outcome.ok);

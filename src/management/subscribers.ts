@@ -18,6 +18,8 @@ export interface SubscriberView {
 	/** Delivered, not yet acknowledged. */
 	pending: number;
 	lastDeliveredId: string | null;
+	/** Events its trigger's filter left out: acknowledged without an execution (docs/filters.md). */
+	filtered: number;
 	lastSeen: string;
 	createdAt: string;
 }
@@ -57,6 +59,7 @@ export function subscriberView(s: SubscriberInfo): SubscriberView {
 		waiting: s.waiting,
 		pending: s.pending,
 		lastDeliveredId: s.lastDeliveredId,
+		filtered: s.filtered,
 		lastSeen: new Date(s.lastSeenMs).toISOString(),
 		createdAt: new Date(s.createdAtMs).toISOString(),
 	};

@@ -259,6 +259,16 @@ export class BufferStore {
 	}
 
 	/**
+	 * Acknowledges entries the subscriber's filter left out (no execution was started for them)
+	 * and adds them to its filtered counter (shown with the subscribers). @returns entries acknowledged.
+	 */
+	async ackFiltered(ep: EndpointRef, sub: string, refs: string[]): Promise<number> {
+		const { acked } = await this.ack(ep, sub, refs);
+		if (acked > 0) await this.redis.hincrby(this.keys(ep).filtered, sub, acked);
+		return acked;
+	}
+
+	/**
 	 * Removes stream entries older than `minId` ('acked': what every subscriber acknowledged),
 	 * keeping the bytes counter exact, in bounded steps. @returns entries and bytes removed.
 	 */

@@ -36,6 +36,8 @@ export interface EndpointKeys {
 	bytes: string;
 	/** Stream: the request log (one entry per answered request), capped by count and age. */
 	requests: string;
+	/** Hash subscriberId → events its trigger's filter left out (acknowledged without an execution). */
+	filtered: string;
 }
 
 export interface SubscriberKeys {
@@ -74,6 +76,7 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		stats: `${base}:stats:${endpointId}`,
 		bytes: `${base}:bytes:${endpointId}`,
 		requests: `${base}:requests:${endpointId}`,
+		filtered: `${base}:filtered:${endpointId}`,
 	};
 }
 

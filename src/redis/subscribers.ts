@@ -39,6 +39,8 @@ export interface SubscriberInfo extends SubscriberMeta {
 	pending: number;
 	/** Stream id of the last event given to it (null before the first). */
 	lastDeliveredId: string | null;
+	/** Events its trigger's filter left out: acknowledged without an execution (docs/filters.md). */
+	filtered: number;
 }
 
 export interface DroppedSubscriber extends SubscriberMeta, DroppedPoint {
@@ -182,6 +184,7 @@ export class SubscriberStore {
 			}
 		}
 		await this.redis.hdel(k.subscribers, sub);
+		await this.redis.hdel(k.filtered, sub);
 		await this.redis.del(sk.attempts, sk.replay, sk.lease);
 		return true;
 	}
@@ -225,6 +228,7 @@ export class SubscriberStore {
 			byName.set(String(f.get('name')), { pending: Number(f.get('pending') ?? 0), lag: f.get('lag') === null ? null : Number(f.get('lag')), last: String(f.get('last-delivered-id')) });
 		}
 		const length = Object.keys(meta).length > 0 ? await this.redis.xlen(k.stream) : 0;
+		const filtered = Object.keys(meta).length > 0 ? await this.redis.hgetall(k.filtered) : {};
 		return Object.entries(meta)
 			.map(([id, json]) => {
 				const m = JSON.parse(json) as StoredMeta;
@@ -239,6 +243,7 @@ export class SubscriberStore {
 					pending: g?.pending ?? 0,
 					waiting: g ? g.pending + (g.lag ?? length) : 0,
 					lastDeliveredId: g && g.last !== '0-0' ? g.last : null,
+					filtered: Number(filtered[id] ?? 0),
 				};
 			})
 			.sort((a, b) => a.createdAtMs - b.createdAtMs || a.id.localeCompare(b.id));

@@ -294,6 +294,7 @@ function eventSchemas(): Record<string, Schema> {
 			waiting: { type: 'integer', minimum: 0, description: 'Its lag: events not yet acknowledged (new + pending)' },
 			pending: { type: 'integer', minimum: 0, description: 'Delivered, not acknowledged' },
 			lastDeliveredId: orNull(STREAM_ID),
+			filtered: { type: 'integer', minimum: 0, description: "Events its trigger's filter left out: acknowledged without starting an execution" },
 			lastSeen: ISO_TIME,
 			createdAt: ISO_TIME,
 		}),

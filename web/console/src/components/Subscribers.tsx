@@ -1,8 +1,8 @@
 /**
- * The triggers reading an endpoint: their lag (waiting), pending events, last seen time and
- * workflow; remove one, or rewind one to a time or an event id the endpoint still holds; and the
- * dropped ones whose workflow has not come back (they resume where they stopped and are told
- * what they missed).
+ * The triggers reading an endpoint: their lag (waiting), pending and filtered-out events, last
+ * seen time and workflow; remove one, or rewind one to a time or an event id the endpoint still
+ * holds; and the dropped ones whose workflow has not come back (they resume where they stopped
+ * and are told what they missed).
  */
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api';
@@ -77,6 +77,9 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 							<th scope="col">Workflow · node</th>
 							<th scope="col">Waiting</th>
 							<th scope="col">In progress</th>
+							<th scope="col" title="Left out by the trigger's filter: acknowledged without starting an execution">
+								Filtered out
+							</th>
 							<th scope="col">Last seen</th>
 							<th scope="col">Since</th>
 							<th scope="col">
@@ -94,6 +97,7 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 								</th>
 								<td>{s.waiting}</td>
 								<td>{s.pending}</td>
+								<td data-filtered={s.filtered}>{s.filtered}</td>
 								<td title={dateTime(s.lastSeen)}>{age(s.lastSeen)}</td>
 								<td>{dateTime(s.createdAt)}</td>
 								<td>
