@@ -118,6 +118,19 @@ export interface HandshakeConfig {
 	verifyToken?: string;
 }
 
+/**
+ * The answer an endpoint gives to accepted requests (and duplicates) instead of the default
+ * `202 {"status":"accepted","eventId":...}`: for senders that insist on `200` or a fixed body.
+ */
+export interface AcceptResponse {
+	/** Any 2xx status code. */
+	status: number;
+	/** Sent as is (UTF-8, at most 4 KiB); empty for no body. */
+	body: string;
+	/** Content-Type header of the answer, e.g. `text/plain; charset=utf-8`. */
+	contentType: string;
+}
+
 /** An endpoint as stored in the registry (secrets included: never send this to a client). */
 export interface EndpointRecord {
 	id: string;
@@ -136,6 +149,8 @@ export interface EndpointRecord {
 	bufferCapacity: number | null;
 	/** Max bytes (stored size: body, headers, path, query) waiting in this endpoint's buffer; null/absent uses the gateway default. */
 	bufferMaxBytes?: number | null;
+	/** Custom answer to accepted requests; null/absent answers the default 202 JSON. */
+	acceptResponse?: AcceptResponse | null;
 	createdAt: string;
 	createdBy: string;
 	updatedAt: string;

@@ -32,6 +32,11 @@ interface EndpointFlags {
 	capacity?: string;
 	maxBytes?: string;
 	disabled?: boolean;
+	acceptStatus?: string;
+	acceptBody?: string;
+	acceptContentType?: string;
+	/** true when --default-response is given. */
+	defaultResponse?: boolean;
 }
 
 /** Auth presets by name (the catalog's CLI names); `token` and `basic` take --header / --username. */
@@ -88,6 +93,11 @@ export function endpointInput(flags: EndpointFlags): EndpointInput {
 	else if (flags.dedupePath !== undefined) input.dedupe = { source: { type: 'bodyPath', path: flags.dedupePath } };
 	if (flags.handshake !== undefined) input.handshake = { mode: flags.handshake, ...(flags.verifyToken === undefined ? {} : { verifyToken: flags.verifyToken }) };
 	else if (flags.verifyToken !== undefined) throw new ValidationError('--verify-token needs --handshake hubChallenge');
+	const custom = flags.acceptStatus !== undefined || flags.acceptBody !== undefined || flags.acceptContentType !== undefined;
+	if (flags.defaultResponse && custom) throw new ValidationError('--default-response cannot be combined with --accept-status, --accept-body or --accept-content-type');
+	if (flags.defaultResponse) input.acceptResponse = null;
+	// The three flags describe the whole answer: one not given takes its default, not the stored value.
+	else if (custom) input.acceptResponse = { status: flags.acceptStatus ?? 200, body: flags.acceptBody ?? '', contentType: flags.acceptContentType };
 	return input;
 }
 
@@ -111,6 +121,10 @@ function endpointOptions(command: Command): Command {
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
 		.option('--max-bytes <size>', "max bytes waiting in the buffer, e.g. 64mb ('default' = gateway default)")
 		.option('--disabled', 'reject incoming requests (403) until enabled')
+		.option('--accept-status <code>', 'custom answer to accepted requests: a 2xx status (default 200 when any --accept-* flag is given)')
+		.option('--accept-body <text>', 'custom answer: the body, at most 4 KiB (default empty)')
+		.option('--accept-content-type <type>', 'custom answer: the content type (default text/plain; charset=utf-8)')
+		.option('--default-response', 'answer accepted requests with the default 202 JSON again')
 		.option('--json', 'print JSON');
 }
 

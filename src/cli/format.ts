@@ -94,7 +94,9 @@ export function secretNotice(secret: string): string {
 
 /** An endpoint's fields, one per line. */
 export function endpointDetails(endpoint: EndpointView): string {
-	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default' });
+	const { acceptResponse, ...rest } = endpoint;
+	const answer = acceptResponse ? `${acceptResponse.status} ${acceptResponse.contentType} (${Buffer.byteLength(acceptResponse.body)} bytes)` : 'default (202 JSON)';
+	return details({ ...rest, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default', acceptResponse: answer });
 }
 
 /** An endpoint (and a secret, when the operation produced one). */

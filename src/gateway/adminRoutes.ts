@@ -9,7 +9,7 @@ import type { EndpointInput, ManagementService } from '../management/service';
 import { addRequestLogRoutes } from './requestLogRoutes';
 
 /** Fields an endpoint create/update body may carry (EndpointInput). */
-const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes'];
+const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes', 'acceptResponse'];
 const PLAN_FIELDS = ['id', 'name', 'rate', 'burst', 'daily'];
 
 export interface AdminRouteOptions {

@@ -17,6 +17,7 @@ import type { AcceptStore } from '../redis/acceptStore';
 import type { StatsStore } from '../redis/stats';
 import type { RegistryCache } from '../registry/cache';
 import type { EndpointRecord, Plan } from '../types';
+import { sendAcceptResponse } from './acceptAnswer';
 import { clientIp, type TrustFn } from './clientIp';
 import type { ErrorTranslator } from './errorAnswer';
 import { rateLimitHeaders } from './limitHeaders';
@@ -223,11 +224,13 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			if (result.kind === 'accepted' || result.kind === 'duplicate') seen.eventId = result.eventId;
 			if (result.kind === 'accepted') {
 				outcome = 'accepted';
+				if (endpoint.acceptResponse) return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId, rateLimitHeaders(plan, result));
 				sendJson(res, 202, { status: 'accepted', eventId: result.eventId }, rateLimitHeaders(plan, result));
 				return;
 			}
 			if (result.kind === 'duplicate') {
 				outcome = 'duplicate';
+				if (endpoint.acceptResponse) return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId);
 				sendJson(res, 200, { status: 'duplicate', eventId: result.eventId });
 				return;
 			}

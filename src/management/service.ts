@@ -20,6 +20,7 @@ import {
 	validateMaxBytes,
 	validateMethods,
 } from '../registry/endpoints';
+import { validateAcceptResponse } from '../registry/acceptResponse';
 import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
 import { listRequests, requestDetail, type RequestDetail, type RequestQueryText } from './requestLog';
 import type { RequestPage } from '../redis';
@@ -54,6 +55,8 @@ export interface EndpointInput {
 	bufferCapacity?: unknown;
 	/** Byte capacity of the buffer (stored size); null/'' for the gateway default. */
 	bufferMaxBytes?: unknown;
+	/** Custom answer to accepted requests {status 2xx, body ≤ 4 KiB, contentType}; null/'' for the default 202 JSON. */
+	acceptResponse?: unknown;
 }
 
 export interface EndpointUsage {
@@ -122,7 +125,7 @@ export class ManagementService {
 
 	toView(record: EndpointRecord): EndpointView {
 		const { secrets, ...rest } = record;
-		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
+		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, acceptResponse: rest.acceptResponse ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
 	}
 
 	private async record(id: string): Promise<EndpointRecord> {
@@ -156,6 +159,7 @@ export class ManagementService {
 			enabled: input.enabled === undefined ? true : toBoolean(input.enabled, 'enabled'),
 			bufferCapacity: validateCapacity(input.bufferCapacity),
 			bufferMaxBytes: validateMaxBytes(input.bufferMaxBytes),
+			acceptResponse: validateAcceptResponse(input.acceptResponse),
 			createdAt: now,
 			createdBy: String(createdBy).slice(0, 200),
 			updatedAt: now,
@@ -201,6 +205,7 @@ export class ManagementService {
 		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
 		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
 		if (patch.bufferMaxBytes !== undefined) next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
+		if (patch.acceptResponse !== undefined) next.acceptResponse = validateAcceptResponse(patch.acceptResponse);
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
 		if (given) {

@@ -121,3 +121,17 @@ export function securityKeys(prefix: string): SecurityKeys {
 export function unknownRequestLogKey(prefix: string): string {
 	return `${prefix}{requests}:unknown`;
 }
+
+/** Keys of one Alert Trigger node's state, under one hash tag `{alerts}`. */
+export interface AlertKeys {
+	/** Hash episode key → JSON of the open episode (claimed with HSETNX, closed with HDEL). */
+	episodes: string;
+	/** Hash endpoint id → JSON of the last reading of its rejection counters (for rates per minute). */
+	samples: string;
+}
+
+/** @param triggerId `<workflow id>:<node id>` of the Alert Trigger node */
+export function alertKeys(prefix: string, triggerId: string): AlertKeys {
+	const base = `${prefix}{alerts}`;
+	return { episodes: `${base}:episodes:${triggerId}`, samples: `${base}:samples:${triggerId}` };
+}

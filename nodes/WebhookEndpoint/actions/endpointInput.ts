@@ -107,5 +107,11 @@ export function endpointInputOf(v: EndpointFieldValues, mode: 'create' | 'update
 	if (has('bufferCapacity')) input.bufferCapacity = Number(v.bufferCapacity) > 0 ? Number(v.bufferCapacity) : null;
 	if (has('bufferMaxMegabytes')) input.bufferMaxBytes = Number(v.bufferMaxMegabytes) > 0 ? Math.round(Number(v.bufferMaxMegabytes) * 1024 * 1024) : null;
 	if (has('enabled')) input.enabled = Boolean(v.enabled);
+	if (has('acceptAnswer')) {
+		input.acceptResponse =
+			String(v.acceptAnswer) === 'custom'
+				? { status: absent(v.acceptStatus) ? 200 : Number(v.acceptStatus), body: text(v.acceptBody) ?? '', contentType: text(v.acceptContentType) || undefined }
+				: null;
+	}
 	return input;
 }

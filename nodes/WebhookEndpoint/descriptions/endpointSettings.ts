@@ -135,6 +135,43 @@ export function authenticationFields(display: Display, required: boolean): INode
 export function optionalEndpointFields(display: Display): INodeProperties[] {
 	return [
 		{
+			displayName: 'Accepted Answer',
+			name: 'acceptAnswer',
+			type: 'options',
+			default: 'default',
+			description: 'What senders get back when their request is stored (and for a duplicate). Rejections and handshakes keep their answers.',
+			options: [
+				{ name: 'Custom', value: 'custom', description: 'Your 2xx status, body and content type, for senders that insist on 200 or a fixed body' },
+				{ name: 'Default (202 JSON)', value: 'default', description: '202 {"status":"accepted","eventId":"..."}' },
+			],
+		},
+		{
+			displayName: 'Accepted Answer Body',
+			name: 'acceptBody',
+			type: 'string',
+			default: '',
+			typeOptions: { rows: 2 },
+			description: 'Sent as is, at most 4 KiB; empty for no body',
+			displayOptions: display({ acceptAnswer: ['custom'] }),
+		},
+		{
+			displayName: 'Accepted Answer Content Type',
+			name: 'acceptContentType',
+			type: 'string',
+			default: 'text/plain; charset=utf-8',
+			placeholder: 'e.g. application/json',
+			displayOptions: display({ acceptAnswer: ['custom'] }),
+		},
+		{
+			displayName: 'Accepted Answer Status',
+			name: 'acceptStatus',
+			type: 'number',
+			default: 200,
+			typeOptions: { minValue: 200, maxValue: 299 },
+			description: 'Any 2xx status code',
+			displayOptions: display({ acceptAnswer: ['custom'] }),
+		},
+		{
 			displayName: 'Allowed Methods',
 			name: 'methods',
 			type: 'multiOptions',

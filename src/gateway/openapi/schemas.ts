@@ -8,6 +8,7 @@ import { DEFAULT_TOLERANCE_SECONDS, isTimestampPreset, MAX_TOLERANCE_SECONDS, PR
 import type { ErrorCode } from '../../errors';
 import { ACCOUNT_ID_RE, DEFAULT_DEDUPE_WINDOW_SECONDS, ENDPOINT_ID_RE } from '../../registry/endpoints';
 import { PLAN_ID_RE } from '../../registry/plans';
+import { DEFAULT_ACCEPT_CONTENT_TYPE, MAX_ACCEPT_RESPONSE_BYTES } from '../../registry/acceptResponse';
 import { INGEST_METHODS, type HandshakeMode, type HmacAlgorithm, type SignatureEncoding } from '../../types';
 import { arrayOf, ISO_TIME, object, orNull, ref, unionValues, type Schema } from './helpers';
 
@@ -97,6 +98,22 @@ function settingSchemas(): Record<string, Schema> {
 			{ mode: { enum: HANDSHAKE_MODES }, verifyToken: { type: 'string', description: 'hubChallenge: the hub.verify_token the sender must present' } },
 			{ optional: ['verifyToken'], description: 'Provider handshake answered by the gateway without storing' },
 		),
+		AcceptResponse: object(
+			{
+				status: { type: 'integer', minimum: 200, maximum: 299, description: 'Any 2xx status; 204/205 carry no body' },
+				body: { type: 'string', description: `Sent as is; at most ${MAX_ACCEPT_RESPONSE_BYTES} bytes (UTF-8)` },
+				contentType: { type: 'string', maxLength: 200, description: 'Content-Type of the answer' },
+			},
+			{ description: 'Custom answer to accepted requests and duplicates (the event id is in the X-Webhook-Gateway-Event-Id header); rejections and handshakes are unchanged' },
+		),
+		AcceptResponseInput: object(
+			{
+				status: { type: 'integer', minimum: 200, maximum: 299, default: 200 },
+				body: { type: ['string', 'null'], description: `At most ${MAX_ACCEPT_RESPONSE_BYTES} bytes (UTF-8); default empty` },
+				contentType: { type: ['string', 'null'], maxLength: 200, default: DEFAULT_ACCEPT_CONTENT_TYPE },
+			},
+			{ optional: ['status', 'body', 'contentType'], description: 'Custom answer to accepted requests; omitted fields take their defaults' },
+		),
 		HandshakeInput: {
 			description: 'A handshake object, or just its mode',
 			oneOf: [object({ mode: { enum: HANDSHAKE_MODES }, verifyToken: { type: 'string' } }, { optional: ['mode', 'verifyToken'], open: true }), { enum: HANDSHAKE_MODES }],
@@ -119,6 +136,7 @@ function endpointSchemas(): Record<string, Schema> {
 		enabled: { type: 'boolean' },
 		bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'Most events waiting in the buffer; null for the gateway default' },
 		bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'Most bytes (stored size: body, headers, path, query) waiting in the buffer; null for the gateway default' },
+		acceptResponse: { oneOf: [ref('AcceptResponseInput'), { type: 'null' }], description: 'Custom answer to accepted requests (docs/custom-responses.md); null for the default 202 JSON' },
 	};
 	const all = Object.keys(input);
 	return {
@@ -136,6 +154,7 @@ function endpointSchemas(): Record<string, Schema> {
 				enabled: { type: 'boolean' },
 				bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'null: the gateway default' },
 				bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'null: the gateway default' },
+				acceptResponse: { oneOf: [ref('AcceptResponse'), { type: 'null' }], description: 'null: the default `202 {"status":"accepted","eventId":...}`' },
 				createdAt: ISO_TIME,
 				createdBy: { type: 'string' },
 				updatedAt: ISO_TIME,

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
 import { limitText } from '../format';
 import type { EndpointView, Plan } from '../types';
+import { AcceptResponseForm } from './AcceptResponseForm';
 import { AuthFields, authInput, authState, authSummary } from './AuthFields';
 
 interface Props {
@@ -148,6 +149,8 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 					<button type="submit">Change plan</button>
 				</form>
 			</section>
+
+			<AcceptResponseForm endpoint={endpoint} onChanged={onChanged} />
 
 			<section aria-labelledby="state-title">
 				<h2 id="state-title">Disable or delete</h2>
