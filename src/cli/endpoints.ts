@@ -8,6 +8,7 @@ import { PRESETS } from '../auth';
 import { parseSize } from '../config';
 import { ValidationError } from '../errors';
 import type { EndpointInput } from '../management/service';
+import type { EndpointLimits } from '../types';
 import { details, endpointDetails, endpointTable, endpointWithSecret } from './format';
 import { wholeNumber } from './parse';
 import type { CliSession } from './session';
@@ -31,7 +32,30 @@ interface EndpointFlags {
 	verifyToken?: string;
 	capacity?: string;
 	maxBytes?: string;
+	limitRate?: string;
+	limitBurst?: string;
+	limitDaily?: string;
 	disabled?: boolean;
+}
+
+/** `--limit-*` values as EndpointInput.limits fields: 'none' = no limit; undefined when no flag is given. */
+export function limitFlags(flags: EndpointFlags): Record<string, string | null> | undefined {
+	const out: Record<string, string | null> = {};
+	for (const [key, value] of [
+		['rate', flags.limitRate],
+		['burst', flags.limitBurst],
+		['daily', flags.limitDaily],
+	] as const) {
+		if (value !== undefined) out[key] = value === 'none' ? null : value;
+	}
+	return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** An update's limits: the given flags over the endpoint's current limits (no rate: no burst either). */
+export function mergeLimits(current: EndpointLimits | null | undefined, given: Record<string, unknown>): Record<string, unknown> {
+	const merged: Record<string, unknown> = { ...(current ?? {}), ...given };
+	if (merged.rate === null && given.burst === undefined) merged.burst = null;
+	return merged;
 }
 
 /** Auth presets by name (the catalog's CLI names); `token` and `basic` take --header / --username. */
@@ -80,6 +104,7 @@ export function endpointInput(flags: EndpointFlags): EndpointInput {
 		bufferCapacity: flags.capacity === undefined ? undefined : flags.capacity === 'default' ? null : flags.capacity,
 		bufferMaxBytes: flags.maxBytes === undefined ? undefined : flags.maxBytes === 'default' ? null : (parseSize(flags.maxBytes) ?? flags.maxBytes),
 		enabled: flags.disabled ? false : undefined,
+		limits: limitFlags(flags),
 	};
 	if (flags.auth !== undefined) input.auth = parseAuth(flags.auth, flags);
 	else if (flags.header !== undefined || flags.username !== undefined) throw new ValidationError('--header and --username need --auth token or --auth basic');
@@ -110,6 +135,9 @@ function endpointOptions(command: Command): Command {
 		.option('--verify-token <token>', 'hub.verify_token expected by --handshake hubChallenge')
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
 		.option('--max-bytes <size>', "max bytes waiting in the buffer, e.g. 64mb ('default' = gateway default)")
+		.option('--limit-rate <n|none>', "the endpoint's own rate, requests per second, inside the account's plan (docs/limits.md)")
+		.option('--limit-burst <n|none>', "the endpoint's own burst (default: its rate rounded up, at most the plan's)")
+		.option('--limit-daily <n|none>', "the endpoint's own accepted requests per UTC day, inside the account's plan")
 		.option('--disabled', 'reject incoming requests (403) until enabled')
 		.option('--json', 'print JSON');
 }
@@ -161,7 +189,10 @@ export function endpointsCommand(session: CliSession): Command {
 
 	endpointOptions(endpoints.command('update <id>').description('change an endpoint; options not given stay as they are')).action(
 		async (id: string, flags: EndpointFlags, cmd: Command) => {
-			const result = await session.management(cmd).updateEndpoint(id, endpointInput(flags));
+			const management = session.management(cmd);
+			const input = endpointInput(flags);
+			if (input.limits) input.limits = mergeLimits((await management.getEndpoint(id)).limits, input.limits as Record<string, unknown>);
+			const result = await management.updateEndpoint(id, input);
 			session.print(cmd, result, endpointWithSecret);
 		},
 	);

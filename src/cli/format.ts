@@ -94,7 +94,8 @@ export function secretNotice(secret: string): string {
 
 /** An endpoint's fields, one per line. */
 export function endpointDetails(endpoint: EndpointView): string {
-	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default' });
+	const limits = endpoint.limits ? `rate ${limit(endpoint.limits.rate)}/s, burst ${limit(endpoint.limits.burst)}, daily ${limit(endpoint.limits.daily)}` : "- (only the account's plan)";
+	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default', limits });
 }
 
 /** An endpoint (and a secret, when the operation produced one). */

@@ -8,7 +8,7 @@ import { GatewayError, ValidationError } from '../errors';
 import type { EndpointInput, ManagementService } from '../management/service';
 
 /** Fields an endpoint create/update body may carry (EndpointInput). */
-const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes'];
+const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes', 'limits'];
 const PLAN_FIELDS = ['id', 'name', 'rate', 'burst', 'daily'];
 
 export interface AdminRouteOptions {

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../events/codec';
 import type { HourStats, Stores } from '../redis';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
+import { validateEndpointLimits } from '../registry/endpointLimits';
 import {
 	randomEndpointId,
 	validateAccountId,
@@ -20,7 +21,7 @@ import {
 	validateMaxBytes,
 	validateMethods,
 } from '../registry/endpoints';
-import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
+import type { Account, EndpointLimits, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
 import { SubscriberOperations, type EndpointSubscribers, type RewindInput, type SubscriberView } from './subscribers';
 
 export interface ManagementOptions {
@@ -52,6 +53,8 @@ export interface EndpointInput {
 	bufferCapacity?: unknown;
 	/** Byte capacity of the buffer (stored size); null/'' for the gateway default. */
 	bufferMaxBytes?: unknown;
+	/** The endpoint's own limits `{rate, burst, daily}` inside its account's plan; null for none. */
+	limits?: unknown;
 }
 
 export interface EndpointUsage {
@@ -62,6 +65,9 @@ export interface EndpointUsage {
 	accountAcceptedToday: number;
 	dailyLimit: number | null;
 	dailyRemaining: number | null;
+	/** The endpoint's own limits (null: only the plan's apply) and what is left of its own daily limit. */
+	endpointLimits: EndpointLimits | null;
+	endpointDailyRemaining: number | null;
 	resetsInSeconds: number;
 	/** Events and bytes buffered and the capacities that end in 503 buffer_full. */
 	buffer: { length: number; capacity: number; bytes: number; maxBytes: number; oldestReceivedAt: string | null };
@@ -70,6 +76,16 @@ export interface EndpointUsage {
 	deadLetters: number;
 	/** Cap on dead letters (0 = none); beyond it failing events stay pending. */
 	deadLetterMax: number;
+}
+
+/** One endpoint's line in an account's usage: today's accepted requests against its own limits. */
+export interface AccountEndpointUsage {
+	endpointId: string;
+	acceptedToday: number;
+	/** Its own limits; null when only the account's plan applies. */
+	limits: EndpointLimits | null;
+	/** What is left of its own daily limit today; null without one. */
+	dailyRemaining: number | null;
 }
 
 function checkSecret(secret: unknown): string | undefined {
@@ -120,7 +136,7 @@ export class ManagementService {
 
 	toView(record: EndpointRecord): EndpointView {
 		const { secrets, ...rest } = record;
-		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
+		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, limits: rest.limits ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
 	}
 
 	private async record(id: string): Promise<EndpointRecord> {
@@ -154,6 +170,7 @@ export class ManagementService {
 			enabled: input.enabled === undefined ? true : toBoolean(input.enabled, 'enabled'),
 			bufferCapacity: validateCapacity(input.bufferCapacity),
 			bufferMaxBytes: validateMaxBytes(input.bufferMaxBytes),
+			limits: validateEndpointLimits(input.limits, await this.planOfAccount(accountId)),
 			createdAt: now,
 			createdBy: String(createdBy).slice(0, 200),
 			updatedAt: now,
@@ -199,6 +216,7 @@ export class ManagementService {
 		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
 		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
 		if (patch.bufferMaxBytes !== undefined) next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
+		if (patch.limits !== undefined) next.limits = validateEndpointLimits(patch.limits, await this.planOfAccount(record.accountId));
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
 		if (given) {
@@ -291,6 +309,8 @@ export class ManagementService {
 			accountAcceptedToday: today.accountAccepted,
 			dailyLimit: plan.daily,
 			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
+			endpointLimits: record.limits ?? null,
+			endpointDailyRemaining: record.limits?.daily ? Math.max(0, record.limits.daily - (today.endpoints[record.id] ?? 0)) : null,
 			resetsInSeconds: today.secondsToReset,
 			buffer: {
 				length: depth.length,
@@ -372,19 +392,24 @@ export class ManagementService {
 		return builtInPlan(planId) ?? (await this.stores.registry.getPlan(planId)) ?? (builtInPlan(this.options.defaultPlan) as Plan);
 	}
 
-	async getAccount(id: string): Promise<Account & { plan: Plan; acceptedToday: number; dailyRemaining: number | null; endpoints: string[] }> {
+	/** An account with its plan and today's usage, the account's and each endpoint's side by side. */
+	async getAccount(id: string): Promise<Account & { plan: Plan; acceptedToday: number; dailyRemaining: number | null; endpoints: string[]; endpointUsage: AccountEndpointUsage[] }> {
 		validateAccountId(id);
 		const account = await this.stores.registry.getAccount(id);
 		if (!account) throw new NotFoundError('account', id);
 		const plan = await this.planOfAccount(id);
-		const endpoints = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).map((e) => e.id);
-		const today = await this.stores.usage.today(id, []);
+		const records = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).sort((a, b) => a.id.localeCompare(b.id));
+		const today = await this.stores.usage.today(id, records.map((e) => e.id));
 		return {
 			...account,
 			plan,
 			acceptedToday: today.accountAccepted,
 			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
-			endpoints,
+			endpoints: records.map((e) => e.id),
+			endpointUsage: records.map((e) => {
+				const accepted = today.endpoints[e.id] ?? 0;
+				return { endpointId: e.id, acceptedToday: accepted, limits: e.limits ?? null, dailyRemaining: e.limits?.daily ? Math.max(0, e.limits.daily - accepted) : null };
+			}),
 		};
 	}
 

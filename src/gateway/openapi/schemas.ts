@@ -118,6 +118,10 @@ function endpointSchemas(): Record<string, Schema> {
 		enabled: { type: 'boolean' },
 		bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'Most events waiting in the buffer; null for the gateway default' },
 		bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'Most bytes (stored size: body, headers, path, query) waiting in the buffer; null for the gateway default' },
+		limits: {
+			...orNull(ref('EndpointLimitsInput')),
+			description: "The endpoint's own limits inside its account's plan (docs/limits.md); null for none. A value above the plan's is refused (400 naming the field)",
+		},
 	};
 	const all = Object.keys(input);
 	return {
@@ -135,6 +139,7 @@ function endpointSchemas(): Record<string, Schema> {
 				enabled: { type: 'boolean' },
 				bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'null: the gateway default' },
 				bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'null: the gateway default' },
+				limits: { ...orNull(ref('EndpointLimits')), description: "The endpoint's own limits; null: only the account's plan applies" },
 				createdAt: ISO_TIME,
 				createdBy: { type: 'string' },
 				updatedAt: ISO_TIME,
@@ -183,6 +188,8 @@ function endpointSchemas(): Record<string, Schema> {
 			accountAcceptedToday: { type: 'integer', minimum: 0, description: "The account's accepted requests today over all its endpoints" },
 			dailyLimit: { type: ['integer', 'null'] },
 			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
+			endpointLimits: { ...orNull(ref('EndpointLimits')), description: "The endpoint's own limits; null: only the plan's apply" },
+			endpointDailyRemaining: { type: ['integer', 'null'], minimum: 0, description: "What is left of the endpoint's own daily limit today; null without one" },
 			resetsInSeconds: { type: 'integer', minimum: 0, description: 'Until the daily counters reset (UTC midnight)' },
 			buffer: object({
 				length: { type: 'integer', minimum: 0 },
@@ -228,12 +235,23 @@ function planAndAccountSchemas(): Record<string, Schema> {
 			{ optional: ['id', 'name', 'rate', 'burst', 'daily'], description: 'Omitted limits mean none; burst defaults to ceil(rate) and needs a rate' },
 		),
 		Account: object(account),
+		EndpointLimits: object(limits, { description: "An endpoint's own limits inside its account's plan: both apply, the tighter refuses (429 endpoint_rate_limited / endpoint_daily_limit_exceeded)" }),
+		EndpointLimitsInput: object(limits, { optional: ['rate', 'burst', 'daily'], description: 'Omitted limits mean none; each at most the plan\'s; burst defaults to ceil(rate) (at most the plan\'s burst) and needs a rate' }),
 		AccountDetail: object({
 			...account,
 			plan: ref('Plan'),
 			acceptedToday: { type: 'integer', minimum: 0 },
 			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
 			endpoints: arrayOf(endpointId, { description: 'Ids of its endpoints' }),
+			endpointUsage: arrayOf(
+				object({
+					endpointId,
+					acceptedToday: { type: 'integer', minimum: 0 },
+					limits: orNull(ref('EndpointLimits')),
+					dailyRemaining: { type: ['integer', 'null'], minimum: 0, description: "Left of the endpoint's own daily limit; null without one" },
+				}),
+				{ description: "Each endpoint's accepted requests today next to the account's" },
+			),
 		}),
 		SetAccountPlanRequest: object({ planId }),
 		TokenCreate: object(
