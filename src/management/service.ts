@@ -7,6 +7,7 @@ import { activeSecrets, generateSecret, rotateSecrets, signRequest } from '../au
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../events/codec';
 import type { HourStats, Stores } from '../redis';
+import { USAGE_RETENTION_DAYS, type DayUsage } from '../redis/usage';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
 import { validateEndpointLimits } from '../registry/endpointLimits';
 import {
@@ -86,6 +87,13 @@ export interface AccountEndpointUsage {
 	limits: EndpointLimits | null;
 	/** What is left of its own daily limit today; null without one. */
 	dailyRemaining: number | null;
+}
+
+/** Days of usage history asked for: a whole number from 1 to USAGE_RETENTION_DAYS. */
+function historyDays(days: unknown): number {
+	const n = Number(days);
+	if (!Number.isInteger(n) || n < 1 || n > USAGE_RETENTION_DAYS) throw new ValidationError(`days must be a whole number from 1 to ${USAGE_RETENTION_DAYS} (got ${JSON.stringify(days)})`);
+	return n;
 }
 
 function checkSecret(secret: unknown): string | undefined {
@@ -411,6 +419,25 @@ export class ManagementService {
 				return { endpointId: e.id, acceptedToday: accepted, limits: e.limits ?? null, dailyRemaining: e.limits?.daily ? Math.max(0, e.limits.daily - accepted) : null };
 			}),
 		};
+	}
+
+	/**
+	 * Daily accepted / rejected / duplicate requests of the account and each of its endpoints for
+	 * the last `days` UTC days (1-36, today included), oldest first.
+	 */
+	async accountUsageHistory(id: string, days = 35): Promise<{ accountId: string; days: DayUsage[]; endpoints: { endpointId: string; days: DayUsage[] }[] }> {
+		validateAccountId(id);
+		if (!(await this.stores.registry.getAccount(id))) throw new NotFoundError('account', id);
+		const ids = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).map((e) => e.id).sort();
+		const history = await this.stores.usage.history(id, ids, historyDays(days));
+		return { accountId: id, days: history.account, endpoints: ids.map((endpointId) => ({ endpointId, days: history.endpoints[endpointId] })) };
+	}
+
+	/** Daily requests of one endpoint for the last `days` UTC days (1-36), oldest first. */
+	async endpointUsageHistory(id: string, days = 35): Promise<{ endpointId: string; accountId: string; days: DayUsage[] }> {
+		const record = await this.record(id);
+		const history = await this.stores.usage.history(record.accountId, [record.id], historyDays(days));
+		return { endpointId: record.id, accountId: record.accountId, days: history.endpoints[record.id] };
 	}
 
 	async listAccounts(): Promise<Account[]> {

@@ -254,6 +254,14 @@ function planAndAccountSchemas(): Record<string, Schema> {
 			),
 		}),
 		SetAccountPlanRequest: object({ planId }),
+		DayUsage: object({
+			date: { type: 'string', format: 'date', description: 'The UTC day' },
+			accepted: { type: 'integer', minimum: 0, description: 'Accepted (stored) requests: what daily limits count' },
+			rejected: { type: 'integer', minimum: 0, description: 'Requests answered with an error (403, 413, 429, 503 ...)' },
+			duplicate: { type: 'integer', minimum: 0, description: 'Repeats answered 200 duplicate' },
+		}),
+		EndpointUsageHistory: object({ endpointId, accountId, days: arrayOf(ref('DayUsage')) }),
+		AccountUsageHistory: object({ accountId, days: arrayOf(ref('DayUsage')), endpoints: arrayOf(object({ endpointId, days: arrayOf(ref('DayUsage')) })) }),
 		TokenCreate: object(
 			{
 				name: { type: 'string', minLength: 1, maxLength: 100 },
