@@ -8,7 +8,6 @@ import { PRESETS } from '../auth';
 import { parseSize } from '../config';
 import { ValidationError } from '../errors';
 import type { EndpointInput } from '../management/service';
-import type { EndpointLimits } from '../types';
 import { details, endpointDetails, endpointTable, endpointWithSecret } from './format';
 import { wholeNumber } from './parse';
 import type { CliSession } from './session';
@@ -51,12 +50,6 @@ export function limitFlags(flags: EndpointFlags): Record<string, string | null> 
 	return Object.keys(out).length === 0 ? undefined : out;
 }
 
-/** An update's limits: the given flags over the endpoint's current limits (no rate: no burst either). */
-export function mergeLimits(current: EndpointLimits | null | undefined, given: Record<string, unknown>): Record<string, unknown> {
-	const merged: Record<string, unknown> = { ...(current ?? {}), ...given };
-	if (merged.rate === null && given.burst === undefined) merged.burst = null;
-	return merged;
-}
 
 /** Auth presets by name (the catalog's CLI names); `token` and `basic` take --header / --username. */
 const AUTH_PRESETS: Record<string, Record<string, unknown>> = {
@@ -189,10 +182,7 @@ export function endpointsCommand(session: CliSession): Command {
 
 	endpointOptions(endpoints.command('update <id>').description('change an endpoint; options not given stay as they are')).action(
 		async (id: string, flags: EndpointFlags, cmd: Command) => {
-			const management = session.management(cmd);
-			const input = endpointInput(flags);
-			if (input.limits) input.limits = mergeLimits((await management.getEndpoint(id)).limits, input.limits as Record<string, unknown>);
-			const result = await management.updateEndpoint(id, input);
+			const result = await session.management(cmd).updateEndpoint(id, endpointInput(flags));
 			session.print(cmd, result, endpointWithSecret);
 		},
 	);

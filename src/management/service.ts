@@ -9,7 +9,7 @@ import { toWebhookEvent } from '../events/codec';
 import type { HourStats, Stores } from '../redis';
 import { USAGE_RETENTION_DAYS, type DayUsage } from '../redis/usage';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
-import { validateEndpointLimits } from '../registry/endpointLimits';
+import { mergeEndpointLimits, validateEndpointLimits } from '../registry/endpointLimits';
 import {
 	randomEndpointId,
 	validateAccountId,
@@ -224,7 +224,7 @@ export class ManagementService {
 		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
 		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
 		if (patch.bufferMaxBytes !== undefined) next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
-		if (patch.limits !== undefined) next.limits = validateEndpointLimits(patch.limits, await this.planOfAccount(record.accountId));
+		if (patch.limits !== undefined) next.limits = validateEndpointLimits(mergeEndpointLimits(record.limits, patch.limits), await this.planOfAccount(record.accountId));
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
 		if (given) {

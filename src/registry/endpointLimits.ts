@@ -39,3 +39,15 @@ export function validateEndpointLimits(input: unknown, plan: Plan): EndpointLimi
 	if (rate === null && daily === null) return null;
 	return { rate, burst, daily };
 }
+
+/**
+ * An update's limits: the given fields over the endpoint's current ones, so `{daily: 5}` keeps its
+ * rate; null clears them all. Without a rate there is no burst either, unless one is given.
+ */
+export function mergeEndpointLimits(current: EndpointLimits | null | undefined, given: unknown): unknown {
+	if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
+	const patch = given as Record<string, unknown>;
+	const merged: Record<string, unknown> = { ...(current ?? {}), ...patch };
+	if ((merged.rate === null || merged.rate === undefined) && patch.burst === undefined) merged.burst = null;
+	return merged;
+}
