@@ -7,6 +7,7 @@ import { api, ApiError, errorText } from '../api';
 import { limitText } from '../format';
 import type { EndpointView, Plan } from '../types';
 import { AuthFields, authInput, authState, authSummary } from './AuthFields';
+import { EndpointLimitsForm } from './EndpointLimitsForm';
 
 interface Props {
 	endpoint: EndpointView;
@@ -148,6 +149,8 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 					<button type="submit">Change plan</button>
 				</form>
 			</section>
+
+			<EndpointLimitsForm key={`${endpoint.id}:${endpoint.updatedAt}`} endpoint={endpoint} plan={plan} onChanged={onChanged} />
 
 			<section aria-labelledby="state-title">
 				<h2 id="state-title">Disable or delete</h2>
