@@ -150,7 +150,7 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 				</form>
 			</section>
 
-			<EndpointLimitsForm key={`${endpoint.id}:${endpoint.updatedAt}`} endpoint={endpoint} plan={plan} onChanged={onChanged} />
+			<EndpointLimitsForm endpoint={endpoint} plan={plan} onChanged={onChanged} />
 
 			<section aria-labelledby="state-title">
 				<h2 id="state-title">Disable or delete</h2>
