@@ -324,10 +324,11 @@ describe('endpoint console in a real browser', () => {
 		assert.equal((await browser.context.cookies()).filter((c) => c.name === 'wgw_session').length, 0);
 		// A copy of the cookie kept elsewhere is dead too: the session is gone from Redis.
 		assert.equal((await withSession()).status, 401);
-		// The wrong-token 401 and the refused delete's 409 are the only errors the browser logged.
+		// The wrong-token 401, the refused delete's 409 and the one refused endpoint limit (400,
+		// above the plan) are the only errors the browser logged.
 		assert.deepEqual(
 			browser.errors.filter((e) => !e.includes('401') && !e.includes('409')),
-			[],
+			['console: Failed to load resource: the server responded with a status of 400 (Bad Request)'],
 		);
 	});
 });
