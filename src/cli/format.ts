@@ -73,6 +73,11 @@ export function limit(value: number | null): string {
 	return value === null ? 'none' : String(value);
 }
 
+/** A rate limit: `2/s`, or `none`. */
+export function rateLimit(value: number | null): string {
+	return value === null ? 'none' : `${value}/s`;
+}
+
 export function planTable(plans: Plan[]): string {
 	return table(
 		['ID', 'NAME', 'RATE/S', 'BURST', 'DAILY', 'BUILT-IN'],
@@ -94,7 +99,7 @@ export function secretNotice(secret: string): string {
 
 /** An endpoint's fields, one per line. */
 export function endpointDetails(endpoint: EndpointView): string {
-	const limits = endpoint.limits ? `rate ${limit(endpoint.limits.rate)}/s, burst ${limit(endpoint.limits.burst)}, daily ${limit(endpoint.limits.daily)}` : "- (only the account's plan)";
+	const limits = endpoint.limits ? `rate ${rateLimit(endpoint.limits.rate)}, burst ${limit(endpoint.limits.burst)}, daily ${limit(endpoint.limits.daily)}` : "- (only the account's plan)";
 	return details({ ...endpoint, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default', limits });
 }
 

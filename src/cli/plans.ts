@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { NotFoundError } from '../errors';
 import type { AccountEndpointUsage } from '../management/service';
 import type { Plan } from '../types';
-import { details, limit, planDetails, planTable, table } from './format';
+import { details, limit, planDetails, planTable, rateLimit, table } from './format';
 import type { CliSession } from './session';
 
 interface PlanFlags {
@@ -72,8 +72,8 @@ function accountDetails(account: { plan: Plan; acceptedToday: number; endpointUs
 	if (endpointUsage.length === 0) return head;
 	// The account's consumption and each endpoint's side by side, with each endpoint's own limits.
 	const rows = [
-		['(account)', String(account.acceptedToday), limit(plan.daily), `${limit(plan.rate)}/s`],
-		...endpointUsage.map((e) => [e.endpointId, String(e.acceptedToday), e.limits ? limit(e.limits.daily) : '-', e.limits ? `${limit(e.limits.rate)}/s` : '-']),
+		['(account)', String(account.acceptedToday), limit(plan.daily), rateLimit(plan.rate)],
+		...endpointUsage.map((e) => [e.endpointId, String(e.acceptedToday), e.limits ? limit(e.limits.daily) : '-', e.limits ? rateLimit(e.limits.rate) : '-']),
 	];
 	return `${head}\n\n${table(['ENDPOINT', 'ACCEPTED TODAY', 'DAILY LIMIT', 'RATE LIMIT'], rows)}`;
 }

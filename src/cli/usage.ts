@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { ValidationError } from '../errors';
 import type { DayUsage } from '../redis/usage';
-import { limit, table } from './format';
+import { limit, rateLimit, table } from './format';
 import type { CliSession } from './session';
 
 /** One row per day and scope (the account, or an endpoint id). */
@@ -33,8 +33,8 @@ export function usageCommand(session: CliSession): Command {
 			const account = await session.management(cmd).getAccount(accountId);
 			session.print(cmd, account, (a) => {
 				const rows = [
-					['(account)', a.acceptedToday, limit(a.plan.daily), a.dailyRemaining ?? '-', `${limit(a.plan.rate)}/s`],
-					...a.endpointUsage.map((e) => [e.endpointId, e.acceptedToday, e.limits ? limit(e.limits.daily) : '-', e.dailyRemaining ?? '-', e.limits ? `${limit(e.limits.rate)}/s` : '-']),
+					['(account)', a.acceptedToday, limit(a.plan.daily), a.dailyRemaining ?? '-', rateLimit(a.plan.rate)],
+					...a.endpointUsage.map((e) => [e.endpointId, e.acceptedToday, e.limits ? limit(e.limits.daily) : '-', e.dailyRemaining ?? '-', e.limits ? rateLimit(e.limits.rate) : '-']),
 				];
 				return `plan: ${a.plan.id}\n\n${table(['SCOPE', 'ACCEPTED TODAY', 'DAILY LIMIT', 'LEFT', 'RATE LIMIT'], rows)}`;
 			});
