@@ -186,7 +186,7 @@ build_if_needed() { # SKIP_BUILD=1: use dist/ as it is
 		fi
 	fi
 	[[ -f $server_js ]] || die "$server_js is missing after the build"
-	[[ -f dist/src/redis/scripts/acceptEvent-5.lua ]] || die "dist/src/redis/scripts/*.lua are missing (gulp build)"
+	[[ -f dist/src/redis/scripts/acceptEvent-6.lua ]] || die "dist/src/redis/scripts/*.lua are missing (gulp build)"
 }
 
 start_redis() { # sets REDIS_PORT, REDIS_PID: private redis-server, AOF everysec, data in $WORK

@@ -33,6 +33,8 @@ export const ERROR_CATALOGUE = {
 	payload_too_large: { status: 413, message: 'The request body is too large' },
 	rate_limited: { status: 429, message: 'Rate limit exceeded; retry later' },
 	daily_limit_exceeded: { status: 429, message: 'Daily limit reached; it resets at 00:00 UTC' },
+	endpoint_rate_limited: { status: 429, message: "The endpoint's own rate limit was exceeded; retry later" },
+	endpoint_daily_limit_exceeded: { status: 429, message: "The endpoint's own daily limit was reached; it resets at 00:00 UTC" },
 	internal_error: { status: 500, alsoStatus: [502], message: 'Internal error' },
 	buffer_full: { status: 503, message: 'The endpoint buffer is full; retry later', retryAfter: 60 },
 	store_unavailable: { status: 503, message: 'The event store (Redis) is unavailable; retry later', retryAfter: 5 },

@@ -20,6 +20,19 @@ export interface Plan {
 	builtIn: boolean;
 }
 
+/**
+ * An endpoint's own limits inside its account's plan (same names and units as the plan's); null
+ * for a dimension it does not limit itself. Both its limits and the plan's apply to each request.
+ */
+export interface EndpointLimits {
+	/** Accepted requests per second (may be fractional), or null. */
+	rate: number | null;
+	/** Requests that may arrive at one instant, or null (set together with rate). */
+	burst: number | null;
+	/** Accepted requests per UTC day, or null. */
+	daily: number | null;
+}
+
 export interface Account {
 	id: string;
 	planId: string;
@@ -149,6 +162,8 @@ export interface EndpointRecord {
 	bufferCapacity: number | null;
 	/** Max bytes (stored size: body, headers, path, query) waiting in this endpoint's buffer; null/absent uses the gateway default. */
 	bufferMaxBytes?: number | null;
+	/** The endpoint's own limits inside the account's plan; null/absent: only the plan's apply. */
+	limits?: EndpointLimits | null;
 	/** Custom answer to accepted requests; null/absent answers the default 202 JSON. */
 	acceptResponse?: AcceptResponse | null;
 	createdAt: string;

@@ -31,6 +31,9 @@ interface EndpointFlags {
 	verifyToken?: string;
 	capacity?: string;
 	maxBytes?: string;
+	limitRate?: string;
+	limitBurst?: string;
+	limitDaily?: string;
 	disabled?: boolean;
 	acceptStatus?: string;
 	acceptBody?: string;
@@ -38,6 +41,20 @@ interface EndpointFlags {
 	/** true when --default-response is given. */
 	defaultResponse?: boolean;
 }
+
+/** `--limit-*` values as EndpointInput.limits fields: 'none' = no limit; undefined when no flag is given. */
+export function limitFlags(flags: EndpointFlags): Record<string, string | null> | undefined {
+	const out: Record<string, string | null> = {};
+	for (const [key, value] of [
+		['rate', flags.limitRate],
+		['burst', flags.limitBurst],
+		['daily', flags.limitDaily],
+	] as const) {
+		if (value !== undefined) out[key] = value === 'none' ? null : value;
+	}
+	return Object.keys(out).length === 0 ? undefined : out;
+}
+
 
 /** Auth presets by name (the catalog's CLI names); `token` and `basic` take --header / --username. */
 const AUTH_PRESETS: Record<string, Record<string, unknown>> = {
@@ -85,6 +102,7 @@ export function endpointInput(flags: EndpointFlags): EndpointInput {
 		bufferCapacity: flags.capacity === undefined ? undefined : flags.capacity === 'default' ? null : flags.capacity,
 		bufferMaxBytes: flags.maxBytes === undefined ? undefined : flags.maxBytes === 'default' ? null : (parseSize(flags.maxBytes) ?? flags.maxBytes),
 		enabled: flags.disabled ? false : undefined,
+		limits: limitFlags(flags),
 	};
 	if (flags.auth !== undefined) input.auth = parseAuth(flags.auth, flags);
 	else if (flags.header !== undefined || flags.username !== undefined) throw new ValidationError('--header and --username need --auth token or --auth basic');
@@ -120,6 +138,9 @@ function endpointOptions(command: Command): Command {
 		.option('--verify-token <token>', 'hub.verify_token expected by --handshake hubChallenge')
 		.option('--capacity <n>', "max events waiting in the buffer ('default' = gateway default)")
 		.option('--max-bytes <size>', "max bytes waiting in the buffer, e.g. 64mb ('default' = gateway default)")
+		.option('--limit-rate <n|none>', "the endpoint's own rate, requests per second, inside the account's plan (docs/limits.md)")
+		.option('--limit-burst <n|none>', "the endpoint's own burst (default: its rate rounded up, at most the plan's)")
+		.option('--limit-daily <n|none>', "the endpoint's own accepted requests per UTC day, inside the account's plan")
 		.option('--disabled', 'reject incoming requests (403) until enabled')
 		.option('--accept-status <code>', 'custom answer to accepted requests: a 2xx status (default 200 when any --accept-* flag is given)')
 		.option('--accept-body <text>', 'custom answer: the body, at most 4 KiB (default empty)')

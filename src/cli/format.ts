@@ -73,6 +73,11 @@ export function limit(value: number | null): string {
 	return value === null ? 'none' : String(value);
 }
 
+/** A rate limit: `2/s`, or `none`. */
+export function rateLimit(value: number | null): string {
+	return value === null ? 'none' : `${value}/s`;
+}
+
 export function planTable(plans: Plan[]): string {
 	return table(
 		['ID', 'NAME', 'RATE/S', 'BURST', 'DAILY', 'BUILT-IN'],
@@ -96,7 +101,8 @@ export function secretNotice(secret: string): string {
 export function endpointDetails(endpoint: EndpointView): string {
 	const { acceptResponse, ...rest } = endpoint;
 	const answer = acceptResponse ? `${acceptResponse.status} ${acceptResponse.contentType} (${Buffer.byteLength(acceptResponse.body)} bytes)` : 'default (202 JSON)';
-	return details({ ...rest, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default', acceptResponse: answer });
+	const limits = endpoint.limits ? `rate ${rateLimit(endpoint.limits.rate)}, burst ${limit(endpoint.limits.burst)}, daily ${limit(endpoint.limits.daily)}` : "- (only the account's plan)";
+	return details({ ...rest, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default', limits, acceptResponse: answer });
 }
 
 /** An endpoint (and a secret, when the operation produced one). */

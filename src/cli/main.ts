@@ -18,6 +18,7 @@ import { tokensCommand } from './tokens';
 import { secretsCommand } from './secrets';
 import { CliSession } from './session';
 import { subscribersCommand } from './subscribers';
+import { usageCommand } from './usage';
 
 function serveCommand(session: CliSession): Command {
 	return new Command('serve')
@@ -92,7 +93,7 @@ function buildProgram(session: CliSession): Command {
 		.version(packageInfo().version)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
-	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), requestsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session)]) {
+	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), requestsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session), usageCommand(session)]) {
 		program.addCommand(command);
 	}
 	// Every successful change is written to the audit log; arguments only (ids), never flags,

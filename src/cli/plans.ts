@@ -4,8 +4,9 @@
  */
 import { Command } from 'commander';
 import { NotFoundError } from '../errors';
+import type { AccountEndpointUsage } from '../management/service';
 import type { Plan } from '../types';
-import { details, limit, planDetails, planTable, table } from './format';
+import { details, limit, planDetails, planTable, rateLimit, table } from './format';
 import type { CliSession } from './session';
 
 interface PlanFlags {
@@ -65,9 +66,16 @@ export function plansCommand(session: CliSession): Command {
 	return plans;
 }
 
-function accountDetails(account: { plan: Plan }): string {
-	const { plan, ...rest } = account;
-	return details({ ...rest, plan: `${plan.id} (rate ${limit(plan.rate)}/s, burst ${limit(plan.burst)}, daily ${limit(plan.daily)})` });
+function accountDetails(account: { plan: Plan; acceptedToday: number; endpointUsage: AccountEndpointUsage[] }): string {
+	const { plan, endpointUsage, ...rest } = account;
+	const head = details({ ...rest, plan: `${plan.id} (rate ${limit(plan.rate)}/s, burst ${limit(plan.burst)}, daily ${limit(plan.daily)})` });
+	if (endpointUsage.length === 0) return head;
+	// The account's consumption and each endpoint's side by side, with each endpoint's own limits.
+	const rows = [
+		['(account)', String(account.acceptedToday), limit(plan.daily), rateLimit(plan.rate)],
+		...endpointUsage.map((e) => [e.endpointId, String(e.acceptedToday), e.limits ? limit(e.limits.daily) : '-', e.limits ? rateLimit(e.limits.rate) : '-']),
+	];
+	return `${head}\n\n${table(['ENDPOINT', 'ACCEPTED TODAY', 'DAILY LIMIT', 'RATE LIMIT'], rows)}`;
 }
 
 export function accountsCommand(session: CliSession): Command {

@@ -7,9 +7,10 @@ import type { Request, Response, Router } from 'express';
 import { GatewayError, messageOf, ValidationError } from '../errors';
 import type { EndpointInput, ManagementService } from '../management/service';
 import { addRequestLogRoutes } from './requestLogRoutes';
+import { USAGE_RETENTION_DAYS } from '../redis/usage';
 
 /** Fields an endpoint create/update body may carry (EndpointInput). */
-const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes', 'acceptResponse'];
+const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes', 'limits', 'acceptResponse'];
 const PLAN_FIELDS = ['id', 'name', 'rate', 'burst', 'daily'];
 
 export interface AdminRouteOptions {
@@ -119,6 +120,9 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 	});
 	router.get('/endpoints/:id/usage', async (req, res) => {
 		sendJson(res, 200, await management.endpointUsage(req.params.id));
+	});
+	router.get('/endpoints/:id/usage/history', async (req, res) => {
+		sendJson(res, 200, await management.endpointUsageHistory(req.params.id, queryCount(req, 'days', 35, USAGE_RETENTION_DAYS)));
 	});
 	router.get('/endpoints/:id/stats', async (req, res) => {
 		sendJson(res, 200, await management.endpointStats(req.params.id, queryCount(req, 'hours', 24, 48)));
@@ -245,6 +249,9 @@ function addAccountRoutes(router: Router, management: ManagementService): void {
 	});
 	router.get('/accounts/:id', async (req, res) => {
 		sendJson(res, 200, await management.getAccount(req.params.id));
+	});
+	router.get('/accounts/:id/usage/history', async (req, res) => {
+		sendJson(res, 200, await management.accountUsageHistory(req.params.id, queryCount(req, 'days', 35, USAGE_RETENTION_DAYS)));
 	});
 	router.put('/accounts/:id/plan', async (req, res) => {
 		const body = jsonObject(req);

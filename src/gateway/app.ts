@@ -160,6 +160,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	if (config.adminPort > 0) {
 		adminApp = express();
 		adminApp.disable('x-powered-by');
+		// Like the ingest app: behind a proxy, req.ip (the failed-login limit's key) is the client's.
+		adminApp.set('trust proxy', config.trustProxy);
 		adminApp.get('/api/v1/openapi.json', serveOpenApi(''));
 		adminApp.get('/metrics', guardMetrics, serveMetrics);
 		adminApp.use('/api/v1', admin);

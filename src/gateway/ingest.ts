@@ -16,11 +16,11 @@ import type { AcceptOutcome } from '../redis';
 import type { AcceptStore } from '../redis/acceptStore';
 import type { StatsStore } from '../redis/stats';
 import type { RegistryCache } from '../registry/cache';
-import type { EndpointRecord, Plan } from '../types';
+import type { EndpointLimits, EndpointRecord, Plan } from '../types';
 import { sendAcceptResponse } from './acceptAnswer';
 import { clientIp, type TrustFn } from './clientIp';
 import type { ErrorTranslator } from './errorAnswer';
-import { rateLimitHeaders } from './limitHeaders';
+import { combinedLimitHeaders } from './limitHeaders';
 import type { GatewayMetrics } from './metrics';
 import { recordAnswered, type RequestRecorder, type RequestSeen } from './requestLogHook';
 
@@ -109,21 +109,16 @@ function dedupeValue(endpoint: EndpointRecord, req: IncomingMessage, body: unkno
 	return undefined;
 }
 
-function outcomeError(outcome: Exclude<AcceptOutcome, { kind: 'accepted' | 'duplicate' }>, plan: Plan): GatewayError {
-	switch (outcome.kind) {
-		case 'rate_limited':
-			return new GatewayError(429, 'rate_limited', `Rate limit of plan '${plan.id}' exceeded (${plan.rate}/s, burst ${plan.burst}); retry later`, {
-				retryAfter: outcome.retryAfterMs / 1000,
-				headers: rateLimitHeaders(plan, { burstRemaining: 0, burstResetMs: outcome.burstResetMs, dailyRemaining: outcome.dailyRemaining, secondsToMidnight: outcome.secondsToMidnight }),
-			});
-		case 'daily_limit_exceeded':
-			return new GatewayError(429, 'daily_limit_exceeded', `Daily limit of plan '${plan.id}' (${plan.daily} requests per UTC day) reached; it resets at 00:00 UTC`, {
-				retryAfter: outcome.secondsToMidnight,
-				headers: rateLimitHeaders(plan, { burstRemaining: outcome.burstRemaining, burstResetMs: outcome.burstResetMs, dailyRemaining: 0, secondsToMidnight: outcome.secondsToMidnight }),
-			});
-		case 'buffer_full':
-			return new GatewayError(503, 'buffer_full', 'The endpoint buffer is full; retry later', { retryAfter: BUFFER_FULL_RETRY_SECONDS });
+function outcomeError(outcome: Exclude<AcceptOutcome, { kind: 'accepted' | 'duplicate' }>, plan: Plan, endpoint: EndpointRecord): GatewayError {
+	if (outcome.kind === 'buffer_full') return new GatewayError(503, 'buffer_full', 'The endpoint buffer is full; retry later', { retryAfter: BUFFER_FULL_RETRY_SECONDS });
+	const own = outcome.scope === 'endpoint';
+	const limits = own ? (endpoint.limits as EndpointLimits) : plan;
+	const whose = own ? `endpoint '${endpoint.id}'` : `plan '${plan.id}'`;
+	const options = { retryAfter: outcome.retryAfterMs / 1000, headers: combinedLimitHeaders(plan, endpoint.limits, outcome) };
+	if (outcome.kind === 'rate_limited') {
+		return new GatewayError(own ? 'endpoint_rate_limited' : 'rate_limited', `Rate limit of ${whose} exceeded (${limits.rate}/s, burst ${limits.burst}); retry later`, options);
 	}
+	return new GatewayError(own ? 'endpoint_daily_limit_exceeded' : 'daily_limit_exceeded', `Daily limit of ${whose} (${limits.daily} requests per UTC day) reached; it resets at 00:00 UTC`, options);
 }
 
 /** Writes a JSON answer (Content-Length set, no chunking). */
@@ -212,6 +207,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				rate: plan.rate,
 				burst: plan.burst,
 				daily: plan.daily,
+				endpointLimits: endpoint.limits,
 				capacity: endpoint.bufferCapacity ?? deps.defaultCapacity,
 				capacityBytes: endpoint.bufferMaxBytes ?? deps.defaultCapacityBytes,
 				method,
@@ -224,8 +220,8 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			if (result.kind === 'accepted' || result.kind === 'duplicate') seen.eventId = result.eventId;
 			if (result.kind === 'accepted') {
 				outcome = 'accepted';
-				if (endpoint.acceptResponse) return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId, rateLimitHeaders(plan, result));
-				sendJson(res, 202, { status: 'accepted', eventId: result.eventId }, rateLimitHeaders(plan, result));
+				if (endpoint.acceptResponse) return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId, combinedLimitHeaders(plan, endpoint.limits, result));
+				sendJson(res, 202, { status: 'accepted', eventId: result.eventId }, combinedLimitHeaders(plan, endpoint.limits, result));
 				return;
 			}
 			if (result.kind === 'duplicate') {
@@ -234,7 +230,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				sendJson(res, 200, { status: 'duplicate', eventId: result.eventId });
 				return;
 			}
-			throw outcomeError(result, plan);
+			throw outcomeError(result, plan, endpoint);
 		} catch (caught) {
 			const error = deps.translateError(caught, { surface: 'ingest', method, endpoint: metricEndpoint || target.endpointId });
 			outcome = error.code;

@@ -7,7 +7,9 @@ import { activeSecrets, generateSecret, rotateSecrets, signRequest } from '../au
 import { ConflictError, messageOf, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../events/codec';
 import type { HourStats, Stores } from '../redis';
+import { USAGE_RETENTION_DAYS, type DayUsage } from '../redis/usage';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
+import { mergeEndpointLimits, validateEndpointLimits } from '../registry/endpointLimits';
 import {
 	randomEndpointId,
 	validateAccountId,
@@ -21,7 +23,7 @@ import {
 	validateMethods,
 } from '../registry/endpoints';
 import { validateAcceptResponse } from '../registry/acceptResponse';
-import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
+import type { Account, EndpointLimits, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
 import { listRequests, requestDetail, type RequestDetail, type RequestQueryText } from './requestLog';
 import type { RequestPage } from '../redis';
 import { SubscriberOperations, type EndpointSubscribers, type RewindInput, type SubscriberView } from './subscribers';
@@ -55,6 +57,8 @@ export interface EndpointInput {
 	bufferCapacity?: unknown;
 	/** Byte capacity of the buffer (stored size); null/'' for the gateway default. */
 	bufferMaxBytes?: unknown;
+	/** The endpoint's own limits `{rate, burst, daily}` inside its account's plan; null for none. */
+	limits?: unknown;
 	/** Custom answer to accepted requests {status 2xx, body ≤ 4 KiB, contentType}; null/'' for the default 202 JSON. */
 	acceptResponse?: unknown;
 }
@@ -67,6 +71,9 @@ export interface EndpointUsage {
 	accountAcceptedToday: number;
 	dailyLimit: number | null;
 	dailyRemaining: number | null;
+	/** The endpoint's own limits (null: only the plan's apply) and what is left of its own daily limit. */
+	endpointLimits: EndpointLimits | null;
+	endpointDailyRemaining: number | null;
 	resetsInSeconds: number;
 	/** Events and bytes buffered and the capacities that end in 503 buffer_full. */
 	buffer: { length: number; capacity: number; bytes: number; maxBytes: number; oldestReceivedAt: string | null };
@@ -75,6 +82,23 @@ export interface EndpointUsage {
 	deadLetters: number;
 	/** Cap on dead letters (0 = none); beyond it failing events stay pending. */
 	deadLetterMax: number;
+}
+
+/** One endpoint's line in an account's usage: today's accepted requests against its own limits. */
+export interface AccountEndpointUsage {
+	endpointId: string;
+	acceptedToday: number;
+	/** Its own limits; null when only the account's plan applies. */
+	limits: EndpointLimits | null;
+	/** What is left of its own daily limit today; null without one. */
+	dailyRemaining: number | null;
+}
+
+/** Days of usage history asked for: a whole number from 1 to USAGE_RETENTION_DAYS. */
+function historyDays(days: unknown): number {
+	const n = Number(days);
+	if (!Number.isInteger(n) || n < 1 || n > USAGE_RETENTION_DAYS) throw new ValidationError(`days must be a whole number from 1 to ${USAGE_RETENTION_DAYS} (got ${JSON.stringify(days)})`);
+	return n;
 }
 
 function checkSecret(secret: unknown): string | undefined {
@@ -125,7 +149,7 @@ export class ManagementService {
 
 	toView(record: EndpointRecord): EndpointView {
 		const { secrets, ...rest } = record;
-		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, acceptResponse: rest.acceptResponse ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
+		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, limits: rest.limits ?? null, acceptResponse: rest.acceptResponse ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
 	}
 
 	private async record(id: string): Promise<EndpointRecord> {
@@ -159,6 +183,7 @@ export class ManagementService {
 			enabled: input.enabled === undefined ? true : toBoolean(input.enabled, 'enabled'),
 			bufferCapacity: validateCapacity(input.bufferCapacity),
 			bufferMaxBytes: validateMaxBytes(input.bufferMaxBytes),
+			limits: validateEndpointLimits(input.limits, await this.planOfAccount(accountId)),
 			acceptResponse: validateAcceptResponse(input.acceptResponse),
 			createdAt: now,
 			createdBy: String(createdBy).slice(0, 200),
@@ -205,6 +230,7 @@ export class ManagementService {
 		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
 		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
 		if (patch.bufferMaxBytes !== undefined) next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
+		if (patch.limits !== undefined) next.limits = validateEndpointLimits(mergeEndpointLimits(record.limits, patch.limits), await this.planOfAccount(record.accountId));
 		if (patch.acceptResponse !== undefined) next.acceptResponse = validateAcceptResponse(patch.acceptResponse);
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
@@ -298,6 +324,8 @@ export class ManagementService {
 			accountAcceptedToday: today.accountAccepted,
 			dailyLimit: plan.daily,
 			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
+			endpointLimits: record.limits ?? null,
+			endpointDailyRemaining: record.limits?.daily ? Math.max(0, record.limits.daily - (today.endpoints[record.id] ?? 0)) : null,
 			resetsInSeconds: today.secondsToReset,
 			buffer: {
 				length: depth.length,
@@ -400,20 +428,44 @@ export class ManagementService {
 		return builtInPlan(planId) ?? (await this.stores.registry.getPlan(planId)) ?? (builtInPlan(this.options.defaultPlan) as Plan);
 	}
 
-	async getAccount(id: string): Promise<Account & { plan: Plan; acceptedToday: number; dailyRemaining: number | null; endpoints: string[] }> {
+	/** An account with its plan and today's usage, the account's and each endpoint's side by side. */
+	async getAccount(id: string): Promise<Account & { plan: Plan; acceptedToday: number; dailyRemaining: number | null; endpoints: string[]; endpointUsage: AccountEndpointUsage[] }> {
 		validateAccountId(id);
 		const account = await this.stores.registry.getAccount(id);
 		if (!account) throw new NotFoundError('account', id);
 		const plan = await this.planOfAccount(id);
-		const endpoints = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).map((e) => e.id);
-		const today = await this.stores.usage.today(id, []);
+		const records = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).sort((a, b) => a.id.localeCompare(b.id));
+		const today = await this.stores.usage.today(id, records.map((e) => e.id));
 		return {
 			...account,
 			plan,
 			acceptedToday: today.accountAccepted,
 			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
-			endpoints,
+			endpoints: records.map((e) => e.id),
+			endpointUsage: records.map((e) => {
+				const accepted = today.endpoints[e.id] ?? 0;
+				return { endpointId: e.id, acceptedToday: accepted, limits: e.limits ?? null, dailyRemaining: e.limits?.daily ? Math.max(0, e.limits.daily - accepted) : null };
+			}),
 		};
+	}
+
+	/**
+	 * Daily accepted / rejected / duplicate requests of the account and each of its endpoints for
+	 * the last `days` UTC days (1-36, today included), oldest first.
+	 */
+	async accountUsageHistory(id: string, days = 35): Promise<{ accountId: string; days: DayUsage[]; endpoints: { endpointId: string; days: DayUsage[] }[] }> {
+		validateAccountId(id);
+		if (!(await this.stores.registry.getAccount(id))) throw new NotFoundError('account', id);
+		const ids = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).map((e) => e.id).sort();
+		const history = await this.stores.usage.history(id, ids, historyDays(days));
+		return { accountId: id, days: history.account, endpoints: ids.map((endpointId) => ({ endpointId, days: history.endpoints[endpointId] })) };
+	}
+
+	/** Daily requests of one endpoint for the last `days` UTC days (1-36), oldest first. */
+	async endpointUsageHistory(id: string, days = 35): Promise<{ endpointId: string; accountId: string; days: DayUsage[] }> {
+		const record = await this.record(id);
+		const history = await this.stores.usage.history(record.accountId, [record.id], historyDays(days));
+		return { endpointId: record.id, accountId: record.accountId, days: history.endpoints[record.id] };
 	}
 
 	async listAccounts(): Promise<Account[]> {

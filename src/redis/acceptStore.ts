@@ -1,21 +1,29 @@
 /**
- * The request path's only Redis call: runs acceptEvent (decide + store in one round trip) and
- * maps its result codes to a typed outcome.
+ * The request path's only Redis call: runs acceptEvent (decide + store in one round trip, the
+ * account's and the endpoint's own limits checked together) and maps its result codes to a typed
+ * outcome.
  */
 import { createHash } from 'node:crypto';
 import type { ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
 
-export interface AcceptInput {
+/** Rate/burst/daily of one policy as the script takes them; null = that dimension is off. */
+export interface LimitInput {
+	/** Requests per second; null = no rate/burst limit. */
+	rate: number | null;
+	burst: number | null;
+	/** Accepted requests per UTC day; null = none. */
+	daily: number | null;
+}
+
+export interface AcceptInput extends LimitInput {
 	endpointId: string;
 	accountId: string;
 	/** Idempotency value of the request, or undefined when dedupe is off / the value is absent. */
 	dedupeValue?: string;
 	dedupeWindowMs: number;
-	/** Requests per second; null = no rate/burst limit. */
-	rate: number | null;
-	burst: number | null;
-	daily: number | null;
+	/** The endpoint's own limits inside the account's (rate, burst, daily above); absent = none. */
+	endpointLimits?: LimitInput | null;
 	capacity: number;
 	/** Most bytes the endpoint's buffered events may hold (stored size: body, headers, path, query...). */
 	capacityBytes: number;
@@ -27,12 +35,35 @@ export interface AcceptInput {
 	body: Buffer;
 }
 
+/** What is left of one policy: remaining counts are -1 when that limit is off. */
+export interface PolicyState {
+	burstRemaining: number;
+	burstResetMs: number;
+	dailyRemaining: number;
+	/** Seconds until the next UTC midnight (Redis's clock), when daily counters reset. */
+	secondsToMidnight: number;
+}
+
+/** Both policies' state, as the script saw them. */
+export interface LimitStates {
+	account: PolicyState;
+	endpoint: PolicyState;
+}
+
+/** Which limit refused a request: the account plan's or the endpoint's own. */
+export type LimitScope = 'account' | 'endpoint';
+
 export type AcceptOutcome =
-	| { kind: 'accepted'; eventId: string; burstRemaining: number; burstResetMs: number; dailyRemaining: number; secondsToMidnight: number }
+	| ({ kind: 'accepted'; eventId: string } & LimitStates)
 	| { kind: 'duplicate'; eventId: string }
-	| { kind: 'rate_limited'; retryAfterMs: number; burstResetMs: number; dailyRemaining: number; secondsToMidnight: number }
-	| { kind: 'daily_limit_exceeded'; secondsToMidnight: number; burstRemaining: number; burstResetMs: number }
+	| ({ kind: 'rate_limited' | 'daily_limit_exceeded'; scope: LimitScope; retryAfterMs: number } & LimitStates)
 	| { kind: 'buffer_full'; length: number; bytes: number };
+
+function scriptLimits(limits: LimitInput | null | undefined): [string, string, number] {
+	const limited = limits !== null && limits !== undefined && limits.rate !== null && limits.rate > 0;
+	const rate = limited ? (limits.rate as number) : 0;
+	return [limited ? String(rate) : '0', limited ? String(limits.burst ?? Math.max(1, Math.ceil(rate))) : '0', limits?.daily ?? 0];
+}
 
 export class AcceptStore {
 	constructor(
@@ -46,19 +77,21 @@ export class AcceptStore {
 			input.dedupeValue === undefined
 				? keys.stream
 				: keys.dedupePrefix + createHash('sha256').update(input.dedupeValue).digest('base64url');
-		const limited = input.rate !== null && input.rate > 0;
+		const [rate, burst, daily] = scriptLimits(input);
+		const [epRate, epBurst, epDaily] = scriptLimits(input.endpointLimits);
 		const r = (await this.redis.acceptEvent(
 			keys.stream,
 			dedupeKey,
 			keys.limiter,
 			keys.usage,
 			keys.bytes,
+			keys.endpointLimiter,
 			input.endpointId,
 			input.dedupeValue === undefined ? '0' : '1',
 			input.dedupeWindowMs,
-			limited ? String(input.rate) : '0',
-			limited ? String(input.burst ?? Math.max(1, Math.ceil(input.rate as number))) : '0',
-			input.daily ?? 0,
+			rate,
+			burst,
+			daily,
 			input.capacity,
 			input.method,
 			input.path,
@@ -67,19 +100,27 @@ export class AcceptStore {
 			input.sourceIp,
 			input.body,
 			input.capacityBytes,
+			epRate,
+			epBurst,
+			epDaily,
 		)) as (string | number)[];
 		const n = (i: number) => Number(r[i]);
-		switch (n(0)) {
+		const code = n(0);
+		if (code === 1) return { kind: 'duplicate', eventId: String(r[1]) };
+		if (code === 4) return { kind: 'buffer_full', length: n(1), bytes: n(2) };
+		const states: LimitStates = {
+			account: { burstRemaining: n(3), burstResetMs: n(4), dailyRemaining: n(5), secondsToMidnight: n(2) },
+			endpoint: { burstRemaining: n(6), burstResetMs: n(7), dailyRemaining: n(8), secondsToMidnight: n(2) },
+		};
+		switch (code) {
 			case 0:
-				return { kind: 'accepted', eventId: String(r[1]), burstRemaining: n(2), burstResetMs: n(3), dailyRemaining: n(4), secondsToMidnight: n(5) };
-			case 1:
-				return { kind: 'duplicate', eventId: String(r[1]) };
+				return { kind: 'accepted', eventId: String(r[1]), ...states };
 			case 2:
-				return { kind: 'rate_limited', retryAfterMs: n(1), burstResetMs: n(2), dailyRemaining: n(3), secondsToMidnight: n(4) };
+			case 5:
+				return { kind: 'rate_limited', scope: code === 2 ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
 			case 3:
-				return { kind: 'daily_limit_exceeded', secondsToMidnight: n(1), burstRemaining: n(2), burstResetMs: n(3) };
-			case 4:
-				return { kind: 'buffer_full', length: n(1), bytes: n(2) };
+			case 6:
+				return { kind: 'daily_limit_exceeded', scope: code === 3 ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
 			default:
 				throw new Error(`acceptEvent returned an unknown code: ${String(r[0])}`);
 		}

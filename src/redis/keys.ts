@@ -22,8 +22,15 @@ export interface EndpointKeys {
 	dedupePrefix: string;
 	/** GCRA state (theoretical arrival time) of the account. */
 	limiter: string;
+	/** GCRA state of this endpoint's own limits (inside the account's), same slot as `limiter`. */
+	endpointLimiter: string;
 	/** Hash of daily counters of the account: `d:<day>` total, `e:<day>:<endpointId>` per endpoint. */
 	usage: string;
+	/**
+	 * Hash of daily request outcomes other than accepted, for the usage history:
+	 * `a:<day>:<outcome>` for the account, `e:<day>:<endpointId>:<outcome>` per endpoint.
+	 */
+	history: string;
 	/** Hash subscriberId → JSON metadata (createdAt, lastSeen, workflow and node names). */
 	subscribers: string;
 	/** Hash subscriberId → JSON record of a dropped subscriber (when, why, where it stopped). */
@@ -69,7 +76,9 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 		stream: `${base}:stream:${endpointId}`,
 		dedupePrefix: `${base}:dedupe:${endpointId}:`,
 		limiter: `${base}:limiter`,
+		endpointLimiter: `${base}:limiter:${endpointId}`,
 		usage: `${base}:usage`,
+		history: `${base}:history`,
 		subscribers: `${base}:subs:${endpointId}`,
 		droppedSubscribers: `${base}:subs-dropped:${endpointId}`,
 		deadLetters: `${base}:dead:${endpointId}`,

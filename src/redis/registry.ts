@@ -75,7 +75,7 @@ export class RedisRegistryStore {
 		const ek = endpointKeys(this.prefix, record.accountId, record.id);
 		const subs = await this.redis.hkeys(ek.subscribers);
 		const subKeys = subs.flatMap((s) => Object.values(subscriberKeys(this.prefix, record.accountId, record.id, s)));
-		await this.redis.del(ek.stream, ek.bytes, ek.subscribers, ek.droppedSubscribers, ek.deadLetters, ek.stats, ek.requests, ek.filtered, ...subKeys);
+		await this.redis.del(ek.stream, ek.bytes, ek.subscribers, ek.droppedSubscribers, ek.deadLetters, ek.stats, ek.requests, ek.filtered, ek.endpointLimiter, ...subKeys);
 		await this.publish({ kind: 'endpoint', id: record.id });
 		return removed === 1;
 	}

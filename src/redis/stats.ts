@@ -1,12 +1,14 @@
 /**
  * Hourly request statistics per endpoint (accepted, duplicates, rejections by reason) for the
- * console's charts. Kept off the request path: outcomes are counted in memory and flushed to Redis
- * in one pipeline per second. A crash can lose up to a second of statistics, never an event; the
- * quota counters that limits rely on are kept exactly by acceptEvent.
+ * console's charts, and the daily rejected/duplicate counts of the usage history (per account and
+ * per endpoint; accepted counts come from acceptEvent's exact usage counters). Kept off the request
+ * path: outcomes are counted in memory and flushed to Redis in one pipeline per second. A crash can
+ * lose up to a second of statistics, never an event; the quota counters that limits rely on are
+ * kept exactly by acceptEvent.
  */
 import type { ScriptedRedis } from './client';
 import { endpointKeys, registryKeys } from './keys';
-import { pruneHashFields } from './usage';
+import { historyClass, pruneHashFields, USAGE_RETENTION_DAYS } from './usage';
 
 /** Hours of statistics kept (the console shows 24). */
 export const STATS_RETENTION_HOURS = 48;
@@ -18,8 +20,17 @@ export interface HourStats {
 	counts: Record<string, number>;
 }
 
+/** One counter waiting for the next flush; `ttlMs` is the expiry its key gets. */
+interface PendingCount {
+	endpointId: string;
+	key: string;
+	field: string;
+	n: number;
+	ttlMs: number;
+}
+
 export class StatsStore {
-	private pending = new Map<string, { endpointId: string; key: string; field: string; n: number }>();
+	private pending = new Map<string, PendingCount>();
 	private timer?: NodeJS.Timeout;
 
 	constructor(
@@ -37,12 +48,25 @@ export class StatsStore {
 		const hour = Math.floor(this.now() / 3_600_000);
 		const key = this.key(accountId, endpointId);
 		const field = `${hour}:${outcome}`;
+		this.count(endpointId, key, field, STATS_RETENTION_HOURS * 3_600_000);
+		const kind = historyClass(outcome);
+		if (kind) {
+			// The usage history's daily counts: the account's and the endpoint's, in the same flush.
+			const day = Math.floor(this.now() / 86_400_000);
+			const history = endpointKeys(this.prefix, accountId, endpointId).history;
+			const ttlMs = (USAGE_RETENTION_DAYS + 1) * 86_400_000;
+			this.count(endpointId, history, `a:${day}:${kind}`, ttlMs);
+			this.count(endpointId, history, `e:${day}:${endpointId}:${kind}`, ttlMs);
+		}
+		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), 1000);
+		this.timer.unref?.();
+	}
+
+	private count(endpointId: string, key: string, field: string, ttlMs: number): void {
 		const id = `${key}|${field}`;
 		const entry = this.pending.get(id);
 		if (entry) entry.n++;
-		else this.pending.set(id, { endpointId, key, field, n: 1 });
-		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), 1000);
-		this.timer.unref?.();
+		else this.pending.set(id, { endpointId, key, field, n: 1, ttlMs });
 	}
 
 	/**
@@ -55,7 +79,7 @@ export class StatsStore {
 		const batch = this.pending;
 		this.pending = new Map();
 		const pipeline = this.redis.pipeline();
-		const keys = new Set<string>();
+		const keys = new Map<string, number>();
 		let gone: Set<string>;
 		try {
 			gone = await this.deletedEndpoints(new Set([...batch.values()].map((e) => e.endpointId)));
@@ -63,12 +87,12 @@ export class StatsStore {
 			this.keep(batch);
 			throw error;
 		}
-		for (const { endpointId, key, field, n } of batch.values()) {
+		for (const { endpointId, key, field, n, ttlMs } of batch.values()) {
 			if (gone.has(endpointId)) continue;
 			pipeline.hincrby(key, field, n);
-			keys.add(key);
+			keys.set(key, ttlMs);
 		}
-		for (const key of keys) pipeline.pexpire(key, STATS_RETENTION_HOURS * 3_600_000);
+		for (const [key, ttlMs] of keys) pipeline.pexpire(key, ttlMs);
 		try {
 			const results = await pipeline.exec();
 			if (results?.some(([error]) => error)) throw new Error('stats flush failed');
@@ -78,7 +102,7 @@ export class StatsStore {
 		}
 	}
 
-	private keep(batch: Map<string, { endpointId: string; key: string; field: string; n: number }>): void {
+	private keep(batch: Map<string, PendingCount>): void {
 		for (const [id, e] of batch) {
 			const cur = this.pending.get(id);
 			if (cur) cur.n += e.n;

@@ -19,7 +19,8 @@ export function builtInPlan(id: string): Plan | undefined {
 	return BUILT_IN_PLANS.find((p) => p.id === id);
 }
 
-function limit(value: unknown, field: string, integer: boolean): number | null {
+/** One limit from user input: a number > 0 (whole when `integer`), or null for none ('', 'none', null). */
+export function limitValue(value: unknown, field: string, integer: boolean): number | null {
 	if (value === null || value === undefined || value === '' || value === 'none') return null;
 	const n = typeof value === 'string' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
@@ -33,11 +34,11 @@ export function validatePlan(input: Record<string, unknown>): Plan {
 	const id = String(input.id ?? '');
 	if (!PLAN_ID_RE.test(id)) throw new ValidationError(`plan id must match ${PLAN_ID_RE.source} (got '${id}')`);
 	if (builtInPlan(id)) throw new ValidationError(`'${id}' is a built-in plan and cannot be changed; create a custom plan with another id`);
-	const rate = limit(input.rate, 'rate', false);
-	let burst = limit(input.burst, 'burst', true);
+	const rate = limitValue(input.rate, 'rate', false);
+	let burst = limitValue(input.burst, 'burst', true);
 	if (rate !== null && burst === null) burst = Math.max(1, Math.ceil(rate));
 	if (rate === null && burst !== null) throw new ValidationError('burst needs a rate: set rate (requests per second) too, or set both to null');
-	const daily = limit(input.daily, 'daily', true);
+	const daily = limitValue(input.daily, 'daily', true);
 	const name = String(input.name ?? id).trim().slice(0, 100) || id;
 	return { id, name, rate, burst, daily, builtIn: false };
 }

@@ -193,6 +193,38 @@ describe('endpoint console in a real browser', () => {
 		await page.getByRole('link', { name: 'GitHub pushes' }).click();
 	});
 
+	it("shows the 35-day history and the account's endpoints today; sets the endpoint's own daily limit (above the plan is refused)", async () => {
+		const acceptedNow = await accepted();
+		const history = page.getByRole('img', { name: /Requests per day/ });
+		assert.equal(await history.getAttribute('data-days'), '35');
+		const today = history.locator('g.day').last();
+		await eventually(page, 'history today', async () => {
+			assert.equal(Number(await today.getAttribute('data-accepted')), acceptedNow);
+			assert.ok(Number(await today.getAttribute('data-rejected')) >= 1);
+		});
+		assert.equal(await today.getAttribute('data-date'), new Date().toISOString().slice(0, 10));
+		assert.equal(Number(await page.locator(`tr[data-endpoint="${ENDPOINT}"]`).getAttribute('data-accepted')), acceptedNow);
+		assert.equal(Number(await page.locator('tr[data-endpoint="(account)"]').getAttribute('data-accepted')), acceptedNow);
+
+		const limits = page.getByRole('region', { name: 'Endpoint limits' });
+		await limits.getByLabel('Daily (accepted per UTC day)').fill('51');
+		await limits.getByRole('button', { name: 'Save endpoint limits' }).click();
+		assert.match(await limits.getByRole('alert').innerText(), /limits\.daily \(51 per day\) is above the daily of the account's plan 'free-trial'/);
+		await limits.getByLabel('Daily (accepted per UTC day)').fill('10');
+		await limits.getByRole('button', { name: 'Save endpoint limits' }).click();
+		await limits.getByText('Endpoint limits saved.').waitFor();
+		assert.deepEqual((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).body.limits, { rate: null, burst: null, daily: 10 });
+		await eventually(page, 'own limit shown', async () => {
+			assert.match(await page.locator('[data-field="endpoint-limits"]').innerText(), /10 a day/);
+			assert.match(await page.locator('[data-field="accepted-today"]').innerText(), new RegExp(`^${acceptedNow} / 10`));
+		});
+		await screenshot(page, shots, '05b-endpoint-limits-history');
+		await limits.getByLabel('Daily (accepted per UTC day)').fill('');
+		await limits.getByRole('button', { name: 'Save endpoint limits' }).click();
+		await limits.getByText('Endpoint limits saved.').waitFor();
+		assert.equal((await gw.admin('GET', `/endpoints/${ENDPOINT}`)).body.limits, null);
+	});
+
 	it('shows the last events with the test body', async () => {
 		const events = page.getByRole('region', { name: 'Last events' });
 		const first = events.getByRole('article').filter({ hasText: MARKER });
@@ -328,10 +360,11 @@ describe('endpoint console in a real browser', () => {
 		assert.equal((await browser.context.cookies()).filter((c) => c.name === 'wgw_session').length, 0);
 		// A copy of the cookie kept elsewhere is dead too: the session is gone from Redis.
 		assert.equal((await withSession()).status, 401);
-		// The wrong-token 401 and the refused delete's 409 are the only errors the browser logged.
+		// The wrong-token 401, the refused delete's 409 and the one refused endpoint limit (400,
+		// above the plan) are the only errors the browser logged.
 		assert.deepEqual(
 			browser.errors.filter((e) => !e.includes('401') && !e.includes('409')),
-			[],
+			['console: Failed to load resource: the server responded with a status of 400 (Bad Request)'],
 		);
 	});
 });

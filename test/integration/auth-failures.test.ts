@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
 import type { Logger } from '../../src/logger';
 import { ADMIN_TOKEN, testConfig, uniquePrefix } from '../helpers/gateway';
+import { freePort } from '../helpers/ports';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
 const LIMIT = 3;
@@ -62,5 +63,29 @@ describe('failed authentications', () => {
 		// Counted per process: a's admin and metrics failures, b's console one.
 		const text = (await a.gateway.metrics.text()).body + (await b.gateway.metrics.text()).body;
 		for (const surface of ['admin', 'console', 'metrics']) assert.match(text, new RegExp(`^webhook_gateway_auth_failures_total\\{surface="${surface}"\\} 1$`, 'm'));
+	});
+});
+
+describe('failed authentications on a separate admin port behind a proxy', () => {
+	let redis: RedisServer;
+	let gateway: RunningGateway;
+
+	before(async () => {
+		redis = await startRedis();
+		const config = testConfig({ url: redis.url }, { keyPrefix: uniquePrefix(), authFailureLimit: LIMIT, adminPort: await freePort(), trustProxy: 'loopback' });
+		gateway = await startGateway(config, { logger: recordingLogger([]) });
+	});
+	after(async () => {
+		await gateway?.close();
+		await redis?.stop();
+	});
+
+	it('are counted per client address from X-Forwarded-For (trust proxy), not per proxy address', async () => {
+		assert.ok(gateway.adminUrl, 'the admin API listens on its own port');
+		const admin = (client: string, token: string) => fetch(`${gateway.adminUrl}/api/v1/plans`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client } });
+		for (let i = 0; i < LIMIT; i++) assert.equal((await admin('203.0.113.7', 'a-wrong-admin-token')).status, 401);
+		assert.equal((await admin('203.0.113.7', ADMIN_TOKEN)).status, 429, 'the guessing client is stopped');
+		// Another client behind the same proxy is not locked out by the first one's failures.
+		assert.equal((await admin('198.51.100.9', ADMIN_TOKEN)).status, 200);
 	});
 });

@@ -162,13 +162,13 @@ describe('bounded buffer: bytes, dead letters, discards, usage and stats (standa
 		const [sec] = await r.time();
 		const today = Math.floor(Number(sec) / 86_400);
 		const hour = Math.floor((Number(sec) * 1000) / 3_600_000);
-		await r.hset(k.usage, `d:${today - 30}`, 5, `e:${today - 9}:other-endpoint`, 7, `e:${today - 7}:${ref.id}`, 1);
+		await r.hset(k.usage, `d:${today - 40}`, 5, `e:${today - 36}:other-endpoint`, 7, `e:${today - 35}:${ref.id}`, 1);
 		await r.hset(k.stats, `${hour - 100}:accepted`, 3, `${hour - 47}:accepted`, 2);
 		await gw.gateway.stores.usage.prune(ACCOUNT);
 		await gw.gateway.stores.stats.prune(ACCOUNT, ref.id);
 		const usage = Object.keys(await r.hgetall(k.usage)).sort();
-		assert.ok(!usage.includes(`d:${today - 30}`) && !usage.includes(`e:${today - 9}:other-endpoint`), `old days pruned: ${usage.join(',')}`);
-		assert.ok(usage.includes(`d:${today}`) && usage.includes(`e:${today}:${ref.id}`) && usage.includes(`e:${today - 7}:${ref.id}`), 'today and the last 7 days stay');
+		assert.ok(!usage.includes(`d:${today - 40}`) && !usage.includes(`e:${today - 36}:other-endpoint`), `old days pruned: ${usage.join(',')}`);
+		assert.ok(usage.includes(`d:${today}`) && usage.includes(`e:${today}:${ref.id}`) && usage.includes(`e:${today - 35}:${ref.id}`), 'today and the last 35 days stay (usage history)');
 		const stats = Object.keys(await r.hgetall(k.stats));
 		assert.ok(!stats.includes(`${hour - 100}:accepted`), 'hours past the 48 kept are pruned');
 		assert.ok(stats.includes(`${hour - 47}:accepted`) && stats.includes(`${hour}:accepted`));

@@ -147,6 +147,19 @@ export function ingestSuite(label: string, start: () => Promise<{ target: RedisT
 			assert.equal((await mgmt().endpointUsage('ep-daily')).accountAcceptedToday, 3);
 		});
 
+		it("9b: an endpoint's own daily limit inside the plan → 429 endpoint_daily_limit_exceeded; the account's other endpoints go on (one slot in a cluster)", async () => {
+			await mgmt().setAccountPlan('acct-own', 'test-unlimited-daily3');
+			await mgmt().createEndpoint({ id: 'ep-own-limited', accountId: 'acct-own', auth: { type: 'none' }, limits: { daily: 1 } }, 'test');
+			await mgmt().createEndpoint({ id: 'ep-own-free', accountId: 'acct-own', auth: { type: 'none' } }, 'test');
+			const post = (ep: string) => gw.request(`/hooks/${ep}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+			assert.equal((await post('ep-own-limited')).status, 202);
+			const refused = await post('ep-own-limited');
+			assert.equal(refused.status, 429);
+			assert.equal((await json(refused)).error.code, 'endpoint_daily_limit_exceeded');
+			assert.deepEqual([(await post('ep-own-free')).status, (await post('ep-own-free')).status], [202, 202]);
+			assert.equal((await mgmt().endpointUsage('ep-own-free')).accountAcceptedToday, 3);
+		});
+
 		it('10: buffer at capacity → 503 buffer_full with Retry-After; nothing more stored', async () => {
 			await mgmt().createEndpoint({ auth: { type: 'none' }, id: 'ep-cap', accountId: 'acct-open', bufferCapacity: 2 }, 'test');
 			const statuses: number[] = [];

@@ -383,6 +383,11 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		const stats = await expectStatus(200, 'GET', '/endpoints/oa-github/stats?hours=3');
 		assert.equal(stats.json.hours.length, 3);
 		await expectStatus(200, 'GET', '/endpoints/oa-github/stats');
+		const history = await expectStatus(200, 'GET', '/endpoints/oa-github/usage/history?days=7');
+		assert.equal(history.json.days.length, 7);
+		await expectStatus(200, 'PATCH', '/endpoints/oa-basic', { body: { limits: { rate: 0.5, daily: 10 } } });
+		const limited = await expectStatus(200, 'GET', '/endpoints/oa-basic/usage');
+		assert.deepEqual(limited.json.endpointLimits, { rate: 0.5, burst: 1, daily: 10 });
 
 		await expectStatus(200, 'PUT', '/accounts/default/plan', { body: { planId: 'unlimited' } });
 		const sent = await expectStatus(200, 'POST', '/endpoints/oa-github/test-event', { body: {} });
@@ -497,6 +502,8 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		const detail = await expectStatus(200, 'GET', '/accounts/oa-gold-customer');
 		assert.equal(detail.json.plan.id, 'oa-gold');
 		await expectStatus(200, 'GET', '/accounts/default');
+		const accountHistory = await expectStatus(200, 'GET', '/accounts/default/usage/history');
+		assert.equal(accountHistory.json.days.length, 35);
 
 		await expectStatus(409, 'DELETE', '/plans/oa-gold');
 		await expectStatus(204, 'DELETE', '/plans/oa-open');
@@ -527,6 +534,7 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(400, 'PUT', '/plans/oa-bad', { body: { rate: -1 } });
 		await expectStatus(400, 'DELETE', '/plans/business');
 		await expectStatus(400, 'GET', '/accounts/-bad-');
+		await expectStatus(400, 'GET', '/accounts/default/usage/history?days=37');
 		await expectStatus(400, 'PUT', '/accounts/oa-acme/plan', { body: {} });
 
 		// A console session may read; its changes need the CSRF header.

@@ -10,6 +10,7 @@ import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { validateAuth, validateIpAllowlist } from '../../src/auth';
 import { ValidationError } from '../../src/errors';
 import { validateCapacity, validateDedupe, validateHandshake, validateMethods } from '../../src/registry/endpoints';
+import { validateEndpointLimits } from '../../src/registry/endpointLimits';
 import { endpointInputOf, listOf } from '../../nodes/WebhookEndpoint/actions/endpointInput';
 // `.js` (tsx and tsc map it to the .ts source): `WebhookEndpoint.node` alone resolves to the codex file WebhookEndpoint.node.json.
 import { WebhookEndpoint } from '../../nodes/WebhookEndpoint/WebhookEndpoint.node.js';
@@ -156,4 +157,14 @@ test('listOf splits on commas, spaces and new lines', () => {
 	assert.deepEqual(listOf(' a, b\nc  d,,'), ['a', 'b', 'c', 'd']);
 	assert.deepEqual(listOf(['x ', ' y']), ['x', 'y']);
 	assert.deepEqual(listOf(undefined), []);
+});
+
+test("the endpoint's own limits: present fields only, 0 means none, checked against the plan by the service's validator", () => {
+	const plan = { id: 'advanced', name: 'Advanced', rate: 5, burst: 5, daily: 250, builtIn: true };
+	const created = endpointInputOf({ endpointRateLimit: 0.5, endpointDailyLimit: 100 }, 'create');
+	assert.deepEqual(created.limits, { rate: 0.5, daily: 100 });
+	assert.deepEqual(validateEndpointLimits(created.limits, plan), { rate: 0.5, burst: 1, daily: 100 });
+	assert.deepEqual(endpointInputOf({ endpointDailyLimit: 0 }, 'update').limits, { daily: null });
+	assert.equal(endpointInputOf({ name: 'x' }, 'update').limits, undefined, 'no limit field: limits unchanged');
+	assert.throws(() => validateEndpointLimits(endpointInputOf({ endpointDailyLimit: 251 }, 'create').limits, plan), /limits\.daily/);
 });

@@ -78,6 +78,22 @@ function dedupeOf(v: EndpointFieldValues): Record<string, unknown> {
 }
 
 /**
+ * The endpoint's own limits from the fields present (0 = none); undefined when none is present.
+ * On update the service keeps the limits not given.
+ */
+function limitsOf(v: EndpointFieldValues, has: (key: string) => boolean): Record<string, number | null> | undefined {
+	const out: Record<string, number | null> = {};
+	for (const [field, key] of [
+		['endpointRateLimit', 'rate'],
+		['endpointBurst', 'burst'],
+		['endpointDailyLimit', 'daily'],
+	] as const) {
+		if (has(field)) out[key] = Number(v[field]) > 0 ? Number(v[field]) : null;
+	}
+	return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/**
  * @param mode 'create' reads every field (absent ones get the service defaults); 'update' sends
  * only the fields present, so everything else stays as it is.
  */
@@ -113,5 +129,7 @@ export function endpointInputOf(v: EndpointFieldValues, mode: 'create' | 'update
 				? { status: absent(v.acceptStatus) ? 200 : Number(v.acceptStatus), body: text(v.acceptBody) ?? '', contentType: text(v.acceptContentType) || undefined }
 				: null;
 	}
+	const limits = limitsOf(v, has);
+	if (limits) input.limits = limits;
 	return input;
 }

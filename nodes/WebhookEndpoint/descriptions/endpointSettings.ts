@@ -254,6 +254,31 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			description: 'Whether the endpoint accepts requests (a disabled one answers 403)',
 		},
 		{
+			displayName: 'Endpoint Burst',
+			name: 'endpointBurst',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description: "Requests this endpoint may take at one instant, at most the plan's burst. 0: its rate rounded up.",
+		},
+		{
+			displayName: 'Endpoint Daily Limit',
+			name: 'endpointDailyLimit',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				"Accepted requests per UTC day for this endpoint alone, inside the account's plan, so one busy or open endpoint cannot spend the whole account's budget. 0: only the plan's limit.",
+		},
+		{
+			displayName: 'Endpoint Rate Limit (Per Second)',
+			name: 'endpointRateLimit',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			description: "Accepted requests per second for this endpoint alone, at most the plan's rate. 0: only the plan's limit.",
+		},
+		{
 			displayName: 'Handshake',
 			name: 'handshake',
 			type: 'options',

@@ -3,6 +3,7 @@
  * src/gateway/adminRoutes.ts (test/integration/openapi.test.ts checks both directions).
  */
 import { REQUESTS_TAG, requestLogPaths } from './requestLog';
+import { USAGE_RETENTION_DAYS } from '../../redis/usage';
 import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
 
 const TAG = { endpoints: 'Endpoints', subscribers: 'Subscribers', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit', tokens: 'Tokens' } as const;
@@ -92,6 +93,17 @@ function endpointPaths(): Record<string, Schema> {
 				tag: TAG.endpoints,
 				summary: "Today's usage against the plan, buffer depth, subscribers and dead letters",
 				responses: { 200: json(ref('Usage'), 'Usage'), ...errorResponses(404) },
+			}),
+		},
+		'/endpoints/{id}/usage/history': {
+			parameters: [ENDPOINT],
+			get: operation({
+				operationId: 'getEndpointUsageHistory',
+				tag: TAG.endpoints,
+				summary: 'Accepted, rejected and duplicate requests per UTC day (docs/usage-history.md)',
+				description: `Oldest day first, today last; kept ${USAGE_RETENTION_DAYS} days.`,
+				parameters: [countQuery('days', 'Days to show, today included', 35, USAGE_RETENTION_DAYS)],
+				responses: { 200: json(ref('EndpointUsageHistory'), 'Daily counts'), ...errorResponses(400, 404) },
 			}),
 		},
 		'/endpoints/{id}/stats': {
@@ -247,6 +259,17 @@ function accountPaths(): Record<string, Schema> {
 				summary: "An account with its plan, today's usage and endpoints",
 				description: '400 for an id that is not a valid account id.',
 				responses: { 200: json(ref('AccountDetail'), 'The account'), ...errorResponses(400, 404) },
+			}),
+		},
+		'/accounts/{id}/usage/history': {
+			parameters: [param('AccountId')],
+			get: operation({
+				operationId: 'getAccountUsageHistory',
+				tag: TAG.accounts,
+				summary: "The account's and each endpoint's requests per UTC day (docs/usage-history.md)",
+				description: `Oldest day first, today last; kept ${USAGE_RETENTION_DAYS} days. 400 for an id that is not a valid account id.`,
+				parameters: [countQuery('days', 'Days to show, today included', 35, USAGE_RETENTION_DAYS)],
+				responses: { 200: json(ref('AccountUsageHistory'), 'Daily counts'), ...errorResponses(400, 404) },
 			}),
 		},
 		'/accounts/{id}/plan': {

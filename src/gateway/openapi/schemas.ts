@@ -136,6 +136,10 @@ function endpointSchemas(): Record<string, Schema> {
 		enabled: { type: 'boolean' },
 		bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'Most events waiting in the buffer; null for the gateway default' },
 		bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'Most bytes (stored size: body, headers, path, query) waiting in the buffer; null for the gateway default' },
+		limits: {
+			...orNull(ref('EndpointLimitsInput')),
+			description: "The endpoint's own limits inside its account's plan (docs/limits.md); null for none. A value above the plan's is refused (400 naming the field)",
+		},
 		acceptResponse: { oneOf: [ref('AcceptResponseInput'), { type: 'null' }], description: 'Custom answer to accepted requests (docs/custom-responses.md); null for the default 202 JSON' },
 	};
 	const all = Object.keys(input);
@@ -154,6 +158,7 @@ function endpointSchemas(): Record<string, Schema> {
 				enabled: { type: 'boolean' },
 				bufferCapacity: { type: ['integer', 'null'], minimum: 1, description: 'null: the gateway default' },
 				bufferMaxBytes: { type: ['integer', 'null'], minimum: 1024, description: 'null: the gateway default' },
+				limits: { ...orNull(ref('EndpointLimits')), description: "The endpoint's own limits; null: only the account's plan applies" },
 				acceptResponse: { oneOf: [ref('AcceptResponse'), { type: 'null' }], description: 'null: the default `202 {"status":"accepted","eventId":...}`' },
 				createdAt: ISO_TIME,
 				createdBy: { type: 'string' },
@@ -203,6 +208,8 @@ function endpointSchemas(): Record<string, Schema> {
 			accountAcceptedToday: { type: 'integer', minimum: 0, description: "The account's accepted requests today over all its endpoints" },
 			dailyLimit: { type: ['integer', 'null'] },
 			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
+			endpointLimits: { ...orNull(ref('EndpointLimits')), description: "The endpoint's own limits; null: only the plan's apply" },
+			endpointDailyRemaining: { type: ['integer', 'null'], minimum: 0, description: "What is left of the endpoint's own daily limit today; null without one" },
 			resetsInSeconds: { type: 'integer', minimum: 0, description: 'Until the daily counters reset (UTC midnight)' },
 			buffer: object({
 				length: { type: 'integer', minimum: 0 },
@@ -248,14 +255,33 @@ function planAndAccountSchemas(): Record<string, Schema> {
 			{ optional: ['id', 'name', 'rate', 'burst', 'daily'], description: 'Omitted limits mean none; burst defaults to ceil(rate) and needs a rate' },
 		),
 		Account: object(account),
+		EndpointLimits: object(limits, { description: "An endpoint's own limits inside its account's plan: both apply, the tighter refuses (429 endpoint_rate_limited / endpoint_daily_limit_exceeded)" }),
+		EndpointLimitsInput: object(limits, { optional: ['rate', 'burst', 'daily'], description: 'Omitted limits mean none; each at most the plan\'s; burst defaults to ceil(rate) (at most the plan\'s burst) and needs a rate' }),
 		AccountDetail: object({
 			...account,
 			plan: ref('Plan'),
 			acceptedToday: { type: 'integer', minimum: 0 },
 			dailyRemaining: { type: ['integer', 'null'], minimum: 0 },
 			endpoints: arrayOf(endpointId, { description: 'Ids of its endpoints' }),
+			endpointUsage: arrayOf(
+				object({
+					endpointId,
+					acceptedToday: { type: 'integer', minimum: 0 },
+					limits: orNull(ref('EndpointLimits')),
+					dailyRemaining: { type: ['integer', 'null'], minimum: 0, description: "Left of the endpoint's own daily limit; null without one" },
+				}),
+				{ description: "Each endpoint's accepted requests today next to the account's" },
+			),
 		}),
 		SetAccountPlanRequest: object({ planId }),
+		DayUsage: object({
+			date: { type: 'string', format: 'date', description: 'The UTC day' },
+			accepted: { type: 'integer', minimum: 0, description: 'Accepted (stored) requests: what daily limits count' },
+			rejected: { type: 'integer', minimum: 0, description: 'Requests answered with an error (403, 413, 429, 503 ...)' },
+			duplicate: { type: 'integer', minimum: 0, description: 'Repeats answered 200 duplicate' },
+		}),
+		EndpointUsageHistory: object({ endpointId, accountId, days: arrayOf(ref('DayUsage')) }),
+		AccountUsageHistory: object({ accountId, days: arrayOf(ref('DayUsage')), endpoints: arrayOf(object({ endpointId, days: arrayOf(ref('DayUsage')) })) }),
 		TokenCreate: object(
 			{
 				name: { type: 'string', minLength: 1, maxLength: 100 },

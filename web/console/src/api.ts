@@ -5,7 +5,7 @@
  * request carries the console's X-Requested-With header, which the gateway requires for changes
  * made with the cookie (CSRF defence).
  */
-import type { Account, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, RequestDetail, RequestPage, SubscriberView, TestEventAnswer, WebhookEvent } from './types';
+import type { Account, AccountDetail, DayUsage, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, RequestDetail, RequestPage, SubscriberView, TestEventAnswer, WebhookEvent } from './types';
 
 /** Filters of the request log (GET .../requests), as the API takes them. */
 export interface RequestFilters {
@@ -70,6 +70,8 @@ export const api = {
 	endpoints: () => call<EndpointView[]>('GET', '/console/api/v1/endpoints'),
 	endpoint: (id: string) => call<EndpointView>('GET', endpoint(id)),
 	usage: (id: string) => call<EndpointUsage>('GET', `${endpoint(id)}/usage`),
+	usageHistory: (id: string, days = 35) => call<{ endpointId: string; accountId: string; days: DayUsage[] }>('GET', `${endpoint(id)}/usage/history?days=${days}`),
+	account: (accountId: string) => call<AccountDetail>('GET', `/console/api/v1/accounts/${enc(accountId)}`),
 	stats: (id: string, hours = 24) => call<{ endpointId: string; hours: HourStats[] }>('GET', `${endpoint(id)}/stats?hours=${hours}`),
 	events: (id: string, count = 10) => call<WebhookEvent[]>('GET', `${endpoint(id)}/events?count=${count}`),
 	deadLetters: (id: string) => call<DeadLetter[]>('GET', `${endpoint(id)}/dead-letters?count=100`),

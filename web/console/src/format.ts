@@ -7,7 +7,11 @@ const NEUTRAL = new Set(['accepted', 'duplicate', 'handshake', 'head', 'options'
 /** Rejection columns of the console: HTTP status → the outcome codes counted under it. */
 export const REJECTION_GROUPS: { label: string; status: string; codes: string[] }[] = [
 	{ label: '403', status: 'Forbidden: failed authentication or endpoint disabled', codes: ['unauthorized', 'endpoint_disabled'] },
-	{ label: '429', status: 'Too many requests: rate, burst or daily limit', codes: ['rate_limited', 'daily_limit_exceeded'] },
+	{
+		label: '429',
+		status: "Too many requests: the plan's or the endpoint's own rate, burst or daily limit",
+		codes: ['rate_limited', 'daily_limit_exceeded', 'endpoint_rate_limited', 'endpoint_daily_limit_exceeded'],
+	},
 	{ label: '413', status: 'Payload too large', codes: ['payload_too_large'] },
 ];
 
@@ -74,6 +78,8 @@ const STATUS_OF: Record<string, number> = {
 	payload_too_large: 413,
 	rate_limited: 429,
 	daily_limit_exceeded: 429,
+	endpoint_rate_limited: 429,
+	endpoint_daily_limit_exceeded: 429,
 	internal_error: 500,
 	buffer_full: 503,
 	store_unavailable: 503,

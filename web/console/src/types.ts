@@ -3,9 +3,13 @@
  * src/types.ts (type-only import: nothing of the server is bundled); the rest mirror
  * src/management/service.ts and src/redis/stats.ts.
  */
-import type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent } from '../../../src/types';
+import type { Account, EndpointAuth, EndpointLimits, EndpointView, Plan, WebhookEvent } from '../../../src/types';
 
-export type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent };
+export type { Account, EndpointAuth, EndpointLimits, EndpointView, Plan, WebhookEvent };
+import type { DayUsage } from '../../../src/redis/usage';
+import type { AccountEndpointUsage } from '../../../src/management/service';
+
+export type { AccountEndpointUsage, DayUsage };
 export type { DroppedSubscriberView, EndpointSubscribers, SubscriberView } from '../../../src/management/subscribers';
 export type { LoggedRequest, RequestPage } from '../../../src/redis/requestLog';
 export type { SubscriberDelivery } from '../../../src/redis/eventDelivery';
@@ -19,6 +23,9 @@ export interface EndpointUsage {
 	accountAcceptedToday: number;
 	dailyLimit: number | null;
 	dailyRemaining: number | null;
+	/** The endpoint's own limits (null: only the plan's) and what is left of its own daily limit. */
+	endpointLimits: EndpointLimits | null;
+	endpointDailyRemaining: number | null;
 	resetsInSeconds: number;
 	buffer: { length: number; capacity: number; bytes: number; maxBytes: number; oldestReceivedAt: string | null };
 	subscribers: { id: string; waiting: number; pending: number; lastSeen: string }[];
@@ -51,4 +58,13 @@ export interface EndpointWithSecret {
 export interface TestEventAnswer {
 	status: number;
 	body: unknown;
+}
+
+/** An account as `GET /accounts/:id` answers: its usage today next to each endpoint's. */
+export interface AccountDetail extends Account {
+	plan: Plan;
+	acceptedToday: number;
+	dailyRemaining: number | null;
+	endpoints: string[];
+	endpointUsage: AccountEndpointUsage[];
 }

@@ -1,13 +1,15 @@
 /**
- * One endpoint: its URL, today's figures and rejections by reason, the 24-hour chart, a test
- * event, the last events, the request log, dead letters, subscribers and the settings. New secrets are shown here once.
+ * One endpoint: its URL, today's figures (next to its account's other endpoints) and rejections by
+ * reason, the 24-hour chart, the daily usage history, a test event, the last events, the request
+ * log, dead letters, subscribers and the settings. New secrets are shown here once.
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { age, dateTime, limitText, mebibytes, reasonRows, startOfUtcDay, sumSince } from '../format';
 import { useLoaded } from '../hooks';
-import type { DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
+import type { AccountDetail, DayUsage, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
 import { Chart } from './Chart';
+import { HistoryChart } from './HistoryChart';
 import { CopyButton } from './CopyButton';
 import { EndpointSettings } from './EndpointSettings';
 import { DeadLetters, LastEvents } from './EventsPanel';
@@ -24,10 +26,12 @@ interface Detail {
 	deadLetters: DeadLetter[];
 	subscribers: EndpointSubscribers;
 	plans: Plan[];
+	history: DayUsage[];
+	account: AccountDetail;
 }
 
 async function loadDetail(id: string): Promise<Detail> {
-	const [endpoint, usage, stats, events, deadLetters, subscribers, plans] = await Promise.all([
+	const [endpoint, usage, stats, events, deadLetters, subscribers, plans, history] = await Promise.all([
 		api.endpoint(id),
 		api.usage(id),
 		api.stats(id, 24),
@@ -35,8 +39,43 @@ async function loadDetail(id: string): Promise<Detail> {
 		api.deadLetters(id),
 		api.subscribers(id),
 		api.plans(),
+		api.usageHistory(id, 35),
 	]);
-	return { endpoint, usage, hours: stats.hours, events, deadLetters, subscribers, plans };
+	const account = await api.account(endpoint.accountId);
+	return { endpoint, usage, hours: stats.hours, events, deadLetters, subscribers, plans, history: history.days, account };
+}
+
+/** The account's accepted requests today next to each of its endpoints', with their own limits. */
+function AccountToday({ account, current }: { account: AccountDetail; current: string }) {
+	return (
+		<table class="reasons" data-table="account-usage">
+			<caption>Account {account.id} today, by endpoint</caption>
+			<thead>
+				<tr>
+					<th scope="col">Endpoint</th>
+					<th scope="col">Accepted today</th>
+					<th scope="col">Own daily limit</th>
+					<th scope="col">Own rate</th>
+				</tr>
+			</thead>
+			<tbody>
+				<tr data-endpoint="(account)" data-accepted={account.acceptedToday}>
+					<th scope="row">Whole account (plan {account.plan.id})</th>
+					<td>{account.acceptedToday}</td>
+					<td>{limitText(account.plan.daily)}</td>
+					<td>{account.plan.rate === null ? 'no limit' : `${account.plan.rate}/s`}</td>
+				</tr>
+				{account.endpointUsage.map((e) => (
+					<tr key={e.endpointId} data-endpoint={e.endpointId} data-accepted={e.acceptedToday} class={e.endpointId === current ? 'current' : undefined}>
+						<th scope="row">{e.endpointId}</th>
+						<td>{e.acceptedToday}</td>
+						<td>{e.limits?.daily ?? '—'}</td>
+						<td>{e.limits?.rate ? `${e.limits.rate}/s` : '—'}</td>
+					</tr>
+				))}
+			</tbody>
+		</table>
+	);
 }
 
 function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
@@ -48,7 +87,16 @@ function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
 				<div>
 					<dt>Accepted today</dt>
 					<dd data-field="accepted-today">
-						{usage.acceptedToday} / {limitText(usage.dailyLimit)}
+						{usage.acceptedToday} / {limitText(usage.endpointLimits?.daily ?? usage.dailyLimit)}
+						{usage.endpointDailyRemaining !== null && ` (own limit: ${usage.endpointDailyRemaining} left)`}
+					</dd>
+				</div>
+				<div>
+					<dt>Endpoint limits</dt>
+					<dd data-field="endpoint-limits">
+						{usage.endpointLimits
+							? `rate ${limitText(usage.endpointLimits.rate)}/s, burst ${limitText(usage.endpointLimits.burst)}, ${limitText(usage.endpointLimits.daily)} a day`
+							: "none of its own (the account's plan applies)"}
 					</dd>
 				</div>
 				<div>
@@ -145,9 +193,14 @@ export function EndpointDetail({ id }: { id: string }) {
 			{error && <p role="alert" class="error">Refresh failed: {error}</p>}
 			{secret && <SecretOnce title={secret.title} secret={secret.value} onDismiss={() => setSecret(undefined)} />}
 			<Usage usage={usage} hours={data.hours} />
+			<AccountToday account={data.account} current={endpoint.id} />
 			<section aria-labelledby="chart-title">
 				<h2 id="chart-title">Last 24 hours</h2>
 				<Chart hours={data.hours} title="Requests per hour" />
+			</section>
+			<section aria-labelledby="history-title">
+				<h2 id="history-title">Last 35 days</h2>
+				<HistoryChart days={data.history} title="Requests per day" />
 			</section>
 			<TestEvent endpointId={endpoint.id} onSent={() => void reload()} />
 			<LastEvents events={data.events} />

@@ -8,6 +8,7 @@ import { limitText } from '../format';
 import type { EndpointView, Plan } from '../types';
 import { AcceptResponseForm } from './AcceptResponseForm';
 import { AuthFields, authInput, authState, authSummary } from './AuthFields';
+import { EndpointLimitsForm } from './EndpointLimitsForm';
 
 interface Props {
 	endpoint: EndpointView;
@@ -150,6 +151,7 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 				</form>
 			</section>
 
+			<EndpointLimitsForm endpoint={endpoint} plan={plan} onChanged={onChanged} />
 			<AcceptResponseForm endpoint={endpoint} onChanged={onChanged} />
 
 			<section aria-labelledby="state-title">
