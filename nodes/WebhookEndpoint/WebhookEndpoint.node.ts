@@ -12,16 +12,18 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { silentLogger } from '../../src/logger';
+import { auditedManagement } from '../../src/management/audited';
 import { CREDENTIAL_TEST_METHOD, webhookGatewayApiTest } from '../shared/credentialTest';
 import { CREDENTIAL_TYPE } from '../shared/credentials';
 import { searchEndpoints } from '../shared/endpointLocator';
 import { openGatewaySession, type GatewaySession } from '../shared/gatewaySession';
+import { gatewayLogger } from '../shared/logger';
 import { accountActions } from './actions/account';
 import { endpointActions } from './actions/endpoint';
 import { eventActions } from './actions/event';
 import { planActions } from './actions/plan';
 import { subscriberActions } from './actions/subscriber';
-import type { Action } from './actions/types';
+import { n8nActor, type Action } from './actions/types';
 import { accountFields, accountOperations } from './descriptions/AccountDescription';
 import { endpointFields, endpointOperations } from './descriptions/EndpointDescription';
 import { eventFields, eventOperations } from './descriptions/EventDescription';
@@ -109,11 +111,13 @@ export class WebhookEndpoint implements INodeType {
 			return [items.map((_, i) => ({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } }))];
 		}
 
+		// Changes are written to the audit log like the admin API's, naming this workflow and node.
+		const management = auditedManagement(session.client.management, session.client.stores.audit, n8nActor(this), gatewayLogger(this.logger));
 		const output: INodeExecutionData[] = [];
 		try {
 			for (let i = 0; i < items.length; i++) {
 				try {
-					const result = await action(this, session.client.management, i);
+					const result = await action(this, management, i);
 					for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: i } });
 				} catch (error) {
 					const nodeError = nodeErrorFor(this.getNode(), error, session.redis, i);

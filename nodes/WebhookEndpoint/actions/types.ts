@@ -4,6 +4,12 @@ import type { ManagementService } from '../../../src/management/service';
 /** One operation on one input item; an array becomes one output item per element. */
 export type Action = (ctx: IExecuteFunctions, management: ManagementService, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 
+/** Who made a change from this node, for the audit log: `n8n: workflow "<name>" (<id>), node "<name>"`. */
+export function n8nActor(ctx: IExecuteFunctions): string {
+	const workflow = ctx.getWorkflow();
+	return `n8n: workflow "${workflow.name ?? ''}" (${workflow.id ?? '?'}), node "${ctx.getNode().name}"`;
+}
+
 /** Service answers are plain JSON data; n8n wants them typed as IDataObject. */
 export function json<T extends object>(value: T): IDataObject {
 	return value as unknown as IDataObject;
