@@ -7,6 +7,8 @@ import type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent } from '..
 
 export type { Account, EndpointAuth, EndpointView, Plan, WebhookEvent };
 export type { DroppedSubscriberView, EndpointSubscribers, SubscriberView } from '../../../src/management/subscribers';
+export type { ScopedToken, TokenScope } from '../../../src/management/tokens';
+export type { ListedAuditEntry } from '../../../src/redis/audit';
 
 export interface EndpointUsage {
 	endpointId: string;
