@@ -12,23 +12,25 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { silentLogger } from '../../src/logger';
+import { auditedManagement } from '../../src/management/audited';
 import { CREDENTIAL_TEST_METHOD, webhookGatewayApiTest } from '../shared/credentialTest';
 import { CREDENTIAL_TYPE } from '../shared/credentials';
-import { searchEndpoints } from '../shared/endpointLocator';
 import { openGatewaySession, type GatewaySession } from '../shared/gatewaySession';
+import { gatewayLogger } from '../shared/logger';
+import { adminApiManagement, type NodeManagement } from './adminApiClient';
 import { accountActions } from './actions/account';
 import { endpointActions } from './actions/endpoint';
 import { eventActions } from './actions/event';
 import { planActions } from './actions/plan';
 import { subscriberActions } from './actions/subscriber';
-import type { Action } from './actions/types';
+import { n8nActor, type Action } from './actions/types';
 import { accountFields, accountOperations } from './descriptions/AccountDescription';
 import { endpointFields, endpointOperations } from './descriptions/EndpointDescription';
 import { eventFields, eventOperations } from './descriptions/EventDescription';
 import { planFields, planOperations } from './descriptions/PlanDescription';
 import { subscriberFields, subscriberOperations } from './descriptions/SubscriberDescription';
 import { nodeErrorFor } from './errors';
-import { getPlans } from './methods';
+import { getPlans, searchEndpointsOfNode } from './methods';
 
 const ACTIONS: Record<string, Record<string, Action>> = {
 	account: accountActions,
@@ -37,6 +39,34 @@ const ACTIONS: Record<string, Record<string, Action>> = {
 	plan: planActions,
 	subscriber: subscriberActions,
 };
+
+/** Runs `action` per item on Redis (`session`) or, without a session, over the admin API. */
+async function runActions(ctx: IExecuteFunctions, items: INodeExecutionData[], action: Action, session: GatewaySession | undefined): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	const fail = (error: unknown, i: number) => {
+		const nodeError = nodeErrorFor(ctx.getNode(), error, session?.redis, i);
+		if (!ctx.continueOnFail()) throw nodeError;
+		output.push({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } });
+	};
+	let management: NodeManagement;
+	try {
+		// On Redis, changes are written to the audit log like the admin API's, naming this workflow
+		// and node; over the API, the gateway records them under the token's name.
+		management = session ? auditedManagement(session.client.management, session.client.stores.audit, n8nActor(ctx), gatewayLogger(ctx.logger)) : await adminApiManagement(ctx);
+	} catch (error) {
+		items.forEach((_, i) => fail(error, i));
+		return output;
+	}
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await action(ctx, management, i);
+			for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: i } });
+		} catch (error) {
+			fail(error, i);
+		}
+	}
+	return output;
+}
 
 // Deliberately not usableAsTool (see the comment in the description).
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
@@ -58,8 +88,23 @@ export class WebhookEndpoint implements INodeType {
 		// plan, replay events or read secrets on a prompt's say-so. Every operation here changes or
 		// reveals the shared gateway of all teams, so none is offered to agents.
 		// Literal names (CREDENTIAL_TYPE, CREDENTIAL_TEST_METHOD): n8n's lint reads them from the source.
-		credentials: [{ name: 'webhookGatewayApi', required: true, testedBy: 'webhookGatewayApiTest' }],
+		credentials: [
+			{ name: 'webhookGatewayApi', required: true, testedBy: 'webhookGatewayApiTest', displayOptions: { show: { connection: ['redis'] } } },
+			{ name: 'webhookGatewayAdminApi', required: true, displayOptions: { show: { connection: ['adminApi'] } } },
+		],
 		properties: [
+			{
+				displayName: 'Connect Through',
+				name: 'connection',
+				type: 'options',
+				noDataExpression: true,
+				default: 'redis',
+				options: [
+					{ name: 'Admin API Token', value: 'adminApi', description: "The gateway's admin API with a scoped token: only the token's scopes and accounts" },
+					{ name: 'Redis (Direct)', value: 'redis', description: 'Full rights over every account; for single-team installs' },
+				],
+				description: 'How this node reaches the gateway. A scoped token limits what this n8n can change; Redis gives it everything.',
+			},
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -88,7 +133,7 @@ export class WebhookEndpoint implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchEndpoints },
+		listSearch: { searchEndpoints: searchEndpointsOfNode },
 		loadOptions: { getPlans },
 		credentialTest: { [CREDENTIAL_TEST_METHOD]: webhookGatewayApiTest },
 	};
@@ -100,6 +145,8 @@ export class WebhookEndpoint implements INodeType {
 		const action = ACTIONS[resource]?.[operation];
 		if (!action) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 
+		if (this.getNodeParameter('connection', 0, 'redis') === 'adminApi') return [await runActions(this, items, action, undefined)];
+
 		let session: GatewaySession;
 		try {
 			session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), silentLogger, { serve: false });
@@ -109,21 +156,11 @@ export class WebhookEndpoint implements INodeType {
 			return [items.map((_, i) => ({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } }))];
 		}
 
-		const output: INodeExecutionData[] = [];
 		try {
-			for (let i = 0; i < items.length; i++) {
-				try {
-					const result = await action(this, session.client.management, i);
-					for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: i } });
-				} catch (error) {
-					const nodeError = nodeErrorFor(this.getNode(), error, session.redis, i);
-					if (!this.continueOnFail()) throw nodeError;
-					output.push({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } });
-				}
-			}
+			return [await runActions(this, items, action, session)];
 		} finally {
 			await session.close();
 		}
-		return [output];
 	}
+
 }

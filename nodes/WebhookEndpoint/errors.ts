@@ -51,6 +51,11 @@ export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvic
 	}
 	if (error instanceof GatewayError) {
 		switch (error.code) {
+			case 'unauthorized':
+				// Only the admin API answers these (the "Webhook Gateway Admin API" credential).
+				return error.status === 403
+					? { message, description: "The token of the Webhook Gateway Admin API credential lacks this right: endpoint changes need the 'manage' scope for the endpoint's account, plans and account plans need 'admin'. Ask the gateway's operator for a token with that scope, or use another credential." }
+					: { message, description: 'The gateway refused the token of the Webhook Gateway Admin API credential: it is wrong or was revoked. Create a new one (console Tokens page or `webhook-gateway tokens create`) and update the credential.' };
 			case 'not_found':
 				return { message, description: notFoundAdvice(message) };
 			case 'conflict':

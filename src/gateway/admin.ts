@@ -132,7 +132,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		}
 		next();
 	});
-	if (audit) router.use(recordChanges(audit, logger));
+	if (audit) router.use(recordChanges(audit, logger, async (id) => (await management.getEndpoint(id)).accountId));
 	router.use(express.json({ limit: BODY_LIMIT }));
 	router.use(enforceTokenScopes(management));
 	if (audit) addAuditRoute(router, audit);

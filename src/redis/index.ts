@@ -113,6 +113,6 @@ export type { SubscriberInfo, DroppedSubscriber, SubscriberGap, SubscriberMeta }
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';
-export type { AuditEntry } from './audit';
+export { matchesAudit, type AuditEntry, type AuditFilter, type ListedAuditEntry } from './audit';
 export type { LoggedRequest, RequestPage, RequestQuery, RequestRecord, RequestLogOptions } from './requestLog';
 export type { DeliveryState, SubscriberDelivery } from './eventDelivery';

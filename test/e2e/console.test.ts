@@ -4,7 +4,8 @@
  * n8n needed). One user flow: sign in (a wrong token first), create a GitHub endpoint on a
  * free-trial account (secret shown once), send signed test events until one is rate limited,
  * see both counted and charted, inspect the last events, rotate the secret, change the auth,
- * replay a dead letter, disable and delete. Then the session and CSRF rules over plain HTTP.
+ * replay a dead letter, disable and delete; create, use and revoke a scoped token; read the audit
+ * log with filters and pages. Then the session and CSRF rules over plain HTTP.
  * Screenshots of the main views go to CONSOLE_SCREENSHOTS_DIR (default: a temp folder, logged).
  */
 import assert from 'node:assert/strict';
@@ -52,6 +53,11 @@ async function eventually(page: Page, what: string, check: () => Promise<void>, 
 		await page.getByRole('button', { name: 'Refresh' }).click();
 		await page.waitForTimeout(400);
 	}
+}
+
+/** The little of the page's DOM the wait functions read (the tests compile without the DOM library). */
+interface BrowserWindow {
+	document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 }
 
 async function secretShown(page: Page, region: string): Promise<string> {
@@ -349,6 +355,98 @@ describe('endpoint console in a real browser', () => {
 		assert.equal(event.headers.cookie, 'sender_cookie=kept', "the browser's other cookies arrive, the session does not");
 		const [session] = (await browser.context.cookies()).filter((c) => c.name === 'wgw_session');
 		assert.ok(!JSON.stringify(event).includes(session.value));
+	});
+
+	it('creates a scoped token shown once with a copy button, lists it and revokes it after a confirmation', async () => {
+		await page.getByRole('link', { name: 'Tokens' }).click();
+		await page.getByRole('heading', { name: 'Tokens', exact: true }).waitFor();
+		await page.getByText('No tokens yet.').waitFor();
+		const form = page.getByRole('form', { name: 'Create a token' });
+		await form.getByLabel('Token name').fill('n8n team acme');
+		await form.getByRole('checkbox', { name: /^manage/ }).check();
+		await form.getByLabel('Accounts (optional)').fill(ACCOUNT);
+		await form.getByRole('button', { name: 'Create token' }).click();
+		const shown = page.getByRole('region', { name: 'New token' });
+		await shown.getByText('it cannot be shown again').waitFor();
+		await shown.getByRole('button', { name: 'Copy token' }).waitFor();
+		const token = (await shown.getByLabel('Token value').innerText()).trim();
+		assert.match(token, /^wgwt_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$/);
+		const row = page.locator('tr[data-token]').filter({ hasText: 'n8n team acme' });
+		assert.match(await row.innerText(), /read, manage\s+acme\s+.*by console session [0-9a-f]{8}/s);
+		await screenshot(page, shots, '12-tokens');
+
+		// The token works with its scopes and accounts only.
+		const withToken = (pathname: string, init: RequestInit = {}) => gw.request(`/api/v1${pathname}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+		await gw.gateway.management.createEndpoint({ id: 'ep-of-acme', accountId: ACCOUNT, auth: { type: 'none' } }, 'test');
+		await gw.gateway.management.createEndpoint({ id: 'ep-of-other', accountId: 'other-team', auth: { type: 'none' } }, 'test');
+		const listed = (await (await withToken('/endpoints')).json()) as { id: string; accountId: string }[];
+		assert.ok(listed.some((e) => e.id === 'ep-of-acme') && listed.every((e) => e.accountId === ACCOUNT), 'only acme endpoints');
+		assert.equal((await withToken('/plans/p1', { method: 'PUT', body: '{"rate":1,"burst":1,"daily":1}' })).status, 403);
+
+		// Shown once: gone after dismissing and after a reload.
+		await shown.getByRole('button', { name: 'I have copied it' }).click();
+		await page.reload();
+		await row.waitFor();
+		assert.ok(!(await page.content()).includes(token), 'the token is not shown again');
+
+		await row.getByRole('button', { name: 'Revoke n8n team acme' }).click();
+		const confirm = page.getByRole('group', { name: 'Confirm revoking n8n team acme' });
+		await confirm.getByRole('button', { name: 'Keep it' }).click();
+		assert.equal((await withToken('/endpoints')).status, 200, 'kept');
+		await row.getByRole('button', { name: 'Revoke n8n team acme' }).click();
+		await confirm.getByRole('button', { name: 'Revoke permanently' }).click();
+		await page.getByRole('status').filter({ hasText: 'Token n8n team acme revoked' }).waitFor();
+		await page.getByText('No tokens yet.').waitFor();
+		assert.equal((await withToken('/endpoints')).status, 401);
+	});
+
+	it('shows the audit log newest first, filtered by actor, action and account, page by page', async () => {
+		// 30 changes through the admin token on two accounts: more than one page of 25.
+		for (let i = 0; i < 30; i++) assert.equal((await gw.admin('PUT', `/accounts/audit-${i % 2 === 0 ? 'even' : 'odd'}/plan`, { planId: i < 15 ? 'advanced' : 'business' })).status, 200);
+		await page.getByRole('link', { name: 'Audit log' }).click();
+		await page.getByRole('heading', { name: 'Audit log', exact: true }).waitFor();
+		const rows = page.locator('tr[data-audit]');
+		const actions = async () => (await rows.locator('th').allInnerTexts()).map((t) => t.trim());
+		// Functions, not strings: the console's CSP forbids eval. `globalThis` stands for the page's window.
+		const rowCount = (n: number) => page.waitForFunction((count) => (globalThis as unknown as BrowserWindow).document.querySelectorAll('tr[data-audit]').length === count, n);
+		await rows.first().waitFor();
+		assert.equal(await rows.count(), 25);
+		assert.deepEqual((await actions()).slice(0, 2), ['PUT /api/v1/accounts/audit-odd/plan', 'PUT /api/v1/accounts/audit-even/plan']);
+		await screenshot(page, shots, '13-audit-log');
+
+		// Older pages reach the token's creation and revocation by this console session.
+		const older = page.getByRole('button', { name: 'Older' });
+		for (let pageNo = 0; pageNo < 5 && !(await actions()).some((a) => a.startsWith('POST /console/api/v1/tokens')); pageNo++) {
+			const first = await rows.first().getAttribute('data-audit');
+			await older.click();
+			// The next page is in once its first row differs (the table is empty while it loads).
+			await page.waitForFunction((id) => {
+				const row = (globalThis as unknown as BrowserWindow).document.querySelector('tr[data-audit]');
+				return row !== null && row.getAttribute('data-audit') !== id;
+			}, first);
+		}
+		const revoked = rows.filter({ hasText: /DELETE \/console\/api\/v1\/tokens\// });
+		assert.match(await revoked.innerText(), /console session [0-9a-f]{8}/);
+		assert.equal(await rows.filter({ hasText: 'POST /console/api/v1/tokens' }).count(), 1);
+		await page.getByRole('button', { name: 'Newer' }).click();
+
+		// Filters: account, then action + actor; paging starts again from the newest.
+		await page.getByLabel('Account').fill('audit-even');
+		await page.getByRole('button', { name: 'Apply filters' }).click();
+		await rowCount(15);
+		assert.ok((await actions()).every((a) => a === 'PUT /api/v1/accounts/audit-even/plan'));
+		assert.ok(await older.isDisabled(), 'one page holds every match');
+		await page.getByLabel('Account').fill('');
+		await page.getByLabel('Action').fill('/tokens');
+		await page.getByLabel('Actor').fill('console session');
+		await page.getByRole('button', { name: 'Apply filters' }).click();
+		await rowCount(2);
+		assert.match((await actions())[0], /^DELETE \/console\/api\/v1\/tokens\//);
+		await page.getByLabel('Actor').fill('cli:');
+		await page.getByRole('button', { name: 'Apply filters' }).click();
+		await page.getByText('No changes recorded that match.').waitFor();
+		await page.getByRole('button', { name: 'Clear' }).click();
+		await rowCount(25);
 	});
 
 	it('signs out, which ends the session on the server; the console loaded without a page or CSP error', async () => {

@@ -328,7 +328,8 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 			path: 'endpoint',
 			methodName: 'searchEndpoints',
 			filter: 'e2e-gh',
-			currentNodeParameters: { resource: 'endpoint', operation: 'get', endpoint: { __rl: true, mode: 'list', value: '' } },
+			// The editor sends every parameter with its default; n8n picks the credential by `connection`.
+			currentNodeParameters: { connection: 'redis', resource: 'endpoint', operation: 'get', endpoint: { __rl: true, mode: 'list', value: '' } },
 			credentials: { webhookGatewayApi: credential },
 		});
 		assert.deepEqual(
@@ -340,7 +341,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 			nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },
 			path: 'planId',
 			methodName: 'getPlans',
-			currentNodeParameters: { resource: 'account', operation: 'setPlan', accountId: 'e2e', planId: '' },
+			currentNodeParameters: { connection: 'redis', resource: 'account', operation: 'setPlan', accountId: 'e2e', planId: '' },
 			credentials: { webhookGatewayApi: credential },
 		});
 		const pro = answer.data.find((o) => o.value === 'e2e-pro');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AuditEntry } from '../../src/redis';
+import type { AuditEntry, ListedAuditEntry } from '../../src/redis';
 import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startRedis, type RedisServer } from '../helpers/redis';
 
@@ -70,5 +70,31 @@ describe('audit log', () => {
 		assert.equal(listed.code, 0, listed.stderr);
 		assert.deepEqual(JSON.parse(listed.stdout), body.slice(0, 2));
 		assert.match((await cli(['audit'], env)).stdout, /cli:auditor\s+cli endpoints create/);
+	});
+
+	it('pages newest first with before=<id> and filters by actor, action and account (API and CLI)', async () => {
+		for (const account of ['page-a', 'page-b', 'page-a']) assert.equal((await gw.admin('PUT', `/accounts/${account}/plan`, { planId: 'advanced' })).status, 200);
+		const created = await gw.admin('POST', '/endpoints', { id: 'ep-page-b', accountId: 'page-b', auth: { type: 'none' } });
+		assert.equal(created.status, 201);
+		assert.equal((await gw.admin('DELETE', '/endpoints/ep-page-b')).status, 204);
+
+		const first = await gw.admin<ListedAuditEntry[]>('GET', '/audit?count=2');
+		assert.deepEqual(first.body.map((e) => e.action), ['DELETE /api/v1/endpoints/ep-page-b', 'POST /api/v1/endpoints']);
+		const second = await gw.admin<ListedAuditEntry[]>('GET', `/audit?count=2&before=${first.body[1].id}`);
+		assert.deepEqual(second.body.map((e) => e.action), ['PUT /api/v1/accounts/page-a/plan', 'PUT /api/v1/accounts/page-b/plan']);
+
+		// The endpoint's account is recorded on its create and on its delete (looked up before it).
+		const ofB = await gw.admin<ListedAuditEntry[]>('GET', '/audit?account=page-b');
+		assert.deepEqual(ofB.body.map((e) => [e.action, e.endpointId]), [['DELETE /api/v1/endpoints/ep-page-b', 'ep-page-b'], ['POST /api/v1/endpoints', 'ep-page-b'], ['PUT /api/v1/accounts/page-b/plan', undefined]]);
+		const puts = await gw.admin<ListedAuditEntry[]>('GET', '/audit?action=page-a&actor=ADMIN&count=1');
+		assert.deepEqual(puts.body.map((e) => e.action), ['PUT /api/v1/accounts/page-a/plan']);
+		const olderPuts = await gw.admin<ListedAuditEntry[]>('GET', `/audit?action=page-a&before=${puts.body[0].id}`);
+		assert.deepEqual(olderPuts.body.map((e) => e.action), ['PUT /api/v1/accounts/page-a/plan']);
+		assert.equal((await gw.admin('GET', '/audit?before=not-an-id')).status, 400);
+
+		const env = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: gw.config.keyPrefix };
+		const listed = await cli(['audit', '--json', '--account', 'page-b'], env);
+		assert.equal(listed.code, 0, listed.stderr);
+		assert.deepEqual(JSON.parse(listed.stdout), ofB.body);
 	});
 });

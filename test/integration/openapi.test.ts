@@ -220,7 +220,7 @@ function routerRoutes(router: Router): string[] {
 
 describe('OpenAPI document: routes', () => {
 	test('documents exactly the routes of the admin router', () => {
-		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, list: async () => [] }, tokens: {} as TokenService });
+		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, page: async () => [] }, tokens: {} as TokenService });
 		const served = routerRoutes(router);
 		const documented = operations()
 			.map(({ path, method }) => `${method.toUpperCase()} ${path}`)

@@ -51,7 +51,8 @@ test('the operations the brief names are there', () => {
 
 test('every field is shown for a resource and operations that exist', () => {
 	for (const property of properties) {
-		if (property.name === 'resource') continue;
+		// The two node-wide choices: how the node reaches the gateway, and the resource.
+		if (property.name === 'resource' || property.name === 'connection') continue;
 		const show = property.displayOptions?.show;
 		assert.ok(show?.resource?.length, `${property.name} names its resource`);
 		for (const resource of show.resource as string[]) {
@@ -93,7 +94,12 @@ test('Create and Rotate Secret warn that the secret is shown once', () => {
 });
 
 test('credential, editor look-ups and test method are wired', () => {
-	assert.deepEqual(node.description.credentials, [{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD }]);
+	assert.deepEqual(node.description.credentials, [
+		{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD, displayOptions: { show: { connection: ['redis'] } } },
+		{ name: 'webhookGatewayAdminApi', required: true, displayOptions: { show: { connection: ['adminApi'] } } },
+	]);
+	// Redis stays the default, so existing workflows keep their credential.
+	assert.equal(properties.find((p) => p.name === 'connection')?.default, 'redis');
 	assert.equal(typeof node.methods.credentialTest[CREDENTIAL_TEST_METHOD], 'function');
 	assert.equal(typeof node.methods.listSearch.searchEndpoints, 'function');
 	assert.equal(typeof node.methods.loadOptions.getPlans, 'function');

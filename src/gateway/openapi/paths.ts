@@ -293,8 +293,15 @@ function auditPaths(): Record<string, Schema> {
 				operationId: 'listAuditEntries',
 				tag: TAG.audit,
 				summary: 'The audit log: newest management changes first',
-				description: 'Successful changes through this API, the console and the CLI; at most about 10,000 are kept.',
-				parameters: [countQuery('count', 'How many entries', 100, 1000)],
+				description:
+					'Successful changes through this API, the console, the CLI and the Webhook Endpoint node on direct Redis; at most about 10,000 are kept. Filters combine; the next (older) page is `before=<id of the last entry>`.',
+				parameters: [
+					countQuery('count', 'How many entries', 100, 1000),
+					queryText('before', 'Only entries older than this entry id (paging)'),
+					queryText('actor', 'Only entries whose `who` contains this text (case-insensitive)'),
+					queryText('action', 'Only entries whose `action` contains this text (case-insensitive)'),
+					queryText('account', 'Only entries concerning this account'),
+				],
 				responses: { 200: json(arrayOf(ref('AuditEntry')), 'The entries, newest first'), ...errorResponses() },
 			}),
 		},

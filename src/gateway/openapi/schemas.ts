@@ -301,12 +301,15 @@ function planAndAccountSchemas(): Record<string, Schema> {
 		NewScopedToken: object({ token: { type: 'string', description: 'Shown in this answer only; stored as a keyed hash' }, tokenInfo: ref('ScopedToken') }),
 		AuditEntry: object(
 			{
+				id: { type: 'string', description: 'Entry id (a Redis stream id): the `before` cursor for the next page' },
 				at: ISO_TIME,
-				who: { type: 'string', description: '`admin token`, `console session <8 hex>`, or `cli:<user>`' },
+				who: { type: 'string', description: '`admin token`, `token <name> (<id>)`, `console session <8 hex>`, `cli:<user>`, or `n8n: workflow "<name>" (<id>), node "<name>"`' },
 				action: { type: 'string', description: 'Method and path of the change (`PUT /api/v1/accounts/acme/plan`), or the CLI command and its target' },
-				status: { type: 'integer', description: 'HTTP status of the change; 0 for the CLI' },
+				status: { type: 'integer', description: 'HTTP status of the change; 0 when not made over HTTP (CLI, the n8n node on Redis)' },
+				accountId: { type: 'string', description: 'The account the change concerns, when known' },
+				endpointId: { type: 'string', description: 'The endpoint the change concerns, when there is one' },
 			},
-			{ description: 'One management change. Bodies (and so secrets) are never recorded.' },
+			{ optional: ['accountId', 'endpointId'], description: 'One management change. Bodies (and so secrets) are never recorded.' },
 		),
 	};
 }

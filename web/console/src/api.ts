@@ -5,7 +5,25 @@
  * request carries the console's X-Requested-With header, which the gateway requires for changes
  * made with the cookie (CSRF defence).
  */
-import type { Account, AccountDetail, DayUsage, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, EndpointWithSecret, HourStats, Plan, RequestDetail, RequestPage, SubscriberView, TestEventAnswer, WebhookEvent } from './types';
+import type {
+	Account,
+	AccountDetail,
+	DayUsage,
+	DeadLetter,
+	EndpointSubscribers,
+	EndpointUsage,
+	EndpointView,
+	EndpointWithSecret,
+	HourStats,
+	ListedAuditEntry,
+	Plan,
+	RequestDetail,
+	RequestPage,
+	ScopedToken,
+	SubscriberView,
+	TestEventAnswer,
+	WebhookEvent,
+} from './types';
 
 /** Filters of the request log (GET .../requests), as the API takes them. */
 export interface RequestFilters {
@@ -92,6 +110,16 @@ export const api = {
 
 	plans: () => call<Plan[]>('GET', '/console/api/v1/plans'),
 	setAccountPlan: (accountId: string, planId: string) => call<Account>('PUT', `/console/api/v1/accounts/${enc(accountId)}/plan`, { planId }),
+
+	tokens: () => call<ScopedToken[]>('GET', '/console/api/v1/tokens'),
+	createToken: (input: { name: string; scopes: string[]; accountIds?: string[] }) => call<{ token: string; tokenInfo: ScopedToken }>('POST', '/console/api/v1/tokens', input),
+	revokeToken: (id: string) => call<void>('DELETE', `/console/api/v1/tokens/${enc(id)}`),
+	/** A page of the audit log, newest first; `before` is the last id of the previous page. */
+	audit: (query: { count: number; before?: string; actor?: string; action?: string; account?: string }) => {
+		const params = new URLSearchParams();
+		for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(name, String(value));
+		return call<ListedAuditEntry[]>('GET', `/console/api/v1/audit?${params.toString()}`);
+	},
 };
 
 /** A message for any error, for the page. */

@@ -1,14 +1,17 @@
 /**
  * The console's entry: asks the gateway whether the console is enabled and signed in, then shows
- * the sign-in form or the page named by the location hash (#/, #/new, #/endpoints/<id>).
+ * the sign-in form or the page named by the location hash (#/, #/new, #/endpoints/<id>, #/tokens,
+ * #/audit).
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, errorText, setUnauthorizedHandler } from './api';
+import { AuditLog } from './components/AuditLog';
 import { CreateEndpoint } from './components/CreateEndpoint';
 import { EndpointDetail } from './components/EndpointDetail';
 import { EndpointList } from './components/EndpointList';
 import { Login } from './components/Login';
+import { Tokens } from './components/Tokens';
 import './styles.css';
 
 type Phase = { kind: 'loading' } | { kind: 'disabled' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn' } | { kind: 'failed'; message: string };
@@ -25,6 +28,8 @@ function useHash(): string {
 
 function Page({ hash }: { hash: string }) {
 	if (hash === '#/new') return <CreateEndpoint />;
+	if (hash === '#/tokens') return <Tokens />;
+	if (hash === '#/audit') return <AuditLog />;
 	const match = /^#\/endpoints\/([^/]+)$/.exec(hash);
 	if (match) {
 		const id = decodeURIComponent(match[1]);
@@ -90,6 +95,8 @@ function App() {
 						<nav aria-label="Main">
 							<a href="#/">Endpoints</a>
 							<a href="#/new">New endpoint</a>
+							<a href="#/tokens">Tokens</a>
+							<a href="#/audit">Audit log</a>
 						</nav>
 						<button type="button" onClick={() => void signOut()}>
 							Sign out

@@ -14,6 +14,8 @@ export type { DroppedSubscriberView, EndpointSubscribers, SubscriberView } from 
 export type { LoggedRequest, RequestPage } from '../../../src/redis/requestLog';
 export type { SubscriberDelivery } from '../../../src/redis/eventDelivery';
 export type { RequestDetail } from '../../../src/management/requestLog';
+export type { ScopedToken, TokenScope } from '../../../src/management/tokens';
+export type { ListedAuditEntry } from '../../../src/redis/audit';
 
 export interface EndpointUsage {
 	endpointId: string;
