@@ -13,6 +13,15 @@ import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sendWebhook, sleep, TICK_MS, triggerItems } from './fixtures/triggers';
 
 let g: GatewayN8n;
+/**
+ * A credential with the serve, listen host and listen port fields of earlier versions, stored as
+ * those versions' editor stored it (n8n's public API refuses fields the type no longer declares).
+ */
+async function legacyCredential(name: string, data: Record<string, unknown>): Promise<{ id: string }> {
+	const created = await g.n8n.rest('POST', '/credentials', { name, type: 'webhookGatewayApi', data });
+	return { id: String(created.data.id) };
+}
+
 /** Records the case's duration in the summary (the context exists once before() ran). */
 const timed = (name: string, fn: () => Promise<void>) => () => g.timed(name, fn)();
 
@@ -98,8 +107,7 @@ describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 		'embedded gateway: n8n\'s environment decides where it listens; an old credential\'s serve port opens nothing; triggers share one listen',
 		timed('embedded gateway address', async () => {
 			const legacyPort = await freePort();
-			// Fields an earlier version of the credential had: stored credentials keep them.
-			const created = await g.n8n.createCredential('Gateway (old fields)', 'webhookGatewayApi', {
+			const created = await legacyCredential('Gateway (old fields)', {
 				connectionType: 'url',
 				redisUrl: g.redis.url,
 				keyPrefix: g.prefix,
@@ -243,7 +251,7 @@ describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 			await g.n8n.stop();
 			await g.n8n.start({ WEBHOOK_GATEWAY_N8N_SERVE: undefined });
 			const legacyPort = await freePort();
-			const created = await g.n8n.createCredential('Gateway (asks to serve)', 'webhookGatewayApi', {
+			const created = await legacyCredential('Gateway (asks to serve)', {
 				connectionType: 'url',
 				redisUrl: g.redis.url,
 				keyPrefix: g.prefix,
