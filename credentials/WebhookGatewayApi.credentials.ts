@@ -122,5 +122,10 @@ export class WebhookGatewayApi implements ICredentialType {
 			type: 'notice',
 			default: '',
 		},
+		// Fields of earlier versions, still declared (hidden) only because n8n passes a node nothing
+		// but declared fields: their stored values are ignored and warned about instead.
+		{ displayName: 'Serve (Ignored)', name: 'serve', type: 'hidden', default: '' },
+		{ displayName: 'Listen Host (Ignored)', name: 'serveHost', type: 'hidden', default: '' },
+		{ displayName: 'Listen Port (Ignored)', name: 'servePort', type: 'hidden', default: '' },
 	];
 }

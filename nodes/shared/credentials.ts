@@ -88,11 +88,13 @@ export function servesEndpoints(env: NodeJS.ProcessEnv = process.env): boolean {
  * undefined when they agree or are absent. The values themselves are ignored.
  */
 export function legacyServeWarning(data: ICredentialDataDecryptedObject, env: NodeJS.ProcessEnv = process.env): string | undefined {
-	if (data.serve === undefined && data.serveHost === undefined && data.servePort === undefined) return undefined;
+	// The credential type still declares the fields, hidden, with '' as default (= never set).
+	const stored = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : value);
+	if (stored(data.serve) === undefined && stored(data.serveHost) === undefined && stored(data.servePort) === undefined) return undefined;
 	const now = loadN8nServeConfig(env);
 	const wanted = data.serve !== false;
 	const wantedHost = text(data.serveHost) ?? '0.0.0.0';
-	const wantedPort = Number(data.servePort ?? 5680);
+	const wantedPort = Number(stored(data.servePort) ?? 5680);
 	const differs = wanted !== now.serve || (wanted && (wantedHost !== now.host || wantedPort !== now.port));
 	if (!differs) return undefined;
 	const asked = wanted ? `serve endpoints on ${wantedHost}:${wantedPort}` : 'not serve endpoints';

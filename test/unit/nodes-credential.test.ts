@@ -47,6 +47,7 @@ describe('credential values', () => {
 		assert.equal(legacyServeWarning({ serve: false }, {}), undefined, 'serve off and no port: the same');
 		assert.match(legacyServeWarning({ serve: false }, { WEBHOOK_GATEWAY_N8N_SERVE: 'true' }) ?? '', /unset WEBHOOK_GATEWAY_N8N_SERVE/);
 		assert.equal(legacyServeWarning({ connectionType: 'url' }, {}), undefined, 'a new credential has no such fields');
+		assert.equal(legacyServeWarning({ serve: '', serveHost: '', servePort: '' }, {}), undefined, '... or their hidden defaults');
 		const lines: string[] = [];
 		const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => lines.push(message) };
 		const once = { serve: true, servePort: 7101 };
