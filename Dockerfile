@@ -3,8 +3,8 @@
 #   build    compiles the package and packs it exactly as npm publishes it (npm pack)
 #   n8n      n8n with the package preinstalled as a private node (docker compose uses it)
 #   gateway  the standalone gateway (the default target): production dependencies and dist only
-# test/integration/docker-recipe.test.ts runs the install, CMD and HEALTHCHECK of the gateway
-# stage outside a container, so the recipe is checked even where no image can be built.
+# test/integration/docker-recipe.test.ts runs the npm install lines, and the gateway stage's CMD
+# and HEALTHCHECK, outside a container, so the recipe is checked even where no image can be built.
 
 ARG NODE_VERSION=24
 ARG N8N_VERSION=2.41.1
@@ -18,26 +18,24 @@ RUN npm run build \
 	&& mkdir /pkg \
 	&& npm pack --pack-destination /pkg \
 	&& mv /pkg/*.tgz /pkg/webhook-gateway.tgz
+# The n8n stage's custom-nodes folder, installed here: it needs neither npm nor root in n8n's image
+# (the package's dependencies are plain JavaScript, as n8n requires of community packages).
+RUN npm install --prefix /out/n8n-custom-nodes --omit=dev --omit=peer --ignore-scripts --no-audit --no-fund /pkg/webhook-gateway.tgz
 
 # n8n loads every *.node.js / *.credentials.js below N8N_CUSTOM_EXTENSIONS (n8n's way for private
 # nodes); outside /home/node/.n8n, so the data volume does not hide an upgraded package. n8n puts
 # its own modules on NODE_PATH, so the package's peer dependency (n8n-workflow) is n8n's copy.
 FROM n8nio/n8n:${N8N_VERSION} AS n8n
-USER root
-COPY --from=build /pkg/webhook-gateway.tgz /tmp/webhook-gateway.tgz
-RUN npm install --prefix /opt/n8n-custom-nodes --omit=dev --omit=peer --ignore-scripts --no-audit --no-fund /tmp/webhook-gateway.tgz \
-	&& rm /tmp/webhook-gateway.tgz \
-	&& npm cache clean --force
+COPY --from=build /out/n8n-custom-nodes /opt/n8n-custom-nodes
 ENV N8N_CUSTOM_EXTENSIONS=/opt/n8n-custom-nodes
-USER node
 
 FROM node:${NODE_VERSION}-bookworm-slim AS gateway
 ENV NODE_ENV=production \
 	WEBHOOK_GATEWAY_HOST=0.0.0.0 \
 	WEBHOOK_GATEWAY_PORT=5680
-COPY --from=build /pkg/webhook-gateway.tgz /tmp/webhook-gateway.tgz
-RUN npm install --prefix /app --omit=dev --omit=peer --ignore-scripts --no-audit --no-fund /tmp/webhook-gateway.tgz \
-	&& rm /tmp/webhook-gateway.tgz \
+COPY --from=build /pkg/webhook-gateway.tgz /pkg/webhook-gateway.tgz
+RUN npm install --prefix /app --omit=dev --omit=peer --ignore-scripts --no-audit --no-fund /pkg/webhook-gateway.tgz \
+	&& rm -r /pkg \
 	&& npm cache clean --force
 WORKDIR /app
 # The image's unprivileged user; the files stay root's, so the process cannot change its own code.

@@ -76,13 +76,27 @@ function seconds(duration: string): number {
 	return total;
 }
 
-describe('Dockerfile gateway stage, run without a container', { timeout: 300_000 }, () => {
+/**
+ * Runs a Dockerfile `npm install --prefix <dir> ... /pkg/webhook-gateway.tgz` line here, with the
+ * folder and the tarball mapped to local paths.
+ */
+async function runInstallLine(words: string[], dockerDir: string, dir: string, tarball: string): Promise<void> {
+	assert.deepEqual(words.slice(0, 2), ['npm', 'install']);
+	const args = words.slice(1).map((a) => (a === dockerDir ? dir : a === '/pkg/webhook-gateway.tgz' ? tarball : a));
+	assert.ok(args.includes(tarball) && args.includes(dir), `the install line names ${dockerDir} and the tarball: ${words.join(' ')}`);
+	// prefer-offline only reuses npm's cache; the command is the Dockerfile's.
+	await runOrThrow('npm', args, { env: { ...process.env, npm_config_prefer_offline: 'true' } });
+}
+
+describe('Dockerfile stages, run without a container', { timeout: 300_000 }, () => {
 	const gateway = STAGES.find((s) => s.name === 'gateway');
 	let redis: RedisServer;
 	let app: string;
+	let tarball: string;
 	before(async () => {
 		redis = await startRedis();
 		app = path.join(makeTempDir('wgw-docker-recipe-'), 'app');
+		tarball = await packPackage(REPO_ROOT);
 	});
 	after(async () => {
 		await redis?.stop();
@@ -97,16 +111,24 @@ describe('Dockerfile gateway stage, run without a container', { timeout: 300_000
 		assert.match(step(gateway, 'HEALTHCHECK'), /CMD \[.*\/readyz/);
 	});
 
+	it('the n8n stage\'s custom-nodes folder holds the nodes and the credential where n8n\'s custom loader looks', async () => {
+		const build = STAGES.find((s) => s.name === 'build')!;
+		const line = build.steps.filter(([k, r]) => k === 'RUN' && r.includes('/out/n8n-custom-nodes')).map(([, r]) => r);
+		assert.equal(line.length, 1, 'one RUN installs the custom-nodes folder');
+		const folder = path.join(makeTempDir('wgw-docker-n8n-'), 'n8n-custom-nodes');
+		await runInstallLine(line[0].split(/\s+/), '/out/n8n-custom-nodes', folder, tarball);
+		assert.match(DOCKERFILE, /COPY --from=build \/out\/n8n-custom-nodes \/opt\/n8n-custom-nodes/);
+		// n8n's CustomDirectoryLoader: every **/*.node.js and **/*.credentials.js below the folder.
+		const found = (fs.readdirSync(folder, { recursive: true }) as string[]).filter((f) => /\.(node|credentials)\.js$/.test(f)).map((f) => path.basename(f)).sort();
+		assert.deepEqual(found, ['WebhookBatchTrigger.node.js', 'WebhookEndpoint.node.js', 'WebhookGatewayApi.credentials.js', 'WebhookRawTrigger.node.js']);
+		assert.equal(fs.existsSync(path.join(folder, 'node_modules', 'n8n-workflow')), false, 'n8n-workflow is n8n\'s own (NODE_PATH)');
+	});
+
 	it('installs only production dependencies from the packed package, then serves, passes its healthcheck and drains on SIGTERM', async () => {
 		assert.ok(gateway);
-		// RUN npm install --prefix /app ... /tmp/webhook-gateway.tgz && rm ... && npm cache clean
+		// RUN npm install --prefix /app ... /pkg/webhook-gateway.tgz && rm -r /pkg && npm cache clean ...
 		const install = step(gateway, 'RUN').split('&&')[0].trim().split(/\s+/);
-		assert.deepEqual(install.slice(0, 2), ['npm', 'install']);
-		const tarball = await packPackage(REPO_ROOT);
-		const args = install.slice(1).map((a) => (a === '/app' ? app : a === '/tmp/webhook-gateway.tgz' ? tarball : a));
-		assert.ok(args.includes(tarball) && args.includes(app), `the install line names /app and the tarball: ${install.join(' ')}`);
-		// prefer-offline only reuses npm's cache; the command is the Dockerfile's.
-		await runOrThrow('npm', args, { env: { ...process.env, npm_config_prefer_offline: 'true' } });
+		await runInstallLine(install, '/app', app, tarball);
 		const modules = path.join(app, 'node_modules');
 		for (const needed of ['n8n-nodes-webhook-gateway', 'express', 'ioredis', 'zod']) assert.ok(fs.existsSync(path.join(modules, needed)), `${needed} installed`);
 		for (const absent of ['typescript', 'n8n-workflow', 'eslint', 'tsx']) assert.equal(fs.existsSync(path.join(modules, absent)), false, `${absent} is not in the image`);
