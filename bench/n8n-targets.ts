@@ -2,7 +2,7 @@
  * The two n8n targets of bench/run.sh, in one real n8n 2.41.1 (Node 24, SQLite, default settings)
  * with this package installed from its `npm pack` tarball the way n8n installs community packages:
  *
- * - embedded: a Webhook Gateway credential with "serve" on (the gateway inside n8n listens on a free
+ * - embedded: n8n started with WEBHOOK_GATEWAY_N8N_SERVE=true (the gateway inside n8n listens on a free
  *   loopback port), endpoint BENCH_EMBEDDED_ID (GitHub HMAC preset, account `bench` on the built-in
  *   `unlimited` plan, secret BENCH_SECRET, so wrk sends the very request it sends the standalone
  *   gateway), and an ACTIVE Webhook Batch Trigger workflow on it: the first active trigger is what
@@ -30,7 +30,7 @@ import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
 import { triggerWorkflow } from '../test/e2e/fixtures/triggers';
-import { packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../test/helpers/n8n';
+import { n8nServeEnv, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../test/helpers/n8n';
 import { freePort, waitForPort } from '../test/helpers/ports';
 import { messageOf } from '../src/errors';
 
@@ -139,6 +139,8 @@ async function main(): Promise<void> {
 			WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: '100000000',
 			WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '64gb',
 			WEBHOOK_GATEWAY_ADMIN_PORT: '0',
+			// The n8n admin's setting that makes this n8n serve the endpoints on its own port.
+			...n8nServeEnv(servePort),
 			// e.g. `--cpu-prof --cpu-prof-dir=<dir>` (bench/run.sh N8N_PROFILE=1)
 			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),
 		},
@@ -171,9 +173,6 @@ async function main(): Promise<void> {
 		redisUrl,
 		keyPrefix: prefix,
 		publicUrl: hooks,
-		serve: true,
-		serveHost: '127.0.0.1',
-		servePort,
 	});
 	const batch = triggerWorkflow('bench: embedded gateway (batch trigger, releases once a year)', {
 		kind: 'batch',

@@ -3,7 +3,7 @@
 # GitHub push request for every target:
 #   gateway   the standalone gateway (`webhook-gateway serve`; GitHub HMAC endpoint, `unlimited`
 #             plan, every event stored durably in a private Redis)
-#   embedded  the same gateway embedded in n8n 2.41.1 (credential with "serve" on, an active
+#   embedded  the same gateway embedded in n8n 2.41.1 (WEBHOOK_GATEWAY_N8N_SERVE=true, an active
 #             Webhook Batch Trigger on the endpoint), same Redis, endpoint settings and secret
 #   bare      a bare express 5 app that only parses JSON and answers 202 (the practical limit)
 #   n8n       n8n 2.41.1's own Webhook node ("respond immediately") + a NoOp node

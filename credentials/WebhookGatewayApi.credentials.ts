@@ -1,7 +1,8 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * Where the gateway keeps its data (Redis) and whether this n8n serves the endpoints itself.
+ * Where the gateway keeps its data (Redis), its key prefix and the public URL of the endpoints.
+ * Whether n8n's process listens for webhooks is not here: it is the n8n admin's environment.
  * Tested by the nodes' `webhookGatewayApiTest` (connect, PING, count endpoints).
  */
 export class WebhookGatewayApi implements ICredentialType {
@@ -110,31 +111,21 @@ export class WebhookGatewayApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://hooks.example.com',
-			description: 'Address senders use to reach the gateway, without /hooks. An endpoint’s URL is this base, then /hooks/, then the endpoint ID. Empty: the embedded gateway’s own address, http://host:port (or WEBHOOK_GATEWAY_PUBLIC_URL).',
+			description: 'Address senders use to reach the gateway, without /hooks. An endpoint’s URL is this base, then /hooks/, then the endpoint ID. Empty: WEBHOOK_GATEWAY_PUBLIC_URL, else the address of the gateway inside n8n (WEBHOOK_GATEWAY_N8N_HOST and _PORT).',
 		},
+		// Process settings are the n8n admin's (a credential any user creates must not open ports);
+		// old credentials' serve/serveHost/servePort values are ignored with a warning (nodes/shared/credentials.ts).
 		{
-			displayName: 'Serve Endpoints From This n8n Instance',
-			name: 'serve',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether the first active trigger in this n8n process starts the gateway (it stops when the last one is deactivated). Switch off when a standalone `webhook-gateway serve` receives the webhooks.',
+			displayName:
+				'Whether this n8n also receives the webhooks on a port of its own is set by the n8n admin, not here: WEBHOOK_GATEWAY_N8N_SERVE=true, WEBHOOK_GATEWAY_N8N_HOST and WEBHOOK_GATEWAY_N8N_PORT in the environment of n8n. Otherwise a standalone gateway serves the endpoints.',
+			name: 'serveNotice',
+			type: 'notice',
+			default: '',
 		},
-		{
-			displayName: 'Listen Host',
-			name: 'serveHost',
-			type: 'string',
-			default: '0.0.0.0',
-			displayOptions: { show: { serve: [true] } },
-			description: 'Address the embedded gateway listens on; 0.0.0.0 = every interface, 127.0.0.1 = this machine only',
-		},
-		{
-			displayName: 'Listen Port',
-			name: 'servePort',
-			type: 'number',
-			default: 5680,
-			displayOptions: { show: { serve: [true] } },
-			description: 'TCP port of the embedded gateway. Not 5678 (n8n) or 5679 (n8n’s task broker).',
-		},
+		// Fields of earlier versions, still declared (hidden) only because n8n passes a node nothing
+		// but declared fields: their stored values are ignored and warned about instead.
+		{ displayName: 'Serve (Ignored)', name: 'serve', type: 'hidden', default: '' },
+		{ displayName: 'Listen Host (Ignored)', name: 'serveHost', type: 'hidden', default: '' },
+		{ displayName: 'Listen Port (Ignored)', name: 'servePort', type: 'hidden', default: '' },
 	];
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
 import { freePort, waitForPort } from '../test/helpers/ports';
-import { OWNER, packPackage, startN8n } from '../test/helpers/n8n';
+import { n8nServeEnv, OWNER, packPackage, startN8n } from '../test/helpers/n8n';
 import { startRedis } from '../test/helpers/redis';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
 	const n8n = await startN8n({
 		packageTarball: tarball,
 		port: await portOr(Number(process.env.DEMO_N8N_PORT ?? 5678)),
-		env: { WEBHOOK_GATEWAY_ADMIN_TOKEN: adminToken },
+		// The n8n admin's choice: this n8n serves the endpoints itself on the gateway port.
+		env: { WEBHOOK_GATEWAY_ADMIN_TOKEN: adminToken, ...n8nServeEnv(gatewayPort) },
 	});
 	let stopping = false;
 	const stop = async () => {
@@ -76,9 +77,6 @@ async function main(): Promise<void> {
 		redisUrl: redis.url,
 		keyPrefix: PREFIX,
 		publicUrl,
-		serve: true,
-		serveHost: '127.0.0.1',
-		servePort: gatewayPort,
 	});
 	const workflow = await n8n.createWorkflow({
 		name: 'Demo: GitHub pushes, released every 30 s',

@@ -33,7 +33,7 @@ import type { Locator, Page } from 'playwright-core';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
 import { launchBrowser, type BrowserSession } from '../test/helpers/browser';
-import { OWNER, packPackage, startN8n, type N8nInstance } from '../test/helpers/n8n';
+import { n8nServeEnv, OWNER, packPackage, startN8n, type N8nInstance } from '../test/helpers/n8n';
 import { freePort, waitForPort } from '../test/helpers/ports';
 import { startRedis, type RedisServer } from '../test/helpers/redis';
 
@@ -113,7 +113,7 @@ async function setUp(): Promise<Setup> {
 		guardSignals(); // the harness has installed its signal handlers by now
 		// The embedded gateway reads its admin token from n8n's environment; it signs the console in.
 		const adminToken = `shots-${randomUUID()}`;
-		n8n = await startN8n({ packageTarball: tarball, env: { WEBHOOK_GATEWAY_ADMIN_TOKEN: adminToken } });
+		n8n = await startN8n({ packageTarball: tarball, env: { WEBHOOK_GATEWAY_ADMIN_TOKEN: adminToken, ...n8nServeEnv(gatewayPort) } });
 		log(`n8n on ${n8n.url}`);
 
 		await management.setAccountPlan('acme', 'unlimited');
@@ -132,9 +132,6 @@ async function setUp(): Promise<Setup> {
 			redisUrl: redis.url,
 			keyPrefix: PREFIX,
 			publicUrl: gatewayUrl,
-			serve: true,
-			serveHost: '127.0.0.1',
-			servePort: gatewayPort,
 		});
 		const workflow = await n8n.createWorkflow(digestWorkflow(credential.id, github.name, github.url));
 		await n8n.activate(workflow.id);

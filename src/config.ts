@@ -204,6 +204,60 @@ const schema = z.object({
 });
 
 /**
+ * Whether an n8n process opens a port of its own for the endpoints, and where: the n8n admin's
+ * decision (environment of the n8n process), never a credential's, which any n8n user can create.
+ * The standalone gateway's WEBHOOK_GATEWAY_HOST / WEBHOOK_GATEWAY_PORT do not apply inside n8n.
+ */
+export interface N8nServeConfig {
+	/** Whether the first active trigger in this n8n process starts the embedded gateway. */
+	serve: boolean;
+	/** Listen address; loopback unless the admin opens it on purpose. */
+	host: string;
+	/** TCP port. */
+	port: number;
+}
+
+/** Default port of the gateway embedded in n8n: the standalone gateway's default too. */
+export const N8N_SERVE_DEFAULT_PORT = 5680;
+
+const n8nServeSchema = z.object({
+	WEBHOOK_GATEWAY_N8N_SERVE: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+	// Loopback by default: a port reachable from outside is something the admin decides (and proxies).
+	WEBHOOK_GATEWAY_N8N_HOST: z.string().min(1).default('127.0.0.1'),
+	WEBHOOK_GATEWAY_N8N_PORT: intString(1, 65535).default(String(N8N_SERVE_DEFAULT_PORT)),
+});
+
+/**
+ * Reads WEBHOOK_GATEWAY_N8N_SERVE / _HOST / _PORT from an n8n process's environment. Empty strings
+ * count as unset. The port must differ from n8n's own (N8N_PORT, default 5678) and its task broker
+ * (N8N_RUNNERS_BROKER_PORT, default 5679): either would fail to listen at the first activation.
+ * @throws ConfigError naming every bad variable and what was expected.
+ */
+export function loadN8nServeConfig(env: NodeJS.ProcessEnv = process.env): N8nServeConfig {
+	const input: Record<string, string> = {};
+	for (const key of Object.keys(n8nServeSchema.shape)) {
+		const value = env[key];
+		if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+	}
+	const parsed = n8nServeSchema.safeParse(input);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+	}
+	const c = parsed.data;
+	const serve = c.WEBHOOK_GATEWAY_N8N_SERVE === 'true';
+	if (serve) {
+		for (const [name, fallback, what] of [['N8N_PORT', '5678', "n8n's own port"], ['N8N_RUNNERS_BROKER_PORT', '5679', "n8n's task broker"]] as const) {
+			const taken = Number(env[name] || fallback);
+			if (taken === c.WEBHOOK_GATEWAY_N8N_PORT) {
+				throw new ConfigError(`Invalid configuration:\n  WEBHOOK_GATEWAY_N8N_PORT: ${taken} is ${what} (${name}); pick another port, e.g. ${N8N_SERVE_DEFAULT_PORT}`);
+			}
+		}
+	}
+	return { serve, host: c.WEBHOOK_GATEWAY_N8N_HOST, port: c.WEBHOOK_GATEWAY_N8N_PORT };
+}
+
+/**
  * Whether `planId` can be the default plan: a built-in plan, or a custom plan `customPlanExists`
  * finds in Redis. @throws ConfigError naming WEBHOOK_GATEWAY_DEFAULT_PLAN otherwise.
  */

@@ -3,7 +3,8 @@
  * GatewaySettings / GatewayConfig (src/runtime/settings.ts does the real work).
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import type { GatewayConfig } from '../../src/config';
+import { loadN8nServeConfig, type GatewayConfig } from '../../src/config';
+import type { Logger } from '../../src/logger';
 import { gatewayConfigOf, type GatewaySettings } from '../../src/runtime/settings';
 
 /** The credential type name every node of this package declares. */
@@ -60,9 +61,6 @@ export function settingsFromCredential(data: ICredentialDataDecryptedObject): Ga
 		clusterNodes,
 		keyPrefix,
 		publicUrl,
-		serve: data.serve !== false,
-		serveHost: text(data.serveHost),
-		servePort: wholeNumber(data.servePort, 'Port (serve)', 1, 65535),
 	};
 }
 
@@ -75,9 +73,48 @@ export function configFromCredential(data: ICredentialDataDecryptedObject, env: 
 	return gatewayConfigOf(settingsFromCredential(data), env);
 }
 
-/** Whether the credential asks this n8n process to serve the endpoints (default on). */
-export function servesEndpoints(data: ICredentialDataDecryptedObject): boolean {
-	return data.serve !== false;
+/**
+ * Whether this n8n process serves the endpoints on a port of its own: WEBHOOK_GATEWAY_N8N_SERVE,
+ * set by the n8n admin (default off). @throws ConfigError for a bad value.
+ */
+export function servesEndpoints(env: NodeJS.ProcessEnv = process.env): boolean {
+	return loadN8nServeConfig(env).serve;
+}
+
+/**
+ * What an old credential's "Serve Endpoints From This n8n Instance", "Listen Host" and "Listen
+ * Port" values (fields of earlier versions, which n8n keeps in stored credentials) would have
+ * done differently from this process's environment, as a warning naming the variables to set;
+ * undefined when they agree or are absent. The values themselves are ignored.
+ */
+export function legacyServeWarning(data: ICredentialDataDecryptedObject, env: NodeJS.ProcessEnv = process.env): string | undefined {
+	// The credential type still declares the fields, hidden, with '' as default (= never set).
+	const stored = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : value);
+	if (stored(data.serve) === undefined && stored(data.serveHost) === undefined && stored(data.servePort) === undefined) return undefined;
+	const now = loadN8nServeConfig(env);
+	const wanted = data.serve !== false;
+	const wantedHost = text(data.serveHost) ?? '0.0.0.0';
+	const wantedPort = Number(stored(data.servePort) ?? 5680);
+	const differs = wanted !== now.serve || (wanted && (wantedHost !== now.host || wantedPort !== now.port));
+	if (!differs) return undefined;
+	const asked = wanted ? `serve endpoints on ${wantedHost}:${wantedPort}` : 'not serve endpoints';
+	const set = wanted
+		? `set WEBHOOK_GATEWAY_N8N_SERVE=true${wantedHost === now.host ? '' : `, WEBHOOK_GATEWAY_N8N_HOST=${wantedHost}`}${wantedPort === now.port ? '' : `, WEBHOOK_GATEWAY_N8N_PORT=${wantedPort}`}`
+		: 'unset WEBHOOK_GATEWAY_N8N_SERVE (a standalone gateway serves the endpoints)';
+	const doing = now.serve ? `this n8n serves them on ${now.host}:${now.port}` : 'this n8n opens no port for them';
+	return `A Webhook Gateway credential asks to ${asked}; credentials no longer decide that and the value is ignored: ${doing}. To change it, the n8n admin must ${set} in the environment of n8n's process and restart n8n (see the README, "Configuration").`;
+}
+
+const WARNED = Symbol.for('n8n-nodes-webhook-gateway.legacyServeWarned');
+
+/** Logs legacyServeWarning once per n8n process (per distinct warning), however many triggers use the credential. */
+export function warnLegacyServeFields(data: ICredentialDataDecryptedObject, logger: Logger, env: NodeJS.ProcessEnv = process.env): void {
+	const warning = legacyServeWarning(data, env);
+	if (warning === undefined) return;
+	const warned = ((globalThis as Record<symbol, unknown>)[WARNED] ??= new Set<string>()) as Set<string>;
+	if (warned.has(warning)) return;
+	warned.add(warning);
+	logger.warn(warning);
 }
 
 /** "host:port" (or the cluster seeds) of a config, for messages; never the password. */

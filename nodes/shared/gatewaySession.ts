@@ -1,6 +1,7 @@
 /**
- * What a node holds while it works with the gateway: the shared Redis client (and, when the
- * credential says so, the embedded gateway), both reference counted in src/runtime/shared.ts.
+ * What a node holds while it works with the gateway: the shared Redis client (and, when the n8n
+ * admin says so with WEBHOOK_GATEWAY_N8N_SERVE, the embedded gateway), both reference counted in
+ * src/runtime/shared.ts.
  * Closing is idempotent, bounded in time and never throws.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
@@ -20,7 +21,7 @@ export interface GatewaySession {
 	/** "host:port" of Redis, for messages. */
 	redis: string;
 	/**
-	 * Starts (or joins) the embedded gateway when the credential serves endpoints from this n8n;
+	 * Starts (or joins) the embedded gateway when this n8n serves endpoints (WEBHOOK_GATEWAY_N8N_SERVE);
 	 * idempotent. Triggers call it once their endpoint is known to exist, so that a failing
 	 * activation (which n8n retries) does not open and close the port each time.
 	 */
@@ -40,11 +41,12 @@ export async function bounded(work: Promise<unknown>, ms: number): Promise<void>
 
 /**
  * Opens the shared client for a credential and, with `serve`, the embedded gateway too (when
- * the credential says so).
+ * the environment says so).
  * @throws what configFromCredential / acquireClient throw (the caller wraps it for the user).
  */
 export async function openGatewaySession(credential: ICredentialDataDecryptedObject, logger: Logger, options: { serve: boolean }): Promise<GatewaySession> {
 	const config = configFromCredential(credential);
+	const serving = servesEndpoints();
 	const clientLease = await acquireClient(config, logger);
 	// Redis version and settings, logged on n8n's logger (once per shared client).
 	let checked = false;
@@ -65,7 +67,7 @@ export async function openGatewaySession(credential: ICredentialDataDecryptedObj
 		client: clientLease.value,
 		redis: redisTarget(config),
 		async serve() {
-			if (closing || !servesEndpoints(credential)) return;
+			if (closing || !serving) return;
 			gatewayLease ??= acquireEmbeddedGateway(config, logger);
 			await gatewayLease;
 		},

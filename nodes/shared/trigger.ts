@@ -8,7 +8,7 @@ import type { EventFilter } from '../../src/delivery/filter';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { EndpointView } from '../../src/types';
-import { CREDENTIAL_TYPE } from './credentials';
+import { CREDENTIAL_TYPE, warnLegacyServeFields } from './credentials';
 import { endpointIdOf } from './endpointLocator';
 import { toNodeError } from './errors';
 import { endpointRefOf, openGatewaySession, type GatewaySession } from './gatewaySession';
@@ -51,7 +51,7 @@ export function assertEngineSupported(ctx: ITriggerFunctions, doing: string): vo
 }
 
 /**
- * Opens the session (serving endpoints when the credential says so) and loads the endpoint.
+ * Opens the session (serving endpoints when the environment says so) and loads the endpoint.
  * @param doing e.g. "activate the Webhook Batch Trigger", for error messages.
  */
 export async function openTrigger(ctx: ITriggerFunctions, doing: string): Promise<OpenedTrigger> {
@@ -62,7 +62,9 @@ export async function openTrigger(ctx: ITriggerFunctions, doing: string): Promis
 	if (!endpointId) throw toNodeError(node, new Error('no endpoint is selected; pick one in the Endpoint field'), doing);
 	let session: GatewaySession;
 	try {
-		session = await openGatewaySession(await ctx.getCredentials(CREDENTIAL_TYPE), logger, { serve: false });
+		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
+		session = await openGatewaySession(credential, logger, { serve: false });
+		warnLegacyServeFields(credential, logger);
 	} catch (error) {
 		throw toNodeError(node, error, doing);
 	}

@@ -1,9 +1,10 @@
 /**
  * Connection settings as the n8n credential holds them, and their translation into the gateway
  * config and Redis connection options. Environment variables still apply for what the credential
- * does not set (admin token, default plan, body limit ...).
+ * does not set (admin token, default plan, body limit ...); whether and where n8n's process listens
+ * comes only from the environment (WEBHOOK_GATEWAY_N8N_*, config.ts).
  */
-import { loadConfig, type GatewayConfig } from '../config';
+import { loadConfig, loadN8nServeConfig, type GatewayConfig } from '../config';
 import { gatewayKeyFromN8n, n8nEncryptionKey } from './n8nKey';
 import { ValidationError } from '../errors';
 import type { RedisConnectionOptions } from '../redis';
@@ -21,12 +22,8 @@ export interface GatewaySettings {
 	/** Comma-separated host:port seeds when Redis is a cluster. */
 	clusterNodes?: string;
 	keyPrefix?: string;
-	/** Base URL senders use, without /hooks; defaults to http://<serve host>:<serve port>. */
+	/** Base URL senders use, without /hooks; defaults to http://<WEBHOOK_GATEWAY_N8N_HOST>:<..._PORT>. */
 	publicUrl?: string;
-	/** Start the gateway inside this n8n process. */
-	serve?: boolean;
-	serveHost?: string;
-	servePort?: number;
 }
 
 export function redisUrlOf(s: GatewaySettings): string {
@@ -40,11 +37,14 @@ export function redisUrlOf(s: GatewaySettings): string {
 	return `${s.tls ? 'rediss' : 'redis'}://${auth}${host}:${s.port ?? 6379}/${s.database ?? 0}`;
 }
 
-/** The gateway config for these settings: environment defaults, credential values on top. */
+/**
+ * The gateway config for these settings: environment defaults, credential values on top; the
+ * listen address of the embedded gateway from WEBHOOK_GATEWAY_N8N_HOST / _PORT.
+ * @throws ConfigError (environment) or ValidationError (Redis URL).
+ */
 export function gatewayConfigOf(s: GatewaySettings, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
 	const base = loadConfig(env);
-	const port = s.servePort ?? base.port;
-	const host = s.serveHost?.trim() || base.host;
+	const { serve, host, port } = loadN8nServeConfig(env);
 	const localHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	return {
 		...base,
@@ -54,9 +54,9 @@ export function gatewayConfigOf(s: GatewaySettings, env: NodeJS.ProcessEnv = pro
 		publicUrl: (s.publicUrl?.trim() || env.WEBHOOK_GATEWAY_PUBLIC_URL || `http://${localHost}:${port}`).replace(/\/+$/, ''),
 		host,
 		port,
-		// Derived only when this n8n serves the endpoints itself: with "serve" off, standalone
-		// gateways (which do not know n8n's key) must read what the node writes.
-		encryptionKey: base.encryptionKey || (s.serve === false ? '' : derivedKey(env)),
+		// Derived only when this n8n serves the endpoints itself: otherwise standalone gateways
+		// (which do not know n8n's key) must read what the node writes.
+		encryptionKey: base.encryptionKey || (serve ? derivedKey(env) : ''),
 	};
 }
 

@@ -146,9 +146,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 			connectionType: 'url',
 			redisUrl: redis.url,
 			keyPrefix,
-			serve: true,
-			serveHost: '127.0.0.1',
-			servePort: gatewayPort,
+			publicUrl: `http://127.0.0.1:${gatewayPort}`,
 		});
 		credential = { id: created.id, name: 'Webhook Gateway (e2e)' };
 	});
@@ -355,7 +353,6 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 			connectionType: 'url',
 			redisUrl: `redis://127.0.0.1:${closedPort}`,
 			keyPrefix: uniquePrefix(),
-			serve: false,
 		});
 		const webhookPath = `unreachable-${randomUUID()}`;
 		const node = endpointNode('List', [200, 0], { resource: 'endpoint', operation: 'getAll', returnAll: true, filters: {} }, { onError: 'continueRegularOutput' });

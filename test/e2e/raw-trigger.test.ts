@@ -1,6 +1,6 @@
 /**
  * The Webhook Raw Trigger, what is refused at the door (403/429), the embedded gateway's shared
- * listen, manual runs ("Execute step") and the credential test, inside a real n8n (2.41.1, or
+ * listen and where it listens (n8n's environment, not a credential), manual runs ("Execute step") and the credential test, inside a real n8n (2.41.1, or
  * E2E_N8N_VERSION: test/e2e/n8n-1.x runs this file in 1.x) with the package installed from its
  * npm tarball, a private redis-server and real HTTP webhooks.
  */
@@ -13,6 +13,15 @@ import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sendWebhook, sleep, TICK_MS, triggerItems } from './fixtures/triggers';
 
 let g: GatewayN8n;
+/**
+ * A credential with the serve, listen host and listen port fields of earlier versions, stored as
+ * those versions' editor stored it (n8n's public API refuses fields the type no longer declares).
+ */
+async function legacyCredential(name: string, data: Record<string, unknown>): Promise<{ id: string }> {
+	const created = await g.n8n.rest('POST', '/credentials', { name, type: 'webhookGatewayApi', data });
+	return { id: String(created.data.id) };
+}
+
 /** Records the case's duration in the summary (the context exists once before() ran). */
 const timed = (name: string, fn: () => Promise<void>) => () => g.timed(name, fn)();
 
@@ -95,33 +104,32 @@ describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 	);
 
 	it(
-		'embedded gateway: two active triggers share one listen; it closes when the last one is deactivated',
-		timed('embedded gateway sharing', async () => {
-			const port = await freePort();
-			const created = await g.n8n.createCredential('Gateway (second port)', 'webhookGatewayApi', {
+		'embedded gateway: n8n\'s environment decides where it listens; an old credential\'s serve port opens nothing; triggers share one listen',
+		timed('embedded gateway address', async () => {
+			const legacyPort = await freePort();
+			const created = await legacyCredential('Gateway (old fields)', {
 				connectionType: 'url',
 				redisUrl: g.redis.url,
 				keyPrefix: g.prefix,
+				publicUrl: g.hooks,
 				serve: true,
 				serveHost: '127.0.0.1',
-				servePort: port,
+				servePort: legacyPort,
 			});
-			const second = { id: created.id, name: 'Gateway (second port)' };
+			const legacy = { id: created.id, name: 'Gateway (old fields)' };
 			await g.endpoint('shared-port');
-			const a = await g.workflow('port a', { kind: 'batch', endpointId: 'shared-port', credential: second });
-			const b = await g.workflow('port b', { kind: 'raw', endpointId: 'shared-port', credential: second });
-			assert.equal(await portOpen(port), false, 'nothing listens before activation');
+			const a = await g.workflow('port a', { kind: 'batch', endpointId: 'shared-port', credential: legacy });
+			const b = await g.workflow('port b', { kind: 'raw', endpointId: 'shared-port', credential: legacy });
 			await g.activate(a);
 			await g.activate(b);
-			assert.ok(await eventually(() => portOpen(port), 10_000), 'listening after activation');
-			assert.equal((await sendWebhook(`http://127.0.0.1:${port}`, 'shared-port', 700)).status, 202);
-			assert.doesNotMatch(g.n8n.logs(), new RegExp(`Webhook gateway not started on 127\\.0\\.0\\.1:${port}`), 'no second listen was tried');
+			assert.ok(await eventually(() => portOpen(g.servePort), 10_000), 'the port of WEBHOOK_GATEWAY_N8N_PORT listens');
+			assert.equal(await portOpen(legacyPort), false, 'the credential\'s port does not');
+			assert.equal((await sendWebhook(g.hooks, 'shared-port', 700)).status, 202);
+			assert.doesNotMatch(g.n8n.logs(), /Webhook gateway not started on/, 'no second listen was tried');
+			const warnings = g.n8n.logs().match(new RegExp(`credential asks to serve endpoints on 127\\.0\\.0\\.1:${legacyPort}; credentials no longer decide that[^\\n]*WEBHOOK_GATEWAY_N8N_PORT=${legacyPort}`, 'g')) ?? [];
+			assert.equal(warnings.length, 1, 'one warning naming the variables, for two triggers');
 			await g.deactivate(a);
-			assert.equal(await portOpen(port), true, 'still served while one trigger is active');
-			assert.equal((await sendWebhook(`http://127.0.0.1:${port}`, 'shared-port', 701)).status, 202);
 			await g.deactivate(b);
-			assert.ok(await eventually(async () => !(await portOpen(port)), 10_000), 'connection refused after the last trigger closed');
-			assert.ok(await portOpen(g.servePort), 'the other credential’s gateway is untouched');
 		}),
 	);
 
@@ -207,19 +215,19 @@ describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 			// n8n 1.x tests only saved credentials (with the values sent on top); 2.x also unsaved ones.
 			const id = N8N_MAJOR >= 2 ? '' : g.credential.id;
 			const test = (data: Record<string, unknown>) => g.n8n.rest('POST', '/credentials/test', { credentials: { id, name: 'probe', type: 'webhookGatewayApi', data } });
-			const ok = await test({ connectionType: 'url', redisUrl: g.redis.url, keyPrefix: g.prefix, serve: false });
+			const ok = await test({ connectionType: 'url', redisUrl: g.redis.url, keyPrefix: g.prefix });
 			assert.equal(ok.data.status, 'OK', JSON.stringify(ok));
 			assert.match(ok.data.message, /Connected to Redis at 127\.0\.0\.1:\d+; \d+ endpoints registered under key prefix/);
 			const closedPort = await freePort();
-			const refused = await test({ connectionType: 'fields', host: '127.0.0.1', port: closedPort, keyPrefix: g.prefix, serve: false });
+			const refused = await test({ connectionType: 'fields', host: '127.0.0.1', port: closedPort, keyPrefix: g.prefix });
 			assert.equal(refused.data.status, 'Error');
 			assert.match(refused.data.message, new RegExp(`Connection refused at 127\\.0\\.0\\.1:${closedPort}`));
 			const locked = await startRedis({ extraArgs: ['--requirepass', 'right-password'] });
 			try {
-				const wrong = await test({ connectionType: 'fields', host: '127.0.0.1', port: locked.port, password: 'wrong-password', serve: false });
+				const wrong = await test({ connectionType: 'fields', host: '127.0.0.1', port: locked.port, password: 'wrong-password' });
 				assert.equal(wrong.data.status, 'Error');
 				assert.match(wrong.data.message, /Authentication failed .*WRONGPASS/);
-				const none = await test({ connectionType: 'fields', host: '127.0.0.1', port: locked.port, serve: false });
+				const none = await test({ connectionType: 'fields', host: '127.0.0.1', port: locked.port });
 				assert.match(none.data.message, /Authentication failed .*NOAUTH/);
 			} finally {
 				await locked.stop();
@@ -234,6 +242,30 @@ describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 				credentials: { webhookGatewayApi: g.credential },
 			});
 			assert.deepEqual(search.data.results, [{ name: `E2E alerts (alerts) — ${g.hooks}/hooks/alerts`, value: 'alerts', description: `${g.hooks}/hooks/alerts`, url: `${g.hooks}/hooks/alerts` }], 'case-insensitive search by name or id');
+		}),
+	);
+
+	it(
+		'without WEBHOOK_GATEWAY_N8N_SERVE, n8n opens no port, whatever a credential asks',
+		timed('no serve variable', async () => {
+			await g.n8n.stop();
+			await g.n8n.start({ WEBHOOK_GATEWAY_N8N_SERVE: undefined });
+			const legacyPort = await freePort();
+			const created = await legacyCredential('Gateway (asks to serve)', {
+				connectionType: 'url',
+				redisUrl: g.redis.url,
+				keyPrefix: g.prefix,
+				serve: true,
+				serveHost: '127.0.0.1',
+				servePort: legacyPort,
+			});
+			await g.endpoint('no-port');
+			const raw = await g.workflow('no port', { kind: 'raw', endpointId: 'no-port', credential: { id: created.id, name: 'Gateway (asks to serve)' } });
+			await g.activate(raw);
+			assert.equal(await portOpen(g.servePort), false, 'nothing on WEBHOOK_GATEWAY_N8N_PORT');
+			assert.equal(await portOpen(legacyPort), false, 'nothing on the credential\'s port');
+			assert.match(g.n8n.logs(), new RegExp(`serve endpoints on 127\\.0\\.0\\.1:${legacyPort}; credentials no longer decide that and the value is ignored: this n8n opens no port for them[^\\n]*set WEBHOOK_GATEWAY_N8N_SERVE=true`));
+			await g.deactivate(raw);
 		}),
 	);
 });

@@ -234,7 +234,6 @@ describe('scale-out: two gateways, a 3-master Redis Cluster, n8n queue mode (mai
 			clusterNodes: clusterNodes.join(','),
 			keyPrefix: prefix,
 			publicUrl: gateways[0]!.url,
-			serve: false,
 		});
 		ctx = { cluster, clusterNodes, prefix, stores, management, gateways, queue, credential: { id: created.id, name } };
 		figures.push(

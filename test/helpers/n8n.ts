@@ -48,8 +48,11 @@ export interface N8nInstance {
 	stop(): Promise<void>;
 	/** SIGKILL to the process group (fault tests). Keeps the user folder. */
 	kill(): Promise<void>;
-	/** Starts again with the same user folder, ports and env (data kept) and logs in again. */
-	start(): Promise<void>;
+	/**
+	 * Starts again with the same user folder, ports and env (data kept) and logs in again;
+	 * `envChanges` (undefined removes a variable) apply from this start on.
+	 */
+	start(envChanges?: Record<string, string | undefined>): Promise<void>;
 }
 
 export interface StartN8nOptions {
@@ -230,13 +233,21 @@ function nodeBinDir(cacheDir: string): string {
 const VERSION_ENV: Record<string, string> = N8N_MAJOR >= 2 ? {} : { N8N_EXPRESSION_ENGINE: 'legacy' };
 
 /**
+ * The environment an n8n admin sets so that n8n's process serves the endpoints itself on
+ * 127.0.0.1:`port` (the first active trigger opens it, the last one closes it).
+ */
+export function n8nServeEnv(port: number): Record<string, string> {
+	return { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '127.0.0.1', WEBHOOK_GATEWAY_N8N_PORT: String(port) };
+}
+
+/**
  * The hermetic env of an n8n process (`n8n start` or `n8n worker`): nothing n8n-related from the
  * caller's environment leaks in; n8n's Node first on PATH; `extra` on top.
  */
 export function hermeticN8nEnv(cacheDir: string, userFolder: string, extra: Record<string, string>): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_GATEWAY_N8N_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
 		env[key] = value;
 	}
 	const nodeBin = nodeBinDir(cacheDir);
@@ -379,7 +390,12 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		if (!cookie) throw new Error('n8n set no n8n-auth cookie');
 	}
 
-	async function start(): Promise<void> {
+	async function start(envChanges?: Record<string, string | undefined>): Promise<void> {
+		// The process helper reads this same object at every spawn.
+		for (const [key, value] of Object.entries(envChanges ?? {})) {
+			if (value === undefined) delete env[key];
+			else env[key] = value;
+		}
 		await proc.start();
 		try {
 			await login();

@@ -28,6 +28,11 @@ function portOpen(port: number): Promise<boolean> {
 /** Lets the test read the embedded gateway's /metrics. */
 const METRICS_TOKEN = 'shared-test-metrics-token-0123456789abcdef';
 
+/** The environment an n8n admin sets to serve the endpoints from n8n's process on `port`. */
+function servedOn(port: number): NodeJS.ProcessEnv {
+	return { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '127.0.0.1', WEBHOOK_GATEWAY_N8N_PORT: String(port) };
+}
+
 describe('shared resources of the n8n nodes', () => {
 	let redis: RedisServer;
 	before(async () => {
@@ -39,7 +44,7 @@ describe('shared resources of the n8n nodes', () => {
 
 	it('the embedded gateway is started once for several triggers and stopped after the last', async () => {
 		const port = await freePort();
-		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix() }, servedOn(port));
 		const a = await acquireEmbeddedGateway(config, silentLogger);
 		const b = await acquireEmbeddedGateway(config, silentLogger);
 		assert.ok(a.value && b.value);
@@ -56,7 +61,7 @@ describe('shared resources of the n8n nodes', () => {
 
 	it('the embedded gateway (on a worker thread) serves /metrics with the delivery counters the triggers keep on the main thread', async () => {
 		const port = await freePort();
-		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, { WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN });
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix() }, { ...servedOn(port), WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN });
 		const lease = await acquireEmbeddedGateway(config, silentLogger);
 		try {
 			assert.ok(lease.value);
@@ -76,7 +81,7 @@ describe('shared resources of the n8n nodes', () => {
 		await new Promise((r) => blocker.once('listening', r));
 		const port = (blocker.address() as net.AddressInfo).port;
 		try {
-			const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+			const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url }, servedOn(port));
 			const lease = await acquireEmbeddedGateway(config, silentLogger);
 			assert.equal(lease.value, undefined);
 			await lease.release();
@@ -99,7 +104,7 @@ describe('shared resources of the n8n nodes', () => {
 	});
 	it('an endpoint deleted through the shared client with events buffered is logged on the node\'s logger', async () => {
 		const port = await freePort();
-		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix(), serve: true, serveHost: '127.0.0.1', servePort: port }, {});
+		const config = gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix: uniquePrefix() }, servedOn(port));
 		const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
 		const logger = { ...silentLogger, warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }) };
 		const gateway = await acquireEmbeddedGateway(config, silentLogger);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDefaultPlan, ConfigError, loadConfig, parseDuration, parseSize } from '../../src/config';
+import { checkDefaultPlan, ConfigError, loadConfig, loadN8nServeConfig, parseDuration, parseSize } from '../../src/config';
 
 describe('configuration from the environment', () => {
 	it('has the documented defaults', () => {
@@ -96,5 +96,31 @@ describe('configuration from the environment', () => {
 		assert.equal(parseDuration('7d'), 604_800_000);
 		assert.equal(parseDuration('500ms'), 500);
 		assert.equal(parseDuration('1.5s'), 1500);
+	});
+});
+
+describe('serving from n8n\'s process (the n8n admin\'s environment)', () => {
+	it('is off by default, on loopback port 5680 when switched on', () => {
+		assert.deepEqual(loadN8nServeConfig({}), { serve: false, host: '127.0.0.1', port: 5680 });
+		assert.deepEqual(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true' }), { serve: true, host: '127.0.0.1', port: 5680 });
+		assert.deepEqual(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: ' ', WEBHOOK_GATEWAY_N8N_PORT: '' }), { serve: false, host: '127.0.0.1', port: 5680 }, 'empty counts as unset');
+	});
+
+	it('reads host and port; the standalone gateway\'s variables do not apply', () => {
+		const env = { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '0.0.0.0', WEBHOOK_GATEWAY_N8N_PORT: '5690', WEBHOOK_GATEWAY_HOST: '10.0.0.1', WEBHOOK_GATEWAY_PORT: '9000' };
+		assert.deepEqual(loadN8nServeConfig(env), { serve: true, host: '0.0.0.0', port: 5690 });
+	});
+
+	it('names the variable and what was expected', () => {
+		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'yes' }), (e: Error) => e instanceof ConfigError && /WEBHOOK_GATEWAY_N8N_SERVE: expected true or false/.test(e.message));
+		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: '70000' }), /WEBHOOK_GATEWAY_N8N_PORT: expected a number from 1 to 65535/);
+		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: 'http' }), /WEBHOOK_GATEWAY_N8N_PORT: expected a whole number/);
+	});
+
+	it('refuses n8n\'s own port and its task broker\'s when serving', () => {
+		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '5678' }), /WEBHOOK_GATEWAY_N8N_PORT: 5678 is n8n's own port \(N8N_PORT\)/);
+		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '6000', N8N_PORT: '6000' }), /N8N_PORT/);
+		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '5679' }), /task broker \(N8N_RUNNERS_BROKER_PORT\)/);
+		assert.equal(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: '5678' }).port, 5678, 'not serving: nothing listens, nothing to refuse');
 	});
 });

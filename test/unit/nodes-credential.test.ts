@@ -6,25 +6,54 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { testGatewayConnection } from '../../nodes/shared/credentialTest';
-import { configFromCredential, redisTarget, settingsFromCredential } from '../../nodes/shared/credentials';
+import { configFromCredential, legacyServeWarning, redisTarget, servesEndpoints, settingsFromCredential, warnLegacyServeFields } from '../../nodes/shared/credentials';
 import { describeRedisFailure } from '../../nodes/shared/errors';
 import { freePort } from '../helpers/ports';
 
 describe('credential values', () => {
-	it('host/port fields become a redis URL; serve is on by default', () => {
+	it('host/port fields become a redis URL', () => {
 		const config = configFromCredential({ connectionType: 'fields', host: 'redis.local', port: 6380, password: 'p@ss', database: 2, keyPrefix: 'x:' }, {});
 		assert.equal(config.redisUrl, 'redis://:p%40ss@redis.local:6380/2');
 		assert.equal(config.keyPrefix, 'x:');
 		assert.equal(redisTarget(config), 'redis.local:6380');
-		assert.equal(settingsFromCredential({}).serve, true);
-		assert.equal(settingsFromCredential({ serve: false }).serve, false);
 	});
 
-	it('the public base URL and serve address decide the endpoint URLs', () => {
-		const config = configFromCredential({ connectionType: 'url', redisUrl: 'rediss://h:1', publicUrl: 'https://hooks.example.com/', serveHost: '127.0.0.1', servePort: 7000 }, {});
+	it('the public base URL, else the listen address from the environment, decides the endpoint URLs', () => {
+		const env = { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '127.0.0.1', WEBHOOK_GATEWAY_N8N_PORT: '7000' };
+		const config = configFromCredential({ connectionType: 'url', redisUrl: 'rediss://h:1', publicUrl: 'https://hooks.example.com/' }, env);
 		assert.equal(config.publicUrl, 'https://hooks.example.com');
 		assert.equal(config.port, 7000);
-		assert.equal(configFromCredential({ connectionType: 'url', redisUrl: 'redis://h:1', servePort: 7001 }, {}).publicUrl, 'http://localhost:7001');
+		assert.equal(config.host, '127.0.0.1');
+		assert.equal(configFromCredential({ connectionType: 'url', redisUrl: 'redis://h:1' }, { WEBHOOK_GATEWAY_N8N_PORT: '7001' }).publicUrl, 'http://127.0.0.1:7001');
+	});
+
+	it('an old credential\'s serve, listen host and listen port are ignored: the environment decides', () => {
+		const legacy = { connectionType: 'url', redisUrl: 'redis://h:1', serve: true, serveHost: '0.0.0.0', servePort: 7100 };
+		const config = configFromCredential(legacy, {});
+		assert.equal(config.host, '127.0.0.1', 'loopback by default, not the credential\'s 0.0.0.0');
+		assert.equal(config.port, 5680, 'the default port, not the credential\'s');
+		assert.equal(servesEndpoints({}), false, 'no port without WEBHOOK_GATEWAY_N8N_SERVE');
+		assert.equal(servesEndpoints({ WEBHOOK_GATEWAY_N8N_SERVE: 'true' }), true);
+		assert.equal('serve' in settingsFromCredential(legacy), false);
+	});
+
+	it('an old credential whose serve values differ from the environment gets a warning naming the variables, once per process', () => {
+		const legacy = { serve: true, serveHost: '0.0.0.0', servePort: 7100 };
+		const warning = legacyServeWarning(legacy, {});
+		assert.match(warning ?? '', /ignored: this n8n opens no port for them/);
+		assert.match(warning ?? '', /WEBHOOK_GATEWAY_N8N_SERVE=true, WEBHOOK_GATEWAY_N8N_HOST=0\.0\.0\.0, WEBHOOK_GATEWAY_N8N_PORT=7100/);
+		const agreeing = { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '0.0.0.0', WEBHOOK_GATEWAY_N8N_PORT: '7100' };
+		assert.equal(legacyServeWarning(legacy, agreeing), undefined, 'nothing to say when the environment does what the credential asked');
+		assert.equal(legacyServeWarning({ serve: false }, {}), undefined, 'serve off and no port: the same');
+		assert.match(legacyServeWarning({ serve: false }, { WEBHOOK_GATEWAY_N8N_SERVE: 'true' }) ?? '', /unset WEBHOOK_GATEWAY_N8N_SERVE/);
+		assert.equal(legacyServeWarning({ connectionType: 'url' }, {}), undefined, 'a new credential has no such fields');
+		assert.equal(legacyServeWarning({ serve: '', serveHost: '', servePort: '' }, {}), undefined, '... or their hidden defaults');
+		const lines: string[] = [];
+		const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => lines.push(message) };
+		const once = { serve: true, servePort: 7101 };
+		warnLegacyServeFields(once, logger, {});
+		warnLegacyServeFields(once, logger, {});
+		assert.equal(lines.length, 1, 'one warning however many triggers use the credential');
 	});
 
 	it('says which field is wrong', () => {
