@@ -59,6 +59,12 @@ export interface StartN8nOptions {
 	env?: Record<string, string>;
 	/** N8N_PORT; a free loopback port by default. */
 	port?: number;
+	/**
+	 * n8n license features to switch on at each start, e.g. 'feat:communityNodes:customRegistry'.
+	 * Runs n8n in its own end-to-end test mode (E2E_TESTS=true), whose `PATCH /rest/e2e/feature`
+	 * stubs the license: every feature not listed stays off, as in an unlicensed n8n.
+	 */
+	licenseFeatures?: string[];
 }
 
 /** The n8n release the tests run against: E2E_N8N_VERSION, 2.41.1 by default. */
@@ -289,6 +295,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_PUBLIC_API_DISABLED: 'false',
+		...(options.licenseFeatures?.length ? { E2E_TESTS: 'true' } : {}),
 		...options.env,
 	});
 
@@ -378,10 +385,25 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		if (!cookie) throw new Error('n8n set no n8n-auth cookie');
 	}
 
+	/** n8n's test-mode license stub forgets its features on restart: set them after each start. */
+	async function enableLicenseFeatures(): Promise<void> {
+		for (const feature of options.licenseFeatures ?? []) {
+			const response = await fetch(`${url}/rest/e2e/feature`, {
+				method: 'PATCH',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ feature, enabled: true }),
+				signal: AbortSignal.timeout(10_000),
+			});
+			const text = await response.text();
+			if (!response.ok) throw new Error(`n8n PATCH /rest/e2e/feature ${feature} -> ${response.status}: ${text.slice(0, 500)}`);
+		}
+	}
+
 	async function start(): Promise<void> {
 		await proc.start();
 		try {
 			await login();
+			await enableLicenseFeatures();
 		} catch (error) {
 			await kill();
 			throw error;
