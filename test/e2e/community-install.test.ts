@@ -40,6 +40,8 @@ const CUSTOM_REGISTRY_FEATURE = 'feat:communityNodes:customRegistry';
 /** Bounds of the sender that runs through the update (an update took ~40 s here). */
 const SENDER_MAX_REQUESTS = 2000;
 const SENDER_PACE_MS = 100;
+/** An install or update runs `npm install` of the dependencies: about a minute here, more on a busy machine. */
+const PACKAGE_CHANGE_TIMEOUT_MS = 300_000;
 
 /** A copy of a packed tarball with another version in its package.json (the "next release"). */
 async function withVersion(tarball: string, version: string): Promise<string> {
@@ -132,7 +134,7 @@ describe(`install, update and uninstall from a private registry through n8n ${N8
 		assert.deepEqual(await knownTypes(), [], 'n8n does not know the nodes before the install');
 
 		const started = Date.now();
-		const answer = (await n8n.rest('POST', '/community-packages', { name: PACKAGE })).data;
+		const answer = (await n8n.rest('POST', '/community-packages', { name: PACKAGE }, PACKAGE_CHANGE_TIMEOUT_MS)).data;
 		console.log(`  install through POST /rest/community-packages: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		assert.equal(answer.packageName, PACKAGE);
 		assert.equal(answer.installedVersion, version);
@@ -196,7 +198,7 @@ describe(`install, update and uninstall from a private registry through n8n ${N8
 		const beforeUpdate = accepted.length;
 		await sleep(1000);
 		const started = Date.now();
-		const answer = (await n8n.rest('PATCH', '/community-packages', { name: PACKAGE })).data;
+		const answer = (await n8n.rest('PATCH', '/community-packages', { name: PACKAGE }, PACKAGE_CHANGE_TIMEOUT_MS)).data;
 		const answered = Date.now();
 		updating = false;
 		await sender;
@@ -246,7 +248,7 @@ describe(`install, update and uninstall from a private registry through n8n ${N8
 	it('uninstalls through the endpoint: the nodes are gone and n8n stays healthy', async () => {
 		assert.ok(workflowId, 'the install case ran');
 		await n8n.deactivate(workflowId);
-		await n8n.rest('DELETE', `/community-packages?name=${encodeURIComponent(PACKAGE)}`);
+		await n8n.rest('DELETE', `/community-packages?name=${encodeURIComponent(PACKAGE)}`, undefined, PACKAGE_CHANGE_TIMEOUT_MS);
 		assert.deepEqual(await installed(), []);
 		assert.deepEqual(await knownTypes(), [], 'n8n does not know the nodes any more');
 		assert.equal(ledger().dependencies[PACKAGE], undefined);

@@ -32,8 +32,9 @@ export interface N8nInstance {
 	/**
 	 * Internal REST API with the owner's session cookie. `path` is relative to /rest (a path starting
 	 * with /rest/ is used as is). Returns the parsed body as sent, i.e. usually `{ data: ... }`.
+	 * `timeoutMs` (default 60 s) is for slow calls such as community-package installs.
 	 */
-	rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	rest<T = any>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T>;
 	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }>;
 	createWorkflow(workflow: { name: string; nodes: unknown[]; connections: unknown; settings?: unknown }): Promise<{ id: string }>;
 	activate(workflowId: string): Promise<void>;
@@ -319,7 +320,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	let apiKey = '';
 	let ownerCreated = false;
 
-	async function request(kind: 'api' | 'rest', method: string, requestPath: string, body?: unknown): Promise<any> {
+	async function request(kind: 'api' | 'rest', method: string, requestPath: string, body?: unknown, timeoutMs = 60_000): Promise<any> {
 		const prefix = kind === 'api' ? '/api/v1' : '/rest';
 		const fullPath = requestPath.startsWith(`${prefix}/`) || requestPath.startsWith('/api/') ? requestPath : `${prefix}${requestPath.startsWith('/') ? '' : '/'}${requestPath}`;
 		const headers: Record<string, string> = { accept: 'application/json' };
@@ -330,7 +331,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			method: method.toUpperCase(),
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(60_000),
+			signal: AbortSignal.timeout(timeoutMs),
 		});
 		const text = await response.text();
 		if (!response.ok) {
@@ -440,7 +441,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		userFolder,
 		apiKey,
 		api: (method, requestPath, body) => request('api', method, requestPath, body),
-		rest: (method, requestPath, body) => request('rest', method, requestPath, body),
+		rest: (method, requestPath, body, timeoutMs) => request('rest', method, requestPath, body, timeoutMs),
 		async createCredential(name, type, data) {
 			if (N8N_MAJOR < 2) {
 				// n8n 1.x's public API checks credential data against a schema that requires the fields
