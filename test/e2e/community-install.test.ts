@@ -133,6 +133,20 @@ describe(`install, update and uninstall from a private registry through n8n ${N8
 		assert.deepEqual(await installed(), [], 'nothing preinstalled');
 		assert.deepEqual(await knownTypes(), [], 'n8n does not know the nodes before the install');
 
+		// Without the license feature, n8n refuses a registry other than npm's public one.
+		const setFeature = async (enabled: boolean) => {
+			const answer = await fetch(`${n8n.url}/rest/e2e/feature`, {
+				method: 'PATCH',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ feature: CUSTOM_REGISTRY_FEATURE, enabled }),
+			});
+			assert.ok(answer.ok, `PATCH /rest/e2e/feature: ${answer.status}`);
+		};
+		await setFeature(false);
+		await assert.rejects(n8n.rest('POST', '/community-packages', { name: PACKAGE }, PACKAGE_CHANGE_TIMEOUT_MS), /license does not allow for feat:communityNodes:customRegistry/);
+		await setFeature(true);
+		assert.deepEqual(await installed(), [], 'the refused install left nothing behind');
+
 		const started = Date.now();
 		const answer = (await n8n.rest('POST', '/community-packages', { name: PACKAGE }, PACKAGE_CHANGE_TIMEOUT_MS)).data;
 		console.log(`  install through POST /rest/community-packages: ${((Date.now() - started) / 1000).toFixed(1)} s`);
