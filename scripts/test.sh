@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing (redis-server and chromium via apt, npm
-# packages, and for the end-to-end tests Node 24 + n8n 2.x and n8n 1.x into a cache outside the clone), builds,
+# packages, and for the end-to-end tests Node 24 + n8n 2.x, n8n 1.x and verdaccio (a private npm
+# registry for test/e2e/community-install.test.ts) into a cache outside the clone), builds,
 # type-checks (also against n8n-workflow 1.x), lints, runs n8n's package scanner, then runs every
 # test (unit, integration against real redis-server processes it starts itself, end to end in a
 # real n8n 2.x; test/e2e/n8n-1.x runs the core end-to-end files in n8n 1.x). Ends with one summary
@@ -37,6 +38,8 @@ else
     bash scripts/ensure-n8n.sh >/dev/null
     n8n1="$(sed -n "s/^export const N8N_1_VERSION = '\(.*\)';/\1/p" test/e2e/n8n-1.x/n8n1.ts)"
     N8N_VERSION="$n8n1" bash scripts/ensure-n8n.sh >/dev/null
+    log "making sure verdaccio is installed (cached outside the clone)"
+    bash scripts/ensure-verdaccio.sh >/dev/null
     while IFS= read -r f; do files+=("$f"); done < <(find test/e2e -name '*.test.ts' | sort)
   fi
 fi

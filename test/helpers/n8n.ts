@@ -32,8 +32,9 @@ export interface N8nInstance {
 	/**
 	 * Internal REST API with the owner's session cookie. `path` is relative to /rest (a path starting
 	 * with /rest/ is used as is). Returns the parsed body as sent, i.e. usually `{ data: ... }`.
+	 * `timeoutMs` (default 60 s) is for slow calls such as community-package installs.
 	 */
-	rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	rest<T = any>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T>;
 	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }>;
 	createWorkflow(workflow: { name: string; nodes: unknown[]; connections: unknown; settings?: unknown }): Promise<{ id: string }>;
 	activate(workflowId: string): Promise<void>;
@@ -62,6 +63,12 @@ export interface StartN8nOptions {
 	env?: Record<string, string>;
 	/** N8N_PORT; a free loopback port by default. */
 	port?: number;
+	/**
+	 * n8n license features to switch on at each start, e.g. 'feat:communityNodes:customRegistry'.
+	 * Runs n8n in its own end-to-end test mode (E2E_TESTS=true), whose `PATCH /rest/e2e/feature`
+	 * stubs the license: every feature not listed stays off, as in an unlicensed n8n.
+	 */
+	licenseFeatures?: string[];
 }
 
 /** The n8n release the tests run against: E2E_N8N_VERSION, 2.41.1 by default. */
@@ -301,6 +308,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_PUBLIC_API_DISABLED: 'false',
+		...(options.licenseFeatures?.length ? { E2E_TESTS: 'true' } : {}),
 		...options.env,
 	});
 
@@ -324,7 +332,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	let apiKey = '';
 	let ownerCreated = false;
 
-	async function request(kind: 'api' | 'rest', method: string, requestPath: string, body?: unknown): Promise<any> {
+	async function request(kind: 'api' | 'rest', method: string, requestPath: string, body?: unknown, timeoutMs = 60_000): Promise<any> {
 		const prefix = kind === 'api' ? '/api/v1' : '/rest';
 		const fullPath = requestPath.startsWith(`${prefix}/`) || requestPath.startsWith('/api/') ? requestPath : `${prefix}${requestPath.startsWith('/') ? '' : '/'}${requestPath}`;
 		const headers: Record<string, string> = { accept: 'application/json' };
@@ -335,7 +343,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			method: method.toUpperCase(),
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(60_000),
+			signal: AbortSignal.timeout(timeoutMs),
 		});
 		const text = await response.text();
 		if (!response.ok) {
@@ -390,6 +398,20 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		if (!cookie) throw new Error('n8n set no n8n-auth cookie');
 	}
 
+	/** n8n's test-mode license stub forgets its features on restart: set them after each start. */
+	async function enableLicenseFeatures(): Promise<void> {
+		for (const feature of options.licenseFeatures ?? []) {
+			const response = await fetch(`${url}/rest/e2e/feature`, {
+				method: 'PATCH',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ feature, enabled: true }),
+				signal: AbortSignal.timeout(10_000),
+			});
+			const text = await response.text();
+			if (!response.ok) throw new Error(`n8n PATCH /rest/e2e/feature ${feature} -> ${response.status}: ${text.slice(0, 500)}`);
+		}
+	}
+
 	async function start(envChanges?: Record<string, string | undefined>): Promise<void> {
 		// The process helper reads this same object at every spawn.
 		for (const [key, value] of Object.entries(envChanges ?? {})) {
@@ -399,6 +421,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		await proc.start();
 		try {
 			await login();
+			await enableLicenseFeatures();
 		} catch (error) {
 			await kill();
 			throw error;
@@ -435,7 +458,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		userFolder,
 		apiKey,
 		api: (method, requestPath, body) => request('api', method, requestPath, body),
-		rest: (method, requestPath, body) => request('rest', method, requestPath, body),
+		rest: (method, requestPath, body, timeoutMs) => request('rest', method, requestPath, body, timeoutMs),
 		async createCredential(name, type, data) {
 			if (N8N_MAJOR < 2) {
 				// n8n 1.x's public API checks credential data against a schema that requires the fields

@@ -50,7 +50,7 @@ describe('Webhook Endpoint node changes in the audit log', () => {
 	});
 	after(async () => {
 		// The node's shared client lingers after its last run: close its connections so the file ends.
-		const lease = await acquireClient(gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix, serve: false }, {}));
+		const lease = await acquireClient(gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix }, {}));
 		await lease.value.stores.close();
 		await gw?.close();
 		await redis?.stop();
