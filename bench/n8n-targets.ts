@@ -10,6 +10,9 @@
  *   releases during a run and every request's cost is the ingest alone, as for the standalone gateway.
  * - n8n: an active workflow with n8n's own Webhook node (POST, "respond immediately") and a NoOp
  *   node: what users would pick instead.
+ * - ingress: the same endpoint through n8n's own HTTP server (docs/n8n-url.md): an active workflow
+ *   with the Webhook Gateway Ingress node (webhook id BENCH_INGRESS_WEBHOOK_ID), same credential;
+ *   URL `<n8n>/webhook/<webhook id>/hooks/<endpoint id>`. No execution per request.
  *
  * Usage (bench/run.sh does this): BENCH_REDIS_URL=redis://127.0.0.1:<port> BENCH_SECRET=<secret>
  * BENCH_INFO_FILE=<file> node --import tsx bench/n8n-targets.ts
@@ -185,6 +188,34 @@ async function main(): Promise<void> {
 	await waitForPort(servePort, 60_000);
 	log(`embedded gateway on ${hooks}`);
 
+	const ingressWebhookId = 'bench-gateway';
+	const ingress = await n8n.createWorkflow({
+		name: 'bench: endpoints on n8n’s own URL (Webhook Gateway Ingress)',
+		nodes: [
+			{
+				id: 'c0ffee00-0000-4000-8000-000000000001',
+				name: 'Ingress',
+				type: 'n8n-nodes-webhook-gateway.webhookGatewayIngress',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: ingressWebhookId,
+				parameters: {},
+				credentials: { webhookGatewayApi: { id: credential.id, name: credentialName } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	});
+	await n8n.activate(ingress.id);
+	const ingressUrl = `${n8n.url}/webhook/${ingressWebhookId}/hooks/${endpointId}`;
+	// Live once n8n registered the webhook: the gateway's 403 for an unsigned request says so.
+	for (const deadline = Date.now() + 60_000; ; ) {
+		const res = await fetch(ingressUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+		if (res?.status === 403) break;
+		if (Date.now() > deadline) throw new Error(`the ingress ${ingressUrl} did not answer 403 within 60 s (last: ${res?.status})`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+
 	const webhookPath = 'bench-n8n';
 	const webhook = await n8n.createWorkflow(webhookWorkflow(webhookPath));
 	await n8n.activate(webhook.id);
@@ -221,6 +252,8 @@ async function main(): Promise<void> {
 		embeddedEndpointId: endpointId,
 		embeddedStreamKey: `${prefix}{a:bench}:stream:${endpointId}`,
 		webhookUrl,
+		ingressUrl,
+		ingressWorkflowId: ingress.id,
 		batchWorkflowId: batchWorkflow.id,
 		webhookWorkflowId: webhook.id,
 		controlUrl: `http://127.0.0.1:${controlPort}`,

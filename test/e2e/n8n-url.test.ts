@@ -51,7 +51,7 @@ describe(`Endpoints on n8n's own URL (Webhook Gateway Ingress) in a real n8n ${N
 		assert.ok(
 			await eventually(async () => {
 				const r = await fetch(`${base}/hooks/no-such-endpoint`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-				return r.status === 404 && (await r.json().catch(() => undefined))?.error?.code === 'endpoint_not_found';
+				return r.status === 404 && ((await r.json().catch(() => undefined)) as any)?.error?.code === 'endpoint_not_found';
 			}, 30_000),
 			'the ingress answers on n8n’s port',
 		);
@@ -113,17 +113,17 @@ describe(`Endpoints on n8n's own URL (Webhook Gateway Ingress) in a real n8n ${N
 			assert.equal(first.status, 202);
 			assert.ok(first.headers.get('ratelimit-policy'), 'RateLimit-Policy on 202');
 			assert.equal(second.status, 429);
-			assert.equal((await second.json()).error.code, 'rate_limited');
+			assert.equal(((await second.json()) as any).error.code, 'rate_limited');
 			assert.ok(Number(second.headers.get('retry-after')) >= 1, 'Retry-After on 429');
 			assert.ok(second.headers.get('ratelimit'), 'RateLimit on 429');
 
 			await g.endpoint('big-n8n');
 			const big = await fetch(`${base}/hooks/big-n8n`, { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }), headers: { 'content-type': 'application/json' } });
 			assert.equal(big.status, 413);
-			assert.equal((await big.json()).error.code, 'payload_too_large');
+			assert.equal(((await big.json()) as any).error.code, 'payload_too_large');
 			const badJson = await fetch(`${base}/hooks/big-n8n`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
 			assert.equal(badJson.status, 400, 'the gateway parses the body, not n8n');
-			assert.equal((await badJson.json()).error.code, 'invalid_body');
+			assert.equal(((await badJson.json()) as any).error.code, 'invalid_body');
 
 			await g.endpoint('post-only', { methods: ['POST'] });
 			const put = await fetch(`${base}/hooks/post-only`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
@@ -132,7 +132,7 @@ describe(`Endpoints on n8n's own URL (Webhook Gateway Ingress) in a real n8n ${N
 
 			const deep = await fetch(`${base}/hooks/big-n8n/orders/created?x=1&y=2`, { method: 'POST', body: 'a=1&b=two', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 			assert.equal(deep.status, 202);
-			const { eventId } = await deep.json();
+			const { eventId } = (await deep.json()) as { eventId: string };
 			const stored = (await g.stores.buffer.peek({ id: 'big-n8n', accountId: 'default' }, 10)).find((e) => e.eventId === eventId);
 			assert.ok(stored, 'the event is buffered');
 			assert.equal(stored.path, '/orders/created');
