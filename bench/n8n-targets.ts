@@ -22,7 +22,9 @@
  * When everything is up it writes BENCH_INFO_FILE (JSON: URLs, n8n's pid, workflow ids, the
  * control URL) and stays alive until SIGTERM/SIGINT, which stops n8n gracefully (SIGTERM to its
  * process group, SIGKILL after 15 s; the harness then removes its temp folder).
- * BENCH_N8N_NODE_OPTIONS becomes n8n's NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ * BENCH_N8N_NODE_OPTIONS becomes n8n's NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=<dir>`);
+ * BENCH_N8N_EXPRESSION_ENGINE its N8N_EXPRESSION_ENGINE (`vm`, n8n's default, or `legacy`: the
+ * ingress target's cost per request depends on it, docs/n8n-url.md#throughput).
  * A loopback control server answers
  * `GET /executions?workflowId=<id>&afterId=<id>`: a summary (no data) of that workflow's
  * executions with a larger id, so run.sh can count the executions of a measured window.
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
 			WEBHOOK_GATEWAY_ADMIN_PORT: '0',
 			// e.g. `--cpu-prof --cpu-prof-dir=<dir>` (bench/run.sh N8N_PROFILE=1)
 			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),
+			...(process.env.BENCH_N8N_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.BENCH_N8N_EXPRESSION_ENGINE } : {}),
 		},
 	});
 	// Stop n8n gracefully on SIGTERM/SIGINT (so that e.g. --cpu-prof can write its profile), instead

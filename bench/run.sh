@@ -37,6 +37,8 @@
 #                    than src/, nodes/ or credentials/)
 #   QUIET_WAIT=0     wait up to this many seconds for the machine to be quiet (< 10 % busy over 3 s)
 #                    before measuring; either way the other load is measured and reported
+#   BENCH_N8N_EXPRESSION_ENGINE  n8n's N8N_EXPRESSION_ENGINE (default: n8n's own, vm; legacy makes
+#                    the ingress target skip n8n's per-request expression isolate)
 #   N8N_NODE_OPTIONS NODE_OPTIONS for n8n, e.g. '--cpu-prof --cpu-prof-dir=/tmp/n8n-prof' (written
 #                    when n8n stops at the end; covers n8n's start-up too)
 #   MAX_STOLEN=10    measure a target's round again (up to STOLEN_RETRIES=2 times) when the hypervisor
