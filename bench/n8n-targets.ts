@@ -24,7 +24,8 @@
  * process group, SIGKILL after 15 s; the harness then removes its temp folder).
  * BENCH_N8N_NODE_OPTIONS becomes n8n's NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=<dir>`);
  * BENCH_N8N_EXPRESSION_ENGINE its N8N_EXPRESSION_ENGINE (`vm`, n8n's default, or `legacy`: the
- * ingress target's cost per request depends on it, docs/n8n-url.md#throughput).
+ * ingress target's cost per request depends on it, docs/n8n-url.md#throughput); any other
+ * N8N_EXPRESSION_ENGINE_* variable (e.g. N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE) is passed on as is.
  * A loopback control server answers
  * `GET /executions?workflowId=<id>&afterId=<id>`: a summary (no data) of that workflow's
  * executions with a larger id, so run.sh can count the executions of a measured window.
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
 			// e.g. `--cpu-prof --cpu-prof-dir=<dir>` (bench/run.sh N8N_PROFILE=1)
 			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),
 			...(process.env.BENCH_N8N_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.BENCH_N8N_EXPRESSION_ENGINE } : {}),
+			...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('N8N_EXPRESSION_ENGINE_') && e[1] !== undefined)),
 		},
 	});
 	// Stop n8n gracefully on SIGTERM/SIGINT (so that e.g. --cpu-prof can write its profile), instead
