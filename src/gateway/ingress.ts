@@ -10,7 +10,7 @@ import type { GatewayConfig } from '../config';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import type { ManagementService } from '../management/service';
-import { waitReady, type Stores } from '../redis';
+import type { Stores } from '../redis';
 import { RegistryCache } from '../registry/cache';
 import { compileTrust } from './clientIp';
 import { createErrorTranslator } from './errorAnswer';
@@ -79,10 +79,6 @@ export function createIngress(stores: Stores, management: ManagementService, con
 				sendError(res, new GatewayError(404, 'not_found', 'No such route'));
 				return;
 			}
-			// A client opened for this request (the first after start-up or after the shared client's
-			// linger ran out) is still connecting, and fails commands rather than queue them: wait for it
-			// as the gateway does before it listens. Still not ready in time: the ingest answers 503.
-			await waitReady(stores.redis, config.redisCommandTimeoutMs).catch(() => undefined);
 			await ingest(req, res, target);
 		},
 		async close() {
