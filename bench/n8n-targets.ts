@@ -10,6 +10,9 @@
  *   releases during a run and every request's cost is the ingest alone, as for the standalone gateway.
  * - n8n: an active workflow with n8n's own Webhook node (POST, "respond immediately") and a NoOp
  *   node: what users would pick instead.
+ * - ingress: the same endpoint through n8n's own HTTP server (docs/n8n-url.md): an active workflow
+ *   with the Webhook Gateway Ingress node (webhook id BENCH_INGRESS_WEBHOOK_ID), same credential;
+ *   URL `<n8n>/webhook/<webhook id>/hooks/<endpoint id>`. No execution per request.
  *
  * Usage (bench/run.sh does this): BENCH_REDIS_URL=redis://127.0.0.1:<port> BENCH_SECRET=<secret>
  * BENCH_INFO_FILE=<file> node --import tsx bench/n8n-targets.ts
@@ -19,7 +22,10 @@
  * When everything is up it writes BENCH_INFO_FILE (JSON: URLs, n8n's pid, workflow ids, the
  * control URL) and stays alive until SIGTERM/SIGINT, which stops n8n gracefully (SIGTERM to its
  * process group, SIGKILL after 15 s; the harness then removes its temp folder).
- * BENCH_N8N_NODE_OPTIONS becomes n8n's NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
+ * BENCH_N8N_NODE_OPTIONS becomes n8n's NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=<dir>`);
+ * BENCH_N8N_EXPRESSION_ENGINE its N8N_EXPRESSION_ENGINE (`vm`, n8n's default, or `legacy`: the
+ * ingress target's cost per request depends on it, docs/n8n-url.md#throughput); any other
+ * N8N_EXPRESSION_ENGINE_* variable (e.g. N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE) is passed on as is.
  * A loopback control server answers
  * `GET /executions?workflowId=<id>&afterId=<id>`: a summary (no data) of that workflow's
  * executions with a larger id, so run.sh can count the executions of a measured window.
@@ -143,6 +149,8 @@ async function main(): Promise<void> {
 			...n8nServeEnv(servePort),
 			// e.g. `--cpu-prof --cpu-prof-dir=<dir>` (bench/run.sh N8N_PROFILE=1)
 			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),
+			...(process.env.BENCH_N8N_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.BENCH_N8N_EXPRESSION_ENGINE } : {}),
+			...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('N8N_EXPRESSION_ENGINE_') && e[1] !== undefined)),
 		},
 	});
 	// Stop n8n gracefully on SIGTERM/SIGINT (so that e.g. --cpu-prof can write its profile), instead
@@ -185,6 +193,34 @@ async function main(): Promise<void> {
 	await waitForPort(servePort, 60_000);
 	log(`embedded gateway on ${hooks}`);
 
+	const ingressWebhookId = 'bench-gateway';
+	const ingress = await n8n.createWorkflow({
+		name: 'bench: endpoints on n8n’s own URL (Webhook Gateway Ingress)',
+		nodes: [
+			{
+				id: 'c0ffee00-0000-4000-8000-000000000001',
+				name: 'Ingress',
+				type: 'n8n-nodes-webhook-gateway.webhookGatewayIngress',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: ingressWebhookId,
+				parameters: {},
+				credentials: { webhookGatewayApi: { id: credential.id, name: credentialName } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	});
+	await n8n.activate(ingress.id);
+	const ingressUrl = `${n8n.url}/webhook/${ingressWebhookId}/hooks/${endpointId}`;
+	// Live once n8n registered the webhook: the gateway's 403 for an unsigned request says so.
+	for (const deadline = Date.now() + 60_000; ; ) {
+		const res = await fetch(ingressUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+		if (res?.status === 403) break;
+		if (Date.now() > deadline) throw new Error(`the ingress ${ingressUrl} did not answer 403 within 60 s (last: ${res?.status})`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+
 	const webhookPath = 'bench-n8n';
 	const webhook = await n8n.createWorkflow(webhookWorkflow(webhookPath));
 	await n8n.activate(webhook.id);
@@ -221,6 +257,8 @@ async function main(): Promise<void> {
 		embeddedEndpointId: endpointId,
 		embeddedStreamKey: `${prefix}{a:bench}:stream:${endpointId}`,
 		webhookUrl,
+		ingressUrl,
+		ingressWorkflowId: ingress.id,
 		batchWorkflowId: batchWorkflow.id,
 		webhookWorkflowId: webhook.id,
 		controlUrl: `http://127.0.0.1:${controlPort}`,

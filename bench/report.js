@@ -21,6 +21,7 @@ const TARGETS = {
 	embedded: { label: 'gateway embedded in n8n (same, inside the n8n process)', server: 'n8n', redis: true },
 	bare: { label: 'bare express 5 (express.json, 202)', server: 'bare', redis: false },
 	n8n: { label: 'n8n 2.41.1 Webhook node (respond immediately + NoOp)', server: 'n8n', redis: false },
+	ingress: { label: "gateway ingest on n8n's own port (Webhook Gateway Ingress node, no execution)", server: 'n8n', redis: true },
 };
 const TARGET_VS_BARE = 0.8;
 const TARGET_VS_N8N = 150;
@@ -146,7 +147,7 @@ function summary(target) {
 const summaries = Object.fromEntries(present.map((t) => [t, summary(t)]));
 
 const ratios = {};
-for (const g of ['gateway', 'embedded'].filter((t) => summaries[t])) {
+for (const g of ['gateway', 'embedded', 'ingress'].filter((t) => summaries[t])) {
 	ratios[g] = {};
 	if (summaries.bare) {
 		const r = round3(summaries[g].reqPerSec / summaries.bare.reqPerSec);
@@ -174,7 +175,7 @@ const machine = {
 	node: process.version,
 	redis: env.BENCH_REDIS_VERSION,
 	wrk: env.BENCH_WRK_VERSION,
-	n8n: present.some((t) => t === 'embedded' || t === 'n8n') ? '2.41.1 (Node 24, SQLite, default settings)' : undefined,
+	n8n: present.some((t) => t === 'embedded' || t === 'n8n' || t === 'ingress') ? '2.41.1 (Node 24, SQLite, default settings)' : undefined,
 };
 const settings = {
 	targets: (env.BENCH_TARGETS || '').split(','),
@@ -233,7 +234,7 @@ if (Object.keys(ratios).length > 0) {
 		'',
 		`| ratio (req/s; per server CPU-second) | vs bare express (target >= ${TARGET_VS_BARE}×) | vs n8n Webhook node (target >= ${TARGET_VS_N8N}×) |`,
 		'|---|---|---|',
-		...Object.entries(ratios).map(([g, r]) => `| ${g === 'gateway' ? 'standalone gateway' : 'embedded gateway'} | ${cell(r.vsBare)} | ${cell(r.vsN8n)} |`),
+		...Object.entries(ratios).map(([g, r]) => `| ${{ gateway: 'standalone gateway', embedded: 'embedded gateway', ingress: "ingress on n8n's port" }[g]} | ${cell(r.vsBare)} | ${cell(r.vsN8n)} |`),
 	);
 }
 if (summaries.n8n) {

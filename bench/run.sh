@@ -7,6 +7,9 @@
 #             Webhook Batch Trigger on the endpoint), same Redis, endpoint settings and secret
 #   bare      a bare express 5 app that only parses JSON and answers 202 (the practical limit)
 #   n8n       n8n 2.41.1's own Webhook node ("respond immediately") + a NoOp node
+#   ingress   the embedded target's endpoint through n8n's own HTTP server (Webhook Gateway Ingress
+#             node, docs/n8n-url.md), N8N_CONNECTIONS and N8N_DURATION like the n8n target; not in
+#             the default TARGETS
 #
 #   bash bench/run.sh            (or: npm run bench)
 #
@@ -34,6 +37,8 @@
 #                    than src/, nodes/ or credentials/)
 #   QUIET_WAIT=0     wait up to this many seconds for the machine to be quiet (< 10 % busy over 3 s)
 #                    before measuring; either way the other load is measured and reported
+#   BENCH_N8N_EXPRESSION_ENGINE  n8n's N8N_EXPRESSION_ENGINE (default: n8n's own, vm; legacy makes
+#                    the ingress target skip n8n's per-request expression isolate)
 #   N8N_NODE_OPTIONS NODE_OPTIONS for n8n, e.g. '--cpu-prof --cpu-prof-dir=/tmp/n8n-prof' (written
 #                    when n8n stops at the end; covers n8n's start-up too)
 #   MAX_STOLEN=10    measure a target's round again (up to STOLEN_RETRIES=2 times) when the hypervisor
@@ -86,7 +91,7 @@ IFS=, read -r -a TARGET_LIST <<<"$TARGETS"
 ((${#TARGET_LIST[@]} >= 1)) || die "TARGETS is empty"
 declare -A SEEN=()
 for t in "${TARGET_LIST[@]}"; do
-	[[ $t =~ ^(gateway|embedded|bare|n8n)$ ]] || die "unknown target '$t' in TARGETS (known: gateway, embedded, bare, n8n)"
+	[[ $t =~ ^(gateway|embedded|bare|n8n|ingress)$ ]] || die "unknown target '$t' in TARGETS (known: gateway, embedded, bare, n8n, ingress)"
 	[[ -z ${SEEN[$t]:-} ]] || die "target '$t' is listed twice in TARGETS"
 	SEEN[$t]=1
 done
@@ -181,9 +186,9 @@ if has_target bare; then
 fi
 
 # ---- n8n (embedded gateway, n8n's own Webhook node) --------------------------------------------
-N8N_PID="" HELPER_PID="" EMB_URL="" EMB_STREAM="" WH_URL="" CTL_URL="" WH_WORKFLOW="" N8N_START_SECONDS=null
+N8N_PID="" HELPER_PID="" EMB_URL="" EMB_STREAM="" WH_URL="" ING_URL="" CTL_URL="" WH_WORKFLOW="" N8N_START_SECONDS=null
 info_field() { node -e "const v=require(process.argv[1])[process.argv[2]];if(v===undefined)process.exit(1);console.log(v)" "$WORK/n8n.json" "$1"; }
-if has_target embedded || has_target n8n; then
+if has_target embedded || has_target n8n || has_target ingress; then
 	# The helper lives as long as the run needs it, with a margin; `timeout` bounds it even if this
 	# script is killed without a chance to clean up.
 	# (start, quiet wait, then per target: warm-up, rounds and up to 150 s of settling per round).
@@ -206,6 +211,7 @@ if has_target embedded || has_target n8n; then
 	EMB_URL=$(info_field embeddedUrl)
 	EMB_STREAM=$(info_field embeddedStreamKey)
 	WH_URL=$(info_field webhookUrl)
+	ING_URL=$(info_field ingressUrl)
 	CTL_URL=$(info_field controlUrl)
 	WH_WORKFLOW=$(info_field webhookWorkflowId)
 	N8N_START_SECONDS=$(info_field startSeconds)
@@ -215,6 +221,10 @@ if has_target embedded || has_target n8n; then
 		probe "$EMB_URL" "$BAD_SIGNATURE" 403 "embedded gateway"
 	fi
 	has_target n8n && probe "$WH_URL" "$SIGNATURE" 200 "n8n's Webhook node"
+	if has_target ingress; then
+		probe "$ING_URL" "$SIGNATURE" 202 "ingress on n8n's port"
+		probe "$ING_URL" "$BAD_SIGNATURE" 403 "ingress on n8n's port"
+	fi
 fi
 
 # ---- measuring ---------------------------------------------------------------------------------
@@ -269,6 +279,7 @@ run_wrk() { # phase round target seconds
 	embedded) url=$EMB_URL stream=$EMB_STREAM ;;
 	bare) url=$BARE_URL ;;
 	n8n) url=$WH_URL conns=$N8N_CONNECTIONS ;;
+	ingress) url=$ING_URL stream=$EMB_STREAM conns=$N8N_CONNECTIONS ;;
 	esac
 	out="$WORK/wrk-$phase-$round-$target.txt"
 	[[ -n $stream ]] && clear_stream "$stream"
@@ -359,7 +370,7 @@ measure() { # round target: one measured run, again while the hypervisor steals 
 
 wait_quiet "$QUIET_WAIT"
 
-secs_of() { if [[ $1 == n8n ]]; then echo "$N8N_DURATION"; else echo "$DURATION"; fi; }
+secs_of() { if [[ $1 == n8n || $1 == ingress ]]; then echo "$N8N_DURATION"; else echo "$DURATION"; fi; }
 total_s=0
 for t in "${TARGET_LIST[@]}"; do total_s=$((total_s + WARMUP + $(secs_of "$t") * ROUNDS)); done
 log "measuring: warm-up ${WARMUP}s per target, then $ROUNDS round(s) x ${#TARGET_LIST[@]} targets ($TARGETS) (about ${total_s}s of load)"

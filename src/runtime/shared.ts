@@ -5,6 +5,7 @@
  * of this module in the same process still shares them (never a second `listen`).
  */
 import { ConfigError, type GatewayConfig } from '../config';
+import { createIngress, type Ingress } from '../gateway/ingress';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
 import { checkRedisServer, createStores, logFinding, type ServerCheckResult, type Stores } from '../redis';
@@ -86,6 +87,17 @@ export interface SharedClient {
 	management: ManagementService;
 	/** The Redis version/settings check, run once per client (see checkRedisOnce). */
 	serverCheck?: Promise<ServerCheckResult | undefined>;
+	/** The ingest served through n8n's own URL on this client (ingressOf), built on first use. */
+	ingress?: Ingress;
+}
+
+/**
+ * The ingest of the Webhook Gateway Ingress node on a shared client: one registry cache and
+ * subscription per client however many requests arrive; closed with the client.
+ */
+export function ingressOf(client: SharedClient, config: GatewayConfig, logger: Logger): Ingress {
+	client.ingress ??= createIngress(client.stores, client.management, config, logger);
+	return client.ingress;
 }
 
 /**
@@ -127,9 +139,13 @@ export function acquireClient(config: GatewayConfig, logger?: Logger): Promise<L
 				defaultBufferMaxBytes: config.bufferMaxBytes,
 				onDiscarded: (d) => logger?.warn('endpoint deleted with events still buffered; they are discarded', { endpoint: d.endpointId, reason: d.reason, events: d.events, bytes: d.bytes }),
 			});
-			return { stores, management };
+			const client: SharedClient = { stores, management };
+			return client;
 		},
-		async ({ stores }) => stores.close(),
+		async (client) => {
+			await client.ingress?.close();
+			await client.stores.close();
+		},
 		CLIENT_LINGER_MS,
 	);
 }

@@ -370,3 +370,71 @@ export function queueLogFacts(queue: Pick<N8nQueue, 'main' | 'worker'>): { enque
 		workerFinished: ids(queue.worker.logs(), /Worker finished execution (\d+) \(job/g),
 	};
 }
+
+// ---------------------------------------------------------------------------------------------
+// Webhook process
+
+export interface N8nWebhookProcess {
+	/** N8N_PORT of the webhook process: production webhooks under /webhook/. */
+	port: number;
+	url: string;
+	userFolder: string;
+	logs(): string;
+	/** SIGTERM to the process group (SIGKILL after the grace time). Idempotent. */
+	stop(): Promise<void>;
+}
+
+const WEBHOOK_READY_LINE = 'Webhook listener waiting for requests.';
+
+/**
+ * Starts `n8n webhook` next to a queue's main and worker: same database, Bull Redis and encryption
+ * key (`queue.sharedEnv`), a copy of the main's community packages, a port of its own. It serves
+ * production webhooks (and enqueues their executions) like a load balancer's webhook pool would.
+ * The caller stops it (before `queue.stop()`).
+ */
+export async function startN8nWebhookProcess(queue: Pick<N8nQueue, 'main' | 'sharedEnv'>, env: Record<string, string> = {}): Promise<N8nWebhookProcess> {
+	const cacheDir = await ensureN8n();
+	const binaries = n8nBinaries(cacheDir);
+	const userFolder = makeTempDir('wgw-n8n-webhook-');
+	const mainNodes = path.join(queue.main.userFolder, '.n8n', 'nodes');
+	if (fs.existsSync(mainNodes)) {
+		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+		fs.cpSync(mainNodes, path.join(userFolder, '.n8n', 'nodes'), { recursive: true, verbatimSymlinks: true });
+	}
+	const port = await freePort();
+	let brokerPort = await freePort();
+	while (brokerPort === port || brokerPort === 5679) brokerPort = await freePort();
+	const log = logBuffer();
+	const proc = groupProcess({
+		name: 'n8n webhook',
+		subject: 'the n8n webhook process',
+		description: `n8n webhook (port ${port}, user folder ${userFolder})`,
+		command: binaries.node,
+		args: [binaries.n8n, 'webhook'],
+		cwd: userFolder,
+		env: hermeticN8nEnv(cacheDir, userFolder, {
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+			...queue.sharedEnv,
+			...env,
+		}),
+		log,
+		readyLine: WEBHOOK_READY_LINE,
+		readinessUrl: `http://127.0.0.1:${port}/healthz`,
+		startupTimeoutMs: STARTUP_TIMEOUT_MS,
+		stopGraceMs: STOP_GRACE_MS,
+	});
+	await proc.start();
+	return {
+		port,
+		url: `http://127.0.0.1:${port}`,
+		userFolder,
+		logs: log.text,
+		async stop() {
+			await proc.stop();
+			removeDir(userFolder);
+		},
+	};
+}
