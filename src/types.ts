@@ -1,6 +1,6 @@
 /**
  * Domain types shared by every layer: endpoints, accounts, plans, the stored event and the shape a
- * workflow receives. Pure data, no behaviour; see PRODUCT.md §2–§6.
+ * workflow receives. Pure data, no behaviour; see the README from "Endpoints" to "Buffer and delivery guarantees".
  */
 
 /** HTTP methods an endpoint may accept for ingest. */
@@ -74,7 +74,7 @@ export type HmacPreset =
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
 
-/** How incoming requests prove they come from the sender (PRODUCT.md §4). */
+/** How incoming requests prove they come from the sender (README "Authentication (per endpoint)"). */
 export type EndpointAuth =
 	| { type: 'none' }
 	| {
@@ -110,7 +110,7 @@ export interface EndpointSecret {
 	expiresAt?: string;
 }
 
-/** Where the idempotency key of a request comes from (PRODUCT.md §5). */
+/** Where the idempotency key of a request comes from (README "Duplicates"). */
 export type DedupeSource =
 	| { type: 'none' }
 	| { type: 'header'; name: string }
@@ -122,7 +122,7 @@ export interface DedupeConfig {
 	windowSeconds: number;
 }
 
-/** Provider handshakes answered by the gateway without storing (PRODUCT.md §3). */
+/** Provider handshakes answered by the gateway without storing (README "Handshakes"). */
 export type HandshakeMode = 'none' | 'slack' | 'hubChallenge' | 'validationToken';
 
 export interface HandshakeConfig {
@@ -177,7 +177,7 @@ export type EndpointView = Omit<EndpointRecord, 'secrets'> & {
 	url: string;
 };
 
-/** The event as a workflow receives it (PRODUCT.md §3 "The stored event"). */
+/** The event as a workflow receives it (README "The event a workflow receives"). */
 export interface WebhookEvent {
 	id: string;
 	endpointId: string;

@@ -1,5 +1,5 @@
 /**
- * Webhook Endpoint: the action node for managing the gateway (PRODUCT.md §7). Thin: each operation
+ * Webhook Endpoint: the action node for managing the gateway (docs/admin-api.md). Thin: each operation
  * reads its fields (actions/) and calls the one ManagementService on the process-wide shared Redis
  * client of the credential, released after the run.
  */

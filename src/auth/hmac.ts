@@ -1,5 +1,5 @@
 /**
- * Verification of HMAC-signed requests for every preset (PRODUCT.md §4), each exactly as its
+ * Verification of HMAC-signed requests for every preset (docs/providers/), each exactly as its
  * provider documents it. Every active secret is tried, so a rotated-out secret keeps working
  * through its grace period. Garbled input yields a failure, never an exception.
  */

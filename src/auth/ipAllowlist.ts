@@ -1,5 +1,5 @@
 /**
- * The per-endpoint IP allow-list (PRODUCT.md §4): validation of its CIDR entries and the check of
+ * The per-endpoint IP allow-list (README "Authentication (per endpoint)"): validation of its CIDR entries and the check of
  * a request's source address, IPv4-mapped IPv6 included, using node's `net.BlockList`.
  */
 import { BlockList, isIP } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * Endpoint secrets: which are active at a given time, rotation with a grace period for the old
- * one (PRODUCT.md §4), and generation of new secrets in the format each scheme expects.
+ * one (README "Authentication (per endpoint)"), and generation of new secrets in the format each scheme expects.
  */
 import { randomBytes } from 'node:crypto';
 import { ValidationError } from '../errors';

@@ -1,6 +1,6 @@
 /**
  * `verifyRequest`: the one entry point the gateway calls for each incoming request. Applies the
- * IP allow-list first, then the endpoint's scheme against its active secrets (PRODUCT.md §4).
+ * IP allow-list first, then the endpoint's scheme against its active secrets (README "Authentication (per endpoint)").
  */
 import type { EndpointRecord } from '../types';
 import { verifyPreset } from './verifyPreset';

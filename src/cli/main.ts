@@ -1,5 +1,5 @@
 /**
- * The `webhook-gateway` CLI (PRODUCT.md §7, §8): `serve` runs the gateway; `endpoints`, `plans`,
+ * The `webhook-gateway` CLI (docs/admin-api.md, docs/scaling.md): `serve` runs the gateway; `endpoints`, `plans`,
  * `accounts` and `events` call the same ManagementService as the admin API and the node.
  * Expected errors print their message on stderr and exit 1; usage errors exit 2.
  */

@@ -1,5 +1,5 @@
 /**
- * One scheduled release of a Webhook Batch Trigger (PRODUCT.md §6): under a lease, read the
+ * One scheduled release of a Webhook Batch Trigger (README "Buffer and delivery guarantees"): under a lease, read the
  * subscriber's waiting events in batches of at most `maxEvents`, run one execution per batch,
  * acknowledge a batch only after its execution succeeded; a failed batch stays pending (released
  * again on the next tick) and after `maxAttempts` failures its events become dead letters. Runs

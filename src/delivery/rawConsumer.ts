@@ -1,5 +1,5 @@
 /**
- * The Webhook Raw Trigger's loop (PRODUCT.md §6): one execution per event as soon as it is
+ * The Webhook Raw Trigger's loop (README "Buffer and delivery guarantees"): one execution per event as soon as it is
  * accepted (blocking stream read), at most `concurrency` executions at once, acknowledged after
  * success; a failed event is retried after a back-off and dead-lettered after `maxAttempts`
  * failed runs, runs that never reported back (n8n killed) included (see readEvents.lua). Events

@@ -1,6 +1,6 @@
 /**
- * Body parsing by content type (PRODUCT.md §3 check #6 and "the stored event": JSON parsed, form
- * parsed, text as string, anything else as base64). Only the raw bytes are buffered (§6: keep the
+ * Body parsing by content type (README "What a sender gets back", check 6, and "The event a workflow receives": JSON parsed, form
+ * parsed, text as string, anything else as base64). Only the raw bytes are buffered (README "Buffer and delivery guarantees": keep the
  * bytes once), so this one pure function runs twice: at ingest to answer 400 `invalid_body`, and
  * at delivery to rebuild `body` from those bytes. It must therefore be deterministic: the same
  * content type and bytes always give a deep-equal result.

@@ -1,6 +1,6 @@
 /**
- * Turns a buffered entry (raw bytes) into the event a workflow receives (PRODUCT.md §3 "The stored
- * event"): the body is parsed from the raw bytes here, on the delivery side, so Redis keeps each
+ * Turns a buffered entry (raw bytes) into the event a workflow receives (README "The event a
+ * workflow receives"): the body is parsed from the raw bytes here, on the delivery side, so Redis keeps each
  * event's bytes once.
  */
 import type { StoredEntry } from '../redis/buffer';

@@ -1,5 +1,5 @@
 /**
- * Header helpers for ingest: which request headers are stored with an event (PRODUCT.md §3:
+ * Header helpers for ingest: which request headers are stored with an event (README "The event a workflow receives":
  * lower-case, the endpoint's credential headers removed) and the bare media type of a
  * Content-Type, used to pick a body parser.
  */

@@ -1,6 +1,6 @@
 /**
  * URL-encoded name/value parsing shared by query strings and `application/x-www-form-urlencoded`
- * bodies (PRODUCT.md §3: `query` and form `body`). Both go through one byte-level parser so a
+ * bodies (README "The event a workflow receives": `query` and form `body`). Both go through one byte-level parser so a
  * GET webhook's query and a POSTed form give the same shape: repeated names become arrays in
  * order, `a[b]` names stay literal, and no name can reach an object's prototype.
  */

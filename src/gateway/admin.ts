@@ -1,5 +1,5 @@
 /**
- * The admin HTTP API (PRODUCT.md §7), mounted by the gateway at `/api/v1`: bearer-token or
+ * The admin HTTP API (docs/admin-api.md), mounted by the gateway at `/api/v1`: bearer-token or
  * console-session auth, JSON bodies, and one error handler that turns every failure into
  * `{"error":{"code","message"}}`. The routes themselves (adminRoutes.ts) only translate HTTP to
  * ManagementService calls.

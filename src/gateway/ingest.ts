@@ -1,5 +1,5 @@
 /**
- * The ingest handler for `/hooks/<endpointId>[/sub/path]` (PRODUCT.md §3): the ten checks in
+ * The ingest handler for `/hooks/<endpointId>[/sub/path]` (README "What a sender gets back"): the ten checks in
  * their order, then one Redis round trip (acceptEvent) that decides and stores.
  *
  * It runs on plain node:http in front of express (see server.ts): per request, express's router and

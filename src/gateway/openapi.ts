@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 description of the admin HTTP API (PRODUCT.md §7), served without auth at
+ * The OpenAPI 3.1 description of the admin HTTP API (docs/admin-api.md), served without auth at
  * GET /api/v1/openapi.json. Plain data built from small helpers (src/gateway/openapi/): the
  * paths follow src/gateway/adminRoutes.ts, the schemas what ManagementService returns.
  * test/integration/openapi.test.ts keeps the three in step.

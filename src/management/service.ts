@@ -1,5 +1,5 @@
 /**
- * The one implementation of every management operation (PRODUCT.md §7): the admin HTTP API, the
+ * The one implementation of every management operation (docs/admin-api.md): the admin HTTP API, the
  * CLI and the Webhook Endpoint node all call this class. Secrets leave it only in the answers to
  * create and rotate.
  */

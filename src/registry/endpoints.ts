@@ -46,7 +46,7 @@ export function validateMethods(input: unknown): IngestMethod[] {
 }
 
 /**
- * Dedupe: `undefined` input takes the auth preset's default source (PRODUCT.md §5);
+ * Dedupe: `undefined` input takes the auth preset's default source (README "Duplicates");
  * `{source:{type:'none'}}` switches it off.
  */
 export function validateDedupe(input: unknown, auth: EndpointAuth): DedupeConfig {

@@ -1,5 +1,5 @@
 /**
- * The built-in plans (PRODUCT.md §2, from the seed document) and plan validation.
+ * The built-in plans (README "Plans and accounts") and plan validation.
  * Built-ins are fixed; operators add or change custom plans next to them.
  */
 import { ValidationError } from '../errors';

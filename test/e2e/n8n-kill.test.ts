@@ -1,6 +1,6 @@
 /**
- * Fault: n8n killed with SIGKILL in the middle of a Batch Trigger release (PRODUCT.md §6,
- * "acknowledged only when the execution finishes successfully").
+ * Fault: n8n killed with SIGKILL in the middle of a Batch Trigger release (README "Buffer
+ * and delivery guarantees": acknowledged only when the execution finishes successfully).
  *
  * A real n8n 2.41.1 runs a Batch Trigger (every 10 s, at most 10 events per execution) followed by
  * a Code node that takes 5 s, so a backlog of 35 events is released as 4 executions one after the

@@ -1,5 +1,5 @@
 /**
- * Scale-out (PRODUCT.md §8 "Scale", docs/scaling.md): the deployment of docs/scaling.md, on loopback.
+ * Scale-out (docs/scaling.md): the deployment of docs/scaling.md, on loopback.
  *
  * - OUR data on a 3-master Redis Cluster (startRedisCluster);
  * - two standalone gateways (`webhook-gateway serve`, the built bin) on that cluster;

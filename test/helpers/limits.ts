@@ -1,5 +1,5 @@
 /**
- * Checks of the GCRA contract (PRODUCT.md §3 "Limits") on accepted events: the event ids carry
+ * Checks of the GCRA contract (docs/reliability.md "Limiter exactness") on accepted events: the event ids carry
  * Redis's clock in ms, so every window between two accepted events can be held against the bound
  * burst + floor(rate * window). Shared by the limiter tests and bench/limiter.ts.
  */

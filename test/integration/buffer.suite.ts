@@ -1,5 +1,5 @@
 /**
- * The buffer and release contract (PRODUCT.md §2 Subscriber, §6 Buffer and release), run against a
+ * The buffer and release contract (docs/reliability.md "Subscribers", README "Buffer and delivery guarantees"), run against a
  * real Redis: events go in through real HTTP POSTs to the gateway and come out through BufferStore
  * (fan-out, cursors that survive restarts, pending-first redelivery, nack and dead letters, replay,
  * peek, blocking reads, trimming, capacity, retention, leases, counts, endpoint deletion).

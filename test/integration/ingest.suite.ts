@@ -1,5 +1,5 @@
 /**
- * The ingest contract (PRODUCT.md §3), run against a real Redis: every row of the checks table,
+ * The ingest contract (README "What a sender gets back"), run against a real Redis: every row of the checks table,
  * the stored event's fields, body types, HEAD/OPTIONS, handshakes, duplicates and "rejects consume
  * no quota". Shared by the standalone and the cluster test files.
  */

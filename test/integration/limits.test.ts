@@ -1,5 +1,5 @@
 /**
- * Limiter exactness across processes (PRODUCT.md §3 "Limits"): two standalone gateway processes
+ * Limiter exactness across processes (docs/reliability.md "Limiter exactness"): two standalone gateway processes
  * share one Redis; 100 concurrent connections hammer one account.
  * - rate 5 / burst 5 for >= 3 s: accepted <= 5 + floor(5 t) over the measured span, >= 90 % of it,
  *   and no window between two accepted events (Redis clock) holds more than the bound;

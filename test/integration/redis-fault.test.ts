@@ -1,5 +1,5 @@
 /**
- * Redis killed mid-run (PRODUCT.md §3 "Redis unreachable", issue "Operations"): a standalone
+ * Redis killed mid-run (docs/reliability.md "Redis unreachable"): a standalone
  * gateway process under load answers 503 store_unavailable with Retry-After while Redis is gone,
  * never crashes, recovers by itself when Redis returns, and every event that got a 202 is in the
  * buffer (Redis runs with appendfsync always, so nothing acknowledged is lost).

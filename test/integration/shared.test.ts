@@ -1,5 +1,5 @@
 /**
- * Process-wide shared resources of the n8n nodes (PRODUCT.md §8 "Embedded"): triggers share one
+ * Process-wide shared resources of the n8n nodes (README "Inside n8n"): triggers share one
  * embedded gateway (never a second listen) that stops with the last release; action-node runs
  * share one Redis client that lingers briefly after the last release.
  */

@@ -1,6 +1,6 @@
 /**
- * Runs whose releasing process went away (PRODUCT.md §6 "acknowledged only when the execution
- * finishes", §8 "a batch is never released twice"), against a real Redis and real HTTP posts:
+ * Runs whose releasing process went away (README "Buffer and delivery guarantees": acknowledged only when
+ * the execution finishes; a batch is never released twice), against a real Redis and real HTTP posts:
  *
  * - queue mode (a reclaim time): a releasing process is SIGKILLed while its run "goes on on a
  *   worker" (test/integration/fixtures/stuck-releaser.ts); another process releases what is new

@@ -1,6 +1,6 @@
 --[[
   takeLease: takes or extends a lease so that one reader at a time releases for a subscriber
-  (guards the hand-over between n8n mains; PRODUCT.md §8 "a batch is never released twice").
+  (guards the hand-over between n8n mains; docs/scaling.md "What it guarantees": a batch is never released twice).
 
   KEYS[1] lease key
   ARGV[1] owner token (random per trigger instance)
