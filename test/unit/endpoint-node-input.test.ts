@@ -68,6 +68,9 @@ describe('Create', () => {
 			assert.deepEqual(validateAuth(createInput({ authentication: 'hmac', hmacPreset: preset }).auth), { type: 'hmac', preset, toleranceSeconds: 300 });
 		}
 		assert.deepEqual(validateAuth(createInput({ authentication: 'hmac', hmacPreset: 'shopify', toleranceSeconds: 600 }).auth), { type: 'hmac', preset: 'shopify' });
+		// The field's default is the provider's own: Twitch allows 10 minutes.
+		assert.deepEqual(validateAuth(createInput({ authentication: 'hmac', hmacPreset: 'twitch' }).auth), { type: 'hmac', preset: 'twitch', toleranceSeconds: 600 });
+		assert.deepEqual(validateAuth(createInput({ authentication: 'hmac', hmacPreset: 'twitch', toleranceSeconds: 120 }).auth), { type: 'hmac', preset: 'twitch', toleranceSeconds: 120 });
 	});
 
 	test('generic HMAC: header, algorithm, encoding and prefix', () => {
