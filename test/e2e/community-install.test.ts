@@ -35,7 +35,10 @@ import { startVerdaccio, type Verdaccio } from '../helpers/verdaccio';
 import { assertBuilt, eventually, PACKAGE, portOpen, sendWebhook, sleep, TICK_MS, triggerItems, triggerWorkflow, type Sent } from './fixtures/triggers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const NODE_TYPES = ['webhookBatchTrigger', 'webhookRawTrigger', 'webhookEndpoint'].map((name) => `${PACKAGE}.${name}`);
+/** Every node package.json declares, by its type name (file WebhookBatchTrigger.node.js → webhookBatchTrigger). */
+const NODE_TYPES = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes
+	.map((file) => path.basename(file, '.node.js'))
+	.map((name) => `${PACKAGE}.${name.charAt(0).toLowerCase()}${name.slice(1)}`);
 const CUSTOM_REGISTRY_FEATURE = 'feat:communityNodes:customRegistry';
 /** Bounds of the sender that runs through the update (an update took ~40 s here). */
 const SENDER_MAX_REQUESTS = 2000;
