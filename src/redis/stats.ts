@@ -22,6 +22,7 @@ export interface HourStats {
 
 /** One counter waiting for the next flush; `ttlMs` is the expiry its key gets. */
 interface PendingCount {
+	accountId: string;
 	endpointId: string;
 	key: string;
 	field: string;
@@ -48,38 +49,39 @@ export class StatsStore {
 		const hour = Math.floor(this.now() / 3_600_000);
 		const key = this.key(accountId, endpointId);
 		const field = `${hour}:${outcome}`;
-		this.count(endpointId, key, field, STATS_RETENTION_HOURS * 3_600_000);
+		this.count(accountId, endpointId, key, field, STATS_RETENTION_HOURS * 3_600_000);
 		const kind = historyClass(outcome);
 		if (kind) {
 			// The usage history's daily counts: the account's and the endpoint's, in the same flush.
 			const day = Math.floor(this.now() / 86_400_000);
 			const history = endpointKeys(this.prefix, accountId, endpointId).history;
 			const ttlMs = (USAGE_RETENTION_DAYS + 1) * 86_400_000;
-			this.count(endpointId, history, `a:${day}:${kind}`, ttlMs);
-			this.count(endpointId, history, `e:${day}:${endpointId}:${kind}`, ttlMs);
+			this.count(accountId, endpointId, history, `a:${day}:${kind}`, ttlMs);
+			this.count(accountId, endpointId, history, `e:${day}:${endpointId}:${kind}`, ttlMs);
 		}
 		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), 1000);
 		this.timer.unref?.();
 	}
 
-	private count(endpointId: string, key: string, field: string, ttlMs: number): void {
+	private count(accountId: string, endpointId: string, key: string, field: string, ttlMs: number): void {
 		const id = `${key}|${field}`;
 		const entry = this.pending.get(id);
 		if (entry) entry.n++;
-		else this.pending.set(id, { endpointId, key, field, n: 1, ttlMs });
+		else this.pending.set(id, { accountId, endpointId, key, field, n: 1, ttlMs });
 	}
 
 	/**
-	 * Writes what was counted. On failure the counts are kept for the next flush. Counts of an
-	 * endpoint deleted since are dropped, so that a flush cannot re-create a deleted endpoint's key.
+	 * Writes what was counted: one pipeline, or on a Redis Cluster one per account (a cluster
+	 * pipeline must stay within one slot, and an account's keys share its hash tag). The counts of
+	 * a pipeline that failed are kept for the next flush; those of the others are not counted
+	 * twice. Counts of an endpoint deleted since are dropped, so that a flush cannot re-create a
+	 * deleted endpoint's key.
 	 */
 	async flush(): Promise<void> {
 		this.timer = undefined;
 		if (this.pending.size === 0) return;
 		const batch = this.pending;
 		this.pending = new Map();
-		const pipeline = this.redis.pipeline();
-		const keys = new Map<string, number>();
 		let gone: Set<string>;
 		try {
 			gone = await this.deletedEndpoints(new Set([...batch.values()].map((e) => e.endpointId)));
@@ -87,18 +89,35 @@ export class StatsStore {
 			this.keep(batch);
 			throw error;
 		}
-		for (const { endpointId, key, field, n, ttlMs } of batch.values()) {
-			if (gone.has(endpointId)) continue;
+		const groups = new Map<string, Map<string, PendingCount>>();
+		for (const [id, entry] of batch) {
+			if (gone.has(entry.endpointId)) continue;
+			const group = this.redis.isCluster ? entry.accountId : '';
+			let members = groups.get(group);
+			if (!members) groups.set(group, (members = new Map()));
+			members.set(id, entry);
+		}
+		const failed = await Promise.all([...groups.values()].map(async (members) => ((await this.write(members)) ? undefined : members)));
+		const kept = failed.filter((members) => members !== undefined);
+		for (const members of kept) this.keep(members);
+		if (kept.length > 0) throw new Error(`stats flush failed for ${kept.length} of ${groups.size} pipelines; their counts are kept for the next flush`);
+	}
+
+	/** One pipeline: the counts and the keys' expiry. @returns whether every command succeeded */
+	private async write(members: Map<string, PendingCount>): Promise<boolean> {
+		const pipeline = this.redis.pipeline();
+		const keys = new Map<string, number>();
+		for (const { key, field, n, ttlMs } of members.values()) {
 			pipeline.hincrby(key, field, n);
 			keys.set(key, ttlMs);
 		}
 		for (const [key, ttlMs] of keys) pipeline.pexpire(key, ttlMs);
 		try {
 			const results = await pipeline.exec();
-			if (results?.some(([error]) => error)) throw new Error('stats flush failed');
-		} catch (error) {
-			this.keep(batch);
-			throw error;
+			return !results?.some(([error]) => error);
+		} catch {
+			// A pipeline the cluster refused as a whole (cross-slot, connection): kept, and retried.
+			return false;
 		}
 	}
 
