@@ -45,7 +45,8 @@ export function authOf(v: EndpointFieldValues): Record<string, unknown> {
 					prefix: text(v.signaturePrefix),
 				});
 			}
-			const tolerance = absent(v.toleranceSeconds) ? undefined : Number(v.toleranceSeconds);
+			// 0 (the field's default): the provider's own tolerance, which validation fills in.
+			const tolerance = absent(v.toleranceSeconds) || Number(v.toleranceSeconds) === 0 ? undefined : Number(v.toleranceSeconds);
 			return TIMESTAMP_PRESETS.includes(preset) ? defined({ type, preset, toleranceSeconds: tolerance }) : { type, preset };
 		}
 		default:

@@ -6,8 +6,11 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_TOLERANCE_SECONDS, PRESETS } from '../../../src/auth';
 
-/** The tolerance a timestamp preset gets when the user sets none (the provider's, else 300 s). */
-const toleranceOf = (preset: (typeof PRESETS)[number]): number => preset.defaultToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+/** "300 s; Twitch EventSub 600 s": the tolerance each timestamp preset gets when none is set. */
+function toleranceDefaults(): string {
+	const own = PRESETS.filter((p) => p.timestamp && p.defaultToleranceSeconds !== undefined).map((p) => `${p.name} ${p.defaultToleranceSeconds} s`);
+	return [`${DEFAULT_TOLERANCE_SECONDS} s`, ...own].join('; ');
+}
 
 type Show = Record<string, Array<string | boolean>>;
 /** Builds the display condition of a field; `extra` are conditions on sibling fields. */
@@ -122,19 +125,15 @@ export function authenticationFields(display: Display, required: boolean): INode
 			description: 'Text before the signature in the header, if any',
 			displayOptions: hmac(['generic']),
 		},
-		// One field per default, each shown for its presets, so that the default is the preset's
-		// own (Twitch allows 10 minutes, the others 5).
-		...[...new Set(PRESETS.filter((p) => p.timestamp).map(toleranceOf))].map(
-			(seconds): INodeProperties => ({
-				displayName: 'Tolerance (Seconds)',
-				name: 'toleranceSeconds',
-				type: 'number',
-				default: seconds,
-				typeOptions: { minValue: 1, maxValue: 86400 },
-				description: 'How old a signed timestamp may be before the request is rejected as a replay',
-				displayOptions: hmac(PRESETS.filter((p) => p.timestamp && toleranceOf(p) === seconds).map((p) => p.id)),
-			}),
-		),
+		{
+			displayName: 'Tolerance (Seconds)',
+			name: 'toleranceSeconds',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, maxValue: 86400 },
+			description: `How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`,
+			displayOptions: hmac(PRESETS.filter((p) => p.timestamp).map((p) => p.id)),
+		},
 	];
 }
 
