@@ -37,7 +37,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { credentialHeaders } from '../src/auth';
-import { storedHeaders } from '../src/events/headers';
+import { storedHeaders } from '../src/parsing/headers';
 import { ManagementService } from '../src/management/service';
 import { createStores, type Stores } from '../src/redis';
 import { triggerWorkflow, TRIGGER_NODE } from '../test/e2e/fixtures/triggers';

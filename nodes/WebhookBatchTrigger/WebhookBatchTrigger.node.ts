@@ -17,7 +17,7 @@ import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../s
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { batchTriggerProperties } from './description';
-import { BatchReleaser } from './releaser';
+import { BatchReleaser } from '../../src/delivery/batchReleaser';
 import { cronOf, startSchedule, type ScheduleParameters } from './schedule';
 
 export class WebhookBatchTrigger implements INodeType {

@@ -5,7 +5,7 @@
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { answerSetupFailure } from '../../src/gateway/ingress';
-import { acquireClient, checkRedisOnce, ingressOf, type Lease, type SharedClient } from '../../src/runtime/shared';
+import { acquireClient, checkRedisOnce, ingressOf, type Lease, type SharedClient } from '../../src/runtime/processResources';
 import { configFromCredential, CREDENTIAL_TYPE } from '../shared/credentials';
 import { messageOf } from '../shared/errors';
 import { gatewayLogger } from '../shared/logger';

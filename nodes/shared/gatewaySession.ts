@@ -1,14 +1,14 @@
 /**
  * What a node holds while it works with the gateway: the shared Redis client (and, when the n8n
  * admin says so with WEBHOOK_GATEWAY_N8N_SERVE, the embedded gateway), both reference counted in
- * src/runtime/shared.ts.
+ * src/runtime/processResources.ts.
  * Closing is idempotent, bounded in time and never throws.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { GatewayConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
-import { acquireClient, acquireEmbeddedGateway, checkRedisOnce, type Lease, type SharedClient } from '../../src/runtime/shared';
+import { acquireClient, acquireEmbeddedGateway, checkRedisOnce, type Lease, type SharedClient } from '../../src/runtime/processResources';
 import type { EndpointView } from '../../src/types';
 import { configFromCredential, redisTarget, servesEndpoints } from './credentials';
 

@@ -7,7 +7,7 @@
  */
 import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
 import type { EventFilter } from '../../src/delivery/filter';
-import { toWebhookEvent } from '../../src/events/codec';
+import { toWebhookEvent } from '../../src/parsing/webhookEvent';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef, StoredEntry } from '../../src/redis';
 import type { GatewaySession } from './gatewaySession';

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { secretsEqual } from './constantTime';
-import { parseQuery } from '../events/query';
+import { parseQuery } from '../parsing/query';
 import type { EndpointRecord, HmacPreset } from '../types';
 import { DEFAULT_TOLERANCE_SECONDS } from './presets';
 import { headerValues, type AuthRequest } from './request';

@@ -10,7 +10,7 @@
  * Batches run one after the other, so memory is bounded by the batch size, not the backlog.
  */
 import { randomUUID } from 'node:crypto';
-import { toWebhookEvent } from '../events/codec';
+import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
 import type { WebhookEvent } from '../types';

@@ -4,7 +4,7 @@
  * at once, counted (metric and the subscriber's filtered counter), so they never start an
  * execution and are not read again.
  */
-import { toWebhookEvent } from '../events/codec';
+import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
 import type { WebhookEvent } from '../types';
 import type { EventFilter } from './filter';

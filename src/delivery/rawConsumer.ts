@@ -5,7 +5,7 @@
  * failed runs, runs that never reported back (n8n killed) included (see readEvents.lua). Events
  * its filter leaves out are acknowledged as they are read, without an execution (docs/filters.md).
  */
-import { toWebhookEvent } from '../events/codec';
+import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { Logger } from '../logger';
 import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
 import type { WebhookEvent } from '../types';

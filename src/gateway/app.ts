@@ -17,7 +17,8 @@ import { createErrorTranslator } from './errorAnswer';
 import { compileTrust } from './clientIp';
 import { createIngestHandler, matchHookUrl, sendError, type HookTarget } from './ingest';
 import { startHousekeeping } from './housekeeping';
-import { GatewayMetrics, type BufferSample } from './metrics';
+import { GatewayMetrics } from './metrics';
+import { bufferSampler } from './bufferSampler';
 import { metricsAuth } from './metricsAuth';
 import { AuthGuard } from './authGuard';
 import { TokenService } from '../management/tokens';
@@ -69,25 +70,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	);
 	const subscription = stores.registry.subscribe(stores.connection, (change) => cache.invalidate(change), () => cache.invalidate());
 
-	const sampleBuffers = async (): Promise<BufferSample[]> => {
-		const endpoints = (await stores.registry.listEndpoints()).slice(0, 1000);
-		const now = Date.now();
-		return await Promise.all(
-			endpoints.map(async (e) => {
-				const ref = { id: e.id, accountId: e.accountId };
-				const [depth, dead, subscribers, bytes] = await Promise.all([stores.buffer.depth(ref), stores.buffer.deadLetterCount(ref), stores.subscribers.list(ref), stores.buffer.storedBytes(ref)]);
-				return {
-					endpoint: e.id,
-					length: depth.length,
-					oldestAgeSeconds: depth.oldestReceivedAtMs === null ? 0 : Math.max(0, (now - depth.oldestReceivedAtMs) / 1000),
-					deadLetters: dead,
-					bytes,
-					subscribers: subscribers.map((s) => ({ id: s.id, waiting: s.waiting })),
-				};
-			}),
-		);
-	};
-	const metrics = new GatewayMetrics(sampleBuffers, options.deliveryMetrics, config.metricsSampleMs);
+	const metrics = new GatewayMetrics(bufferSampler(stores), options.deliveryMetrics, config.metricsSampleMs);
 	const translateError = createErrorTranslator(logger, (reason) => metrics.storeError(reason));
 	const serverWatch = watchServer(stores.redis, { allowEviction: config.allowEviction }, logger, metrics);
 

@@ -5,7 +5,7 @@
  */
 import { activeSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
 import { ConflictError, messageOf, NotFoundError, ValidationError } from '../errors';
-import { toWebhookEvent } from '../events/codec';
+import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { HourStats, Stores } from '../redis';
 import { USAGE_RETENTION_DAYS, type DayUsage } from '../redis/usage';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';

@@ -11,7 +11,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import path from 'node:path';
 import type { ListedAuditEntry } from '../../src/redis';
 import { gatewayConfigOf } from '../../src/runtime/settings';
-import { acquireClient } from '../../src/runtime/shared';
+import { acquireClient } from '../../src/runtime/processResources';
 import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startRedis, type RedisServer } from '../helpers/redis';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseBody, type MultipartBody, type ParsedBody } from '../../src/events/body';
+import { parseBody, type MultipartBody, type ParsedBody } from '../../src/parsing/body';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { mediaType, storedHeaders } from '../../src/events/headers';
+import { mediaType, storedHeaders } from '../../src/parsing/headers';
 
 describe('storedHeaders', () => {
 	it('drops the credential headers given, in any case, and hop-by-hop headers; keeps host', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseQuery } from '../../src/events/query';
+import { parseQuery } from '../../src/parsing/query';
 
 describe('parseQuery', () => {
 	it('returns an empty plain object for an empty query', () => {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { deliveryMetrics } from '../../src/delivery/metrics';
 import { silentLogger } from '../../src/logger';
 import { gatewayConfigOf } from '../../src/runtime/settings';
-import { acquireClient, acquireEmbeddedGateway, sharedRefCount } from '../../src/runtime/shared';
+import { acquireClient, acquireEmbeddedGateway, sharedRefCount } from '../../src/runtime/processResources';
 import { uniquePrefix } from '../helpers/gateway';
 import { freePort } from '../helpers/ports';
 import { startRedis, type RedisServer } from '../helpers/redis';

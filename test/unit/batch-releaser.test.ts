@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BatchReleaser, type BatchReleaserOptions } from '../../nodes/WebhookBatchTrigger/releaser';
+import { BatchReleaser, type BatchReleaserOptions } from '../../src/delivery/batchReleaser';
 import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
 import type { BufferStore, StoredEntry } from '../../src/redis/buffer';

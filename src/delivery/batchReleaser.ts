@@ -1,16 +1,17 @@
 /**
- * Drives the Batch Trigger's releases while the workflow is active: one release per schedule tick
- * (src/delivery/batchRelease does the release), never two at once, an extra release when enough
- * events are waiting, and a periodic "still here" so a rarely firing schedule does not lose its
- * subscriber to retention.
+ * The Webhook Batch Trigger's loop, beside the Raw Trigger's (rawConsumer.ts): while the workflow
+ * is active, one release per schedule tick (batchRelease.ts does the release), never two at once,
+ * an extra release when enough events are waiting, and a periodic "still here" so a rarely firing
+ * schedule does not lose its subscriber to retention. The node supplies the schedule's ticks and
+ * the RunWorkflow that emits into n8n; nothing here knows n8n.
  */
-import { releaseBatches, type ReleaseSummary } from '../../src/delivery/batchRelease';
-import type { EventFilter } from '../../src/delivery/filter';
-import type { RunWorkflow } from '../../src/delivery/types';
-import type { Logger } from '../../src/logger';
-import type { EndpointRef } from '../../src/redis';
-import type { BufferStore } from '../../src/redis/buffer';
-import { messageOf } from '../../src/errors';
+import { releaseBatches, type ReleaseSummary } from './batchRelease';
+import type { EventFilter } from './filter';
+import type { RunWorkflow } from './types';
+import type { Logger } from '../logger';
+import type { EndpointRef } from '../redis';
+import type { BufferStore } from '../redis/buffer';
+import { messageOf } from '../errors';
 
 export interface BatchReleaserOptions {
 	buffer: BufferStore;
