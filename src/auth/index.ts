@@ -10,6 +10,6 @@ export { PRESET_CATALOG, PRESET_IDS, PRESETS, presetInfo, type PresetInfo, type 
 export { credentialHeaders, defaultDedupe, isTimestampPreset, DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from './presets';
 export { validateAuth } from './validate';
 export { validateIpAllowlist } from './ipAllowlist';
-export { activeSecrets, generateSecret, rotateSecrets } from './secrets';
+export { activeSecrets, expireSecrets, generateSecret, rotateSecrets, withHandshakeSecret } from './secrets';
 export { signRequest, type SignOptions } from './sign';
-export { signedHandshake, unsignedHandshake, type HandshakeAnswer } from './handshakes';
+export { hookSecretHandshake, signedHandshake, unsignedHandshake, type HandshakeAnswer, type HookSecretHandshake } from './handshakes';
