@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
-import { credentialHeaders, hookSecretHandshake, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer, type HookSecretHandshake } from '../auth';
+import { credentialHeaders, hookSecretHandshake, ipAllowed, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer, type HookSecretHandshake } from '../auth';
 import { GatewayError } from '../errors';
 import { parseBody } from '../events/body';
 import { storedHeaders } from '../events/headers';
@@ -188,6 +188,11 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			}
 			const hookSecret = hookSecretHandshake(endpoint, method, req.headers);
 			if (hookSecret !== undefined) {
+				const sourceIp = clientIp(req, deps.trust);
+				seen.sourceIp = sourceIp;
+				if (endpoint.ipAllowlist.length > 0 && !ipAllowed(endpoint.ipAllowlist, sourceIp)) {
+					throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'ip_not_allowed' });
+				}
 				const secret = await storeHookSecret(deps, endpoint.id, hookSecret);
 				outcome = 'handshake';
 				res.writeHead(200, { 'X-Hook-Secret': secret, 'Content-Length': 0 });

@@ -151,6 +151,14 @@ describe('asana preset over HTTP', () => {
 		assert.equal((await event('asana-1', eventBody(8), next)).status, 403, 'grace 0 revokes the old secrets at once');
 	});
 
+	it("the endpoint's IP allow-list applies to the handshake too", async () => {
+		await mgmt().createEndpoint({ id: 'asana-ips', accountId: ACCOUNT, auth: { type: 'hmac', preset: 'asana' }, ipAllowlist: ['203.0.113.0/24'] }, 'test');
+		assert.equal((await handshake('asana-ips', randomBytes(32).toString('hex'))).status, 403);
+		assert.equal((await mgmt().getEndpoint('asana-ips')).awaitingHandshakeSecret, true, 'still waiting for Asana');
+		const entry = await until('the refused handshake in the log', async () => (await logged('asana-ips', 1)).find((r) => r.reason === 'ip_not_allowed'));
+		assert.equal(entry.status, 403);
+	});
+
 	it('no handshake secret is in Redis in plaintext', async () => {
 		const dump = await dumpRedis(gw.gateway.stores.redis, prefix);
 		assert.ok(dump.includes('asana-1') && dump.includes('wgw-enc:v1:'), 'the scan sees the sealed registry');
