@@ -41,6 +41,7 @@ export interface Account {
 
 /** Provider presets of the auth catalog (src/auth/catalog.ts holds each one's metadata). */
 export type HmacPreset =
+	| 'asana'
 	| 'bitbucket'
 	| 'calendly'
 	| 'clerk'
@@ -166,6 +167,12 @@ export interface EndpointRecord {
 	limits?: EndpointLimits | null;
 	/** Custom answer to accepted requests; null/absent answers the default 202 JSON. */
 	acceptResponse?: AcceptResponse | null;
+	/**
+	 * Asana preset: true while the endpoint waits for Asana's `X-Hook-Secret` handshake, whose secret
+	 * it then stores (once; docs/providers/asana.md). Set on creation without a secret and by a secret
+	 * rotation without a given secret; absent otherwise.
+	 */
+	awaitingHandshakeSecret?: boolean;
 	createdAt: string;
 	createdBy: string;
 	updatedAt: string;

@@ -1,10 +1,13 @@
 /**
  * The Endpoint parameter of the trigger nodes: a resource locator ("From List" searchable through
- * the registry, or "By ID") and its listSearch method. Each list entry shows the endpoint's name
- * and id, with its full URL as description and link, so the user can copy it into the sending app.
+ * the registry, or "By ID") and its listSearch method. Each list entry shows the endpoint's name,
+ * id and full URL (to copy into the sending app) and, for a provider preset, the provider's name;
+ * its link opens the preset's guide, with the setup hint as the link's tooltip (docs/providers/).
  */
-import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchResult, type INodeProperties, type NodeParameterValueType } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult, type INodeProperties, type NodeParameterValueType } from 'n8n-workflow';
+import { presetInfo } from '../../src/auth/catalog';
 import { silentLogger } from '../../src/logger';
+import type { EndpointView } from '../../src/types';
 import { CREDENTIAL_TYPE } from './credentials';
 import { messageOf } from './errors';
 import { openGatewaySession } from './gatewaySession';
@@ -21,7 +24,7 @@ export const endpointProperty: INodeProperties = {
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'The registered endpoint whose events this node works with. Its URL is the public base URL of the credential, then /hooks/, then the endpoint ID.',
-	hint: 'The list shows each endpoint’s full URL: paste it into the app that sends the webhooks.',
+	hint: 'The list shows each endpoint’s full URL: paste it into the app that sends the webhooks. For a provider preset, hover an entry and point at its link icon to read where to paste it; the link opens the provider’s guide.',
 	modes: [
 		{
 			displayName: 'From List',
@@ -55,6 +58,29 @@ export function endpointIdOf(value: NodeParameterValueType | object | undefined)
 	return String(value ?? '').trim();
 }
 
+/** Where the provider guides live (docs/providers/ of the repository), for links from the editor. */
+export const PROVIDER_GUIDES_URL = 'https://github.com/n8n-nodes-webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/providers/';
+
+/**
+ * A list entry as n8n's editor renders it (1.123 and 2.41 alike): `name` is the only text of the
+ * entry; `url` becomes a link icon on hover whose tooltip is `linkAlt` (read by the editor, not
+ * declared in n8n-workflow's type).
+ */
+export type EndpointListItem = INodeListSearchItems & { linkAlt?: string };
+
+/**
+ * The list entry of one endpoint: name, id and URL (what to paste into the sender); for a provider
+ * preset also the provider's name in the entry, its guide as the link and its setup hint as the
+ * link's tooltip and the description. Other endpoints link to their own URL, as before.
+ */
+export function endpointListItem(e: Pick<EndpointView, 'id' | 'name' | 'enabled' | 'url' | 'auth'>): EndpointListItem {
+	const label = `${e.name && e.name !== e.id ? `${e.name} (${e.id})` : e.id}${e.enabled ? '' : ' [disabled]'} — ${e.url}`;
+	const preset = e.auth.type === 'hmac' ? presetInfo(e.auth.preset) : undefined;
+	if (!preset) return { name: label, value: e.id, description: e.url, url: e.url };
+	const setup = `${preset.name} setup: ${preset.setupHint}`;
+	return { name: `${label} · ${preset.name}`, value: e.id, description: setup, url: PROVIDER_GUIDES_URL + preset.docs, linkAlt: setup };
+}
+
 /** listSearch: endpoints whose id or name contains the filter, oldest first. */
 export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const credential = await this.getCredentials(CREDENTIAL_TYPE);
@@ -62,13 +88,7 @@ export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: stri
 	try {
 		const endpoints = await session.client.management.listEndpoints({ search: filter?.trim() || undefined });
 		return {
-			results: endpoints.map((e) => ({
-				// n8n 2.41 shows only the name of a list entry, so the URL to paste is part of it.
-				name: `${e.name && e.name !== e.id ? `${e.name} (${e.id})` : e.id}${e.enabled ? '' : ' [disabled]'} — ${e.url}`,
-				value: e.id,
-				description: e.url,
-				url: e.url,
-			})),
+			results: endpoints.map(endpointListItem),
 		};
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), `Could not list endpoints from Redis at ${session.redis}: ${messageOf(error)}`, {

@@ -50,6 +50,15 @@ const body = (path: string): DedupeSource => ({ type: 'bodyPath', path });
 
 /** Every preset, keyed by id (a missing one fails the type check). */
 export const PRESET_CATALOG: Readonly<Record<HmacPreset, PresetInfo>> = {
+	asana: {
+		id: 'asana', name: 'Asana', cliName: 'asana', scheme: 'hmac', secretSource: 'provider',
+		signature: 'X-Hook-Signature: <hex HMAC-SHA256 of the body>',
+		credentialHeaders: ['x-hook-signature', 'x-hook-secret'], dedupe: NONE, timestamp: false,
+		handshake: 'the first POST carries X-Hook-Secret: answered 200 echoing it, and stored as the endpoint secret (once, while the endpoint waits for it)',
+		secretHint: 'none to copy: the gateway keeps the X-Hook-Secret Asana sends in its handshake',
+		setupHint: 'Create the webhook with Asana\'s API, POST /webhooks: target = the endpoint URL, resource = the project or task gid; the gateway answers the handshake itself.',
+		docs: 'asana.md',
+	},
 	bitbucket: {
 		id: 'bitbucket', name: 'Bitbucket', cliName: 'bitbucket', scheme: 'hmac', secretSource: 'gateway',
 		signature: 'X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>',

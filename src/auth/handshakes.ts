@@ -60,6 +60,26 @@ export function unsignedHandshake(endpoint: HandshakeEndpoint, method: string, q
 	return undefined;
 }
 
+/** Shortest and longest secret a handshake may deliver (characters); Asana sends 64 hex digits. */
+const HOOK_SECRET_LENGTH = { min: 8, max: 512 };
+
+/** Result of Asana's handshake check: the secret to store, a malformed one, or no handshake. */
+export type HookSecretHandshake = { secret: string } | 'invalid' | undefined;
+
+/**
+ * Asana's handshake (preset asana): a POST carrying `X-Hook-Secret`, the secret Asana signs later
+ * events with. The caller stores it only while the endpoint waits for one, and answers 200 echoing
+ * the header. Answered before auth: the endpoint has no secret yet.
+ */
+export function hookSecretHandshake(endpoint: HandshakeEndpoint, method: string, headers: AuthRequest['headers']): HookSecretHandshake {
+	if (presetOf(endpoint) !== 'asana' || method !== 'POST') return undefined;
+	const values = headerValues(headers, 'x-hook-secret');
+	if (values.length === 0) return undefined;
+	const secret = values[0].trim();
+	if (values.length > 1 || secret.length < HOOK_SECRET_LENGTH.min || secret.length > HOOK_SECRET_LENGTH.max || !/^[\x21-\x7e]+$/.test(secret)) return 'invalid';
+	return { secret };
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

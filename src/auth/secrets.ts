@@ -42,15 +42,33 @@ export function rotateSecrets(
 	if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
 		throw new ValidationError('graceSeconds must be a non-negative integer');
 	}
+	return [{ value: newValue, createdAt: new Date(nowMs).toISOString() }, ...expireSecrets(secrets, nowMs, graceSeconds)];
+}
+
+/**
+ * The active secrets of the list, each expiring at the latest `graceSeconds` after `nowMs` (0 drops
+ * them all): what remains of the old secrets after a rotation, or after an Asana endpoint is re-armed
+ * for a new handshake (its new secret arrives later, see `withHandshakeSecret`).
+ * @param graceSeconds a non-negative integer (validated by the caller)
+ */
+export function expireSecrets(secrets: EndpointSecret[], nowMs: number, graceSeconds: number): EndpointSecret[] {
+	if (graceSeconds === 0) return [];
 	const graceEndMs = nowMs + graceSeconds * 1000;
-	const rotated: EndpointSecret[] = [{ value: newValue, createdAt: new Date(nowMs).toISOString() }];
-	if (graceSeconds === 0) return rotated;
+	const kept: EndpointSecret[] = [];
 	for (const secret of secrets) {
 		if (!isActive(secret, nowMs)) continue;
 		const ownEndMs = secret.expiresAt === undefined ? Infinity : Date.parse(secret.expiresAt);
-		rotated.push({ ...secret, expiresAt: new Date(Math.min(ownEndMs, graceEndMs)).toISOString() });
+		kept.push({ ...secret, expiresAt: new Date(Math.min(ownEndMs, graceEndMs)).toISOString() });
 	}
-	return rotated;
+	return kept;
+}
+
+/**
+ * The secret list after a handshake delivered `value` at `nowMs`: the new secret first, without
+ * expiry, then the still active old ones as the re-arming left them (their grace already set).
+ */
+export function withHandshakeSecret(secrets: EndpointSecret[], value: string, nowMs: number): EndpointSecret[] {
+	return [{ value, createdAt: new Date(nowMs).toISOString() }, ...secrets.filter((s) => isActive(s, nowMs))];
 }
 
 /**

@@ -21,6 +21,7 @@ export interface BodySignature {
 
 /** Presets whose signature is an HMAC of the raw body alone. */
 export const BODY_SIGNATURES: Partial<Record<HmacPreset, BodySignature>> = {
+	asana: { header: 'x-hook-signature', prefix: '', encoding: 'hex', algorithm: 'sha256' },
 	bitbucket: { header: 'x-hub-signature', prefix: 'sha256=', encoding: 'hex', algorithm: 'sha256' },
 	dropbox: { header: 'x-dropbox-signature', prefix: '', encoding: 'hex', algorithm: 'sha256' },
 	intercom: { header: 'x-hub-signature', prefix: 'sha1=', encoding: 'hex', algorithm: 'sha1' },
@@ -44,6 +45,7 @@ const original: PresetVerifier = (auth, secrets, req, nowMs) => verifyHmac(auth,
 const svix: PresetVerifier = (_auth, secrets, req, nowMs, tolerance) => verifyStandardWebhooks(req, secrets, nowMs, tolerance, PRESET_HEADERS.svix);
 
 const VERIFIERS: Record<HmacPreset, PresetVerifier> = {
+	asana: bodySigned,
 	bitbucket: bodySigned,
 	calendly: (_a, s, r, n, t) => verifyCalendly(r, s, n, t),
 	clerk: svix,

@@ -24,6 +24,7 @@ import { AuthGuard } from './authGuard';
 import { TokenService } from '../management/tokens';
 import { ConsoleSessions } from './session';
 import { secretCodecOf } from '../security/secretBox';
+import { handshakeSecretStore } from '../registry/handshakeSecret';
 import { serveOpenApi } from './openapi';
 import { watchServer, type ServerWatch } from './serverWatch';
 
@@ -83,6 +84,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		accept: stores.accept,
 		stats: stores.stats,
 		requestLog: stores.requestLog,
+		handshakeSecrets: handshakeSecretStore(stores.registry),
 		metrics,
 		logger,
 		maxBodyBytes: config.maxBodyBytes,

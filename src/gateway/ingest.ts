@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
-import { credentialHeaders, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer } from '../auth';
+import { credentialHeaders, hookSecretHandshake, ipAllowed, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer, type HookSecretHandshake } from '../auth';
 import { GatewayError } from '../errors';
 import { parseBody } from '../parsing/body';
 import { storedHeaders } from '../parsing/headers';
@@ -16,6 +16,7 @@ import type { AcceptOutcome } from '../redis';
 import type { AcceptStore } from '../redis/acceptStore';
 import type { StatsStore } from '../redis/stats';
 import type { RegistryCache } from '../registry/cache';
+import type { HandshakeSecretStore } from '../registry/handshakeSecret';
 import type { EndpointLimits, EndpointRecord, Plan } from '../types';
 import { sendAcceptResponse } from './acceptAnswer';
 import { clientIp, type TrustFn } from './clientIp';
@@ -30,6 +31,8 @@ export interface IngestDeps {
 	stats: StatsStore;
 	/** The request log (docs/request-log.md); absent: nothing recorded. */
 	requestLog?: RequestRecorder;
+	/** Stores secrets that arrive in a handshake (Asana); absent: such handshakes are refused. */
+	handshakeSecrets?: HandshakeSecretStore;
 	metrics: GatewayMetrics;
 	logger: Logger;
 	maxBodyBytes: number;
@@ -142,6 +145,21 @@ export function sendError(res: ServerResponse, error: GatewayError): void {
 	sendJson(res, error.status, error.toJSON(), headers);
 }
 
+/**
+ * Stores the secret of Asana's handshake, or throws 403 with the reason the request log shows:
+ * `handshake_secret_invalid` (empty, too short or long, repeated header), `handshake_not_awaited`
+ * (the endpoint already has its handshake secret; rotating the secret re-arms it).
+ * @returns the stored secret, which the answer echoes
+ */
+async function storeHookSecret(deps: IngestDeps, endpointId: string, handshake: Exclude<HookSecretHandshake, undefined>): Promise<string> {
+	if (handshake === 'invalid') throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'handshake_secret_invalid' });
+	const stored = (await deps.handshakeSecrets?.storeHandshakeSecret(endpointId, handshake.secret, Date.now())) ?? false;
+	if (!stored) throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'handshake_not_awaited' });
+	// Asana sends its first event right after the handshake: this process must not verify it with the cached record.
+	deps.cache.invalidate({ kind: 'endpoint', id: endpointId });
+	return handshake.secret;
+}
+
 /** Handles one request whose URL `matchHookUrl` accepted. Never rejects. */
 export type IngestHandler = (req: IncomingMessage, res: ServerResponse, target: HookTarget) => Promise<void>;
 
@@ -165,6 +183,19 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			if (method === 'HEAD' || method === 'OPTIONS') {
 				outcome = method.toLowerCase();
 				res.writeHead(method === 'HEAD' ? 200 : 204, { Allow: allow });
+				res.end();
+				return;
+			}
+			const hookSecret = hookSecretHandshake(endpoint, method, req.headers);
+			if (hookSecret !== undefined) {
+				const sourceIp = clientIp(req, deps.trust);
+				seen.sourceIp = sourceIp;
+				if (endpoint.ipAllowlist.length > 0 && !ipAllowed(endpoint.ipAllowlist, sourceIp)) {
+					throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'ip_not_allowed' });
+				}
+				const secret = await storeHookSecret(deps, endpoint.id, hookSecret);
+				outcome = 'handshake';
+				res.writeHead(200, { 'X-Hook-Secret': secret, 'Content-Length': 0 });
 				res.end();
 				return;
 			}

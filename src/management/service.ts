@@ -3,7 +3,7 @@
  * CLI and the Webhook Endpoint node all call this class. Secrets leave it only in the answers to
  * create and rotate.
  */
-import { activeSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
+import { activeSecrets, expireSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
 import { ConflictError, messageOf, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { HourStats, Stores } from '../redis';
@@ -133,6 +133,11 @@ function needsSecret(auth: EndpointRecord['auth']): boolean {
 	return auth.type !== 'none';
 }
 
+/** Whether the secret arrives in the provider's handshake (Asana) rather than from us or the user. */
+function secretFromHandshake(auth: EndpointRecord['auth']): boolean {
+	return auth.type === 'hmac' && auth.preset === 'asana';
+}
+
 export class ManagementService {
 	private readonly subscriberOps: SubscriberOperations;
 
@@ -167,7 +172,10 @@ export class ManagementService {
 		const id = input.id === undefined || input.id === '' ? randomEndpointId() : validateEndpointId(input.id);
 		const accountId = validateAccountId(input.accountId ?? 'default');
 		const auth = validateAuth(input.auth ?? { type: 'header' });
-		const secret = needsSecret(auth) ? (checkSecret(input.secret) ?? generateSecret(auth)) : undefined;
+		const given = checkSecret(input.secret);
+		// An Asana endpoint without a given secret waits for the one Asana's handshake brings.
+		const awaiting = given === undefined && secretFromHandshake(auth);
+		const secret = needsSecret(auth) && !awaiting ? (given ?? generateSecret(auth)) : undefined;
 		const now = new Date().toISOString();
 		const record: EndpointRecord = {
 			id,
@@ -185,6 +193,7 @@ export class ManagementService {
 			bufferMaxBytes: validateMaxBytes(input.bufferMaxBytes),
 			limits: validateEndpointLimits(input.limits, await this.planOfAccount(accountId)),
 			acceptResponse: validateAcceptResponse(input.acceptResponse),
+			...(awaiting ? { awaitingHandshakeSecret: true } : {}),
 			createdAt: now,
 			createdBy: String(createdBy).slice(0, 200),
 			updatedAt: now,
@@ -237,10 +246,14 @@ export class ManagementService {
 		if (given) {
 			next.secrets = [{ value: given, createdAt: new Date().toISOString() }];
 			secret = given;
+			delete next.awaitingHandshakeSecret;
+		} else if (secretFromHandshake(next.auth) && next.secrets.length === 0) {
+			next.awaitingHandshakeSecret = true;
 		} else if (needsSecret(next.auth) && next.secrets.length === 0) {
 			secret = generateSecret(next.auth);
 			next.secrets = [{ value: secret, createdAt: new Date().toISOString() }];
 		}
+		if (!secretFromHandshake(next.auth)) delete next.awaitingHandshakeSecret;
 		next.updatedAt = new Date().toISOString();
 		await this.stores.registry.saveEndpoint(next);
 		return { endpoint: this.toView(next), secret };
@@ -271,16 +284,27 @@ export class ManagementService {
 
 	/**
 	 * New secret (given or generated); the previous one keeps working for `graceSeconds`
-	 * (default 86400, 0 = at once). @returns the new secret, shown this once.
+	 * (default 86400, 0 = at once). @returns the new secret, shown this once. An Asana endpoint
+	 * without a given secret is re-armed instead: it accepts one new `X-Hook-Secret` handshake
+	 * (docs/providers/asana.md), so no secret is returned and `endpoint.awaitingHandshakeSecret` is true.
 	 */
-	async rotateSecret(id: string, options: { secret?: string; graceSeconds?: number } = {}): Promise<{ endpoint: EndpointView; secret: string; previousValidUntil: string | null }> {
+	async rotateSecret(id: string, options: { secret?: string; graceSeconds?: number } = {}): Promise<{ endpoint: EndpointView; secret?: string; previousValidUntil: string | null }> {
 		const record = await this.record(id);
 		if (!needsSecret(record.auth)) throw new ValidationError(`endpoint '${id}' uses no authentication; there is no secret to rotate`);
 		const grace = options.graceSeconds ?? 86_400;
 		if (!Number.isInteger(grace) || grace < 0 || grace > 30 * 86_400) throw new ValidationError('graceSeconds must be a whole number from 0 to 2592000');
-		const secret = checkSecret(options.secret) ?? generateSecret(record.auth);
+		const given = checkSecret(options.secret);
 		const now = Date.now();
+		if (given === undefined && secretFromHandshake(record.auth)) {
+			record.secrets = expireSecrets(record.secrets, now, grace);
+			record.awaitingHandshakeSecret = true;
+			record.updatedAt = new Date(now).toISOString();
+			await this.stores.registry.saveEndpoint(record);
+			return { endpoint: this.toView(record), previousValidUntil: grace > 0 && record.secrets.length > 0 ? new Date(now + grace * 1000).toISOString() : null };
+		}
+		const secret = given ?? generateSecret(record.auth);
 		record.secrets = rotateSecrets(record.secrets, secret, now, grace);
+		delete record.awaitingHandshakeSecret;
 		record.updatedAt = new Date(now).toISOString();
 		await this.stores.registry.saveEndpoint(record);
 		return { endpoint: this.toView(record), secret, previousValidUntil: grace > 0 && record.secrets.length > 1 ? new Date(now + grace * 1000).toISOString() : null };

@@ -57,6 +57,23 @@ export class RedisRegistryStore {
 		return { resealed, unchanged: Object.keys(stored).length - resealed };
 	}
 
+	/**
+	 * Changes one endpoint only if nobody changed it meanwhile (compare and set on its stored JSON):
+	 * `change` gets the record in plaintext and returns the new one, or undefined to leave it.
+	 * @returns the record as changed, or undefined when it is missing, `change` declined, or another
+	 *   writer came first (the caller treats that as declined: the change is decided once)
+	 */
+	async updateEndpointIf(id: string, change: (record: EndpointRecord) => EndpointRecord | undefined): Promise<EndpointRecord | undefined> {
+		const raw = await this.redis.hget(this.keys.endpoints, id);
+		if (!raw) return undefined;
+		const next = change(this.secrets.open(JSON.parse(raw) as EndpointRecord));
+		if (!next) return undefined;
+		const swapped = await this.redis.replaceField(this.keys.endpoints, id, raw, JSON.stringify(this.secrets.seal(next)));
+		if (swapped !== 1) return undefined;
+		await this.publish({ kind: 'endpoint', id });
+		return next;
+	}
+
 	/** @returns false when the id is taken. */
 	async createEndpoint(record: EndpointRecord): Promise<boolean> {
 		const created = await this.redis.hsetnx(this.keys.endpoints, record.id, JSON.stringify(this.secrets.seal(record)));

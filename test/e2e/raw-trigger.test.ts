@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort } from '../helpers/ports';
 import { N8N_MAJOR, N8N_VERSION } from '../helpers/n8n';
 import { startRedis } from '../helpers/redis';
+import { PRESET_CATALOG } from '../../src/auth/catalog';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sendWebhook, sleep, TICK_MS, triggerItems } from './fixtures/triggers';
 
@@ -242,6 +243,27 @@ describe(`Webhook Raw Trigger, embedded gateway, manual runs and credential in a
 				credentials: { webhookGatewayApi: g.credential },
 			});
 			assert.deepEqual(search.data.results, [{ name: `E2E alerts (alerts) — ${g.hooks}/hooks/alerts`, value: 'alerts', description: `${g.hooks}/hooks/alerts`, url: `${g.hooks}/hooks/alerts` }], 'case-insensitive search by name or id');
+
+			// A preset endpoint: the entry names the provider, links to its guide and carries the setup
+			// hint as the link's tooltip (`linkAlt`, what n8n 1.123 and 2.41 show on the link icon).
+			await g.endpoint('gh-hint', { name: 'E2E repo pushes', auth: { type: 'hmac', preset: 'github' } });
+			const github = await g.n8n.rest('POST', '/dynamic-node-parameters/resource-locator-results', {
+				nodeTypeAndVersion: { name: 'n8n-nodes-webhook-gateway.webhookRawTrigger', version: 1 },
+				path: 'endpoint',
+				methodName: 'searchEndpoints',
+				filter: 'gh-hint',
+				currentNodeParameters: {},
+				credentials: { webhookGatewayApi: g.credential },
+			});
+			const setup = `GitHub setup: ${PRESET_CATALOG.github.setupHint}`;
+			assert.match(setup, /Payload URL = the endpoint URL/);
+			assert.deepEqual(github.data.results, [{
+				name: `E2E repo pushes (gh-hint) — ${g.hooks}/hooks/gh-hint · GitHub`,
+				value: 'gh-hint',
+				description: setup,
+				url: 'https://github.com/n8n-nodes-webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/providers/github.md',
+				linkAlt: setup,
+			}], 'the GitHub endpoint’s entry carries its setup hint through n8n’s REST');
 		}),
 	);
 

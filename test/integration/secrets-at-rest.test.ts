@@ -97,6 +97,7 @@ describe('endpoint secrets at rest', () => {
 		// A rotation keeps the previous secret as well: both are sealed.
 		const rotated = await gw.gateway.management.rotateSecret('rest-github', { graceSeconds: 3600 });
 		secrets['rest-github-old'] = secrets['rest-github'];
+		assert.ok(rotated.secret, 'a GitHub rotation returns the new secret');
 		secrets['rest-github'] = rotated.secret;
 	});
 	after(async () => {

@@ -67,7 +67,7 @@ function endpointPaths(): Record<string, Schema> {
 				operationId: 'rotateEndpointSecret',
 				tag: TAG.endpoints,
 				summary: 'Rotate the secret',
-				description: 'A new secret (given or generated), shown in this answer only; the previous one keeps working for `graceSeconds`. 400 for an endpoint without auth.',
+				description: 'A new secret (given or generated), shown in this answer only; the previous one keeps working for `graceSeconds`. An Asana endpoint without a given secret is re-armed instead: it stores the secret of the next `X-Hook-Secret` handshake. 400 for an endpoint without auth.',
 				requestBody: jsonBody(ref('RotateSecretRequest')),
 				responses: { 200: json(ref('RotatedSecret'), 'The new secret'), ...errorResponses(...BODY_ERRORS, 404) },
 			}),

@@ -165,8 +165,9 @@ function endpointSchemas(): Record<string, Schema> {
 				updatedAt: ISO_TIME,
 				secretCount: { type: 'integer', minimum: 0, description: 'Secrets that authenticate now (more than one during a rotation grace period); values are never shown here' },
 				url: { type: 'string', format: 'uri', description: 'Where senders deliver: `<public URL>/hooks/<id>`' },
+				awaitingHandshakeSecret: { type: 'boolean', description: 'Asana preset: the endpoint waits for the `X-Hook-Secret` handshake and stores its secret once (docs/providers/asana.md); absent otherwise' },
 			},
-			{ description: 'An endpoint as list/get show it: never with secret values' },
+			{ optional: ['awaitingHandshakeSecret'], description: 'An endpoint as list/get show it: never with secret values' },
 		),
 		EndpointCreate: object(
 			{ id: { ...endpointId, description: 'Default: 24 random characters from a-z and 0-9' }, ...input, createdBy: { type: ['string', 'null'], description: 'Who created it; default `admin-api`' } },
@@ -182,9 +183,9 @@ function endpointSchemas(): Record<string, Schema> {
 		),
 		RotatedSecret: object({
 			endpoint: ref('Endpoint'),
-			secret: { type: 'string', description: 'The new secret, shown this once' },
+			secret: { type: 'string', description: 'The new secret, shown this once; absent when an Asana endpoint was re-armed for a new handshake instead' },
 			previousValidUntil: { ...orNull(ISO_TIME), description: 'When the previous secret stops working; null when it stopped at once' },
-		}),
+		}, { optional: ['secret'] }),
 		RotateSecretRequest: object(
 			{ secret: { type: ['string', 'null'], minLength: 8, maxLength: 512, description: 'Default: a generated one' }, graceSeconds: { type: 'integer', minimum: 0, maximum: MAX_WINDOW_SECONDS, default: 86_400 } },
 			{ optional: ['secret', 'graceSeconds'] },

@@ -101,7 +101,7 @@ export const api = {
 	rewindSubscriber: (id: string, subscriberId: string, to: { eventId?: string; time?: string }) =>
 		call<{ subscriber: SubscriberView; startsAfterId: string }>('POST', `${endpoint(id)}/subscribers/${enc(subscriberId)}/rewind`, to),
 	rotateSecret: (id: string, graceSeconds: number) =>
-		call<EndpointWithSecret & { secret: string; previousValidUntil: string | null }>('POST', `${endpoint(id)}/rotate-secret`, { graceSeconds }),
+		call<EndpointWithSecret & { secret?: string; previousValidUntil: string | null }>('POST', `${endpoint(id)}/rotate-secret`, { graceSeconds }),
 	sendTestEvent: (id: string, body: unknown) => call<TestEventAnswer>('POST', `${endpoint(id)}/test-event`, { body }),
 	replayDeadLetters: (id: string, ids: string[]) => call<{ replayed: string[]; skipped: string[] }>('POST', `${endpoint(id)}/dead-letters/replay`, { ids }),
 

@@ -59,6 +59,8 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 	const rotate = () =>
 		act(async () => {
 			const { secret, previousValidUntil } = await api.rotateSecret(endpoint.id, grace);
+			// An Asana endpoint is re-armed instead: its new secret comes with Asana's next handshake.
+			if (!secret) return 'Waiting for the provider’s next handshake (X-Hook-Secret): create the webhook again now.';
 			onSecret('New secret after rotation', secret);
 			return previousValidUntil ? `Secret rotated; the previous one works until ${new Date(previousValidUntil).toLocaleString()}.` : 'Secret rotated; the previous one no longer works.';
 		});
