@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Throughput benchmark, one run, one machine, one load generator (wrk), the identical signed ~1 KiB
 # GitHub push request for every target:
-#   gateway   the standalone gateway (`webhook-gateway serve`; GitHub HMAC endpoint, `unlimited`
-#             plan, every event stored durably in a private Redis)
+#   http      a bare node:http server that reads the body, JSON.parse's it and answers 202
+#             (bench/bare-http.js): the floor every other target is compared with
+#   gateway   the standalone gateway, one process (`webhook-gateway serve --workers 1`; GitHub HMAC
+#             endpoint, `unlimited` plan, every event stored durably in a private Redis)
+#   gateway-w2  the same with `serve --workers 2` (node:cluster; CPU of the primary + workers)
+#   gateway-always  the one-process gateway on a Redis of its own with appendfsync always
 #   embedded  the same gateway embedded in n8n 2.41.1 (WEBHOOK_GATEWAY_N8N_SERVE=true, an active
 #             Webhook Batch Trigger on the endpoint), same Redis, endpoint settings and secret
 #   bare      a bare express 5 app that only parses JSON and answers 202 (the practical limit)
@@ -14,7 +18,9 @@
 #   bash bench/run.sh            (or: npm run bench)
 #
 # Knobs (environment):
-#   TARGETS=gateway,embedded,bare,n8n   which targets, in this order on odd rounds (reversed on even)
+#   TARGETS=http,gateway,gateway-w2,gateway-always,embedded,bare,n8n   which targets, in this order
+#                    on odd rounds (reversed on even); ingress is opt-in
+#                    smoke: TARGETS=http,gateway DURATION=5 WARMUP=2 ROUNDS=1 (< 1 min after the build)
 #   DURATION=20      seconds measured per target and round
 #   WARMUP=5         seconds of warm-up per target before the rounds (not reported; 0 = none)
 #   CONNECTIONS=50   wrk connections
@@ -29,10 +35,10 @@
 #   GATEWAY_NODE=node  the node binary that runs the standalone gateway (e.g. n8n's Node 24 from
 #                    ~/.cache/n8n-nodes-webhook-gateway/n8n-2.41.1/node24/node_modules/node/bin/node,
 #                    to compare with the embedded gateway on the same Node)
-#   PROFILE=0        1: run the gateway (via bench/start-gateway.js) and the bare app under
-#                    `node --cpu-prof` and print their top self-time functions and modules
+#   PROFILE=0        1: run the gateway (via bench/start-gateway.js) and bare node:http (else bare
+#                    express) under `node --cpu-prof` and print their top self-time functions and modules
 #                    (bench/results/profile-*/); results go to latest-profile.json. TARGETS
-#                    defaults to gateway,bare then.
+#                    defaults to gateway,http then.
 #   SKIP_BUILD=0     1: use dist/ as it is (otherwise `npm run build` when dist is missing or older
 #                    than src/, nodes/ or credentials/)
 #   QUIET_WAIT=0     wait up to this many seconds for the machine to be quiet (< 10 % busy over 3 s)
@@ -48,7 +54,9 @@
 #                    release benchmark), which sets its figures beside this run's n8n target
 #
 # Everything listens on 127.0.0.1; every process started here is stopped by pid on exit, also on
-# failure or Ctrl-C (n8n's process group by its id). Not part of the test run. Results:
+# failure or Ctrl-C (n8n's process group by its id). Not part of the test run. Per target: req/s,
+# p50/p99, CPU µs per request of the server process(es) and of Redis (per stored event), the accepts/s
+# one Redis core could take at that cost, and every ratio against `http` of the same run. Results:
 # bench/results/latest.json and latest-wrk.log (gitignored).
 set -euo pipefail
 
