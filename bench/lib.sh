@@ -113,6 +113,22 @@ group_ticks() { # pgid: utime+stime of every live process of the group, in clock
 	done 2>/dev/null
 	echo "$total"
 }
+tree_ticks() { # pid: utime+stime of the process and its live children (cluster workers), in clock ticks
+	[[ -n ${1:-} ]] || {
+		echo 0
+		return
+	}
+	local parent=$1 f stat total
+	total=$(cpu_ticks "$parent")
+	for f in /proc/[0-9]*/stat; do
+		stat=$(<"$f") 2>/dev/null || continue
+		stat=${stat##*) }
+		# shellcheck disable=SC2086
+		set -- $stat
+		[[ $2 == "$parent" ]] && total=$((total + ${12} + ${13}))
+	done 2>/dev/null
+	echo "$total"
+}
 child_pid() { # ppid: the first process whose parent is ppid (empty when none)
 	local parent=$1 f stat
 	for f in /proc/[0-9]*/stat; do
@@ -189,13 +205,17 @@ build_if_needed() { # SKIP_BUILD=1: use dist/ as it is
 	[[ -f dist/src/redis/scripts/acceptEvent-6.lua ]] || die "dist/src/redis/scripts/*.lua are missing (gulp build)"
 }
 
-start_redis() { # sets REDIS_PORT, REDIS_PID: private redis-server, AOF everysec, data in $WORK
+start_redis() { # [appendfsync, default everysec]: sets REDIS_PORT, REDIS_PID: private redis-server,
+	# AOF, data in $WORK (everysec) or $WORK/redis-<appendfsync>
+	local fsync=${1:-everysec} dir=$WORK name=redis
+	[[ $fsync == everysec ]] || name=redis-$fsync dir=$WORK/redis-$fsync
+	mkdir -p "$dir"
 	REDIS_PORT=$(free_port)
-	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec \
-		--dir "$WORK" --logfile "$WORK/redis.log" --daemonize no >/dev/null 2>&1 &
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync "$fsync" \
+		--dir "$dir" --logfile "$WORK/$name.log" --daemonize no >/dev/null 2>&1 &
 	REDIS_PID=$!
 	PIDS+=("$REDIS_PID")
-	FAIL_LOGS+=(redis.log)
+	FAIL_LOGS+=("$name.log")
 	local i
 	for ((i = 0; i < 50; i++)); do
 		redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
@@ -203,7 +223,7 @@ start_redis() { # sets REDIS_PORT, REDIS_PID: private redis-server, AOF everysec
 		sleep 0.1
 	done
 	redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || die "redis-server did not answer within 5 s"
-	log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT"
+	log "redis-server (appendfsync $fsync) pid $REDIS_PID on 127.0.0.1:$REDIS_PORT"
 }
 
 gateway_env() { # the standalone gateway's environment, on $REDIS_PORT

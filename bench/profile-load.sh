@@ -70,7 +70,7 @@ for t in "${TARGET_LIST[@]}"; do
 		[[ $t == ballast ]] && extra=(--require "$ROOT/bench/heap-ballast.js")
 		gateway_env
 		# shellcheck disable=SC2086 # GATEWAY_EXTRA_NODE_OPTIONS is a list of flags
-		WGW_PROFILE_DIR="$OUT/$t" "$GATEWAY_NODE" "${HOOK[@]}" "${extra[@]}" ${GATEWAY_EXTRA_NODE_OPTIONS:-} bin/webhook-gateway.js serve >"$WORK/$t.log" 2>&1 &
+		WGW_PROFILE_DIR="$OUT/$t" "$GATEWAY_NODE" "${HOOK[@]}" "${extra[@]}" ${GATEWAY_EXTRA_NODE_OPTIONS:-} bin/webhook-gateway.js serve --workers 1 >"$WORK/$t.log" 2>&1 &
 		PID_OF[$t]=$!
 		PIDS+=("$!")
 		wait_http "http://127.0.0.1:$GW_PORT/healthz" "$!" 30 || die "the $t gateway did not come up"

@@ -17,7 +17,10 @@ const runs = fs
 const clkTck = Number(env.BENCH_CLK_TCK || 100);
 
 const TARGETS = {
-	gateway: { label: 'gateway, standalone (HMAC verify + durable XADD)', server: 'gateway', redis: true },
+	http: { label: 'bare node:http (read body, JSON.parse, 202)', server: 'http', redis: false },
+	gateway: { label: 'gateway, standalone, 1 process (HMAC verify + durable XADD)', server: 'gateway', redis: true },
+	'gateway-w2': { label: 'gateway, standalone, serve --workers 2', server: 'gateway', redis: true },
+	'gateway-always': { label: 'gateway, standalone, 1 process, Redis appendfsync always', server: 'gateway', redis: true },
 	embedded: { label: 'gateway embedded in n8n (same, inside the n8n process)', server: 'n8n', redis: true },
 	bare: { label: 'bare express 5 (express.json, 202)', server: 'bare', redis: false },
 	n8n: { label: 'n8n 2.41.1 Webhook node (respond immediately + NoOp)', server: 'n8n', redis: false },
@@ -42,10 +45,17 @@ function enrich(run) {
 	const elapsedS = run.elapsedNs / 1e9;
 	const cpu = (ticks) => round1((ticks / clkTck / elapsedS) * 100);
 	const t = run.ticks;
-	const benchTicks = t.gateway + t.redis + t.bare + (t.n8nGroup ?? t.n8n ?? 0) + (t.helper ?? 0) + run.wrkCpuSeconds * clkTck;
 	const server = TARGETS[run.target].server;
-	const serverCpu = cpu(t[server]);
+	const own = run.targetTicks; // the answering process(es) and the Redis of this target
+	const n8nServer = server === 'n8n';
+	const benchTicks =
+		t.redis + (n8nServer ? 0 : own.server) + (own.redis !== t.redis ? own.redis : 0) + (t.n8nGroup ?? t.n8n ?? 0) + (t.helper ?? 0) + run.wrkCpuSeconds * clkTck;
+	const serverCpu = cpu(n8nServer ? t.n8n : own.server);
 	const reqPerSec = round1(w.requests / (w.durationUs / 1e6));
+	// CPU time per request: per event stored for the gateways (every stored event is one accepted
+	// request, also those wrk did not see answered), per completed request for the others.
+	const handled = TARGETS[run.target].redis ? run.stored : w.requests;
+	const usPer = (ticks) => (handled > 0 ? round1(((ticks / clkTck) * 1e6) / handled) : null);
 	return {
 		phase: run.phase,
 		round: run.round,
@@ -63,7 +73,7 @@ function enrich(run) {
 		cpuPercentOfOneCore: {
 			server: serverCpu,
 			gateway: cpu(t.gateway),
-			redis: cpu(t.redis),
+			redis: cpu(own.redis),
 			bare: cpu(t.bare),
 			/** n8n's main process (HTTP, webhooks, the embedded gateway, executions). */
 			n8n: cpu(t.n8n ?? 0),
@@ -76,6 +86,10 @@ function enrich(run) {
 			// threads): busy time of all CPUs minus the processes of the bench.
 			other: Math.max(0, cpu(run.machineTicks.busy - benchTicks)),
 			steal: cpu(run.machineTicks.steal),
+		},
+		cpuUsPerRequest: {
+			server: usPer(n8nServer ? t.n8n : own.server),
+			redis: TARGETS[run.target].redis ? usPer(own.redis) : null,
 		},
 		reqPerServerCpuSecond: serverCpu > 0 ? Math.round(reqPerSec / (serverCpu / 100)) : null,
 		elapsedSeconds: round1(elapsedS),
@@ -136,6 +150,10 @@ function summary(target) {
 		},
 		// Requests per CPU-second of the server process: less sensitive to other load than req/s.
 		reqPerServerCpuSecond: Math.round(pick((r) => r.reqPerServerCpuSecond)),
+		cpuUsPerRequest: {
+			server: round1(pick((r) => r.cpuUsPerRequest.server)),
+			redis: TARGETS[target].redis ? round1(pick((r) => r.cpuUsPerRequest.redis)) : null,
+		},
 		requests: rs.reduce((n, r) => n + r.requests, 0),
 	};
 	if (target === 'n8n') {
@@ -145,9 +163,28 @@ function summary(target) {
 	return s;
 }
 const summaries = Object.fromEntries(present.map((t) => [t, summary(t)]));
+for (const s of Object.values(summaries)) {
+	// Accepts per second one Redis core could take at this Redis CPU per accept.
+	if (s.cpuUsPerRequest.redis > 0) s.redisCeilingPerSecond = Math.round(1e6 / s.cpuUsPerRequest.redis);
+}
+
+// Every target against the bare node:http server of the same run: CPU per request (goal for the
+// gateway <= 2x), req/s (goal >= 0.5x) and p99 latency (goal <= 3x).
+const vsHttp = {};
+const CPU_VS_HTTP = 2;
+const P99_VS_HTTP = 3;
+if (summaries.http) {
+	const h = summaries.http;
+	for (const t of present.filter((x) => x !== 'http')) {
+		const s = summaries[t];
+		const cpu = round2(s.cpuUsPerRequest.server / h.cpuUsPerRequest.server);
+		const p99 = round2(s.p99Ms / h.p99Ms);
+		vsHttp[t] = { cpuPerRequest: cpu, reqPerSec: round3(s.reqPerSec / h.reqPerSec), p99: p99, cpuGoal: CPU_VS_HTTP, cpuMet: cpu <= CPU_VS_HTTP, p99Goal: P99_VS_HTTP, p99Met: p99 <= P99_VS_HTTP };
+	}
+}
 
 const ratios = {};
-for (const g of ['gateway', 'embedded', 'ingress'].filter((t) => summaries[t])) {
+for (const g of ['gateway', 'gateway-w2', 'gateway-always', 'embedded', 'ingress'].filter((t) => summaries[t] && (summaries.bare || summaries.n8n))) {
 	ratios[g] = {};
 	if (summaries.bare) {
 		const r = round3(summaries[g].reqPerSec / summaries.bare.reqPerSec);
@@ -214,13 +251,15 @@ lines.push(
 		(machine.n8n ? `, n8n ${machine.n8n}` : '') +
 		(settings.profiling ? ' — gateway under --cpu-prof, not comparable' : ''),
 	'',
-	'| target | req/s | p50 | p99 | server CPU | req per server CPU-second | Redis CPU | wrk CPU | other CPU | stolen CPU |',
-	'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+	'| target | req/s | p50 | p99 | server CPU | server CPU per request | Redis CPU | Redis CPU per accept (ceiling of one Redis core) | wrk CPU | other CPU | stolen CPU |',
+	'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 	...present.map((t) => {
 		const s = summaries[t];
+		const redis = TARGETS[t].redis;
 		return (
 			`| ${TARGETS[t].label} | ${fmt(s.reqPerSec, s.reqPerSec < 100 ? 1 : 0)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${fmt(s.cpuPercentOfOneCore.server)} % | ` +
-			`${fmt(s.reqPerServerCpuSecond, 0)} | ${TARGETS[t].redis ? `${fmt(s.cpuPercentOfOneCore.redis)} %` : '—'} | ${fmt(s.cpuPercentOfOneCore.wrk)} % | ${fmt(s.cpuPercentOfOneCore.other)} % | ${fmt(s.cpuPercentOfOneCore.steal)} % |`
+			`${fmt(s.cpuUsPerRequest.server)} µs | ${redis ? `${fmt(s.cpuPercentOfOneCore.redis)} %` : '—'} | ` +
+			`${redis ? `${fmt(s.cpuUsPerRequest.redis)} µs (${fmt(s.redisCeilingPerSecond, 0)}/s)` : '—'} | ${fmt(s.cpuPercentOfOneCore.wrk)} % | ${fmt(s.cpuPercentOfOneCore.other)} % | ${fmt(s.cpuPercentOfOneCore.steal)} % |`
 		);
 	}),
 	'',
@@ -228,13 +267,24 @@ lines.push(
 		`CPU is % of one core over the measured window (${machine.cpus} cores = ${machine.cpus * 100} %); "other" is everything else running on the machine meanwhile, ` +
 		`"stolen" the time the hypervisor gave our virtual CPUs to other guests.`,
 );
+if (Object.keys(vsHttp).length > 0) {
+	const x = (n) => `${fmt(n, 2)}×`;
+	lines.push(
+		'',
+		`| against bare node:http, same run | server CPU per request (gateway goal <= ${CPU_VS_HTTP}×) | req/s | p99 (gateway goal <= ${P99_VS_HTTP}×) |`,
+		'|---|---:|---:|---:|',
+		...Object.entries(vsHttp).map(
+			([t, r]) => `| ${t} | ${x(r.cpuPerRequest)}${t.startsWith('gateway') ? (r.cpuMet ? ' met' : ' NOT met') : ''} | ${x(r.reqPerSec)} | ${x(r.p99)}${t.startsWith('gateway') ? (r.p99Met ? ' met' : ' NOT met') : ''} |`,
+		),
+	);
+}
 if (Object.keys(ratios).length > 0) {
 	const cell = (r) => (r ? `**${fmt(r.reqPerSec, r.reqPerSec >= 10 ? 0 : 2)}×** (${fmt(r.perServerCpuSecond, r.perServerCpuSecond >= 10 ? 0 : 2)}× per CPU-s): ${r.met ? 'met' : 'NOT met'}` : '—');
 	lines.push(
 		'',
 		`| ratio (req/s; per server CPU-second) | vs bare express (target >= ${TARGET_VS_BARE}×) | vs n8n Webhook node (target >= ${TARGET_VS_N8N}×) |`,
 		'|---|---|---|',
-		...Object.entries(ratios).map(([g, r]) => `| ${{ gateway: 'standalone gateway', embedded: 'embedded gateway', ingress: "ingress on n8n's port" }[g]} | ${cell(r.vsBare)} | ${cell(r.vsN8n)} |`),
+		...Object.entries(ratios).map(([g, r]) => `| ${{ gateway: 'standalone gateway', 'gateway-w2': 'standalone gateway, 2 workers', 'gateway-always': 'standalone gateway, appendfsync always', embedded: 'embedded gateway', ingress: "ingress on n8n's port" }[g]} | ${cell(r.vsBare)} | ${cell(r.vsN8n)} |`),
 	);
 }
 if (summaries.n8n) {
@@ -248,13 +298,13 @@ lines.push(
 	'',
 	'Rounds:',
 	'',
-	'| round | target | req/s | p50 | p99 | server CPU | Redis CPU | other CPU | stolen CPU | stored or executions / completed / sent | acceptEvent calls per Redis read |',
-	'|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+	'| round | target | req/s | p50 | p99 | server CPU | server µs/req | Redis CPU | other CPU | stolen CPU | stored or executions / completed / sent | acceptEvent calls per Redis read |',
+	'|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
 	...measured.map((r) => {
 		const counted = TARGETS[r.target].redis ? r.storedInRedis : r.target === 'n8n' ? (r.executions?.total ?? '?') : null;
 		return (
 			`| ${r.round} | ${r.target} | ${fmt(r.reqPerSec, r.reqPerSec < 100 ? 1 : 0)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ` +
-			`${fmt(r.cpuPercentOfOneCore.server)} % | ${TARGETS[r.target].redis ? `${fmt(r.cpuPercentOfOneCore.redis)} %` : '—'} | ${fmt(r.cpuPercentOfOneCore.other)} % | ${fmt(r.cpuPercentOfOneCore.steal)} % | ` +
+			`${fmt(r.cpuPercentOfOneCore.server)} % | ${fmt(r.cpuUsPerRequest.server)} | ${TARGETS[r.target].redis ? `${fmt(r.cpuPercentOfOneCore.redis)} %` : '—'} | ${fmt(r.cpuPercentOfOneCore.other)} % | ${fmt(r.cpuPercentOfOneCore.steal)} % | ` +
 			(counted === null ? '— | —' : `${counted} / ${r.requests} / ${r.sent} | ${fmt(r.redisScriptsPerRead, 2)}`) +
 			' |'
 		);
@@ -290,7 +340,7 @@ const result = {
 	measuredAt: new Date().toISOString(),
 	machine,
 	settings,
-	summary: { targets: summaries, ratios, targetVsBare: TARGET_VS_BARE, targetVsN8n: TARGET_VS_N8N, maxOtherCpuPercent: maxOther, maxStolenCpuPercent: maxSteal, contended: maxLost > OTHER_LIMIT },
+	summary: { targets: summaries, vsHttp, ratios, targetVsBare: TARGET_VS_BARE, targetVsN8n: TARGET_VS_N8N, maxOtherCpuPercent: maxOther, maxStolenCpuPercent: maxSteal, contended: maxLost > OTHER_LIMIT },
 	runs: all,
 	markdown,
 };

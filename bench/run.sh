@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Throughput benchmark, one run, one machine, one load generator (wrk), the identical signed ~1 KiB
 # GitHub push request for every target:
-#   gateway   the standalone gateway (`webhook-gateway serve`; GitHub HMAC endpoint, `unlimited`
-#             plan, every event stored durably in a private Redis)
+#   http      a bare node:http server that reads the body, JSON.parse's it and answers 202
+#             (bench/bare-http.js): the floor every other target is compared with
+#   gateway   the standalone gateway, one process (`webhook-gateway serve --workers 1`; GitHub HMAC
+#             endpoint, `unlimited` plan, every event stored durably in a private Redis)
+#   gateway-w2  the same with `serve --workers 2` (node:cluster; CPU of the primary + workers)
+#   gateway-always  the one-process gateway on a Redis of its own with appendfsync always
 #   embedded  the same gateway embedded in n8n 2.41.1 (WEBHOOK_GATEWAY_N8N_SERVE=true, an active
 #             Webhook Batch Trigger on the endpoint), same Redis, endpoint settings and secret
 #   bare      a bare express 5 app that only parses JSON and answers 202 (the practical limit)
@@ -14,7 +18,9 @@
 #   bash bench/run.sh            (or: npm run bench)
 #
 # Knobs (environment):
-#   TARGETS=gateway,embedded,bare,n8n   which targets, in this order on odd rounds (reversed on even)
+#   TARGETS=http,gateway,gateway-w2,gateway-always,embedded,bare,n8n   which targets, in this order
+#                    on odd rounds (reversed on even); ingress is opt-in
+#                    smoke: TARGETS=http,gateway DURATION=5 WARMUP=2 ROUNDS=1 (< 1 min after the build)
 #   DURATION=20      seconds measured per target and round
 #   WARMUP=5         seconds of warm-up per target before the rounds (not reported; 0 = none)
 #   CONNECTIONS=50   wrk connections
@@ -29,10 +35,10 @@
 #   GATEWAY_NODE=node  the node binary that runs the standalone gateway (e.g. n8n's Node 24 from
 #                    ~/.cache/n8n-nodes-webhook-gateway/n8n-2.41.1/node24/node_modules/node/bin/node,
 #                    to compare with the embedded gateway on the same Node)
-#   PROFILE=0        1: run the gateway (via bench/start-gateway.js) and the bare app under
-#                    `node --cpu-prof` and print their top self-time functions and modules
+#   PROFILE=0        1: run the gateway (via bench/start-gateway.js) and bare node:http (else bare
+#                    express) under `node --cpu-prof` and print their top self-time functions and modules
 #                    (bench/results/profile-*/); results go to latest-profile.json. TARGETS
-#                    defaults to gateway,bare then.
+#                    defaults to gateway,http then.
 #   SKIP_BUILD=0     1: use dist/ as it is (otherwise `npm run build` when dist is missing or older
 #                    than src/, nodes/ or credentials/)
 #   QUIET_WAIT=0     wait up to this many seconds for the machine to be quiet (< 10 % busy over 3 s)
@@ -48,7 +54,9 @@
 #                    release benchmark), which sets its figures beside this run's n8n target
 #
 # Everything listens on 127.0.0.1; every process started here is stopped by pid on exit, also on
-# failure or Ctrl-C (n8n's process group by its id). Not part of the test run. Results:
+# failure or Ctrl-C (n8n's process group by its id). Not part of the test run. Per target: req/s,
+# p50/p99, CPU µs per request of the server process(es) and of Redis (per stored event), the accepts/s
+# one Redis core could take at that cost, and every ratio against `http` of the same run. Results:
 # bench/results/latest.json and latest-wrk.log (gitignored).
 set -euo pipefail
 
@@ -75,7 +83,7 @@ QUIET_WAIT=${QUIET_WAIT:-0}
 MAX_STOLEN=${MAX_STOLEN:-10}
 STOLEN_RETRIES=${STOLEN_RETRIES:-2}
 RELEASE=${RELEASE:-0}
-if [[ $PROFILE == 1 ]]; then TARGETS=${TARGETS:-gateway,bare}; else TARGETS=${TARGETS:-gateway,embedded,bare,n8n}; fi
+if [[ $PROFILE == 1 ]]; then TARGETS=${TARGETS:-gateway,http}; else TARGETS=${TARGETS:-http,gateway,gateway-w2,gateway-always,embedded,bare,n8n}; fi
 
 for knob in DURATION WARMUP CONNECTIONS THREADS ROUNDS N8N_DURATION N8N_CONNECTIONS WRK_TIMEOUT N8N_START_TIMEOUT QUIET_WAIT MAX_STOLEN STOLEN_RETRIES; do
 	[[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a whole number, got '${!knob}'"
@@ -91,13 +99,14 @@ IFS=, read -r -a TARGET_LIST <<<"$TARGETS"
 ((${#TARGET_LIST[@]} >= 1)) || die "TARGETS is empty"
 declare -A SEEN=()
 for t in "${TARGET_LIST[@]}"; do
-	[[ $t =~ ^(gateway|embedded|bare|n8n|ingress)$ ]] || die "unknown target '$t' in TARGETS (known: gateway, embedded, bare, n8n, ingress)"
+	[[ $t =~ ^(http|gateway|gateway-w2|gateway-always|embedded|bare|n8n|ingress)$ ]] ||
+		die "unknown target '$t' in TARGETS (known: http, gateway, gateway-w2, gateway-always, embedded, bare, n8n, ingress)"
 	[[ -z ${SEEN[$t]:-} ]] || die "target '$t' is listed twice in TARGETS"
 	SEEN[$t]=1
 done
 has_target() { [[ -n ${SEEN[$1]:-} ]]; }
 if [[ $PROFILE == 1 ]]; then
-	has_target gateway && has_target bare || die "PROFILE=1 profiles the gateway and the bare app: TARGETS must include both"
+	has_target gateway && { has_target http || has_target bare; } || die "PROFILE=1 profiles the gateway and a bare server: TARGETS must include gateway and http or bare"
 fi
 
 ensure_tools
@@ -107,6 +116,7 @@ command -v "$GATEWAY_NODE" >/dev/null || die "GATEWAY_NODE '$GATEWAY_NODE' is no
 bench_begin
 
 start_redis
+MAIN_REDIS_PORT=$REDIS_PORT MAIN_REDIS_PID=$REDIS_PID
 
 # One secret for every gateway endpoint, so that wrk sends every target the same signed request.
 SECRET=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
@@ -120,70 +130,95 @@ mkdir -p "$RESULTS_DIR"
 PROFILE_DIR=""
 [[ $PROFILE == 1 ]] && PROFILE_DIR="$RESULTS_DIR/profile-$(date +%Y%m%d-%H%M%S)" && mkdir -p "$PROFILE_DIR"
 
-# ---- standalone gateway ------------------------------------------------------------------------
-GW_PID="" GW_MODE="" GW_URL="" GW_STREAM=""
-start_gateway() { # mode: cli | script; sets GW_PID
+# ---- standalone gateways and bare servers -----------------------------------------------------
+# gateway (one process), gateway-w2 (`serve --workers 2`, node:cluster: the CPU of the primary and
+# its workers is counted), gateway-always (one process on a Redis of its own with appendfsync
+# always). Each listens on its own port; those on the shared Redis share its registry, so the bench
+# endpoint is created once per Redis. URL, STREAM_OF, SERVER_PID, REDIS_PORT_OF and REDIS_PID_OF
+# hold each target's address, stream key, answering process and Redis.
+declare -A URL=() STREAM_OF=() SERVER_PID=() REDIS_PORT_OF=() REDIS_PID_OF=() ENDPOINT_ON=()
+GW_PID="" GW_MODE="" GW_STREAM="wgw:{a:bench}:stream:bench-github"
+start_gateway() { # mode workers port redis-port target: sets GW_PID
 	local node_flags=()
-	[[ $PROFILE == 1 ]] && node_flags=(--cpu-prof --cpu-prof-dir="$PROFILE_DIR")
+	[[ $PROFILE == 1 && $5 == gateway ]] && node_flags=(--cpu-prof --cpu-prof-dir="$PROFILE_DIR")
 	if [[ $1 == cli ]]; then
-		"$GATEWAY_NODE" "${node_flags[@]}" bin/webhook-gateway.js serve >"$WORK/gateway.log" 2>&1 &
+		WEBHOOK_GATEWAY_PORT=$3 WEBHOOK_GATEWAY_REDIS_URL="redis://127.0.0.1:$4" \
+			"$GATEWAY_NODE" "${node_flags[@]}" bin/webhook-gateway.js serve --workers "$2" >>"$WORK/gateway.log" 2>&1 &
 	else
-		"$GATEWAY_NODE" "${node_flags[@]}" bench/start-gateway.js >"$WORK/gateway.log" 2>&1 &
+		WEBHOOK_GATEWAY_PORT=$3 WEBHOOK_GATEWAY_REDIS_URL="redis://127.0.0.1:$4" \
+			"$GATEWAY_NODE" "${node_flags[@]}" bench/start-gateway.js >>"$WORK/gateway.log" 2>&1 &
 	fi
 	GW_PID=$!
 	PIDS+=("$GW_PID")
 }
-launch_gateway() { # mode: start it and wait until /healthz answers; on failure stop it, return 1
-	start_gateway "$1"
-	wait_http "http://127.0.0.1:$GW_PORT/healthz" "$GW_PID" 15 && return 0
+launch_gateway() { # mode workers port redis-port target: start it and wait until /healthz answers; on failure stop it, return 1
+	start_gateway "$@"
+	wait_http "http://127.0.0.1:$3/healthz" "$GW_PID" 20 && return 0
 	stop_pid "$GW_PID"
 	forget_pid "$GW_PID"
 	return 1
 }
-if has_target gateway; then
+ALWAYS_REDIS_PORT="" ALWAYS_REDIS_PID=""
+if has_target gateway-always; then
+	start_redis always
+	ALWAYS_REDIS_PORT=$REDIS_PORT ALWAYS_REDIS_PID=$REDIS_PID
+	REDIS_PORT=$MAIN_REDIS_PORT REDIS_PID=$MAIN_REDIS_PID
+fi
+for t in gateway gateway-w2 gateway-always; do
+	has_target "$t" || continue
 	gateway_env
-	case $GATEWAY/$PROFILE in
-	auto/0)
-		if [[ -f dist/src/cli/main.js ]] && launch_gateway cli; then
-			GW_MODE=cli
+	workers=1 rport=$REDIS_PORT rpid=$REDIS_PID
+	[[ $t == gateway-w2 ]] && workers=2
+	[[ $t == gateway-always ]] && rport=$ALWAYS_REDIS_PORT rpid=$ALWAYS_REDIS_PID
+	case $GATEWAY/$PROFILE/$t in
+	*/gateway-w2 | */*/gateway-always | auto/0/*)
+		if [[ -f dist/src/cli/main.js ]] && launch_gateway cli "$workers" "$GW_PORT" "$rport" "$t"; then
+			mode=cli
 		else
+			[[ $workers == 1 ]] || die "$t needs \`node bin/webhook-gateway.js serve --workers 2\` (dist/src/cli/main.js)"
 			log "\`node bin/webhook-gateway.js serve\` is not available (yet); using bench/start-gateway.js"
-			launch_gateway script || die "the gateway (bench/start-gateway.js) did not come up on port $GW_PORT"
-			GW_MODE=script
+			launch_gateway script 1 "$GW_PORT" "$rport" "$t" || die "the gateway (bench/start-gateway.js) did not come up on port $GW_PORT"
+			mode=script
 		fi
 		;;
 	cli/*)
-		launch_gateway cli || die "\`node bin/webhook-gateway.js serve\` did not come up on port $GW_PORT"
-		GW_MODE=cli
+		launch_gateway cli 1 "$GW_PORT" "$rport" "$t" || die "\`node bin/webhook-gateway.js serve\` did not come up on port $GW_PORT"
+		mode=cli
 		;;
 	*) # script, and auto with PROFILE=1 (its graceful SIGTERM lets node write the profile)
-		launch_gateway script || die "the gateway (bench/start-gateway.js) did not come up on port $GW_PORT"
-		GW_MODE=script
+		launch_gateway script 1 "$GW_PORT" "$rport" "$t" || die "the gateway (bench/start-gateway.js) did not come up on port $GW_PORT"
+		mode=script
 		;;
 	esac
-	log "gateway ($GW_MODE) pid $GW_PID on 127.0.0.1:$GW_PORT"
-	create_endpoint bench-github "$SECRET"
-	GW_URL="http://127.0.0.1:$GW_PORT/hooks/bench-github"
-	GW_STREAM="wgw:{a:bench}:stream:bench-github"
+	[[ $t == gateway ]] && GW_MODE=$mode
+	log "$t ($mode, $workers worker(s)) pid $GW_PID on 127.0.0.1:$GW_PORT, Redis port $rport"
+	if [[ -z ${ENDPOINT_ON[$rport]:-} ]]; then
+		create_endpoint bench-github "$SECRET"
+		ENDPOINT_ON[$rport]=1
+	fi
+	URL[$t]="http://127.0.0.1:$GW_PORT/hooks/bench-github" STREAM_OF[$t]=$GW_STREAM SERVER_PID[$t]=$GW_PID
+	REDIS_PORT_OF[$t]=$rport REDIS_PID_OF[$t]=$rpid
 	# Probes: the signed request is accepted, a wrong signature is refused (the check is really made).
-	probe "$GW_URL" "$SIGNATURE" 202 gateway
-	probe "$GW_URL" "$BAD_SIGNATURE" 403 gateway
-fi
+	probe "${URL[$t]}" "$SIGNATURE" 202 "$t"
+	probe "${URL[$t]}" "$BAD_SIGNATURE" 403 "$t"
+done
+GW_PID=${SERVER_PID[gateway]:-}
 
-# ---- bare express ------------------------------------------------------------------------------
-BARE_PID="" BARE_URL=""
-if has_target bare; then
-	BARE_PORT=$(free_port)
-	BARE_FLAGS=()
-	[[ $PROFILE == 1 ]] && BARE_FLAGS=(--cpu-prof --cpu-prof-dir="$PROFILE_DIR/bare")
-	FAIL_LOGS+=(bare.log)
-	PORT=$BARE_PORT HOST=127.0.0.1 node "${BARE_FLAGS[@]}" bench/bare-express.js >"$WORK/bare.log" 2>&1 &
-	BARE_PID=$!
-	PIDS+=("$BARE_PID")
-	wait_http "http://127.0.0.1:$BARE_PORT/healthz" "$BARE_PID" 10 || die "the bare express app did not come up"
-	BARE_URL="http://127.0.0.1:$BARE_PORT/hooks/bench-github"
-	log "bare express pid $BARE_PID on 127.0.0.1:$BARE_PORT"
-fi
+start_bare() { # target script what
+	local port flags=()
+	port=$(free_port)
+	[[ $PROFILE == 1 ]] && flags=(--cpu-prof --cpu-prof-dir="$PROFILE_DIR/$1")
+	FAIL_LOGS+=("$1.log")
+	PORT=$port HOST=127.0.0.1 node "${flags[@]}" "$2" >"$WORK/$1.log" 2>&1 &
+	SERVER_PID[$1]=$!
+	PIDS+=("${SERVER_PID[$1]}")
+	wait_http "http://127.0.0.1:$port/healthz" "${SERVER_PID[$1]}" 10 || die "the $3 did not come up"
+	URL[$1]="http://127.0.0.1:$port/hooks/bench-github"
+	log "$3 pid ${SERVER_PID[$1]} on 127.0.0.1:$port"
+}
+has_target http && start_bare http bench/bare-http.js "bare node:http server"
+has_target bare && start_bare bare bench/bare-express.js "bare express app"
+BARE_PID=${SERVER_PID[bare]:-}
 
 # ---- n8n (embedded gateway, n8n's own Webhook node) --------------------------------------------
 N8N_PID="" HELPER_PID="" EMB_URL="" EMB_STREAM="" WH_URL="" ING_URL="" CTL_URL="" WH_WORKFLOW="" N8N_START_SECONDS=null
@@ -215,6 +250,9 @@ if has_target embedded || has_target n8n || has_target ingress; then
 	CTL_URL=$(info_field controlUrl)
 	WH_WORKFLOW=$(info_field webhookWorkflowId)
 	N8N_START_SECONDS=$(info_field startSeconds)
+	URL[embedded]=$EMB_URL STREAM_OF[embedded]=$EMB_STREAM SERVER_PID[embedded]=$N8N_PID
+	URL[ingress]=$ING_URL STREAM_OF[ingress]=$EMB_STREAM SERVER_PID[ingress]=$N8N_PID
+	URL[n8n]=$WH_URL SERVER_PID[n8n]=$N8N_PID
 	log "n8n pid $N8N_PID ($(info_field n8nUrl)), embedded gateway $EMB_URL, Webhook node $WH_URL"
 	if has_target embedded; then
 		probe "$EMB_URL" "$SIGNATURE" 202 "embedded gateway"
@@ -228,15 +266,15 @@ if has_target embedded || has_target n8n || has_target ingress; then
 fi
 
 # ---- measuring ---------------------------------------------------------------------------------
-stored_events() { # stream-key: XLEN
-	redis-cli -p "$REDIS_PORT" --raw XLEN "$1"
+stored_events() { # redis-port stream-key: XLEN
+	redis-cli -p "$1" --raw XLEN "$2"
 }
-clear_stream() { # stream-key: empty it; XTRIM keeps the stream and its consumer groups (the
-	# embedded endpoint's Batch Trigger subscriber), DEL would drop them
-	redis-cli -p "$REDIS_PORT" XTRIM "$1" MAXLEN 0 >/dev/null
+clear_stream() { # redis-port stream-key: empty it; XTRIM keeps the stream and its consumer groups
+	# (the embedded endpoint's Batch Trigger subscriber), DEL would drop them
+	redis-cli -p "$1" XTRIM "$2" MAXLEN 0 >/dev/null
 }
-redis_stats() { # "scripts reads": EVALSHA/EVAL calls (one per ingest request) and socket reads in Redis
-	redis-cli -p "$REDIS_PORT" INFO all | tr -d '\r' |
+redis_stats() { # redis-port: "scripts reads": EVALSHA/EVAL calls (one per ingest request) and socket reads in Redis
+	redis-cli -p "$1" INFO all | tr -d '\r' |
 		awk -F'[:=,]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_eval" {c += $3} $1 == "total_reads_processed" {r = $2} END {print c + 0, r + 0}'
 }
 exec_summary() { # afterId: n8n's Webhook-node executions with a larger id (JSON)
@@ -266,26 +304,30 @@ WRK_LOG="$WORK/wrk.log" # copied next to the results at the end, so both always 
 all_ticks() { # "gateway redis bare n8n n8nGroup helper"
 	echo "$(cpu_ticks "$GW_PID") $(cpu_ticks "$REDIS_PID") $(cpu_ticks "$BARE_PID") $(cpu_ticks "$N8N_PID") $(group_ticks "$N8N_PID") $(cpu_ticks "${HELPER_NODE_PID:-}")"
 }
+target_ticks() { # target: "server redis": CPU ticks of the process(es) that answer the target
+	# (a cluster primary with its workers) and of the Redis that stores its events
+	local server
+	if [[ $1 == gateway* ]]; then server=$(tree_ticks "${SERVER_PID[$1]}"); else server=$(cpu_ticks "${SERVER_PID[$1]}"); fi
+	echo "$server $(cpu_ticks "${REDIS_PID_OF[$1]:-$REDIS_PID}")"
+}
 check_alive() { # what
-	[[ -z $GW_PID ]] || kill -0 "$GW_PID" 2>/dev/null || die "the gateway (pid $GW_PID) exited during the $1 run"
+	local t
+	for t in "${!SERVER_PID[@]}"; do
+		kill -0 "${SERVER_PID[$t]}" 2>/dev/null || die "the $t server (pid ${SERVER_PID[$t]}) exited during the $1 run"
+	done
 	kill -0 "$REDIS_PID" 2>/dev/null || die "redis-server (pid $REDIS_PID) exited during the $1 run"
-	[[ -z $BARE_PID ]] || kill -0 "$BARE_PID" 2>/dev/null || die "the bare express app (pid $BARE_PID) exited during the $1 run"
+	[[ -z $ALWAYS_REDIS_PID ]] || kill -0 "$ALWAYS_REDIS_PID" 2>/dev/null || die "redis-server (appendfsync always, pid $ALWAYS_REDIS_PID) exited during the $1 run"
 	[[ -z $N8N_PID ]] || kill -0 "$N8N_PID" 2>/dev/null || die "n8n (pid $N8N_PID) exited during the $1 run"
 }
 run_wrk() { # phase round target seconds
-	local phase=$1 round=$2 target=$3 secs=$4 url stream="" conns=$CONNECTIONS out
-	case $target in
-	gateway) url=$GW_URL stream=$GW_STREAM ;;
-	embedded) url=$EMB_URL stream=$EMB_STREAM ;;
-	bare) url=$BARE_URL ;;
-	n8n) url=$WH_URL conns=$N8N_CONNECTIONS ;;
-	ingress) url=$ING_URL stream=$EMB_STREAM conns=$N8N_CONNECTIONS ;;
-	esac
+	local phase=$1 round=$2 target=$3 secs=$4 url stream conns=$CONNECTIONS out rport
+	url=${URL[$target]} stream=${STREAM_OF[$target]:-} rport=${REDIS_PORT_OF[$target]:-$REDIS_PORT}
+	[[ $target == n8n || $target == ingress ]] && conns=$N8N_CONNECTIONS
 	out="$WORK/wrk-$phase-$round-$target.txt"
-	[[ -n $stream ]] && clear_stream "$stream"
-	local k0 k1 t0 t1 m0 m1 s0 s1 wrk_cpu stored=null executions=null
-	s0=$(redis_stats)
-	k0=$(all_ticks) m0=$(busy_ticks) t0=$(now_ns)
+	[[ -n $stream ]] && clear_stream "$rport" "$stream"
+	local k0 k1 t0 t1 m0 m1 s0 s1 x0 x1 wrk_cpu stored=null executions=null
+	s0=$(redis_stats "$rport")
+	x0=$(target_ticks "$target") k0=$(all_ticks) m0=$(busy_ticks) t0=$(now_ns)
 	# wrk runs in the background and the script waits for it, so that a signal stops the run at
 	# once (the trap stops wrk too). The children's CPU times before and after give wrk's CPU.
 	local c0 c1 wrk_pid wrk_rc=0
@@ -298,20 +340,20 @@ run_wrk() { # phase round target seconds
 	wait "$wrk_pid" || wrk_rc=$?
 	children_cpu
 	c1=$CHILD_CPU
-	t1=$(now_ns) m1=$(busy_ticks) k1=$(all_ticks)
+	t1=$(now_ns) m1=$(busy_ticks) k1=$(all_ticks) x1=$(target_ticks "$target")
 	forget_pid "$wrk_pid"
 	check_alive "$target"
 	if ((wrk_rc != 0)); then
 		cat "$out" >&2
 		die "wrk failed (exit $wrk_rc) against the $target ($url)"
 	fi
-	s1=$(redis_stats)
+	s1=$(redis_stats "$rport")
 	wrk_cpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.3f", b - a}')
 	if [[ -n $stream ]]; then
 		# Requests still in flight when wrk stopped are finished by the gateway; let them land.
 		local prev=-1 i
 		for ((i = 0; i < 50; i++)); do
-			stored=$(stored_events "$stream")
+			stored=$(stored_events "$rport" "$stream")
 			[[ $stored == "$prev" ]] && break
 			prev=$stored
 			sleep 0.1
@@ -348,9 +390,10 @@ run_wrk() { # phase round target seconds
 	redis_commands=$((${s1% *} - ${s0% *})) redis_reads=$((${s1#* } - ${s0#* }))
 	read -r -a a0 <<<"$k0"
 	read -r -a a1 <<<"$k1"
-	printf '{"phase":"%s","round":%d,"target":"%s","connections":%d,"elapsedNs":%d,"ticks":{"gateway":%d,"redis":%d,"bare":%d,"n8n":%d,"n8nGroup":%d,"helper":%d},"machineTicks":{"busy":%d,"steal":%d},"wrkCpuSeconds":%s,"stored":%s,"executions":%s,"redis":{"scripts":%d,"reads":%d},"wrk":%s}\n' \
+	printf '{"phase":"%s","round":%d,"target":"%s","connections":%d,"elapsedNs":%d,"ticks":{"gateway":%d,"redis":%d,"bare":%d,"n8n":%d,"n8nGroup":%d,"helper":%d},"targetTicks":{"server":%d,"redis":%d},"machineTicks":{"busy":%d,"steal":%d},"wrkCpuSeconds":%s,"stored":%s,"executions":%s,"redis":{"scripts":%d,"reads":%d},"wrk":%s}\n' \
 		"$phase" "$round" "$target" "$conns" $((t1 - t0)) \
 		$((a1[0] - a0[0])) $((a1[1] - a0[1])) $((a1[2] - a0[2])) $((a1[3] - a0[3])) $((a1[4] - a0[4])) $((a1[5] - a0[5])) \
+		$((${x1% *} - ${x0% *})) $((${x1#* } - ${x0#* })) \
 		$((${m1% *} - ${m0% *})) $((${m1#* } - ${m0#* })) "$wrk_cpu" "$stored" "$executions" "$redis_commands" "$redis_reads" "$result" >>"$RUNS"
 	# % of one core the hypervisor gave to other guests during the run (whole percent).
 	LAST_STOLEN=$(((${m1#* } - ${m0#* }) * 100 * 1000000000 / ($(getconf CLK_TCK) * (t1 - t0))))
@@ -393,10 +436,12 @@ BARE_PROFILE_FILE=""
 if [[ $PROFILE == 1 ]]; then
 	stop_pid "$GW_PID" # graceful: node writes the .cpuprofile on exit
 	forget_pid "$GW_PID"
-	stop_pid "$BARE_PID"
-	forget_pid "$BARE_PID"
+	BARE_TARGET=bare
+	has_target http && BARE_TARGET=http
+	stop_pid "${SERVER_PID[$BARE_TARGET]}"
+	forget_pid "${SERVER_PID[$BARE_TARGET]}"
 	PROFILE_FILE=$(ls -t "$PROFILE_DIR"/*.cpuprofile 2>/dev/null | head -n 1 || true)
-	BARE_PROFILE_FILE=$(ls -t "$PROFILE_DIR"/bare/*.cpuprofile 2>/dev/null | head -n 1 || true)
+	BARE_PROFILE_FILE=$(ls -t "$PROFILE_DIR/$BARE_TARGET"/*.cpuprofile 2>/dev/null | head -n 1 || true)
 	[[ -n $PROFILE_FILE && -n $BARE_PROFILE_FILE ]] || die "no .cpuprofile was written to $PROFILE_DIR"
 fi
 
@@ -416,7 +461,7 @@ node bench/report.js || report_rc=$?
 WRK_LOG_OUT="${RESULTS_FILE%.json}-wrk.log"
 cp "$WRK_LOG" "$WRK_LOG_OUT"
 handled() { # target: requests wrk sent to it over the whole run (warm-up included), plus the probes
-	node -e "const [f,t]=process.argv.slice(1);let n=t==='gateway'?2:1;for(const l of require('fs').readFileSync(f,'utf8').split('\n').filter(Boolean)){const r=JSON.parse(l);if(r.target===t)n+=r.wrk.sent}console.log(n)" "$RUNS" "$1"
+	node -e "const [f,t]=process.argv.slice(1);let n=t.startsWith('gateway')?2:1;for(const l of require('fs').readFileSync(f,'utf8').split('\n').filter(Boolean)){const r=JSON.parse(l);if(r.target===t)n+=r.wrk.sent}console.log(n)" "$RUNS" "$1"
 }
 if [[ -n $PROFILE_FILE ]]; then
 	echo
@@ -424,8 +469,8 @@ if [[ -n $PROFILE_FILE ]]; then
 		echo "==== gateway"
 		node bench/profile-summary.js "$PROFILE_FILE" 25 "$(handled gateway)"
 		echo
-		echo "==== bare express (for comparison)"
-		node bench/profile-summary.js "$BARE_PROFILE_FILE" 15 "$(handled bare)"
+		echo "==== $BARE_TARGET (for comparison)"
+		node bench/profile-summary.js "$BARE_PROFILE_FILE" 15 "$(handled "$BARE_TARGET")"
 	} | tee "$PROFILE_DIR/summary.txt"
 	log "profiles: $PROFILE_FILE, $BARE_PROFILE_FILE (open them in Chrome DevTools > Performance); summary in $PROFILE_DIR/summary.txt"
 fi

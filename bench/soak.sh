@@ -41,7 +41,7 @@ bench_begin
 
 start_redis
 gateway_env
-node bin/webhook-gateway.js serve >"$WORK/gateway.log" 2>&1 &
+node bin/webhook-gateway.js serve --workers 1 >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 PIDS+=("$GW_PID")
 wait_http "http://127.0.0.1:$GW_PORT/healthz" "$GW_PID" 15 || die "\`node bin/webhook-gateway.js serve\` did not come up on port $GW_PORT"

@@ -76,6 +76,32 @@ export function matchHookUrl(url: string): HookTarget | undefined {
 	}
 }
 
+/** What ingest derives from an endpoint record: the same for every request to it. */
+interface EndpointFacts {
+	/** The Allow header value. */
+	allow: string;
+	/** Lower-case credential header names, never stored with an event. */
+	credentialHeaders: ReadonlySet<string>;
+}
+
+/**
+ * Facts per endpoint record. The registry cache hands out the same record object until it reloads
+ * it, so a WeakMap keyed by the record is refreshed with it and never outlives it.
+ */
+const endpointFacts = new WeakMap<EndpointRecord, EndpointFacts>();
+
+function factsOf(endpoint: EndpointRecord): EndpointFacts {
+	let facts = endpointFacts.get(endpoint);
+	if (!facts) {
+		facts = {
+			allow: ['OPTIONS', 'HEAD', ...endpoint.methods].join(', '),
+			credentialHeaders: new Set(credentialHeaders(endpoint.auth).map((name) => name.toLowerCase())),
+		};
+		endpointFacts.set(endpoint, facts);
+	}
+	return facts;
+}
+
 /** Seconds a sender is asked to wait when an endpoint's buffer is full. */
 const BUFFER_FULL_RETRY_SECONDS = 60;
 
@@ -179,7 +205,8 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			accountId = endpoint.accountId;
 			seen.accountId = accountId;
 			if (!endpoint.enabled) throw new GatewayError(403, 'endpoint_disabled', 'This endpoint is disabled');
-			const allow = ['OPTIONS', 'HEAD', ...endpoint.methods].join(', ');
+			const facts = factsOf(endpoint);
+			const allow = facts.allow;
 			if (method === 'HEAD' || method === 'OPTIONS') {
 				outcome = method.toLowerCase();
 				res.writeHead(method === 'HEAD' ? 200 : 204, { Allow: allow });
@@ -244,7 +271,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				method,
 				path: target.subPath,
 				query: target.query,
-				headersJson: JSON.stringify(storedHeaders(req.headers, credentialHeaders(endpoint.auth))),
+				headersJson: JSON.stringify(storedHeaders(req.headers, facts.credentialHeaders)),
 				sourceIp,
 				body: rawBody,
 			});

@@ -176,7 +176,7 @@ function jsonTooDeep(text: string): boolean {
 function sniff(raw: Buffer): unknown {
 	let text: string;
 	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+		text = (decoderFor(undefined, false) as TextDecoder).decode(raw);
 	} catch {
 		return raw.toString('base64');
 	}
@@ -191,16 +191,30 @@ function sniff(raw: Buffer): unknown {
 }
 
 /**
+ * Decoders by label and BOM handling. A fatal TextDecoder used without `stream` keeps no state
+ * between decode calls, so one per label serves every request; constructing one costs about as
+ * much as decoding a 1 KiB body. Only labels node knows are kept, and at most MAX_DECODERS.
+ */
+const decoders = new Map<string, TextDecoder>();
+const MAX_DECODERS = 64;
+
+/**
  * A fatal decoder for a charset parameter, or a message when node does not know the label.
  * US-ASCII maps to UTF-8 (its superset) because WHATWG maps the `us-ascii` label to
  * windows-1252, which would accept bytes that are not ASCII at all.
  */
 function decoderFor(charset: string | undefined, ignoreBOM: boolean): TextDecoder | string {
 	const label = isUtf8(charset) ? 'utf-8' : (charset ?? 'utf-8');
+	const cacheKey = ignoreBOM ? `${label} ignoreBOM` : label;
+	const cached = decoders.get(cacheKey);
+	if (cached) return cached;
 	try {
 		const decoder = new TextDecoder(label, { fatal: true, ignoreBOM });
 		// WHATWG maps a few dangerous labels (ISO-2022-KR, ...) to "replacement", which decodes nothing.
-		if (decoder.encoding !== 'replacement') return decoder;
+		if (decoder.encoding !== 'replacement') {
+			if (decoders.size < MAX_DECODERS) decoders.set(cacheKey, decoder);
+			return decoder;
+		}
 	} catch {
 		// RangeError: unknown label, answered below.
 	}

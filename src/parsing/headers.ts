@@ -25,7 +25,8 @@ const HOP_BY_HOP = new Set([
  * @param raw - Request headers as node gives them (`req.headers`); names in any case, a value may
  *   be a list (e.g. `set-cookie`) or undefined.
  * @param drop - Header names to remove, in any case: the credential headers of the endpoint's
- *   authentication (e.g. `authorization`, `x-api-key`), so no secret lands in Redis.
+ *   authentication (e.g. `authorization`, `x-api-key`), so no secret lands in Redis. A Set is used
+ *   as it is and must hold lower-case names (callers that keep one per endpoint save its building).
  * @returns A plain object with lower-case names sorted by name; repeated values (a list, or names
  *   differing only in case) joined with ", " in arrival order. Hop-by-hop headers are removed;
  *   `host` is kept; the gateway's own cookies are removed from `cookie` (the header too when
@@ -33,37 +34,42 @@ const HOP_BY_HOP = new Set([
  */
 export function storedHeaders(
 	raw: Record<string, string | string[] | undefined>,
-	drop: readonly string[],
+	drop: readonly string[] | ReadonlySet<string>,
 ): Record<string, string> {
-	const dropped = new Set(drop.map((name) => name.toLowerCase()));
-	const values = new Map<string, string[]>();
+	const dropped: ReadonlySet<string> = drop instanceof Set ? drop : new Set((drop as readonly string[]).map((name) => name.toLowerCase()));
+	// One string per name; a list only once a name repeats (this runs on every accepted request).
+	const values = new Map<string, string | string[]>();
+	const add = (name: string, value: string) => {
+		const prev = values.get(name);
+		if (prev === undefined) values.set(name, value);
+		else if (typeof prev === 'string') values.set(name, [prev, value]);
+		else prev.push(value);
+	};
 	for (const rawName of Object.keys(raw)) {
 		const value = raw[rawName];
 		if (value === undefined) continue;
 		const name = rawName.toLowerCase();
 		if (dropped.has(name) || HOP_BY_HOP.has(name)) continue;
-		const list = values.get(name) ?? [];
-		if (Array.isArray(value)) list.push(...value);
-		else list.push(value);
-		values.set(name, list);
+		if (typeof value === 'string') add(name, value);
+		else if (value.length === 0) {
+			if (!values.has(name)) values.set(name, []);
+		} else for (const v of value) add(name, v);
 	}
 	// The console's session cookie is the gateway's, not the sender's: never stored.
 	const cookies = values.get('cookie');
-	if (cookies) {
-		const kept = cookies.map(withoutGatewayCookies).filter((c): c is string => c !== undefined);
+	if (cookies !== undefined) {
+		const kept = (typeof cookies === 'string' ? [cookies] : cookies).map(withoutGatewayCookies).filter((c): c is string => c !== undefined);
 		if (kept.length === 0) values.delete('cookie');
 		else values.set('cookie', kept);
 	}
 	const stored: Record<string, string> = {};
 	for (const name of [...values.keys()].sort()) {
-		// defineProperty, not assignment: a header literally named `__proto__` must stay a header
-		// and never replace the object's prototype.
-		Object.defineProperty(stored, name, {
-			value: (values.get(name) ?? []).join(', '),
-			enumerable: true,
-			writable: true,
-			configurable: true,
-		});
+		const value = values.get(name) as string | string[];
+		const text = typeof value === 'string' ? value : value.join(', ');
+		// A header literally named `__proto__` must stay a header and never replace the object's
+		// prototype: defineProperty for it, plain (faster) assignment for every other name.
+		if (name === '__proto__') Object.defineProperty(stored, name, { value: text, enumerable: true, writable: true, configurable: true });
+		else stored[name] = text;
 	}
 	return stored;
 }
