@@ -213,7 +213,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				method,
 				path: target.subPath,
 				query: target.query,
-				headersJson: JSON.stringify(storedHeaders(req.headers, credentialHeaders(endpoint.auth))),
+				headers: storedHeaders(req.headers, credentialHeaders(endpoint.auth)),
 				sourceIp,
 				body: rawBody,
 			});
