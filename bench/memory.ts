@@ -5,6 +5,10 @@
  *
  *   node --import tsx bench/memory.ts            (EVENTS=2000 by default)
  *
+ * Knobs (environment): EVENTS=2000 per payload; REQUEST_LOG_MAX=0 the request log's cap per
+ * endpoint (0 = off, the gateway's default is 1000); HOST the Host header sent (default: the
+ * gateway's 127.0.0.1:<port>), to see how the entry size moves the figure.
+ *
  * Payloads: (i) the signed 1,076-byte GitHub push of bench/payload.json with the headers wrk sends in
  * bench/run.sh (bench/post.lua), (ii) a ~200-byte Slack event signed as Slack signs it. Everything
  * talks to a private redis-server on a free loopback port that the script starts and stops by pid;
@@ -23,6 +27,8 @@ import { createRedis } from '../src/redis/client';
 const EVENTS = Number(process.env.EVENTS ?? 2000);
 const CONCURRENCY = 8;
 const GOAL_OVERHEAD = 200;
+const REQUEST_LOG_MAX = Number(process.env.REQUEST_LOG_MAX ?? 0);
+const HOST = process.env.HOST;
 
 interface Payload {
 	name: string;
@@ -96,7 +102,7 @@ async function measure(gw: TestGateway, redis: ReturnType<typeof createRedis>, p
 		const signature = signRequest({ type: 'hmac', preset: payload.preset }, secret!, payload.body, Date.now());
 		const kept = Object.fromEntries(Object.entries(signature).filter(([name]) => !/delivery/.test(name)));
 		// No delivery id header (as bench/post.lua sends none): no dedupe key is written.
-		const status = await post(agent, url, { ...payload.headers, ...kept }, payload.body);
+		const status = await post(agent, url, { ...payload.headers, ...kept, ...(HOST ? { Host: HOST } : {}) }, payload.body);
 		if (status !== 202) throw new Error(`${payload.name}: the gateway answered ${status}`);
 	};
 	// A first event creates the stream and its bytes counter: the growth measured is per event.
@@ -133,11 +139,12 @@ async function main(): Promise<void> {
 	const redis = createRedis({ url: server.url, offlineQueue: true });
 	try {
 		// The request log is capped per endpoint (1,000 entries by default), not per buffered event:
-		// off here so that the growth is the buffer's alone.
-		gw = await startTestGateway({ url: server.url }, { requestLogMax: 0 });
+		// off unless asked for, so that the growth is the buffer's alone.
+		gw = await startTestGateway({ url: server.url }, { requestLogMax: REQUEST_LOG_MAX });
 		await gw.gateway.management.setAccountPlan('acct-mem', 'unlimited');
 		const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
-		console.log(`Redis ${version}, stream-node-max-bytes ${((await redis.config('GET', 'stream-node-max-bytes')) as string[])[1]}, ${EVENTS} events per payload`);
+		const nodeBytes = ((await redis.config('GET', 'stream-node-max-bytes')) as string[])[1];
+		console.log(`Redis ${version}, stream-node-max-bytes ${nodeBytes}, ${EVENTS} events per payload, request log cap ${REQUEST_LOG_MAX}`);
 		for (const [i, payload] of PAYLOADS.entries()) await measure(gw, redis, payload, i);
 	} finally {
 		redis.disconnect();
