@@ -5,7 +5,7 @@
  */
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, subscriberKeys } from './keys';
-import { CONSUMER, FIELDS, decodeEntry, replayFields, streamIdMs, type StoredEntry } from './streamSchema';
+import { CONSUMER, FIELDS, REF, decodeEntry, refOf, replayFields, streamIdMs, type StoredEntry } from './streamSchema';
 import { SCRIPT_CODES } from './scriptCodes';
 import { SubscriberStore, type EndpointRef, type SubscriberGap, type SubscriberMeta } from './subscribers';
 
@@ -135,7 +135,7 @@ export class BufferStore {
 				'>',
 			),
 		);
-		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeEntry(`s:${id.toString()}`, fields)] : []));
+		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeEntry(refOf(REF.stream, id.toString()), fields)] : []));
 		return { ...out, entries };
 	}
 
@@ -284,7 +284,7 @@ export class BufferStore {
 		const rows = (order === 'newest'
 			? await this.redis.xrevrangeBuffer(k.stream, '+', '-', 'COUNT', count)
 			: await this.redis.xrangeBuffer(k.stream, '-', '+', 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
-		return rows.map(([id, fields]) => decodeEntry(`s:${id.toString()}`, fields));
+		return rows.map(([id, fields]) => decodeEntry(refOf(REF.stream, id.toString()), fields));
 	}
 
 	/** Waits up to blockMs for the next event accepted after `afterId` ('$' = from now), consuming nothing. */
@@ -292,7 +292,7 @@ export class BufferStore {
 		const k = this.keys(ep);
 		const result = (await this.redis.xreadBuffer('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', k.stream, afterId)) as [Buffer, [Buffer, Buffer[]][]][] | null;
 		const row = result?.[0]?.[1]?.[0];
-		return row ? decodeEntry(`s:${row[0].toString()}`, row[1]) : undefined;
+		return row ? decodeEntry(refOf(REF.stream, row[0].toString()), row[1]) : undefined;
 	}
 
 	/** Events in the buffer and the age of the oldest. */
@@ -334,7 +334,7 @@ export class BufferStore {
 				attempts: Number(map.get(FIELDS.attempts) ?? 0),
 				error: map.get(FIELDS.error) ?? '',
 				deadAtMs: streamIdMs(id),
-				entry: decodeEntry(`d:${id}`, rest),
+				entry: decodeEntry(refOf(REF.deadLetter, id), rest),
 			};
 		});
 	}

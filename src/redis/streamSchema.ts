@@ -42,6 +42,11 @@ export const CONSUMER = 'c';
 /** Ref prefixes: `s:<id>` endpoint stream, `r:<id>` replay stream, `d:<id>` dead letter. */
 export const REF = { stream: 's', replay: 'r', deadLetter: 'd' } as const;
 
+/** The ref of an entry: `<source>:<id>` (see REF). */
+export function refOf(source: (typeof REF)[keyof typeof REF], id: string): string {
+	return `${source}:${id}`;
+}
+
 /** One buffered event as stored: raw bytes, nothing parsed. */
 export interface StoredEntry {
 	/** 's:<streamId>' (endpoint stream) or 'r:<replayId>' (replayed dead letter); what ack/nack take. */
