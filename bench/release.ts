@@ -157,21 +157,19 @@ interface SizeResult {
 async function bufferEvents(stores: Stores, endpointId: string, auth: Parameters<typeof credentialHeaders>[0], n: number): Promise<number> {
 	// What the ingest path stores for wrk's request (bench/post.lua): header names lower-case, the
 	// credential header (X-Hub-Signature-256) removed.
-	const headersJson = JSON.stringify(
-		storedHeaders(
-			{
-				host: '127.0.0.1',
-				'content-length': String(PAYLOAD.length),
-				'content-type': 'application/json',
-				'user-agent': 'GitHub-Hookshot/7d1e3b5',
-				'x-github-event': 'push',
-				'x-github-hook-id': '512345678',
-				'x-github-hook-installation-target-id': '186853002',
-				'x-github-hook-installation-target-type': 'repository',
-				'x-hub-signature-256': 'sha256=0000000000000000000000000000000000000000000000000000000000000000',
-			},
-			credentialHeaders(auth),
-		),
+	const headers = storedHeaders(
+		{
+			host: '127.0.0.1',
+			'content-length': String(PAYLOAD.length),
+			'content-type': 'application/json',
+			'user-agent': 'GitHub-Hookshot/7d1e3b5',
+			'x-github-event': 'push',
+			'x-github-hook-id': '512345678',
+			'x-github-hook-installation-target-id': '186853002',
+			'x-github-hook-installation-target-type': 'repository',
+			'x-hub-signature-256': 'sha256=0000000000000000000000000000000000000000000000000000000000000000',
+		},
+		credentialHeaders(auth),
 	);
 	const started = Date.now();
 	let next = 0;
@@ -190,7 +188,7 @@ async function bufferEvents(stores: Stores, endpointId: string, auth: Parameters
 				method: 'POST',
 				path: '',
 				query: '',
-				headersJson,
+				headers,
 				sourceIp: '127.0.0.1',
 				body: PAYLOAD,
 			});

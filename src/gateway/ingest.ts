@@ -271,7 +271,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				method,
 				path: target.subPath,
 				query: target.query,
-				headersJson: JSON.stringify(storedHeaders(req.headers, facts.credentialHeaders)),
+				headers: storedHeaders(req.headers, facts.credentialHeaders),
 				sourceIp,
 				body: rawBody,
 			});

@@ -6,6 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
+import { SCRIPT_CODES } from './scriptCodes';
+import { encodeEventHead } from './streamSchema';
+
+const CODE = SCRIPT_CODES.accept;
 
 /** Rate/burst/daily of one policy as the script takes them; null = that dimension is off. */
 export interface LimitInput {
@@ -30,7 +34,8 @@ export interface AcceptInput extends LimitInput {
 	method: string;
 	path: string;
 	query: string;
-	headersJson: string;
+	/** The headers to store (names lower-case; see storedHeaders in src/events/headers.ts). */
+	headers: Record<string, string>;
 	sourceIp: string;
 	body: Buffer;
 }
@@ -93,11 +98,7 @@ export class AcceptStore {
 			burst,
 			daily,
 			input.capacity,
-			input.method,
-			input.path,
-			input.query,
-			input.headersJson,
-			input.sourceIp,
+			encodeEventHead({ method: input.method, path: input.path, query: input.query, sourceIp: input.sourceIp, headers: input.headers }, input.body.length),
 			input.body,
 			input.capacityBytes,
 			epRate,
@@ -106,21 +107,21 @@ export class AcceptStore {
 		)) as (string | number)[];
 		const n = (i: number) => Number(r[i]);
 		const code = n(0);
-		if (code === 1) return { kind: 'duplicate', eventId: String(r[1]) };
-		if (code === 4) return { kind: 'buffer_full', length: n(1), bytes: n(2) };
+		if (code === CODE.duplicate) return { kind: 'duplicate', eventId: String(r[1]) };
+		if (code === CODE.bufferFull) return { kind: 'buffer_full', length: n(1), bytes: n(2) };
 		const states: LimitStates = {
 			account: { burstRemaining: n(3), burstResetMs: n(4), dailyRemaining: n(5), secondsToMidnight: n(2) },
 			endpoint: { burstRemaining: n(6), burstResetMs: n(7), dailyRemaining: n(8), secondsToMidnight: n(2) },
 		};
 		switch (code) {
-			case 0:
+			case CODE.accepted:
 				return { kind: 'accepted', eventId: String(r[1]), ...states };
-			case 2:
-			case 5:
-				return { kind: 'rate_limited', scope: code === 2 ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
-			case 3:
-			case 6:
-				return { kind: 'daily_limit_exceeded', scope: code === 3 ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
+			case CODE.rateLimited:
+			case CODE.endpointRateLimited:
+				return { kind: 'rate_limited', scope: code === CODE.rateLimited ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
+			case CODE.dailyLimitExceeded:
+			case CODE.endpointDailyLimitExceeded:
+				return { kind: 'daily_limit_exceeded', scope: code === CODE.dailyLimitExceeded ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
 			default:
 				throw new Error(`acceptEvent returned an unknown code: ${String(r[0])}`);
 		}

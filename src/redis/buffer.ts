@@ -5,25 +5,12 @@
  */
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, subscriberKeys } from './keys';
+import { CONSUMER, FIELDS, REF, decodeEntry, refOf, replayFields, streamIdMs, type StoredEntry } from './streamSchema';
+import { SCRIPT_CODES } from './scriptCodes';
 import { SubscriberStore, type EndpointRef, type SubscriberGap, type SubscriberMeta } from './subscribers';
 
 export type { EndpointRef } from './subscribers';
-
-/** One buffered event as stored: raw bytes, nothing parsed. */
-export interface StoredEntry {
-	/** 's:<streamId>' (endpoint stream) or 'r:<replayId>' (replayed dead letter); what ack/nack take. */
-	ref: string;
-	/** The id the sender got with its 202. */
-	eventId: string;
-	receivedAtMs: number;
-	method: string;
-	path: string;
-	/** Raw query string without '?'. */
-	query: string;
-	headers: Record<string, string>;
-	sourceIp: string;
-	body: Buffer;
-}
+export { streamIdMs, type StoredEntry } from './streamSchema';
 
 export interface DeadLetter {
 	/** Id of the dead letter itself (replay / delete take it). */
@@ -33,37 +20,6 @@ export interface DeadLetter {
 	error: string;
 	deadAtMs: number;
 	entry: StoredEntry;
-}
-
-const CONSUMER = 'c';
-
-export function streamIdMs(id: string): number {
-	return Number(id.slice(0, id.indexOf('-')));
-}
-
-function decodeFields(ref: string, fields: Buffer[]): StoredEntry {
-	const map = new Map<string, Buffer>();
-	for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i].toString(), fields[i + 1]);
-	const text = (name: string) => map.get(name)?.toString() ?? '';
-	const id = ref.slice(2);
-	const eventId = map.has('eid') ? text('eid') : id;
-	let headers: Record<string, string> = {};
-	try {
-		headers = JSON.parse(text('h') || '{}') as Record<string, string>;
-	} catch {
-		headers = {};
-	}
-	return {
-		ref,
-		eventId,
-		receivedAtMs: streamIdMs(eventId),
-		method: text('m'),
-		path: text('p'),
-		query: text('q'),
-		headers,
-		sourceIp: text('ip'),
-		body: map.get('b') ?? Buffer.alloc(0),
-	};
 }
 
 type RawEntry = [Buffer, Buffer[] | null];
@@ -179,7 +135,7 @@ export class BufferStore {
 				'>',
 			),
 		);
-		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeFields(`s:${id.toString()}`, fields)] : []));
+		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeEntry(refOf(REF.stream, id.toString()), fields)] : []));
 		return { ...out, entries };
 	}
 
@@ -201,8 +157,8 @@ export class BufferStore {
 		);
 		const [flat, dead, held, bytesFull] = reply as unknown as [(Buffer | Buffer[])[], Buffer[], Buffer[], number];
 		const entries: StoredEntry[] = [];
-		for (let i = 0; i + 1 < flat.length; i += 2) entries.push(decodeFields((flat[i] as Buffer).toString(), flat[i + 1] as Buffer[]));
-		return { entries, deadLettered: dead.map(String), held: held.map(String), bytesFull: Number(bytesFull) === 1 };
+		for (let i = 0; i + 1 < flat.length; i += 2) entries.push(decodeEntry((flat[i] as Buffer).toString(), flat[i + 1] as Buffer[]));
+		return { entries, deadLettered: dead.map(String), held: held.map(String), bytesFull: Number(bytesFull) === SCRIPT_CODES.read.bytesFull };
 	}
 
 	/**
@@ -280,7 +236,7 @@ export class BufferStore {
 			const [n, b, more] = (await this.redis.trimEvents(k.stream, k.bytes, minId, TRIM_ENTRIES_PER_CALL, TRIM_BYTES_PER_CALL)).map(Number);
 			entries += n;
 			bytes += b;
-			if (more !== 1) return { entries, bytes };
+			if (more !== SCRIPT_CODES.trim.more) return { entries, bytes };
 		}
 	}
 
@@ -328,7 +284,7 @@ export class BufferStore {
 		const rows = (order === 'newest'
 			? await this.redis.xrevrangeBuffer(k.stream, '+', '-', 'COUNT', count)
 			: await this.redis.xrangeBuffer(k.stream, '-', '+', 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
-		return rows.map(([id, fields]) => decodeFields(`s:${id.toString()}`, fields));
+		return rows.map(([id, fields]) => decodeEntry(refOf(REF.stream, id.toString()), fields));
 	}
 
 	/** Waits up to blockMs for the next event accepted after `afterId` ('$' = from now), consuming nothing. */
@@ -336,7 +292,7 @@ export class BufferStore {
 		const k = this.keys(ep);
 		const result = (await this.redis.xreadBuffer('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', k.stream, afterId)) as [Buffer, [Buffer, Buffer[]][]][] | null;
 		const row = result?.[0]?.[1]?.[0];
-		return row ? decodeFields(`s:${row[0].toString()}`, row[1]) : undefined;
+		return row ? decodeEntry(refOf(REF.stream, row[0].toString()), row[1]) : undefined;
 	}
 
 	/** Events in the buffer and the age of the oldest. */
@@ -369,16 +325,16 @@ export class BufferStore {
 			const rest: Buffer[] = [];
 			for (let i = 0; i + 1 < fields.length; i += 2) {
 				const name = fields[i].toString();
-				if (name === 'sub' || name === 'att' || name === 'err') map.set(name, fields[i + 1].toString());
+				if (name === FIELDS.subscriber || name === FIELDS.attempts || name === FIELDS.error) map.set(name, fields[i + 1].toString());
 				else rest.push(fields[i], fields[i + 1]);
 			}
 			return {
 				id,
-				subscriberId: map.get('sub') ?? '',
-				attempts: Number(map.get('att') ?? 0),
-				error: map.get('err') ?? '',
+				subscriberId: map.get(FIELDS.subscriber) ?? '',
+				attempts: Number(map.get(FIELDS.attempts) ?? 0),
+				error: map.get(FIELDS.error) ?? '',
 				deadAtMs: streamIdMs(id),
-				entry: decodeFields(`d:${id}`, rest),
+				entry: decodeEntry(refOf(REF.deadLetter, id), rest),
 			};
 		});
 	}
@@ -399,10 +355,9 @@ export class BufferStore {
 				skipped.push(letter.id);
 				continue;
 			}
-			const e = letter.entry;
 			await this.redis
 				.multi()
-				.xadd(this.subKeys(ep, letter.subscriberId).replay, '*', 'eid', e.eventId, 'm', e.method, 'p', e.path, 'q', e.query, 'h', JSON.stringify(e.headers), 'ip', e.sourceIp, 'b', e.body)
+				.xadd(this.subKeys(ep, letter.subscriberId).replay, '*', ...replayFields(letter.entry))
 				.xdel(k.deadLetters, letter.id)
 				.exec();
 			replayed.push(letter.id);
@@ -436,7 +391,7 @@ export class BufferStore {
 
 	/** Takes or extends the release lease of a subscriber. */
 	async takeLease(ep: EndpointRef, sub: string, owner: string, ttlMs: number): Promise<boolean> {
-		return (await this.redis.takeLease(this.subKeys(ep, sub).lease, owner, ttlMs)) === 1;
+		return (await this.redis.takeLease(this.subKeys(ep, sub).lease, owner, ttlMs)) === SCRIPT_CODES.lease.held;
 	}
 
 	async releaseLease(ep: EndpointRef, sub: string, owner: string): Promise<void> {

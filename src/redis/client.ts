@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { luaPreamble } from './streamSchema';
 
 export type RedisClient = Redis | Cluster;
 
@@ -42,7 +43,10 @@ export type ScriptedRedis = RedisClient & ScriptCommands;
 
 const SCRIPTS_DIR = path.join(__dirname, 'scripts');
 
-/** Reads every `<name>-<numKeys>.lua` once per process. */
+/**
+ * Reads every `<name>-<numKeys>.lua` once per process, each behind the preamble that defines the
+ * stream schema's names and the result codes (streamSchema.ts, scriptCodes.ts).
+ */
 let scriptCache: { name: string; numberOfKeys: number; lua: string }[] | undefined;
 function loadScripts(): { name: string; numberOfKeys: number; lua: string }[] {
 	if (!scriptCache) {
@@ -52,7 +56,7 @@ function loadScripts(): { name: string; numberOfKeys: number; lua: string }[] {
 			.map((file) => {
 				const match = /^(\w+)-(\d+)\.lua$/.exec(file);
 				if (!match) throw new Error(`Lua script name must be <name>-<numKeys>.lua: ${file}`);
-				return { name: match[1], numberOfKeys: Number(match[2]), lua: fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8') };
+				return { name: match[1], numberOfKeys: Number(match[2]), lua: luaPreamble() + fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8') };
 			});
 	}
 	return scriptCache;

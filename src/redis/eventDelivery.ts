@@ -6,6 +6,7 @@
  */
 import type { ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
+import { FIELDS } from './streamSchema';
 import { compareStreamIds, msOf } from './streamIds';
 import { SubscriberStore, type EndpointRef } from './subscribers';
 
@@ -51,7 +52,7 @@ export async function eventDelivery(redis: ScriptedRedis, prefix: string, ep: En
 	const deadBySub = new Map<string, { id: string; attempts: number; error: string }>();
 	for (const [id, fields] of dead) {
 		const f = fieldMap(fields);
-		if (f.get('eid') === eventId) deadBySub.set(f.get('sub') ?? '', { id, attempts: Number(f.get('att') ?? 0), error: f.get('err') ?? '' });
+		if (f.get(FIELDS.eventId) === eventId) deadBySub.set(f.get(FIELDS.subscriber) ?? '', { id, attempts: Number(f.get(FIELDS.attempts) ?? 0), error: f.get(FIELDS.error) ?? '' });
 	}
 	const inBuffer = inStream.length > 0;
 	const pendingOf = await Promise.all(

@@ -7,6 +7,7 @@ import { EndpointSecretCodec } from '../security/secretBox';
 import type { Account, EndpointRecord, Plan } from '../types';
 import { endpointKeys, registryKeys, subscriberKeys, type RegistryKeys } from './keys';
 import { duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
+import { SCRIPT_CODES } from './scriptCodes';
 
 export type RegistryChange = { kind: 'endpoint' | 'account' | 'plan'; id: string };
 
@@ -52,7 +53,7 @@ export class RedisRegistryStore {
 			if (!this.secrets.needsReseal(record)) continue;
 			const next = JSON.stringify(this.secrets.seal(this.secrets.open(record)));
 			const swapped = await this.redis.replaceField(this.keys.endpoints, id, raw, next);
-			if (swapped === 1) resealed++;
+			if (swapped === SCRIPT_CODES.replace.replaced) resealed++;
 		}
 		return { resealed, unchanged: Object.keys(stored).length - resealed };
 	}

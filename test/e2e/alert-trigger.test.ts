@@ -29,7 +29,7 @@ async function storeEvent(endpointId: string): Promise<void> {
 		method: 'POST',
 		path: '',
 		query: '',
-		headersJson: '{}',
+		headers: {},
 		sourceIp: '127.0.0.1',
 		body: Buffer.from('{"poison":true}'),
 	});

@@ -170,7 +170,7 @@ describe('acceptEvent writes nothing on a reject by either limit', () => {
 		method: 'POST',
 		path: '',
 		query: '',
-		headersJson: '{}',
+		headers: {},
 		sourceIp: '127.0.0.1',
 		body: Buffer.from('{}'),
 		...over,

@@ -13,7 +13,7 @@
   KEYS[3] limiter   account's GCRA state: theoretical arrival time, integer microseconds
   KEYS[4] usage     account's usage hash: d:<day> total, e:<day>:<endpointId> per endpoint
   KEYS[5] bytes     endpoint's stored-bytes counter (sum of the stream entries' field values)
-  KEYS[6] eplimiter endpoint's own GCRA state, like KEYS[3] (any key of the slot when ARGV[15] is '0')
+  KEYS[6] eplimiter endpoint's own GCRA state, like KEYS[3] (any key of the slot when ARGV[11] is '0')
 
   ARGV[1]  endpoint id
   ARGV[2]  '1' to check and record the dedupe key, '0' not to
@@ -22,24 +22,28 @@
   ARGV[5]  account burst, requests that may arrive at one instant (>= 1 when rate > 0)
   ARGV[6]  account daily limit, accepted requests per UTC day; '0' = none
   ARGV[7]  buffer capacity, max entries in the stream
-  ARGV[8]  method        ARGV[9]  sub-path     ARGV[10] raw query string
-  ARGV[11] headers JSON  ARGV[12] source ip    ARGV[13] raw body bytes
-  ARGV[14] buffer capacity in bytes: most bytes the stream's entries may hold (stored size of an
-           event = the byte length of ARGV[8..13]); the trim scripts subtract what they remove
-  ARGV[15] endpoint rate, requests per second; '0' = none    ARGV[16] endpoint burst
-  ARGV[17] endpoint daily limit, accepted requests per UTC day; '0' = none
+  ARGV[8]  event head: method, path, query, ip and headers, encoded as src/redis/streamSchema.ts says
+  ARGV[9]  raw body bytes
+  ARGV[10] buffer capacity in bytes: most bytes the stream's entries may hold (stored size of an
+           event = the byte length of its F_EVENT value, ARGV[8] .. ARGV[9]); the trim scripts
+           subtract what they remove
+  ARGV[11] endpoint rate, requests per second; '0' = none    ARGV[12] endpoint burst
+  ARGV[13] endpoint daily limit, accepted requests per UTC day; '0' = none
 
-  Returns an array; the first element is the outcome code:
-    {1, firstEventId}                 duplicate
-    {4, streamLength, storedBytes}    buffer_full
+  Stores one entry with one field, F_EVENT = ARGV[8] .. ARGV[9] (names and codes: the preamble the
+  loader puts before this script, from streamSchema.ts and scriptCodes.ts).
+
+  Returns an array; the first element is the outcome code (SCRIPT_CODES.accept):
+    {ACCEPT_DUPLICATE, firstEventId}
+    {ACCEPT_BUFFER_FULL, streamLength, storedBytes}
   and otherwise {code, x, secondsToUtcMidnight, L...} where L is the state of the four limits:
     burstRemaining, burstResetMs, dailyRemaining (account), then the same three of the endpoint;
     a remaining count is -1 when that limit is off, 0 for the limit that refused:
-    {0, eventId, ...}       accepted (remaining counts after this request)
-    {2, retryAfterMs, ...}  rate_limited (account)
-    {3, retryAfterMs, ...}  daily_limit_exceeded (account)
-    {5, retryAfterMs, ...}  endpoint_rate_limited
-    {6, retryAfterMs, ...}  endpoint_daily_limit_exceeded
+    {ACCEPT_ACCEPTED, eventId, ...}                          (remaining counts after this request)
+    {ACCEPT_RATE_LIMITED, retryAfterMs, ...}                 account rate
+    {ACCEPT_DAILY_LIMIT_EXCEEDED, retryAfterMs, ...}         account daily limit
+    {ACCEPT_ENDPOINT_RATE_LIMITED, retryAfterMs, ...}        endpoint rate
+    {ACCEPT_ENDPOINT_DAILY_LIMIT_EXCEEDED, retryAfterMs, ...} endpoint daily limit
   (Usage fields are kept 36 days: today and 35 before, for the usage history.)
 ]]
 local time = redis.call('TIME')
@@ -52,7 +56,7 @@ local useDedupe = ARGV[2] == '1'
 if useDedupe then
   local first = redis.call('GET', KEYS[2])
   if first then
-    return {1, first}
+    return {ACCEPT_DUPLICATE, first}
   end
 end
 
@@ -90,35 +94,34 @@ end
 local dayField = 'd:' .. day
 local endpointDayField = 'e:' .. day .. ':' .. ARGV[1]
 local rate = gcra(KEYS[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
-local epRate = gcra(KEYS[6], tonumber(ARGV[15]), tonumber(ARGV[16]))
+local epRate = gcra(KEYS[6], tonumber(ARGV[11]), tonumber(ARGV[12]))
 local accountDay = daily(dayField, tonumber(ARGV[6]))
-local epDay = daily(endpointDayField, tonumber(ARGV[17]))
+local epDay = daily(endpointDayField, tonumber(ARGV[13]))
 
 local function outcome(code, x)
   return {code, x, toMidnight, rate[3], rate[4], accountDay[2], epRate[3], epRate[4], epDay[2]}
 end
 if not epRate[1] then
-  return outcome(5, epRate[5])
+  return outcome(ACCEPT_ENDPOINT_RATE_LIMITED, epRate[5])
 end
 if not rate[1] then
-  return outcome(2, rate[5])
+  return outcome(ACCEPT_RATE_LIMITED, rate[5])
 end
 if not epDay[1] then
-  return outcome(6, toMidnight * 1000)
+  return outcome(ACCEPT_ENDPOINT_DAILY_LIMIT_EXCEEDED, toMidnight * 1000)
 end
 if not accountDay[1] then
-  return outcome(3, toMidnight * 1000)
+  return outcome(ACCEPT_DAILY_LIMIT_EXCEEDED, toMidnight * 1000)
 end
 
 local length = redis.call('XLEN', KEYS[1])
-local size = #ARGV[8] + #ARGV[9] + #ARGV[10] + #ARGV[11] + #ARGV[12] + #ARGV[13]
+local size = #ARGV[8] + #ARGV[9]
 local stored = tonumber(redis.call('GET', KEYS[5]) or '0')
-if length >= tonumber(ARGV[7]) or stored + size > tonumber(ARGV[14]) then
-  return {4, length, stored}
+if length >= tonumber(ARGV[7]) or stored + size > tonumber(ARGV[10]) then
+  return {ACCEPT_BUFFER_FULL, length, stored}
 end
 
-local id = redis.call('XADD', KEYS[1], '*',
-  'm', ARGV[8], 'p', ARGV[9], 'q', ARGV[10], 'h', ARGV[11], 'ip', ARGV[12], 'b', ARGV[13])
+local id = redis.call('XADD', KEYS[1], '*', F_EVENT, ARGV[8] .. ARGV[9])
 redis.call('INCRBY', KEYS[5], size)
 
 -- Stored rounded up so that rounding can never admit more than the bound.
@@ -137,4 +140,4 @@ redis.call('PEXPIRE', KEYS[4], 37 * 86400000)
 if useDedupe then
   redis.call('SET', KEYS[2], id, 'PX', tonumber(ARGV[3]))
 end
-return outcome(0, id)
+return outcome(ACCEPT_ACCEPTED, id)

@@ -5,10 +5,10 @@
 
   KEYS[1] stream    endpoint's event stream
   KEYS[2] attempts  subscriber's hash of failed attempts
-  KEYS[3] replay    subscriber's replay stream (consumer group 'g', see readEvents)
+  KEYS[3] replay    subscriber's replay stream (consumer group REPLAY_GROUP, see readEvents)
 
   ARGV[1] subscriber id (= consumer group name)
-  ARGV[2..] entries, each 's:<streamId>' or 'r:<replayId>'
+  ARGV[2..] entries, each 's:<streamId>' or 'r:<replayId>' (REF_STREAM / REF_REPLAY)
 
   Returns the number of entries acknowledged.
 ]]
@@ -18,8 +18,8 @@ local streamIds = {}
 for i = 2, #ARGV do
   local entry = ARGV[i]
   local id = string.sub(entry, 3)
-  if string.sub(entry, 1, 1) == 'r' then
-    redis.call('XACK', KEYS[3], 'g', id)
+  if string.sub(entry, 1, 1) == REF_REPLAY then
+    redis.call('XACK', KEYS[3], REPLAY_GROUP, id)
     acked = acked + redis.call('XDEL', KEYS[3], id)
   else
     table.insert(streamIds, id)

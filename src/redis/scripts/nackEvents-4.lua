@@ -18,6 +18,9 @@
   (n8n killed) has counted as a delivery without a nack, and a nacked run is one delivery, so
   nothing is counted twice.
 
+  A dead letter is F_EVENT_ID, F_SUBSCRIBER, F_ATTEMPTS, F_ERROR, then the entry's own fields
+  (src/redis/streamSchema.ts).
+
   Returns {deadLettered, held}: the ARGV entries that became dead letters, and those that reached
   the attempt limit while the dead letters were at their cap (they stay pending; readEvents leaves
   them alone until there is room, and then dead-letters them).
@@ -34,8 +37,8 @@ for i = 5, #ARGV do
   local entry = ARGV[i]
   local source = string.sub(entry, 1, 1)
   local id = string.sub(entry, 3)
-  local key = source == 'r' and KEYS[4] or KEYS[1]
-  local group = source == 'r' and 'g' or sub
+  local key = source == REF_REPLAY and KEYS[4] or KEYS[1]
+  local group = source == REF_REPLAY and REPLAY_GROUP or sub
   local rows = redis.call('XRANGE', key, id, id)
   if #rows == 1 then
     local n = redis.call('HINCRBY', KEYS[2], entry, 1)
@@ -45,22 +48,22 @@ for i = 5, #ARGV do
     end
     if n >= maxAttempts and deadMax > 0 and redis.call('XLEN', KEYS[3]) >= deadMax then
       table.insert(held, entry)
-      redis.pcall('XCLAIM', key, group, 'c', 0, id, 'TIME', 0, 'JUSTID')
+      redis.pcall('XCLAIM', key, group, CONSUMER, 0, id, 'TIME', 0, 'JUSTID')
     elseif n >= maxAttempts then
       local fields = rows[1][2]
       local eventId = id
       local args = {}
       for j = 1, #fields, 2 do
-        if fields[j] == 'eid' then
+        if fields[j] == F_EVENT_ID then
           eventId = fields[j + 1]
         else
           table.insert(args, fields[j])
           table.insert(args, fields[j + 1])
         end
       end
-      redis.call('XADD', KEYS[3], '*', 'eid', eventId, 'sub', sub, 'att', tostring(n), 'err', ARGV[3], unpack(args))
-      if source == 'r' then
-        redis.call('XACK', KEYS[4], 'g', id)
+      redis.call('XADD', KEYS[3], '*', F_EVENT_ID, eventId, F_SUBSCRIBER, sub, F_ATTEMPTS, tostring(n), F_ERROR, ARGV[3], unpack(args))
+      if source == REF_REPLAY then
+        redis.call('XACK', KEYS[4], REPLAY_GROUP, id)
         redis.call('XDEL', KEYS[4], id)
       else
         redis.call('XACK', KEYS[1], sub, id)
@@ -69,7 +72,7 @@ for i = 5, #ARGV do
       table.insert(dead, entry)
     else
       -- pcall: a group dropped meanwhile (subscriber retention) leaves nothing to make visible.
-      redis.pcall('XCLAIM', key, group, 'c', 0, id, 'TIME', 0, 'JUSTID')
+      redis.pcall('XCLAIM', key, group, CONSUMER, 0, id, 'TIME', 0, 'JUSTID')
     end
   end
 end

@@ -17,7 +17,7 @@
   until there is room.
 
   KEYS[1] stream      endpoint's event stream (consumer group = subscriber id)
-  KEYS[2] replay      subscriber's replay stream (consumer group 'g', created here when missing)
+  KEYS[2] replay      subscriber's replay stream (consumer group REPLAY_GROUP, created here when missing)
   KEYS[3] attempts    subscriber's hash of failed attempts (nacks), see nackEvents
   KEYS[4] deadLetters endpoint's dead-letter stream
 
@@ -34,7 +34,8 @@
     entries       {ref1, fields1, ref2, fields2, ...}, fields as XRANGE gives them
     deadLettered  refs dead-lettered by this call (runs that never reported back)
     held          refs at the attempt limit kept pending because the dead letters are full
-    bytesFull     1 when the byte cap ended the batch (more may be waiting), else 0
+    bytesFull     READ_BYTES_FULL when the byte cap ended the batch (more may be waiting), else
+                  READ_COMPLETE
   Entries trimmed by age retention while pending are acknowledged and forgotten (nothing is left
   to deliver). Errors with NOGROUP when the subscriber's group is gone (the caller re-subscribes).
 ]]
@@ -44,8 +45,6 @@ local count = tonumber(ARGV[3])
 local maxBytes = tonumber(ARGV[4])
 local maxAttempts = tonumber(ARGV[5])
 local deadMax = tonumber(ARGV[6])
-local CONSUMER = 'c'
-local REPLAY_GROUP = 'g'
 
 local skip = {}
 local skipCount = 0
@@ -59,7 +58,7 @@ local dead = {}
 local held = {}
 local found = 0
 local bytes = 0
-local bytesFull = 0
+local bytesFull = READ_COMPLETE
 
 local function sizeOf(fields)
   local n = 0
@@ -75,7 +74,7 @@ local function fits(fields)
     return true
   end
   if bytes + sizeOf(fields) > maxBytes then
-    bytesFull = 1
+    bytesFull = READ_BYTES_FULL
     return false
   end
   return true
@@ -91,7 +90,7 @@ local function add(ref, fields)
 end
 
 local function done()
-  return found >= count or bytesFull == 1
+  return found >= count or bytesFull == READ_BYTES_FULL
 end
 
 -- Moves a pending entry that failed `deliveries` times to the dead letters (or holds it).
@@ -109,16 +108,16 @@ local function deadLetter(key, group, source, id, ref, fields, deliveries)
   local eventId = id
   local args = {}
   for j = 1, #fields, 2 do
-    if fields[j] == 'eid' then
+    if fields[j] == F_EVENT_ID then
       eventId = fields[j + 1]
     else
       table.insert(args, fields[j])
       table.insert(args, fields[j + 1])
     end
   end
-  redis.call('XADD', KEYS[4], '*', 'eid', eventId, 'sub', sub, 'att', tostring(deliveries), 'err', err, unpack(args))
+  redis.call('XADD', KEYS[4], '*', F_EVENT_ID, eventId, F_SUBSCRIBER, sub, F_ATTEMPTS, tostring(deliveries), F_ERROR, err, unpack(args))
   redis.call('XACK', key, group, id)
-  if source == 'r' then
+  if source == REF_REPLAY then
     redis.call('XDEL', key, id)
   end
   redis.call('HDEL', KEYS[3], ref)
@@ -184,13 +183,13 @@ local function fresh(key, group, source)
     local fit = 0
     local seen = bytes
     local start = '(' .. last
-    while fit < want and bytesFull == 0 do
+    while fit < want and bytesFull == READ_COMPLETE do
       local rows = redis.call('XRANGE', key, start, '+', 'COUNT', math.min(16, want - fit))
       for _, row in ipairs(rows) do
-        if fit < want and bytesFull == 0 then
+        if fit < want and bytesFull == READ_COMPLETE then
           local size = sizeOf(row[2])
           if found + fit > 0 and seen + size > maxBytes then
-            bytesFull = 1
+            bytesFull = READ_BYTES_FULL
           else
             seen = seen + size
             fit = fit + 1
@@ -220,21 +219,21 @@ local function fresh(key, group, source)
   end
 end
 
-pending(KEYS[1], sub, 's')
+pending(KEYS[1], sub, REF_STREAM)
 
 if redis.call('EXISTS', KEYS[2]) == 1 then
   local ok = redis.pcall('XGROUP', 'CREATE', KEYS[2], REPLAY_GROUP, '0')
   if type(ok) == 'table' and ok.err and not string.find(ok.err, 'BUSYGROUP', 1, true) then
     return redis.error_reply(ok.err)
   end
-  pending(KEYS[2], REPLAY_GROUP, 'r')
-  local err = fresh(KEYS[2], REPLAY_GROUP, 'r')
+  pending(KEYS[2], REPLAY_GROUP, REF_REPLAY)
+  local err = fresh(KEYS[2], REPLAY_GROUP, REF_REPLAY)
   if err then
     return err
   end
 end
 
-local err = fresh(KEYS[1], sub, 's')
+local err = fresh(KEYS[1], sub, REF_STREAM)
 if err then
   return err
 end

@@ -4,9 +4,11 @@
   KEYS[1] lease key
   ARGV[1] owner token
 
-  Returns 1 when released, 0 when the lease was not the caller's (or had expired).
+  Returns LEASE_HELD when it was the caller's and is released, LEASE_NOT_HELD when the lease was
+  not the caller's (or had expired).
 ]]
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1])
+  return LEASE_HELD
 end
-return 0
+return LEASE_NOT_HELD

@@ -4,14 +4,14 @@
   Entries no longer pending (acknowledged, dead-lettered, trimmed) are left alone.
 
   KEYS[1] stream  endpoint's event stream (consumer group = subscriber id)
-  KEYS[2] replay  subscriber's replay stream (consumer group 'g')
+  KEYS[2] replay  subscriber's replay stream (consumer group REPLAY_GROUP)
 
   ARGV[1] subscriber id
   ARGV[2..] refs, 's:<streamId>' or 'r:<replayId>'
 
   Returns the number of entries renewed.
 ]]
-local ids = { s = {}, r = {} }
+local ids = { [REF_STREAM] = {}, [REF_REPLAY] = {} }
 for i = 2, #ARGV do
   local source = string.sub(ARGV[i], 1, 1)
   if ids[source] then
@@ -23,7 +23,7 @@ local function renew(key, group, list)
   if #list == 0 then
     return
   end
-  local args = { 'XCLAIM', key, group, 'c', 0 }
+  local args = { 'XCLAIM', key, group, CONSUMER, 0 }
   for _, id in ipairs(list) do
     table.insert(args, id)
   end
@@ -33,6 +33,6 @@ local function renew(key, group, list)
     renewed = renewed + #claimed
   end
 end
-renew(KEYS[1], ARGV[1], ids.s)
-renew(KEYS[2], 'g', ids.r)
+renew(KEYS[1], ARGV[1], ids[REF_STREAM])
+renew(KEYS[2], REPLAY_GROUP, ids[REF_REPLAY])
 return renewed

@@ -8,10 +8,11 @@
   ARGV[2] value the caller read
   ARGV[3] new value
 
-  Returns 1 when replaced, 0 when the field changed (or vanished) meanwhile; nothing is written then.
+  Returns REPLACE_REPLACED when replaced, REPLACE_CHANGED when the field changed (or vanished)
+  meanwhile; nothing is written then.
 ]]
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-  return 1
+  return REPLACE_REPLACED
 end
-return 0
+return REPLACE_CHANGED

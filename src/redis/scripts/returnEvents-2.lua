@@ -5,7 +5,7 @@
   visible to the next read at once.
 
   KEYS[1] stream  endpoint's event stream (consumer group = subscriber id)
-  KEYS[2] replay  subscriber's replay stream (consumer group 'g')
+  KEYS[2] replay  subscriber's replay stream (consumer group REPLAY_GROUP)
 
   ARGV[1] subscriber id
   ARGV[2..] refs, 's:<streamId>' or 'r:<replayId>'
@@ -17,12 +17,12 @@ for i = 2, #ARGV do
   local ref = ARGV[i]
   local source = string.sub(ref, 1, 1)
   local id = string.sub(ref, 3)
-  local key = source == 'r' and KEYS[2] or KEYS[1]
-  local group = source == 'r' and 'g' or ARGV[1]
+  local key = source == REF_REPLAY and KEYS[2] or KEYS[1]
+  local group = source == REF_REPLAY and REPLAY_GROUP or ARGV[1]
   local rows = redis.pcall('XPENDING', key, group, id, id, 1)
   if type(rows) == 'table' and not rows.err and #rows == 1 then
     local deliveries = math.max(0, rows[1][4] - 1)
-    redis.call('XCLAIM', key, group, 'c', 0, id, 'TIME', 0, 'RETRYCOUNT', deliveries, 'JUSTID')
+    redis.call('XCLAIM', key, group, CONSUMER, 0, id, 'TIME', 0, 'RETRYCOUNT', deliveries, 'JUSTID')
     returned = returned + 1
   end
 end

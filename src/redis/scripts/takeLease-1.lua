@@ -6,11 +6,11 @@
   ARGV[1] owner token (random per trigger instance)
   ARGV[2] lease time, milliseconds
 
-  Returns 1 when the caller holds the lease afterwards, 0 when someone else does.
+  Returns LEASE_HELD when the caller holds the lease afterwards, LEASE_NOT_HELD when someone else does.
 ]]
 local current = redis.call('GET', KEYS[1])
 if current == false or current == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]))
-  return 1
+  return LEASE_HELD
 end
-return 0
+return LEASE_NOT_HELD

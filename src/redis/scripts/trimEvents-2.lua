@@ -15,7 +15,8 @@
   ARGV[3] most bytes to read in this call (>= 1; the last page of 16 entries may go over it):
           the script reads each entry to learn its size
 
-  Returns {removedEntries, removedBytes, more}: more = 1 when entries to remove are left (call again).
+  Returns {removedEntries, removedBytes, more}: more = TRIM_MORE when entries to remove are left
+  (call again), else TRIM_DONE.
   A stream left empty drops its bytes counter (it restarts at 0, exactly).
 ]]
 local function parse(id)
@@ -30,7 +31,7 @@ end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[2])
-  return {0, 0, 0}
+  return {0, 0, TRIM_DONE}
 end
 
 local needed = ARGV[1]
@@ -55,13 +56,13 @@ if needed == 'acked' then
     end
   end
   if needed == nil then
-    return {0, 0, 0}
+    return {0, 0, TRIM_DONE}
   end
 end
 
 local maxEntries = tonumber(ARGV[2])
 local maxBytes = tonumber(ARGV[3])
-local removed, bytes, more = 0, 0, 0
+local removed, bytes, more = 0, 0, TRIM_DONE
 local last = nil
 local start = '-'
 while removed < maxEntries do
@@ -83,10 +84,10 @@ while removed < maxEntries do
   end
 end
 if removed == 0 then
-  return {0, 0, 0}
+  return {0, 0, TRIM_DONE}
 end
 if #redis.call('XRANGE', KEYS[1], '(' .. last, '(' .. needed, 'COUNT', 1) > 0 then
-  more = 1
+  more = TRIM_MORE
 end
 local ms, seq = parse(last)
 redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (seq + 1))
