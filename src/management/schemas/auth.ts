@@ -6,8 +6,8 @@
 import { DEFAULT_TOLERANCE_SECONDS, isTimestampPreset, MAX_TOLERANCE_SECONDS, PRESET_IDS } from '../../auth';
 import { DEFAULT_ACCEPT_CONTENT_TYPE, MAX_ACCEPT_RESPONSE_BYTES } from '../../registry/acceptResponse';
 import { DEFAULT_DEDUPE_WINDOW_SECONDS } from '../../registry/endpoints';
-import type { HandshakeMode, HmacAlgorithm, SignatureEncoding } from '../../types';
-import { component, z } from './registry';
+import type { AcceptResponse as AcceptResponseRecord, DedupeConfig, EndpointAuth as EndpointAuthRecord, HandshakeConfig, HandshakeMode, HmacAlgorithm, HmacPreset, SignatureEncoding } from '../../types';
+import { component, z, type SameShape } from './registry';
 
 /** The values of a string union, spelled out once; the compiler checks the list is complete. */
 function unionValues<T extends string>(all: Record<T, true>): [T, ...T[]] {
@@ -43,7 +43,7 @@ export const HmacAuth = component(
 	z
 		.strictObject({
 			type: z.literal('hmac'),
-			preset: z.enum([...PRESET_IDS].sort() as [string, ...string[]]).describe('A provider preset of the catalog (docs/providers/README.md) or `generic`'),
+			preset: z.enum([...PRESET_IDS].sort() as [HmacPreset, ...HmacPreset[]]).describe('A provider preset of the catalog (docs/providers/README.md) or `generic`'),
 			header: headerName().describe('generic only: the header holding the signature').optional(),
 			algorithm: z.enum(HMAC_ALGORITHMS).describe('generic only; default sha256').optional(),
 			encoding: z.enum(SIGNATURE_ENCODINGS).describe('generic only; default hex').optional(),
@@ -120,3 +120,9 @@ export const AcceptResponseInput = component(
 		})
 		.describe('Custom answer to accepted requests; omitted fields take their defaults'),
 );
+
+// The stored settings (src/types.ts) are these shapes.
+true satisfies SameShape<EndpointAuthRecord, z.infer<typeof EndpointAuth>>;
+true satisfies SameShape<DedupeConfig, z.infer<typeof Dedupe>>;
+true satisfies SameShape<HandshakeConfig, z.infer<typeof Handshake>>;
+true satisfies SameShape<AcceptResponseRecord, z.infer<typeof AcceptResponse>>;

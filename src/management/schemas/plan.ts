@@ -4,7 +4,8 @@
  */
 import { ACCOUNT_ID_RE, ENDPOINT_ID_RE } from '../../registry/endpoints';
 import { PLAN_ID_RE } from '../../registry/plans';
-import { checkedByService, component, isoTime, z } from './registry';
+import type { Account as AccountRecord, EndpointLimits as EndpointLimitsRecord, Plan as PlanRecord } from '../../types';
+import { checkedByService, component, isoTime, z, type SameShape } from './registry';
 
 export const endpointId = () => z.string().regex(ENDPOINT_ID_RE).describe('3-64 characters from a-z, 0-9, `-` and `_`, starting with a letter or digit');
 export const accountId = () => z.string().regex(ACCOUNT_ID_RE).describe('1-64 characters from A-Z, a-z, 0-9, `.`, `-` and `_`');
@@ -44,6 +45,11 @@ export const EndpointLimitsInput = component(
 		.strictObject({ rate: limits.rate.optional(), burst: limits.burst.optional(), daily: limits.daily.optional() })
 		.describe("Omitted limits mean none; each at most the plan's; burst defaults to ceil(rate) (at most the plan's burst) and needs a rate"),
 );
+
+// The stored shapes (src/types.ts, src/redis) are these; a field added to one side only does not compile.
+true satisfies SameShape<PlanRecord, z.infer<typeof Plan>>;
+true satisfies SameShape<AccountRecord, z.infer<typeof Account>>;
+true satisfies SameShape<EndpointLimitsRecord, z.infer<typeof EndpointLimits>>;
 
 /** One endpoint's line in an account's usage: today's accepted requests against its own limits. */
 export const AccountEndpointUsage = z.strictObject({

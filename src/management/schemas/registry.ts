@@ -23,6 +23,12 @@ export function component<T extends z.ZodType>(name: string, schema: T): T {
 	return schema;
 }
 
+/**
+ * `true` when A and B hold the same values: `true satisfies SameShape<Domain, z.infer<typeof X>>`
+ * makes the compiler refuse a field added to a domain type (src/types.ts) and not to its schema.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /** `$ref` to a component, for annotations that name one. */
 export function ref(name: string): JsonSchema {
 	return { $ref: `#/components/schemas/${name}` };

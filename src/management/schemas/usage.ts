@@ -3,7 +3,9 @@
  * limits and buffer, requests per hour, and daily history of endpoints and accounts.
  */
 import { accountId, count, EndpointLimits, endpointId, Plan } from './plan';
-import { component, isoTime, z } from './registry';
+import type { HourStats as StoredHourStats } from '../../redis/stats';
+import type { DayUsage as StoredDayUsage } from '../../redis/usage';
+import { component, isoTime, z, type SameShape } from './registry';
 
 export const DayUsage = component(
 	'DayUsage',
@@ -66,3 +68,7 @@ export const HourStats = z.strictObject({
 });
 export type HourStats = z.infer<typeof HourStats>;
 export const EndpointStats = component('Stats', z.strictObject({ endpointId: endpointId(), hours: z.array(HourStats) }));
+
+// The stored shapes (src/types.ts, src/redis) are these; a field added to one side only does not compile.
+true satisfies SameShape<StoredDayUsage, z.infer<typeof DayUsage>>;
+true satisfies SameShape<StoredHourStats, HourStats>;
