@@ -1,9 +1,8 @@
 /**
  * components.schemas of the admin API's OpenAPI document: the shapes of src/management/schemas
- * (the same zod schemas that type ManagementService and check the admin routes' input), the
- * request log's and the error answer.
+ * (the same zod schemas that type ManagementService and check the admin routes' input) and the
+ * error answer.
  */
-import { requestLogSchemas } from './requestLog';
 import type { ErrorCode } from '../../errors';
 import { componentSchemas } from '../../management/schemas';
 import { object, type Schema } from './helpers';
@@ -13,5 +12,5 @@ export const ADMIN_ERROR_CODES: ErrorCode[] = ['invalid_request', 'unauthorized'
 
 export function schemas(): Record<string, Schema> {
 	const error = object({ error: object({ code: { enum: ADMIN_ERROR_CODES }, message: { type: 'string' } }) }, { description: 'Every failure' });
-	return { ...componentSchemas(), Error: error, ...requestLogSchemas() };
+	return { ...componentSchemas(), Error: error };
 }

@@ -8,7 +8,7 @@ import { accountId, endpointId } from './plan';
 import { checkedByService, component, isoTime, z } from './registry';
 
 const STREAM_ID_RE = /^\d{1,20}-\d{1,20}$/;
-const streamId = () => z.string().regex(STREAM_ID_RE).meta({ examples: ['1732280000000-0'] });
+export const streamId = () => z.string().regex(STREAM_ID_RE).meta({ examples: ['1732280000000-0'] });
 
 export const WebhookEvent = component(
 	'WebhookEvent',

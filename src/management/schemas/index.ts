@@ -9,3 +9,4 @@ export * from './plan';
 export * from './usage';
 export * from './events';
 export * from './tokens';
+export * from './requestLog';
