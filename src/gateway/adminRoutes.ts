@@ -1,17 +1,26 @@
 /**
  * Routes of the admin HTTP API: each reads the path, query and JSON body, calls one
- * ManagementService method and sends its result. Input is checked only for shape (types,
- * unknown fields); every rule about values lives in the service.
+ * ManagementService method and sends its result. Bodies are checked against their shape in
+ * src/management/schemas (types, unknown fields), the one the OpenAPI document shows; every rule
+ * about values lives in the service.
  */
 import type { Request, Response, Router } from 'express';
 import { GatewayError, messageOf, ValidationError } from '../errors';
-import type { EndpointInput, ManagementService } from '../management/service';
+import type { ManagementService } from '../management/service';
+import {
+	DeleteDeadLettersRequest,
+	EndpointCreate,
+	EndpointUpdate,
+	parseInput,
+	PlanInput,
+	ReplayRequest,
+	RewindRequest,
+	RotateSecretRequest,
+	SetAccountPlanRequest,
+	TestEventRequest,
+} from '../management/schemas';
 import { addRequestLogRoutes } from './requestLogRoutes';
 import { USAGE_RETENTION_DAYS } from '../redis/usage';
-
-/** Fields an endpoint create/update body may carry (EndpointInput). */
-const ENDPOINT_FIELDS = ['name', 'description', 'accountId', 'auth', 'secret', 'ipAllowlist', 'dedupe', 'handshake', 'methods', 'enabled', 'bufferCapacity', 'bufferMaxBytes', 'limits', 'acceptResponse'];
-const PLAN_FIELDS = ['id', 'name', 'rate', 'burst', 'daily'];
 
 export interface AdminRouteOptions {
 	/** Base URL of this gateway's ingest listener; absent: the listener the admin request came in on. */
@@ -40,23 +49,6 @@ function jsonObject(req: Request): Record<string, unknown> {
 	return body as Record<string, unknown>;
 }
 
-function onlyFields(body: Record<string, unknown>, allowed: string[]): void {
-	for (const key of Object.keys(body)) {
-		if (!allowed.includes(key)) throw new ValidationError(`'${key.slice(0, 50)}' is not a known field; expected ${allowed.join(', ')}`);
-	}
-}
-
-function optionalString(value: unknown, field: string): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'string') throw new ValidationError(`${field} must be a string`);
-	return value;
-}
-
-function stringArray(value: unknown, field: string): string[] {
-	if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new ValidationError(`${field} must be an array of strings`);
-	return value as string[];
-}
-
 function queryString(req: Request, name: string): string | undefined {
 	const value: unknown = req.query[name];
 	if (value === undefined || value === '') return undefined;
@@ -72,19 +64,6 @@ function queryCount(req: Request, name: string, fallback: number, max: number): 
 	return n;
 }
 
-function endpointInput(body: Record<string, unknown>, allowed: string[]): EndpointInput {
-	onlyFields(body, allowed);
-	if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw new ValidationError('enabled must be true or false');
-	return {
-		...body,
-		name: optionalString(body.name, 'name'),
-		description: optionalString(body.description, 'description'),
-		accountId: optionalString(body.accountId, 'accountId'),
-		secret: optionalString(body.secret, 'secret'),
-		enabled: body.enabled as boolean | undefined,
-	};
-}
-
 function sendJson(res: Response, status: number, value: unknown): void {
 	res.status(status).json(value);
 }
@@ -94,29 +73,23 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 		sendJson(res, 200, await management.listEndpoints({ accountId: queryString(req, 'accountId'), search: queryString(req, 'search') }));
 	});
 	router.post('/endpoints', async (req, res) => {
-		const { id, createdBy, ...fields } = jsonObject(req);
-		const input = { ...endpointInput(fields, ENDPOINT_FIELDS), id: optionalString(id, 'id') };
-		sendJson(res, 201, await management.createEndpoint(input, optionalString(createdBy, 'createdBy') ?? 'admin-api'));
+		const { createdBy, ...input } = parseInput(EndpointCreate, jsonObject(req));
+		sendJson(res, 201, await management.createEndpoint(input, createdBy ?? 'admin-api'));
 	});
 	router.get('/endpoints/:id', async (req, res) => {
 		sendJson(res, 200, await management.getEndpoint(req.params.id));
 	});
 	router.patch('/endpoints/:id', async (req, res) => {
-		const body = jsonObject(req);
-		if (body.id !== undefined && body.id !== req.params.id) throw new ValidationError("an endpoint's id cannot change");
-		const { id: _id, ...patch } = body;
-		sendJson(res, 200, await management.updateEndpoint(req.params.id, endpointInput(patch, ENDPOINT_FIELDS)));
+		const { id, ...patch } = parseInput(EndpointUpdate, jsonObject(req));
+		if (id !== undefined && id !== req.params.id) throw new ValidationError("an endpoint's id cannot change");
+		sendJson(res, 200, await management.updateEndpoint(req.params.id, patch));
 	});
 	router.delete('/endpoints/:id', async (req, res) => {
 		await management.deleteEndpoint(req.params.id, { force: queryString(req, 'force') });
 		res.status(204).end();
 	});
 	router.post('/endpoints/:id/rotate-secret', async (req, res) => {
-		const body = jsonObject(req);
-		onlyFields(body, ['secret', 'graceSeconds']);
-		if (body.graceSeconds !== undefined && typeof body.graceSeconds !== 'number') throw new ValidationError('graceSeconds must be a number of seconds');
-		const options = { secret: optionalString(body.secret, 'secret'), graceSeconds: body.graceSeconds as number | undefined };
-		sendJson(res, 200, await management.rotateSecret(req.params.id, options));
+		sendJson(res, 200, await management.rotateSecret(req.params.id, parseInput(RotateSecretRequest, jsonObject(req))));
 	});
 	router.get('/endpoints/:id/usage', async (req, res) => {
 		sendJson(res, 200, await management.endpointUsage(req.params.id));
@@ -134,16 +107,11 @@ function addEndpointRoutes(router: Router, management: ManagementService): void 
 		sendJson(res, 200, await management.listDeadLetters(req.params.id, queryCount(req, 'count', 100, 10_000)));
 	});
 	router.post('/endpoints/:id/dead-letters/replay', async (req, res) => {
-		const body = jsonObject(req);
-		onlyFields(body, ['ids']);
-		const ids = body.ids === undefined ? [] : stringArray(body.ids, 'ids');
-		sendJson(res, 200, await management.replayDeadLetters(req.params.id, ids));
+		const { ids } = parseInput(ReplayRequest, jsonObject(req));
+		sendJson(res, 200, await management.replayDeadLetters(req.params.id, ids ?? []));
 	});
 	router.delete('/endpoints/:id/dead-letters', async (req, res) => {
-		const body = jsonObject(req);
-		onlyFields(body, ['ids']);
-		const ids = stringArray(body.ids, 'ids');
-		if (ids.length === 0) throw new ValidationError('ids must name at least one dead letter');
+		const { ids } = parseInput(DeleteDeadLettersRequest, jsonObject(req));
 		sendJson(res, 200, await management.deleteDeadLetters(req.params.id, ids));
 	});
 }
@@ -157,9 +125,8 @@ function addSubscriberRoutes(router: Router, management: ManagementService): voi
 		res.status(204).end();
 	});
 	router.post('/endpoints/:id/subscribers/:subscriberId/rewind', async (req, res) => {
-		const body = jsonObject(req);
-		onlyFields(body, ['eventId', 'time']);
-		sendJson(res, 200, await management.rewindSubscriber(req.params.id, req.params.subscriberId, { eventId: body.eventId, time: body.time }));
+		const { eventId, time } = parseInput(RewindRequest, jsonObject(req));
+		sendJson(res, 200, await management.rewindSubscriber(req.params.id, req.params.subscriberId, { eventId, time }));
 	});
 }
 
@@ -193,10 +160,8 @@ function listenerUrl(req: Request): string {
  */
 function addTestEventRoute(router: Router, management: ManagementService, options: AdminRouteOptions): void {
 	router.post('/endpoints/:id/test-event', async (req, res) => {
-		const input = jsonObject(req);
-		onlyFields(input, ['body', 'headers']);
+		const input = parseInput(TestEventRequest, jsonObject(req));
 		const payload = input.body ?? { test: true, source: 'webhook-gateway test event', sentAt: new Date().toISOString() };
-		if (typeof payload !== 'object' || payload === null) throw new ValidationError('body must be a JSON object or array');
 		const extra = testEventHeaders(input.headers);
 		const rawBody = Buffer.from(JSON.stringify(payload), 'utf8');
 		const signed = await management.testEventHeaders(req.params.id, rawBody);
@@ -232,8 +197,7 @@ function addPlanRoutes(router: Router, management: ManagementService): void {
 		sendJson(res, 200, await management.getPlan(req.params.id));
 	});
 	router.put('/plans/:id', async (req, res) => {
-		const body = jsonObject(req);
-		onlyFields(body, PLAN_FIELDS);
+		const body = parseInput(PlanInput, jsonObject(req));
 		if (body.id !== undefined && body.id !== req.params.id) throw new ValidationError(`id in the body ('${String(body.id).slice(0, 64)}') differs from the path`);
 		sendJson(res, 200, await management.upsertPlan({ ...body, id: req.params.id }));
 	});
@@ -254,10 +218,7 @@ function addAccountRoutes(router: Router, management: ManagementService): void {
 		sendJson(res, 200, await management.accountUsageHistory(req.params.id, queryCount(req, 'days', 35, USAGE_RETENTION_DAYS)));
 	});
 	router.put('/accounts/:id/plan', async (req, res) => {
-		const body = jsonObject(req);
-		onlyFields(body, ['planId']);
-		const planId = optionalString(body.planId, 'planId');
-		if (!planId) throw new ValidationError('planId is required: the id of the plan for this account');
+		const { planId } = parseInput(SetAccountPlanRequest, jsonObject(req));
 		sendJson(res, 200, await management.setAccountPlan(req.params.id, planId));
 	});
 }

@@ -1,8 +1,9 @@
 /**
  * The OpenAPI 3.1 description of the admin HTTP API (docs/admin-api.md), served without auth at
  * GET /api/v1/openapi.json. Plain data built from small helpers (src/gateway/openapi/): the
- * paths follow src/gateway/adminRoutes.ts, the schemas what ManagementService returns.
- * test/integration/openapi.test.ts keeps the three in step.
+ * paths follow src/gateway/adminRoutes.ts; the schemas are those of src/management/schemas, which
+ * also type ManagementService and check the routes' bodies. test/integration/openapi.test.ts
+ * checks that the routes are the documented ones and that real answers match the document.
  */
 import type { RequestHandler } from 'express';
 import { packageInfo } from '../packageInfo';

@@ -6,7 +6,7 @@
 import { activeSecrets, expireSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
 import { ConflictError, messageOf, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../parsing/webhookEvent';
-import type { HourStats, Stores } from '../redis';
+import type { Stores } from '../redis';
 import { USAGE_RETENTION_DAYS, type DayUsage } from '../redis/usage';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
 import { mergeEndpointLimits, validateEndpointLimits } from '../registry/endpointLimits';
@@ -23,10 +23,11 @@ import {
 	validateMethods,
 } from '../registry/endpoints';
 import { validateAcceptResponse } from '../registry/acceptResponse';
-import type { Account, EndpointLimits, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
+import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
 import { listRequests, requestDetail, type RequestDetail, type RequestQueryText } from './requestLog';
 import type { RequestPage } from '../redis';
 import { SubscriberOperations, type EndpointSubscribers, type RewindInput, type SubscriberView } from './subscribers';
+import type { AccountDetail, AccountEndpointUsage, DeadLetter, EndpointInput, EndpointUsage, HourStats } from './schemas';
 
 export interface ManagementOptions {
 	publicUrl: string;
@@ -41,58 +42,7 @@ export interface ManagementOptions {
 /** Default byte capacity when the options give none (same as the configuration's default). */
 export const DEFAULT_BUFFER_MAX_BYTES = 256 * 1024 * 1024;
 
-export interface EndpointInput {
-	id?: string;
-	name?: string;
-	description?: string;
-	accountId?: string;
-	auth?: unknown;
-	/** Use this secret instead of a generated one (e.g. the signing secret Stripe shows you). */
-	secret?: string;
-	ipAllowlist?: unknown;
-	dedupe?: unknown;
-	handshake?: unknown;
-	methods?: unknown;
-	enabled?: boolean;
-	bufferCapacity?: unknown;
-	/** Byte capacity of the buffer (stored size); null/'' for the gateway default. */
-	bufferMaxBytes?: unknown;
-	/** The endpoint's own limits `{rate, burst, daily}` inside its account's plan; null for none. */
-	limits?: unknown;
-	/** Custom answer to accepted requests {status 2xx, body ≤ 4 KiB, contentType}; null/'' for the default 202 JSON. */
-	acceptResponse?: unknown;
-}
-
-export interface EndpointUsage {
-	endpointId: string;
-	accountId: string;
-	plan: Plan;
-	acceptedToday: number;
-	accountAcceptedToday: number;
-	dailyLimit: number | null;
-	dailyRemaining: number | null;
-	/** The endpoint's own limits (null: only the plan's apply) and what is left of its own daily limit. */
-	endpointLimits: EndpointLimits | null;
-	endpointDailyRemaining: number | null;
-	resetsInSeconds: number;
-	/** Events and bytes buffered and the capacities that end in 503 buffer_full. */
-	buffer: { length: number; capacity: number; bytes: number; maxBytes: number; oldestReceivedAt: string | null };
-	/** No subscriber: nothing reads or trims the buffer, it fills up to its capacity. */
-	subscribers: { id: string; waiting: number; pending: number; lastSeen: string }[];
-	deadLetters: number;
-	/** Cap on dead letters (0 = none); beyond it failing events stay pending. */
-	deadLetterMax: number;
-}
-
-/** One endpoint's line in an account's usage: today's accepted requests against its own limits. */
-export interface AccountEndpointUsage {
-	endpointId: string;
-	acceptedToday: number;
-	/** Its own limits; null when only the account's plan applies. */
-	limits: EndpointLimits | null;
-	/** What is left of its own daily limit today; null without one. */
-	dailyRemaining: number | null;
-}
+export type { AccountEndpointUsage, EndpointInput, EndpointUsage };
 
 /** Days of usage history asked for: a whole number from 1 to USAGE_RETENTION_DAYS. */
 function historyDays(days: unknown): number {
@@ -453,7 +403,7 @@ export class ManagementService {
 	}
 
 	/** An account with its plan and today's usage, the account's and each endpoint's side by side. */
-	async getAccount(id: string): Promise<Account & { plan: Plan; acceptedToday: number; dailyRemaining: number | null; endpoints: string[]; endpointUsage: AccountEndpointUsage[] }> {
+	async getAccount(id: string): Promise<AccountDetail> {
 		validateAccountId(id);
 		const account = await this.stores.registry.getAccount(id);
 		if (!account) throw new NotFoundError('account', id);
@@ -515,7 +465,7 @@ export class ManagementService {
 		return await Promise.all(entries.map((e) => toWebhookEvent(e, record)));
 	}
 
-	async listDeadLetters(endpointId: string, count = 100): Promise<{ id: string; subscriberId: string; attempts: number; error: string; deadAt: string; event: WebhookEvent }[]> {
+	async listDeadLetters(endpointId: string, count = 100): Promise<DeadLetter[]> {
 		const record = await this.record(endpointId);
 		const letters = await this.stores.buffer.deadLetters({ id: record.id, accountId: record.accountId }, clampCount(count, 10_000));
 		return await Promise.all(

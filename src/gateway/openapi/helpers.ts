@@ -13,13 +13,6 @@ export function ref(name: string): Schema {
 	return { $ref: `#/components/schemas/${name}` };
 }
 
-/** `schema` or null (a JSON Schema 2020-12 type list; OpenAPI 3.1 has no `nullable`). */
-export function orNull(schema: Schema): Schema {
-	const type = schema.type;
-	if (typeof type === 'string') return { ...schema, type: [type, 'null'] };
-	return { oneOf: [schema, { type: 'null' }] };
-}
-
 export function arrayOf(items: Schema, extra: Schema = {}): Schema {
 	return { type: 'array', items, ...extra };
 }
@@ -38,13 +31,6 @@ export function object(properties: Record<string, Schema>, options: { optional?:
 		...(options.open ? {} : { additionalProperties: false }),
 	};
 }
-
-/** The values of a string union, spelled out once; the compiler checks the list is complete. */
-export function unionValues<T extends string>(all: Record<T, true>): T[] {
-	return Object.keys(all) as T[];
-}
-
-export const ISO_TIME: Schema = { type: 'string', format: 'date-time' };
 
 /** A 2xx answer with a JSON body. */
 export function json(schema: Schema, description: string): Schema {

@@ -1,14 +1,12 @@
 /**
- * The request log's part of the OpenAPI document (docs/request-log.md): its three routes and the
- * shapes they answer (src/redis/requestLog.ts, src/redis/eventDelivery.ts).
+ * The request log's part of the OpenAPI document (docs/request-log.md): its three routes. The
+ * shapes they answer are in src/management/schemas/requestLog.ts.
  */
-import type { DeliveryState } from '../../redis';
-import { arrayOf, errorResponses, ISO_TIME, json, object, operation, orNull, param, ref, unionValues, type Schema } from './helpers';
+import { errorResponses, json, operation, param, ref, type Schema } from './helpers';
 
 export const REQUESTS_TAG = { name: 'Requests', description: 'The request log: every answer of the ingest path, accepted or rejected, with its reason' };
 
 const STREAM_ID: Schema = { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$', examples: ['1732280000000-0'] };
-const STATES = unionValues<DeliveryState>({ pending: true, delivered: true, dead_letter: true, before_subscription: true });
 
 function text(name: string, description: string): Schema {
 	return { name, in: 'query', required: false, description, schema: { type: 'string' } };
@@ -58,45 +56,5 @@ export function requestLogPaths(): Record<string, Schema> {
 				responses: { 200: json(ref('RequestPage'), 'A page of the log'), ...errorResponses(400) },
 			}),
 		},
-	};
-}
-
-export function requestLogSchemas(): Record<string, Schema> {
-	return {
-		LoggedRequest: object({
-			id: STREAM_ID,
-			time: ISO_TIME,
-			endpointId: { type: 'string', description: 'As the URL named it' },
-			method: { type: 'string' },
-			sourceIp: { type: 'string', description: 'As resolved with WEBHOOK_GATEWAY_TRUST_PROXY' },
-			status: { type: 'integer' },
-			code: { type: 'string', description: 'The error code answered, or accepted, duplicate, handshake, head, options' },
-			reason: orNull({ type: 'string', description: 'Which check failed, e.g. missing_signature, stale_timestamp, invalid_signature, declared_length' }),
-			bytes: { type: 'integer', minimum: 0, description: 'Body size (declared size when refused before reading)' },
-			eventId: orNull({ type: 'string', description: 'The stored event (for a duplicate: the first one)' }),
-			deliveryId: orNull({ type: 'string', description: "The sender's delivery id used by the endpoint's dedupe" }),
-		}),
-		RequestPage: object({ requests: arrayOf(ref('LoggedRequest')), nextCursor: orNull(STREAM_ID) }),
-		SubscriberDelivery: object(
-			{
-				subscriberId: { type: 'string' },
-				state: { enum: STATES, description: 'before_subscription: the subscriber joined after the event arrived' },
-				released: { type: 'boolean', description: 'pending: whether a run holds it now' },
-				deliveries: { type: 'integer', minimum: 0, description: 'Times handed to a run' },
-				deadLetterId: { type: 'string' },
-				error: { type: 'string' },
-			},
-			{ optional: ['released', 'deliveries', 'deadLetterId', 'error'] },
-		),
-		RequestDetail: object({
-			request: ref('LoggedRequest'),
-			event: orNull(
-				object({
-					id: STREAM_ID,
-					inBuffer: { type: 'boolean', description: 'false: acknowledged by every subscriber and trimmed, or past the event retention' },
-					subscribers: arrayOf(ref('SubscriberDelivery')),
-				}),
-			),
-		}),
 	};
 }
