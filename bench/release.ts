@@ -41,8 +41,8 @@ import { storedHeaders } from '../src/events/headers';
 import { ManagementService } from '../src/management/service';
 import { createStores, type Stores } from '../src/redis';
 import { triggerWorkflow, TRIGGER_NODE } from '../test/e2e/fixtures/triggers';
-import { packPackage, startN8n, type N8nInstance } from '../test/helpers/n8n';
-import { freePort, waitForPort } from '../test/helpers/ports';
+import { packPackage, startN8n, type N8nInstance } from '../harness/n8n';
+import { freePort, waitForPort } from '../harness/ports';
 import { executionSummary, n8nChildPid } from './n8n-targets';
 import { messageOf } from '../src/errors';
 

@@ -32,10 +32,10 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
-import { launchBrowser, type BrowserSession } from '../test/helpers/browser';
-import { n8nServeEnv, OWNER, packPackage, startN8n, type N8nInstance } from '../test/helpers/n8n';
-import { freePort, waitForPort } from '../test/helpers/ports';
-import { startRedis, type RedisServer } from '../test/helpers/redis';
+import { launchBrowser, type BrowserSession } from '../harness/browser';
+import { n8nServeEnv, OWNER, packPackage, startN8n, type N8nInstance } from '../harness/n8n';
+import { freePort, waitForPort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const ROOT = path.resolve(__dirname, '..');
 const PREFIX = 'shots:';

@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { ListedAuditEntry } from '../../src/redis';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/gateway';
-import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from '../helpers/n8n';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../../harness/gateway';
+import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from '../../harness/n8n';
+import { startRedis, type RedisServer } from '../../harness/redis';
 
 const NODE_TYPE = 'n8n-nodes-webhook-gateway.webhookEndpoint';
 

@@ -17,10 +17,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signRequest } from '../../src/auth';
-import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../helpers/gateway';
-import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from '../helpers/n8n';
-import { freePort } from '../helpers/ports';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
+import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from '../../harness/n8n';
+import { freePort } from '../../harness/ports';
+import { startRedis, type RedisServer } from '../../harness/redis';
 
 /** One key for n8n and the stand-in gateway (a gateway outside n8n needs n8n's key). */
 const ENCRYPTION_KEY = `endpoint-node-e2e-key-${randomUUID()}`;

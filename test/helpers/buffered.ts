@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { EndpointRef } from '../../src/redis';
-import type { TestGateway } from './gateway';
+import type { TestGateway } from '../../harness/gateway';
 
 /**
  * Creates endpoint `id` (auth none) in `accountId`, subscribes `sub` from new events, then posts

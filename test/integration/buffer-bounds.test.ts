@@ -12,9 +12,9 @@ import type { Logger } from '../../src/logger';
 import { createStores, type EndpointRef, type StoredEntry } from '../../src/redis';
 import { BufferStore } from '../../src/redis/buffer';
 import { endpointKeys } from '../../src/redis/keys';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { startTestGateway, type TestGateway } from '../../harness/gateway';
 import { endpointWithEvents } from '../helpers/buffered';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import { startRedis, type RedisServer } from '../../harness/redis';
 
 const ACCOUNT = 'acct-bounds';
 

@@ -22,8 +22,8 @@ import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import { startTestGateway, type TestGateway } from '../../harness/gateway';
+import { startRedis, type RedisServer } from '../../harness/redis';
 
 const ACCOUNT = 'acct-filters';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

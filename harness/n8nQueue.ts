@@ -99,10 +99,10 @@ const STARTUP_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 const WORKER_READY_LINE = 'n8n worker is now ready';
 
-/** Bull's redis-servers (test/helpers/redis.ts starts them; `kill()` sends SIGKILL synchronously). */
+/** Bull's redis-servers (harness/redis.ts starts them; `kill()` sends SIGKILL synchronously). */
 const liveRedis = new Set<RedisServer>();
 
-/** Exit task (test/helpers/processes.ts): Bull's redis-servers go with the test process too. */
+/** Exit task (harness/processes.ts): Bull's redis-servers go with the test process too. */
 function killLiveRedis(): void {
 	for (const server of liveRedis) void server.kill();
 	liveRedis.clear();
