@@ -14,7 +14,7 @@
  *     kernel's peak (`echo 5 > /proc/<pid>/clear_refs`) so VmHWM afterwards is the release's peak.
  *  3. Create and activate a workflow: Webhook Batch Trigger (start from the events already
  *     buffered, 1000 per execution, one item per event, release as soon as events wait — checked
- *     every 3 s — and otherwise once a year) -> NoOp. The credential does not serve (no gateway in
+ *     every 3 s — and otherwise once a year) -> NoOp. n8n serves no endpoints (no gateway in
  *     n8n): the n8n process does the release and nothing else. n8n runs with its defaults (SQLite,
  *     execution data of successful runs saved).
  *  4. Sample VmRSS/VmHWM every RELEASE_SAMPLE_MS (200) until the stream is empty (every batch

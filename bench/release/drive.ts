@@ -50,7 +50,6 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 			redisUrl: redis.url,
 			keyPrefix: prefix,
 			publicUrl: 'http://127.0.0.1:1',
-			serve: false,
 		});
 		const workflow = triggerWorkflow(`release ${n}`, {
 			kind: 'batch',
