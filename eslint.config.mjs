@@ -50,9 +50,9 @@ export default tseslint.config(
 		languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
 	},
 
-	// Tests drive real n8n / Redis processes and read loosely typed JSON answers.
+	// Tests and the process harness drive real n8n / Redis processes and read loosely typed JSON answers.
 	{
-		files: ['test/**/*.ts'],
+		files: ['test/**/*.ts', 'harness/**/*.ts'],
 		rules: { '@typescript-eslint/no-explicit-any': 'off' },
 	},
 

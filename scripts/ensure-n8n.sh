@@ -7,26 +7,10 @@
 # ~/.cache/n8n-nodes-webhook-gateway).
 set -euo pipefail
 N8N_VERSION="${N8N_VERSION:-2.41.1}"
-CACHE_ROOT="${WEBHOOK_GATEWAY_CACHE:-$HOME/.cache/n8n-nodes-webhook-gateway}"
-DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
-MARK="$DIR/.installed"
 log() { echo "[ensure-n8n] $*" >&2; }
-
-if [ -f "$MARK" ]; then
-  echo "$DIR"
-  exit 0
-fi
-mkdir -p "$DIR"
-# Several test files may call this at once: one installs, the others wait for it.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$CACHE_ROOT/n8n-$N8N_VERSION.lock"
-  flock 9
-  if [ -f "$MARK" ]; then
-    echo "$DIR"
-    exit 0
-  fi
-fi
-cd "$DIR"
+# shellcheck source=lib/cache-install.sh
+. "$(dirname "$0")/lib/cache-install.sh"
+cache_install_begin "n8n-$N8N_VERSION"
 MAJOR="${N8N_VERSION%%.*}"
 if [ "$MAJOR" -ge 2 ]; then
   log "installing Node 24 and n8n@$N8N_VERSION into $DIR (first time only, about 5 minutes)"
@@ -62,6 +46,4 @@ JSON
 PATH="$NODE_BIN:$PATH" npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 # sqlite3 is the one native module n8n needs (its database).
 PATH="$NODE_BIN:$PATH" npm rebuild sqlite3 ${NODE_HEADERS:+--nodedir="$NODE_HEADERS"} >&2
-touch "$MARK"
-log "done"
-echo "$DIR"
+cache_install_done

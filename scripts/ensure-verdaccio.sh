@@ -7,26 +7,10 @@
 # ~/.cache/n8n-nodes-webhook-gateway).
 set -euo pipefail
 VERDACCIO_VERSION="${VERDACCIO_VERSION:-6.8.0}"
-CACHE_ROOT="${WEBHOOK_GATEWAY_CACHE:-$HOME/.cache/n8n-nodes-webhook-gateway}"
-DIR="$CACHE_ROOT/verdaccio-$VERDACCIO_VERSION"
-MARK="$DIR/.installed"
 log() { echo "[ensure-verdaccio] $*" >&2; }
-
-if [ -f "$MARK" ]; then
-  echo "$DIR"
-  exit 0
-fi
-mkdir -p "$DIR"
-# Several test files may call this at once: one installs, the others wait for it.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$CACHE_ROOT/verdaccio-$VERDACCIO_VERSION.lock"
-  flock 9
-  if [ -f "$MARK" ]; then
-    echo "$DIR"
-    exit 0
-  fi
-fi
-cd "$DIR"
+# shellcheck source=lib/cache-install.sh
+. "$(dirname "$0")/lib/cache-install.sh"
+cache_install_begin "verdaccio-$VERDACCIO_VERSION"
 log "installing verdaccio@$VERDACCIO_VERSION into $DIR with Node $(node --version) (first time only)"
 cat > package.json <<JSON
 {
@@ -38,6 +22,4 @@ JSON
 # verdaccio is plain JavaScript; its install scripts are not needed.
 npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 [ -f node_modules/verdaccio/bin/verdaccio ] || { log "node_modules/verdaccio/bin/verdaccio missing after install"; exit 1; }
-touch "$MARK"
-log "done"
-echo "$DIR"
+cache_install_done

@@ -34,7 +34,7 @@ export interface AcceptInput extends LimitInput {
 	method: string;
 	path: string;
 	query: string;
-	/** The headers to store (names lower-case; see storedHeaders in src/events/headers.ts). */
+	/** The headers to store (names lower-case; see storedHeaders in src/parsing/headers.ts). */
 	headers: Record<string, string>;
 	sourceIp: string;
 	body: Buffer;

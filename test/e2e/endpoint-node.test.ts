@@ -13,14 +13,14 @@
  * 3. The editor's plan drop-down (loadOptions getPlans) answers through n8n's REST API.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signRequest } from '../../src/auth';
-import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../helpers/gateway';
-import { ensureN8n, N8N_VERSION, packPackage, startN8n, type N8nInstance } from '../helpers/n8n';
-import { freePort } from '../helpers/ports';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import { startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
+import { N8N_VERSION, startN8n, type N8nInstance } from '../../harness/n8n';
+import { freePort } from '../../harness/ports';
+import { startRedis, type RedisServer } from '../../harness/redis';
+import { builtPackage, chainWorkflow, outputOf, runOnce } from './fixtures/endpointNode';
 
 /** One key for n8n and the stand-in gateway (a gateway outside n8n needs n8n's key). */
 const ENCRYPTION_KEY = `endpoint-node-e2e-key-${randomUUID()}`;
@@ -44,17 +44,6 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 	}
 }
 
-function npmRunBuild(): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-		child.once('error', reject);
-		child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}:\n${out.slice(-4000)}`))));
-	});
-}
-
 /** A node of our package in workflow JSON. */
 function endpointNode(name: string, position: [number, number], parameters: Record<string, unknown>, settings: Record<string, unknown> = {}) {
 	return {
@@ -69,58 +58,7 @@ function endpointNode(name: string, position: [number, number], parameters: Reco
 	};
 }
 
-/** n8n's Webhook node (POST, answer at once) then `nodes` in a chain. */
-function chainWorkflow(name: string, webhookPath: string, nodes: { name: string }[]) {
-	const webhook = {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { path: webhookPath, httpMethod: 'POST', responseMode: 'onReceived', options: {} },
-	};
-	const chain = [webhook, ...nodes];
-	const connections: Record<string, unknown> = {};
-	for (let i = 0; i + 1 < chain.length; i++) connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
-	return { name, nodes: chain, connections, settings: { executionOrder: 'v1' } };
-}
-
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
-
-/** POSTs JSON to a production webhook; retries briefly while n8n has not registered it yet. */
-async function postWebhook(webhookPath: string, body: unknown): Promise<void> {
-	const deadline = Date.now() + 15_000;
-	for (;;) {
-		const response = await fetch(`${n8n!.url}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-			signal: AbortSignal.timeout(30_000),
-		});
-		const text = await response.text();
-		if (response.ok) return;
-		if (response.status !== 404 || Date.now() > deadline) assert.fail(`POST /webhook/${webhookPath} -> ${response.status}: ${text}`);
-		await new Promise((r) => setTimeout(r, 250));
-	}
-}
-
-/** Activates the workflow, triggers it once and returns its successful execution. */
-async function runOnce(workflow: ReturnType<typeof chainWorkflow>, webhookPath: string, body: unknown = {}): Promise<any> {
-	const { id } = await n8n!.createWorkflow(workflow);
-	await n8n!.activate(id);
-	await postWebhook(webhookPath, body);
-	const [execution] = await n8n!.waitForExecutions(id, 1, 60_000);
-	await n8n!.deactivate(id);
-	assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? null, null, 2));
-	return execution;
-}
-
-function outputOf(execution: any, nodeName: string): any[] {
-	const runs = execution?.data?.resultData?.runData?.[nodeName];
-	assert.ok(Array.isArray(runs) && runs.length > 0, `no run of ${nodeName}: ${JSON.stringify(execution?.data?.resultData?.error ?? null)}`);
-	return (runs[0].data?.main?.[0] ?? []).map((item: any) => item.json);
-}
 
 function githubDelivery(secret: string | undefined, body: Buffer): Record<string, string> {
 	const signed = secret === undefined ? {} : signRequest({ type: 'hmac', preset: 'github' }, secret, body, Date.now());
@@ -129,10 +67,7 @@ function githubDelivery(secret: string | undefined, body: Buffer): Record<string
 
 describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_000 }, () => {
 	before(async () => {
-		await timed('install n8n (cached after the first run)', () => ensureN8n());
-		// SKIP_BUILD=1: dist/ is already fresh (e.g. scripts/test.sh built it a moment ago).
-		if (process.env.SKIP_BUILD !== '1') await timed('npm run build', () => npmRunBuild());
-		const tarball = await timed('npm pack', () => packPackage(REPO_ROOT));
+		const tarball = await builtPackage(timed);
 		redis = await startRedis();
 		const keyPrefix = uniquePrefix();
 		gatewayPort = await freePort();
@@ -171,7 +106,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 	it('creates an HMAC GitHub endpoint; its URL accepts a signed delivery at once and refuses an unsigned one', async () => {
 		const webhookPath = `create-${randomUUID()}`;
 		const execution = await timed('create workflow run', () =>
-			runOnce(
+			runOnce(n8n!, 
 				chainWorkflow('create endpoint', webhookPath, [
 					endpointNode('Create Endpoint', [220, 0], {
 						resource: 'endpoint',
@@ -218,7 +153,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 		const webhookPath = `manage-${randomUUID()}`;
 		const once = { executeOnce: true };
 		const execution = await timed('management workflow run', () =>
-			runOnce(
+			runOnce(n8n!, 
 				chainWorkflow('manage', webhookPath, [
 					endpointNode('Get Many', [200, 0], { resource: 'endpoint', operation: 'getAll', returnAll: true, filters: { accountId: 'e2e' } }),
 					endpointNode('Upsert Plan', [400, 0], { resource: 'plan', operation: 'upsert', planId: 'e2e-pro', name: 'E2E Pro', rate: '2', burst: '', daily: '100' }, once),
@@ -294,7 +229,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 
 		const webhookPath = `subs-${randomUUID()}`;
 		const once = { executeOnce: true };
-		const execution = await runOnce(
+		const execution = await runOnce(n8n!, 
 			chainWorkflow('subscribers', webhookPath, [
 				endpointNode('List', [200, 0], { resource: 'subscriber', operation: 'getAll', endpoint: rl(id) }, once),
 				endpointNode('Rewind', [400, 0], { resource: 'subscriber', operation: 'rewind', endpoint: rl(id), subscriberId: 'wfn:node1', rewindTo: 'eventId', eventId }, once),
@@ -363,7 +298,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 		const node = endpointNode('List', [200, 0], { resource: 'endpoint', operation: 'getAll', returnAll: true, filters: {} }, { onError: 'continueRegularOutput' });
 		node.credentials = { webhookGatewayApi: { id: unreachable.id, name: 'Webhook Gateway (no Redis)' } };
 		const t0 = Date.now();
-		const execution = await runOnce(chainWorkflow('unreachable', webhookPath, [node]), webhookPath);
+		const execution = await runOnce(n8n!, chainWorkflow('unreachable', webhookPath, [node]), webhookPath);
 		timings['run against an unreachable Redis'] = Date.now() - t0;
 		const [failed] = outputOf(execution, 'List');
 		assert.equal(failed.error, `Redis at 127.0.0.1:${closedPort} is not reachable`);

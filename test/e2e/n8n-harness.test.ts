@@ -1,5 +1,5 @@
 /**
- * Proves test/helpers/n8n.ts against a real n8n 2.41.1, with n8n's own nodes and with a tiny
+ * Proves harness/n8n.ts against a real n8n 2.41.1, with n8n's own nodes and with a tiny
  * community package installed from a tarball (the way our package will be loaded).
  * The two tests run at the same time, which also proves two n8n instances can run side by side.
  */
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureN8n, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../helpers/n8n';
+import { ensureN8n, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../../harness/n8n';
 
 const instances: N8nInstance[] = [];
 

@@ -5,7 +5,7 @@
  * - two standalone gateways (`webhook-gateway serve`, the built bin) on that cluster;
  * - n8n 2.41.1 in queue mode: one main (`n8n start`: triggers, enqueues) and one worker
  *   (`n8n worker`: runs the executions), Bull on a private standalone redis-server, one PostgreSQL
- *   (test/helpers/n8nQueue.ts); the package installed from its npm tarball; the credential points
+ *   (harness/n8nQueue.ts); the package installed from its npm tarball; the credential points
  *   at the cluster with "Serve endpoints" OFF (the standalone gateways serve).
  *
  * Cases:
@@ -35,11 +35,11 @@ import { LEASE_MS } from '../../src/delivery/batchRelease';
 import { renewEveryMs } from '../../src/delivery/reclaim';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../helpers/gateway';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
 import { assertRateLimitAcrossGateways } from '../helpers/rateLimitRun';
-import { packPackage, webhookWorkflow } from '../helpers/n8n';
-import { queueLogFacts, startN8nQueue, type N8nQueue } from '../helpers/n8nQueue';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis';
+import { packPackage, webhookWorkflow } from '../../harness/n8n';
+import { queueLogFacts, startN8nQueue, type N8nQueue } from '../../harness/n8nQueue';
+import { startRedisCluster, type RedisCluster } from '../../harness/redis';
 import { assertBuilt, awayFromTick, eventually, sendWebhook, sleep, TICK_MS, triggerItems, triggerWorkflow, TRIGGER_NODE } from './fixtures/triggers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

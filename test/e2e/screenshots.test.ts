@@ -1,8 +1,8 @@
 /**
  * The README's screenshots are taken by a script in the repo with a real browser:
  * scripts/screenshots.ts (Redis + n8n with the package + the embedded gateway, then chromium
- * through playwright-core) writes the five PNGs into a temp folder here. Each must be a PNG of
- * the viewport (1440×900) and not blank. Needs `npm run build` and /usr/bin/chromium.
+ * through playwright-core) writes the PNGs scripts/screenshots/pictures.ts lists into a temp
+ * folder here. Each must be a PNG of the viewport (1440×900) and not blank. Needs `npm run build` and /usr/bin/chromium.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../helpers/gateway';
+import { REPO_ROOT } from '../../harness/gateway';
+import { SCREENSHOT_NAMES, VIEWPORT } from '../../scripts/screenshots/pictures';
 
-const NAMES = ['canvas', 'endpoint-dropdown', 'trigger-panel', 'execution-batch', 'console'];
 const RUN_TIMEOUT_MS = 240_000;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -60,11 +60,11 @@ describe('the screenshot script', () => {
 		assert.match(output, /\[screenshots\] done: /);
 	});
 
-	for (const name of NAMES) {
+	for (const name of SCREENSHOT_NAMES) {
 		it(`writes ${name}.png: a 1440×900 PNG that is not blank`, () => {
 			const file = path.join(outDir, `${name}.png`);
 			assert.ok(fs.existsSync(file), `${name}.png was written\n${output.slice(-2000)}`);
-			assert.deepEqual(pngSize(file), { width: 1440, height: 900 });
+			assert.deepEqual(pngSize(file), VIEWPORT);
 			const bytes = fs.statSync(file).size;
 			// A blank or nearly blank 1440×900 page compresses to a few KB; these hold text and icons.
 			assert.ok(bytes > 20 * 1024, `${name}.png is ${bytes} bytes: blank?`);

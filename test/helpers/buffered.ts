@@ -1,10 +1,11 @@
 /**
- * Test set-up shared by the buffer and delivery suites: an open endpoint with one subscriber and
- * a few events already accepted through real HTTP ingest.
+ * Test set-up shared by the buffer, delivery and filter suites: a gateway on a private Redis, and
+ * an open endpoint with one subscriber and a few events already accepted through real HTTP ingest.
  */
 import assert from 'node:assert/strict';
 import type { EndpointRef } from '../../src/redis';
-import type { TestGateway } from './gateway';
+import { startTestGateway, type TestGateway } from '../../harness/gateway';
+import { startRedis, type RedisServer } from '../../harness/redis';
 
 /**
  * Creates endpoint `id` (auth none) in `accountId`, subscribes `sub` from new events, then posts
@@ -19,4 +20,34 @@ export async function endpointWithEvents(gw: TestGateway, id: string, accountId:
 		assert.equal(res.status, 202, `POST /hooks/${id}: ${res.status}`);
 	}
 	return ref;
+}
+
+export interface GatewayOnRedis {
+	redis: RedisServer;
+	gw: TestGateway;
+	/** Closes the gateway, then stops Redis. */
+	stop(): Promise<void>;
+}
+
+/**
+ * A private redis-server and an in-process gateway on it, with account `accountId` on the
+ * unlimited plan (so that limits never decide a case that is about something else).
+ */
+export async function gatewayOnRedis(accountId: string): Promise<GatewayOnRedis> {
+	const redis = await startRedis();
+	try {
+		const gw = await startTestGateway({ url: redis.url });
+		await gw.gateway.management.setAccountPlan(accountId, 'unlimited');
+		return {
+			redis,
+			gw,
+			async stop() {
+				await gw.close();
+				await redis.stop();
+			},
+		};
+	} catch (error) {
+		await redis.stop();
+		throw error;
+	}
 }

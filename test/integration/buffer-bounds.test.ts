@@ -13,9 +13,9 @@ import { createStores, type EndpointRef, type StoredEntry } from '../../src/redi
 import { BufferStore } from '../../src/redis/buffer';
 import { endpointKeys } from '../../src/redis/keys';
 import { storedSize as schemaStoredSize } from '../../src/redis/streamSchema';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { endpointWithEvents } from '../helpers/buffered';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import type { TestGateway } from '../../harness/gateway';
+import type { RedisServer } from '../../harness/redis';
+import { endpointWithEvents, gatewayOnRedis } from '../helpers/buffered';
 
 const ACCOUNT = 'acct-bounds';
 
@@ -31,19 +31,12 @@ function capturingLogger(): Logger & { lines: { level: string; message: string; 
 }
 
 describe('bounded buffer: bytes, dead letters, discards, usage and stats (standalone Redis)', () => {
-	let redis: RedisServer;
 	let gw: TestGateway;
+	let stop: (() => Promise<void>) | undefined;
 	const buffer = () => gw.gateway.stores.buffer;
 
-	before(async () => {
-		redis = await startRedis();
-		gw = await startTestGateway({ url: redis.url });
-		await gw.gateway.management.setAccountPlan(ACCOUNT, 'unlimited');
-	});
-	after(async () => {
-		await gw?.close();
-		await redis?.stop();
-	});
+	before(async () => ({ gw, stop } = await gatewayOnRedis(ACCOUNT)));
+	after(() => stop?.());
 
 	async function endpoint(id: string, extra: { bufferCapacity?: number; bufferMaxBytes?: number } = {}): Promise<EndpointRef> {
 		await gw.gateway.management.createEndpoint({ id, accountId: ACCOUNT, auth: { type: 'none' }, ...extra }, 'test');
@@ -179,18 +172,12 @@ describe('bounded buffer: bytes, dead letters, discards, usage and stats (standa
 describe('poison batches end: runs that never report back, byte cap per batch (standalone Redis)', () => {
 	let redis: RedisServer;
 	let gw: TestGateway;
+	let stop: (() => Promise<void>) | undefined;
 	const buffer = () => gw.gateway.stores.buffer;
 	let n = 0;
 
-	before(async () => {
-		redis = await startRedis();
-		gw = await startTestGateway({ url: redis.url });
-		await gw.gateway.management.setAccountPlan(ACCOUNT, 'unlimited');
-	});
-	after(async () => {
-		await gw?.close();
-		await redis?.stop();
-	});
+	before(async () => ({ redis, gw, stop } = await gatewayOnRedis(ACCOUNT)));
+	after(() => stop?.());
 
 	const endpointWith = (bodies: string[], sub: string): Promise<EndpointRef> => endpointWithEvents(gw, `poison-${++n}`, ACCOUNT, bodies, sub);
 

@@ -17,9 +17,8 @@ import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { endpointWithEvents } from '../helpers/buffered';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import type { TestGateway } from '../../harness/gateway';
+import { endpointWithEvents, gatewayOnRedis } from '../helpers/buffered';
 
 const ACCOUNT = 'acct-delivery';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -34,20 +33,13 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
 }
 
 describe('poison batches end: bisect, byte cap, run timeout, raw trigger retries (standalone Redis)', () => {
-	let redis: RedisServer;
 	let gw: TestGateway;
+	let stop: (() => Promise<void>) | undefined;
 	let n = 0;
 	const buffer = () => gw.gateway.stores.buffer;
 
-	before(async () => {
-		redis = await startRedis();
-		gw = await startTestGateway({ url: redis.url });
-		await gw.gateway.management.setAccountPlan(ACCOUNT, 'unlimited');
-	});
-	after(async () => {
-		await gw?.close();
-		await redis?.stop();
-	});
+	before(async () => ({ gw, stop } = await gatewayOnRedis(ACCOUNT)));
+	after(() => stop?.());
 
 	const endpointWith = (bodies: string[], sub: string): Promise<EndpointRef> => endpointWithEvents(gw, `delivery-${++n}`, ACCOUNT, bodies, sub);
 

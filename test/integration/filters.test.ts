@@ -22,8 +22,8 @@ import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startRedis, type RedisServer } from '../helpers/redis';
+import type { TestGateway } from '../../harness/gateway';
+import { gatewayOnRedis } from '../helpers/buffered';
 
 const ACCOUNT = 'acct-filters';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -44,19 +44,12 @@ async function filteredMetric(endpoint: string, trigger: string): Promise<number
 }
 
 describe('filters before any execution (standalone Redis)', () => {
-	let redis: RedisServer;
 	let gw: TestGateway;
+	let stop: (() => Promise<void>) | undefined;
 	const buffer = () => gw.gateway.stores.buffer;
 
-	before(async () => {
-		redis = await startRedis();
-		gw = await startTestGateway({ url: redis.url });
-		await gw.gateway.management.setAccountPlan(ACCOUNT, 'unlimited');
-	});
-	after(async () => {
-		await gw?.close();
-		await redis?.stop();
-	});
+	before(async () => ({ gw, stop } = await gatewayOnRedis(ACCOUNT)));
+	after(() => stop?.());
 
 	/** Creates the endpoint, subscribes `subs` from new events, then posts `count` JSON events (10 at a time); `typeOf(i)` is event i's type. */
 	async function endpointWith(id: string, subs: string[], count: number, typeOf: (i: number) => string, pad = 0): Promise<EndpointRef> {

@@ -1,5 +1,5 @@
 /**
- * Child processes of the test harnesses (test/helpers/n8n.ts, test/helpers/n8nQueue.ts).
+ * Child processes of the test harnesses (harness/n8n.ts, harness/n8nQueue.ts).
  *
  * - Every long-running child gets its own process group (`spawnGroup`) and is stopped by pid; whatever
  *   is still running when the test process exits is SIGKILLed, the exit tasks run (`onProcessExit`)
