@@ -4,6 +4,7 @@
  */
 import { scheduleJob } from 'node-schedule';
 import { messageOf } from '../../src/errors';
+import { checkNumber, type Checked } from '../shared/parameters';
 
 export type ScheduleMode = 'everyHour' | 'everyNMinutes' | 'everyNHours' | 'everyDay' | 'cron';
 
@@ -21,14 +22,10 @@ export interface ScheduleParameters {
 	cronExpression?: string;
 }
 
-/** A value, or what is wrong with the parameters (the node turns it into a NodeOperationError). */
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+export type { Checked };
 
-function whole(value: unknown, field: string, min: number, max: number, fallback: number): Checked<number> {
-	const n = value === undefined || value === null || value === '' ? fallback : Number(value);
-	if (!Number.isInteger(n) || n < min || n > max) return { ok: false, error: `${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})` };
-	return { ok: true, value: n };
-}
+/** A whole number of the schedule; the editor's default when unset. */
+const whole = (value: unknown, displayName: string, min: number, max: number, fallback: number) => checkNumber(value, { displayName, min, max }, fallback);
 
 function cronWith(parts: Checked<number>[], build: (...n: number[]) => string): Checked<string> {
 	for (const part of parts) if (!part.ok) return part;
