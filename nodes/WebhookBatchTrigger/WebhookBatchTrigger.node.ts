@@ -25,7 +25,7 @@ export class WebhookBatchTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Batch Trigger',
 		name: 'webhookBatchTrigger',
-		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.

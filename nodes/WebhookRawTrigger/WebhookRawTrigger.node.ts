@@ -23,7 +23,7 @@ export class WebhookRawTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Raw Trigger',
 		name: 'webhookRawTrigger',
-		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
