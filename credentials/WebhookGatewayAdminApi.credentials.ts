@@ -10,7 +10,7 @@ export class WebhookGatewayAdminApi implements ICredentialType {
 
 	displayName = 'Webhook Gateway Admin API';
 
-	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
+	icon = { light: 'file:../icons/webhookGateway.svg', dark: 'file:../icons/webhookGateway.dark.svg' } as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-webhook-gateway#admin-api-credential';
 

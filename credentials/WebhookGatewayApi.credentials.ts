@@ -12,7 +12,7 @@ export class WebhookGatewayApi implements ICredentialType {
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'Webhook Gateway';
 
-	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
+	icon = { light: 'file:../icons/webhookGateway.svg', dark: 'file:../icons/webhookGateway.dark.svg' } as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-webhook-gateway#credential';
 

@@ -5,6 +5,8 @@
  * What needs Redis to check (a custom default plan) is checked right after connecting
  * (gateway/server.ts).
  */
+import bytes from 'bytes';
+import ms from 'ms';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { BUILT_IN_PLANS, builtInPlan } from './registry/plans';
@@ -63,24 +65,32 @@ export interface GatewayConfig {
 	requestLogFlushMs: number;
 }
 
-const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i;
+/**
+ * A size as the `bytes` package writes it (powers of 1024: b, kb, mb, gb, tb), plus the shorter
+ * k/m/g and kib/mib/gib this gateway always accepted. The shape is checked here first because
+ * `bytes.parse` falls back to parseFloat and would read "1k" or "1mib" as 1 byte.
+ */
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g|tb)?$/i;
 
-/** Parses "1048576", "512kb", "1mb", "1MiB" into bytes (powers of 1024). */
+/** Parses "1048576", "512kb", "1mb", "1MiB" into bytes (powers of 1024); a plain number is bytes. */
 export function parseSize(value: string): number | undefined {
 	const match = SIZE_RE.exec(value.trim());
 	if (!match) return undefined;
-	const unit = (match[2] ?? 'b').toLowerCase()[0];
-	const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-	return Math.floor(Number(match[1]) * factor);
+	const unit = (match[2] ?? 'b').toLowerCase();
+	const parsed = bytes.parse(`${match[1]}${unit === 'b' ? 'b' : `${unit[0]}b`}`);
+	return parsed === null ? undefined : parsed;
 }
 
-/** Parses "7d", "24h", "30m", "45s", "500ms" or a plain number of milliseconds. */
+/**
+ * Parses a duration as the `ms` package reads it ("7d", "36d", "24h", "30m", "10s", "500ms",
+ * "2 hours") into whole milliseconds; a plain number is milliseconds. Negative values and the
+ * empty string are undefined.
+ */
 export function parseDuration(value: string): number | undefined {
-	const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(value.trim());
-	if (!match) return undefined;
-	const unit = (match[2] ?? 'ms').toLowerCase();
-	const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1;
-	return Math.floor(Number(match[1]) * factor);
+	const text = value.trim();
+	if (text === '') return undefined;
+	const parsed = ms(text as ms.StringValue);
+	return parsed === undefined || !Number.isFinite(parsed) || parsed < 0 ? undefined : Math.floor(parsed);
 }
 
 /** A size from 1 byte to `max` bytes; `maxText` names the limit in the message. */

@@ -19,7 +19,7 @@ export class WebhookAlertTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Gateway Alert Trigger',
 		name: 'webhookAlertTrigger',
-		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		polling: true,

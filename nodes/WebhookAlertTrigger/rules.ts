@@ -3,6 +3,7 @@
  * work with a message the user can act on.
  */
 import type { AlertRule } from '../../src/alerts/rules';
+import { checkNumber } from '../shared/parameters';
 
 interface RuleValues {
 	rule?: string;
@@ -15,10 +16,10 @@ interface RuleValues {
 	perMinute?: number;
 }
 
-function number(value: unknown, name: string, min: number): number {
-	const n = Number(value);
-	if (!Number.isFinite(n) || n < min) throw new Error(`"${name}" must be a number of at least ${min} (got ${JSON.stringify(value)})`);
-	return n;
+function number(value: unknown, displayName: string, min: number, fallback: number): number {
+	const checked = checkNumber(value, { displayName: `"${displayName}"`, min, fractions: 'keep' }, fallback);
+	if (!checked.ok) throw new Error(checked.error);
+	return checked.value;
 }
 
 const optional = (text: unknown) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined);
@@ -31,15 +32,15 @@ export function rulesOf(parameter: unknown): AlertRule[] {
 		const endpointId = optional(v.endpointId);
 		switch (v.rule) {
 			case 'deadLetters':
-				return { kind: 'deadLetters', endpointId, threshold: number(v.threshold ?? 0, 'Dead Letters Above', 0) };
+				return { kind: 'deadLetters', endpointId, threshold: number(v.threshold, 'Dead Letters Above', 0, 0) };
 			case 'bufferFill':
-				return { kind: 'bufferFill', endpointId, measure: v.measure === 'bytes' ? 'bytes' : 'events', percent: number(v.percent ?? 80, 'Percent Above', 0) };
+				return { kind: 'bufferFill', endpointId, measure: v.measure === 'bytes' ? 'bytes' : 'events', percent: number(v.percent, 'Percent Above', 0, 80) };
 			case 'dailyUsage':
-				return { kind: 'dailyUsage', accountId: optional(v.accountId), percent: number(v.percent ?? 80, 'Percent Above', 0) };
+				return { kind: 'dailyUsage', accountId: optional(v.accountId), percent: number(v.percent, 'Percent Above', 0, 80) };
 			case 'silence':
-				return { kind: 'silence', endpointId, minutes: number(v.minutes ?? 60, 'Silent Minutes', 1) };
+				return { kind: 'silence', endpointId, minutes: number(v.minutes, 'Silent Minutes', 1, 60) };
 			case 'rejections':
-				return { kind: 'rejections', endpointId, perMinute: number(v.perMinute ?? 10, 'Rejections per Minute Above', 0) };
+				return { kind: 'rejections', endpointId, perMinute: number(v.perMinute, 'Rejections per Minute Above', 0, 10) };
 			case 'redisCheck':
 				return { kind: 'redisCheck' };
 			default:

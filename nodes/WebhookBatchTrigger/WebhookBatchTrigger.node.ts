@@ -14,6 +14,7 @@ import { messageOf, toNodeError } from '../shared/errors';
 import type { ItemOptions } from '../shared/items';
 import { readFilter } from '../shared/filters';
 import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
+import { ParameterReader } from '../shared/parameters';
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { batchTriggerProperties } from './description';
@@ -24,7 +25,7 @@ export class WebhookBatchTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Batch Trigger',
 		name: 'webhookBatchTrigger',
-		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
@@ -54,24 +55,22 @@ export class WebhookBatchTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const node = this.getNode();
-		const common = readCommonOptions(this);
-		const items: ItemOptions = { output: this.getNodeParameter('output', 'perEvent') === 'allInOne' ? 'allInOne' : 'perEvent', includeRawBody: common.includeRawBody };
+		const parameters = new ParameterReader(this, batchTriggerProperties);
+		const common = readCommonOptions(parameters);
+		const items: ItemOptions = { output: parameters.option<ItemOptions['output']>('output'), includeRawBody: common.includeRawBody };
 
 		// Read before opening anything: an invalid filter fails activation with nothing to close.
 		const filter = readFilter(this);
 		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items, filter);
 
-		const options = this.getNodeParameter('options', {}) as {
-			maxEventsPerExecution?: number;
-			maxMegabytesPerExecution?: number;
-			releaseEmptyBatches?: boolean;
-			releaseWhenWaiting?: number;
-			bisectFailedBatches?: boolean;
-		};
-		const megabytes = Math.floor(Number(options.maxMegabytesPerExecution ?? 16));
+		const maxEvents = parameters.number('options.maxEventsPerExecution');
+		const maxBytes = parameters.number('options.maxMegabytesPerExecution') * 1024 * 1024;
+		const emitWhenEmpty = parameters.boolean('options.releaseEmptyBatches');
+		const releaseWhenWaiting = parameters.number('options.releaseWhenWaiting');
+		const bisect = parameters.boolean('options.bisectFailedBatches');
 		const timezone = this.getTimezone();
 		const cron = cronOf({
-			schedule: this.getNodeParameter('schedule', 'everyHour') as ScheduleParameters['schedule'],
+			schedule: parameters.option<ScheduleParameters['schedule']>('schedule'),
 			minutesInterval: this.getNodeParameter('minutesInterval', 15) as number,
 			hoursInterval: this.getNodeParameter('hoursInterval', 2) as number,
 			triggerAtHour: this.getNodeParameter('triggerAtHour', 0) as number,
@@ -94,12 +93,12 @@ export class WebhookBatchTrigger implements INodeType {
 				buffer: session.client.stores.buffer,
 				endpoint: ref,
 				subscriberId,
-				maxEvents: Math.max(1, Math.floor(Number(options.maxEventsPerExecution ?? 1000)) || 1000),
-				maxBytes: (Number.isFinite(megabytes) && megabytes >= 1 ? megabytes : 16) * 1024 * 1024,
-				bisect: options.bisectFailedBatches === true,
+				maxEvents,
+				maxBytes,
+				bisect,
 				maxAttempts: common.maxAttempts,
-				emitWhenEmpty: options.releaseEmptyBatches === true,
-				releaseWhenWaiting: Math.max(0, Math.floor(Number(options.releaseWhenWaiting ?? 0)) || 0),
+				emitWhenEmpty,
+				releaseWhenWaiting,
 				leaseOwner: randomUUID(),
 				reclaimAfterMs: common.reclaimAfterMs,
 				filter,

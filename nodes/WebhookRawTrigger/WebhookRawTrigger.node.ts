@@ -14,6 +14,7 @@ import { bounded, CLOSE_TIMEOUT_MS } from '../shared/gatewaySession';
 import type { ItemOptions } from '../shared/items';
 import { readFilter } from '../shared/filters';
 import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../shared/options';
+import { ParameterReader } from '../shared/parameters';
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
 import { rawTriggerProperties } from './description';
@@ -22,7 +23,7 @@ export class WebhookRawTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Raw Trigger',
 		name: 'webhookRawTrigger',
-		icon: { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' },
+		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
@@ -52,14 +53,15 @@ export class WebhookRawTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const node = this.getNode();
-		const common = readCommonOptions(this);
+		const parameters = new ParameterReader(this, rawTriggerProperties);
+		const common = readCommonOptions(parameters);
 		const items: ItemOptions = { output: 'perEvent', includeRawBody: common.includeRawBody };
 
 		// Read before opening anything: an invalid filter fails activation with nothing to close.
 		const filter = readFilter(this);
 		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items, filter);
 
-		const options = this.getNodeParameter('options', {}) as { maxConcurrency?: number };
+		const concurrency = parameters.number('options.maxConcurrency');
 		const opened = await openTrigger(this, 'activate the Webhook Raw Trigger');
 		const { session, endpoint, ref, logger } = opened;
 		const subscriberId = subscriberIdOf(this);
@@ -81,7 +83,7 @@ export class WebhookRawTrigger implements INodeType {
 				buffer: reader.buffer,
 				endpoint: ref,
 				subscriberId,
-				concurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 5),
+				concurrency,
 				maxAttempts: common.maxAttempts,
 				reclaimAfterMs: common.reclaimAfterMs,
 				filter,

@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { loadN8nServeConfig, type GatewayConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import { gatewayConfigOf, type GatewaySettings } from '../../src/runtime/settings';
+import { checkNumber } from './parameters';
 
 /** The credential type name every node of this package declares. */
 export const CREDENTIAL_TYPE = 'webhookGatewayApi';
@@ -27,11 +28,10 @@ function text(value: unknown): string | undefined {
 	return s === '' ? undefined : s;
 }
 
-function wholeNumber(value: unknown, field: string, min: number, max: number): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < min || n > max) throw new CredentialValueError(`${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
-	return n;
+function wholeNumber(value: unknown, displayName: string, min: number, max: number): number | undefined {
+	const checked = checkNumber(value, { displayName, min, max }, undefined);
+	if (!checked.ok) throw new CredentialValueError(checked.error);
+	return checked.value;
 }
 
 /** Reads the credential's fields; validates what the gateway would otherwise misread. */

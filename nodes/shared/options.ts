@@ -2,10 +2,11 @@
  * Parameters both trigger nodes share (credential declaration, raw body, attempts, start point,
  * unfinished-run timeout), so that they read and describe them the same way.
  */
-import type { INodeCredentialDescription, INodeProperties, ITriggerFunctions } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_RECLAIM_MINUTES, reclaimAfterMs } from '../../src/delivery/reclaim';
 import { CREDENTIAL_TEST_METHOD } from './credentialTest';
 import { CREDENTIAL_TYPE } from './credentials';
+import type { ParameterReader } from './parameters';
 
 export const credentialDeclaration: INodeCredentialDescription[] = [{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD }];
 
@@ -61,17 +62,18 @@ export interface CommonOptions {
 	runTimeoutMs: number;
 }
 
-/** Reads the shared options from the node's "options" collection. */
-export function readCommonOptions(ctx: ITriggerFunctions): CommonOptions {
-	const options = ctx.getNodeParameter('options', {}) as { includeRawBody?: boolean; maxAttempts?: number; startFrom?: string; unfinishedRunTimeout?: number };
-	const maxAttempts = Math.floor(Number(options.maxAttempts ?? 3));
-	const timeoutMinutes = Number(options.unfinishedRunTimeout ?? DEFAULT_RECLAIM_MINUTES);
+/**
+ * Reads the shared options from the node's "options" collection.
+ * @throws NodeOperationError naming the option when a value cannot work
+ */
+export function readCommonOptions(parameters: ParameterReader): CommonOptions {
+	const timeoutMinutes = parameters.number('options.unfinishedRunTimeout', 'keep');
 	return {
-		includeRawBody: options.includeRawBody === true,
-		maxAttempts: Number.isFinite(maxAttempts) && maxAttempts >= 1 ? maxAttempts : 3,
-		startFrom: options.startFrom === 'oldest' ? 'oldest' : 'new',
-		reclaimAfterMs: reclaimAfterMs(options.unfinishedRunTimeout),
-		runTimeoutMs: Math.round((Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : DEFAULT_RECLAIM_MINUTES) * 60_000),
+		includeRawBody: parameters.boolean('options.includeRawBody'),
+		maxAttempts: parameters.number('options.maxAttempts'),
+		startFrom: parameters.option<'new' | 'oldest'>('options.startFrom'),
+		reclaimAfterMs: reclaimAfterMs(timeoutMinutes),
+		runTimeoutMs: Math.round(timeoutMinutes * 60_000),
 	};
 }
 

@@ -10,7 +10,7 @@ import getRawBody from 'raw-body';
 import { credentialHeaders, hookSecretHandshake, ipAllowed, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer, type HookSecretHandshake } from '../auth';
 import { GatewayError } from '../errors';
 import { parseBody } from '../parsing/body';
-import { storedHeaders } from '../parsing/headers';
+import { mediaType, storedHeaders } from '../parsing/headers';
 import type { Logger } from '../logger';
 import type { AcceptOutcome } from '../redis';
 import type { AcceptStore } from '../redis/acceptStore';
@@ -249,7 +249,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			const contentType = header(req, 'content-type');
 			const parsed = await parseBody(contentType, rawBody);
 			// The parser's message may quote the body: the log keeps only the media type.
-			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message, { reason: `unparsable ${(contentType ?? 'no content type').split(';')[0].trim().slice(0, 60)}` });
+			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message, { reason: `unparsable ${(mediaType(contentType) || 'no content type').slice(0, 60)}` });
 			const signed = signedHandshake(endpoint, authRequest, parsed.body, nowMs);
 			if (signed) {
 				outcome = 'handshake';

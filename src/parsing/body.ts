@@ -9,7 +9,7 @@ import { TextDecoder } from 'node:util';
 
 import busboy from 'busboy';
 
-import { mediaType } from './headers';
+import { mediaType, parseContentType } from './headers';
 import { collectFields, parseUrlEncoded, type FieldMap } from './query';
 import { messageOf } from '../errors';
 
@@ -296,27 +296,19 @@ async function parseMultipart(contentType: string, raw: Buffer): Promise<ParsedB
 }
 
 /**
- * One parameter of a Content-Type value, quotes removed; undefined when absent. Names compare
- * case-insensitively; values are lower-cased unless `lowerCase` is false (boundaries are
- * case-sensitive, charset labels are not).
+ * One parameter of a Content-Type value (see {@link parseContentType}); undefined when absent.
+ * Values are lower-cased unless `lowerCase` is false (boundaries are case-sensitive, charset
+ * labels are not).
  */
 function contentTypeParameter(
 	contentType: string,
 	name: string,
 	lowerCase = true,
 ): string | undefined {
-	const parameters = contentType.split(';').slice(1);
-	for (const parameter of parameters) {
-		const equals = parameter.indexOf('=');
-		if (equals === -1) continue;
-		if (parameter.slice(0, equals).trim().toLowerCase() !== name) continue;
-		let value = parameter.slice(equals + 1).trim();
-		if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-			value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-		}
-		return lowerCase ? value.toLowerCase() : value;
-	}
-	return undefined;
+	const { parameters } = parseContentType(contentType);
+	if (!Object.hasOwn(parameters, name)) return undefined;
+	const value = parameters[name];
+	return lowerCase ? value.toLowerCase() : value;
 }
 
 function failure(message: string): ParsedBody {

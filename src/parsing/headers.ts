@@ -1,8 +1,10 @@
 /**
  * Header helpers for ingest: which request headers are stored with an event (README "The event a workflow receives":
- * lower-case, the endpoint's credential headers removed) and the bare media type of a
- * Content-Type, used to pick a body parser.
+ * lower-case, the endpoint's credential headers removed) and the reading of a Content-Type
+ * (media type and parameters), used to pick and configure a body parser.
  */
+import { parse } from 'content-type';
+
 import { withoutGatewayCookies } from '../security/cookies';
 
 /**
@@ -74,12 +76,39 @@ export function storedHeaders(
 	return stored;
 }
 
+/** A Content-Type value split into its media type and parameters. */
+export interface ContentTypeParts {
+	/** Media type, trimmed and lower-case (`application/json`); '' when absent or empty. */
+	type: string;
+	/** Parameters by lower-case name, quotes and escapes removed, values as sent; first wins. */
+	parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * Splits a Content-Type value with the `content-type` package, which reads quoted parameters
+ * (`boundary="a;b"`, `charset="utf-8"`) that a split on ';' breaks. Version 2 of that parser is
+ * lax and does not throw on header text; should it ever throw, the value is read the way the
+ * gateway always did (the media type before the first ';', no parameters), so that no webhook
+ * accepted before is refused because of a stricter parser.
+ */
+export function parseContentType(contentType: string | undefined): ContentTypeParts {
+	if (contentType === undefined) return { type: '', parameters: {} };
+	try {
+		const { type, parameters } = parse(contentType);
+		// A plain object: the parser's null-prototype one surprises deepEqual and spreads alike.
+		return { type: type.trim(), parameters: { ...parameters } };
+	} catch {
+		// Not a failure to hide: the fallback above is the documented reading of a malformed value.
+		const semicolon = contentType.indexOf(';');
+		const type = semicolon === -1 ? contentType : contentType.slice(0, semicolon);
+		return { type: type.trim().toLowerCase(), parameters: {} };
+	}
+}
+
 /**
  * The media type of a Content-Type value: without parameters, trimmed and lower-case
  * (`Application/JSON; charset=UTF-8` → `application/json`); '' when absent or empty.
  */
 export function mediaType(contentType: string | undefined): string {
-	if (contentType === undefined) return '';
-	const semicolon = contentType.indexOf(';');
-	return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+	return parseContentType(contentType).type;
 }

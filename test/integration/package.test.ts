@@ -54,6 +54,24 @@ describe('the npm package', () => {
 		assert.ok(files.some((f) => /^dist\/console\/assets\/.+\.js$/.test(f)), 'the console script is packed');
 	});
 
+	it('packs every icon a node or credential names, where n8n resolves it (next to the compiled file)', () => {
+		const named: string[] = [];
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+			const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+			const icons = [...text.matchAll(/'file:([^']+)'/g)].map((m) => path.posix.join(path.posix.dirname(file), m[1]!));
+			assert.ok(icons.length >= 2, `${file} names a light and a dark icon`);
+			named.push(...icons);
+		}
+		assert.deepEqual([...new Set(named)].filter((f) => !files.includes(f)), []);
+		// One shared icon for everything but the Webhook Endpoint node, which has its own.
+		assert.deepEqual(files.filter((f) => f.endsWith('.svg')).sort(), [
+			'dist/icons/webhookGateway.dark.svg',
+			'dist/icons/webhookGateway.svg',
+			'dist/nodes/WebhookEndpoint/webhookEndpoint.dark.svg',
+			'dist/nodes/WebhookEndpoint/webhookEndpoint.svg',
+		]);
+	});
+
 	it('describes itself as n8n and npm expect', () => {
 		assert.equal(pkg.license, 'MIT');
 		assert.match(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'), /^MIT License/);

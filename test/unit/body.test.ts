@@ -84,6 +84,18 @@ describe('parseBody: JSON', () => {
 		});
 	});
 
+	it('reads a quoted parameter holding a semicolon (a split on ";" took its tail for the charset)', async () => {
+		const type = 'application/json; profile="urn:x; charset=utf-16le"; charset=latin1';
+		assert.deepEqual(await parsed(type, Buffer.from('{"a":"é"}', 'latin1')), { a: 'é' });
+		// An unclosed quote is no charset at all (UTF-8), not the label `"utf-8` (415 before).
+		assert.deepEqual(await parsed('application/json; charset="utf-8', utf8('{"a":1}')), { a: 1 });
+	});
+
+	it('still accepts malformed parameters it accepted before', async () => {
+		assert.deepEqual(await parsed('application/json; foo; charset=latin1', Buffer.from('{"a":"é"}', 'latin1')), { a: 'é' });
+		assert.deepEqual(await parsed('application/json;', utf8('{"a":1}')), { a: 1 });
+	});
+
 	it('rejects a charset node does not know', async () => {
 		assert.equal(await rejected('application/json; charset=x-klingon', utf8('{}')), 'unsupported charset x-klingon');
 		assert.equal(await rejected('text/plain; charset=x-klingon', utf8('hi')), 'unsupported charset x-klingon');

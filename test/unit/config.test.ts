@@ -97,6 +97,53 @@ describe('configuration from the environment', () => {
 		assert.equal(parseDuration('500ms'), 500);
 		assert.equal(parseDuration('1.5s'), 1500);
 	});
+
+	it('reads sizes the bytes way, keeping the short units accepted before (1k is not 1 byte)', () => {
+		assert.equal(parseSize('512kb'), 512 * 1024);
+		assert.equal(parseSize('1MB'), 1024 ** 2);
+		assert.equal(parseSize(' 2 gb '), 2 * 1024 ** 3);
+		assert.equal(parseSize('1tb'), 1024 ** 4);
+		assert.equal(parseSize('1k'), 1024);
+		assert.equal(parseSize('1MiB'), 1024 ** 2);
+		assert.equal(parseSize('1.5mb'), 1.5 * 1024 ** 2);
+		for (const bad of ['1e3', '0x10', '-1', '1 lots', '']) assert.equal(parseSize(bad), undefined, bad);
+	});
+
+	it('reads durations the ms way; a plain number stays milliseconds', () => {
+		assert.equal(parseDuration('10s'), 10_000);
+		assert.equal(parseDuration('36d'), 36 * 86_400_000);
+		assert.equal(parseDuration('2 hours'), 7_200_000);
+		assert.equal(parseDuration(' 30m '), 1_800_000);
+		assert.equal(parseDuration('2000'), 2000);
+		assert.equal(parseDuration('1.5ms'), 1);
+		for (const bad of ['-1s', '1e3', 'soon', '']) assert.equal(parseDuration(bad), undefined, bad);
+	});
+
+	it('takes sizes and durations in variables with units or as plain numbers in their old unit', () => {
+		const c = loadConfig({
+			WEBHOOK_GATEWAY_MAX_BODY: '2097152',
+			WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '512mb',
+			WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION: '36d',
+			WEBHOOK_GATEWAY_REDIS_TIMEOUT: '3000',
+			WEBHOOK_GATEWAY_REGISTRY_CACHE: '10s',
+		});
+		assert.equal(c.maxBodyBytes, 2 * 1024 ** 2);
+		assert.equal(c.bufferMaxBytes, 512 * 1024 ** 2);
+		assert.equal(c.subscriberRetentionMs, 36 * 86_400_000);
+		assert.equal(c.redisCommandTimeoutMs, 3000);
+		assert.equal(c.registryCacheMs, 10_000);
+	});
+
+	it('a bad size or duration names the variable and shows accepted forms', () => {
+		assert.throws(
+			() => loadConfig({ WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '1k0' }),
+			(e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: expected a size such as 1048576, 512kb or 1mb, got '1k0'/.test(e.message),
+		);
+		assert.throws(
+			() => loadConfig({ WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION: 'a week' }),
+			(e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION: expected a duration such as 7d, 24h, 30m, 10s or 500ms/.test(e.message),
+		);
+	});
 });
 
 describe('serving from n8n\'s process (the n8n admin\'s environment)', () => {

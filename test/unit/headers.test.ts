@@ -1,8 +1,8 @@
-/** storedHeaders and mediaType: what is kept of a request's headers. */
+/** storedHeaders, mediaType and parseContentType: what is kept of a request's headers. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { mediaType, storedHeaders } from '../../src/parsing/headers';
+import { mediaType, parseContentType, storedHeaders } from '../../src/parsing/headers';
 
 describe('storedHeaders', () => {
 	it('drops the credential headers given, in any case, and hop-by-hop headers; keeps host', () => {
@@ -71,5 +71,41 @@ describe('mediaType', () => {
 		assert.equal(mediaType(undefined), '');
 		assert.equal(mediaType(''), '');
 		assert.equal(mediaType('; charset=utf-8'), '');
+	});
+});
+
+describe('parseContentType', () => {
+	it('reads quoted parameters, with the semicolons and escapes inside them', () => {
+		assert.deepEqual(parseContentType('application/json; charset="utf-8"'), {
+			type: 'application/json',
+			parameters: { charset: 'utf-8' },
+		});
+		const parts = parseContentType('text/plain; note="a; charset=utf-16le \\"x\\""; charset=latin1');
+		assert.equal(parts.parameters.note, 'a; charset=utf-16le "x"');
+		assert.equal(parts.parameters.charset, 'latin1');
+	});
+
+	it('lower-cases the type and parameter names, keeps values as sent', () => {
+		assert.deepEqual(parseContentType('Text/Plain; CharSet=ISO-8859-1'), {
+			type: 'text/plain',
+			parameters: { charset: 'ISO-8859-1' },
+		});
+	});
+
+	it('is empty when absent', () => {
+		assert.deepEqual(parseContentType(undefined), { type: '', parameters: {} });
+		assert.deepEqual(parseContentType(''), { type: '', parameters: {} });
+	});
+
+	it('still reads malformed values the way a split on ";" did', () => {
+		// Each of these was accepted before; the type and the well-formed parameters stay readable.
+		assert.deepEqual(parseContentType('text/plain; foo; charset=latin1'), {
+			type: 'text/plain',
+			parameters: { charset: 'latin1' },
+		});
+		assert.equal(parseContentType('application/json;').type, 'application/json');
+		assert.equal(parseContentType('json').type, 'json');
+		assert.deepEqual(parseContentType('text/plain; charset="utf-8').parameters, {});
+		assert.equal(parseContentType('text/plain ;; charset = latin1 ').parameters.charset, 'latin1');
 	});
 });
