@@ -52,7 +52,7 @@ export default tseslint.config(
 
 	// Tests and the process harness drive real n8n / Redis processes and read loosely typed JSON answers.
 	{
-		files: ['test/**/*.ts', 'harness/**/*.ts'],
+		files: ['test/**/*.ts'],
 		rules: { '@typescript-eslint/no-explicit-any': 'off' },
 	},
 

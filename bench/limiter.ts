@@ -13,10 +13,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../test/harness/gateway';
 import { acceptedTimesMs, worstWindow } from '../test/helpers/limits';
 import { runLoad } from '../test/helpers/load';
-import { startRedis } from '../harness/redis';
+import { startRedis } from '../test/harness/redis';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 200);
 const DURATION_MS = Number(process.env.DURATION_MS ?? 5000);

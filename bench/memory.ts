@@ -20,8 +20,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { signRequest } from '../src/auth/sign';
-import { startTestGateway, type TestGateway } from '../harness/gateway';
-import { startRedis } from '../harness/redis';
+import { startTestGateway, type TestGateway } from '../test/harness/gateway';
+import { startRedis } from '../test/harness/redis';
 import { createRedis } from '../src/redis/client';
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);

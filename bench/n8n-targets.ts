@@ -36,8 +36,8 @@ import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
 import { triggerWorkflow } from '../test/e2e/fixtures/triggers';
-import { n8nServeEnv, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../harness/n8n';
-import { freePort, waitForPort } from '../harness/ports';
+import { n8nServeEnv, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../test/harness/n8n';
+import { freePort, waitForPort } from '../test/harness/ports';
 import { messageOf } from '../src/errors';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -38,7 +38,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { messageOf } from '../src/errors';
-import { packPackage } from '../harness/n8n';
+import { packPackage } from '../test/harness/n8n';
 import { log, ROOT, SIZES, TIMEOUT_MS, type SizeResult } from './release/config';
 import { runSize } from './release/drive';
 import { report } from './release/report';

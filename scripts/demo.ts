@@ -13,9 +13,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
-import { freePort, waitForPort } from '../harness/ports';
-import { n8nServeEnv, OWNER, packPackage, startN8n } from '../harness/n8n';
-import { startRedis } from '../harness/redis';
+import { freePort, waitForPort } from '../test/harness/ports';
+import { n8nServeEnv, OWNER, packPackage, startN8n } from '../test/harness/n8n';
+import { startRedis } from '../test/harness/redis';
 
 const ROOT = path.resolve(__dirname, '..');
 const PREFIX = 'demo:';

@@ -30,8 +30,8 @@
  * around); SCREENSHOTS_TIMEOUT_MS bounds each browser wait (default 30000).
  */
 import path from 'node:path';
-import { launchBrowser, type BrowserSession } from '../harness/browser';
-import { OWNER } from '../harness/n8n';
+import { launchBrowser, type BrowserSession } from '../test/harness/browser';
+import { OWNER } from '../test/harness/n8n';
 import { capture } from './screenshots/drive';
 import { log, ROOT, SCREENSHOT_NAMES, VIEWPORT, WAIT_MS } from './screenshots/pictures';
 import { cleanups, guardSignals, setUp } from './screenshots/setup';

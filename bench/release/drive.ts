@@ -6,7 +6,7 @@
 import { ManagementService } from '../../src/management/service';
 import { createStores } from '../../src/redis';
 import { triggerWorkflow, TRIGGER_NODE } from '../../test/e2e/fixtures/triggers';
-import { startN8n, type N8nInstance } from '../../harness/n8n';
+import { startN8n, type N8nInstance } from '../../test/harness/n8n';
 import { executionSummary, n8nChildPid } from '../n8n-targets';
 import { BATCH, CONCURRENCY, log, SAMPLE_MS, sleep, type SizeResult } from './config';
 import { idleBaselineKiB, memoryOf, mib, resetPeak, rssTimeline, sampleMemory, secondHalfSlopePer10k } from './measure';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { credentialHeaders } from '../../src/auth';
 import { storedHeaders } from '../../src/parsing/headers';
 import type { Stores } from '../../src/redis';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startRedis, type RedisServer } from '../../test/harness/redis';
 import { CONCURRENCY, PAYLOAD } from './config';
 
 /** Starts the private redis-server; SIGKILLed and its folder removed when this process exits. */

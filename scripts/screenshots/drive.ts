@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { OWNER } from '../../harness/n8n';
+import { OWNER } from '../../test/harness/n8n';
 import { ENDPOINTS, log, PREFIX, SAMPLE_PUSHES, TRIGGER, VIEWPORT, type ScreenshotName } from './pictures';
 import type { Setup } from './setup';
 

@@ -6,9 +6,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { ManagementService } from '../../src/management/service';
 import { createStores } from '../../src/redis';
-import { n8nServeEnv, packPackage, startN8n, type N8nInstance } from '../../harness/n8n';
-import { freePort, waitForPort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { n8nServeEnv, packPackage, startN8n, type N8nInstance } from '../../test/harness/n8n';
+import { freePort, waitForPort } from '../../test/harness/ports';
+import { startRedis, type RedisServer } from '../../test/harness/redis';
 import { AUTHORS, CREDENTIAL_NAME, ENDPOINTS, log, PREFIX, REPOS, ROOT, SAMPLE_PUSHES, TRIGGER } from './pictures';
 
 export interface Setup {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { alertKeys } from '../../src/redis/keys';
-import { N8N_VERSION } from '../../harness/n8n';
+import { N8N_VERSION } from '../harness/n8n';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { eventually, PACKAGE, triggerItems, TRIGGER_NODE } from './fixtures/triggers';
 

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestGateway } from '../../harness/gateway';
-import { N8N_VERSION } from '../../harness/n8n';
+import { startTestGateway } from '../harness/gateway';
+import { N8N_VERSION } from '../harness/n8n';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sleep, TICK_MS, triggerItems, triggerWorkflow } from './fixtures/triggers';
 

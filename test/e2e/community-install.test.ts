@@ -4,7 +4,7 @@
  * session), from a private npm registry, in a real n8n 2.41.1 that does NOT have the package
  * preinstalled.
  *
- * - The registry is verdaccio 6.8.0 (harness/verdaccio.ts) on a free loopback port with a temp
+ * - The registry is verdaccio 6.8.0 (test/harness/verdaccio.ts) on a free loopback port with a temp
  *   storage. This package is published there by the test (version X from package.json, later X+1
  *   patch) and never looked up upstream; every other package (the runtime dependencies n8n's
  *   `npm install --ignore-scripts` needs in `.n8n/nodes`) is proxied to the registry npm is
@@ -26,12 +26,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { uniquePrefix } from '../../harness/gateway';
-import { N8N_VERSION, n8nServeEnv, packPackage, startN8n, type N8nInstance } from '../../harness/n8n';
-import { freePort } from '../../harness/ports';
-import { makeTempDir, runOrThrow } from '../../harness/processes';
-import { startRedis, type RedisServer } from '../../harness/redis';
-import { startVerdaccio, type Verdaccio } from '../../harness/verdaccio';
+import { uniquePrefix } from '../harness/gateway';
+import { N8N_VERSION, n8nServeEnv, packPackage, startN8n, type N8nInstance } from '../harness/n8n';
+import { freePort } from '../harness/ports';
+import { makeTempDir, runOrThrow } from '../harness/processes';
+import { startRedis, type RedisServer } from '../harness/redis';
+import { startVerdaccio, type Verdaccio } from '../harness/verdaccio';
 import { assertBuilt, eventually, PACKAGE, portOpen, sendWebhook, sleep, TICK_MS, triggerItems, triggerWorkflow, type Sent } from './fixtures/triggers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

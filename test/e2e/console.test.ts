@@ -16,10 +16,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PRESETS } from '../../src/auth';
-import { launchBrowser, screenshot, type BrowserSession } from '../../harness/browser';
-import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../../harness/gateway';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { launchBrowser, screenshot, type BrowserSession } from '../harness/browser';
+import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../harness/gateway';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const CONSOLE_DIR = path.join(REPO_ROOT, 'dist', 'console');
 const ENDPOINT = 'gh-console';

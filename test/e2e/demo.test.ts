@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT } from '../../harness/gateway';
+import { REPO_ROOT } from '../harness/gateway';
 
 describe('the demo command', () => {
 	it('runs Redis, n8n and the gateway, and the first release holds the 5 accepted sample events', { timeout: 300_000 }, async () => {

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { ListedAuditEntry } from '../../src/redis';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { N8N_VERSION, startN8n, type N8nInstance } from '../../harness/n8n';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { N8N_VERSION, startN8n, type N8nInstance } from '../harness/n8n';
+import { startRedis, type RedisServer } from '../harness/redis';
 import { builtPackage, chainWorkflow, outputOf, runOnce } from './fixtures/endpointNode';
 
 const NODE_TYPE = 'n8n-nodes-webhook-gateway.webhookEndpoint';

@@ -16,10 +16,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signRequest } from '../../src/auth';
-import { startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { N8N_VERSION, startN8n, type N8nInstance } from '../../harness/n8n';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { N8N_VERSION, startN8n, type N8nInstance } from '../harness/n8n';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 import { builtPackage, chainWorkflow, outputOf, runOnce } from './fixtures/endpointNode';
 
 /** One key for n8n and the stand-in gateway (a gateway outside n8n needs n8n's key). */

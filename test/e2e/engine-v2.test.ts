@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { N8N_MAJOR, N8N_VERSION } from '../../harness/n8n';
+import { N8N_MAJOR, N8N_VERSION } from '../harness/n8n';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
 import { eventually, sendAccepted, triggerItems } from './fixtures/triggers';
 

@@ -10,7 +10,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../harness/gateway';
+import { REPO_ROOT } from '../harness/gateway';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { awayFromTick, PACKAGE, TICK_CRON } from './fixtures/triggers';
 

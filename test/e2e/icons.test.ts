@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { N8N_VERSION, OWNER, packPackage, startN8n, type N8nInstance } from '../../harness/n8n';
+import { N8N_VERSION, OWNER, packPackage, startN8n, type N8nInstance } from '../harness/n8n';
 import { assertBuilt, PACKAGE } from './fixtures/triggers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

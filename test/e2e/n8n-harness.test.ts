@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureN8n, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../../harness/n8n';
+import { ensureN8n, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../harness/n8n';
 
 const instances: N8nInstance[] = [];
 

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { uniquePrefix } from '../../harness/gateway';
-import { packPackage } from '../../harness/n8n';
-import { queueLogFacts, startN8nQueue, startN8nWebhookProcess, type N8nQueue, type N8nWebhookProcess } from '../../harness/n8nQueue';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { uniquePrefix } from '../harness/gateway';
+import { packPackage } from '../harness/n8n';
+import { queueLogFacts, startN8nQueue, startN8nWebhookProcess, type N8nQueue, type N8nWebhookProcess } from '../harness/n8nQueue';
+import { startRedis, type RedisServer } from '../harness/redis';
 import { assertBuilt, assertSameEvent, eventually, PACKAGE, sendWebhook, triggerItems, triggerWorkflow, type Sent } from './fixtures/triggers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../../harness/ports';
-import { N8N_MAJOR, N8N_VERSION } from '../../harness/n8n';
-import { startRedis } from '../../harness/redis';
+import { freePort } from '../harness/ports';
+import { N8N_MAJOR, N8N_VERSION } from '../harness/n8n';
+import { startRedis } from '../harness/redis';
 import { PRESET_CATALOG } from '../../src/auth/catalog';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sendWebhook, sleep, TICK_MS, triggerItems } from './fixtures/triggers';

@@ -35,11 +35,11 @@ import { LEASE_MS } from '../../src/delivery/batchRelease';
 import { renewEveryMs } from '../../src/delivery/reclaim';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
 import { assertRateLimitAcrossGateways } from '../helpers/rateLimitRun';
-import { packPackage, webhookWorkflow } from '../../harness/n8n';
-import { queueLogFacts, startN8nQueue, type N8nQueue } from '../../harness/n8nQueue';
-import { startRedisCluster, type RedisCluster } from '../../harness/redis';
+import { packPackage, webhookWorkflow } from '../harness/n8n';
+import { queueLogFacts, startN8nQueue, type N8nQueue } from '../harness/n8nQueue';
+import { startRedisCluster, type RedisCluster } from '../harness/redis';
 import { assertBuilt, awayFromTick, eventually, sendWebhook, sleep, TICK_MS, triggerItems, triggerWorkflow, TRIGGER_NODE } from './fixtures/triggers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../harness/gateway';
+import { REPO_ROOT } from '../harness/gateway';
 import { SCREENSHOT_NAMES, VIEWPORT } from '../../scripts/screenshots/pictures';
 
 const RUN_TIMEOUT_MS = 240_000;

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import type { EndpointRef } from '../../src/redis';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 /**
  * Creates endpoint `id` (auth none) in `accountId`, subscribes `sub` from new events, then posts

@@ -2,7 +2,7 @@
  * A mock n8n trigger context, the way n8n unit-tests its own triggers (`testTriggerNode` in
  * packages/nodes-base/test/nodes/TriggerHelpers.ts): the node's `trigger()` runs with parameters,
  * a credential, a mode and a time zone it is given, and what it emits, reports and logs is
- * recorded. Only n8n is mocked: the credential points at a real redis-server (harness/redis.ts).
+ * recorded. Only n8n is mocked: the credential points at a real redis-server (test/harness/redis.ts).
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeType, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 

@@ -12,8 +12,8 @@ import { createAdminRouter } from '../../src/gateway/admin';
 import type { Logger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
 import { createStores, waitReady, type Stores } from '../../src/redis';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 

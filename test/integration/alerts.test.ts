@@ -10,8 +10,8 @@ import type { AlertItem } from '../../src/alerts/episodes';
 import { readFigures, type FigureSources } from '../../src/alerts/figures';
 import { alertSnapshot, pollAlerts } from '../../src/alerts/poll';
 import type { AlertRule } from '../../src/alerts/rules';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 describe('alert figures and episodes (real Redis)', () => {
 	let redis: RedisServer;

@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LoggedRequest, RequestPage, ScriptedRedis } from '../../src/redis';
-import { startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 /** The X-Hook-Secret of Asana's example handshake. */
 const ASANA_EXAMPLE_SECRET = 'b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81';

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
 import type { Logger } from '../../src/logger';
-import { ADMIN_TOKEN, testConfig, uniquePrefix } from '../../harness/gateway';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, testConfig, uniquePrefix } from '../harness/gateway';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const LIMIT = 3;
 

@@ -10,8 +10,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { WebhookEvent } from '../../src/types';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 /** The gateway's body limit in these tests: small, so oversized bodies stay cheap. */
 const LIMIT = 64 * 1024;

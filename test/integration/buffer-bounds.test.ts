@@ -13,8 +13,8 @@ import { createStores, type EndpointRef, type StoredEntry } from '../../src/redi
 import { BufferStore } from '../../src/redis/buffer';
 import { endpointKeys } from '../../src/redis/keys';
 import { storedSize as schemaStoredSize } from '../../src/redis/streamSchema';
-import type { TestGateway } from '../../harness/gateway';
-import type { RedisServer } from '../../harness/redis';
+import type { TestGateway } from '../harness/gateway';
+import type { RedisServer } from '../harness/redis';
 import { endpointWithEvents, gatewayOnRedis } from '../helpers/buffered';
 
 const ACCOUNT = 'acct-bounds';

@@ -1,4 +1,4 @@
-import { startRedisCluster } from '../../harness/redis';
+import { startRedisCluster } from '../harness/redis';
 import { bufferSuite } from './buffer.suite';
 
 bufferSuite('3-master Redis Cluster', async () => {

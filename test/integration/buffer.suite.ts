@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createStores, waitReady, type EndpointRef, type StoredEntry } from '../../src/redis';
 import type { BufferStore } from '../../src/redis/buffer';
-import { startTestGateway, type RedisTarget, type TestGateway } from '../../harness/gateway';
+import { startTestGateway, type RedisTarget, type TestGateway } from '../harness/gateway';
 
 const ACCOUNT = 'acct-buffer';
 

@@ -1,4 +1,4 @@
-import { startRedis } from '../../harness/redis';
+import { startRedis } from '../harness/redis';
 import { bufferSuite } from './buffer.suite';
 
 bufferSuite('standalone Redis', async () => {

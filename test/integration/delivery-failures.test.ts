@@ -17,7 +17,7 @@ import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
-import type { TestGateway } from '../../harness/gateway';
+import type { TestGateway } from '../harness/gateway';
 import { endpointWithEvents, gatewayOnRedis } from '../helpers/buffered';
 
 const ACCOUNT = 'acct-delivery';

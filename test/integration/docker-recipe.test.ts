@@ -19,11 +19,11 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig, loadN8nServeConfig } from '../../src/config';
 import { ManagementService } from '../../src/management/service';
 import { createStores } from '../../src/redis';
-import { REPO_ROOT } from '../../harness/gateway';
-import { packPackage } from '../../harness/n8n';
-import { freePort } from '../../harness/ports';
-import { makeTempDir, run, runOrThrow, waitExit } from '../../harness/processes';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { REPO_ROOT } from '../harness/gateway';
+import { packPackage } from '../harness/n8n';
+import { freePort } from '../harness/ports';
+import { makeTempDir, run, runOrThrow, waitExit } from '../harness/processes';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const yaml = createRequire(__filename)('js-yaml') as { load(text: string): unknown; loadAll(text: string): unknown[] };
 

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AcceptStore, type AcceptInput } from '../../src/redis/acceptStore';
 import { createRedis, type ScriptedRedis } from '../../src/redis/client';
-import { startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const TOKEN = 'signed-endpoint-token-1234';
 

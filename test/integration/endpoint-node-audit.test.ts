@@ -12,8 +12,8 @@ import path from 'node:path';
 import type { ListedAuditEntry } from '../../src/redis';
 import { gatewayConfigOf } from '../../src/runtime/settings';
 import { acquireClient } from '../../src/runtime/processResources';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 // By its full file name: at run time `WebhookEndpoint.node` would find the codex file (.node.json) first.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { runLoad } from '../helpers/load';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const MAXMEMORY = 96 * 1024 * 1024;
 /** Default byte capacity per endpoint in this soak; two endpoints stay far below MAXMEMORY. */

@@ -22,8 +22,8 @@ import { signRequest } from '../../src/auth';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
 import type { EndpointAuth } from '../../src/types';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : randomBytes(4).readUInt32BE(0);
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000);

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
 import { runLoad } from '../helpers/load';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 describe('a gateway killed with SIGKILL under load', () => {
 	let redis: RedisServer;

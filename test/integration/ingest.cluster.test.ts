@@ -1,4 +1,4 @@
-import { startRedisCluster } from '../../harness/redis';
+import { startRedisCluster } from '../harness/redis';
 import { ingestSuite } from './ingest.suite';
 
 ingestSuite('3-master Redis Cluster', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startTestGateway, type RedisTarget, type TestGateway } from '../../harness/gateway';
+import { startTestGateway, type RedisTarget, type TestGateway } from '../harness/gateway';
 
 function githubSign(secret: string, body: string): string {
 	return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');

@@ -1,4 +1,4 @@
-import { startRedis } from '../../harness/redis';
+import { startRedis } from '../harness/redis';
 import { ingestSuite } from './ingest.suite';
 
 ingestSuite('standalone Redis', async () => {

@@ -14,10 +14,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createStores } from '../../src/redis';
 import { ManagementService } from '../../src/management/service';
-import { REPO_ROOT, spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
+import { REPO_ROOT, spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
 import { runLoad } from '../helpers/load';
 import { assertRateLimitAcrossGateways } from '../helpers/rateLimitRun';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 describe('limits are exact across two gateway processes', () => {
 	let redis: RedisServer;

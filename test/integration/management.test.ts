@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../src/errors';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { REPO_ROOT, startTestGateway, uniquePrefix } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { REPO_ROOT, startTestGateway, uniquePrefix } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 describe('management edge cases', () => {
 	let redis: RedisServer;

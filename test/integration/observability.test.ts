@@ -10,8 +10,8 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { releaseBatches } from '../../src/delivery/batchRelease';
 import { RawConsumer } from '../../src/delivery/rawConsumer';
 import { silentLogger } from '../../src/logger';
-import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 interface Family {
 	name: string;

@@ -20,9 +20,9 @@ import { silentLogger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
 import type { TokenService } from '../../src/management/tokens';
 import { createStores } from '../../src/redis';
-import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../../harness/gateway';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../harness/gateway';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const PUBLIC_URL = 'https://hooks.example.com';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];

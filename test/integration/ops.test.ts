@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { ADMIN_TOKEN, REPO_ROOT, spawnGateway, startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, REPO_ROOT, spawnGateway, startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 describe('health, readiness and metrics', () => {
 	let redis: RedisServer;

@@ -10,9 +10,9 @@ import { deliveryMetrics } from '../../src/delivery/metrics';
 import { silentLogger } from '../../src/logger';
 import { gatewayConfigOf } from '../../src/runtime/settings';
 import { acquireClient, acquireEmbeddedGateway, sharedRefCount } from '../../src/runtime/processResources';
-import { uniquePrefix } from '../../harness/gateway';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { uniquePrefix } from '../harness/gateway';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 function portOpen(port: number): Promise<boolean> {
 	return new Promise((resolve) => {

@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EndpointView } from '../../src/types';
-import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, REPO_ROOT, startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const DOCS = path.join(REPO_ROOT, 'docs', 'providers');
 const CLI_ENTRY = path.join(REPO_ROOT, 'src', 'cli', 'run.ts');

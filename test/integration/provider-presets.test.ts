@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, randomBytes, sign as signWith } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const hex = (key: string, ...parts: string[]) => parts.reduce((m, p) => m.update(p), createHmac('sha256', key)).digest('hex');
 

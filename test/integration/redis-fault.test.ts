@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
 import { runLoad } from '../helpers/load';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 for (const appendfsync of ['always', 'everysec'] as const) describe(`Redis killed under load (appendfsync ${appendfsync})`, () => {
 	let redis: RedisServer;

@@ -14,8 +14,8 @@ import type { Logger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
 import { createStores } from '../../src/redis';
 import { startEmbeddedGateway } from '../../src/runtime/embeddedGateway';
-import { ADMIN_TOKEN, testConfig } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, testConfig } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 interface Line {
 	level: string;

@@ -16,8 +16,8 @@ import { createRedis } from '../../src/redis/client';
 import { registryKeys } from '../../src/redis/keys';
 import type { LoggedRequest, RequestPage } from '../../src/redis';
 import type { EndpointAuth } from '../../src/types';
-import { ADMIN_TOKEN, startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { startRedis, startRedisCluster, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { startRedis, startRedisCluster, type RedisServer } from '../harness/redis';
 
 const ACCOUNT = 'rl-acct';
 const BODY_MARKER = 'body-marker-never-logged';

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 describe('scoped tokens', () => {
 	let redis: RedisServer;
@@ -121,7 +121,7 @@ describe('scoped tokens from the CLI', () => {
 	it('creates (printed once), lists and revokes; the gateway accepts the token until revoked', async () => {
 		const { execFile } = await import('node:child_process');
 		const path = await import('node:path');
-		const { REPO_ROOT } = await import('../../harness/gateway');
+		const { REPO_ROOT } = await import('../harness/gateway');
 		const redis = await startRedis();
 		const gw = await startTestGateway({ url: redis.url });
 		const run = (args: string[]) =>

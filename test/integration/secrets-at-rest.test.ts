@@ -13,8 +13,8 @@ import { signRequest } from '../../src/auth';
 import type { ScriptedRedis } from '../../src/redis';
 import { SecretBox } from '../../src/security/secretBox';
 import type { EndpointAuth, EndpointRecord } from '../../src/types';
-import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const KEY_1 = `first-encryption-key-${randomBytes(16).toString('hex')}`;
 const KEY_2 = `second-encryption-key-${randomBytes(16).toString('hex')}`;

@@ -11,9 +11,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_TOKEN, REPO_ROOT, spawnGateway, startTestGateway, uniquePrefix, type TestGateway } from '../../harness/gateway';
-import { freePort } from '../../harness/ports';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, REPO_ROOT, spawnGateway, startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
+import { freePort } from '../harness/ports';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const UNAUTHORIZED = { error: { code: 'unauthorized', message: 'Authentication failed' } };
 

@@ -14,8 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { SERVER_TIMEOUTS } from '../../src/gateway/server';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 /** The gateway checks timeouts every second (connectionsCheckingInterval): the worst-case lateness. */
 const NODE_CHECK_INTERVAL_MS = 1_000;

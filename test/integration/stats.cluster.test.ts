@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import { createRedis } from '../../src/redis/client';
 import { endpointKeys, registryKeys } from '../../src/redis/keys';
 import { StatsStore } from '../../src/redis/stats';
-import { uniquePrefix } from '../../harness/gateway';
-import { startRedisCluster } from '../../harness/redis';
+import { uniquePrefix } from '../harness/gateway';
+import { startRedisCluster } from '../harness/redis';
 
 describe('statistics on a Redis Cluster', () => {
 	it('a flush with several accounts writes every account\'s counts', async () => {

@@ -10,8 +10,8 @@ import { Redis } from 'ioredis';
 import type { GatewayConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
 import type { Logger } from '../../src/logger';
-import { ADMIN_TOKEN, testConfig } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { ADMIN_TOKEN, testConfig } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 interface Line {
 	level: string;

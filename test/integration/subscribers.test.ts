@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NotFoundError } from '../../src/errors';
 import type { Stores, SubscriberGap } from '../../src/redis';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -15,8 +15,8 @@ import type { Logger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
-import { uniquePrefix } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { uniquePrefix } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 function fakeTrigger() {
 	const emitted: unknown[][][] = [];

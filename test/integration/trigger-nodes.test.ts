@@ -12,8 +12,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INodeType } from 'n8n-workflow';
 import { sharedRefCount } from '../../src/runtime/processResources';
-import { startTestGateway, type TestGateway } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { startTestGateway, type TestGateway } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 import { testTriggerNode, type TriggerTest } from '../helpers/triggerContext';
 
 // By path with the extension: a bare `X.node` would resolve to the codex file X.node.json.

@@ -13,8 +13,8 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ManagementService } from '../../src/management/service';
 import { createStores, type Stores } from '../../src/redis';
-import { spawnGateway, uniquePrefix, type GatewayProcess } from '../../harness/gateway';
-import { startRedis, type RedisServer } from '../../harness/redis';
+import { spawnGateway, uniquePrefix, type GatewayProcess } from '../harness/gateway';
+import { startRedis, type RedisServer } from '../harness/redis';
 
 const METRICS_TOKEN = 'workers-test-metrics-token-0123456789';
 const ref = { id: 'ep-workers', accountId: 'acct' };

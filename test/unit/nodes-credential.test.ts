@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { testGatewayConnection } from '../../nodes/shared/credentialTest';
 import { configFromCredential, legacyServeWarning, redisTarget, servesEndpoints, settingsFromCredential, warnLegacyServeFields } from '../../nodes/shared/credentials';
 import { describeRedisFailure } from '../../nodes/shared/errors';
-import { freePort } from '../../harness/ports';
+import { freePort } from '../harness/ports';
 
 describe('credential values', () => {
 	it('host/port fields become a redis URL', () => {

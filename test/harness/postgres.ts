@@ -3,7 +3,7 @@
  * initdb into a temp dir, a free loopback port, trust auth, durability off (fsync, synchronous
  * commit) since the data lives only as long as the run. As root it runs as the `postgres` (or
  * `nobody`) OS user, since PostgreSQL refuses to run as root. Stopped by pid; a run that exits
- * early leaves nothing behind (harness/processes.ts exit hooks).
+ * early leaves nothing behind (test/harness/processes.ts exit hooks).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

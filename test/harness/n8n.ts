@@ -11,7 +11,7 @@
  *
  * Every n8n runs in its own process group and is stopped by pid; whatever is still running when
  * the test process exits is SIGKILLed and its temp folder removed (set N8N_HARNESS_KEEP=1 to keep
- * the folders for debugging). The process handling is harness/processes.ts.
+ * the folders for debugging). The process handling is test/harness/processes.ts.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -82,7 +82,7 @@ export const OWNER = {
 	password: 'Harness-Pass-1',
 };
 
-const REPO_ROOT = path.resolve(__dirname, '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** How long n8n may take to start; E2E_N8N_STARTUP_TIMEOUT_MS raises it on a loaded machine. */
 const STARTUP_TIMEOUT_MS = Number(process.env.E2E_N8N_STARTUP_TIMEOUT_MS) || 180_000;
 const STOP_GRACE_MS = 15_000;

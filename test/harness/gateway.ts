@@ -5,13 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig, type GatewayConfig } from '../src/config';
-import { startGateway, type RunningGateway } from '../src/gateway/server';
-import { silentLogger } from '../src/logger';
+import { loadConfig, type GatewayConfig } from '../../src/config';
+import { startGateway, type RunningGateway } from '../../src/gateway/server';
+import { silentLogger } from '../../src/logger';
 import { freePort, waitForPort } from './ports';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghij';
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface RedisTarget {
 	url: string;

@@ -3,7 +3,7 @@
  * enqueues executions) and one worker (`n8n worker`, runs them), sharing one database and one
  * encryption key, with Bull on a private standalone redis-server.
  *
- * - Database: a private PostgreSQL cluster (harness/postgres.ts). n8n only warns
+ * - Database: a private PostgreSQL cluster (test/harness/postgres.ts). n8n only warns
  *   about SQLite in queue mode ("Scaling mode is not officially supported with sqlite") and it
  *   works here with one SQLite file shared by both processes: that is the fallback when PostgreSQL
  *   is not installed (`database: 'auto'`, the default).
@@ -73,10 +73,10 @@ const STARTUP_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 const WORKER_READY_LINE = 'n8n worker is now ready';
 
-/** Bull's redis-servers (harness/redis.ts starts them; `kill()` sends SIGKILL synchronously). */
+/** Bull's redis-servers (test/harness/redis.ts starts them; `kill()` sends SIGKILL synchronously). */
 const liveRedis = new Set<RedisServer>();
 
-/** Exit task (harness/processes.ts): Bull's redis-servers go with the test process too. */
+/** Exit task (test/harness/processes.ts): Bull's redis-servers go with the test process too. */
 function killLiveRedis(): void {
 	for (const server of liveRedis) void server.kill();
 	liveRedis.clear();

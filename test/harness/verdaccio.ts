@@ -27,7 +27,7 @@ export interface Verdaccio {
 	stop(): Promise<void>;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 let ensured: Promise<string> | undefined;
 
