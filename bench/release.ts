@@ -39,7 +39,7 @@ import path from 'node:path';
 import { credentialHeaders } from '../src/auth';
 import { storedHeaders } from '../src/events/headers';
 import { ManagementService } from '../src/management/service';
-import { createStores, type Stores } from '../src/redis';
+import { createStores, redisClientOf, type Stores } from '../src/redis';
 import { triggerWorkflow, TRIGGER_NODE } from '../test/e2e/fixtures/triggers';
 import { packPackage, startN8n, type N8nInstance } from '../test/helpers/n8n';
 import { freePort, waitForPort } from '../test/helpers/ports';
@@ -227,9 +227,9 @@ async function runSize(n: number, tarball: string, redis: { url: string; port: n
 
 		log(`[${n}] buffering ${n} events (acceptEvent, ${CONCURRENCY} in flight)`);
 		const bufferSeconds = await bufferEvents(stores, endpointId, endpoint.auth, n);
-		const length = Number(await stores.redis.xlen(streamKey));
+		const length = Number(await redisClientOf(stores).xlen(streamKey));
 		if (length !== n) throw new Error(`the stream holds ${length} events after buffering ${n}`);
-		const usedMemory = Number(/used_memory:(\d+)/.exec(await stores.redis.info('memory'))?.[1] ?? NaN);
+		const usedMemory = Number(/used_memory:(\d+)/.exec(await redisClientOf(stores).info('memory'))?.[1] ?? NaN);
 		log(`[${n}] buffered in ${bufferSeconds.toFixed(1)} s (${Math.round(n / bufferSeconds)} events/s); Redis uses ${mib(usedMemory / 1024)} MiB`);
 
 		const credentialName = 'Webhook Gateway (release bench)';
@@ -285,7 +285,7 @@ async function runSize(n: number, tarball: string, redis: { url: string; port: n
 			await n8n.activate(workflowId);
 			let lastLog = Date.now();
 			for (;;) {
-				const left = Number(await stores.redis.xlen(streamKey));
+				const left = Number(await redisClientOf(stores).xlen(streamKey));
 				if (left === 0) break;
 				if (Date.now() > deadline) {
 					throw new Error(
@@ -392,7 +392,7 @@ async function runSize(n: number, tarball: string, redis: { url: string; port: n
 		return result;
 	} finally {
 		await n8n?.stop().catch(() => undefined);
-		await stores.redis.del(streamKey).catch(() => undefined);
+		await redisClientOf(stores).del(streamKey).catch(() => undefined);
 		await stores.close().catch(() => undefined);
 	}
 }

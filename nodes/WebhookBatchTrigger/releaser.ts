@@ -9,11 +9,11 @@ import type { EventFilter } from '../../src/delivery/filter';
 import type { RunWorkflow } from '../../src/delivery/types';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
-import type { BufferStore } from '../../src/redis/buffer';
+import type { BufferDelivery } from '../../src/redis/bufferPorts';
 import { messageOf } from '../../src/errors';
 
 export interface BatchReleaserOptions {
-	buffer: BufferStore;
+	buffer: BufferDelivery;
 	endpoint: EndpointRef;
 	subscriberId: string;
 	maxEvents: number;
