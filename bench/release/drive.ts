@@ -4,7 +4,7 @@
  * empty and every execution is listed; then checks the executions and gathers the figures.
  */
 import { ManagementService } from '../../src/management/service';
-import { createStores } from '../../src/redis';
+import { createStores, redisClientOf } from '../../src/redis';
 import { triggerWorkflow, TRIGGER_NODE } from '../../test/e2e/fixtures/triggers';
 import { startN8n, type N8nInstance } from '../../test/harness/n8n';
 import { executionSummary, n8nChildPid } from '../n8n-targets';
@@ -39,9 +39,9 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 
 		log(`[${n}] buffering ${n} events (acceptEvent, ${CONCURRENCY} in flight)`);
 		const bufferSeconds = await bufferEvents(stores, endpointId, endpoint.auth, n);
-		const length = Number(await stores.redis.xlen(streamKey));
+		const length = Number(await redisClientOf(stores).xlen(streamKey));
 		if (length !== n) throw new Error(`the stream holds ${length} events after buffering ${n}`);
-		const usedMemory = Number(/used_memory:(\d+)/.exec(await stores.redis.info('memory'))?.[1] ?? NaN);
+		const usedMemory = Number(/used_memory:(\d+)/.exec(await redisClientOf(stores).info('memory'))?.[1] ?? NaN);
 		log(`[${n}] buffered in ${bufferSeconds.toFixed(1)} s (${Math.round(n / bufferSeconds)} events/s); Redis uses ${mib(usedMemory / 1024)} MiB`);
 
 		const credentialName = 'Webhook Gateway (release bench)';
@@ -78,7 +78,7 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 			await n8n.activate(workflowId);
 			let lastLog = Date.now();
 			for (;;) {
-				const left = Number(await stores.redis.xlen(streamKey));
+				const left = Number(await redisClientOf(stores).xlen(streamKey));
 				if (left === 0) break;
 				if (Date.now() > deadline) {
 					throw new Error(
@@ -158,7 +158,7 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 		return result;
 	} finally {
 		await n8n?.stop().catch(() => undefined);
-		await stores.redis.del(streamKey).catch(() => undefined);
+		await redisClientOf(stores).del(streamKey).catch(() => undefined);
 		await stores.close().catch(() => undefined);
 	}
 }

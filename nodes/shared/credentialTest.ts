@@ -29,13 +29,12 @@ export async function testGatewayConnection(config: GatewayConfig, timeoutMs = C
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		stores = createStores({ ...connectionOf(config, 'wgw-credential-test'), commandTimeoutMs: timeoutMs }, config.keyPrefix);
-		stores.redis.on('error', (error: unknown) => {
+		stores.onConnectionError((error) => {
 			socketError ??= error;
 		});
 		const opened = stores;
 		const probe = (async () => {
-			const pong = await opened.redis.ping();
-			if (pong !== 'PONG') throw new Error(`PING answered ${String(pong)}`);
+			// Listing the endpoints is the round trip that proves the connection (and read access).
 			return (await opened.registry.listEndpoints()).length;
 		})();
 		const timeout = new Promise<never>((_, reject) => {
@@ -54,7 +53,7 @@ export async function testGatewayConnection(config: GatewayConfig, timeoutMs = C
 	} finally {
 		if (timer) clearTimeout(timer);
 		try {
-			stores?.redis.disconnect();
+			stores?.disconnect();
 		} catch {
 			// Disconnecting a client that never connected: nothing to release.
 		}

@@ -9,7 +9,7 @@ import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
 import type { EventFilter } from '../../src/delivery/filter';
 import { toWebhookEvent } from '../../src/parsing/webhookEvent';
 import type { Logger } from '../../src/logger';
-import type { EndpointRef, StoredEntry } from '../../src/redis';
+import type { BufferAdmin, EndpointRef, StoredEntry } from '../../src/redis';
 import type { GatewaySession } from './gatewaySession';
 import { itemsOf, type ItemOptions } from './items';
 
@@ -27,6 +27,8 @@ export interface ManualListener {
 
 export function manualListener(ctx: ITriggerFunctions, session: GatewaySession, endpoint: EndpointRef & { url: string }, options: ItemOptions, logger: Logger, filter?: EventFilter): ManualListener {
 	const { stores } = session.client;
+	// A test run only looks at the buffer: it consumes nothing and creates no subscriber.
+	const buffer: Pick<BufferAdmin, 'peek'> = stores.buffer;
 	let stopped = false;
 	let blocking: ReturnType<typeof stores.blockingBuffer> | undefined;
 
@@ -50,7 +52,7 @@ export function manualListener(ctx: ITriggerFunctions, session: GatewaySession, 
 
 	return {
 		async manualTriggerFunction() {
-			const buffered = await stores.buffer.peek(endpoint, filter ? MANUAL_SCAN : 1, 'newest');
+			const buffered = await buffer.peek(endpoint, filter ? MANUAL_SCAN : 1, 'newest');
 			let afterId = '0-0';
 			for (const entry of buffered) {
 				if (!filter || filter.matches(await toWebhookEvent(entry, endpoint))) {

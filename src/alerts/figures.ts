@@ -4,16 +4,15 @@
  * server check (src/redis/serverCheck.ts decides). Rates per minute come from the difference to
  * the previous poll's reading, kept in Redis with the trigger's state.
  */
-import type { Stores } from '../redis';
-import { AlertStateStore } from '../redis/alertState';
-import { checkRedisServer } from '../redis/serverCheck';
+import type { BufferAdmin, Stores } from '../redis';
 import type { ManagementService } from '../management/service';
 import { DEFAULT_BUFFER_MAX_BYTES } from '../management/service';
 import type { AccountFigures, AlertFigures, AlertRule, EndpointFigures } from './rules';
 import { ratePerMinute, rejectedCount } from './rules';
 
 export interface FigureSources {
-	stores: Stores;
+	/** The stores it reads; of the buffer only its fill and dead-letter count. */
+	stores: Pick<Stores, 'registry' | 'usage' | 'stats' | 'alertState' | 'checkServer'> & { buffer: Pick<BufferAdmin, 'depth' | 'storedBytes' | 'deadLetterCount'> };
 	management: ManagementService;
 	/** Gateway defaults for endpoints without their own capacity. */
 	defaultCapacity: number;
@@ -34,7 +33,7 @@ export interface RejectionSample {
  *   (omit it for a one-off evaluation that must not disturb the trigger's state)
  */
 export async function readFigures(src: FigureSources, rules: AlertRule[], triggerId?: string): Promise<AlertFigures> {
-	const state = new AlertStateStore(src.stores.redis, src.stores.prefix);
+	const state = src.stores.alertState;
 	const nowMs = await state.nowMs();
 	const kinds = new Set(rules.map((r) => r.kind));
 	const wanted = (kind: AlertRule['kind'], endpointId: string) => rules.some((r) => r.kind === kind && (!('endpointId' in r) || !r.endpointId || r.endpointId === endpointId));
@@ -88,7 +87,7 @@ export async function readFigures(src: FigureSources, rules: AlertRule[], trigge
 
 	let redis: AlertFigures['redis'];
 	if (kinds.has('redisCheck')) {
-		const result = await checkRedisServer(src.stores.redis, { allowEviction: src.allowEviction });
+		const result = await src.stores.checkServer({ allowEviction: src.allowEviction });
 		redis = { notReady: result.notReady, findings: result.findings };
 	}
 	return { nowMs, endpoints, accounts, redis };

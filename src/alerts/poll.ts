@@ -2,7 +2,6 @@
  * One poll of an Alert Trigger: read the figures, evaluate the rules, and turn changes into
  * items, each transition claimed in Redis first so that it is emitted once, whoever polls.
  */
-import { AlertStateStore } from '../redis/alertState';
 import { currentState, decideTransitions, type AlertItem, type EpisodeRecord } from './episodes';
 import { readFigures, type FigureSources } from './figures';
 import { evaluateRules, type AlertRule } from './rules';
@@ -13,7 +12,7 @@ import { evaluateRules, type AlertRule } from './rules';
  * @param triggerId `<workflow id>:<node id>`: whose episodes these are
  */
 export async function pollAlerts(src: FigureSources, rules: AlertRule[], triggerId: string): Promise<AlertItem[]> {
-	const state = new AlertStateStore(src.stores.redis, src.stores.prefix);
+	const state = src.stores.alertState;
 	const figures = await readFigures(src, rules, triggerId);
 	const conditions = evaluateRules(rules, figures);
 	const open = await state.episodes<EpisodeRecord>(triggerId);

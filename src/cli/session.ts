@@ -131,11 +131,11 @@ export class CliSession {
 		this.stores = undefined;
 		this.service = undefined;
 		if (!stores) return;
-		if (stores.redis.status === 'ready') {
+		if (stores.ready) {
 			let timer: NodeJS.Timeout | undefined;
 			await Promise.race([stores.close(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)))]);
 			clearTimeout(timer);
 		}
-		stores.redis.disconnect();
+		stores.disconnect();
 	}
 }

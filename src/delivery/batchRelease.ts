@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { Logger } from '../logger';
-import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
+import type { BufferDelivery, EndpointRef, ReadResult, StoredEntry } from '../redis/bufferPorts';
 import type { WebhookEvent } from '../types';
 import type { EventFilter } from './filter';
 import { settleFiltered, splitByFilter, storedSize } from './filteredRead';
@@ -21,7 +21,7 @@ import type { RunOutcome, RunWorkflow } from './types';
 import { messageOf } from '../errors';
 
 export interface BatchReleaseOptions {
-	buffer: BufferStore;
+	buffer: BufferDelivery;
 	endpoint: EndpointRef;
 	subscriberId: string;
 	/** Most events in one execution (default 1000). */

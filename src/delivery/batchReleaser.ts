@@ -10,11 +10,11 @@ import type { EventFilter } from './filter';
 import type { RunWorkflow } from './types';
 import type { Logger } from '../logger';
 import type { EndpointRef } from '../redis';
-import type { BufferStore } from '../redis/buffer';
+import type { BufferDelivery } from '../redis/bufferPorts';
 import { messageOf } from '../errors';
 
 export interface BatchReleaserOptions {
-	buffer: BufferStore;
+	buffer: BufferDelivery;
 	endpoint: EndpointRef;
 	subscriberId: string;
 	maxEvents: number;

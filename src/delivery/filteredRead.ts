@@ -5,7 +5,7 @@
  * execution and are not read again.
  */
 import { toWebhookEvent } from '../parsing/webhookEvent';
-import type { BufferStore, EndpointRef, StoredEntry } from '../redis/buffer';
+import type { BufferDelivery, EndpointRef, StoredEntry } from '../redis/bufferPorts';
 import type { WebhookEvent } from '../types';
 import type { EventFilter } from './filter';
 import { deliveryMetrics, type TriggerKind } from './metrics';
@@ -29,7 +29,7 @@ export async function splitByFilter(entries: StoredEntry[], endpoint: EndpointRe
 }
 
 /** Acknowledges the entries a filter left out for this subscriber and counts them. @returns entries acknowledged */
-export async function settleFiltered(buffer: BufferStore, endpoint: EndpointRef, subscriberId: string, trigger: TriggerKind, entries: StoredEntry[]): Promise<number> {
+export async function settleFiltered(buffer: BufferDelivery, endpoint: EndpointRef, subscriberId: string, trigger: TriggerKind, entries: StoredEntry[]): Promise<number> {
 	if (entries.length === 0) return 0;
 	const acked = await buffer.ackFiltered(endpoint, subscriberId, entries.map((e) => e.ref));
 	deliveryMetrics().filtered(endpoint.id, trigger, acked);

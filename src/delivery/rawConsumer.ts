@@ -7,7 +7,7 @@
  */
 import { toWebhookEvent } from '../parsing/webhookEvent';
 import type { Logger } from '../logger';
-import type { BufferStore, EndpointRef, ReadResult, StoredEntry } from '../redis/buffer';
+import type { BufferDelivery, EndpointRef, ReadResult, StoredEntry } from '../redis/bufferPorts';
 import type { WebhookEvent } from '../types';
 import type { EventFilter } from './filter';
 import { settleFiltered, splitByFilter } from './filteredRead';
@@ -24,8 +24,8 @@ import { messageOf } from '../errors';
 const inFlightHere = new Map<string, Set<string>>();
 
 export interface RawConsumerOptions {
-	/** A BufferStore on a connection of its own (blocking reads). */
-	buffer: BufferStore;
+	/** The buffer on a connection of its own (blocking reads). */
+	buffer: BufferDelivery;
 	endpoint: EndpointRef;
 	subscriberId: string;
 	/** Executions running at once (>= 1). */

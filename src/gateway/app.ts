@@ -73,7 +73,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 
 	const metrics = new GatewayMetrics(bufferSampler(stores), options.deliveryMetrics, config.metricsSampleMs);
 	const translateError = createErrorTranslator(logger, (reason) => metrics.storeError(reason));
-	const serverWatch = watchServer(stores.redis, { allowEviction: config.allowEviction }, logger, metrics);
+	const serverWatch = watchServer(stores, { allowEviction: config.allowEviction }, logger, metrics);
 
 	const app = express();
 	app.disable('x-powered-by');

@@ -6,7 +6,7 @@
  */
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../logger';
-import type { Stores } from '../redis';
+import type { BufferLifecycle, Stores } from '../redis';
 import { messageOf } from '../errors';
 
 /** How often a gateway runs the pass, ms. */
@@ -19,8 +19,11 @@ export interface DiscardCounter {
 
 type HousekeepingConfig = Pick<GatewayConfig, 'subscriberRetentionMs' | 'eventRetentionMs'>;
 
+/** The stores the pass uses: the buffer only through its lifecycle port (`maintain`). */
+export type HousekeepingStores = Pick<Stores, 'registry' | 'stats' | 'usage'> & { buffer: BufferLifecycle };
+
 /** One pass over every registered endpoint and account. */
-export async function runHousekeeping(stores: Stores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter): Promise<void> {
+export async function runHousekeeping(stores: HousekeepingStores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter): Promise<void> {
 	const accounts = new Set<string>();
 	for (const e of await stores.registry.listEndpoints()) {
 		accounts.add(e.accountId);
@@ -42,7 +45,7 @@ export async function runHousekeeping(stores: Stores, config: HousekeepingConfig
 }
 
 /** Starts the pass every `intervalMs`; the timer does not keep the process alive. @returns a stop function. */
-export function startHousekeeping(stores: Stores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter, intervalMs = MAINTENANCE_INTERVAL_MS): () => void {
+export function startHousekeeping(stores: HousekeepingStores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter, intervalMs = MAINTENANCE_INTERVAL_MS): () => void {
 	const timer = setInterval(() => {
 		runHousekeeping(stores, config, logger, counter).catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: messageOf(error) }));
 	}, intervalMs);

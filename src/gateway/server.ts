@@ -6,7 +6,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkDefaultPlan, ConfigError, type GatewayConfig } from '../config';
 import { jsonLogger, type Logger } from '../logger';
-import { waitReady } from '../redis';
 import { createGatewayApp, type GatewayApp, type GatewayAppOptions } from './app';
 
 export interface RunningGateway {
@@ -70,7 +69,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 	const logger = options.logger ?? jsonLogger(config.logLevel);
 	const gateway = createGatewayApp(config, logger, { deliveryMetrics: options.deliveryMetrics });
 	// Start serving even when Redis is down (requests get 503 store_unavailable until it is back).
-	const reachable = await waitReady(gateway.stores.redis, 5000).then(
+	const reachable = await gateway.stores.waitReady(5000).then(
 		() => true,
 		() => false,
 	);

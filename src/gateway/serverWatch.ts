@@ -6,8 +6,8 @@
  * warning is loud once and does not repeat every minute).
  */
 import type { Logger } from '../logger';
-import { checkRedisServer, logFinding, type ServerCheckResult } from '../redis/serverCheck';
-import type { RedisClient } from '../redis/client';
+import type { Stores } from '../redis';
+import { logFinding, type ServerCheckResult } from '../redis/serverCheck';
 import type { GatewayMetrics } from './metrics';
 
 /** How often the settings are read again, ms. */
@@ -21,11 +21,11 @@ export interface ServerWatch {
 	close(): void;
 }
 
-export function watchServer(redis: RedisClient, options: { allowEviction: boolean }, logger: Logger, metrics: GatewayMetrics): ServerWatch {
+export function watchServer(server: Pick<Stores, 'checkServer'>, options: { allowEviction: boolean }, logger: Logger, metrics: GatewayMetrics): ServerWatch {
 	let current: ServerCheckResult | undefined;
 	let reported = new Set<string>();
 	const run = async () => {
-		const result = await checkRedisServer(redis, options);
+		const result = await server.checkServer(options);
 		current = result;
 		for (const f of result.findings) metrics.redisSetting(f.setting, f.level === 'ok' ? 1 : f.level === 'unknown' ? -1 : 0);
 		const problems = result.findings.filter((f) => f.level !== 'ok');

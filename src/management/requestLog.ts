@@ -73,12 +73,12 @@ export function parseRequestQuery(input: RequestQueryText, nowMs = Date.now()): 
 }
 
 /** A page of the endpoint's request log, newest first. */
-export async function listRequests(stores: Stores, ep: EndpointRef | 'unknown', input: RequestQueryText): Promise<RequestPage> {
+export async function listRequests(stores: Pick<Stores, 'requestLog'>, ep: EndpointRef | 'unknown', input: RequestQueryText): Promise<RequestPage> {
 	return await stores.requestLog.list(ep, parseRequestQuery(input));
 }
 
 /** One entry with its event's delivery state, or undefined when the log no longer has it. */
-export async function requestDetail(stores: Stores, ep: EndpointRef, requestId: string): Promise<RequestDetail | undefined> {
+export async function requestDetail(stores: Pick<Stores, 'requestLog'>, ep: EndpointRef, requestId: string): Promise<RequestDetail | undefined> {
 	const request = await stores.requestLog.get(ep, requestId);
 	if (!request) return undefined;
 	if (!request.eventId || request.code !== 'accepted') return { request, event: null };

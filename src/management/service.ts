@@ -6,7 +6,7 @@
 import { activeSecrets, expireSecrets, generateSecret, rotateSecrets, signRequest } from '../auth';
 import { ConflictError, messageOf, NotFoundError, ValidationError } from '../errors';
 import { toWebhookEvent } from '../parsing/webhookEvent';
-import type { Stores } from '../redis';
+import type { BufferAdmin, Stores } from '../redis';
 import { USAGE_RETENTION_DAYS, type DayUsage } from '../redis/usage';
 import { builtInPlan, BUILT_IN_PLANS, validatePlan } from '../registry/plans';
 import { mergeEndpointLimits, validateEndpointLimits } from '../registry/endpointLimits';
@@ -88,11 +88,17 @@ function secretFromHandshake(auth: EndpointRecord['auth']): boolean {
 	return auth.type === 'hmac' && auth.preset === 'asana';
 }
 
+/**
+ * The stores the management service uses: the buffer only through its admin port (reads, dead
+ * letters, replay), never the delivery or lifecycle side.
+ */
+export type ManagementStores = Pick<Stores, 'registry' | 'usage' | 'stats' | 'subscribers' | 'requestLog'> & { buffer: BufferAdmin };
+
 export class ManagementService {
 	private readonly subscriberOps: SubscriberOperations;
 
 	constructor(
-		private readonly stores: Stores,
+		private readonly stores: ManagementStores,
 		private readonly options: ManagementOptions,
 	) {
 		this.subscriberOps = new SubscriberOperations(stores);

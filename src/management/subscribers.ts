@@ -106,7 +106,7 @@ function rewindPoint(input: RewindInput): string | number {
 }
 
 export class SubscriberOperations {
-	constructor(private readonly stores: Stores) {}
+	constructor(private readonly stores: Pick<Stores, 'subscribers'>) {}
 
 	async list(ref: EndpointRef): Promise<EndpointSubscribers> {
 		const [subscribers, dropped] = await Promise.all([this.stores.subscribers.list(ref), this.stores.subscribers.dropped(ref)]);

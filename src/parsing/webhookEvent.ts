@@ -3,7 +3,7 @@
  * workflow receives"): the body is parsed from the raw bytes here, on the delivery side, so Redis keeps each
  * event's bytes once.
  */
-import type { StoredEntry } from '../redis/buffer';
+import type { StoredEntry } from '../redis/bufferPorts';
 import type { WebhookEvent } from '../types';
 import { parseBody } from './body';
 import { parseQuery } from './query';

@@ -5,22 +5,14 @@
  */
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, subscriberKeys } from './keys';
-import { CONSUMER, FIELDS, REF, decodeEntry, refOf, replayFields, streamIdMs, type StoredEntry } from './streamSchema';
+import { CONSUMER, FIELDS, REF, decodeEntry, refOf, replayFields, streamIdMs } from './streamSchema';
 import { SCRIPT_CODES } from './scriptCodes';
 import { SubscriberStore, type EndpointRef, type SubscriberGap, type SubscriberMeta } from './subscribers';
+import type { BufferAdmin, BufferDelivery, BufferLifecycle, DeadLetter, NackResult, ReadOptions, ReadResult, StoredEntry } from './bufferPorts';
 
 export type { EndpointRef } from './subscribers';
-export { streamIdMs, type StoredEntry } from './streamSchema';
-
-export interface DeadLetter {
-	/** Id of the dead letter itself (replay / delete take it). */
-	id: string;
-	subscriberId: string;
-	attempts: number;
-	error: string;
-	deadAtMs: number;
-	entry: StoredEntry;
-}
+export { streamIdMs } from './streamSchema';
+export type { BufferAdmin, BufferDelivery, BufferLifecycle, DeadLetter, NackResult, ReadOptions, ReadResult, StoredEntry } from './bufferPorts';
 
 type RawEntry = [Buffer, Buffer[] | null];
 
@@ -31,42 +23,8 @@ export const DEFAULT_DEAD_LETTER_MAX = 10_000;
 const TRIM_ENTRIES_PER_CALL = 1000;
 const TRIM_BYTES_PER_CALL = 64 * 1024 * 1024;
 
-/** What one read returned besides the events. */
-export interface ReadResult {
-	entries: StoredEntry[];
-	/** Refs dead-lettered by the read: their runs never reported back `maxAttempts` times. */
-	deadLettered: string[];
-	/** Refs at the attempt limit kept pending (not delivered) because the dead letters are full. */
-	held: string[];
-	/** The byte cap (`maxBytes`) ended the batch: more may be waiting. */
-	bytesFull: boolean;
-}
-
-/** What a failed delivery did (see `nack`). */
-export interface NackResult {
-	/** Refs moved to the dead letters. */
-	dead: string[];
-	/** Refs at the attempt limit that stay pending because the dead letters are at their cap. */
-	held: string[];
-}
-
-export interface ReadOptions {
-	/** Refs already in flight in this process (not returned again). */
-	skip?: ReadonlySet<string>;
-	/** Wait this long (ms) for a new event when nothing is there (a connection of its own). */
-	blockMs?: number;
-	/** See `read`. */
-	reclaimAfterMs?: number;
-	/** Most bytes (stored size) in one batch; at least one event is returned. 0/undefined: no cap. */
-	maxBytes?: number;
-	/**
-	 * Dead-letter pending entries that were delivered this many times without an acknowledgement
-	 * (runs that failed or never reported back) instead of delivering them again. 0/undefined: off.
-	 */
-	maxAttempts?: number;
-}
-
-export class BufferStore {
+/** The event buffer in Redis; callers see it through the port they need (bufferPorts.ts). */
+export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle {
 	/** The subscribers of each endpoint (cursors, metadata, dropped records). */
 	readonly subscribers: SubscriberStore;
 

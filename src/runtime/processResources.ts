@@ -8,7 +8,7 @@ import { ConfigError, type GatewayConfig } from '../config';
 import { createIngress, type Ingress } from '../gateway/ingress';
 import type { Logger } from '../logger';
 import { ManagementService } from '../management/service';
-import { checkRedisServer, createStores, logFinding, type ServerCheckResult, type Stores } from '../redis';
+import { createStores, logFinding, type ServerCheckResult, type Stores } from '../redis';
 import { secretCodecOf } from '../security/secretBox';
 import { connectionOf } from './settings';
 import { messageOf } from '../errors';
@@ -107,7 +107,7 @@ export function ingressOf(client: SharedClient, config: GatewayConfig, logger: L
  * @throws ConfigError when Redis is too old for the gateway's scripts
  */
 export async function checkRedisOnce(client: SharedClient, config: GatewayConfig, logger: Logger): Promise<void> {
-	client.serverCheck ??= checkRedisServer(client.stores.redis, { allowEviction: config.allowEviction }).then(
+	client.serverCheck ??= client.stores.checkServer({ allowEviction: config.allowEviction }).then(
 		(result) => {
 			for (const finding of result.findings) logFinding(logger, finding);
 			return result;

@@ -11,6 +11,7 @@ import { alertKeys } from '../../src/redis/keys';
 import { N8N_VERSION } from '../harness/n8n';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { eventually, PACKAGE, triggerItems, TRIGGER_NODE } from './fixtures/triggers';
+import { redisClientOf } from '../../src/redis';
 
 let g: GatewayN8n;
 
@@ -85,7 +86,7 @@ describe(`Webhook Gateway Alert Trigger in a real n8n ${N8N_VERSION}`, { timeout
 					settings: { executionOrder: 'v1' },
 				});
 				const samples = alertKeys(g.prefix, `${id}:${nodeId}`).samples;
-				const pollAt = async () => Number(JSON.parse((await g.stores.redis.hget(samples, endpointId)) ?? '{"atMs":0}').atMs);
+				const pollAt = async () => Number(JSON.parse((await redisClientOf(g.stores).hget(samples, endpointId)) ?? '{"atMs":0}').atMs);
 
 				await g.n8n.activate(id);
 				// The activation poll fires the episode.

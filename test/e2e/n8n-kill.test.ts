@@ -23,6 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { endpointKeys, subscriberKeys } from '../../src/redis/keys';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
 import { awayFromTick, eventually, portOpen, runningExecutions, sendAccepted, sleep, TICK_MS, TRIGGER_NODE, triggerItems, triggerWorkflow, withCodeStep } from './fixtures/triggers';
+import { redisClientOf } from '../../src/redis';
 
 const ENDPOINT = 'killed-mid-release';
 const EVENTS = 35;
@@ -103,7 +104,7 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		// Let the Code node of the second execution run for a while, well before its end.
 		await sleep(1500);
 		// Which events n8n holds without having acknowledged them (stream ids → event ids).
-		const pendingStreamIds = ((await g.stores.redis.xpending(keys.stream, w.sub, '-', '+', 1000)) as [string, string, number, number][]).map((p) => p[0]);
+		const pendingStreamIds = ((await redisClientOf(g.stores).xpending(keys.stream, w.sub, '-', '+', 1000)) as [string, string, number, number][]).map((p) => p[0]);
 		const byStreamId = new Map((await g.stores.buffer.peek(ref, 10_000, 'oldest')).map((e) => [e.ref.slice(2), e.eventId]));
 		atKill.pendingIds = pendingStreamIds.map((sid) => byStreamId.get(sid) ?? sid);
 		const executionsBeforeKill = await g.n8n.executions(w.id);
@@ -123,7 +124,7 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		assert.equal(afterKill.pending, MAX_EVENTS, 'the in-flight batch stays pending in Redis');
 		assert.equal(afterKill.waiting, EVENTS - MAX_EVENTS);
 		// The dead instance's release lease stays until it expires; no other release can start before.
-		const leaseLeftMs = await g.stores.redis.pttl(subscriberKeys(g.prefix, ref.accountId, ref.id, w.sub).lease);
+		const leaseLeftMs = await redisClientOf(g.stores).pttl(subscriberKeys(g.prefix, ref.accountId, ref.id, w.sub).lease);
 		assert.ok(leaseLeftMs > 0, 'the killed instance still holds the release lease');
 
 		await g.n8n.start();

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConflictError } from '../../src/errors';
 import { startGatewayN8n, type GatewayN8n } from './fixtures/context';
 import { eventually, sendAccepted, triggerItems } from './fixtures/triggers';
+import { redisClientOf } from '../../src/redis';
 
 let g: GatewayN8n;
 const timed = (name: string, fn: () => Promise<void>) => () => g.timed(name, fn)();
@@ -84,7 +85,7 @@ describe('Subscriber lifecycle in a real n8n', { timeout: 900_000 }, () => {
 			// n8n 2.41 tries to activate the trigger again (5 tries over about 15 s); each fails on the missing endpoint and writes nothing.
 			assert.ok(await eventually(async () => /Failed to reactivate trigger node "Trigger" of workflow "Delete Batch"/.test(g.n8n.logs()), 90_000), 'n8n gave up reactivating');
 			assert.match(await activationError(), /was deleted/, 'the error stays on the workflow');
-			const leftover = (await g.stores.redis.keys(`${g.prefix}*`)).filter((k) => k.includes('del-ep'));
+			const leftover = (await redisClientOf(g.stores).keys(`${g.prefix}*`)).filter((k) => k.includes('del-ep'));
 			assert.deepEqual(leftover, []);
 			await g.n8n.deactivate(batch.id).catch(() => undefined);
 		}),

@@ -11,7 +11,7 @@ import express from 'express';
 import { createAdminRouter } from '../../src/gateway/admin';
 import type { Logger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
-import { createStores, waitReady, type Stores } from '../../src/redis';
+import { createStores, type Stores } from '../../src/redis';
 import { freePort } from '../harness/ports';
 import { startRedis, type RedisServer } from '../harness/redis';
 
@@ -51,7 +51,7 @@ async function startAdmin(options: { adminToken?: string; redisUrl?: string; man
 	if (!management) {
 		stores = createStores({ url: options.redisUrl ?? redis.url, commandTimeoutMs: 2000, name: 'admin-test' }, prefix);
 		// Like the gateway, no offline queue: wait for the connection (except when testing an outage).
-		if (!options.redisUrl) await waitReady(stores.redis, 5000);
+		if (!options.redisUrl) await stores.waitReady(5000);
 		management = new ManagementService(stores, { publicUrl: 'https://hooks.example.com', defaultPlan: 'forever-free', defaultBufferCapacity: 5000 });
 	}
 	const logged: AdminApi['logged'] = [];
@@ -82,7 +82,7 @@ async function startAdmin(options: { adminToken?: string; redisUrl?: string; man
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			if (stores) {
-				stores.redis.disconnect();
+				stores.disconnect();
 			}
 		},
 	};

@@ -12,6 +12,7 @@ import { alertSnapshot, pollAlerts } from '../../src/alerts/poll';
 import type { AlertRule } from '../../src/alerts/rules';
 import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
+import { redisClientOf } from '../../src/redis';
 
 describe('alert figures and episodes (real Redis)', () => {
 	let redis: RedisServer;
@@ -107,7 +108,7 @@ describe('alert figures and episodes (real Redis)', () => {
 	it('fires when the Redis server check fails and resolves when it passes again', async () => {
 		const rules: AlertRule[] = [{ kind: 'redisCheck' }];
 		const trigger = 'wf-redis:node';
-		const client = gw.gateway.stores.redis;
+		const client = redisClientOf(gw.gateway.stores);
 		assert.deepEqual(await pollAlerts(src, rules, trigger), []);
 		await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
 		try {

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { redisClientOf } from '../../src/redis';
 import type { LoggedRequest, RequestPage, ScriptedRedis } from '../../src/redis';
 import { startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
@@ -160,7 +161,7 @@ describe('asana preset over HTTP', () => {
 	});
 
 	it('no handshake secret is in Redis in plaintext', async () => {
-		const dump = await dumpRedis(gw.gateway.stores.redis, prefix);
+		const dump = await dumpRedis(redisClientOf(gw.gateway.stores), prefix);
 		assert.ok(dump.includes('asana-1') && dump.includes('wgw-enc:v1:'), 'the scan sees the sealed registry');
 		assert.ok(!dump.includes(ASANA_EXAMPLE_SECRET), 'the handshake secret in plaintext');
 	});

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runHousekeeping } from '../../src/gateway/housekeeping';
 import type { Logger } from '../../src/logger';
-import { createStores, type EndpointRef, type StoredEntry } from '../../src/redis';
+import { createStores, redisClientOf, type EndpointRef, type StoredEntry } from '../../src/redis';
 import { BufferStore } from '../../src/redis/buffer';
 import { endpointKeys } from '../../src/redis/keys';
 import { storedSize as schemaStoredSize } from '../../src/redis/streamSchema';
@@ -100,7 +100,7 @@ describe('bounded buffer: bytes, dead letters, discards, usage and stats (standa
 
 	it('dead-letter cap: at the cap, events at Max Attempts stay pending (held, not delivered, not dropped) until there is room', async () => {
 		const ref = await endpoint('dead-cap');
-		const capped = new BufferStore(gw.gateway.stores.redis, gw.config.keyPrefix, 2);
+		const capped = new BufferStore(redisClientOf(gw.gateway.stores), gw.config.keyPrefix, 2);
 		await capped.subscribe(ref, 'wf:dl', 'new');
 		for (let i = 0; i < 3; i++) assert.equal((await post(ref.id, `d${i}`)).status, 202);
 		const batch = await capped.read(ref, 'wf:dl', 10, { maxAttempts: 1 });
@@ -144,14 +144,14 @@ describe('bounded buffer: bytes, dead letters, discards, usage and stats (standa
 		metrics = (await gw.gateway.metrics.text()).body;
 		assert.match(metrics, /webhook_gateway_events_discarded_total\{endpoint="discard-deleted",reason="endpoint_deleted"\} 2/);
 		const k = endpointKeys(gw.config.keyPrefix, ACCOUNT, deleted.id);
-		assert.equal(await gw.gateway.stores.redis.exists(k.stream, k.bytes), 0, 'no key of the endpoint is left');
+		assert.equal(await redisClientOf(gw.gateway.stores).exists(k.stream, k.bytes), 0, 'no key of the endpoint is left');
 	});
 
 	it('usage and statistics stop growing: fields older than the kept window are pruned, recent ones stay', async () => {
 		const ref = await endpoint('prune');
 		assert.equal((await post(ref.id, 'p')).status, 202);
 		await gw.gateway.stores.stats.flush();
-		const r = gw.gateway.stores.redis;
+		const r = redisClientOf(gw.gateway.stores);
 		const k = endpointKeys(gw.config.keyPrefix, ACCOUNT, ref.id);
 		const [sec] = await r.time();
 		const today = Math.floor(Number(sec) / 86_400);

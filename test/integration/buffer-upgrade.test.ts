@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { redisClientOf } from '../../src/redis';
 import { endpointKeys } from '../../src/redis/keys';
 import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
@@ -33,8 +34,8 @@ describe('buffer upgrade: entries of the previous layout (standalone Redis)', ()
 		const keys = endpointKeys(gw.gateway.stores.prefix, ACCOUNT, ref.id);
 		// Exactly what acceptEvent of the previous version wrote, and how it counted the stored size.
 		const old = ['m', 'PUT', 'p', 'sub/path', 'q', 'a=1', 'h', '{"content-type":"application/json","x-old":"yes"}', 'ip', '198.51.100.4', 'b', '{"old":true}'];
-		const oldId = (await gw.gateway.stores.redis.xadd(keys.stream, '*', ...old)) as string;
-		await gw.gateway.stores.redis.incrby(keys.bytes, old.filter((_, i) => i % 2 === 1).reduce((n, v) => n + Buffer.byteLength(v), 0));
+		const oldId = (await redisClientOf(gw.gateway.stores).xadd(keys.stream, '*', ...old)) as string;
+		await redisClientOf(gw.gateway.stores).incrby(keys.bytes, old.filter((_, i) => i % 2 === 1).reduce((n, v) => n + Buffer.byteLength(v), 0));
 		const res = await gw.request(`/hooks/${ref.id}/new?b=2`, { method: 'POST', body: '{"new":true}', headers: { 'content-type': 'application/json', 'x-new': 'yes' } });
 		assert.equal(res.status, 202);
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createStores, waitReady, type EndpointRef, type StoredEntry } from '../../src/redis';
+import { createStores, type EndpointRef, type StoredEntry } from '../../src/redis';
 import type { BufferStore } from '../../src/redis/buffer';
 import { startTestGateway, type RedisTarget, type TestGateway } from '../harness/gateway';
 
@@ -98,7 +98,7 @@ export function bufferSuite(label: string, start: () => Promise<{ target: RedisT
 
 			const restarted = createStores(gw.gateway.stores.connection, gw.gateway.stores.prefix);
 			try {
-				await waitReady(restarted.redis, 10_000);
+				await restarted.waitReady(10_000);
 				await restarted.buffer.subscribe(ref, 'wf:cursor', 'oldest'); // what a trigger does on activation
 				const rest = await restarted.buffer.read(ref, 'wf:cursor', 100);
 				assert.deepEqual(ids(rest), sent.slice(3));

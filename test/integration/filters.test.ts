@@ -24,6 +24,7 @@ import type { EndpointRef } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
 import type { TestGateway } from '../harness/gateway';
 import { gatewayOnRedis } from '../helpers/buffered';
+import { redisClientOf } from '../../src/redis';
 
 const ACCOUNT = 'acct-filters';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -158,7 +159,7 @@ describe('filters before any execution (standalone Redis)', () => {
 		await releaseBatches({ buffer: buffer(), endpoint: ref, subscriberId: 'wf:forget', maxEvents: 10, maxAttempts: 3, emitWhenEmpty: false, logger: silentLogger, filter: stripe('invoice.paid') }, async () => ({ ok: true }));
 		await gw.gateway.management.deleteEndpoint(ref.id, { force: true });
 		const { stores } = gw.gateway;
-		assert.deepEqual((await stores.redis.keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id)), [], 'no key of the endpoint is left, the filtered counter included');
+		assert.deepEqual((await redisClientOf(stores).keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id)), [], 'no key of the endpoint is left, the filtered counter included');
 	});
 
 	it('test mode: the newest buffered event the filter matches; else waits, and an arrival that does not match is reported with the failing condition', async () => {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { runLoad } from '../helpers/load';
 import { startRedis, type RedisServer } from '../harness/redis';
+import { redisClientOf } from '../../src/redis';
 
 const MAXMEMORY = 96 * 1024 * 1024;
 /** Default byte capacity per endpoint in this soak; two endpoints stay far below MAXMEMORY. */
@@ -64,7 +65,7 @@ describe('flood soak: one endpoint flooded until full, another account keeps acc
 		const accepted = results.filter((r) => r.status === 202).length;
 		const full = results.filter((r) => r.status === 503 && r.body.includes('buffer_full'));
 		const other = results.filter((r) => r.status !== 202 && !(r.status === 503 && r.body.includes('buffer_full')));
-		const info = String(await gw.gateway.stores.redis.info('memory'));
+		const info = String(await redisClientOf(gw.gateway.stores).info('memory'));
 		const peak = infoField(info, 'used_memory_peak');
 		const used = infoField(info, 'used_memory');
 		const stored = await gw.gateway.stores.buffer.storedBytes({ id: 'flooded', accountId: 'flooder' });

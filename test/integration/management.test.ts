@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../src/errors';
 import { ManagementService } from '../../src/management/service';
-import { createStores, type Stores } from '../../src/redis';
+import { createStores, redisClientOf, type Stores } from '../../src/redis';
 import { REPO_ROOT, startTestGateway, uniquePrefix } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
 
@@ -88,7 +88,7 @@ describe('dead-letter replay by id', () => {
 
 	it('replays each named letter once, even when named twice or beside an unknown id', async () => {
 		await stores.buffer.subscribe(ref, 'sub', 'new');
-		await stores.redis.xadd(`${stores.prefix}{a:acct}:stream:${ref.id}`, '*', 'm', 'POST', 'p', '', 'q', '', 'h', '{}', 'ip', '127.0.0.1', 'b', '{}');
+		await redisClientOf(stores).xadd(`${stores.prefix}{a:acct}:stream:${ref.id}`, '*', 'm', 'POST', 'p', '', 'q', '', 'h', '{}', 'ip', '127.0.0.1', 'b', '{}');
 		const [entry] = await stores.buffer.read(ref, 'sub', 10);
 		assert.deepEqual(await stores.buffer.nack(ref, 'sub', [entry.ref], 1, 'boom'), [entry.ref]);
 		const [letter] = await m.listDeadLetters(ref.id);

@@ -606,7 +606,7 @@ describe('OpenAPI document: 500 and 503', () => {
 		} finally {
 			await down.close();
 			await failing.close();
-			stores.redis.disconnect();
+			stores.disconnect();
 		}
 	});
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
+import { redisClientOf } from '../../src/redis';
 
 describe('scoped tokens', () => {
 	let redis: RedisServer;
@@ -73,7 +74,7 @@ describe('scoped tokens', () => {
 		assert.equal((await call(tokens.ops, 'PUT', '/accounts/globex/plan', { planId: 'business' })).status, 200);
 		const listed = await call(tokens.ops, 'GET', '/tokens');
 		assert.deepEqual(listed.body.map((t: { name: string }) => t.name), ['acme-read', 'acme-manage', 'prometheus', 'ops']);
-		const stored = JSON.stringify(await gw.gateway.stores.redis.hgetall(`${gw.config.keyPrefix}{security}:tokens`)) + JSON.stringify(listed.body);
+		const stored = JSON.stringify(await redisClientOf(gw.gateway.stores).hgetall(`${gw.config.keyPrefix}{security}:tokens`)) + JSON.stringify(listed.body);
 		for (const t of Object.values(tokens)) assert.ok(!stored.includes(t) && !stored.includes(t.slice(-43)), 'no token text in Redis or in the list');
 		const audit = (await gw.admin('GET', '/audit?count=1')).body;
 		assert.match(audit[0].who, /^token ops \(/);

@@ -15,6 +15,7 @@ import { SecretBox } from '../../src/security/secretBox';
 import type { EndpointAuth, EndpointRecord } from '../../src/types';
 import { REPO_ROOT, startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
+import { redisClientOf } from '../../src/redis';
 
 const KEY_1 = `first-encryption-key-${randomBytes(16).toString('hex')}`;
 const KEY_2 = `second-encryption-key-${randomBytes(16).toString('hex')}`;
@@ -79,7 +80,7 @@ describe('endpoint secrets at rest', () => {
 		const headers = signRequest(auths[id], secret, body, Date.now());
 		return g.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 	};
-	const storedRecords = async (): Promise<EndpointRecord[]> => Object.values(await gw.gateway.stores.redis.hgetall(`${prefix}{registry}:endpoints`)).map((v) => JSON.parse(v) as EndpointRecord);
+	const storedRecords = async (): Promise<EndpointRecord[]> => Object.values(await redisClientOf(gw.gateway.stores).hgetall(`${prefix}{registry}:endpoints`)).map((v) => JSON.parse(v) as EndpointRecord);
 
 	before(async () => {
 		redis = await startRedis();
@@ -107,7 +108,7 @@ describe('endpoint secrets at rest', () => {
 
 	it('a scan of every key and value finds no secret of any auth type, nor the verify token, in plaintext', async () => {
 		for (const id of Object.keys(AUTHS)) assert.equal((await send(gw, id)).status, 202, id);
-		const dump = await dumpRedis(gw.gateway.stores.redis, prefix);
+		const dump = await dumpRedis(redisClientOf(gw.gateway.stores), prefix);
 		assert.ok(dump.includes('rest-basic') && dump.includes('wgw-enc:v1:'), 'the scan sees the registry');
 		for (const [id, secret] of Object.entries(secrets)) assert.ok(!dump.includes(secret), `secret of ${id} in plaintext`);
 		assert.ok(!dump.includes(verifyToken), 'verify token in plaintext');
@@ -142,7 +143,7 @@ describe('endpoint secrets at rest', () => {
 		} finally {
 			await keyless.close();
 		}
-		assert.ok((await dumpRedis(gw.gateway.stores.redis, prefix)).includes(plainSecret), 'stored in plaintext without a key');
+		assert.ok((await dumpRedis(redisClientOf(gw.gateway.stores), prefix)).includes(plainSecret), 'stored in plaintext without a key');
 
 		const env = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_ENCRYPTION_KEY: KEY_2, WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS: KEY_1 };
 		const run = await cli(['secrets', 're-encrypt', '--json'], env);
@@ -153,7 +154,7 @@ describe('endpoint secrets at rest', () => {
 
 		const keyIds = new Set((await storedRecords()).flatMap((r) => [...r.secrets.map((s) => s.value), ...(r.handshake.verifyToken ? [r.handshake.verifyToken] : [])]).map((v) => SecretBox.keyIdOf(v)));
 		assert.deepEqual([...keyIds], [new SecretBox(KEY_2).keyId], 'every value sealed with the new key');
-		const dump = await dumpRedis(gw.gateway.stores.redis, prefix);
+		const dump = await dumpRedis(redisClientOf(gw.gateway.stores), prefix);
 		for (const secret of [...Object.values(secrets), plainSecret, verifyToken]) assert.ok(!dump.includes(secret));
 
 		// A gateway with only the new key verifies everything; one with only the old key cannot.

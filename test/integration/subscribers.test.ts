@@ -12,6 +12,7 @@ import { NotFoundError } from '../../src/errors';
 import type { Stores, SubscriberGap } from '../../src/redis';
 import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
+import { redisClientOf } from '../../src/redis';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -175,7 +176,7 @@ describe('subscribers', () => {
 		assert.equal((await gw.admin('GET', `/endpoints/${ref.id}`)).status, 200, 'still there');
 
 		assert.equal((await gw.admin('DELETE', `/endpoints/${ref.id}?force=true`)).status, 204);
-		const leftover = async () => (await stores.redis.keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id));
+		const leftover = async () => (await redisClientOf(stores).keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id));
 		assert.deepEqual(await leftover(), []);
 
 		// A trigger still running: its read fails with "endpoint not found", its touch says gone; nothing is written.

@@ -13,7 +13,7 @@ import type { OpenedTrigger } from '../../nodes/shared/trigger';
 import { deliveryMetrics } from '../../src/delivery/metrics';
 import type { Logger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
-import { createStores, type Stores } from '../../src/redis';
+import { createStores, type Stores, redisClientOf } from '../../src/redis';
 import type { WebhookEvent } from '../../src/types';
 import { uniquePrefix } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
@@ -80,10 +80,10 @@ describe('a trigger watching its subscription', () => {
 		const sub = 'wf-1:node-1';
 		await stores.buffer.subscribe(o.ref, sub, 'new');
 		await stores.buffer.subscribe(o.ref, 'other:keeps-up', 'new');
-		await stores.redis.xadd(`${stores.prefix}{a:w}:stream:watch-gap`, '*', 'm', 'POST');
+		await redisClientOf(stores).xadd(`${stores.prefix}{a:w}:stream:watch-gap`, '*', 'm', 'POST');
 		await stores.buffer.ack(o.ref, sub, (await stores.buffer.read(o.ref, sub, 10)).map((e) => e.ref));
 		await m.removeSubscriber('watch-gap', sub);
-		await stores.redis.xadd(`${stores.prefix}{a:w}:stream:watch-gap`, '*', 'm', 'POST');
+		await redisClientOf(stores).xadd(`${stores.prefix}{a:w}:stream:watch-gap`, '*', 'm', 'POST');
 		await stores.buffer.ack(o.ref, 'other:keeps-up', (await stores.buffer.read(o.ref, 'other:keeps-up', 10)).map((e) => e.ref));
 
 		const before = await gapsCounted('watch-gap');

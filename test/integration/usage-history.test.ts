@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { endpointKeys } from '../../src/redis/keys';
 import { startTestGateway, type TestGateway } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
+import { redisClientOf } from '../../src/redis';
 
 const ACCOUNT = 'hist-acct';
 const TOKEN = 'history-token-123456';
@@ -37,7 +38,7 @@ describe('usage history per account and endpoint', () => {
 		await mgmt().setAccountPlan(ACCOUNT, 'hist-daily3');
 		await mgmt().createEndpoint({ id: 'hist-open', accountId: ACCOUNT, auth: { type: 'none' }, dedupe: { source: { type: 'header', name: 'x-id' } } }, 'test');
 		await mgmt().createEndpoint({ id: 'hist-signed', accountId: ACCOUNT, auth: { type: 'header', headerName: 'x-token', prefix: '' }, secret: TOKEN }, 'test');
-		const [sec] = await gw.gateway.stores.redis.time();
+		const [sec] = await redisClientOf(gw.gateway.stores).time();
 		today = Math.floor(Number(sec) / 86_400);
 	});
 	after(async () => {
@@ -69,7 +70,7 @@ describe('usage history per account and endpoint', () => {
 	});
 
 	it('keeps 36 days (today and the 35 before), prunes older ones, and its keys expire', async () => {
-		const r = gw.gateway.stores.redis;
+		const r = redisClientOf(gw.gateway.stores);
 		const k = endpointKeys(gw.config.keyPrefix, ACCOUNT, '-');
 		await r.hset(k.usage, `d:${today - 35}`, 7, `e:${today - 35}:hist-open`, 7, `d:${today - 36}`, 9);
 		await r.hset(k.history, `a:${today - 35}:rejected`, 4, `e:${today - 35}:hist-open:rejected`, 4, `a:${today - 40}:rejected`, 1);

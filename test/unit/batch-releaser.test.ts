@@ -7,14 +7,19 @@ import { describe, it } from 'node:test';
 import { BatchReleaser, type BatchReleaserOptions } from '../../src/delivery/batchReleaser';
 import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
-import type { BufferStore, StoredEntry } from '../../src/redis/buffer';
+import type { BufferDelivery, EndpointRef, NackResult, ReadOptions, ReadResult, StoredEntry } from '../../src/redis/bufferPorts';
 import type { WebhookEvent } from '../../src/types';
 
-/** Just what releaseBatches and the releaser call, over an array. */
-class MemoryBuffer {
+/**
+ * The delivery port over an array: reads return the oldest entries (minus `skip`), without
+ * reclaim delays, byte caps or attempt limits on read (these tests do not set them); an entry
+ * leaves the queue when acknowledged or dead-lettered. Redis behaviour is tested on a real
+ * redis-server (test/integration/buffer.suite.ts, batch-release tests).
+ */
+class MemoryBuffer implements BufferDelivery {
 	queue: StoredEntry[] = [];
 	acked: string[] = [];
-	attempts = new Map<string, number>();
+	failures = new Map<string, number>();
 	dead: string[] = [];
 	touches = 0;
 
@@ -24,35 +29,51 @@ class MemoryBuffer {
 			this.queue.push({ ref: `s:${id}`, eventId: id, receivedAtMs: 1_700_000_000_000, method: 'POST', path: '', query: '', headers: { 'content-type': 'text/plain' }, sourceIp: '127.0.0.1', body: Buffer.from(id) });
 		}
 	}
-	async takeLease() {
+	private queued(refs: readonly string[]): number {
+		return refs.filter((r) => this.queue.some((e) => e.ref === r)).length;
+	}
+	async takeLease(): Promise<boolean> {
 		return true;
 	}
-	async releaseLease() {}
-	async touch() {
+	async releaseLease(): Promise<void> {}
+	async touch(): Promise<boolean> {
 		this.touches++;
+		return true;
 	}
-	async read(_ep: unknown, _sub: string, count: number) {
-		return this.queue.slice(0, count);
+	async readBatch(_ep: EndpointRef, _sub: string, count: number, options: ReadOptions = {}): Promise<ReadResult> {
+		const entries = this.queue.filter((e) => !options.skip?.has(e.ref)).slice(0, count);
+		return { entries, deadLettered: [], held: [], bytesFull: false };
 	}
-	async readBatch(_ep: unknown, _sub: string, count: number) {
-		return { entries: this.queue.slice(0, count), deadLettered: [], held: [], bytesFull: false };
+	async renew(_ep: EndpointRef, _sub: string, refs: readonly string[]): Promise<number> {
+		return this.queued(refs);
 	}
-	async ack(_ep: unknown, _sub: string, refs: string[]) {
+	/** Read entries stay queued until settled here, so giving them back changes nothing. */
+	async unread(_ep: EndpointRef, _sub: string, refs: readonly string[]): Promise<number> {
+		return this.queued(refs);
+	}
+	async ack(_ep: EndpointRef, _sub: string, refs: string[]): Promise<{ acked: number; trimmed: number }> {
+		const acked = this.queued(refs);
 		this.queue = this.queue.filter((e) => !refs.includes(e.ref));
 		this.acked.push(...refs);
-		return { acked: refs.length, trimmed: 0 };
+		return { acked, trimmed: 0 };
 	}
-	async recordFailure(_ep: unknown, _sub: string, refs: string[], max: number) {
+	async ackFiltered(ep: EndpointRef, sub: string, refs: string[]): Promise<number> {
+		return (await this.ack(ep, sub, refs)).acked;
+	}
+	async recordFailure(_ep: EndpointRef, _sub: string, refs: string[], max: number): Promise<NackResult> {
 		const dead = refs.filter((r) => {
-			const n = (this.attempts.get(r) ?? 0) + 1;
-			this.attempts.set(r, n);
+			const n = (this.failures.get(r) ?? 0) + 1;
+			this.failures.set(r, n);
 			return n >= max;
 		});
 		this.queue = this.queue.filter((e) => !dead.includes(e.ref));
 		this.dead.push(...dead);
 		return { dead, held: [] };
 	}
-	async waiting() {
+	async attempts(_ep: EndpointRef, _sub: string, refs: string[]): Promise<number[]> {
+		return refs.map((r) => this.failures.get(r) ?? 0);
+	}
+	async waiting(): Promise<number> {
 		return this.queue.length;
 	}
 }
@@ -60,7 +81,7 @@ class MemoryBuffer {
 function releaser(buffer: MemoryBuffer, run: (events: WebhookEvent[]) => Promise<RunOutcome>, options: Partial<BatchReleaserOptions> = {}): BatchReleaser {
 	return new BatchReleaser(
 		{
-			buffer: buffer as unknown as BufferStore,
+			buffer,
 			endpoint: { id: 'orders', accountId: 'default' },
 			subscriberId: 'wf:node',
 			maxEvents: 10,
