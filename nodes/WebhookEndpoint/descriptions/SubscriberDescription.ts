@@ -1,6 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointLocator, showFor } from './common';
 
+const INCLUDE_DROPPED_DESCRIPTION =
+	'Whether to also return subscribers dropped (inactive longer than the retention) or removed whose workflow has not come back, with "dropped": true';
+const SUBSCRIBER_ID_DESCRIPTION =
+	'Workflow ID and trigger node ID joined by a colon, as Get Many returns it in the "ID" field';
+const REWIND_EVENT_ID_DESCRIPTION =
+	'The ID of a buffered event (Event > Peek shows it); it must still be held by the endpoint';
+const REWIND_TIME_DESCRIPTION =
+	'Events received from this time on are delivered again; it may not be older than the oldest event the endpoint still holds';
+
 const R = 'subscriber';
 
 export const subscriberOperations: INodeProperties[] = [
@@ -26,7 +35,7 @@ export const subscriberFields: INodeProperties[] = [
 		name: 'includeDropped',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to also return subscribers dropped (inactive longer than the retention) or removed whose workflow has not come back, with "dropped": true',
+		description: INCLUDE_DROPPED_DESCRIPTION,
 		displayOptions: showFor(R, ['getAll']),
 	},
 	{
@@ -36,7 +45,7 @@ export const subscriberFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 3bT9xk2QW1:6f1c2d3e-…',
-		description: 'Workflow ID and trigger node ID joined by a colon, as Get Many returns it in the "ID" field',
+		description: SUBSCRIBER_ID_DESCRIPTION,
 		displayOptions: showFor(R, ['remove', 'rewind']),
 	},
 	{
@@ -57,7 +66,7 @@ export const subscriberFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 1718000000000-0',
-		description: 'The ID of a buffered event (Event > Peek shows it); it must still be held by the endpoint',
+		description: REWIND_EVENT_ID_DESCRIPTION,
 		displayOptions: { show: { resource: [R], operation: ['rewind'], rewindTo: ['eventId'] } },
 	},
 	{
@@ -66,7 +75,7 @@ export const subscriberFields: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		required: true,
-		description: 'Events received from this time on are delivered again; it may not be older than the oldest event the endpoint still holds',
+		description: REWIND_TIME_DESCRIPTION,
 		displayOptions: { show: { resource: [R], operation: ['rewind'], rewindTo: ['time'] } },
 	},
 ];
