@@ -21,6 +21,16 @@ function opensslReason(message: string): string {
 
 export { messageOf };
 
+/** Advice for an endpoint ID that is not registered; `redis` is "host:port" or "Redis". */
+function unknownEndpointDescription(redis: string): string {
+	return `No endpoint with this ID is registered in ${redis} under this credential's key prefix. Pick one from the list, or create it with the Webhook Endpoint node (or \`webhook-gateway endpoints create\`).`;
+}
+
+/** Advice for a Redis failure; `message` is the original error's. */
+function redisFailureDescription(message: string): string {
+	return `Check the Webhook Gateway credential (its Test button says what is wrong). Original error: ${message}`;
+}
+
 /**
  * Plain words for a failed Redis connection or command.
  * @param target "host:port" (or cluster seeds) the client was pointed at.
@@ -78,7 +88,7 @@ export function toNodeError(node: INode, error: unknown, doing: string, context:
 	if (error instanceof NodeOperationError) return error;
 	if (error instanceof NotFoundError && context.endpointId) {
 		return new NodeOperationError(node, `Endpoint '${context.endpointId}' does not exist`, {
-			description: `No endpoint with this ID is registered in ${context.redis ?? 'Redis'} under this credential's key prefix. Pick one from the list, or create it with the Webhook Endpoint node (or \`webhook-gateway endpoints create\`).`,
+			description: unknownEndpointDescription(context.redis ?? 'Redis'),
 		});
 	}
 	if (error instanceof CredentialValueError) {
@@ -94,7 +104,7 @@ export function toNodeError(node: INode, error: unknown, doing: string, context:
 	const redisProblem = knownRedisFailure(error, context.redis ?? 'Redis');
 	if (redisProblem) {
 		return new NodeOperationError(node, `Could not ${doing}: ${redisProblem}`, {
-			description: `Check the Webhook Gateway credential (its Test button says what is wrong). Original error: ${message}`,
+			description: redisFailureDescription(message),
 		});
 	}
 	return new NodeOperationError(node, `Could not ${doing}: ${message}`);

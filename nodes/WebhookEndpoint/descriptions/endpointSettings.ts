@@ -33,6 +33,9 @@ function toleranceDefaults(): string {
 	return [`${DEFAULT_TOLERANCE_SECONDS} s`, ...own].join('; ');
 }
 
+const TOLERANCE_DESCRIPTION =
+	`How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`;
+
 type Show = Record<string, Array<string | boolean>>;
 /** Builds the display condition of a field; `extra` are conditions on sibling fields. */
 export type Display = (extra?: Show) => IDisplayOptions | undefined;
@@ -152,7 +155,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, maxValue: 86400 },
-			description: `How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`,
+			description: TOLERANCE_DESCRIPTION,
 			displayOptions: hmac(PRESETS.filter((p) => p.timestamp).map((p) => p.id)),
 		},
 	];
