@@ -9,6 +9,7 @@ import { GatewayError } from '../../src/errors';
 import { isConnectionError } from '../../src/redis';
 import { CredentialValueError } from '../shared/credentials';
 import { knownRedisFailure, messageOf } from '../shared/errors';
+import { CONFIG_ERROR_MESSAGE } from '../shared/texts';
 
 const TOKEN_LACKS_SCOPE_DESCRIPTION =
 	"The token of the Webhook Gateway Admin API credential lacks this right: endpoint changes need the 'manage' scope for the endpoint's account, plans and account plans need 'admin'. Ask the gateway's operator for a token with that scope, or use another credential.";
@@ -57,7 +58,7 @@ export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvic
 		return { message: `The Webhook Gateway credential has a wrong value: ${message}`, description: 'Open the credential and correct the field' };
 	}
 	if (error instanceof ConfigError) {
-		return { message: 'A WEBHOOK_GATEWAY_* environment variable of this n8n has a wrong value', description: message };
+		return { message: CONFIG_ERROR_MESSAGE, description: message };
 	}
 	if (unreachable(error)) {
 		return {

@@ -7,6 +7,7 @@ import { NodeOperationError, type INode } from 'n8n-workflow';
 import { ConfigError } from '../../src/config';
 import { GatewayError, messageOf, NotFoundError } from '../../src/errors';
 import { CredentialValueError } from './credentials';
+import { CONFIG_ERROR_MESSAGE } from './texts';
 
 function codeOf(error: unknown): string {
 	const code = (error as { code?: unknown } | null)?.code;
@@ -95,7 +96,7 @@ export function toNodeError(node: INode, error: unknown, doing: string, context:
 		return new NodeOperationError(node, `The Webhook Gateway credential has a wrong value: ${error.message}`, { description: 'Open the credential and correct the field.' });
 	}
 	if (error instanceof ConfigError) {
-		return new NodeOperationError(node, 'A WEBHOOK_GATEWAY_* environment variable of this n8n has a wrong value', { description: error.message });
+		return new NodeOperationError(node, CONFIG_ERROR_MESSAGE, { description: error.message });
 	}
 	if (error instanceof GatewayError && error.status < 500) {
 		return new NodeOperationError(node, `Could not ${doing}: ${error.message}`);
