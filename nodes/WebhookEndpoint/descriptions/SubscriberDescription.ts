@@ -9,6 +9,10 @@ const REWIND_EVENT_ID_DESCRIPTION =
 	'The ID of a buffered event (Event > Peek shows it); it must still be held by the endpoint';
 const REWIND_TIME_DESCRIPTION =
 	'Events received from this time on are delivered again; it may not be older than the oldest event the endpoint still holds';
+const GET_MANY_SUBSCRIBERS_DESCRIPTION =
+	'The triggers reading an endpoint, with their lag (events waiting), pending events, last seen time and workflow';
+const REMOVE_SUBSCRIBER_DESCRIPTION =
+	'Forget a trigger’s place so its backlog can be trimmed; an active workflow rejoins and is told what it missed';
 
 const R = 'subscriber';
 
@@ -21,8 +25,8 @@ export const subscriberOperations: INodeProperties[] = [
 		displayOptions: { show: { resource: [R] } },
 		default: 'getAll',
 		options: [
-			{ name: 'Get Many', value: 'getAll', action: 'Get the subscribers of an endpoint', description: 'The triggers reading an endpoint, with their lag (events waiting), pending events, last seen time and workflow' },
-			{ name: 'Remove', value: 'remove', action: 'Remove a subscriber', description: 'Forget a trigger’s place so its backlog can be trimmed; an active workflow rejoins and is told what it missed' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get the subscribers of an endpoint', description: GET_MANY_SUBSCRIBERS_DESCRIPTION },
+			{ name: 'Remove', value: 'remove', action: 'Remove a subscriber', description: REMOVE_SUBSCRIBER_DESCRIPTION },
 			{ name: 'Rewind', value: 'rewind', action: 'Rewind a subscriber', description: 'Deliver again from an event ID or a time the endpoint still holds' },
 		],
 	},

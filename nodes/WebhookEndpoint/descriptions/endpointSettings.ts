@@ -26,6 +26,10 @@ const IP_ALLOWLIST_DESCRIPTION =
 	'Comma-separated addresses or CIDR ranges allowed to send; empty allows all. Combines with authentication.';
 const CUSTOM_SECRET_DESCRIPTION =
 	"Use this secret instead of a generated one, e.g. the signing secret Stripe shows you (8-512 characters). Ignored when authentication is None.";
+const HMAC_AUTHENTICATION_DESCRIPTION =
+	'A provider preset (GitHub, Stripe, Shopify, Zoom, Twilio, Discord ...) or a generic HMAC of the raw body';
+const CUSTOM_ANSWER_DESCRIPTION =
+	'Your 2xx status, body and content type, for senders that insist on 200 or a fixed body';
 
 /** "300 s; Twitch EventSub 600 s": the tolerance each timestamp preset gets when none is set. */
 function toleranceDefaults(): string {
@@ -52,7 +56,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			displayOptions: display(),
 			options: [
 				{ name: 'Basic Auth', value: 'basic', description: 'User name and password (the secret) in the Authorization header' },
-				{ name: 'Provider Preset or HMAC Signature', value: 'hmac', description: 'A provider preset (GitHub, Stripe, Shopify, Zoom, Twilio, Discord ...) or a generic HMAC of the raw body' },
+				{ name: 'Provider Preset or HMAC Signature', value: 'hmac', description: HMAC_AUTHENTICATION_DESCRIPTION },
 				{ name: 'Header Token', value: 'header', description: 'The secret in a header, e.g. Authorization: Bearer &lt;secret&gt;' },
 				{ name: 'None', value: 'none', description: 'Anyone who knows the URL may send' },
 			],
@@ -171,7 +175,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			default: 'default',
 			description: ACCEPT_ANSWER_DESCRIPTION,
 			options: [
-				{ name: 'Custom', value: 'custom', description: 'Your 2xx status, body and content type, for senders that insist on 200 or a fixed body' },
+				{ name: 'Custom', value: 'custom', description: CUSTOM_ANSWER_DESCRIPTION },
 				{ name: 'Default (202 JSON)', value: 'default', description: '202 {"status":"accepted","eventId":"..."}' },
 			],
 		},
