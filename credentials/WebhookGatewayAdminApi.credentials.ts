@@ -1,5 +1,10 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+const BASE_URL_DESCRIPTION =
+	'Address of the gateway\'s admin API, without /api/v1: the public address, or the admin port when WEBHOOK_GATEWAY_ADMIN_PORT is set';
+const TOKEN_DESCRIPTION =
+	'A scoped token (wgwt_…) from `webhook-gateway tokens create` or the console\'s Tokens page. A `read` token can list and get; `manage` can change endpoints; plans and account plans need `admin`.';
+
 /**
  * A scoped token for a gateway's admin API: the Webhook Endpoint node then manages endpoints over
  * HTTP with only the token's rights (docs/security.md, docs/admin-api.md#scoped-tokens) instead of
@@ -29,7 +34,7 @@ export class WebhookGatewayAdminApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://hooks.example.com',
-			description: 'Address of the gateway\'s admin API, without /api/v1: the public address, or the admin port when WEBHOOK_GATEWAY_ADMIN_PORT is set',
+			description: BASE_URL_DESCRIPTION,
 		},
 		{
 			displayName: 'Token',
@@ -38,7 +43,7 @@ export class WebhookGatewayAdminApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A scoped token (wgwt_…) from `webhook-gateway tokens create` or the console\'s Tokens page. A `read` token can list and get; `manage` can change endpoints; plans and account plans need `admin`.',
+			description: TOKEN_DESCRIPTION,
 		},
 	];
 

@@ -1,5 +1,12 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
+const CLUSTER_NODES_DESCRIPTION =
+	'Only for Redis Cluster: some of its nodes as host:port, separated by commas. User, password and TLS come from the fields above.';
+const KEY_PREFIX_DESCRIPTION =
+	'Prefix of every Redis key the gateway uses. Every n8n and gateway that should share endpoints must use the same Redis and prefix.';
+const PUBLIC_URL_DESCRIPTION =
+	'Address senders use to reach the gateway, without /hooks. An endpoint’s URL is this base, then /hooks/, then the endpoint ID. Empty: WEBHOOK_GATEWAY_PUBLIC_URL, else the address of the gateway inside n8n (WEBHOOK_GATEWAY_N8N_HOST and _PORT).';
+
 /**
  * Where the gateway keeps its data (Redis), its key prefix and the public URL of the endpoints.
  * Whether n8n's process listens for webhooks is not here: it is the n8n admin's environment.
@@ -96,14 +103,14 @@ export class WebhookGatewayApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'redis-1:6379,redis-2:6379,redis-3:6379',
-			description: 'Only for Redis Cluster: some of its nodes as host:port, separated by commas. User, password and TLS come from the fields above.',
+			description: CLUSTER_NODES_DESCRIPTION,
 		},
 		{
 			displayName: 'Key Prefix',
 			name: 'keyPrefix',
 			type: 'string',
 			default: 'wgw:',
-			description: 'Prefix of every Redis key the gateway uses. Every n8n and gateway that should share endpoints must use the same Redis and prefix.',
+			description: KEY_PREFIX_DESCRIPTION,
 		},
 		{
 			displayName: 'Public Base URL',
@@ -111,7 +118,7 @@ export class WebhookGatewayApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://hooks.example.com',
-			description: 'Address senders use to reach the gateway, without /hooks. An endpoint’s URL is this base, then /hooks/, then the endpoint ID. Empty: WEBHOOK_GATEWAY_PUBLIC_URL, else the address of the gateway inside n8n (WEBHOOK_GATEWAY_N8N_HOST and _PORT).',
+			description: PUBLIC_URL_DESCRIPTION,
 		},
 		// Process settings are the n8n admin's (a credential any user creates must not open ports);
 		// old credentials' serve/serveHost/servePort values are ignored with a warning (nodes/shared/credentials.ts).

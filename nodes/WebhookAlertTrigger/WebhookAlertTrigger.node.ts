@@ -10,6 +10,9 @@ import { credentialDeclaration } from '../shared/options';
 import { alertTriggerProperties } from './description';
 import { rulesOf } from './rules';
 
+const ALERT_TRIGGER_DESCRIPTION =
+	'Fires when a webhook gateway rule holds (dead letters, full buffer, daily usage, silence, rejections, Redis) and again when it clears';
+
 /**
  * Polls the gateway's figures on n8n's schedule ("Poll Times", every minute by default) and emits
  * one item per alert that starts or clears. Episode state lives in Redis, so a restart or a second
@@ -24,7 +27,7 @@ export class WebhookAlertTrigger implements INodeType {
 		version: 1,
 		polling: true,
 		subtitle: '={{ ($parameter["rules"]["rule"] || []).length + " rule(s)" }}',
-		description: 'Fires when a webhook gateway rule holds (dead letters, full buffer, daily usage, silence, rejections, Redis) and again when it clears',
+		description: ALERT_TRIGGER_DESCRIPTION,
 		defaults: { name: 'Webhook Gateway Alert Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

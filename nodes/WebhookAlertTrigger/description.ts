@@ -5,6 +5,9 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+const REJECTIONS_RULE_DESCRIPTION =
+	'An endpoint answered more than R requests per minute with an error (403, 429, 413 ...)';
+
 const show = (...rules: string[]) => ({ show: { rule: rules } });
 
 export const alertTriggerProperties: INodeProperties[] = [
@@ -38,7 +41,7 @@ export const alertTriggerProperties: INodeProperties[] = [
 							{ name: 'Dead Letters Above N', value: 'deadLetters', description: 'An endpoint has more than N dead letters' },
 							{ name: 'No Accepted Event for T Minutes', value: 'silence', description: 'An endpoint accepted nothing for T minutes' },
 							{ name: 'Redis Check Failing', value: 'redisCheck', description: 'Redis version or settings put data at risk (the gateway reports not ready)' },
-							{ name: 'Rejected Requests Above R per Minute', value: 'rejections', description: 'An endpoint answered more than R requests per minute with an error (403, 429, 413 ...)' },
+							{ name: 'Rejected Requests Above R per Minute', value: 'rejections', description: REJECTIONS_RULE_DESCRIPTION },
 						],
 					},
 					{

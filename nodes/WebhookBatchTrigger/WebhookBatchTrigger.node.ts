@@ -17,9 +17,13 @@ import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../s
 import { ParameterReader } from '../shared/parameters';
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
+import { TRIGGER_PANEL_HEADER } from '../shared/texts';
 import { batchTriggerProperties } from './description';
 import { BatchReleaser } from '../../src/delivery/batchReleaser';
 import { cronOf, startSchedule, type ScheduleParameters } from './schedule';
+
+const ACTIVATION_HINT =
+	'Once you are happy with the test event, activate the workflow to release the endpoint’s events on the schedule.';
 
 export class WebhookBatchTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,14 +40,14 @@ export class WebhookBatchTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialDeclaration,
 		triggerPanel: {
-			header: 'Send a request to the endpoint’s URL (shown in the Endpoint list), then execute this step',
+			header: TRIGGER_PANEL_HEADER,
 			executionsHelp: {
 				inactive:
 					'“Execute step” shows the newest event the endpoint holds, or waits for the next one; it consumes nothing. Activate the workflow to receive every event in batches on the schedule; each batch is acknowledged only when its execution succeeds.',
 				active:
 					'This workflow is active: buffered events are released on the schedule, in batches. A failed batch is released again on the next tick, and after “Max Attempts” failures its events move to the dead-letter list.',
 			},
-			activationHint: 'Once you are happy with the test event, activate the workflow to release the endpoint’s events on the schedule.',
+			activationHint: ACTIVATION_HINT,
 		},
 		properties: batchTriggerProperties,
 	};

@@ -4,6 +4,19 @@ import { endpointProperty } from '../shared/endpointLocator';
 import { filtersProperty } from '../shared/filters';
 import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
 
+const SCHEDULE_DESCRIPTION =
+	'When the buffered events are released. Times are in the workflow’s time zone (workflow settings), else n8n’s default time zone.';
+const SCHEDULE_HINT =
+	'Events that arrive while the workflow is inactive or n8n is down stay buffered and go out with the next release after it is active again (within the subscriber retention, 7 days by default: see Options > Start From)';
+const CRON_EXPRESSION_DESCRIPTION =
+	'Five fields (minute hour day-of-month month day-of-week), or six with seconds first (e.g. "*/30 * * * * *" = every 30 seconds)';
+const MAX_EVENTS_PER_EXECUTION_DESCRIPTION =
+	'Largest batch. A bigger backlog is released as several executions, one after the other, in the same release.';
+const RELEASE_EMPTY_BATCHES_DESCRIPTION =
+	'Whether to start an execution even when no event is waiting (it gets one item {events: [], count: 0})';
+const RELEASE_WHEN_WAITING_DESCRIPTION =
+	'Also release as soon as this many events are waiting (checked every few seconds); 0 = only on the schedule';
+
 const minuteModes = ['everyHour', 'everyNHours', 'everyDay'];
 
 export const batchTriggerProperties: INodeProperties[] = [
@@ -27,8 +40,8 @@ export const batchTriggerProperties: INodeProperties[] = [
 			{ name: 'Every N Hours', value: 'everyNHours', description: 'Every few hours, counted from midnight' },
 			{ name: 'Every N Minutes', value: 'everyNMinutes', description: 'Every few minutes, counted from the full hour' },
 		],
-		description: 'When the buffered events are released. Times are in the workflow’s time zone (workflow settings), else n8n’s default time zone.',
-		hint: 'Events that arrive while the workflow is inactive or n8n is down stay buffered and go out with the next release after it is active again (within the subscriber retention, 7 days by default: see Options > Start From)',
+		description: SCHEDULE_DESCRIPTION,
+		hint: SCHEDULE_HINT,
 	},
 	{
 		displayName: 'Minutes Between Releases',
@@ -74,7 +87,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 0 9-17 * * 1-5',
 		displayOptions: { show: { schedule: ['cron'] } },
-		description: 'Five fields (minute hour day-of-month month day-of-week), or six with seconds first (e.g. "*/30 * * * * *" = every 30 seconds)',
+		description: CRON_EXPRESSION_DESCRIPTION,
 		hint: 'Evaluated in the workflow’s time zone',
 	},
 	{
@@ -104,7 +117,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 1000,
 				typeOptions: { minValue: 1, maxValue: 100000 },
-				description: 'Largest batch. A bigger backlog is released as several executions, one after the other, in the same release.',
+				description: MAX_EVENTS_PER_EXECUTION_DESCRIPTION,
 			},
 			{
 				displayName: 'Max Megabytes Per Execution',
@@ -120,7 +133,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 				name: 'releaseEmptyBatches',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to start an execution even when no event is waiting (it gets one item {events: [], count: 0})',
+				description: RELEASE_EMPTY_BATCHES_DESCRIPTION,
 			},
 			{
 				displayName: 'Release When N Events Are Waiting',
@@ -128,7 +141,7 @@ export const batchTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				typeOptions: { minValue: 0 },
-				description: 'Also release as soon as this many events are waiting (checked every few seconds); 0 = only on the schedule',
+				description: RELEASE_WHEN_WAITING_DESCRIPTION,
 			},
 			{
 				displayName: 'Split Failed Batches',

@@ -32,6 +32,9 @@ import { subscriberFields, subscriberOperations } from './descriptions/Subscribe
 import { nodeErrorFor } from './errors';
 import { getPlans, searchEndpointsOfNode } from './methods';
 
+const CONNECTION_DESCRIPTION =
+	'How this node reaches the gateway. A scoped token limits what this n8n can change; Redis gives it everything.';
+
 const ACTIONS: Record<string, Record<string, Action>> = {
 	account: accountActions,
 	endpoint: endpointActions,
@@ -103,7 +106,7 @@ export class WebhookEndpoint implements INodeType {
 					{ name: 'Admin API Token', value: 'adminApi', description: "The gateway's admin API with a scoped token: only the token's scopes and accounts" },
 					{ name: 'Redis (Direct)', value: 'redis', description: 'Full rights over every account; for single-team installs' },
 				],
-				description: 'How this node reaches the gateway. A scoped token limits what this n8n can change; Redis gives it everything.',
+				description: CONNECTION_DESCRIPTION,
 			},
 			{
 				displayName: 'Resource',

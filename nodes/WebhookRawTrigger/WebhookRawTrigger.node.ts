@@ -17,7 +17,11 @@ import { credentialDeclaration, readCommonOptions, reclaimLogFields } from '../s
 import { ParameterReader } from '../shared/parameters';
 import { subscriberMeta, watchSubscription } from '../shared/subscription';
 import { manualResponse, openTrigger, subscriberIdOf } from '../shared/trigger';
+import { TRIGGER_PANEL_HEADER } from '../shared/texts';
 import { rawTriggerProperties } from './description';
+
+const ACTIVATION_HINT =
+	'Once you are happy with the test event, activate the workflow to run it for every event the endpoint accepts.';
 
 export class WebhookRawTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,14 +38,14 @@ export class WebhookRawTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialDeclaration,
 		triggerPanel: {
-			header: 'Send a request to the endpoint’s URL (shown in the Endpoint list), then execute this step',
+			header: TRIGGER_PANEL_HEADER,
 			executionsHelp: {
 				inactive:
 					'“Execute step” shows the newest event the endpoint holds, or waits for the next one; it consumes nothing. Activate the workflow to start one execution per event as soon as it is accepted.',
 				active:
 					'This workflow is active: every accepted event starts an execution at once. An event is acknowledged when its execution succeeds; after “Max Attempts” failures it moves to the dead-letter list.',
 			},
-			activationHint: 'Once you are happy with the test event, activate the workflow to run it for every event the endpoint accepts.',
+			activationHint: ACTIVATION_HINT,
 		},
 		properties: rawTriggerProperties,
 	};

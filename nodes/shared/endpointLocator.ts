@@ -12,6 +12,15 @@ import { CREDENTIAL_TYPE } from './credentials';
 import { messageOf } from './errors';
 import { openGatewaySession } from './gatewaySession';
 
+const ENDPOINT_DESCRIPTION =
+	'The registered endpoint whose events this node works with. Its URL is the public base URL of the credential, then /hooks/, then the endpoint ID.';
+const ENDPOINT_LIST_HINT =
+	'The list shows each endpoint’s full URL: paste it into the app that sends the webhooks. For a provider preset, hover an entry and point at its link icon to read where to paste it; the link opens the provider’s guide.';
+const ENDPOINT_ID_ERROR_MESSAGE =
+	'An endpoint ID has 3-64 characters from a-z, 0-9, - and _, starting with a letter or digit';
+const LIST_ENDPOINTS_FAILED_DESCRIPTION =
+	'Check the Webhook Gateway credential (its Test button says what is wrong), or enter the endpoint ID with "By ID".';
+
 export const ENDPOINT_SEARCH_METHOD = 'searchEndpoints';
 
 /** Same rule as the registry's ENDPOINT_ID_RE, as a string for the editor's validation. */
@@ -23,8 +32,8 @@ export const endpointProperty: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The registered endpoint whose events this node works with. Its URL is the public base URL of the credential, then /hooks/, then the endpoint ID.',
-	hint: 'The list shows each endpoint’s full URL: paste it into the app that sends the webhooks. For a provider preset, hover an entry and point at its link icon to read where to paste it; the link opens the provider’s guide.',
+	description: ENDPOINT_DESCRIPTION,
+	hint: ENDPOINT_LIST_HINT,
 	modes: [
 		{
 			displayName: 'From List',
@@ -44,7 +53,7 @@ export const endpointProperty: INodeProperties = {
 					type: 'regex',
 					properties: {
 						regex: ENDPOINT_ID_PATTERN,
-						errorMessage: 'An endpoint ID has 3-64 characters from a-z, 0-9, - and _, starting with a letter or digit',
+						errorMessage: ENDPOINT_ID_ERROR_MESSAGE,
 					},
 				},
 			],
@@ -92,7 +101,7 @@ export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: stri
 		};
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), `Could not list endpoints from Redis at ${session.redis}: ${messageOf(error)}`, {
-			description: 'Check the Webhook Gateway credential (its Test button says what is wrong), or enter the endpoint ID with "By ID".',
+			description: LIST_ENDPOINTS_FAILED_DESCRIPTION,
 		});
 	} finally {
 		await session.close();

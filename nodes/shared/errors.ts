@@ -7,6 +7,7 @@ import { NodeOperationError, type INode } from 'n8n-workflow';
 import { ConfigError } from '../../src/config';
 import { GatewayError, messageOf, NotFoundError } from '../../src/errors';
 import { CredentialValueError } from './credentials';
+import { CONFIG_ERROR_MESSAGE } from './texts';
 
 function codeOf(error: unknown): string {
 	const code = (error as { code?: unknown } | null)?.code;
@@ -20,6 +21,16 @@ function opensslReason(message: string): string {
 }
 
 export { messageOf };
+
+/** Advice for an endpoint ID that is not registered; `redis` is "host:port" or "Redis". */
+function unknownEndpointDescription(redis: string): string {
+	return `No endpoint with this ID is registered in ${redis} under this credential's key prefix. Pick one from the list, or create it with the Webhook Endpoint node (or \`webhook-gateway endpoints create\`).`;
+}
+
+/** Advice for a Redis failure; `message` is the original error's. */
+function redisFailureDescription(message: string): string {
+	return `Check the Webhook Gateway credential (its Test button says what is wrong). Original error: ${message}`;
+}
 
 /**
  * Plain words for a failed Redis connection or command.
@@ -78,14 +89,14 @@ export function toNodeError(node: INode, error: unknown, doing: string, context:
 	if (error instanceof NodeOperationError) return error;
 	if (error instanceof NotFoundError && context.endpointId) {
 		return new NodeOperationError(node, `Endpoint '${context.endpointId}' does not exist`, {
-			description: `No endpoint with this ID is registered in ${context.redis ?? 'Redis'} under this credential's key prefix. Pick one from the list, or create it with the Webhook Endpoint node (or \`webhook-gateway endpoints create\`).`,
+			description: unknownEndpointDescription(context.redis ?? 'Redis'),
 		});
 	}
 	if (error instanceof CredentialValueError) {
 		return new NodeOperationError(node, `The Webhook Gateway credential has a wrong value: ${error.message}`, { description: 'Open the credential and correct the field.' });
 	}
 	if (error instanceof ConfigError) {
-		return new NodeOperationError(node, 'A WEBHOOK_GATEWAY_* environment variable of this n8n has a wrong value', { description: error.message });
+		return new NodeOperationError(node, CONFIG_ERROR_MESSAGE, { description: error.message });
 	}
 	if (error instanceof GatewayError && error.status < 500) {
 		return new NodeOperationError(node, `Could not ${doing}: ${error.message}`);
@@ -94,7 +105,7 @@ export function toNodeError(node: INode, error: unknown, doing: string, context:
 	const redisProblem = knownRedisFailure(error, context.redis ?? 'Redis');
 	if (redisProblem) {
 		return new NodeOperationError(node, `Could not ${doing}: ${redisProblem}`, {
-			description: `Check the Webhook Gateway credential (its Test button says what is wrong). Original error: ${message}`,
+			description: redisFailureDescription(message),
 		});
 	}
 	return new NodeOperationError(node, `Could not ${doing}: ${message}`);

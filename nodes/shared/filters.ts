@@ -9,6 +9,11 @@ import { GatewayError } from '../../src/errors';
 import { compileFilter, isEmptyFilter, type EventFilter, type FilterCondition } from '../../src/delivery/filter';
 import { filterSpecOf, splitList, type FilterShortcuts } from '../../src/delivery/filterPresets';
 
+const BODY_PATH_DESCRIPTION =
+	'Keys joined by dots; [0] or .0 picks an array element, * every element. A path that ends at an array matches if one element does.';
+const INVALID_FILTER_DESCRIPTION =
+	'Fix the condition under Filters (or remove it), then activate the workflow again. See the package’s docs/filters.md for the operations.';
+
 const listHint = 'Comma-separated; * matches any run of characters, ? one character';
 
 export const filtersProperty: INodeProperties = {
@@ -49,7 +54,7 @@ export const filtersProperty: INodeProperties = {
 							type: 'string',
 							default: '',
 							placeholder: 'data.object.status',
-							description: 'Keys joined by dots; [0] or .0 picks an array element, * every element. A path that ends at an array matches if one element does.',
+							description: BODY_PATH_DESCRIPTION,
 							displayOptions: { show: { field: ['body'] } },
 						},
 						{
@@ -192,7 +197,7 @@ export function readFilter(ctx: ITriggerFunctions): EventFilter | undefined {
 	} catch (error) {
 		if (!(error instanceof GatewayError)) throw new NodeOperationError(ctx.getNode(), error as Error);
 		throw new NodeOperationError(ctx.getNode(), `Invalid filter: ${error.message}`, {
-			description: 'Fix the condition under Filters (or remove it), then activate the workflow again. See the package’s docs/filters.md for the operations.',
+			description: INVALID_FILTER_DESCRIPTION,
 		});
 	}
 }

@@ -13,6 +13,9 @@ import type { BufferAdmin, EndpointRef, StoredEntry } from '../../src/redis';
 import type { GatewaySession } from './gatewaySession';
 import { itemsOf, type ItemOptions } from './items';
 
+const FILTER_MISMATCH_DESCRIPTION =
+	'An active workflow would not start an execution for it (it is acknowledged for this trigger and counted as filtered). Send an event that matches, or change the Filters, then listen again.';
+
 /** One blocking read waits this long before checking whether the test was stopped, ms. */
 const WAIT_SLICE_MS = 5000;
 
@@ -39,7 +42,7 @@ export function manualListener(ctx: ITriggerFunctions, session: GatewaySession, 
 		if (reason !== undefined) {
 			ctx.emitError(
 				new NodeOperationError(ctx.getNode(), `The test event ${entry.eventId} does not match this trigger’s filter: ${reason}`, {
-					description: 'An active workflow would not start an execution for it (it is acknowledged for this trigger and counted as filtered). Send an event that matches, or change the Filters, then listen again.',
+					description: FILTER_MISMATCH_DESCRIPTION,
 				}),
 			);
 			return false;

@@ -8,6 +8,9 @@ import { CREDENTIAL_TEST_METHOD } from './credentialTest';
 import { CREDENTIAL_TYPE } from './credentials';
 import type { ParameterReader } from './parameters';
 
+const START_FROM_OLDEST_DESCRIPTION =
+	'Also receive the events the endpoint still holds from before this trigger first ran';
+
 export const credentialDeclaration: INodeCredentialDescription[] = [{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD }];
 
 export const includeRawBodyOption: INodeProperties = {
@@ -35,7 +38,7 @@ export const startFromOption: INodeProperties = {
 	type: 'options',
 	default: 'new',
 	options: [
-		{ name: 'Events Already Buffered', value: 'oldest', description: 'Also receive the events the endpoint still holds from before this trigger first ran' },
+		{ name: 'Events Already Buffered', value: 'oldest', description: START_FROM_OLDEST_DESCRIPTION },
 		{ name: 'New Events', value: 'new', description: 'Receive the events accepted after this trigger was first activated' },
 	],
 	description:

@@ -8,6 +8,11 @@
  */
 import { NodeOperationError, type INode, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
 
+/** Advice for a parameter with a wrong value; `parent` is the display name of its collection, if any. */
+function invalidParameterDescription(parent: string | undefined): string {
+	return `Change this parameter${parent ? ` (under “${parent}”)` : ''}, or the expression that sets it, then activate the workflow again.`;
+}
+
 /** A value, or what is wrong with it in words a user can act on. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -113,7 +118,7 @@ export class ParameterReader {
 		const [top] = path.split('.');
 		const parent = path.includes('.') ? this.properties.find((p) => p.name === top)?.displayName : undefined;
 		throw new NodeOperationError(this.source.getNode(), checked.error, {
-			description: `Change this parameter${parent ? ` (under “${parent}”)` : ''}, or the expression that sets it, then activate the workflow again.`,
+			description: invalidParameterDescription(parent),
 		});
 	}
 

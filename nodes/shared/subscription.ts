@@ -10,6 +10,9 @@ import type { SubscriberGap } from '../../src/redis';
 import type { OpenedTrigger } from './trigger';
 import { messageOf } from '../../src/errors';
 
+const ENDPOINT_DELETED_DESCRIPTION =
+	'Someone deleted the endpoint while this workflow was active (a forced delete); its buffered events are gone. Create the endpoint again or pick another one in the Endpoint field, then activate the workflow again.';
+
 /** How often an active trigger checks that its endpoint still exists, ms. */
 export const ENDPOINT_CHECK_MS = 5000;
 
@@ -52,7 +55,7 @@ export function watchSubscription(ctx: ITriggerFunctions, opened: OpenedTrigger,
 				await onGone();
 				ctx.emitError(
 					new NodeOperationError(ctx.getNode(), `The endpoint '${endpoint.id}' was deleted, so this trigger stopped`, {
-						description: 'Someone deleted the endpoint while this workflow was active (a forced delete); its buffered events are gone. Create the endpoint again or pick another one in the Endpoint field, then activate the workflow again.',
+						description: ENDPOINT_DELETED_DESCRIPTION,
 					}),
 				);
 			})

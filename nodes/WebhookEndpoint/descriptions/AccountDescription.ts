@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { returnAllAndLimit, showFor } from './common';
 
+const ACCOUNT_ID_DESCRIPTION =
+	'The account named when endpoints were created (1-64 characters from A-Z, a-z, 0-9, ., - and _)';
+
 const R = 'account';
 
 export const accountOperations: INodeProperties[] = [
@@ -27,7 +30,7 @@ export const accountFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. default',
-		description: 'The account named when endpoints were created (1-64 characters from A-Z, a-z, 0-9, ., - and _)',
+		description: ACCOUNT_ID_DESCRIPTION,
 		displayOptions: showFor(R, ['get', 'setPlan']),
 	},
 	{

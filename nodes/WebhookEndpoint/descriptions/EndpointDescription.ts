@@ -2,6 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 import { endpointLocator, returnAllAndLimit, showFor } from './common';
 import { authenticationFields, optionalEndpointFields, type Display } from './endpointSettings';
 
+const ACCOUNT_ID_DESCRIPTION =
+	'The account that owns the endpoint; its plan limits requests across all its endpoints. Cannot change later.';
+const GRACE_SECONDS_DESCRIPTION =
+	'How long the previous secret keeps working, so senders can switch without failures. 0 ends it at once.';
+const NEW_SECRET_DESCRIPTION =
+	'Use this secret instead of a generated one (8-512 characters), e.g. a new Stripe signing secret';
+
 const R = 'endpoint';
 
 export const endpointOperations: INodeProperties[] = [
@@ -99,7 +106,7 @@ export const endpointFields: INodeProperties[] = [
 		name: 'accountId',
 		type: 'string',
 		default: 'default',
-		description: 'The account that owns the endpoint; its plan limits requests across all its endpoints. Cannot change later.',
+		description: ACCOUNT_ID_DESCRIPTION,
 		displayOptions: showFor(R, ['create']),
 	},
 	...authenticationFields(createDisplay, true),
@@ -148,7 +155,7 @@ export const endpointFields: INodeProperties[] = [
 		type: 'number',
 		default: 86400,
 		typeOptions: { minValue: 0, maxValue: 2592000 },
-		description: 'How long the previous secret keeps working, so senders can switch without failures. 0 ends it at once.',
+		description: GRACE_SECONDS_DESCRIPTION,
 		displayOptions: showFor(R, ['rotateSecret']),
 	},
 	{
@@ -165,7 +172,7 @@ export const endpointFields: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'Use this secret instead of a generated one (8-512 characters), e.g. a new Stripe signing secret',
+				description: NEW_SECRET_DESCRIPTION,
 			},
 		],
 	},

@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { returnAllAndLimit, showFor } from './common';
 
+const PLAN_ID_DESCRIPTION =
+	'Built-in plans: free-trial, forever-free, advanced, business, unlimited (these cannot be changed or deleted)';
+
 const R = 'plan';
 
 export const planOperations: INodeProperties[] = [
@@ -38,7 +41,7 @@ export const planFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. pro',
-		description: 'Built-in plans: free-trial, forever-free, advanced, business, unlimited (these cannot be changed or deleted)',
+		description: PLAN_ID_DESCRIPTION,
 		displayOptions: showFor(R, ['delete', 'get', 'upsert']),
 	},
 	{

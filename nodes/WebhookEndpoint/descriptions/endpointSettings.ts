@@ -6,11 +6,39 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_TOLERANCE_SECONDS, PRESETS } from '../../../src/auth';
 
+const HEADER_PREFIX_DESCRIPTION =
+	'Text before the secret in the header value. Clear it for a header such as x-api-key that holds the bare secret.';
+const ACCEPT_ANSWER_DESCRIPTION =
+	'What senders get back when their request is stored (and for a duplicate). Rejections and handshakes keep their answers.';
+const BUFFER_CAPACITY_DESCRIPTION =
+	'Max events waiting for workflows; when full, senders get 503 and retry. 0 uses the gateway default.';
+const BUFFER_MAX_MEGABYTES_DESCRIPTION =
+	'Max size (MiB) of the events waiting for workflows (bodies and headers); when full, senders get 503 and retry. 0 uses the gateway default (256 MiB unless the operator changed it).';
+const DEDUPE_DESCRIPTION =
+	'Where the delivery ID comes from; a repeat within the window is answered "duplicate" and not stored';
+const ENDPOINT_BURST_DESCRIPTION =
+	"Requests this endpoint may take at one instant, at most the plan's burst. 0: its rate rounded up.";
+const ENDPOINT_RATE_LIMIT_DESCRIPTION =
+	"Accepted requests per second for this endpoint alone, at most the plan's rate. 0: only the plan's limit.";
+const HANDSHAKE_DESCRIPTION =
+	'A verification request some providers send first, answered by the gateway without storing it';
+const IP_ALLOWLIST_DESCRIPTION =
+	'Comma-separated addresses or CIDR ranges allowed to send; empty allows all. Combines with authentication.';
+const CUSTOM_SECRET_DESCRIPTION =
+	"Use this secret instead of a generated one, e.g. the signing secret Stripe shows you (8-512 characters). Ignored when authentication is None.";
+const HMAC_AUTHENTICATION_DESCRIPTION =
+	'A provider preset (GitHub, Stripe, Shopify, Zoom, Twilio, Discord ...) or a generic HMAC of the raw body';
+const CUSTOM_ANSWER_DESCRIPTION =
+	'Your 2xx status, body and content type, for senders that insist on 200 or a fixed body';
+
 /** "300 s; Twitch EventSub 600 s": the tolerance each timestamp preset gets when none is set. */
 function toleranceDefaults(): string {
 	const own = PRESETS.filter((p) => p.timestamp && p.defaultToleranceSeconds !== undefined).map((p) => `${p.name} ${p.defaultToleranceSeconds} s`);
 	return [`${DEFAULT_TOLERANCE_SECONDS} s`, ...own].join('; ');
 }
+
+const TOLERANCE_DESCRIPTION =
+	`How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`;
 
 type Show = Record<string, Array<string | boolean>>;
 /** Builds the display condition of a field; `extra` are conditions on sibling fields. */
@@ -28,7 +56,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			displayOptions: display(),
 			options: [
 				{ name: 'Basic Auth', value: 'basic', description: 'User name and password (the secret) in the Authorization header' },
-				{ name: 'Provider Preset or HMAC Signature', value: 'hmac', description: 'A provider preset (GitHub, Stripe, Shopify, Zoom, Twilio, Discord ...) or a generic HMAC of the raw body' },
+				{ name: 'Provider Preset or HMAC Signature', value: 'hmac', description: HMAC_AUTHENTICATION_DESCRIPTION },
 				{ name: 'Header Token', value: 'header', description: 'The secret in a header, e.g. Authorization: Bearer &lt;secret&gt;' },
 				{ name: 'None', value: 'none', description: 'Anyone who knows the URL may send' },
 			],
@@ -47,7 +75,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			name: 'headerPrefix',
 			type: 'string',
 			default: 'Bearer ',
-			description: 'Text before the secret in the header value. Clear it for a header such as x-api-key that holds the bare secret.',
+			description: HEADER_PREFIX_DESCRIPTION,
 			displayOptions: display({ authentication: ['header'] }),
 		},
 		{
@@ -131,7 +159,7 @@ export function authenticationFields(display: Display, required: boolean): INode
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, maxValue: 86400 },
-			description: `How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`,
+			description: TOLERANCE_DESCRIPTION,
 			displayOptions: hmac(PRESETS.filter((p) => p.timestamp).map((p) => p.id)),
 		},
 	];
@@ -145,9 +173,9 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			name: 'acceptAnswer',
 			type: 'options',
 			default: 'default',
-			description: 'What senders get back when their request is stored (and for a duplicate). Rejections and handshakes keep their answers.',
+			description: ACCEPT_ANSWER_DESCRIPTION,
 			options: [
-				{ name: 'Custom', value: 'custom', description: 'Your 2xx status, body and content type, for senders that insist on 200 or a fixed body' },
+				{ name: 'Custom', value: 'custom', description: CUSTOM_ANSWER_DESCRIPTION },
 				{ name: 'Default (202 JSON)', value: 'default', description: '202 {"status":"accepted","eventId":"..."}' },
 			],
 		},
@@ -197,7 +225,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0 },
-			description: 'Max events waiting for workflows; when full, senders get 503 and retry. 0 uses the gateway default.',
+			description: BUFFER_CAPACITY_DESCRIPTION,
 		},
 		{
 			displayName: 'Buffer Size Limit (MB)',
@@ -205,7 +233,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0 },
-			description: 'Max size (MiB) of the events waiting for workflows (bodies and headers); when full, senders get 503 and retry. 0 uses the gateway default (256 MiB unless the operator changed it).',
+			description: BUFFER_MAX_MEGABYTES_DESCRIPTION,
 		},
 		{
 			displayName: 'Description',
@@ -219,7 +247,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			name: 'dedupe',
 			type: 'options',
 			default: 'preset',
-			description: 'Where the delivery ID comes from; a repeat within the window is answered "duplicate" and not stored',
+			description: DEDUPE_DESCRIPTION,
 			options: [
 				{ name: 'Body Path', value: 'bodyPath', description: 'A field of the JSON body, e.g. ID' },
 				{ name: 'Header', value: 'header', description: 'A header, e.g. Idempotency-Key' },
@@ -265,7 +293,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0 },
-			description: "Requests this endpoint may take at one instant, at most the plan's burst. 0: its rate rounded up.",
+			description: ENDPOINT_BURST_DESCRIPTION,
 		},
 		{
 			displayName: 'Endpoint Daily Limit',
@@ -282,14 +310,14 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			type: 'number',
 			default: 0,
 			typeOptions: { minValue: 0, numberPrecision: 2 },
-			description: "Accepted requests per second for this endpoint alone, at most the plan's rate. 0: only the plan's limit.",
+			description: ENDPOINT_RATE_LIMIT_DESCRIPTION,
 		},
 		{
 			displayName: 'Handshake',
 			name: 'handshake',
 			type: 'options',
 			default: 'none',
-			description: 'A verification request some providers send first, answered by the gateway without storing it',
+			description: HANDSHAKE_DESCRIPTION,
 			options: [
 				{ name: 'Hub Challenge', value: 'hubChallenge', description: 'Echo hub.challenge (Meta, WebSub, Strava ...)' },
 				{ name: 'None', value: 'none' },
@@ -312,7 +340,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 192.30.252.0/22, 2001:db8::/32',
-			description: 'Comma-separated addresses or CIDR ranges allowed to send; empty allows all. Combines with authentication.',
+			description: IP_ALLOWLIST_DESCRIPTION,
 		},
 		{
 			displayName: 'Secret',
@@ -320,7 +348,7 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: "Use this secret instead of a generated one, e.g. the signing secret Stripe shows you (8-512 characters). Ignored when authentication is None.",
+			description: CUSTOM_SECRET_DESCRIPTION,
 		},
 	];
 }
