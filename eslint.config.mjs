@@ -35,7 +35,7 @@ const RUNTIME_DEPENDENCIES = {
 };
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'eslint.config.mjs'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'eslint.config.mjs', '.prettierrc.js'] },
 
 	// All TypeScript (src/, test/, bench/, the web console ...): typescript-eslint recommended.
 	{
