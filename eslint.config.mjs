@@ -35,7 +35,16 @@ const RUNTIME_DEPENDENCIES = {
 };
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'eslint.config.mjs', '.prettierrc.js'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'.tmp/**',
+			'eslint.config.mjs',
+			'.prettierrc.js',
+		],
+	},
 
 	// All TypeScript (src/, test/, bench/, the web console ...): typescript-eslint recommended.
 	{
@@ -91,7 +100,12 @@ export default tseslint.config(
 	// error handler `(error, req, res, _next)` or a destructured field left out on purpose.
 	{
 		files: ['**/*.ts', '**/*.tsx'],
-		rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
+		rules: {
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			],
+		},
 	},
 
 	// package.json: the community package rules.

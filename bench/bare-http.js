@@ -18,7 +18,10 @@ const server = http.createServer((req, res) => {
 				return;
 			}
 		}
-		res.writeHead(req.method === 'POST' ? 202 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(ACCEPTED) });
+		res.writeHead(req.method === 'POST' ? 202 : 200, {
+			'Content-Type': 'application/json; charset=utf-8',
+			'Content-Length': Buffer.byteLength(ACCEPTED),
+		});
 		res.end(ACCEPTED);
 	});
 });

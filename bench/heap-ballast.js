@@ -8,7 +8,13 @@ const ballast = [];
 let bytes = 0;
 for (let i = 0; bytes < mib * 1024 * 1024; i++) {
 	// ~30 small objects, strings and arrays per record, linked to each other as in a real object graph.
-	const record = { id: i, name: `node-${i}`, tags: [`t${i % 97}`, `u${i % 13}`], params: {}, parent: ballast[i >> 1] };
+	const record = {
+		id: i,
+		name: `node-${i}`,
+		tags: [`t${i % 97}`, `u${i % 13}`],
+		params: {},
+		parent: ballast[i >> 1],
+	};
 	for (let j = 0; j < 8; j++) record.params[`p${j}`] = { value: `v${i}-${j}`, n: j, list: [j, i] };
 	ballast.push(record);
 	bytes += 1600; // measured: about what V8 reports as used heap per record

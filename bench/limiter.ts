@@ -41,17 +41,30 @@ async function main(): Promise<void> {
 	const redis = await startRedis();
 	const prefix = uniquePrefix();
 	const stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
-	const m = new ManagementService(stores, { publicUrl: 'http://x', defaultPlan: 'unlimited', defaultBufferCapacity: 100_000_000 });
+	const m = new ManagementService(stores, {
+		publicUrl: 'http://x',
+		defaultPlan: 'unlimited',
+		defaultBufferCapacity: 100_000_000,
+	});
 	const gateways: GatewayProcess[] = [];
 	const rows: Record<string, unknown>[] = [];
 	try {
-		for (let i = 0; i < GATEWAYS; i++) gateways.push(await spawnGateway({ WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix }));
+		for (let i = 0; i < GATEWAYS; i++)
+			gateways.push(
+				await spawnGateway({
+					WEBHOOK_GATEWAY_REDIS_URL: redis.url,
+					WEBHOOK_GATEWAY_KEY_PREFIX: prefix,
+				}),
+			);
 		for (const c of CASES) {
 			if (c.custom) await m.upsertPlan({ id: c.plan, ...c.custom });
 			const plan = await m.getPlan(c.plan);
 			const account = `acct-${c.plan}`;
 			await m.setAccountPlan(account, c.plan);
-			await m.createEndpoint({ auth: { type: 'none' }, id: `ep-${c.plan}`, accountId: account }, 'bench');
+			await m.createEndpoint(
+				{ auth: { type: 'none' }, id: `ep-${c.plan}`, accountId: account },
+				'bench',
+			);
 			const load = await runLoad({
 				urls: gateways.map((g) => g.url),
 				path: `/hooks/ep-${c.plan}`,
@@ -63,9 +76,14 @@ async function main(): Promise<void> {
 			});
 			const accepted = load.results.filter((r) => r.status === 202);
 			const span = (load.endedAt - load.startedAt) / 1000;
-			const rateBound = plan.rate === null ? Infinity : (plan.burst ?? 1) + Math.floor(plan.rate * span);
+			const rateBound =
+				plan.rate === null ? Infinity : (plan.burst ?? 1) + Math.floor(plan.rate * span);
 			const bound = Math.min(rateBound, plan.daily ?? Infinity);
-			const windowExcess = plan.rate === null ? 0 : worstWindow(acceptedTimesMs(accepted.map((r) => r.body)), plan.rate, plan.burst ?? 1).excess;
+			const windowExcess =
+				plan.rate === null
+					? 0
+					: worstWindow(acceptedTimesMs(accepted.map((r) => r.body)), plan.rate, plan.burst ?? 1)
+							.excess;
 			const statuses: Record<string, number> = {};
 			for (const r of load.results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
 			rows.push({
@@ -83,7 +101,9 @@ async function main(): Promise<void> {
 				statuses,
 				connectionErrors: load.errors,
 			});
-			console.error(`${c.plan}: ${accepted.length} accepted of ${load.results.length} in ${span.toFixed(2)} s (bound ${bound})`);
+			console.error(
+				`${c.plan}: ${accepted.length} accepted of ${load.results.length} in ${span.toFixed(2)} s (bound ${bound})`,
+			);
 		}
 	} finally {
 		await Promise.all(gateways.map((g) => g.stop()));
@@ -92,15 +112,35 @@ async function main(): Promise<void> {
 	}
 	const out = path.join(__dirname, 'results');
 	fs.mkdirSync(out, { recursive: true });
-	fs.writeFileSync(path.join(out, 'limiter.json'), JSON.stringify({ date: new Date().toISOString(), connections: CONNECTIONS, gateways: GATEWAYS, durationMs: DURATION_MS, rows }, null, 2));
-	console.log(`\n${GATEWAYS} gateways, ${CONNECTIONS} connections, ${DURATION_MS / 1000} s per plan\n`);
-	console.log('| plan | rate | burst | daily | requests | span (s) | accepted | bound | over-admitted | under-admitted | worst window excess |');
+	fs.writeFileSync(
+		path.join(out, 'limiter.json'),
+		JSON.stringify(
+			{
+				date: new Date().toISOString(),
+				connections: CONNECTIONS,
+				gateways: GATEWAYS,
+				durationMs: DURATION_MS,
+				rows,
+			},
+			null,
+			2,
+		),
+	);
+	console.log(
+		`\n${GATEWAYS} gateways, ${CONNECTIONS} connections, ${DURATION_MS / 1000} s per plan\n`,
+	);
+	console.log(
+		'| plan | rate | burst | daily | requests | span (s) | accepted | bound | over-admitted | under-admitted | worst window excess |',
+	);
 	console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const r of rows) {
 		const f = (v: unknown) => (v === null ? 'none' : String(v));
-		console.log(`| ${r.plan} | ${f(r.rate)} | ${f(r.burst)} | ${f(r.daily)} | ${r.requests} | ${r.seconds} | ${r.accepted} | ${r.bound} | ${r.overAdmitted} | ${r.underAdmitted} | ${r.worstWindowExcess} |`);
+		console.log(
+			`| ${r.plan} | ${f(r.rate)} | ${f(r.burst)} | ${f(r.daily)} | ${r.requests} | ${r.seconds} | ${r.accepted} | ${r.bound} | ${r.overAdmitted} | ${r.underAdmitted} | ${r.worstWindowExcess} |`,
+		);
 	}
-	if (rows.some((r) => (r.overAdmitted as number) > 0 || (r.worstWindowExcess as number) > 0)) process.exitCode = 1;
+	if (rows.some((r) => (r.overAdmitted as number) > 0 || (r.worstWindowExcess as number) > 0))
+		process.exitCode = 1;
 }
 
 main().catch((error) => {

@@ -41,7 +41,13 @@ interface Payload {
 const SLACK_BODY = Buffer.from(
 	JSON.stringify({
 		team_id: 'T061EG9RZ',
-		event: { type: 'app_mention', user: 'U061F7AUR', text: '<@U0LAN0Z89> is it everything?', ts: '1515449522.000016', channel: 'C0LAN2Q65' },
+		event: {
+			type: 'app_mention',
+			user: 'U061F7AUR',
+			text: '<@U0LAN0Z89> is it everything?',
+			ts: '1515449522.000016',
+			channel: 'C0LAN2Q65',
+		},
 		type: 'event_callback',
 		event_id: 'Ev0LAN670R',
 		event_time: 1515449522,
@@ -75,12 +81,21 @@ const PAYLOADS: Payload[] = [
 	},
 ];
 
-function post(agent: http.Agent, url: URL, headers: Record<string, string>, body: Buffer): Promise<number> {
+function post(
+	agent: http.Agent,
+	url: URL,
+	headers: Record<string, string>,
+	body: Buffer,
+): Promise<number> {
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
+		const req = http.request(
+			url,
+			{ method: 'POST', agent, headers: { ...headers, 'Content-Length': String(body.length) } },
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
@@ -90,7 +105,12 @@ async function usedMemory(redis: ReturnType<typeof createRedis>): Promise<number
 	return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
 }
 
-async function measure(gw: TestGateway, redis: ReturnType<typeof createRedis>, payload: Payload, index: number): Promise<void> {
+async function measure(
+	gw: TestGateway,
+	redis: ReturnType<typeof createRedis>,
+	payload: Payload,
+	index: number,
+): Promise<void> {
 	const id = `mem-${payload.preset}-${index}`;
 	const { secret } = await gw.gateway.management.createEndpoint(
 		{ id, accountId: 'acct-mem', auth: { type: 'hmac', preset: payload.preset } },
@@ -99,10 +119,22 @@ async function measure(gw: TestGateway, redis: ReturnType<typeof createRedis>, p
 	const url = new URL(`${gw.url}/hooks/${id}`);
 	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 	const send = async () => {
-		const signature = signRequest({ type: 'hmac', preset: payload.preset }, secret!, payload.body, Date.now());
-		const kept = Object.fromEntries(Object.entries(signature).filter(([name]) => !/delivery/.test(name)));
+		const signature = signRequest(
+			{ type: 'hmac', preset: payload.preset },
+			secret!,
+			payload.body,
+			Date.now(),
+		);
+		const kept = Object.fromEntries(
+			Object.entries(signature).filter(([name]) => !/delivery/.test(name)),
+		);
 		// No delivery id header (as bench/post.lua sends none): no dedupe key is written.
-		const status = await post(agent, url, { ...payload.headers, ...kept, ...(HOST ? { Host: HOST } : {}) }, payload.body);
+		const status = await post(
+			agent,
+			url,
+			{ ...payload.headers, ...kept, ...(HOST ? { Host: HOST } : {}) },
+			payload.body,
+		);
 		if (status !== 202) throw new Error(`${payload.name}: the gateway answered ${status}`);
 	};
 	// A first event creates the stream and its bytes counter: the growth measured is per event.
@@ -119,10 +151,16 @@ async function measure(gw: TestGateway, redis: ReturnType<typeof createRedis>, p
 	const key = (await redis.keys('*:stream:' + id))[0];
 	const info = (await redis.xinfo('STREAM', key)) as unknown[];
 	const field = (name: string) => Number(info[info.indexOf(name) + 1]);
-	const [first] = (await redis.xrangeBuffer(key, '-', '+', 'COUNT', 1)) as unknown as [Buffer, Buffer[]][];
+	const [first] = (await redis.xrangeBuffer(key, '-', '+', 'COUNT', 1)) as unknown as [
+		Buffer,
+		Buffer[],
+	][];
 	const entryBytes = first[1].reduce((n, b) => n + b.length, 0);
 	const [stored] = await gw.gateway.management.peekEvents(id, 1);
-	const headerBytes = Object.entries(stored.headers).reduce((n, [name, value]) => n + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+	const headerBytes = Object.entries(stored.headers).reduce(
+		(n, [name, value]) => n + Buffer.byteLength(name) + Buffer.byteLength(value),
+		0,
+	);
 	const perEvent = (after - before) / EVENTS;
 	const goal = payload.body.length + headerBytes + GOAL_OVERHEAD;
 	console.log(
@@ -144,7 +182,9 @@ async function main(): Promise<void> {
 		await gw.gateway.management.setAccountPlan('acct-mem', 'unlimited');
 		const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
 		const nodeBytes = ((await redis.config('GET', 'stream-node-max-bytes')) as string[])[1];
-		console.log(`Redis ${version}, stream-node-max-bytes ${nodeBytes}, ${EVENTS} events per payload, request log cap ${REQUEST_LOG_MAX}`);
+		console.log(
+			`Redis ${version}, stream-node-max-bytes ${nodeBytes}, ${EVENTS} events per payload, request log cap ${REQUEST_LOG_MAX}`,
+		);
 		for (const [i, payload] of PAYLOADS.entries()) await measure(gw, redis, payload, i);
 	} finally {
 		redis.disconnect();

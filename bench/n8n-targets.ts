@@ -36,7 +36,13 @@ import path from 'node:path';
 import { ManagementService } from '../src/management/service';
 import { createStores } from '../src/redis';
 import { triggerWorkflow } from '../test/e2e/fixtures/triggers';
-import { n8nServeEnv, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../test/harness/n8n';
+import {
+	n8nServeEnv,
+	packPackage,
+	startN8n,
+	webhookWorkflow,
+	type N8nInstance,
+} from '../test/harness/n8n';
 import { freePort, waitForPort } from '../test/harness/ports';
 import { messageOf } from '../src/errors';
 
@@ -58,7 +64,8 @@ export function n8nChildPid(parentPid = process.pid): number {
 			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 			if (ppid !== parentPid) continue;
 			const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-			if (cmdline.some((arg) => arg.endsWith('/n8n/bin/n8n')) && cmdline.includes('start')) return Number(entry);
+			if (cmdline.some((arg) => arg.endsWith('/n8n/bin/n8n')) && cmdline.includes('start'))
+				return Number(entry);
 		} catch {
 			// the process went away meanwhile
 		}
@@ -86,14 +93,21 @@ export interface ExecutionSummary {
 }
 
 /** Summary of a workflow's executions newer than `afterId`, read without their data (cheap). */
-export async function executionSummary(n8n: N8nInstance, workflowId: string, afterId = 0): Promise<ExecutionSummary> {
+export async function executionSummary(
+	n8n: N8nInstance,
+	workflowId: string,
+	afterId = 0,
+): Promise<ExecutionSummary> {
 	const rows: ExecutionSummary['executions'] = [];
 	let cursor: string | undefined;
 	let maxId = afterId;
 	for (;;) {
 		const query = new URLSearchParams({ workflowId, includeData: 'false', limit: '250' });
 		if (cursor) query.set('cursor', cursor);
-		const page = (await n8n.api('GET', `/executions?${query.toString()}`)) as { data: ListedExecution[]; nextCursor?: string | null };
+		const page = (await n8n.api('GET', `/executions?${query.toString()}`)) as {
+			data: ListedExecution[];
+			nextCursor?: string | null;
+		};
 		let older = false;
 		for (const e of page.data) {
 			const id = Number(e.id);
@@ -103,7 +117,12 @@ export async function executionSummary(n8n: N8nInstance, workflowId: string, aft
 				continue;
 			}
 			const time = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : null);
-			rows.push({ id, status: String(e.status ?? (e.finished ? 'success' : 'unknown')), startedAt: time(e.startedAt), stoppedAt: time(e.stoppedAt) });
+			rows.push({
+				id,
+				status: String(e.status ?? (e.finished ? 'success' : 'unknown')),
+				startedAt: time(e.startedAt),
+				stoppedAt: time(e.stoppedAt),
+			});
 		}
 		// Newest first: once a page reaches ids <= afterId, the rest is older.
 		if (older || !page.nextCursor || page.data.length === 0) break;
@@ -126,14 +145,25 @@ async function main(): Promise<void> {
 	const infoFile = required('BENCH_INFO_FILE');
 	const prefix = process.env.BENCH_KEY_PREFIX ?? 'wgw:';
 	const endpointId = process.env.BENCH_EMBEDDED_ID ?? 'bench-embedded';
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'WebhookBatchTrigger', 'WebhookBatchTrigger.node.js'))) {
+	if (
+		!fs.existsSync(
+			path.join(ROOT, 'dist', 'nodes', 'WebhookBatchTrigger', 'WebhookBatchTrigger.node.js'),
+		)
+	) {
 		throw new Error('dist/ is not built: run `npm run build` first');
 	}
 
 	const servePort = await freePort();
 	const hooks = `http://127.0.0.1:${servePort}`;
-	const stores = createStores({ url: redisUrl, name: 'bench-n8n-targets', offlineQueue: true }, prefix);
-	const management = new ManagementService(stores, { publicUrl: hooks, defaultPlan: 'unlimited', defaultBufferCapacity: 100_000_000 });
+	const stores = createStores(
+		{ url: redisUrl, name: 'bench-n8n-targets', offlineQueue: true },
+		prefix,
+	);
+	const management = new ManagementService(stores, {
+		publicUrl: hooks,
+		defaultPlan: 'unlimited',
+		defaultBufferCapacity: 100_000_000,
+	});
 
 	log('npm pack, install the package into n8n, start n8n (about 30-60 s)');
 	const started = Date.now();
@@ -148,9 +178,18 @@ async function main(): Promise<void> {
 			// The n8n admin's setting that makes this n8n serve the endpoints on its own port.
 			...n8nServeEnv(servePort),
 			// e.g. `--cpu-prof --cpu-prof-dir=<dir>` (bench/run.sh N8N_PROFILE=1)
-			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),
-			...(process.env.BENCH_N8N_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.BENCH_N8N_EXPRESSION_ENGINE } : {}),
-			...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('N8N_EXPRESSION_ENGINE_') && e[1] !== undefined)),
+			...(process.env.BENCH_N8N_NODE_OPTIONS
+				? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS }
+				: {}),
+			...(process.env.BENCH_N8N_EXPRESSION_ENGINE
+				? { N8N_EXPRESSION_ENGINE: process.env.BENCH_N8N_EXPRESSION_ENGINE }
+				: {}),
+			...Object.fromEntries(
+				Object.entries(process.env).filter(
+					(e): e is [string, string] =>
+						e[0].startsWith('N8N_EXPRESSION_ENGINE_') && e[1] !== undefined,
+				),
+			),
 		},
 	});
 	// Stop n8n gracefully on SIGTERM/SIGINT (so that e.g. --cpu-prof can write its profile), instead
@@ -172,8 +211,18 @@ async function main(): Promise<void> {
 
 	// Endpoint for the embedded gateway: same preset, plan and secret as the standalone one.
 	await management.setAccountPlan('bench', 'unlimited');
-	if (await management.getEndpoint(endpointId).catch(() => undefined)) await management.deleteEndpoint(endpointId);
-	await management.createEndpoint({ id: endpointId, name: 'bench (embedded)', accountId: 'bench', auth: { type: 'hmac', preset: 'github' }, secret }, 'bench');
+	if (await management.getEndpoint(endpointId).catch(() => undefined))
+		await management.deleteEndpoint(endpointId);
+	await management.createEndpoint(
+		{
+			id: endpointId,
+			name: 'bench (embedded)',
+			accountId: 'bench',
+			auth: { type: 'hmac', preset: 'github' },
+			secret,
+		},
+		'bench',
+	);
 
 	const credentialName = 'Webhook Gateway (bench)';
 	const credential = await n8n.createCredential(credentialName, 'webhookGatewayApi', {
@@ -215,9 +264,16 @@ async function main(): Promise<void> {
 	const ingressUrl = `${n8n.url}/webhook/${ingressWebhookId}/hooks/${endpointId}`;
 	// Live once n8n registered the webhook: the gateway's 403 for an unsigned request says so.
 	for (const deadline = Date.now() + 60_000; ; ) {
-		const res = await fetch(ingressUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+		const res = await fetch(ingressUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		}).catch(() => undefined);
 		if (res?.status === 403) break;
-		if (Date.now() > deadline) throw new Error(`the ingress ${ingressUrl} did not answer 403 within 60 s (last: ${res?.status})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`the ingress ${ingressUrl} did not answer 403 within 60 s (last: ${res?.status})`,
+			);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 
@@ -228,9 +284,16 @@ async function main(): Promise<void> {
 	// n8n 2.x activates through an outbox: wait until the webhook really answers.
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"probe":true}' }).catch(() => undefined);
+		const res = await fetch(webhookUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{"probe":true}',
+		}).catch(() => undefined);
 		if (res?.ok) break;
-		if (Date.now() > deadline) throw new Error(`n8n's webhook ${webhookUrl} did not answer 2xx within 60 s (last: ${res?.status})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`n8n's webhook ${webhookUrl} did not answer 2xx within 60 s (last: ${res?.status})`,
+			);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 
@@ -241,7 +304,11 @@ async function main(): Promise<void> {
 			res.end(JSON.stringify(body));
 		};
 		if (url.pathname !== '/executions') return answer(404, { error: 'not found' });
-		executionSummary(n8n, url.searchParams.get('workflowId') ?? webhook.id, Number(url.searchParams.get('afterId') ?? 0)).then(
+		executionSummary(
+			n8n,
+			url.searchParams.get('workflowId') ?? webhook.id,
+			Number(url.searchParams.get('afterId') ?? 0),
+		).then(
 			(summary) => answer(200, summary),
 			(error: unknown) => answer(500, { error: messageOf(error) }),
 		);
@@ -272,7 +339,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
 	main().catch((error: unknown) => {
-		console.error(`[n8n-targets] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		console.error(
+			`[n8n-targets] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+		);
 		process.exit(1);
 	});
 }

@@ -14,13 +14,20 @@ let session;
 let count = 0;
 
 function post(method, params) {
-	return new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+	return new Promise((resolve, reject) =>
+		session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+	);
 }
 
 // GC pauses on the main thread by kind, and CPU of every thread of the process (V8's GC helpers,
 // libuv's pool ...), over the same window as the profile.
 const { PerformanceObserver, constants: perfConstants } = require('node:perf_hooks');
-const gcKinds = { [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor (scavenge)', [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major (mark-compact)', [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking', [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
+const gcKinds = {
+	[perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor (scavenge)',
+	[perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major (mark-compact)',
+	[perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+	[perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 const gcFlags = Object.entries(perfConstants)
 	.filter(([k, v]) => k.startsWith('NODE_PERFORMANCE_GC_FLAGS_') && v > 0)
 	.map(([k, v]) => [k.slice('NODE_PERFORMANCE_GC_FLAGS_'.length), v]);
@@ -52,7 +59,9 @@ function startWindow() {
 			k.count++;
 			k.ms += entry.duration;
 			// Why V8 collected (e.g. external memory pressure, forced): perf_hooks' flag bits.
-			for (const [name, bit] of gcFlags) if ((entry.detail?.flags ?? entry.flags) & bit) (k.flags ??= {})[name] = (k.flags[name] ?? 0) + 1;
+			for (const [name, bit] of gcFlags)
+				if ((entry.detail?.flags ?? entry.flags) & bit)
+					(k.flags ??= {})[name] = (k.flags[name] ?? 0) + 1;
 		}
 	});
 	gcObserver.observe({ entryTypes: ['gc'] });
@@ -67,7 +76,14 @@ function endWindow(file) {
 		const d = v - (threadsAtStart[k] ?? 0);
 		if (d > 0) threads[k] = d;
 	}
-	fs.writeFileSync(file.replace(/\.cpuprofile$/, '.window.json'), JSON.stringify({ gc, threadTicks: threads, heap: require('node:v8').getHeapStatistics() }, null, 1));
+	fs.writeFileSync(
+		file.replace(/\.cpuprofile$/, '.window.json'),
+		JSON.stringify(
+			{ gc, threadTicks: threads, heap: require('node:v8').getHeapStatistics() },
+			null,
+			1,
+		),
+	);
 }
 
 // WGW_PROFILE_KIND: cpu (V8's sampling CPU profiler, <pid>-<n>.cpuprofile), alloc (sampling heap
@@ -94,12 +110,16 @@ async function toggle() {
 		}
 		return;
 	}
-	const { profile } = kind === 'cpu' ? await post('Profiler.stop') : await post('HeapProfiler.stopSampling');
+	const { profile } =
+		kind === 'cpu' ? await post('Profiler.stop') : await post('HeapProfiler.stopSampling');
 	session.disconnect();
 	session = undefined;
 	const file = path.join(dir, `${process.pid}-${++count}.cpuprofile`);
 	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(kind === 'cpu' ? file : file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(profile));
+	fs.writeFileSync(
+		kind === 'cpu' ? file : file.replace(/\.cpuprofile$/, '.heapprofile'),
+		JSON.stringify(profile),
+	);
 	endWindow(file);
 }
 
@@ -115,12 +135,21 @@ const asyncHooks = require('node:async_hooks');
 const dc = require('node:diagnostics_channel');
 const v8 = require('node:v8');
 const recorded = { asyncHooks: [], promiseHooks: [], channels: [] };
-const where = () => new Error().stack.split('\n').slice(3, 12).map((l) => l.trim());
+const where = () =>
+	new Error().stack
+		.split('\n')
+		.slice(3, 12)
+		.map((l) => l.trim());
 
 const createHook = asyncHooks.createHook;
 asyncHooks.createHook = function (callbacks) {
 	const hook = createHook.call(this, callbacks);
-	const entry = { callbacks: Object.keys(callbacks || {}), created: where(), enabled: 0, disabled: 0 };
+	const entry = {
+		callbacks: Object.keys(callbacks || {}),
+		created: where(),
+		enabled: 0,
+		disabled: 0,
+	};
 	recorded.asyncHooks.push(entry);
 	const enable = hook.enable;
 	const disable = hook.disable;
@@ -151,7 +180,11 @@ dc.Channel.prototype.subscribe = function (fn) {
 };
 const dcSubscribe = dc.subscribe;
 dc.subscribe = function (name, fn) {
-	recorded.channels.push({ channel: String(name), via: 'diagnostics_channel.subscribe', at: where() });
+	recorded.channels.push({
+		channel: String(name),
+		via: 'diagnostics_channel.subscribe',
+		at: where(),
+	});
 	return dcSubscribe.call(this, name, fn);
 };
 
@@ -179,7 +212,16 @@ const current = () => ({
 });
 // Pristine copies, taken before anything else is loaded.
 const pristine = current();
-const watchedChannels = ['http.server.request.start', 'http.server.response.finish', 'http.server.response.created', 'http.client.request.start', 'net.server.socket', 'net.client.socket', 'undici:request:create', 'tracing:net.server.listen:start'];
+const watchedChannels = [
+	'http.server.request.start',
+	'http.server.response.finish',
+	'http.server.response.created',
+	'http.client.request.start',
+	'net.server.socket',
+	'net.client.socket',
+	'undici:request:create',
+	'tracing:net.server.listen:start',
+];
 
 function hooksReport() {
 	const now = current();
@@ -189,14 +231,22 @@ function hooksReport() {
 		execArgv: process.execArgv,
 		nodeOptions: process.env.NODE_OPTIONS,
 		heap: v8.getHeapStatistics(),
-		heapSpaces: v8.getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size })),
+		heapSpaces: v8
+			.getHeapSpaceStatistics()
+			.map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size })),
 		asyncHooks: recorded.asyncHooks,
 		promiseHooks: recorded.promiseHooks,
 		channelSubscriptions: recorded.channels,
 		channelsWithSubscribers: watchedChannels.filter((name) => dc.hasSubscribers(name)),
-		replaced: Object.keys(pristine).filter((k) => pristine[k] !== now[k]).map((k) => ({ name: k, source: String(now[k]).slice(0, 300) })),
-		activeResources: process.getActiveResourcesInfo?.().reduce((acc, r) => ((acc[r] = (acc[r] ?? 0) + 1), acc), {}),
-		processListeners: Object.fromEntries(process.eventNames().map((e) => [String(e), process.listenerCount(e)])),
+		replaced: Object.keys(pristine)
+			.filter((k) => pristine[k] !== now[k])
+			.map((k) => ({ name: k, source: String(now[k]).slice(0, 300) })),
+		activeResources: process
+			.getActiveResourcesInfo?.()
+			.reduce((acc, r) => ((acc[r] = (acc[r] ?? 0) + 1), acc), {}),
+		processListeners: Object.fromEntries(
+			process.eventNames().map((e) => [String(e), process.listenerCount(e)]),
+		),
 	};
 }
 let reported = false;
@@ -205,7 +255,10 @@ process.on('SIGUSR2', () => {
 	reported = true;
 	try {
 		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, `${process.pid}-hooks.json`), JSON.stringify(hooksReport(), null, 1));
+		fs.writeFileSync(
+			path.join(dir, `${process.pid}-hooks.json`),
+			JSON.stringify(hooksReport(), null, 1),
+		);
 	} catch (error) {
 		process.stderr.write(`profile-hook: ${error && error.message}\n`);
 	}

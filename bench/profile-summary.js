@@ -34,7 +34,11 @@ function moduleOf(url) {
 	return url.replace(/^file:\/\//, '');
 }
 function short(url) {
-	return url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/n8n-nodes-webhook-gateway\/dist\//, 'dist/').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+	return url
+		.replace(/^file:\/\//, '')
+		.replace(/^.*\/node_modules\/n8n-nodes-webhook-gateway\/dist\//, 'dist/')
+		.replace(/^.*\/node_modules\//, '')
+		.replace(/^.*\/dist\//, 'dist/');
 }
 
 let total = 0;
@@ -50,21 +54,29 @@ for (const [id, us] of selfUs) {
 		continue;
 	}
 	const special = /^\(.*\)$/.test(cf.functionName) && !cf.url;
-	const fkey = special ? cf.functionName : `${cf.functionName || '(anonymous)'}  ${short(cf.url) || '(native)'}:${cf.lineNumber + 1}`;
+	const fkey = special
+		? cf.functionName
+		: `${cf.functionName || '(anonymous)'}  ${short(cf.url) || '(native)'}:${cf.lineNumber + 1}`;
 	byFunction.set(fkey, (byFunction.get(fkey) ?? 0) + us);
 	const mkey = special ? cf.functionName : moduleOf(cf.url);
 	byModule.set(mkey, (byModule.get(mkey) ?? 0) + us);
 }
 const busy = total - idle;
 const pct = (us) =>
-	((us / busy) * 100).toFixed(1).padStart(5) + ' %' + (requests > 0 ? `  ${(us / requests).toFixed(1).padStart(6)} us/req` : '');
+	((us / busy) * 100).toFixed(1).padStart(5) +
+	' %' +
+	(requests > 0 ? `  ${(us / requests).toFixed(1).padStart(6)} us/req` : '');
 console.log(`profile: ${file}`);
 console.log(
 	`sampled ${(total / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s, busy ${(busy / 1e6).toFixed(1)} s (percentages below are of busy time)` +
-		(requests > 0 ? `; ${requests} requests, ${(busy / requests).toFixed(1)} us of busy time per request` : '') +
+		(requests > 0
+			? `; ${requests} requests, ${(busy / requests).toFixed(1)} us of busy time per request`
+			: '') +
 		'\n',
 );
 console.log(`Self time by module:`);
-for (const [k, us] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+for (const [k, us] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, top))
+	console.log(`  ${pct(us)}  ${k}`);
 console.log(`\nTop ${top} functions by self time:`);
-for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+	console.log(`  ${pct(us)}  ${k}`);

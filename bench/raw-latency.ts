@@ -58,8 +58,13 @@ async function drive(g: GatewayN8n, endpointId: string): Promise<Sent[]> {
 	}
 	const sent = await Promise.all(pending);
 	const refused = sent.filter((s) => s.status !== 202);
-	if (refused.length > 0) throw new Error(`${refused.length} of ${count} webhooks were not accepted (first: ${refused[0].status} ${JSON.stringify(refused[0].body)})`);
-	log(`sent ${count} events in ${((Date.now() - started) / 1000).toFixed(1)} s (${RATE}/s planned)`);
+	if (refused.length > 0)
+		throw new Error(
+			`${refused.length} of ${count} webhooks were not accepted (first: ${refused[0].status} ${JSON.stringify(refused[0].body)})`,
+		);
+	log(
+		`sent ${count} events in ${((Date.now() - started) / 1000).toFixed(1)} s (${RATE}/s planned)`,
+	);
 	return sent;
 }
 
@@ -70,13 +75,19 @@ async function main(): Promise<void> {
 		const raw = await g.workflow('raw latency', { kind: 'raw', endpointId: 'latency' });
 		await g.activate(raw);
 		const sent = await drive(g, 'latency');
-		const executions = await g.n8n.waitForExecutions(raw.id, sent.length, 120_000 + sent.length * 1000);
+		const executions = await g.n8n.waitForExecutions(
+			raw.id,
+			sent.length,
+			120_000 + sent.length * 1000,
+		);
 		const startedByEvent = new Map<string, number>();
-		for (const execution of executions) startedByEvent.set(String(triggerItems(execution)[0].id), Date.parse(execution.startedAt));
+		for (const execution of executions)
+			startedByEvent.set(String(triggerItems(execution)[0].id), Date.parse(execution.startedAt));
 		const delays: number[] = [];
 		for (const s of sent) {
 			const startedAt = startedByEvent.get(String(s.body.eventId));
-			if (startedAt === undefined) throw new Error(`no execution received event ${s.body.eventId} (seq ${s.seq})`);
+			if (startedAt === undefined)
+				throw new Error(`no execution received event ${s.body.eventId} (seq ${s.seq})`);
 			delays.push(startedAt - s.at);
 		}
 		const sorted = [...delays].sort((a, b) => a - b);
@@ -88,7 +99,13 @@ async function main(): Promise<void> {
 			events: sent.length,
 			executions: executions.length,
 			failed: executions.filter((e) => e.status !== 'success').length,
-			ms: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1], min: sorted[0] },
+			ms: {
+				p50: quantile(sorted, 0.5),
+				p90: quantile(sorted, 0.9),
+				p99: quantile(sorted, 0.99),
+				max: sorted[sorted.length - 1],
+				min: sorted[0],
+			},
 			goal: { p99MaxMs: 100 },
 		};
 		fs.mkdirSync(path.dirname(OUT), { recursive: true });

@@ -45,7 +45,11 @@ import { report } from './release/report';
 import { startPrivateRedis } from './release/setup';
 
 async function main(): Promise<void> {
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'WebhookBatchTrigger', 'WebhookBatchTrigger.node.js'))) {
+	if (
+		!fs.existsSync(
+			path.join(ROOT, 'dist', 'nodes', 'WebhookBatchTrigger', 'WebhookBatchTrigger.node.js'),
+		)
+	) {
 		throw new Error('dist/ is not built: run `npm run build` first');
 	}
 	const started = Date.now();

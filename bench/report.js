@@ -18,13 +18,33 @@ const clkTck = Number(env.BENCH_CLK_TCK || 100);
 
 const TARGETS = {
 	http: { label: 'bare node:http (read body, JSON.parse, 202)', server: 'http', redis: false },
-	gateway: { label: 'gateway, standalone, 1 process (HMAC verify + durable XADD)', server: 'gateway', redis: true },
+	gateway: {
+		label: 'gateway, standalone, 1 process (HMAC verify + durable XADD)',
+		server: 'gateway',
+		redis: true,
+	},
 	'gateway-w2': { label: 'gateway, standalone, serve --workers 2', server: 'gateway', redis: true },
-	'gateway-always': { label: 'gateway, standalone, 1 process, Redis appendfsync always', server: 'gateway', redis: true },
-	embedded: { label: 'gateway embedded in n8n (same, inside the n8n process)', server: 'n8n', redis: true },
+	'gateway-always': {
+		label: 'gateway, standalone, 1 process, Redis appendfsync always',
+		server: 'gateway',
+		redis: true,
+	},
+	embedded: {
+		label: 'gateway embedded in n8n (same, inside the n8n process)',
+		server: 'n8n',
+		redis: true,
+	},
 	bare: { label: 'bare express 5 (express.json, 202)', server: 'bare', redis: false },
-	n8n: { label: 'n8n 2.41.1 Webhook node (respond immediately + NoOp)', server: 'n8n', redis: false },
-	ingress: { label: "gateway ingest on n8n's own port (Webhook Gateway Ingress node, no execution)", server: 'n8n', redis: true },
+	n8n: {
+		label: 'n8n 2.41.1 Webhook node (respond immediately + NoOp)',
+		server: 'n8n',
+		redis: false,
+	},
+	ingress: {
+		label: "gateway ingest on n8n's own port (Webhook Gateway Ingress node, no execution)",
+		server: 'n8n',
+		redis: true,
+	},
 };
 const TARGET_VS_BARE = 0.8;
 const TARGET_VS_N8N = 150;
@@ -49,7 +69,12 @@ function enrich(run) {
 	const own = run.targetTicks; // the answering process(es) and the Redis of this target
 	const n8nServer = server === 'n8n';
 	const benchTicks =
-		t.redis + (n8nServer ? 0 : own.server) + (own.redis !== t.redis ? own.redis : 0) + (t.n8nGroup ?? t.n8n ?? 0) + (t.helper ?? 0) + run.wrkCpuSeconds * clkTck;
+		t.redis +
+		(n8nServer ? 0 : own.server) +
+		(own.redis !== t.redis ? own.redis : 0) +
+		(t.n8nGroup ?? t.n8n ?? 0) +
+		(t.helper ?? 0) +
+		run.wrkCpuSeconds * clkTck;
 	const serverCpu = cpu(n8nServer ? t.n8n : own.server);
 	const reqPerSec = round1(w.requests / (w.durationUs / 1e6));
 	// CPU time per request: per event stored for the gateways (every stored event is one accepted
@@ -69,7 +94,12 @@ function enrich(run) {
 		p99Ms: w.p99Us / 1000,
 		maxMs: w.maxUs / 1000,
 		non2xx3xx: w.non2xx3xx,
-		socketErrors: { connect: w.connectErrors, read: w.readErrors, write: w.writeErrors, timeout: w.timeouts },
+		socketErrors: {
+			connect: w.connectErrors,
+			read: w.readErrors,
+			write: w.writeErrors,
+			timeout: w.timeouts,
+		},
 		cpuPercentOfOneCore: {
 			server: serverCpu,
 			gateway: cpu(t.gateway),
@@ -99,7 +129,10 @@ function enrich(run) {
 			: null,
 		// acceptEvent calls per socket read in Redis: how many requests ioredis's auto-pipelining
 		// sends per batch (every socket read also counts, e.g. the bench's own redis-cli calls).
-		redisScriptsPerRead: TARGETS[run.target].redis && run.redis && run.redis.reads > 0 ? round2(run.redis.scripts / run.redis.reads) : null,
+		redisScriptsPerRead:
+			TARGETS[run.target].redis && run.redis && run.redis.reads > 0
+				? round2(run.redis.scripts / run.redis.reads)
+				: null,
 	};
 }
 
@@ -108,14 +141,20 @@ const failures = [];
 for (const r of all) {
 	const what = `${r.phase} round ${r.round} ${r.target}`;
 	if (r.requests === 0) failures.push(`${what}: wrk completed no requests`);
-	if (r.non2xx3xx > 0) failures.push(`${what}: ${r.non2xx3xx} responses were not 2xx/3xx (wrk "Non-2xx or 3xx responses")`);
+	if (r.non2xx3xx > 0)
+		failures.push(
+			`${what}: ${r.non2xx3xx} responses were not 2xx/3xx (wrk "Non-2xx or 3xx responses")`,
+		);
 	const sock = Object.entries(r.socketErrors).filter(([, n]) => n > 0);
-	if (sock.length > 0) failures.push(`${what}: socket errors ${sock.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+	if (sock.length > 0)
+		failures.push(`${what}: socket errors ${sock.map(([k, n]) => `${k} ${n}`).join(', ')}`);
 	if (TARGETS[r.target].redis) {
 		// wrk counts completed responses; requests in flight when it stops (at most one per
 		// connection) are still stored by the gateway. So: completed <= stored <= sent.
 		if (r.storedInRedis === null || r.storedInRedis < r.requests || r.storedInRedis > r.sent) {
-			failures.push(`${what}: Redis holds ${r.storedInRedis} events, wrk completed ${r.requests} and sent ${r.sent} requests`);
+			failures.push(
+				`${what}: Redis holds ${r.storedInRedis} events, wrk completed ${r.requests} and sent ${r.sent} requests`,
+			);
 		}
 	}
 	if (r.target === 'n8n') {
@@ -123,8 +162,14 @@ for (const r of all) {
 		if (!e) failures.push(`${what}: no execution count`);
 		else {
 			// One execution per request n8n received: at least every answered one, at most every sent one.
-			if (e.total < r.requests || e.total > r.sent) failures.push(`${what}: n8n ran ${e.total} executions, wrk completed ${r.requests} and sent ${r.sent} requests`);
-			if (e.success !== e.total) failures.push(`${what}: ${e.total - e.success} of ${e.total} executions did not succeed (or did not finish within 120 s)`);
+			if (e.total < r.requests || e.total > r.sent)
+				failures.push(
+					`${what}: n8n ran ${e.total} executions, wrk completed ${r.requests} and sent ${r.sent} requests`,
+				);
+			if (e.success !== e.total)
+				failures.push(
+					`${what}: ${e.total - e.success} of ${e.total} executions did not succeed (or did not finish within 120 s)`,
+				);
 		}
 	}
 }
@@ -165,7 +210,8 @@ function summary(target) {
 const summaries = Object.fromEntries(present.map((t) => [t, summary(t)]));
 for (const s of Object.values(summaries)) {
 	// Accepts per second one Redis core could take at this Redis CPU per accept.
-	if (s.cpuUsPerRequest.redis > 0) s.redisCeilingPerSecond = Math.round(1e6 / s.cpuUsPerRequest.redis);
+	if (s.cpuUsPerRequest.redis > 0)
+		s.redisCeilingPerSecond = Math.round(1e6 / s.cpuUsPerRequest.redis);
 }
 
 // Every target against the bare node:http server of the same run: CPU per request (goal for the
@@ -179,20 +225,44 @@ if (summaries.http) {
 		const s = summaries[t];
 		const cpu = round2(s.cpuUsPerRequest.server / h.cpuUsPerRequest.server);
 		const p99 = round2(s.p99Ms / h.p99Ms);
-		vsHttp[t] = { cpuPerRequest: cpu, reqPerSec: round3(s.reqPerSec / h.reqPerSec), p99: p99, cpuGoal: CPU_VS_HTTP, cpuMet: cpu <= CPU_VS_HTTP, p99Goal: P99_VS_HTTP, p99Met: p99 <= P99_VS_HTTP };
+		vsHttp[t] = {
+			cpuPerRequest: cpu,
+			reqPerSec: round3(s.reqPerSec / h.reqPerSec),
+			p99: p99,
+			cpuGoal: CPU_VS_HTTP,
+			cpuMet: cpu <= CPU_VS_HTTP,
+			p99Goal: P99_VS_HTTP,
+			p99Met: p99 <= P99_VS_HTTP,
+		};
 	}
 }
 
 const ratios = {};
-for (const g of ['gateway', 'gateway-w2', 'gateway-always', 'embedded', 'ingress'].filter((t) => summaries[t] && (summaries.bare || summaries.n8n))) {
+for (const g of ['gateway', 'gateway-w2', 'gateway-always', 'embedded', 'ingress'].filter(
+	(t) => summaries[t] && (summaries.bare || summaries.n8n),
+)) {
 	ratios[g] = {};
 	if (summaries.bare) {
 		const r = round3(summaries[g].reqPerSec / summaries.bare.reqPerSec);
-		ratios[g].vsBare = { reqPerSec: r, perServerCpuSecond: round3(summaries[g].reqPerServerCpuSecond / summaries.bare.reqPerServerCpuSecond), target: TARGET_VS_BARE, met: r >= TARGET_VS_BARE };
+		ratios[g].vsBare = {
+			reqPerSec: r,
+			perServerCpuSecond: round3(
+				summaries[g].reqPerServerCpuSecond / summaries.bare.reqPerServerCpuSecond,
+			),
+			target: TARGET_VS_BARE,
+			met: r >= TARGET_VS_BARE,
+		};
 	}
 	if (summaries.n8n) {
 		const r = round1(summaries[g].reqPerSec / summaries.n8n.reqPerSec);
-		ratios[g].vsN8n = { reqPerSec: r, perServerCpuSecond: round1(summaries[g].reqPerServerCpuSecond / summaries.n8n.reqPerServerCpuSecond), target: TARGET_VS_N8N, met: r >= TARGET_VS_N8N };
+		ratios[g].vsN8n = {
+			reqPerSec: r,
+			perServerCpuSecond: round1(
+				summaries[g].reqPerServerCpuSecond / summaries.n8n.reqPerServerCpuSecond,
+			),
+			target: TARGET_VS_N8N,
+			met: r >= TARGET_VS_N8N,
+		};
 	}
 }
 
@@ -212,7 +282,9 @@ const machine = {
 	node: process.version,
 	redis: env.BENCH_REDIS_VERSION,
 	wrk: env.BENCH_WRK_VERSION,
-	n8n: present.some((t) => t === 'embedded' || t === 'n8n' || t === 'ingress') ? '2.41.1 (Node 24, SQLite, default settings)' : undefined,
+	n8n: present.some((t) => t === 'embedded' || t === 'n8n' || t === 'ingress')
+		? '2.41.1 (Node 24, SQLite, default settings)'
+		: undefined,
 };
 const settings = {
 	targets: (env.BENCH_TARGETS || '').split(','),
@@ -226,8 +298,14 @@ const settings = {
 	rounds: Number(env.BENCH_ROUNDS),
 	/** Node version of the standalone gateway (GATEWAY_NODE); the embedded gateway runs on n8n's Node 24. */
 	gatewayNode: env.BENCH_GATEWAY_NODE_VERSION,
-	gatewayStartedWith: env.BENCH_GATEWAY_MODE === 'cli' ? 'node bin/webhook-gateway.js serve' : env.BENCH_GATEWAY_MODE === 'script' ? 'node bench/start-gateway.js' : null,
-	n8nStartSeconds: env.BENCH_N8N_START_SECONDS === 'null' ? null : Number(env.BENCH_N8N_START_SECONDS),
+	gatewayStartedWith:
+		env.BENCH_GATEWAY_MODE === 'cli'
+			? 'node bin/webhook-gateway.js serve'
+			: env.BENCH_GATEWAY_MODE === 'script'
+				? 'node bench/start-gateway.js'
+				: null,
+	n8nStartSeconds:
+		env.BENCH_N8N_START_SECONDS === 'null' ? null : Number(env.BENCH_N8N_START_SECONDS),
 	profiling: env.BENCH_PROFILE === '1',
 	payloadBytes: fs.statSync(path.join(__dirname, 'payload.json')).size,
 	commit: env.BENCH_COMMIT,
@@ -236,17 +314,23 @@ const settings = {
 };
 
 const fmt = (n, digits = 1) =>
-	n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+	n === null || n === undefined || Number.isNaN(n)
+		? '—'
+		: n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n) => (n >= 1000 ? `${fmt(n / 1000, 2)} s` : `${fmt(n, 2)} ms`);
 const n8nNote =
-	present.includes('n8n') && (settings.n8nDurationSeconds !== settings.durationSeconds || settings.n8nConnections !== settings.connections)
+	present.includes('n8n') &&
+	(settings.n8nDurationSeconds !== settings.durationSeconds ||
+		settings.n8nConnections !== settings.connections)
 		? ` (n8n target: ${settings.n8nDurationSeconds} s, ${settings.n8nConnections} connections)`
 		: '';
 const lines = [];
 lines.push(
 	`Median of ${settings.rounds} round(s) of ${settings.durationSeconds} s, wrk ${settings.threads} thread(s) x ${settings.connections} connections${n8nNote}, ` +
 		`--timeout ${settings.wrkTimeoutSeconds}s, ${settings.payloadBytes}-byte signed GitHub push, ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}` +
-		(settings.gatewayNode && settings.gatewayNode !== machine.node ? ` (standalone gateway on Node ${settings.gatewayNode})` : '') +
+		(settings.gatewayNode && settings.gatewayNode !== machine.node
+			? ` (standalone gateway on Node ${settings.gatewayNode})`
+			: '') +
 		`, Redis ${machine.redis}` +
 		(machine.n8n ? `, n8n ${machine.n8n}` : '') +
 		(settings.profiling ? ' — gateway under --cpu-prof, not comparable' : ''),
@@ -274,17 +358,24 @@ if (Object.keys(vsHttp).length > 0) {
 		`| against bare node:http, same run | server CPU per request (gateway goal <= ${CPU_VS_HTTP}×) | req/s | p99 (gateway goal <= ${P99_VS_HTTP}×) |`,
 		'|---|---:|---:|---:|',
 		...Object.entries(vsHttp).map(
-			([t, r]) => `| ${t} | ${x(r.cpuPerRequest)}${t.startsWith('gateway') ? (r.cpuMet ? ' met' : ' NOT met') : ''} | ${x(r.reqPerSec)} | ${x(r.p99)}${t.startsWith('gateway') ? (r.p99Met ? ' met' : ' NOT met') : ''} |`,
+			([t, r]) =>
+				`| ${t} | ${x(r.cpuPerRequest)}${t.startsWith('gateway') ? (r.cpuMet ? ' met' : ' NOT met') : ''} | ${x(r.reqPerSec)} | ${x(r.p99)}${t.startsWith('gateway') ? (r.p99Met ? ' met' : ' NOT met') : ''} |`,
 		),
 	);
 }
 if (Object.keys(ratios).length > 0) {
-	const cell = (r) => (r ? `**${fmt(r.reqPerSec, r.reqPerSec >= 10 ? 0 : 2)}×** (${fmt(r.perServerCpuSecond, r.perServerCpuSecond >= 10 ? 0 : 2)}× per CPU-s): ${r.met ? 'met' : 'NOT met'}` : '—');
+	const cell = (r) =>
+		r
+			? `**${fmt(r.reqPerSec, r.reqPerSec >= 10 ? 0 : 2)}×** (${fmt(r.perServerCpuSecond, r.perServerCpuSecond >= 10 ? 0 : 2)}× per CPU-s): ${r.met ? 'met' : 'NOT met'}`
+			: '—';
 	lines.push(
 		'',
 		`| ratio (req/s; per server CPU-second) | vs bare express (target >= ${TARGET_VS_BARE}×) | vs n8n Webhook node (target >= ${TARGET_VS_N8N}×) |`,
 		'|---|---|---|',
-		...Object.entries(ratios).map(([g, r]) => `| ${{ gateway: 'standalone gateway', 'gateway-w2': 'standalone gateway, 2 workers', 'gateway-always': 'standalone gateway, appendfsync always', embedded: 'embedded gateway', ingress: "ingress on n8n's port" }[g]} | ${cell(r.vsBare)} | ${cell(r.vsN8n)} |`),
+		...Object.entries(ratios).map(
+			([g, r]) =>
+				`| ${{ gateway: 'standalone gateway', 'gateway-w2': 'standalone gateway, 2 workers', 'gateway-always': 'standalone gateway, appendfsync always', embedded: 'embedded gateway', ingress: "ingress on n8n's port" }[g]} | ${cell(r.vsBare)} | ${cell(r.vsN8n)} |`,
+		),
 	);
 }
 if (summaries.n8n) {
@@ -301,11 +392,17 @@ lines.push(
 	'| round | target | req/s | p50 | p99 | server CPU | server µs/req | Redis CPU | other CPU | stolen CPU | stored or executions / completed / sent | acceptEvent calls per Redis read |',
 	'|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
 	...measured.map((r) => {
-		const counted = TARGETS[r.target].redis ? r.storedInRedis : r.target === 'n8n' ? (r.executions?.total ?? '?') : null;
+		const counted = TARGETS[r.target].redis
+			? r.storedInRedis
+			: r.target === 'n8n'
+				? (r.executions?.total ?? '?')
+				: null;
 		return (
 			`| ${r.round} | ${r.target} | ${fmt(r.reqPerSec, r.reqPerSec < 100 ? 1 : 0)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ` +
 			`${fmt(r.cpuPercentOfOneCore.server)} % | ${fmt(r.cpuUsPerRequest.server)} | ${TARGETS[r.target].redis ? `${fmt(r.cpuPercentOfOneCore.redis)} %` : '—'} | ${fmt(r.cpuPercentOfOneCore.other)} % | ${fmt(r.cpuPercentOfOneCore.steal)} % | ` +
-			(counted === null ? '— | —' : `${counted} / ${r.requests} / ${r.sent} | ${fmt(r.redisScriptsPerRead, 2)}`) +
+			(counted === null
+				? '— | —'
+				: `${counted} / ${r.requests} / ${r.sent} | ${fmt(r.redisScriptsPerRead, 2)}`) +
 			' |'
 		);
 	}),
@@ -313,7 +410,9 @@ lines.push(
 const maxOther = Math.max(...measured.map((r) => r.cpuPercentOfOneCore.other));
 // Stolen time: the hypervisor ran other guests on our virtual CPUs (a shared host).
 const maxSteal = Math.max(...measured.map((r) => r.cpuPercentOfOneCore.steal));
-const maxLost = Math.max(...measured.map((r) => r.cpuPercentOfOneCore.other + r.cpuPercentOfOneCore.steal));
+const maxLost = Math.max(
+	...measured.map((r) => r.cpuPercentOfOneCore.other + r.cpuPercentOfOneCore.steal),
+);
 if (maxLost > OTHER_LIMIT) {
 	lines.splice(
 		2,
@@ -328,7 +427,10 @@ if (disturbed.length > 0) {
 	lines.push(
 		'',
 		`Measured again because the hypervisor stole more than MAX_STOLEN % of a core (left out above, kept in latest.json): ${disturbed
-			.map((r) => `round ${r.round} ${r.target} (${fmt(r.reqPerSec, 0)} req/s, stolen ${fmt(r.cpuPercentOfOneCore.steal)} %)`)
+			.map(
+				(r) =>
+					`round ${r.round} ${r.target} (${fmt(r.reqPerSec, 0)} req/s, stolen ${fmt(r.cpuPercentOfOneCore.steal)} %)`,
+			)
 			.join('; ')}.`,
 	);
 }
@@ -340,7 +442,16 @@ const result = {
 	measuredAt: new Date().toISOString(),
 	machine,
 	settings,
-	summary: { targets: summaries, vsHttp, ratios, targetVsBare: TARGET_VS_BARE, targetVsN8n: TARGET_VS_N8N, maxOtherCpuPercent: maxOther, maxStolenCpuPercent: maxSteal, contended: maxLost > OTHER_LIMIT },
+	summary: {
+		targets: summaries,
+		vsHttp,
+		ratios,
+		targetVsBare: TARGET_VS_BARE,
+		targetVsN8n: TARGET_VS_N8N,
+		maxOtherCpuPercent: maxOther,
+		maxStolenCpuPercent: maxSteal,
+		contended: maxLost > OTHER_LIMIT,
+	},
 	runs: all,
 	markdown,
 };
@@ -359,7 +470,11 @@ if (failures.length > 0) {
 	const n8nRuns = all.filter((r) => r.target === 'n8n');
 	console.error(
 		`\nbench: checks passed: every response 2xx, no socket errors` +
-			(gw.length ? `, ${stored} gateway events found in Redis (completed <= stored <= sent in every run${exact ? '; stored = sent in every run' : ''})` : '') +
-			(n8nRuns.length ? `, ${n8nRuns.reduce((n, r) => n + r.executions.total, 0)} successful n8n executions (completed <= executions <= sent in every run)` : ''),
+			(gw.length
+				? `, ${stored} gateway events found in Redis (completed <= stored <= sent in every run${exact ? '; stored = sent in every run' : ''})`
+				: '') +
+			(n8nRuns.length
+				? `, ${n8nRuns.reduce((n, r) => n + r.executions.total, 0)} successful n8n executions (completed <= executions <= sent in every run)`
+				: ''),
 	);
 }

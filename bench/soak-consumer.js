@@ -15,7 +15,10 @@ const env = process.env;
 const statusFile = env.SOAK_STATUS_FILE;
 const ep = { id: env.SOAK_ENDPOINT || 'bench-github', accountId: env.SOAK_ACCOUNT || 'bench' };
 const sub = 'soak-consumer';
-const stores = createStores({ url: env.SOAK_REDIS_URL, name: 'soak-consumer', offlineQueue: true }, env.SOAK_PREFIX || 'wgw:');
+const stores = createStores(
+	{ url: env.SOAK_REDIS_URL, name: 'soak-consumer', offlineQueue: true },
+	env.SOAK_PREFIX || 'wgw:',
+);
 const blocking = stores.blockingBuffer();
 
 let delivered = 0;

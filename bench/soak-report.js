@@ -65,7 +65,10 @@ const steady = riseMiB < STEADY_FRACTION * half.meanMiB;
 const cpu = (key) => r1(((last[key] - first[key]) / clkTck / (last.t - first.t)) * 100);
 const machine = (s) => s.machineTicks.split(' ').map(Number);
 const busy = machine(last)[0] - machine(first)[0];
-const benchTicks = ['gatewayTicks', 'redisTicks', 'consumerTicks'].reduce((a, k) => a + (last[k] - first[k]), 0);
+const benchTicks = ['gatewayTicks', 'redisTicks', 'consumerTicks'].reduce(
+	(a, k) => a + (last[k] - first[k]),
+	0,
+);
 const redisPeakUsed = Math.max(...samples.map((s) => s.redisUsedBytes));
 const redisPeakRss = Math.max(...samples.map((s) => s.redisRssBytes));
 const streamPeak = Math.max(...samples.map((s) => s.streamLength));
@@ -73,22 +76,57 @@ const reqPerSec = wrk.requests / (wrk.durationUs / 1e6);
 
 const failures = [];
 if (wrk.non2xx3xx > 0) failures.push(`${wrk.non2xx3xx} responses were not 2xx/3xx`);
-const sock = { connect: wrk.connectErrors, read: wrk.readErrors, write: wrk.writeErrors, timeout: wrk.timeouts };
+const sock = {
+	connect: wrk.connectErrors,
+	read: wrk.readErrors,
+	write: wrk.writeErrors,
+	timeout: wrk.timeouts,
+};
 if (Object.values(sock).some((n) => n > 0)) failures.push(`socket errors ${JSON.stringify(sock)}`);
 // The consumer also delivered the one accepted probe: completed + 1 <= delivered <= sent + 1.
 if (consumer.delivered < wrk.requests + 1 || consumer.delivered > wrk.sent + 1) {
-	failures.push(`the consumer acknowledged ${consumer.delivered} events; wrk completed ${wrk.requests} and sent ${wrk.sent} requests (+1 probe)`);
+	failures.push(
+		`the consumer acknowledged ${consumer.delivered} events; wrk completed ${wrk.requests} and sent ${wrk.sent} requests (+1 probe)`,
+	);
 }
-if (Number(env.SOAK_FINAL_STREAM) !== 0) failures.push(`${env.SOAK_FINAL_STREAM} events were left in the stream after the consumer stopped`);
+if (Number(env.SOAK_FINAL_STREAM) !== 0)
+	failures.push(
+		`${env.SOAK_FINAL_STREAM} events were left in the stream after the consumer stopped`,
+	);
 
 const result = {
 	ok: failures.length === 0,
 	failures,
 	measuredAt: new Date().toISOString(),
-	machine: { cpus: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, redis: env.SOAK_REDIS_VERSION },
-	settings: { minutes, sampleSeconds: Number(env.SOAK_SAMPLE), connections: Number(env.SOAK_CONNECTIONS), threads: Number(env.SOAK_THREADS), machineBusyBeforePercent: Number(env.SOAK_BUSY_BEFORE) },
-	throughput: { requests: wrk.requests, sent: wrk.sent, reqPerSec: r1(reqPerSec), p50Ms: wrk.p50Us / 1000, p99Ms: wrk.p99Us / 1000, delivered: consumer.delivered, consumerBatches: consumer.batches },
-	cpuPercentOfOneCore: { gateway: cpu('gatewayTicks'), redis: cpu('redisTicks'), consumer: cpu('consumerTicks'), otherIncludingWrk: r1(((busy - benchTicks) / clkTck / (last.t - first.t)) * 100) },
+	machine: {
+		cpus: os.availableParallelism(),
+		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+		kernel: os.release(),
+		node: process.version,
+		redis: env.SOAK_REDIS_VERSION,
+	},
+	settings: {
+		minutes,
+		sampleSeconds: Number(env.SOAK_SAMPLE),
+		connections: Number(env.SOAK_CONNECTIONS),
+		threads: Number(env.SOAK_THREADS),
+		machineBusyBeforePercent: Number(env.SOAK_BUSY_BEFORE),
+	},
+	throughput: {
+		requests: wrk.requests,
+		sent: wrk.sent,
+		reqPerSec: r1(reqPerSec),
+		p50Ms: wrk.p50Us / 1000,
+		p99Ms: wrk.p99Us / 1000,
+		delivered: consumer.delivered,
+		consumerBatches: consumer.batches,
+	},
+	cpuPercentOfOneCore: {
+		gateway: cpu('gatewayTicks'),
+		redis: cpu('redisTicks'),
+		consumer: cpu('consumerTicks'),
+		otherIncludingWrk: r1(((busy - benchTicks) / clkTck / (last.t - first.t)) * 100),
+	},
 	gatewayRss: {
 		idleMiB: mib(idle.rssKiB),
 		startMiB: mib(first.rssKiB),
@@ -96,15 +134,26 @@ const result = {
 		peakMiB: mib(peak.rssKiB),
 		peakAtSeconds: Math.round(peak.t),
 		vmHwmEndMiB: mib(last.hwmKiB),
-		secondHalf: { slopeMiBPerMin: r2(half.slopeMiBPerMin), fittedRiseMiB: r2(riseMiB), meanMiB: r1(half.meanMiB), residualSdMiB: r2(half.residualSdMiB), samples: half.n },
+		secondHalf: {
+			slopeMiBPerMin: r2(half.slopeMiBPerMin),
+			fittedRiseMiB: r2(riseMiB),
+			meanMiB: r1(half.meanMiB),
+			residualSdMiB: r2(half.residualSdMiB),
+			samples: half.n,
+		},
 		steady,
 		steadyRule: `fitted rise over the second half < ${STEADY_FRACTION * 100} % of its mean RSS`,
 	},
-	redis: { peakUsedMemoryMiB: mib(redisPeakUsed / 1024), peakRssMiB: mib(redisPeakRss / 1024), peakStreamLength: streamPeak },
+	redis: {
+		peakUsedMemoryMiB: mib(redisPeakUsed / 1024),
+		peakRssMiB: mib(redisPeakRss / 1024),
+		peakStreamLength: streamPeak,
+	},
 	samples,
 };
 
-const fmt = (n, d = 1) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const fmt = (n, d = 1) =>
+	n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const markdown = [
 	`${minutes} min of wrk load (${result.settings.threads} thread(s) x ${result.settings.connections} connections) on the standalone gateway, VmRSS sampled every ${result.settings.sampleSeconds} s; ` +
 		`a consumer acknowledged (and so trimmed) every event as it came.`,
@@ -121,7 +170,8 @@ const markdown = [
 	'',
 	`Redis: peak used_memory ${fmt(result.redis.peakUsedMemoryMiB)} MiB (RSS ${fmt(result.redis.peakRssMiB)} MiB), peak stream length ${streamPeak.toLocaleString('en-US')} events in the samples.`,
 	'',
-	'RSS timeline (MiB, every sample): ' + load.map((s) => `${Math.round(s.t)}s ${fmt(mib(s.rssKiB), 0)}`).join(', '),
+	'RSS timeline (MiB, every sample): ' +
+		load.map((s) => `${Math.round(s.t)}s ${fmt(mib(s.rssKiB), 0)}`).join(', '),
 ].join('\n');
 result.markdown = markdown;
 fs.mkdirSync(path.dirname(env.SOAK_RESULTS_FILE), { recursive: true });
@@ -132,5 +182,7 @@ if (failures.length > 0) {
 	for (const f of failures) console.error(`  - ${f}`);
 	process.exitCode = 1;
 } else {
-	console.error(`\nsoak: checks passed: every response 2xx, no socket errors, ${consumer.delivered} events delivered and trimmed; results: ${env.SOAK_RESULTS_FILE}`);
+	console.error(
+		`\nsoak: checks passed: every response 2xx, no socket errors, ${consumer.delivered} events delivered and trimmed; results: ${env.SOAK_RESULTS_FILE}`,
+	);
 }

@@ -1,9 +1,14 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 const BASE_URL_DESCRIPTION =
-	'Address of the gateway\'s admin API, without /api/v1: the public address, or the admin port when WEBHOOK_GATEWAY_ADMIN_PORT is set';
+	"Address of the gateway's admin API, without /api/v1: the public address, or the admin port when WEBHOOK_GATEWAY_ADMIN_PORT is set";
 const TOKEN_DESCRIPTION =
-	'A scoped token (wgwt_…) from `webhook-gateway tokens create` or the console\'s Tokens page. A `read` token can list and get; `manage` can change endpoints; plans and account plans need `admin`.';
+	"A scoped token (wgwt_…) from `webhook-gateway tokens create` or the console's Tokens page. A `read` token can list and get; `manage` can change endpoints; plans and account plans need `admin`.";
 
 /**
  * A scoped token for a gateway's admin API: the Webhook Endpoint node then manages endpoints over
@@ -15,7 +20,10 @@ export class WebhookGatewayAdminApi implements ICredentialType {
 
 	displayName = 'Webhook Gateway Admin API';
 
-	icon = { light: 'file:../icons/webhookGateway.svg', dark: 'file:../icons/webhookGateway.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/webhookGateway.svg',
+		dark: 'file:../icons/webhookGateway.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-webhook-gateway#admin-api-credential';
 
@@ -53,6 +61,10 @@ export class WebhookGatewayAdminApi implements ICredentialType {
 	};
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/api/v1/endpoints', method: 'GET' },
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/v1/endpoints',
+			method: 'GET',
+		},
 	};
 }

@@ -19,7 +19,10 @@ export class WebhookGatewayApi implements ICredentialType {
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'Webhook Gateway';
 
-	icon = { light: 'file:../icons/webhookGateway.svg', dark: 'file:../icons/webhookGateway.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/webhookGateway.svg',
+		dark: 'file:../icons/webhookGateway.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-webhook-gateway#credential';
 
@@ -30,7 +33,11 @@ export class WebhookGatewayApi implements ICredentialType {
 			type: 'options',
 			default: 'fields',
 			options: [
-				{ name: 'Host and Port', value: 'fields', description: 'Enter host, port, user, password and database one by one' },
+				{
+					name: 'Host and Port',
+					value: 'fields',
+					description: 'Enter host, port, user, password and database one by one',
+				},
 				{ name: 'Redis URL', value: 'url', description: 'One redis:// or rediss:// URL' },
 			],
 			description: 'How to reach the Redis that holds endpoints, limits and buffered events',
@@ -46,7 +53,8 @@ export class WebhookGatewayApi implements ICredentialType {
 			required: true,
 			placeholder: 'redis://user:password@redis.example.com:6379/0',
 			displayOptions: { show: { connectionType: ['url'] } },
-			description: 'Use rediss:// for TLS. User, password and database number may be part of the URL.',
+			description:
+				'Use rediss:// for TLS. User, password and database number may be part of the URL.',
 		},
 		{
 			displayName: 'Host',

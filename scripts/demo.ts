@@ -39,7 +39,11 @@ async function main(): Promise<void> {
 	const stores = createStores({ url: redis.url, offlineQueue: true }, PREFIX);
 	const gatewayPort = await portOr(Number(process.env.DEMO_GATEWAY_PORT ?? 5680));
 	const publicUrl = `http://127.0.0.1:${gatewayPort}`;
-	const management = new ManagementService(stores, { publicUrl, defaultPlan: 'forever-free', defaultBufferCapacity: 1_000_000 });
+	const management = new ManagementService(stores, {
+		publicUrl,
+		defaultPlan: 'forever-free',
+		defaultBufferCapacity: 1_000_000,
+	});
 
 	log('installing the package into n8n and starting n8n (about 20 s)');
 	const tarball = await packPackage(ROOT);
@@ -68,7 +72,13 @@ async function main(): Promise<void> {
 	const existing = await management.getEndpoint(ENDPOINT_ID).catch(() => undefined);
 	if (existing) await management.deleteEndpoint(ENDPOINT_ID);
 	const { endpoint, secret } = await management.createEndpoint(
-		{ id: ENDPOINT_ID, name: 'Demo: GitHub pushes', accountId: 'demo', auth: { type: 'hmac', preset: 'github' }, description: 'Created by scripts/demo.ts' },
+		{
+			id: ENDPOINT_ID,
+			name: 'Demo: GitHub pushes',
+			accountId: 'demo',
+			auth: { type: 'hmac', preset: 'github' },
+			description: 'Created by scripts/demo.ts',
+		},
 		'demo',
 	);
 
@@ -87,12 +97,27 @@ async function main(): Promise<void> {
 				type: 'n8n-nodes-webhook-gateway.webhookBatchTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { endpoint: { __rl: true, mode: 'id', value: ENDPOINT_ID }, schedule: 'cron', cronExpression: '*/30 * * * * *', output: 'perEvent', options: {} },
+				parameters: {
+					endpoint: { __rl: true, mode: 'id', value: ENDPOINT_ID },
+					schedule: 'cron',
+					cronExpression: '*/30 * * * * *',
+					output: 'perEvent',
+					options: {},
+				},
 				credentials: { webhookGatewayApi: { id: credential.id, name: 'Webhook Gateway (demo)' } },
 			},
-			{ id: randomUUID(), name: 'Each Push', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
+			{
+				id: randomUUID(),
+				name: 'Each Push',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [260, 0],
+				parameters: {},
+			},
 		],
-		connections: { 'Webhook Batch Trigger': { main: [[{ node: 'Each Push', type: 'main', index: 0 }]] } },
+		connections: {
+			'Webhook Batch Trigger': { main: [[{ node: 'Each Push', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 	});
 	await n8n.activate(workflow.id);
@@ -100,9 +125,23 @@ async function main(): Promise<void> {
 	log(`embedded gateway listening on ${publicUrl}`);
 
 	const send = async (n: number, signed: boolean) => {
-		const body = JSON.stringify({ ref: 'refs/heads/main', after: randomUUID(), pusher: { name: 'demo' }, commits: [{ message: `sample push ${n}` }] });
-		const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID() };
-		if (signed) headers['x-hub-signature-256'] = 'sha256=' + createHmac('sha256', secret as string).update(body).digest('hex');
+		const body = JSON.stringify({
+			ref: 'refs/heads/main',
+			after: randomUUID(),
+			pusher: { name: 'demo' },
+			commits: [{ message: `sample push ${n}` }],
+		});
+		const headers: Record<string, string> = {
+			'content-type': 'application/json',
+			'x-github-event': 'push',
+			'x-github-delivery': randomUUID(),
+		};
+		if (signed)
+			headers['x-hub-signature-256'] =
+				'sha256=' +
+				createHmac('sha256', secret as string)
+					.update(body)
+					.digest('hex');
 		const res = await fetch(endpoint.url, { method: 'POST', headers, body });
 		return `${res.status} ${await res.text()}`;
 	};
@@ -127,7 +166,8 @@ async function main(): Promise<void> {
 	while (Date.now() < deadline) {
 		const runs = await n8n.executions(workflow.id);
 		if (runs.length > 0) {
-			const items = runs[0].data?.resultData?.runData?.['Webhook Batch Trigger']?.[0]?.data?.main?.[0]?.length;
+			const items =
+				runs[0].data?.resultData?.runData?.['Webhook Batch Trigger']?.[0]?.data?.main?.[0]?.length;
 			log(`first release: execution ${runs[0].id} (${runs[0].status}) with ${items ?? '?'} events`);
 			break;
 		}

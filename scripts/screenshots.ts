@@ -50,9 +50,13 @@ async function main(): Promise<void> {
 		browser = await launchBrowser({ viewport: VIEWPORT, timeoutMs: WAIT_MS });
 		guardSignals(); // playwright's own SIGINT/SIGTERM handlers close the browser and exit at once
 		const result = await capture(browser.page, setup, outDir);
-		log(`done: ${SCREENSHOT_NAMES.map((n) => `${n}.png`).join(', ')} in ${outDir}${result.consoleFallback ? ' (console from the fallback gateway)' : ''}`);
+		log(
+			`done: ${SCREENSHOT_NAMES.map((n) => `${n}.png`).join(', ')} in ${outDir}${result.consoleFallback ? ' (console from the fallback gateway)' : ''}`,
+		);
 		if (process.env.SCREENSHOTS_HOLD === '1') {
-			log(`holding (Ctrl-C stops): n8n ${setup.n8n.url} (${OWNER.email} / ${OWNER.password}), console ${setup.gatewayUrl}/console (token ${setup.adminToken})`);
+			log(
+				`holding (Ctrl-C stops): n8n ${setup.n8n.url} (${OWNER.email} / ${OWNER.password}), console ${setup.gatewayUrl}/console (token ${setup.adminToken})`,
+			);
 			await new Promise(() => undefined);
 		}
 	} finally {

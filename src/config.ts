@@ -90,7 +90,9 @@ export function parseDuration(value: string): number | undefined {
 	const text = value.trim();
 	if (text === '') return undefined;
 	const parsed = ms(text as ms.StringValue);
-	return parsed === undefined || !Number.isFinite(parsed) || parsed < 0 ? undefined : Math.floor(parsed);
+	return parsed === undefined || !Number.isFinite(parsed) || parsed < 0
+		? undefined
+		: Math.floor(parsed);
 }
 
 /** A size from 1 byte to `max` bytes; `maxText` names the limit in the message. */
@@ -98,11 +100,17 @@ const sizeUpTo = (max: number, maxText: string, why: string) =>
 	z.string().transform((v, ctx) => {
 		const n = parseSize(v);
 		if (n === undefined || n < 1) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a size such as 1048576, 512kb or 1mb, got '${v}'` });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `expected a size such as 1048576, 512kb or 1mb, got '${v}'`,
+			});
 			return z.NEVER;
 		}
 		if (n > max) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected at most ${maxText} (${why}), got '${v}'` });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `expected at most ${maxText} (${why}), got '${v}'`,
+			});
 			return z.NEVER;
 		}
 		return n;
@@ -113,18 +121,30 @@ const duration = (min: number, max: number, zeroOk = false) =>
 	z.string().transform((v, ctx) => {
 		const n = parseDuration(v);
 		if (n === undefined) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a duration such as 7d, 24h, 30m, 10s or 500ms, got '${v}'` });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `expected a duration such as 7d, 24h, 30m, 10s or 500ms, got '${v}'`,
+			});
 			return z.NEVER;
 		}
 		if ((n < min || n > max) && !(zeroOk && n === 0)) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected ${zeroOk ? '0 (off) or ' : ''}from ${formatMs(min)} to ${formatMs(max)}, got '${v}'` });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `expected ${zeroOk ? '0 (off) or ' : ''}from ${formatMs(min)} to ${formatMs(max)}, got '${v}'`,
+			});
 			return z.NEVER;
 		}
 		return n;
 	});
 
 function formatMs(ms: number): string {
-	for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+	for (const [unit, size] of [
+		['d', 86_400_000],
+		['h', 3_600_000],
+		['m', 60_000],
+		['s', 1000],
+	] as const)
+		if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
 	return `${ms}ms`;
 }
 
@@ -167,15 +187,28 @@ const schema = z.object({
 	WEBHOOK_GATEWAY_PUBLIC_URL: url.optional(),
 	WEBHOOK_GATEWAY_ADMIN_TOKEN: z
 		.string()
-		.refine((v) => v !== EXAMPLE_ADMIN_TOKEN, 'this is the example token from the README; generate your own, e.g. with: openssl rand -hex 32')
-		.refine((v) => v === '' || v.length >= MIN_ADMIN_TOKEN_LENGTH, `expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters, e.g. from: openssl rand -hex 32 (or empty to switch the admin API off)`)
+		.refine(
+			(v) => v !== EXAMPLE_ADMIN_TOKEN,
+			'this is the example token from the README; generate your own, e.g. with: openssl rand -hex 32',
+		)
+		.refine(
+			(v) => v === '' || v.length >= MIN_ADMIN_TOKEN_LENGTH,
+			`expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters, e.g. from: openssl rand -hex 32 (or empty to switch the admin API off)`,
+		)
 		.default(''),
 	WEBHOOK_GATEWAY_ADMIN_PORT: intString(0, 65535).default('0'),
 	WEBHOOK_GATEWAY_KEY_PREFIX: z
 		.string()
-		.regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'expected up to 64 characters from A-Z a-z 0-9 : _ . - (no braces)')
+		.regex(
+			/^[A-Za-z0-9:_.-]{0,64}$/,
+			'expected up to 64 characters from A-Z a-z 0-9 : _ . - (no braces)',
+		)
 		.default('wgw:'),
-	WEBHOOK_GATEWAY_MAX_BODY: sizeUpTo(MAX_BODY_LIMIT, '64mb', 'every event is kept in Redis').default('1mb'),
+	WEBHOOK_GATEWAY_MAX_BODY: sizeUpTo(
+		MAX_BODY_LIMIT,
+		'64mb',
+		'every event is kept in Redis',
+	).default('1mb'),
 	WEBHOOK_GATEWAY_DEFAULT_PLAN: z
 		.string()
 		.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a plan id such as forever-free')
@@ -188,23 +221,38 @@ const schema = z.object({
 	WEBHOOK_GATEWAY_REDIS_TIMEOUT: duration(50, 60_000).default('2000'),
 	WEBHOOK_GATEWAY_REGISTRY_CACHE: duration(0, 3_600_000, true).default('5s'),
 	WEBHOOK_GATEWAY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-	WEBHOOK_GATEWAY_ALLOW_EVICTION: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+	WEBHOOK_GATEWAY_ALLOW_EVICTION: z
+		.enum(['true', 'false'], { message: 'expected true or false' })
+		.default('false'),
 	// Capacities (docs/reliability.md, "What fills up"): sized so one endpoint cannot fill a Redis.
-	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: sizeUpTo(MAX_BUFFER_BYTES_LIMIT, '1024gb', 'a Redis cannot hold more').default('256mb'),
+	WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: sizeUpTo(
+		MAX_BUFFER_BYTES_LIMIT,
+		'1024gb',
+		'a Redis cannot hold more',
+	).default('256mb'),
 	WEBHOOK_GATEWAY_DEAD_LETTER_MAX: intString(1, 100_000_000).default('10000'),
 	// Security (docs/security.md).
 	WEBHOOK_GATEWAY_METRICS_TOKEN: z
 		.string()
-		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (or empty: only the admin token reads /metrics)')
+		.refine(
+			(v) => v === '' || v.length >= 32,
+			'expected at least 32 characters (or empty: only the admin token reads /metrics)',
+		)
 		.default(''),
 	WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL: duration(100, 3_600_000, true).default('10s'),
 	WEBHOOK_GATEWAY_ENCRYPTION_KEY: z
 		.string()
-		.refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters (e.g. openssl rand -base64 32)')
+		.refine(
+			(v) => v === '' || v.length >= 32,
+			'expected at least 32 characters (e.g. openssl rand -base64 32)',
+		)
 		.default(''),
 	WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS: z
 		.string()
-		.refine((v) => v.split(',').every((k) => k.trim().length >= 32), 'expected comma-separated keys of at least 32 characters each')
+		.refine(
+			(v) => v.split(',').every((k) => k.trim().length >= 32),
+			'expected comma-separated keys of at least 32 characters each',
+		)
 		.optional(),
 	WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT: intString(1, 1_000_000).default('10'),
 	// Request log (docs/request-log.md): bounded per endpoint by count and age.
@@ -231,7 +279,9 @@ export interface N8nServeConfig {
 export const N8N_SERVE_DEFAULT_PORT = 5680;
 
 const n8nServeSchema = z.object({
-	WEBHOOK_GATEWAY_N8N_SERVE: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+	WEBHOOK_GATEWAY_N8N_SERVE: z
+		.enum(['true', 'false'], { message: 'expected true or false' })
+		.default('false'),
 	// Loopback by default: a port reachable from outside is something the admin decides (and proxies).
 	WEBHOOK_GATEWAY_N8N_HOST: z.string().min(1).default('127.0.0.1'),
 	WEBHOOK_GATEWAY_N8N_PORT: intString(1, 65535).default(String(N8N_SERVE_DEFAULT_PORT)),
@@ -257,10 +307,15 @@ export function loadN8nServeConfig(env: NodeJS.ProcessEnv = process.env): N8nSer
 	const c = parsed.data;
 	const serve = c.WEBHOOK_GATEWAY_N8N_SERVE === 'true';
 	if (serve) {
-		for (const [name, fallback, what] of [['N8N_PORT', '5678', "n8n's own port"], ['N8N_RUNNERS_BROKER_PORT', '5679', "n8n's task broker"]] as const) {
+		for (const [name, fallback, what] of [
+			['N8N_PORT', '5678', "n8n's own port"],
+			['N8N_RUNNERS_BROKER_PORT', '5679', "n8n's task broker"],
+		] as const) {
 			const taken = Number(env[name] || fallback);
 			if (taken === c.WEBHOOK_GATEWAY_N8N_PORT) {
-				throw new ConfigError(`Invalid configuration:\n  WEBHOOK_GATEWAY_N8N_PORT: ${taken} is ${what} (${name}); pick another port, e.g. ${N8N_SERVE_DEFAULT_PORT}`);
+				throw new ConfigError(
+					`Invalid configuration:\n  WEBHOOK_GATEWAY_N8N_PORT: ${taken} is ${what} (${name}); pick another port, e.g. ${N8N_SERVE_DEFAULT_PORT}`,
+				);
 			}
 		}
 	}
@@ -271,7 +326,10 @@ export function loadN8nServeConfig(env: NodeJS.ProcessEnv = process.env): N8nSer
  * Whether `planId` can be the default plan: a built-in plan, or a custom plan `customPlanExists`
  * finds in Redis. @throws ConfigError naming WEBHOOK_GATEWAY_DEFAULT_PLAN otherwise.
  */
-export async function checkDefaultPlan(planId: string, customPlanExists: (id: string) => Promise<boolean>): Promise<void> {
+export async function checkDefaultPlan(
+	planId: string,
+	customPlanExists: (id: string) => Promise<boolean>,
+): Promise<void> {
 	if (builtInPlan(planId) || (await customPlanExists(planId))) return;
 	throw new ConfigError(
 		`Invalid configuration:\n  WEBHOOK_GATEWAY_DEFAULT_PLAN: plan '${planId}' does not exist; use a built-in plan (${BUILT_IN_PLANS.map((p) => p.id).join(', ')}) or create the custom plan first (webhook-gateway plans upsert)`,
@@ -290,15 +348,24 @@ export class ConfigError extends Error {
  * linklocal, uniquelocal). A list is compiled here once, so a typo stops start-up instead of
  * failing every request later. @returns the setting, or the problem when it does not parse.
  */
-function parseTrustProxy(value: string): { value: boolean | number | string } | { problem: string } {
+function parseTrustProxy(
+	value: string,
+): { value: boolean | number | string } | { problem: string } {
 	const v = value.trim().toLowerCase();
 	if (v === 'true') return { value: true };
 	if (v === 'false' || v === '') return { value: false };
 	if (/^\d+$/.test(v)) return { value: Number(v) };
 	try {
-		proxyaddr.compile(value.split(',').map((x) => x.trim()).filter(Boolean));
+		proxyaddr.compile(
+			value
+				.split(',')
+				.map((x) => x.trim())
+				.filter(Boolean),
+		);
 	} catch (error) {
-		return { problem: `expected true, false, a hop count or a comma-separated list of addresses/CIDRs (or loopback, linklocal, uniquelocal): ${messageOf(error)}` };
+		return {
+			problem: `expected true, false, a hop count or a comma-separated list of addresses/CIDRs (or loopback, linklocal, uniquelocal): ${messageOf(error)}`,
+		};
 	}
 	return { value: value.trim() };
 }
@@ -322,17 +389,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 	const problems: string[] = [];
 	const trustProxy = parseTrustProxy(c.WEBHOOK_GATEWAY_TRUST_PROXY);
 	if ('problem' in trustProxy) problems.push(`WEBHOOK_GATEWAY_TRUST_PROXY: ${trustProxy.problem}`);
-	if (c.WEBHOOK_GATEWAY_ADMIN_PORT !== 0 && c.WEBHOOK_GATEWAY_ADMIN_PORT === c.WEBHOOK_GATEWAY_PORT) {
-		problems.push(`WEBHOOK_GATEWAY_ADMIN_PORT: must differ from WEBHOOK_GATEWAY_PORT (${c.WEBHOOK_GATEWAY_PORT}); use 0 to serve the admin API on the ingest port`);
+	if (
+		c.WEBHOOK_GATEWAY_ADMIN_PORT !== 0 &&
+		c.WEBHOOK_GATEWAY_ADMIN_PORT === c.WEBHOOK_GATEWAY_PORT
+	) {
+		problems.push(
+			`WEBHOOK_GATEWAY_ADMIN_PORT: must differ from WEBHOOK_GATEWAY_PORT (${c.WEBHOOK_GATEWAY_PORT}); use 0 to serve the admin API on the ingest port`,
+		);
 	}
 	if (c.WEBHOOK_GATEWAY_BUFFER_MAX_BYTES < c.WEBHOOK_GATEWAY_MAX_BODY) {
 		problems.push(
 			`WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: expected at least WEBHOOK_GATEWAY_MAX_BODY (${c.WEBHOOK_GATEWAY_MAX_BODY} bytes), or no request of the largest size could ever be buffered`,
 		);
 	}
-	if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+	if (problems.length > 0)
+		throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 	const port = c.WEBHOOK_GATEWAY_PORT;
-	const publicHost = c.WEBHOOK_GATEWAY_HOST === '0.0.0.0' || c.WEBHOOK_GATEWAY_HOST === '::' ? '127.0.0.1' : c.WEBHOOK_GATEWAY_HOST;
+	const publicHost =
+		c.WEBHOOK_GATEWAY_HOST === '0.0.0.0' || c.WEBHOOK_GATEWAY_HOST === '::'
+			? '127.0.0.1'
+			: c.WEBHOOK_GATEWAY_HOST;
 	return {
 		redisUrl: c.WEBHOOK_GATEWAY_REDIS_URL,
 		redisClusterNodes: c.WEBHOOK_GATEWAY_REDIS_CLUSTER_NODES
@@ -360,7 +436,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 		metricsSampleMs: c.WEBHOOK_GATEWAY_METRICS_SAMPLE_INTERVAL,
 		encryptionKey: c.WEBHOOK_GATEWAY_ENCRYPTION_KEY,
 		authFailureLimit: c.WEBHOOK_GATEWAY_AUTH_FAILURE_LIMIT,
-		previousEncryptionKeys: c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS ? c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS.split(',').map((k) => k.trim()) : [],
+		previousEncryptionKeys: c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS
+			? c.WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS.split(',').map((k) => k.trim())
+			: [],
 		requestLogMax: c.WEBHOOK_GATEWAY_REQUEST_LOG_MAX,
 		requestLogRetentionMs: c.WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION,
 		requestLogFlushMs: c.WEBHOOK_GATEWAY_REQUEST_LOG_FLUSH_INTERVAL,
@@ -368,6 +446,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 }
 
 /** The request log's bounds and flush interval, in the shape createStores takes. */
-export function requestLogOptionsOf(config: Pick<GatewayConfig, 'requestLogMax' | 'requestLogRetentionMs' | 'requestLogFlushMs'>): { maxEntries: number; retentionMs: number; flushMs: number } {
-	return { maxEntries: config.requestLogMax, retentionMs: config.requestLogRetentionMs, flushMs: config.requestLogFlushMs };
+export function requestLogOptionsOf(
+	config: Pick<GatewayConfig, 'requestLogMax' | 'requestLogRetentionMs' | 'requestLogFlushMs'>,
+): { maxEntries: number; retentionMs: number; flushMs: number } {
+	return {
+		maxEntries: config.requestLogMax,
+		retentionMs: config.requestLogRetentionMs,
+		flushMs: config.requestLogFlushMs,
+	};
 }

@@ -22,8 +22,15 @@ export interface CatalogueEntry {
 
 /** Every error code the gateway answers with: status, variants and default message. */
 export const ERROR_CATALOGUE = {
-	invalid_body: { status: 400, message: 'The request body could not be parsed for its content type' },
-	invalid_request: { status: 400, alsoStatus: [415], message: 'The request could not be understood' },
+	invalid_body: {
+		status: 400,
+		message: 'The request body could not be parsed for its content type',
+	},
+	invalid_request: {
+		status: 400,
+		alsoStatus: [415],
+		message: 'The request could not be understood',
+	},
 	unauthorized: { status: 403, alsoStatus: [401], message: 'Authentication failed' },
 	endpoint_disabled: { status: 403, message: 'This endpoint is disabled' },
 	endpoint_not_found: { status: 404, message: 'No endpoint with this id' },
@@ -33,11 +40,21 @@ export const ERROR_CATALOGUE = {
 	payload_too_large: { status: 413, message: 'The request body is too large' },
 	rate_limited: { status: 429, message: 'Rate limit exceeded; retry later' },
 	daily_limit_exceeded: { status: 429, message: 'Daily limit reached; it resets at 00:00 UTC' },
-	endpoint_rate_limited: { status: 429, message: "The endpoint's own rate limit was exceeded; retry later" },
-	endpoint_daily_limit_exceeded: { status: 429, message: "The endpoint's own daily limit was reached; it resets at 00:00 UTC" },
+	endpoint_rate_limited: {
+		status: 429,
+		message: "The endpoint's own rate limit was exceeded; retry later",
+	},
+	endpoint_daily_limit_exceeded: {
+		status: 429,
+		message: "The endpoint's own daily limit was reached; it resets at 00:00 UTC",
+	},
 	internal_error: { status: 500, alsoStatus: [502], message: 'Internal error' },
 	buffer_full: { status: 503, message: 'The endpoint buffer is full; retry later', retryAfter: 60 },
-	store_unavailable: { status: 503, message: 'The event store (Redis) is unavailable; retry later', retryAfter: 5 },
+	store_unavailable: {
+		status: 503,
+		message: 'The event store (Redis) is unavailable; retry later',
+		retryAfter: 5,
+	},
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -62,7 +79,9 @@ function statusOf(code: ErrorCode, requested: number | undefined): number {
 	if (requested === undefined || requested === entry.status) return entry.status;
 	if (entry.alsoStatus?.includes(requested)) return requested;
 	// A programming error: the catalogue is the one place that says which status a code has.
-	throw new TypeError(`error code '${code}' is not answered with status ${requested} (see ERROR_CATALOGUE)`);
+	throw new TypeError(
+		`error code '${code}' is not answered with status ${requested} (see ERROR_CATALOGUE)`,
+	);
 }
 
 export class GatewayError extends Error {
@@ -82,13 +101,21 @@ export class GatewayError extends Error {
 	 */
 	constructor(code: ErrorCode, message?: string, options?: GatewayErrorOptions);
 	constructor(status: number, code: ErrorCode, message: string, options?: GatewayErrorOptions);
-	constructor(first: ErrorCode | number, second?: string, third?: string | GatewayErrorOptions, fourth?: GatewayErrorOptions) {
+	constructor(
+		first: ErrorCode | number,
+		second?: string,
+		third?: string | GatewayErrorOptions,
+		fourth?: GatewayErrorOptions,
+	) {
 		const legacy = typeof first === 'number';
 		const code = (legacy ? second : first) as ErrorCode;
 		const message = (legacy ? third : second) as string | undefined;
 		const options = ((legacy ? fourth : third) ?? {}) as GatewayErrorOptions;
 		const entry: CatalogueEntry = ERROR_CATALOGUE[code];
-		super(message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause });
+		super(
+			message ?? entry.message,
+			options.cause === undefined ? undefined : { cause: options.cause },
+		);
 		this.name = 'GatewayError';
 		this.status = statusOf(code, legacy ? first : options.status);
 		this.code = code;

@@ -13,11 +13,20 @@ const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as cons
 export type LogLevel = keyof typeof LEVELS;
 
 /** JSON lines on stderr, one object per message: {time, level, msg, ...fields}. */
-export function jsonLogger(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stderr): Logger {
+export function jsonLogger(
+	level: LogLevel = 'info',
+	stream: NodeJS.WritableStream = process.stderr,
+): Logger {
 	const min = LEVELS[level];
-	const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
+	const write = (
+		lvl: Exclude<LogLevel, 'silent'>,
+		msg: string,
+		fields?: Record<string, unknown>,
+	) => {
 		if (LEVELS[lvl] < min) return;
-		stream.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }) + '\n');
+		stream.write(
+			JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }) + '\n',
+		);
 	};
 	return {
 		debug: (m, f) => write('debug', m, f),

@@ -31,6 +31,7 @@ export function packageInfo(): PackageInfo {
 				return cached;
 			}
 		}
-		if (path.dirname(dir) === dir) throw new Error(`${PACKAGE_NAME}: package.json not found above ${__dirname}`);
+		if (path.dirname(dir) === dir)
+			throw new Error(`${PACKAGE_NAME}: package.json not found above ${__dirname}`);
 	}
 }

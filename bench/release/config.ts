@@ -13,21 +13,25 @@ function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const n = Number(raw);
-	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number >= 1, got '${raw}'`);
+	if (!Number.isInteger(n) || n < 1)
+		throw new Error(`${name} must be a whole number >= 1, got '${raw}'`);
 	return n;
 }
 /** Backlog sizes, events (RELEASE_EVENTS). */
 export const SIZES = (process.env.RELEASE_EVENTS ?? '20000,100000,300000').split(',').map((s) => {
 	const n = Number(s.trim());
-	if (!Number.isInteger(n) || n < 1) throw new Error(`RELEASE_EVENTS must list whole numbers, got '${s}'`);
+	if (!Number.isInteger(n) || n < 1)
+		throw new Error(`RELEASE_EVENTS must list whole numbers, got '${s}'`);
 	return n;
 });
 export const BATCH = intEnv('RELEASE_BATCH', 1000);
 export const CONCURRENCY = intEnv('RELEASE_CONCURRENCY', 256);
 export const SAMPLE_MS = intEnv('RELEASE_SAMPLE_MS', 200);
 export const TIMEOUT_MS = intEnv('RELEASE_TIMEOUT_MIN', 15) * 60_000;
-export const COMPARE = process.env.RELEASE_COMPARE ?? path.join(ROOT, 'bench', 'results', 'latest.json');
-export const OUT = process.env.RELEASE_OUT ?? path.join(ROOT, 'bench', 'results', 'latest-release.json');
+export const COMPARE =
+	process.env.RELEASE_COMPARE ?? path.join(ROOT, 'bench', 'results', 'latest.json');
+export const OUT =
+	process.env.RELEASE_OUT ?? path.join(ROOT, 'bench', 'results', 'latest-release.json');
 export const PAYLOAD = fs.readFileSync(path.join(ROOT, 'bench', 'payload.json'));
 
 export interface SizeResult {

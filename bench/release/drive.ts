@@ -9,7 +9,15 @@ import { triggerWorkflow, TRIGGER_NODE } from '../../test/e2e/fixtures/triggers'
 import { startN8n, type N8nInstance } from '../../test/harness/n8n';
 import { executionSummary, n8nChildPid } from '../n8n-targets';
 import { BATCH, CONCURRENCY, log, SAMPLE_MS, sleep, type SizeResult } from './config';
-import { idleBaselineKiB, memoryOf, mib, resetPeak, rssTimeline, sampleMemory, secondHalfSlopePer10k } from './measure';
+import {
+	idleBaselineKiB,
+	memoryOf,
+	mib,
+	resetPeak,
+	rssTimeline,
+	sampleMemory,
+	secondHalfSlopePer10k,
+} from './measure';
 import { bufferEvents } from './setup';
 
 async function itemsOfExecution(n8n: N8nInstance, id: number): Promise<number> {
@@ -21,19 +29,40 @@ async function itemsOfExecution(n8n: N8nInstance, id: number): Promise<number> {
 }
 
 /** One backlog size, from a fresh n8n to its figures; stops that n8n whatever happens. */
-export async function runSize(n: number, tarball: string, redis: { url: string; port: number }, deadline: number): Promise<SizeResult> {
+export async function runSize(
+	n: number,
+	tarball: string,
+	redis: { url: string; port: number },
+	deadline: number,
+): Promise<SizeResult> {
 	const endpointId = `release-${n}`;
 	const prefix = 'wgw:';
-	const stores = createStores({ url: redis.url, name: 'bench-release', autoPipelining: true, offlineQueue: true }, prefix);
-	const management = new ManagementService(stores, { publicUrl: 'http://127.0.0.1:1', defaultPlan: 'unlimited', defaultBufferCapacity: 100_000_000 });
+	const stores = createStores(
+		{ url: redis.url, name: 'bench-release', autoPipelining: true, offlineQueue: true },
+		prefix,
+	);
+	const management = new ManagementService(stores, {
+		publicUrl: 'http://127.0.0.1:1',
+		defaultPlan: 'unlimited',
+		defaultBufferCapacity: 100_000_000,
+	});
 	const streamKey = `${prefix}{a:bench}:stream:${endpointId}`;
 	let n8n: N8nInstance | undefined;
 	try {
 		await management.setAccountPlan('bench', 'unlimited');
-		const { endpoint } = await management.createEndpoint({ id: endpointId, accountId: 'bench', auth: { type: 'hmac', preset: 'github' } }, 'bench');
+		const { endpoint } = await management.createEndpoint(
+			{ id: endpointId, accountId: 'bench', auth: { type: 'hmac', preset: 'github' } },
+			'bench',
+		);
 
 		log(`[${n}] starting a fresh n8n 2.41.1 with the package`);
-		n8n = await startN8n({ packageTarball: tarball, env: { WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: '100000000', WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '64gb' } });
+		n8n = await startN8n({
+			packageTarball: tarball,
+			env: {
+				WEBHOOK_GATEWAY_BUFFER_MAX_EVENTS: '100000000',
+				WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '64gb',
+			},
+		});
 		const pid = n8nChildPid();
 		log(`[${n}] n8n pid ${pid} on ${n8n.url}`);
 
@@ -41,8 +70,12 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 		const bufferSeconds = await bufferEvents(stores, endpointId, endpoint.auth, n);
 		const length = Number(await redisClientOf(stores).xlen(streamKey));
 		if (length !== n) throw new Error(`the stream holds ${length} events after buffering ${n}`);
-		const usedMemory = Number(/used_memory:(\d+)/.exec(await redisClientOf(stores).info('memory'))?.[1] ?? NaN);
-		log(`[${n}] buffered in ${bufferSeconds.toFixed(1)} s (${Math.round(n / bufferSeconds)} events/s); Redis uses ${mib(usedMemory / 1024)} MiB`);
+		const usedMemory = Number(
+			/used_memory:(\d+)/.exec(await redisClientOf(stores).info('memory'))?.[1] ?? NaN,
+		);
+		log(
+			`[${n}] buffered in ${bufferSeconds.toFixed(1)} s (${Math.round(n / bufferSeconds)} events/s); Redis uses ${mib(usedMemory / 1024)} MiB`,
+		);
 
 		const credentialName = 'Webhook Gateway (release bench)';
 		const credential = await n8n.createCredential(credentialName, 'webhookGatewayApi', {
@@ -74,7 +107,9 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 		const expected = Math.ceil(n / BATCH);
 		let summary: Awaited<ReturnType<typeof executionSummary>> | undefined;
 		try {
-			log(`[${n}] activating the Batch Trigger workflow (${BATCH} per execution); baseline VmRSS ${mib(baselineKiB)} MiB`);
+			log(
+				`[${n}] activating the Batch Trigger workflow (${BATCH} per execution); baseline VmRSS ${mib(baselineKiB)} MiB`,
+			);
 			await n8n.activate(workflowId);
 			let lastLog = Date.now();
 			for (;;) {
@@ -93,7 +128,9 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 				if (Date.now() - lastLog >= 10_000) {
 					lastLog = Date.now();
 					const last = samples[samples.length - 1];
-					log(`[${n}] ${n - left} of ${n} events acknowledged after ${Math.round((Date.now() - activatedAt) / 1000)} s; VmRSS ${last ? mib(last.rssKiB) : '?'} MiB`);
+					log(
+						`[${n}] ${n - left} of ${n} events acknowledged after ${Math.round((Date.now() - activatedAt) / 1000)} s; VmRSS ${last ? mib(last.rssKiB) : '?'} MiB`,
+					);
 				}
 				await sleep(250);
 			}
@@ -101,7 +138,10 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 			for (;;) {
 				summary = await executionSummary(n8n, workflowId, 0);
 				if (summary.finished >= expected) break;
-				if (Date.now() > deadline) throw new Error(`ABORTED: ${summary.finished} of ${expected} executions listed as finished when the time limit was reached`);
+				if (Date.now() > deadline)
+					throw new Error(
+						`ABORTED: ${summary.finished} of ${expected} executions listed as finished when the time limit was reached`,
+					);
 				await sleep(500);
 			}
 		} finally {
@@ -112,20 +152,31 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 
 		if (!summary) throw new Error('no execution summary');
 		const execs = summary.executions;
-		if (execs.length !== expected) throw new Error(`${execs.length} executions for ${n} events, expected ${expected}`);
+		if (execs.length !== expected)
+			throw new Error(`${execs.length} executions for ${n} events, expected ${expected}`);
 		const failed = execs.filter((e) => e.status !== 'success');
-		if (failed.length > 0) throw new Error(`${failed.length} executions did not succeed: ${JSON.stringify(failed.slice(0, 3))}`);
+		if (failed.length > 0)
+			throw new Error(
+				`${failed.length} executions did not succeed: ${JSON.stringify(failed.slice(0, 3))}`,
+			);
 		const first = execs[0]!;
 		const last = execs[execs.length - 1]!;
 		const itemsFirst = await itemsOfExecution(n8n, first.id);
 		const itemsLast = await itemsOfExecution(n8n, last.id);
 		const expectLast = n - (expected - 1) * BATCH;
 		if (itemsFirst !== Math.min(BATCH, n) || itemsLast !== expectLast) {
-			throw new Error(`the first execution holds ${itemsFirst} items (expected ${Math.min(BATCH, n)}), the last ${itemsLast} (expected ${expectLast})`);
+			throw new Error(
+				`the first execution holds ${itemsFirst} items (expected ${Math.min(BATCH, n)}), the last ${itemsLast} (expected ${expectLast})`,
+			);
 		}
 		const releaseSeconds = (last.stoppedAt! - first.startedAt!) / 1000;
 		const peakKiB = Math.max(...samples.map((s) => s.rssKiB));
-		const slopePer10k = secondHalfSlopePer10k(samples, first.startedAt! - activatedAt, last.stoppedAt! - activatedAt, n / releaseSeconds);
+		const slopePer10k = secondHalfSlopePer10k(
+			samples,
+			first.startedAt! - activatedAt,
+			last.stoppedAt! - activatedAt,
+			n / releaseSeconds,
+		);
 		const result: SizeResult = {
 			events: n,
 			batch: BATCH,
@@ -158,7 +209,9 @@ export async function runSize(n: number, tarball: string, redis: { url: string; 
 		return result;
 	} finally {
 		await n8n?.stop().catch(() => undefined);
-		await redisClientOf(stores).del(streamKey).catch(() => undefined);
+		await redisClientOf(stores)
+			.del(streamKey)
+			.catch(() => undefined);
 		await stores.close().catch(() => undefined);
 	}
 }

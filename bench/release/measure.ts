@@ -11,7 +11,8 @@ export interface Memory {
 }
 export function memoryOf(pid: number): Memory {
 	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+	const field = (name: string) =>
+		Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
 	return { rssKiB: field('VmRSS'), hwmKiB: field('VmHWM') };
 }
 /** Resets VmHWM to the current RSS (Linux >= 4.0). @returns whether it worked. */
@@ -42,7 +43,11 @@ export async function idleBaselineKiB(pid: number): Promise<number> {
 		baseline.push(memoryOf(pid).rssKiB);
 		const window = baseline.slice(-25);
 		const spread = (Math.max(...window) - Math.min(...window)) / medianOf(window);
-		if ((Date.now() - idleSince >= 10_000 && window.length === 25 && spread < 0.02) || Date.now() - idleSince >= 60_000) break;
+		if (
+			(Date.now() - idleSince >= 10_000 && window.length === 25 && spread < 0.02) ||
+			Date.now() - idleSince >= 60_000
+		)
+			break;
 		await sleep(200);
 	}
 	return medianOf(baseline.slice(-25));
@@ -56,7 +61,11 @@ export interface Sample {
 }
 
 /** Samples `pid`'s memory every `everyMs` into `samples` until `stop()`. */
-export function sampleMemory(pid: number, since: number, everyMs: number): { samples: Sample[]; stop(): void } {
+export function sampleMemory(
+	pid: number,
+	since: number,
+	everyMs: number,
+): { samples: Sample[]; stop(): void } {
 	const samples: Sample[] = [];
 	const timer = setInterval(() => {
 		try {
@@ -86,7 +95,12 @@ export function rssTimeline(samples: Sample[]): [number, number][] {
  * window (ms since activation), per 10,000 events delivered (about 0 when memory has levelled
  * off); null when fewer than 10 samples fall in it.
  */
-export function secondHalfSlopePer10k(samples: Sample[], relStart: number, relEnd: number, eventsPerSecond: number): number | null {
+export function secondHalfSlopePer10k(
+	samples: Sample[],
+	relStart: number,
+	relEnd: number,
+	eventsPerSecond: number,
+): number | null {
 	const secondHalf = samples.filter((x) => x.t >= (relStart + relEnd) / 2 && x.t <= relEnd);
 	if (secondHalf.length < 10) return null;
 	const xs = secondHalf.map((x) => x.t / 1000);

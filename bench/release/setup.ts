@@ -20,7 +20,12 @@ export async function startPrivateRedis(): Promise<RedisServer> {
 	return redis;
 }
 
-export async function bufferEvents(stores: Stores, endpointId: string, auth: Parameters<typeof credentialHeaders>[0], n: number): Promise<number> {
+export async function bufferEvents(
+	stores: Stores,
+	endpointId: string,
+	auth: Parameters<typeof credentialHeaders>[0],
+	n: number,
+): Promise<number> {
 	// What the ingest path stores for wrk's request (bench/post.lua): header names lower-case, the
 	// credential header (X-Hub-Signature-256) removed.
 	const headers = storedHeaders(
@@ -33,7 +38,8 @@ export async function bufferEvents(stores: Stores, endpointId: string, auth: Par
 			'x-github-hook-id': '512345678',
 			'x-github-hook-installation-target-id': '186853002',
 			'x-github-hook-installation-target-type': 'repository',
-			'x-hub-signature-256': 'sha256=0000000000000000000000000000000000000000000000000000000000000000',
+			'x-hub-signature-256':
+				'sha256=0000000000000000000000000000000000000000000000000000000000000000',
 		},
 		credentialHeaders(auth),
 	);
@@ -58,7 +64,8 @@ export async function bufferEvents(stores: Stores, endpointId: string, auth: Par
 				sourceIp: '127.0.0.1',
 				body: PAYLOAD,
 			});
-			if (outcome.kind !== 'accepted') throw new Error(`acceptEvent answered ${JSON.stringify(outcome)}`);
+			if (outcome.kind !== 'accepted')
+				throw new Error(`acceptEvent answered ${JSON.stringify(outcome)}`);
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, worker));

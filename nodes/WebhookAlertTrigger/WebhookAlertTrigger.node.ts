@@ -1,4 +1,12 @@
-import { NodeConnectionTypes, NodeOperationError, type IDataObject, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
 import { alertSnapshot, pollAlerts } from '../../src/alerts/poll';
 import type { FigureSources } from '../../src/alerts/figures';
 import { webhookGatewayApiTest } from '../shared/credentialTest';
@@ -22,7 +30,10 @@ export class WebhookAlertTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Gateway Alert Trigger',
 		name: 'webhookAlertTrigger',
-		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
+		icon: {
+			light: 'file:../../icons/webhookGateway.svg',
+			dark: 'file:../../icons/webhookGateway.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		polling: true,
@@ -47,12 +58,16 @@ export class WebhookAlertTrigger implements INodeType {
 		try {
 			rules = rulesOf(this.getNodeParameter('rules', {}));
 		} catch (error) {
-			throw new NodeOperationError(node, error as Error, { description: 'Check the "Rules" of the Webhook Gateway Alert Trigger.' });
+			throw new NodeOperationError(node, error as Error, {
+				description: 'Check the "Rules" of the Webhook Gateway Alert Trigger.',
+			});
 		}
 		const logger = gatewayLogger(this.logger);
 		let session;
 		try {
-			session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), logger, { serve: false });
+			session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), logger, {
+				serve: false,
+			});
 		} catch (error) {
 			throw toNodeError(node, error, doing);
 		}
@@ -64,10 +79,13 @@ export class WebhookAlertTrigger implements INodeType {
 				defaultMaxBytes: session.config.bufferMaxBytes,
 				allowEviction: session.config.allowEviction,
 			};
-			if (manual) return [this.helpers.returnJsonArray((await alertSnapshot(src, rules)) as IDataObject[])];
+			if (manual)
+				return [this.helpers.returnJsonArray((await alertSnapshot(src, rules)) as IDataObject[])];
 			const triggerId = `${this.getWorkflow().id ?? 'unsaved'}:${node.id}`;
 			const items = await pollAlerts(src, rules, triggerId);
-			return items.length === 0 ? null : [this.helpers.returnJsonArray(items as unknown as IDataObject[])];
+			return items.length === 0
+				? null
+				: [this.helpers.returnJsonArray(items as unknown as IDataObject[])];
 		} catch (error) {
 			throw toNodeError(node, error, doing, { redis: session.redis });
 		} finally {

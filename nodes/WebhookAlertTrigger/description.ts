@@ -36,12 +36,39 @@ export const alertTriggerProperties: INodeProperties[] = [
 						type: 'options',
 						default: 'deadLetters',
 						options: [
-							{ name: 'Buffer Above % of Capacity', value: 'bufferFill', description: 'An endpoint buffer holds more than X % of its capacity (events or bytes)' },
-							{ name: 'Daily Usage Above % of Plan', value: 'dailyUsage', description: "An account accepted more than X % of its plan's daily limit today (UTC)" },
-							{ name: 'Dead Letters Above N', value: 'deadLetters', description: 'An endpoint has more than N dead letters' },
-							{ name: 'No Accepted Event for T Minutes', value: 'silence', description: 'An endpoint accepted nothing for T minutes' },
-							{ name: 'Redis Check Failing', value: 'redisCheck', description: 'Redis version or settings put data at risk (the gateway reports not ready)' },
-							{ name: 'Rejected Requests Above R per Minute', value: 'rejections', description: REJECTIONS_RULE_DESCRIPTION },
+							{
+								name: 'Buffer Above % of Capacity',
+								value: 'bufferFill',
+								description:
+									'An endpoint buffer holds more than X % of its capacity (events or bytes)',
+							},
+							{
+								name: 'Daily Usage Above % of Plan',
+								value: 'dailyUsage',
+								description:
+									"An account accepted more than X % of its plan's daily limit today (UTC)",
+							},
+							{
+								name: 'Dead Letters Above N',
+								value: 'deadLetters',
+								description: 'An endpoint has more than N dead letters',
+							},
+							{
+								name: 'No Accepted Event for T Minutes',
+								value: 'silence',
+								description: 'An endpoint accepted nothing for T minutes',
+							},
+							{
+								name: 'Redis Check Failing',
+								value: 'redisCheck',
+								description:
+									'Redis version or settings put data at risk (the gateway reports not ready)',
+							},
+							{
+								name: 'Rejected Requests Above R per Minute',
+								value: 'rejections',
+								description: REJECTIONS_RULE_DESCRIPTION,
+							},
 						],
 					},
 					{
@@ -50,7 +77,8 @@ export const alertTriggerProperties: INodeProperties[] = [
 						type: 'number',
 						default: 0,
 						typeOptions: { minValue: 0 },
-						description: 'Alert when the endpoint holds more dead letters than this (0: any dead letter)',
+						description:
+							'Alert when the endpoint holds more dead letters than this (0: any dead letter)',
 						displayOptions: show('deadLetters'),
 					},
 					{
@@ -68,7 +96,8 @@ export const alertTriggerProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. github-main',
-						description: 'Only this endpoint; empty watches every endpoint (each one alerts on its own)',
+						description:
+							'Only this endpoint; empty watches every endpoint (each one alerts on its own)',
 						displayOptions: show('bufferFill', 'deadLetters', 'rejections', 'silence'),
 					},
 					{

@@ -17,12 +17,17 @@ interface RuleValues {
 }
 
 function number(value: unknown, displayName: string, min: number, fallback: number): number {
-	const checked = checkNumber(value, { displayName: `"${displayName}"`, min, fractions: 'keep' }, fallback);
+	const checked = checkNumber(
+		value,
+		{ displayName: `"${displayName}"`, min, fractions: 'keep' },
+		fallback,
+	);
 	if (!checked.ok) throw new Error(checked.error);
 	return checked.value;
 }
 
-const optional = (text: unknown) => (typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined);
+const optional = (text: unknown) =>
+	typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
 
 /** @throws Error naming the field when a value cannot work */
 export function rulesOf(parameter: unknown): AlertRule[] {
@@ -32,15 +37,32 @@ export function rulesOf(parameter: unknown): AlertRule[] {
 		const endpointId = optional(v.endpointId);
 		switch (v.rule) {
 			case 'deadLetters':
-				return { kind: 'deadLetters', endpointId, threshold: number(v.threshold, 'Dead Letters Above', 0, 0) };
+				return {
+					kind: 'deadLetters',
+					endpointId,
+					threshold: number(v.threshold, 'Dead Letters Above', 0, 0),
+				};
 			case 'bufferFill':
-				return { kind: 'bufferFill', endpointId, measure: v.measure === 'bytes' ? 'bytes' : 'events', percent: number(v.percent, 'Percent Above', 0, 80) };
+				return {
+					kind: 'bufferFill',
+					endpointId,
+					measure: v.measure === 'bytes' ? 'bytes' : 'events',
+					percent: number(v.percent, 'Percent Above', 0, 80),
+				};
 			case 'dailyUsage':
-				return { kind: 'dailyUsage', accountId: optional(v.accountId), percent: number(v.percent, 'Percent Above', 0, 80) };
+				return {
+					kind: 'dailyUsage',
+					accountId: optional(v.accountId),
+					percent: number(v.percent, 'Percent Above', 0, 80),
+				};
 			case 'silence':
 				return { kind: 'silence', endpointId, minutes: number(v.minutes, 'Silent Minutes', 1, 60) };
 			case 'rejections':
-				return { kind: 'rejections', endpointId, perMinute: number(v.perMinute, 'Rejections per Minute Above', 0, 10) };
+				return {
+					kind: 'rejections',
+					endpointId,
+					perMinute: number(v.perMinute, 'Rejections per Minute Above', 0, 10),
+				};
 			case 'redisCheck':
 				return { kind: 'redisCheck' };
 			default:

@@ -29,12 +29,16 @@ export class WebhookBatchTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Batch Trigger',
 		name: 'webhookBatchTrigger',
-		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
+		icon: {
+			light: 'file:../../icons/webhookGateway.svg',
+			dark: 'file:../../icons/webhookGateway.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
 		subtitle: '={{ "Endpoint " + $parameter["endpoint"] }}',
-		description: 'Receives the webhooks a gateway endpoint buffered, released in batches on a schedule',
+		description:
+			'Receives the webhooks a gateway endpoint buffered, released in batches on a schedule',
 		defaults: { name: 'Webhook Batch Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -61,11 +65,20 @@ export class WebhookBatchTrigger implements INodeType {
 		const node = this.getNode();
 		const parameters = new ParameterReader(this, batchTriggerProperties);
 		const common = readCommonOptions(parameters);
-		const items: ItemOptions = { output: parameters.option<ItemOptions['output']>('output'), includeRawBody: common.includeRawBody };
+		const items: ItemOptions = {
+			output: parameters.option<ItemOptions['output']>('output'),
+			includeRawBody: common.includeRawBody,
+		};
 
 		// Read before opening anything: an invalid filter fails activation with nothing to close.
 		const filter = readFilter(this);
-		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items, filter);
+		if (this.getMode() === 'manual')
+			return manualResponse(
+				this,
+				await openTrigger(this, 'listen for a test event'),
+				items,
+				filter,
+			);
 
 		const maxEvents = parameters.number('options.maxEventsPerExecution');
 		const maxBytes = parameters.number('options.maxMegabytesPerExecution') * 1024 * 1024;
@@ -112,11 +125,19 @@ export class WebhookBatchTrigger implements INodeType {
 		);
 		try {
 			// Registers the cursor; an existing subscriber keeps its place, a dropped one resumes where it stopped (a gap is told).
-			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom, subscriberMeta(this));
+			await session.client.stores.buffer.subscribe(
+				ref,
+				subscriberId,
+				common.startFrom,
+				subscriberMeta(this),
+			);
 		} catch (error) {
 			watch.stop();
 			await session.close();
-			throw toNodeError(node, error, 'activate the Webhook Batch Trigger', { endpointId: endpoint.id, redis: session.redis });
+			throw toNodeError(node, error, 'activate the Webhook Batch Trigger', {
+				endpointId: endpoint.id,
+				redis: session.redis,
+			});
 		}
 		const started = startSchedule(cron.value, timezone, () => releaser.tick('schedule'));
 		if (!started.ok) {
@@ -126,7 +147,14 @@ export class WebhookBatchTrigger implements INodeType {
 		}
 		active.schedule = started.value;
 		releaser.start();
-		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, schedule: cron.value, timezone, nextRelease: started.value.next()?.toISOString(), ...reclaimLogFields(common) });
+		logger.info(`Webhook Batch Trigger listening on ${endpoint.url}`, {
+			endpoint: endpoint.id,
+			subscriber: subscriberId,
+			schedule: cron.value,
+			timezone,
+			nextRelease: started.value.next()?.toISOString(),
+			...reclaimLogFields(common),
+		});
 
 		let closed = false;
 		const closeFunction = async () => {
@@ -139,9 +167,15 @@ export class WebhookBatchTrigger implements INodeType {
 				await session.releaseGateway();
 				// A running release keeps the shared client until it has acknowledged its batch.
 				void releaser.whenIdle().then(() => session.close());
-				logger.info('Webhook Batch Trigger stopped; its events stay buffered until it is active again', { endpoint: endpoint.id, subscriber: subscriberId });
+				logger.info(
+					'Webhook Batch Trigger stopped; its events stay buffered until it is active again',
+					{ endpoint: endpoint.id, subscriber: subscriberId },
+				);
 			} catch (error) {
-				logger.warn('Webhook Batch Trigger: error while closing', { endpoint: endpoint.id, error: messageOf(error) });
+				logger.warn('Webhook Batch Trigger: error while closing', {
+					endpoint: endpoint.id,
+					error: messageOf(error),
+				});
 			}
 		};
 		return { closeFunction };

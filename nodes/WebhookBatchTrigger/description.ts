@@ -2,7 +2,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../shared/endpointLocator';
 import { filtersProperty } from '../shared/filters';
-import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
+import {
+	includeRawBodyOption,
+	maxAttemptsOption,
+	startFromOption,
+	unfinishedRunTimeoutOption,
+} from '../shared/options';
 
 const SCHEDULE_DESCRIPTION =
 	'When the buffered events are released. Times are in the workflow’s time zone (workflow settings), else n8n’s default time zone.';
@@ -34,11 +39,23 @@ export const batchTriggerProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'everyHour',
 		options: [
-			{ name: 'Cron Expression', value: 'cron', description: 'A custom cron expression; 6 fields = with seconds' },
+			{
+				name: 'Cron Expression',
+				value: 'cron',
+				description: 'A custom cron expression; 6 fields = with seconds',
+			},
 			{ name: 'Every Day At', value: 'everyDay', description: 'Once a day at a fixed time' },
 			{ name: 'Every Hour', value: 'everyHour', description: 'Once an hour' },
-			{ name: 'Every N Hours', value: 'everyNHours', description: 'Every few hours, counted from midnight' },
-			{ name: 'Every N Minutes', value: 'everyNMinutes', description: 'Every few minutes, counted from the full hour' },
+			{
+				name: 'Every N Hours',
+				value: 'everyNHours',
+				description: 'Every few hours, counted from midnight',
+			},
+			{
+				name: 'Every N Minutes',
+				value: 'everyNMinutes',
+				description: 'Every few minutes, counted from the full hour',
+			},
 		],
 		description: SCHEDULE_DESCRIPTION,
 		hint: SCHEDULE_HINT,
@@ -96,8 +113,16 @@ export const batchTriggerProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'perEvent',
 		options: [
-			{ name: 'One Item Per Event', value: 'perEvent', description: 'Each event is its own item, oldest first' },
-			{ name: 'One Item With All Events', value: 'allInOne', description: 'A single item {events: [...], count}' },
+			{
+				name: 'One Item Per Event',
+				value: 'perEvent',
+				description: 'Each event is its own item, oldest first',
+			},
+			{
+				name: 'One Item With All Events',
+				value: 'allInOne',
+				description: 'A single item {events: [...], count}',
+			},
 		],
 		description: 'How the events of a batch are handed to the workflow',
 	},

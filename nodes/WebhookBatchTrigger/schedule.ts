@@ -30,7 +30,8 @@ export interface ScheduleParameters {
 export type { Checked };
 
 /** A whole number of the schedule; the editor's default when unset. */
-const whole = (value: unknown, displayName: string, min: number, max: number, fallback: number) => checkNumber(value, { displayName, min, max }, fallback);
+const whole = (value: unknown, displayName: string, min: number, max: number, fallback: number) =>
+	checkNumber(value, { displayName, min, max }, fallback);
 
 function cronWith(parts: Checked<number>[], build: (...n: number[]) => string): Checked<string> {
 	for (const part of parts) if (!part.ok) return part;
@@ -44,13 +45,23 @@ export function cronOf(p: ScheduleParameters): Checked<string> {
 		case 'everyHour':
 			return cronWith([minute], (m) => `${m} * * * *`);
 		case 'everyNMinutes':
-			return cronWith([whole(p.minutesInterval, 'Minutes Between Releases', 1, 59, 15)], (n) => (n === 1 ? '* * * * *' : `*/${n} * * * *`));
+			return cronWith([whole(p.minutesInterval, 'Minutes Between Releases', 1, 59, 15)], (n) =>
+				n === 1 ? '* * * * *' : `*/${n} * * * *`,
+			);
 		case 'everyNHours':
-			return cronWith([minute, whole(p.hoursInterval, 'Hours Between Releases', 1, 23, 2)], (m, n) => `${m} ${n === 1 ? '*' : `*/${n}`} * * *`);
+			return cronWith(
+				[minute, whole(p.hoursInterval, 'Hours Between Releases', 1, 23, 2)],
+				(m, n) => `${m} ${n === 1 ? '*' : `*/${n}`} * * *`,
+			);
 		case 'everyDay':
-			return cronWith([minute, whole(p.triggerAtHour, 'Trigger at Hour', 0, 23, 0)], (m, h) => `${m} ${h} * * *`);
+			return cronWith(
+				[minute, whole(p.triggerAtHour, 'Trigger at Hour', 0, 23, 0)],
+				(m, h) => `${m} ${h} * * *`,
+			);
 		case 'cron': {
-			const expression = String(p.cronExpression ?? '').trim().replace(/\s+/g, ' ');
+			const expression = String(p.cronExpression ?? '')
+				.trim()
+				.replace(/\s+/g, ' ');
 			const fields = expression === '' ? 0 : expression.split(' ').length;
 			if (fields !== 5 && fields !== 6) {
 				return {
@@ -76,27 +87,41 @@ export interface RunningSchedule {
  * Calls `onTick` on every occurrence of `cron` in time zone `timezone` (IANA name), or says why
  * node-schedule cannot use the expression or the zone.
  */
-export function startSchedule(cron: string, timezone: string, onTick: () => void): Checked<RunningSchedule> {
+export function startSchedule(
+	cron: string,
+	timezone: string,
+	onTick: () => void,
+): Checked<RunningSchedule> {
 	let job: ReturnType<typeof scheduleJob> | null;
 	try {
 		job = scheduleJob({ rule: cron, tz: timezone }, onTick);
 	} catch (error) {
-		return { ok: false, error: `cannot schedule "${cron}" in time zone ${timezone}: ${messageOf(error)}` };
+		return {
+			ok: false,
+			error: `cannot schedule "${cron}" in time zone ${timezone}: ${messageOf(error)}`,
+		};
 	}
-	if (!job) return { ok: false, error: `"${cron}" is not a valid cron expression, or it never fires (time zone ${timezone})` };
+	if (!job)
+		return {
+			ok: false,
+			error: `"${cron}" is not a valid cron expression, or it never fires (time zone ${timezone})`,
+		};
 	const scheduled = job;
 	let cancelled = false;
-	return { ok: true, value: {
-		next() {
-			if (cancelled) return undefined;
-			const at = scheduled.nextInvocation() as unknown as { toDate?: () => Date } | Date | null;
-			if (!at) return undefined;
-			return at instanceof Date ? at : at.toDate?.();
+	return {
+		ok: true,
+		value: {
+			next() {
+				if (cancelled) return undefined;
+				const at = scheduled.nextInvocation() as unknown as { toDate?: () => Date } | Date | null;
+				if (!at) return undefined;
+				return at instanceof Date ? at : at.toDate?.();
+			},
+			cancel() {
+				if (cancelled) return;
+				cancelled = true;
+				scheduled.cancel();
+			},
 		},
-		cancel() {
-			if (cancelled) return;
-			cancelled = true;
-			scheduled.cancel();
-		},
-	} };
+	};
 }

@@ -44,18 +44,33 @@ const ACTIONS: Record<string, Record<string, Action>> = {
 };
 
 /** Runs `action` per item on Redis (`session`) or, without a session, over the admin API. */
-async function runActions(ctx: IExecuteFunctions, items: INodeExecutionData[], action: Action, session: GatewaySession | undefined): Promise<INodeExecutionData[]> {
+async function runActions(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	action: Action,
+	session: GatewaySession | undefined,
+): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	const fail = (error: unknown, i: number) => {
 		const nodeError = nodeErrorFor(ctx.getNode(), error, session?.redis, i);
 		if (!ctx.continueOnFail()) throw nodeError;
-		output.push({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } });
+		output.push({
+			json: { error: nodeError.message, description: nodeError.description },
+			pairedItem: { item: i },
+		});
 	};
 	let management: NodeManagement;
 	try {
 		// On Redis, changes are written to the audit log like the admin API's, naming this workflow
 		// and node; over the API, the gateway records them under the token's name.
-		management = session ? auditedManagement(session.client.management, session.client.stores.audit, n8nActor(ctx), gatewayLogger(ctx.logger)) : await adminApiManagement(ctx);
+		management = session
+			? auditedManagement(
+					session.client.management,
+					session.client.stores.audit,
+					n8nActor(ctx),
+					gatewayLogger(ctx.logger),
+				)
+			: await adminApiManagement(ctx);
 	} catch (error) {
 		items.forEach((_, i) => fail(error, i));
 		return output;
@@ -63,7 +78,8 @@ async function runActions(ctx: IExecuteFunctions, items: INodeExecutionData[], a
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const result = await action(ctx, management, i);
-			for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: i } });
+			for (const json of Array.isArray(result) ? result : [result])
+				output.push({ json, pairedItem: { item: i } });
 		} catch (error) {
 			fail(error, i);
 		}
@@ -83,7 +99,8 @@ export class WebhookEndpoint implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage the webhook gateway: endpoints, plans, accounts, buffered events and subscribers',
+		description:
+			'Manage the webhook gateway: endpoints, plans, accounts, buffered events and subscribers',
 		defaults: { name: 'Webhook Endpoint' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -92,8 +109,17 @@ export class WebhookEndpoint implements INodeType {
 		// reveals the shared gateway of all teams, so none is offered to agents.
 		// Literal names (CREDENTIAL_TYPE, CREDENTIAL_TEST_METHOD): n8n's lint reads them from the source.
 		credentials: [
-			{ name: 'webhookGatewayApi', required: true, testedBy: 'webhookGatewayApiTest', displayOptions: { show: { connection: ['redis'] } } },
-			{ name: 'webhookGatewayAdminApi', required: true, displayOptions: { show: { connection: ['adminApi'] } } },
+			{
+				name: 'webhookGatewayApi',
+				required: true,
+				testedBy: 'webhookGatewayApiTest',
+				displayOptions: { show: { connection: ['redis'] } },
+			},
+			{
+				name: 'webhookGatewayAdminApi',
+				required: true,
+				displayOptions: { show: { connection: ['adminApi'] } },
+			},
 		],
 		properties: [
 			{
@@ -103,8 +129,17 @@ export class WebhookEndpoint implements INodeType {
 				noDataExpression: true,
 				default: 'redis',
 				options: [
-					{ name: 'Admin API Token', value: 'adminApi', description: "The gateway's admin API with a scoped token: only the token's scopes and accounts" },
-					{ name: 'Redis (Direct)', value: 'redis', description: 'Full rights over every account; for single-team installs' },
+					{
+						name: 'Admin API Token',
+						value: 'adminApi',
+						description:
+							"The gateway's admin API with a scoped token: only the token's scopes and accounts",
+					},
+					{
+						name: 'Redis (Direct)',
+						value: 'redis',
+						description: 'Full rights over every account; for single-team installs',
+					},
 				],
 				description: CONNECTION_DESCRIPTION,
 			},
@@ -115,11 +150,23 @@ export class WebhookEndpoint implements INodeType {
 				noDataExpression: true,
 				default: 'endpoint',
 				options: [
-					{ name: 'Account', value: 'account', description: 'Owner of endpoints; its plan limits them all' },
+					{
+						name: 'Account',
+						value: 'account',
+						description: 'Owner of endpoints; its plan limits them all',
+					},
 					{ name: 'Endpoint', value: 'endpoint', description: 'A global webhook URL' },
-					{ name: 'Event', value: 'event', description: 'Buffered events and dead letters of an endpoint' },
+					{
+						name: 'Event',
+						value: 'event',
+						description: 'Buffered events and dead letters of an endpoint',
+					},
 					{ name: 'Plan', value: 'plan', description: 'Rate, burst and daily limits' },
-					{ name: 'Subscriber', value: 'subscriber', description: 'The triggers reading an endpoint: lag, remove, rewind' },
+					{
+						name: 'Subscriber',
+						value: 'subscriber',
+						description: 'The triggers reading an endpoint: lag, remove, rewind',
+					},
 				],
 			},
 			...endpointOperations,
@@ -146,17 +193,29 @@ export class WebhookEndpoint implements INodeType {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const action = ACTIONS[resource]?.[operation];
-		if (!action) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
+		if (!action)
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" is not supported for "${resource}"`,
+			);
 
-		if (this.getNodeParameter('connection', 0, 'redis') === 'adminApi') return [await runActions(this, items, action, undefined)];
+		if (this.getNodeParameter('connection', 0, 'redis') === 'adminApi')
+			return [await runActions(this, items, action, undefined)];
 
 		let session: GatewaySession;
 		try {
-			session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), silentLogger, { serve: false });
+			session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), silentLogger, {
+				serve: false,
+			});
 		} catch (error) {
 			const nodeError = nodeErrorFor(this.getNode(), error, undefined);
 			if (!this.continueOnFail()) throw nodeError;
-			return [items.map((_, i) => ({ json: { error: nodeError.message, description: nodeError.description }, pairedItem: { item: i } }))];
+			return [
+				items.map((_, i) => ({
+					json: { error: nodeError.message, description: nodeError.description },
+					pairedItem: { item: i },
+				})),
+			];
 		}
 
 		try {
@@ -165,5 +224,4 @@ export class WebhookEndpoint implements INodeType {
 			await session.close();
 		}
 	}
-
 }

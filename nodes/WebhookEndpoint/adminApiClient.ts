@@ -5,7 +5,13 @@
  * token's scopes and accounts, and recorded in the audit log by the gateway as `token <name>`.
  * Error answers become GatewayErrors with the API's status, code and message.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 import { ERROR_CATALOGUE, GatewayError, type ErrorCode } from '../../src/errors';
 import type { ManagementService } from '../../src/management/service';
 
@@ -44,19 +50,53 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const enc = encodeURIComponent;
 
 /** The admin API over HTTP with the node's "Webhook Gateway Admin API" credential. */
-export async function adminApiManagement(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<NodeManagement> {
+export async function adminApiManagement(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+): Promise<NodeManagement> {
 	const credential = await ctx.getCredentials(ADMIN_API_CREDENTIAL_TYPE);
-	const base = `${String(credential.baseUrl ?? '').trim().replace(/\/+$/, '')}/api/v1`;
-	if (!/^https?:\/\/[^\s/]+/.test(base)) throw new GatewayError(400, 'invalid_request', 'The Webhook Gateway Admin API credential needs a Base URL starting with http:// or https://');
+	const base = `${String(credential.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '')}/api/v1`;
+	if (!/^https?:\/\/[^\s/]+/.test(base))
+		throw new GatewayError(
+			400,
+			'invalid_request',
+			'The Webhook Gateway Admin API credential needs a Base URL starting with http:// or https://',
+		);
 
-	async function call<T>(method: IHttpRequestMethods, path: string, body?: unknown, qs?: IDataObject): Promise<T> {
-		const options: IHttpRequestOptions = { method, url: `${base}${path}`, qs, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: REQUEST_TIMEOUT_MS };
+	async function call<T>(
+		method: IHttpRequestMethods,
+		path: string,
+		body?: unknown,
+		qs?: IDataObject,
+	): Promise<T> {
+		const options: IHttpRequestOptions = {
+			method,
+			url: `${base}${path}`,
+			qs,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: REQUEST_TIMEOUT_MS,
+		};
 		if (body !== undefined) options.body = body as IDataObject;
-		const answer = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, ADMIN_API_CREDENTIAL_TYPE, options)) as { statusCode: number; body: unknown };
+		const answer = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			ADMIN_API_CREDENTIAL_TYPE,
+			options,
+		)) as { statusCode: number; body: unknown };
 		if (answer.statusCode >= 400) {
-			const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-			const code: ErrorCode = error?.code !== undefined && error.code in ERROR_CATALOGUE ? (error.code as ErrorCode) : 'internal_error';
-			throw new GatewayError(answer.statusCode, code, `The gateway's admin API answered ${answer.statusCode}: ${error?.message ?? String(answer.body ?? '').slice(0, 200)}`);
+			const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)
+				?.error;
+			const code: ErrorCode =
+				error?.code !== undefined && error.code in ERROR_CATALOGUE
+					? (error.code as ErrorCode)
+					: 'internal_error';
+			throw new GatewayError(
+				answer.statusCode,
+				code,
+				`The gateway's admin API answered ${answer.statusCode}: ${error?.message ?? String(answer.body ?? '').slice(0, 200)}`,
+			);
 		}
 		return answer.body as T;
 	}
@@ -65,21 +105,40 @@ export async function adminApiManagement(ctx: IExecuteFunctions | ILoadOptionsFu
 	return {
 		createEndpoint: (input, createdBy) => call('POST', '/endpoints', { ...input, createdBy }),
 		getEndpoint: (id) => call('GET', endpoint(id)),
-		listEndpoints: (filter = {}) => call('GET', '/endpoints', undefined, { ...(filter.accountId ? { accountId: filter.accountId } : {}), ...(filter.search ? { search: filter.search } : {}) }),
+		listEndpoints: (filter = {}) =>
+			call('GET', '/endpoints', undefined, {
+				...(filter.accountId ? { accountId: filter.accountId } : {}),
+				...(filter.search ? { search: filter.search } : {}),
+			}),
 		updateEndpoint: (id, patch) => call('PATCH', endpoint(id), patch),
-		deleteEndpoint: (id, options = {}) => call('DELETE', endpoint(id), undefined, options.force === true ? { force: 'true' } : undefined),
+		deleteEndpoint: (id, options = {}) =>
+			call(
+				'DELETE',
+				endpoint(id),
+				undefined,
+				options.force === true ? { force: 'true' } : undefined,
+			),
 		rotateSecret: (id, options = {}) => call('POST', `${endpoint(id)}/rotate-secret`, options),
 		endpointUsage: (id) => call('GET', `${endpoint(id)}/usage`),
 		peekEvents: (id, count = 10) => call('GET', `${endpoint(id)}/events`, undefined, { count }),
-		listDeadLetters: (id, count = 100) => call('GET', `${endpoint(id)}/dead-letters`, undefined, { count }),
-		replayDeadLetters: (id, ids = []) => call('POST', `${endpoint(id)}/dead-letters/replay`, { ids }),
+		listDeadLetters: (id, count = 100) =>
+			call('GET', `${endpoint(id)}/dead-letters`, undefined, { count }),
+		replayDeadLetters: (id, ids = []) =>
+			call('POST', `${endpoint(id)}/dead-letters/replay`, { ids }),
 		deleteDeadLetters: (id, ids) => call('DELETE', `${endpoint(id)}/dead-letters`, { ids }),
 		listSubscribers: (id) => call('GET', `${endpoint(id)}/subscribers`),
-		removeSubscriber: (id, subscriberId) => call('DELETE', `${endpoint(id)}/subscribers/${enc(subscriberId)}`),
-		rewindSubscriber: (id, subscriberId, input) => call('POST', `${endpoint(id)}/subscribers/${enc(subscriberId)}/rewind`, input),
+		removeSubscriber: (id, subscriberId) =>
+			call('DELETE', `${endpoint(id)}/subscribers/${enc(subscriberId)}`),
+		rewindSubscriber: (id, subscriberId, input) =>
+			call('POST', `${endpoint(id)}/subscribers/${enc(subscriberId)}/rewind`, input),
 		listPlans: () => call('GET', '/plans'),
 		getPlan: (id) => call('GET', `/plans/${enc(id)}`),
-		upsertPlan: (input) => call('PUT', `/plans/${enc(String(input.id ?? ''))}`, Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'id'))),
+		upsertPlan: (input) =>
+			call(
+				'PUT',
+				`/plans/${enc(String(input.id ?? ''))}`,
+				Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'id')),
+			),
 		deletePlan: (id) => call('DELETE', `/plans/${enc(id)}`),
 		getAccount: (id) => call('GET', `/accounts/${enc(id)}`),
 		listAccounts: () => call('GET', '/accounts'),

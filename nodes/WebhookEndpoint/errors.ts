@@ -31,7 +31,12 @@ export interface ErrorAdvice {
 function unreachable(error: unknown): boolean {
 	if (error instanceof GatewayError) return error.code === 'store_unavailable';
 	const code = (error as { code?: unknown } | null)?.code;
-	return isConnectionError(error) || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(messageOf(error));
+	return (
+		isConnectionError(error) ||
+		code === 'ENOTFOUND' ||
+		code === 'EAI_AGAIN' ||
+		/ENOTFOUND|EAI_AGAIN/.test(messageOf(error))
+	);
 }
 
 function notFoundAdvice(message: string): string {
@@ -55,7 +60,10 @@ export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvic
 	const message = messageOf(error);
 	const where = redis ?? 'the configured address';
 	if (error instanceof CredentialValueError) {
-		return { message: `The Webhook Gateway credential has a wrong value: ${message}`, description: 'Open the credential and correct the field' };
+		return {
+			message: `The Webhook Gateway credential has a wrong value: ${message}`,
+			description: 'Open the credential and correct the field',
+		};
 	}
 	if (error instanceof ConfigError) {
 		return { message: CONFIG_ERROR_MESSAGE, description: message };
@@ -79,10 +87,17 @@ export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvic
 				if (/has \d+ subscriber\(s\)/.test(message)) {
 					return { message, description: ENDPOINT_HAS_SUBSCRIBERS_DESCRIPTION };
 				}
-				if (/no events; there is nothing to rewind/.test(message)) return { message, description: 'Wait for events, or rewind another subscriber' };
+				if (/no events; there is nothing to rewind/.test(message))
+					return { message, description: 'Wait for events, or rewind another subscriber' };
 				return message.startsWith('endpoint')
-					? { message, description: 'Choose another Endpoint ID, or leave it empty for a random one' }
-					: { message, description: 'Move those accounts to another plan first (Account > Set Plan)' };
+					? {
+							message,
+							description: 'Choose another Endpoint ID, or leave it empty for a random one',
+						}
+					: {
+							message,
+							description: 'Move those accounts to another plan first (Account > Set Plan)',
+						};
 			case 'invalid_request':
 				return /redis url/i.test(message)
 					? { message, description: 'Check the Redis URL in the Webhook Gateway credential' }
@@ -93,13 +108,26 @@ export function adviceFor(error: unknown, redis: string | undefined): ErrorAdvic
 	}
 	// Reachable, but refusing: wrong password, missing permission, TLS mismatch ...
 	const redisProblem = knownRedisFailure(error, where, 5);
-	if (redisProblem) return { message: redisProblem, description: 'Check the Webhook Gateway credential; its Test button says what is wrong' };
+	if (redisProblem)
+		return {
+			message: redisProblem,
+			description: 'Check the Webhook Gateway credential; its Test button says what is wrong',
+		};
 	return { message };
 }
 
-export function nodeErrorFor(node: INode, error: unknown, redis: string | undefined, itemIndex?: number): NodeOperationError {
+export function nodeErrorFor(
+	node: INode,
+	error: unknown,
+	redis: string | undefined,
+	itemIndex?: number,
+): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	const { message, description } = adviceFor(error, redis);
 	// The original error goes along as the cause (stack in the log); the user sees message + description.
-	return new NodeOperationError(node, error instanceof Error ? error : message, { message, description, itemIndex });
+	return new NodeOperationError(node, error instanceof Error ? error : message, {
+		message,
+		description,
+		itemIndex,
+	});
 }

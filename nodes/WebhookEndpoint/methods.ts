@@ -1,5 +1,9 @@
 /** Editor look-ups of the Webhook Endpoint node: the endpoint list and the plan list, on Redis or over the admin API. */
-import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { silentLogger } from '../../src/logger';
 import type { Plan } from '../../src/types';
 import { CREDENTIAL_TYPE } from '../shared/credentials';
@@ -15,7 +19,11 @@ function limitsOf(plan: Plan): string {
 }
 
 function planOptions(plans: Plan[]): INodePropertyOptions[] {
-	return plans.map((plan) => ({ name: plan.name === plan.id ? plan.id : `${plan.name} (${plan.id})`, value: plan.id, description: limitsOf(plan) }));
+	return plans.map((plan) => ({
+		name: plan.name === plan.id ? plan.id : `${plan.name} (${plan.id})`,
+		value: plan.id,
+		description: limitsOf(plan),
+	}));
 }
 
 /** Whether the node is set to reach the gateway over its admin API (a scoped token). */
@@ -24,11 +32,22 @@ function viaAdminApi(ctx: ILoadOptionsFunctions): boolean {
 }
 
 /** listSearch of this node: over the admin API when the node uses it, else the triggers' (Redis). */
-export async function searchEndpointsOfNode(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchEndpointsOfNode(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	if (!viaAdminApi(this)) return await searchEndpoints.call(this, filter);
 	try {
-		const endpoints = await (await adminApiManagement(this)).listEndpoints({ search: filter?.trim() || undefined });
-		return { results: endpoints.map((e) => ({ name: `${e.name && e.name !== e.id ? `${e.name} (${e.id})` : e.id} — ${e.url}`, value: e.id, url: e.url })) };
+		const endpoints = await (
+			await adminApiManagement(this)
+		).listEndpoints({ search: filter?.trim() || undefined });
+		return {
+			results: endpoints.map((e) => ({
+				name: `${e.name && e.name !== e.id ? `${e.name} (${e.id})` : e.id} — ${e.url}`,
+				value: e.id,
+				url: e.url,
+			})),
+		};
 	} catch (error) {
 		throw nodeErrorFor(this.getNode(), error, undefined);
 	}
@@ -43,7 +62,11 @@ export async function getPlans(this: ILoadOptionsFunctions): Promise<INodeProper
 			throw nodeErrorFor(this.getNode(), error, undefined);
 		}
 	}
-	const session = await openGatewaySession(await this.getCredentials(CREDENTIAL_TYPE), silentLogger, { serve: false }).catch((error: unknown) => {
+	const session = await openGatewaySession(
+		await this.getCredentials(CREDENTIAL_TYPE),
+		silentLogger,
+		{ serve: false },
+	).catch((error: unknown) => {
 		throw nodeErrorFor(this.getNode(), error, undefined);
 	});
 	try {

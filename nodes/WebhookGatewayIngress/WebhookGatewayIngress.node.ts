@@ -43,7 +43,10 @@ export class WebhookGatewayIngress implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Gateway Ingress',
 		name: 'webhookGatewayIngress',
-		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
+		icon: {
+			light: 'file:../../icons/webhookGateway.svg',
+			dark: 'file:../../icons/webhookGateway.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'Every endpoint, on n8n’s URL',

@@ -5,7 +5,13 @@
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { answerSetupFailure } from '../../src/gateway/ingress';
-import { acquireClient, checkRedisOnce, ingressOf, type Lease, type SharedClient } from '../../src/runtime/processResources';
+import {
+	acquireClient,
+	checkRedisOnce,
+	ingressOf,
+	type Lease,
+	type SharedClient,
+} from '../../src/runtime/processResources';
 import { configFromCredential, CREDENTIAL_TYPE } from '../shared/credentials';
 import { messageOf } from '../shared/errors';
 import { gatewayLogger } from '../shared/logger';
@@ -37,7 +43,9 @@ export async function serveIngress(ctx: IWebhookFunctions): Promise<void> {
 			await checkRedisOnce(lease.value, config, logger);
 			ingress = ingressOf(lease.value, config, logger);
 		} catch (error) {
-			logger.error(`Webhook Gateway Ingress cannot serve requests: ${messageOf(error)}`, { node: ctx.getNode().name });
+			logger.error(`Webhook Gateway Ingress cannot serve requests: ${messageOf(error)}`, {
+				node: ctx.getNode().name,
+			});
 			answerSetupFailure(res);
 			return;
 		}

@@ -27,12 +27,16 @@ export class WebhookRawTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Webhook Raw Trigger',
 		name: 'webhookRawTrigger',
-		icon: { light: 'file:../../icons/webhookGateway.svg', dark: 'file:../../icons/webhookGateway.dark.svg' },
+		icon: {
+			light: 'file:../../icons/webhookGateway.svg',
+			dark: 'file:../../icons/webhookGateway.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		// n8n resolves a resource locator parameter to its value (the endpoint id) in expressions.
 		subtitle: '={{ "Endpoint " + $parameter["endpoint"] }}',
-		description: 'Starts one execution per webhook a gateway endpoint accepted, as soon as it arrives',
+		description:
+			'Starts one execution per webhook a gateway endpoint accepted, as soon as it arrives',
 		defaults: { name: 'Webhook Raw Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -63,7 +67,13 @@ export class WebhookRawTrigger implements INodeType {
 
 		// Read before opening anything: an invalid filter fails activation with nothing to close.
 		const filter = readFilter(this);
-		if (this.getMode() === 'manual') return manualResponse(this, await openTrigger(this, 'listen for a test event'), items, filter);
+		if (this.getMode() === 'manual')
+			return manualResponse(
+				this,
+				await openTrigger(this, 'listen for a test event'),
+				items,
+				filter,
+			);
 
 		const concurrency = parameters.number('options.maxConcurrency');
 		const opened = await openTrigger(this, 'activate the Webhook Raw Trigger');
@@ -71,14 +81,24 @@ export class WebhookRawTrigger implements INodeType {
 		const subscriberId = subscriberIdOf(this);
 		// Set once it runs; the watch stops it when the endpoint is deleted.
 		const active: { consumer?: RawConsumer } = {};
-		const watch = watchSubscription(this, opened, subscriberId, 'raw', () => bounded(active.consumer?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT_MS));
+		const watch = watchSubscription(this, opened, subscriberId, 'raw', () =>
+			bounded(active.consumer?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT_MS),
+		);
 		try {
 			// An existing subscriber keeps its place, a dropped one resumes where it stopped (a gap is told).
-			await session.client.stores.buffer.subscribe(ref, subscriberId, common.startFrom, subscriberMeta(this));
+			await session.client.stores.buffer.subscribe(
+				ref,
+				subscriberId,
+				common.startFrom,
+				subscriberMeta(this),
+			);
 		} catch (error) {
 			watch.stop();
 			await session.close();
-			throw toNodeError(node, error, 'activate the Webhook Raw Trigger', { endpointId: endpoint.id, redis: session.redis });
+			throw toNodeError(node, error, 'activate the Webhook Raw Trigger', {
+				endpointId: endpoint.id,
+				redis: session.redis,
+			});
 		}
 		// Blocking reads need a connection of their own.
 		const reader = session.client.stores.blockingBuffer();
@@ -97,7 +117,11 @@ export class WebhookRawTrigger implements INodeType {
 		);
 		active.consumer = consumer;
 		consumer.start();
-		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, { endpoint: endpoint.id, subscriber: subscriberId, ...reclaimLogFields(common) });
+		logger.info(`Webhook Raw Trigger listening on ${endpoint.url}`, {
+			endpoint: endpoint.id,
+			subscriber: subscriberId,
+			...reclaimLogFields(common),
+		});
 
 		let closed = false;
 		const closeFunction = async () => {
@@ -111,9 +135,15 @@ export class WebhookRawTrigger implements INodeType {
 					reader.close();
 					await session.close();
 				});
-				logger.info('Webhook Raw Trigger stopped; its events stay buffered until it is active again', { endpoint: endpoint.id, subscriber: subscriberId });
+				logger.info(
+					'Webhook Raw Trigger stopped; its events stay buffered until it is active again',
+					{ endpoint: endpoint.id, subscriber: subscriberId },
+				);
 			} catch (error) {
-				logger.warn('Webhook Raw Trigger: error while closing', { endpoint: endpoint.id, error: messageOf(error) });
+				logger.warn('Webhook Raw Trigger: error while closing', {
+					endpoint: endpoint.id,
+					error: messageOf(error),
+				});
 			}
 		};
 		return { closeFunction };

@@ -2,7 +2,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../shared/endpointLocator';
 import { filtersProperty } from '../shared/filters';
-import { includeRawBodyOption, maxAttemptsOption, startFromOption, unfinishedRunTimeoutOption } from '../shared/options';
+import {
+	includeRawBodyOption,
+	maxAttemptsOption,
+	startFromOption,
+	unfinishedRunTimeoutOption,
+} from '../shared/options';
 
 export const rawTriggerProperties: INodeProperties[] = [
 	{
@@ -28,7 +33,8 @@ export const rawTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 5,
 				typeOptions: { minValue: 1, maxValue: 1000 },
-				description: 'How many executions of this trigger may run at once; further events wait in the buffer',
+				description:
+					'How many executions of this trigger may run at once; further events wait in the buffer',
 			},
 			maxAttemptsOption,
 			startFromOption,

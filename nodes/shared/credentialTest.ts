@@ -2,7 +2,11 @@
  * The Webhook Gateway credential's Test button: connect with a short-lived client, PING, count the
  * endpoints under the key prefix, always disconnect, and say in plain words what is wrong.
  */
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 import type { GatewayConfig } from '../../src/config';
 import { createStores } from '../../src/redis';
 import { connectionOf } from '../../src/runtime/settings';
@@ -20,7 +24,10 @@ class TestTimeout extends Error {
 }
 
 /** Connects, pings and counts endpoints; never throws. */
-export async function testGatewayConnection(config: GatewayConfig, timeoutMs = CREDENTIAL_TEST_TIMEOUT_MS): Promise<INodeCredentialTestResult> {
+export async function testGatewayConnection(
+	config: GatewayConfig,
+	timeoutMs = CREDENTIAL_TEST_TIMEOUT_MS,
+): Promise<INodeCredentialTestResult> {
 	const target = redisTarget(config);
 	const seconds = Math.round(timeoutMs / 100) / 10;
 	let stores: ReturnType<typeof createStores> | undefined;
@@ -28,7 +35,10 @@ export async function testGatewayConnection(config: GatewayConfig, timeoutMs = C
 	let socketError: unknown;
 	let timer: NodeJS.Timeout | undefined;
 	try {
-		stores = createStores({ ...connectionOf(config, 'wgw-credential-test'), commandTimeoutMs: timeoutMs }, config.keyPrefix);
+		stores = createStores(
+			{ ...connectionOf(config, 'wgw-credential-test'), commandTimeoutMs: timeoutMs },
+			config.keyPrefix,
+		);
 		stores.onConnectionError((error) => {
 			socketError ??= error;
 		});
@@ -42,13 +52,16 @@ export async function testGatewayConnection(config: GatewayConfig, timeoutMs = C
 		});
 		const endpoints = await Promise.race([probe, timeout]);
 		probe.catch(() => undefined);
-		const where = config.keyPrefix ? `under key prefix '${config.keyPrefix}'` : 'without a key prefix';
+		const where = config.keyPrefix
+			? `under key prefix '${config.keyPrefix}'`
+			: 'without a key prefix';
 		return {
 			status: 'OK',
 			message: `Connected to Redis at ${target}; ${endpoints} endpoint${endpoints === 1 ? '' : 's'} registered ${where}.`,
 		};
 	} catch (error) {
-		const cause = socketError && (error instanceof TestTimeout || isGeneric(error)) ? socketError : error;
+		const cause =
+			socketError && (error instanceof TestTimeout || isGeneric(error)) ? socketError : error;
 		return { status: 'Error', message: describeRedisFailure(cause, target, seconds) };
 	} finally {
 		if (timer) clearTimeout(timer);
@@ -62,11 +75,16 @@ export async function testGatewayConnection(config: GatewayConfig, timeoutMs = C
 
 /** Errors that only say "it failed" and hide the socket's reason. */
 function isGeneric(error: unknown): boolean {
-	return /MaxRetriesPerRequest|max retries|Connection is closed|enableOfflineQueue|Stream isn't writeable/i.test(messageOf(error));
+	return /MaxRetriesPerRequest|max retries|Connection is closed|enableOfflineQueue|Stream isn't writeable/i.test(
+		messageOf(error),
+	);
 }
 
 /** `methods.credentialTest.webhookGatewayApiTest` of every node that uses the credential. */
-export async function webhookGatewayApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function webhookGatewayApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	let config: GatewayConfig;
 	try {
 		config = configFromCredential(credential.data ?? {});

@@ -21,7 +21,8 @@ export function outcomeOfRun(run: IRun | undefined): RunOutcome {
 	if (!run) return { ok: false, error: 'the execution ended without a result' };
 	const error = run.data?.resultData?.error as (IDataObject & { message?: string }) | undefined;
 	if (error) return { ok: false, error: String(error.message ?? 'the execution failed') };
-	if (FAILED.has(String(run.status))) return { ok: false, error: `the execution ended with status '${String(run.status)}'` };
+	if (FAILED.has(String(run.status)))
+		return { ok: false, error: `the execution ended with status '${String(run.status)}'` };
 	return { ok: true };
 }
 
@@ -34,7 +35,12 @@ export async function settledWithin(done: Promise<IRun>, timeoutMs: number): Pro
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<RunOutcome>((resolve) => {
 		timer = setTimeout(
-			() => resolve({ ok: false, timedOut: true, error: `the execution did not finish within the Unfinished Run Timeout (${Math.round(timeoutMs / 1000)} s); its events count as failed and are released again` }),
+			() =>
+				resolve({
+					ok: false,
+					timedOut: true,
+					error: `the execution did not finish within the Unfinished Run Timeout (${Math.round(timeoutMs / 1000)} s); its events count as failed and are released again`,
+				}),
 			timeoutMs,
 		);
 	});
@@ -58,13 +64,19 @@ export function emittingRunner(
 ): RunWorkflow {
 	return async (events: WebhookEvent[]): Promise<RunOutcome> => {
 		try {
-			const items = await itemsOf(events, options, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));
+			const items = await itemsOf(events, options, (data, fileName, mimeType) =>
+				ctx.helpers.prepareBinaryData(data, fileName, mimeType),
+			);
 			const gap = takeGap();
 			if (gap) for (const item of items) item.json.gap = { ...gap } as unknown as IDataObject;
 			const done = ctx.helpers.createDeferredPromise<IRun>();
 			ctx.emit([items], undefined, done);
 			const outcome = await settledWithin(done.promise, timeoutMs);
-			if (!outcome.ok && outcome.timedOut) ctx.logger.warn(`Webhook trigger: ${outcome.error}`, { events: events.length, node: ctx.getNode().name });
+			if (!outcome.ok && outcome.timedOut)
+				ctx.logger.warn(`Webhook trigger: ${outcome.error}`, {
+					events: events.length,
+					node: ctx.getNode().name,
+				});
 			return outcome;
 		} catch (error) {
 			return { ok: false, error: messageOf(error) };

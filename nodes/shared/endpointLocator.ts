@@ -4,7 +4,14 @@
  * id and full URL (to copy into the sending app) and, for a provider preset, the provider's name;
  * its link opens the preset's guide, with the setup hint as the link's tooltip (docs/providers/).
  */
-import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult, type INodeProperties, type NodeParameterValueType } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ILoadOptionsFunctions,
+	type INodeListSearchItems,
+	type INodeListSearchResult,
+	type INodeProperties,
+	type NodeParameterValueType,
+} from 'n8n-workflow';
 import { presetInfo } from '../../src/auth/catalog';
 import { silentLogger } from '../../src/logger';
 import type { EndpointView } from '../../src/types';
@@ -63,12 +70,14 @@ export const endpointProperty: INodeProperties = {
 
 /** The endpoint id from the parameter's value (`getNodeParameter('endpoint', …, { extractValue: true })`). */
 export function endpointIdOf(value: NodeParameterValueType | object | undefined): string {
-	if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value ?? '').trim();
+	if (value && typeof value === 'object' && 'value' in value)
+		return String((value as { value: unknown }).value ?? '').trim();
 	return String(value ?? '').trim();
 }
 
 /** Where the provider guides live (docs/providers/ of the repository), for links from the editor. */
-export const PROVIDER_GUIDES_URL = 'https://github.com/n8n-nodes-webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/providers/';
+export const PROVIDER_GUIDES_URL =
+	'https://github.com/n8n-nodes-webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/providers/';
 
 /**
  * A list entry as n8n's editor renders it (1.123 and 2.41 alike): `name` is the only text of the
@@ -82,27 +91,44 @@ export type EndpointListItem = INodeListSearchItems & { linkAlt?: string };
  * preset also the provider's name in the entry, its guide as the link and its setup hint as the
  * link's tooltip and the description. Other endpoints link to their own URL, as before.
  */
-export function endpointListItem(e: Pick<EndpointView, 'id' | 'name' | 'enabled' | 'url' | 'auth'>): EndpointListItem {
+export function endpointListItem(
+	e: Pick<EndpointView, 'id' | 'name' | 'enabled' | 'url' | 'auth'>,
+): EndpointListItem {
 	const label = `${e.name && e.name !== e.id ? `${e.name} (${e.id})` : e.id}${e.enabled ? '' : ' [disabled]'} — ${e.url}`;
 	const preset = e.auth.type === 'hmac' ? presetInfo(e.auth.preset) : undefined;
 	if (!preset) return { name: label, value: e.id, description: e.url, url: e.url };
 	const setup = `${preset.name} setup: ${preset.setupHint}`;
-	return { name: `${label} · ${preset.name}`, value: e.id, description: setup, url: PROVIDER_GUIDES_URL + preset.docs, linkAlt: setup };
+	return {
+		name: `${label} · ${preset.name}`,
+		value: e.id,
+		description: setup,
+		url: PROVIDER_GUIDES_URL + preset.docs,
+		linkAlt: setup,
+	};
 }
 
 /** listSearch: endpoints whose id or name contains the filter, oldest first. */
-export async function searchEndpoints(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchEndpoints(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const credential = await this.getCredentials(CREDENTIAL_TYPE);
 	const session = await openGatewaySession(credential, silentLogger, { serve: false });
 	try {
-		const endpoints = await session.client.management.listEndpoints({ search: filter?.trim() || undefined });
+		const endpoints = await session.client.management.listEndpoints({
+			search: filter?.trim() || undefined,
+		});
 		return {
 			results: endpoints.map(endpointListItem),
 		};
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Could not list endpoints from Redis at ${session.redis}: ${messageOf(error)}`, {
-			description: LIST_ENDPOINTS_FAILED_DESCRIPTION,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not list endpoints from Redis at ${session.redis}: ${messageOf(error)}`,
+			{
+				description: LIST_ENDPOINTS_FAILED_DESCRIPTION,
+			},
+		);
 	} finally {
 		await session.close();
 	}

@@ -37,12 +37,23 @@ function redisFailureDescription(message: string): string {
  * @param target "host:port" (or cluster seeds) the client was pointed at.
  * @param timeoutSeconds the limit the caller applied, for the time-out wording.
  */
-export function describeRedisFailure(error: unknown, target: string, timeoutSeconds?: number): string {
-	return knownRedisFailure(error, target, timeoutSeconds) ?? `Redis at ${target} answered with an error: ${messageOf(error)}`;
+export function describeRedisFailure(
+	error: unknown,
+	target: string,
+	timeoutSeconds?: number,
+): string {
+	return (
+		knownRedisFailure(error, target, timeoutSeconds) ??
+		`Redis at ${target} answered with an error: ${messageOf(error)}`
+	);
 }
 
 /** Like describeRedisFailure, but undefined for errors that are not about reaching Redis. */
-export function knownRedisFailure(error: unknown, target: string, timeoutSeconds?: number): string | undefined {
+export function knownRedisFailure(
+	error: unknown,
+	target: string,
+	timeoutSeconds?: number,
+): string | undefined {
 	const message = messageOf(error);
 	const code = codeOf(error);
 	if (/timed out|ETIMEDOUT/i.test(message) || code === 'ETIMEDOUT') {
@@ -63,7 +74,11 @@ export function knownRedisFailure(error: unknown, target: string, timeoutSeconds
 	if (/NOPERM|no permissions/i.test(message)) {
 		return `Permission denied at ${target} (NOPERM): the Redis user may not run the commands the gateway needs (streams, scripts, hashes).`;
 	}
-	if (/^ERR_(SSL|TLS)/.test(code) || /CERT|SELF_SIGNED/.test(code) || /\b(ssl|tls)\b|certificate|wrong version number/i.test(message)) {
+	if (
+		/^ERR_(SSL|TLS)/.test(code) ||
+		/CERT|SELF_SIGNED/.test(code) ||
+		/\b(ssl|tls)\b|certificate|wrong version number/i.test(message)
+	) {
 		if (/wrong version number|packet length too long/i.test(message)) {
 			return `TLS error with ${target}: the server does not answer in TLS. Switch TLS off (or use redis:// instead of rediss://), or point to the server's TLS port.`;
 		}
@@ -75,7 +90,10 @@ export function knownRedisFailure(error: unknown, target: string, timeoutSeconds
 	if (/ClusterAllFailedError|Failed to refresh slots cache/i.test(message)) {
 		return `No cluster seed node answered (${target}): ${message}. Check the Cluster Seed Nodes.`;
 	}
-	if (/MaxRetriesPerRequest/i.test(message) || /enableOfflineQueue|Stream isn't writeable/i.test(message)) {
+	if (
+		/MaxRetriesPerRequest/i.test(message) ||
+		/enableOfflineQueue|Stream isn't writeable/i.test(message)
+	) {
 		return `Redis at ${target} could not be reached (${message}).`;
 	}
 	return undefined;
@@ -85,7 +103,12 @@ export function knownRedisFailure(error: unknown, target: string, timeoutSeconds
  * A NodeOperationError for the editor and the execution list.
  * @param doing what the node was doing, e.g. "activate the Webhook Batch Trigger".
  */
-export function toNodeError(node: INode, error: unknown, doing: string, context: { endpointId?: string; redis?: string } = {}): NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	doing: string,
+	context: { endpointId?: string; redis?: string } = {},
+): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	if (error instanceof NotFoundError && context.endpointId) {
 		return new NodeOperationError(node, `Endpoint '${context.endpointId}' does not exist`, {
@@ -93,7 +116,11 @@ export function toNodeError(node: INode, error: unknown, doing: string, context:
 		});
 	}
 	if (error instanceof CredentialValueError) {
-		return new NodeOperationError(node, `The Webhook Gateway credential has a wrong value: ${error.message}`, { description: 'Open the credential and correct the field.' });
+		return new NodeOperationError(
+			node,
+			`The Webhook Gateway credential has a wrong value: ${error.message}`,
+			{ description: 'Open the credential and correct the field.' },
+		);
 	}
 	if (error instanceof ConfigError) {
 		return new NodeOperationError(node, CONFIG_ERROR_MESSAGE, { description: error.message });

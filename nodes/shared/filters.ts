@@ -6,7 +6,12 @@
  */
 import { NodeOperationError, type INodeProperties, type ITriggerFunctions } from 'n8n-workflow';
 import { GatewayError } from '../../src/errors';
-import { compileFilter, isEmptyFilter, type EventFilter, type FilterCondition } from '../../src/delivery/filter';
+import {
+	compileFilter,
+	isEmptyFilter,
+	type EventFilter,
+	type FilterCondition,
+} from '../../src/delivery/filter';
 import { filterSpecOf, splitList, type FilterShortcuts } from '../../src/delivery/filterPresets';
 
 const BODY_PATH_DESCRIPTION =
@@ -63,10 +68,24 @@ export const filtersProperty: INodeProperties = {
 							type: 'options',
 							default: 'header',
 							options: [
-								{ name: 'Body Path (JSON)', value: 'body', description: 'A value in the JSON body, e.g. pull_request.base.ref or items[0].sku' },
-								{ name: 'Header', value: 'header', description: 'A request header (name case-insensitive)' },
+								{
+									name: 'Body Path (JSON)',
+									value: 'body',
+									description:
+										'A value in the JSON body, e.g. pull_request.base.ref or items[0].sku',
+								},
+								{
+									name: 'Header',
+									value: 'header',
+									description: 'A request header (name case-insensitive)',
+								},
 								{ name: 'Method', value: 'method', description: 'The HTTP method, e.g. POST' },
-								{ name: 'Sub-Path', value: 'path', description: 'What follows the endpoint’s URL, e.g. /orders (empty when nothing follows)' },
+								{
+									name: 'Sub-Path',
+									value: 'path',
+									description:
+										'What follows the endpoint’s URL, e.g. /orders (empty when nothing follows)',
+								},
 							],
 						},
 						{
@@ -86,7 +105,11 @@ export const filtersProperty: INodeProperties = {
 								{ name: 'Contains', value: 'contains' },
 								{ name: 'Equals', value: 'equals' },
 								{ name: 'Exists', value: 'exists' },
-								{ name: 'Matches Glob', value: 'glob', description: '* matches any run of characters, ? one character' },
+								{
+									name: 'Matches Glob',
+									value: 'glob',
+									description: '* matches any run of characters, ? one character',
+								},
 							],
 							displayOptions: { show: { field: ['header'] } },
 						},
@@ -96,10 +119,18 @@ export const filtersProperty: INodeProperties = {
 							type: 'options',
 							default: 'equals',
 							options: [
-								{ name: 'Equals', value: 'equals', description: 'Numbers, true, false and null compare by their JSON text' },
+								{
+									name: 'Equals',
+									value: 'equals',
+									description: 'Numbers, true, false and null compare by their JSON text',
+								},
 								{ name: 'Exists', value: 'exists' },
 								{ name: 'Is One Of', value: 'in', description: 'Comma-separated values' },
-								{ name: 'Matches Glob', value: 'glob', description: 'Comma-separated patterns; one must match' },
+								{
+									name: 'Matches Glob',
+									value: 'glob',
+									description: 'Comma-separated patterns; one must match',
+								},
 							],
 							displayOptions: { show: { field: ['body'] } },
 						},
@@ -167,21 +198,31 @@ interface ConditionParameters {
 	value?: string;
 }
 
-type FilterParameters = FilterShortcuts & { combine?: string; conditions?: { condition?: ConditionParameters[] } };
+type FilterParameters = FilterShortcuts & {
+	combine?: string;
+	conditions?: { condition?: ConditionParameters[] };
+};
 
 function conditionOf(p: ConditionParameters): FilterCondition {
 	const value = p.value ?? '';
 	switch (p.field ?? 'header') {
 		case 'body': {
 			const op = (p.bodyOperation ?? 'equals') as 'equals' | 'in' | 'glob' | 'exists';
-			return op === 'in' || op === 'glob' ? { kind: 'body', path: p.bodyPath ?? '', op, values: splitList(value) } : { kind: 'body', path: p.bodyPath ?? '', op, value };
+			return op === 'in' || op === 'glob'
+				? { kind: 'body', path: p.bodyPath ?? '', op, values: splitList(value) }
+				: { kind: 'body', path: p.bodyPath ?? '', op, value };
 		}
 		case 'method':
 			return { kind: 'method', values: splitList(value) };
 		case 'path':
 			return { kind: 'path', patterns: value.trim() === '' ? [''] : splitList(value) };
 		default:
-			return { kind: 'header', name: p.headerName ?? '', op: (p.headerOperation ?? 'equals') as 'equals' | 'contains' | 'glob' | 'exists', value };
+			return {
+				kind: 'header',
+				name: p.headerName ?? '',
+				op: (p.headerOperation ?? 'equals') as 'equals' | 'contains' | 'glob' | 'exists',
+				value,
+			};
 	}
 }
 
@@ -192,10 +233,15 @@ function conditionOf(p: ConditionParameters): FilterCondition {
 export function readFilter(ctx: ITriggerFunctions): EventFilter | undefined {
 	const p = ctx.getNodeParameter('filters', {}) as FilterParameters;
 	try {
-		const spec = filterSpecOf(p, p.combine === 'any' ? 'any' : 'all', (p.conditions?.condition ?? []).map(conditionOf));
+		const spec = filterSpecOf(
+			p,
+			p.combine === 'any' ? 'any' : 'all',
+			(p.conditions?.condition ?? []).map(conditionOf),
+		);
 		return isEmptyFilter(spec) ? undefined : compileFilter(spec);
 	} catch (error) {
-		if (!(error instanceof GatewayError)) throw new NodeOperationError(ctx.getNode(), error as Error);
+		if (!(error instanceof GatewayError))
+			throw new NodeOperationError(ctx.getNode(), error as Error);
 		throw new NodeOperationError(ctx.getNode(), `Invalid filter: ${error.message}`, {
 			description: INVALID_FILTER_DESCRIPTION,
 		});

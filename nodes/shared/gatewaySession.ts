@@ -8,7 +8,13 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { GatewayConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import type { EndpointRef } from '../../src/redis';
-import { acquireClient, acquireEmbeddedGateway, checkRedisOnce, type Lease, type SharedClient } from '../../src/runtime/processResources';
+import {
+	acquireClient,
+	acquireEmbeddedGateway,
+	checkRedisOnce,
+	type Lease,
+	type SharedClient,
+} from '../../src/runtime/processResources';
 import type { EndpointView } from '../../src/types';
 import { configFromCredential, redisTarget, servesEndpoints } from './credentials';
 
@@ -35,7 +41,13 @@ export interface GatewaySession {
 /** Resolves after `ms` at most, whatever `work` does; never rejects. */
 export async function bounded(work: Promise<unknown>, ms: number): Promise<void> {
 	let timer: NodeJS.Timeout | undefined;
-	await Promise.race([work.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+	await Promise.race([
+		work.then(
+			() => undefined,
+			() => undefined,
+		),
+		new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+	]);
 	if (timer) clearTimeout(timer);
 }
 
@@ -44,7 +56,11 @@ export async function bounded(work: Promise<unknown>, ms: number): Promise<void>
  * the environment says so).
  * @throws what configFromCredential / acquireClient throw (the caller wraps it for the user).
  */
-export async function openGatewaySession(credential: ICredentialDataDecryptedObject, logger: Logger, options: { serve: boolean }): Promise<GatewaySession> {
+export async function openGatewaySession(
+	credential: ICredentialDataDecryptedObject,
+	logger: Logger,
+	options: { serve: boolean },
+): Promise<GatewaySession> {
 	const config = configFromCredential(credential);
 	const serving = servesEndpoints();
 	const clientLease = await acquireClient(config, logger);
@@ -60,7 +76,11 @@ export async function openGatewaySession(credential: ICredentialDataDecryptedObj
 	let closing: Promise<void> | undefined;
 	const releaseGateway = async () => {
 		const lease = gatewayLease;
-		if (lease) await bounded(lease.then((l) => l.release()), CLOSE_TIMEOUT_MS);
+		if (lease)
+			await bounded(
+				lease.then((l) => l.release()),
+				CLOSE_TIMEOUT_MS,
+			);
 	};
 	const session: GatewaySession = {
 		config,

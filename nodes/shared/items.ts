@@ -14,7 +14,11 @@ export interface ItemOptions {
 }
 
 /** Stores bytes as n8n binary data (the trigger's `helpers.prepareBinaryData`). */
-export type PrepareBinary = (data: Buffer, fileName: string, mimeType: string) => Promise<IBinaryData>;
+export type PrepareBinary = (
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+) => Promise<IBinaryData>;
 
 const EXTENSIONS: Record<string, string> = {
 	'application/json': 'json',
@@ -36,7 +40,8 @@ export function mimeTypeOf(contentType: string): string {
 /** e.g. `webhook-1712345678901-0.json`. */
 export function binaryFileName(event: Pick<WebhookEvent, 'id' | 'contentType'>): string {
 	const mime = mimeTypeOf(event.contentType);
-	const ext = EXTENSIONS[mime] ?? (mime.endsWith('+json') ? 'json' : mime.endsWith('+xml') ? 'xml' : 'bin');
+	const ext =
+		EXTENSIONS[mime] ?? (mime.endsWith('+json') ? 'json' : mime.endsWith('+xml') ? 'xml' : 'bin');
 	return `webhook-${event.id.replace(/[^A-Za-z0-9_-]/g, '-')}.${ext}`;
 }
 
@@ -45,19 +50,30 @@ function eventJson(event: WebhookEvent): IDataObject {
 }
 
 async function binaryOf(event: WebhookEvent, prepare: PrepareBinary): Promise<IBinaryData> {
-	return await prepare(Buffer.from(event.rawBody, 'base64'), binaryFileName(event), mimeTypeOf(event.contentType));
+	return await prepare(
+		Buffer.from(event.rawBody, 'base64'),
+		binaryFileName(event),
+		mimeTypeOf(event.contentType),
+	);
 }
 
 /**
  * The items of one execution. No events (an empty release) still gives one item,
  * `{ events: [], count: 0 }`, so that the workflow has something to run on.
  */
-export async function itemsOf(events: WebhookEvent[], options: ItemOptions, prepare: PrepareBinary): Promise<INodeExecutionData[]> {
+export async function itemsOf(
+	events: WebhookEvent[],
+	options: ItemOptions,
+	prepare: PrepareBinary,
+): Promise<INodeExecutionData[]> {
 	if (options.output === 'allInOne' || events.length === 0) {
-		const item: INodeExecutionData = { json: { events: events.map(eventJson), count: events.length } };
+		const item: INodeExecutionData = {
+			json: { events: events.map(eventJson), count: events.length },
+		};
 		if (options.includeRawBody && events.length > 0) {
 			item.binary = {};
-			for (const [i, event] of events.entries()) item.binary[`data_${i}`] = await binaryOf(event, prepare);
+			for (const [i, event] of events.entries())
+				item.binary[`data_${i}`] = await binaryOf(event, prepare);
 		}
 		return [item];
 	}

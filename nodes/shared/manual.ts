@@ -28,7 +28,14 @@ export interface ManualListener {
 	stop(): void;
 }
 
-export function manualListener(ctx: ITriggerFunctions, session: GatewaySession, endpoint: EndpointRef & { url: string }, options: ItemOptions, logger: Logger, filter?: EventFilter): ManualListener {
+export function manualListener(
+	ctx: ITriggerFunctions,
+	session: GatewaySession,
+	endpoint: EndpointRef & { url: string },
+	options: ItemOptions,
+	logger: Logger,
+	filter?: EventFilter,
+): ManualListener {
 	const { stores } = session.client;
 	// A test run only looks at the buffer: it consumes nothing and creates no subscriber.
 	const buffer: Pick<BufferAdmin, 'peek'> = stores.buffer;
@@ -41,13 +48,19 @@ export function manualListener(ctx: ITriggerFunctions, session: GatewaySession, 
 		const reason = filter?.explain(event);
 		if (reason !== undefined) {
 			ctx.emitError(
-				new NodeOperationError(ctx.getNode(), `The test event ${entry.eventId} does not match this trigger’s filter: ${reason}`, {
-					description: FILTER_MISMATCH_DESCRIPTION,
-				}),
+				new NodeOperationError(
+					ctx.getNode(),
+					`The test event ${entry.eventId} does not match this trigger’s filter: ${reason}`,
+					{
+						description: FILTER_MISMATCH_DESCRIPTION,
+					},
+				),
 			);
 			return false;
 		}
-		const items = await itemsOf([event], options, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));
+		const items = await itemsOf([event], options, (data, fileName, mimeType) =>
+			ctx.helpers.prepareBinaryData(data, fileName, mimeType),
+		);
 		// n8n replaces `emit` for manual runs after trigger() returned: look it up now.
 		ctx.emit([items]);
 		return true;
@@ -66,9 +79,14 @@ export function manualListener(ctx: ITriggerFunctions, session: GatewaySession, 
 			if (buffered.length > 0) {
 				// None of the newest buffered events matches: wait for a new one.
 				afterId = buffered[0].ref.slice(2);
-				logger.info(`Webhook gateway: none of the ${buffered.length} newest buffered events matches the trigger's filter`, { endpoint: endpoint.id });
+				logger.info(
+					`Webhook gateway: none of the ${buffered.length} newest buffered events matches the trigger's filter`,
+					{ endpoint: endpoint.id },
+				);
 			}
-			logger.info(`Webhook gateway: waiting for a test event; send a request to ${endpoint.url}`, { endpoint: endpoint.id });
+			logger.info(`Webhook gateway: waiting for a test event; send a request to ${endpoint.url}`, {
+				endpoint: endpoint.id,
+			});
 			const reader = stores.blockingBuffer();
 			blocking = reader;
 			void (async () => {

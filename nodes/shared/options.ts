@@ -11,7 +11,9 @@ import type { ParameterReader } from './parameters';
 const START_FROM_OLDEST_DESCRIPTION =
 	'Also receive the events the endpoint still holds from before this trigger first ran';
 
-export const credentialDeclaration: INodeCredentialDescription[] = [{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD }];
+export const credentialDeclaration: INodeCredentialDescription[] = [
+	{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD },
+];
 
 export const includeRawBodyOption: INodeProperties = {
 	displayName: 'Include Raw Body As Binary',
@@ -38,8 +40,16 @@ export const startFromOption: INodeProperties = {
 	type: 'options',
 	default: 'new',
 	options: [
-		{ name: 'Events Already Buffered', value: 'oldest', description: START_FROM_OLDEST_DESCRIPTION },
-		{ name: 'New Events', value: 'new', description: 'Receive the events accepted after this trigger was first activated' },
+		{
+			name: 'Events Already Buffered',
+			value: 'oldest',
+			description: START_FROM_OLDEST_DESCRIPTION,
+		},
+		{
+			name: 'New Events',
+			value: 'new',
+			description: 'Receive the events accepted after this trigger was first activated',
+		},
 	],
 	description:
 		'Where this trigger starts the first time it is activated. Later activations continue where it stopped, so nothing sent while the workflow was inactive is lost, provided it comes back within the gateway’s subscriber retention (WEBHOOK_GATEWAY_SUBSCRIBER_RETENTION, default 7 days). A trigger inactive for longer is dropped so that its backlog can be trimmed; when it comes back it resumes after the last event it received, from what the gateway still holds. If events were removed meanwhile, the n8n log shows a warning and each item of its next execution carries a "gap" field (droppedAt, missedEvents, missedFrom, missedUntil, message).',
@@ -82,5 +92,7 @@ export function readCommonOptions(parameters: ParameterReader): CommonOptions {
 
 /** Log fields saying how unfinished runs are handled (queue mode only). */
 export function reclaimLogFields(options: CommonOptions): Record<string, number> {
-	return options.reclaimAfterMs > 0 ? { unfinishedRunTimeoutMinutes: options.reclaimAfterMs / 60_000 } : {};
+	return options.reclaimAfterMs > 0
+		? { unfinishedRunTimeoutMinutes: options.reclaimAfterMs / 60_000 }
+		: {};
 }

@@ -24,7 +24,10 @@ export interface SubscriptionWatch {
 }
 
 /** The subscriber's names stored with it, so that listings show which workflow reads the endpoint. */
-export function subscriberMeta(ctx: ITriggerFunctions): { workflowName?: string; nodeName: string } {
+export function subscriberMeta(ctx: ITriggerFunctions): {
+	workflowName?: string;
+	nodeName: string;
+} {
 	return { workflowName: ctx.getWorkflow().name ?? undefined, nodeName: ctx.getNode().name };
 }
 
@@ -32,7 +35,13 @@ export function subscriberMeta(ctx: ITriggerFunctions): { workflowName?: string;
  * Starts watching; call before subscribing so that a gap found then is heard too.
  * @param onGone stops the trigger's own work; the error is emitted after it
  */
-export function watchSubscription(ctx: ITriggerFunctions, opened: OpenedTrigger, subscriberId: string, kind: TriggerKind, onGone: () => Promise<void> | void): SubscriptionWatch {
+export function watchSubscription(
+	ctx: ITriggerFunctions,
+	opened: OpenedTrigger,
+	subscriberId: string,
+	kind: TriggerKind,
+	onGone: () => Promise<void> | void,
+): SubscriptionWatch {
 	const { session, ref, endpoint, logger } = opened;
 	const subscribers = session.client.stores.subscribers;
 	let gap: SubscriberGap | undefined;
@@ -40,7 +49,10 @@ export function watchSubscription(ctx: ITriggerFunctions, opened: OpenedTrigger,
 	const unlisten = subscribers.onGap(ref, subscriberId, (found) => {
 		gap = found;
 		deliveryMetrics().subscriberGap(endpoint.id, kind);
-		logger.warn(`Webhook trigger returned after being dropped and missed events: ${found.message}`, { endpoint: endpoint.id, subscriber: subscriberId, ...found });
+		logger.warn(
+			`Webhook trigger returned after being dropped and missed events: ${found.message}`,
+			{ endpoint: endpoint.id, subscriber: subscriberId, ...found },
+		);
 	});
 	let checking = false;
 	const timer = setInterval(() => {
@@ -51,15 +63,27 @@ export function watchSubscription(ctx: ITriggerFunctions, opened: OpenedTrigger,
 			.then(async (exists) => {
 				if (exists || stopped) return;
 				watch.stop();
-				logger.error('Webhook trigger stopped: its endpoint was deleted', { endpoint: endpoint.id, subscriber: subscriberId });
+				logger.error('Webhook trigger stopped: its endpoint was deleted', {
+					endpoint: endpoint.id,
+					subscriber: subscriberId,
+				});
 				await onGone();
 				ctx.emitError(
-					new NodeOperationError(ctx.getNode(), `The endpoint '${endpoint.id}' was deleted, so this trigger stopped`, {
-						description: ENDPOINT_DELETED_DESCRIPTION,
-					}),
+					new NodeOperationError(
+						ctx.getNode(),
+						`The endpoint '${endpoint.id}' was deleted, so this trigger stopped`,
+						{
+							description: ENDPOINT_DELETED_DESCRIPTION,
+						},
+					),
 				);
 			})
-			.catch((error: unknown) => logger.debug('could not check that the endpoint exists', { endpoint: endpoint.id, error: messageOf(error) }))
+			.catch((error: unknown) =>
+				logger.debug('could not check that the endpoint exists', {
+					endpoint: endpoint.id,
+					error: messageOf(error),
+				}),
+			)
 			.finally(() => (checking = false));
 	}, ENDPOINT_CHECK_MS);
 	const watch: SubscriptionWatch = {

@@ -37,7 +37,9 @@ export function subscriberIdOf(ctx: ITriggerFunctions): string {
  */
 export function assertEngineSupported(ctx: ITriggerFunctions, doing: string): void {
 	if (ctx.getMode() === 'manual') return;
-	const { getWorkflowSettings } = ctx as { getWorkflowSettings?: () => { engineType?: unknown } | undefined };
+	const { getWorkflowSettings } = ctx as {
+		getWorkflowSettings?: () => { engineType?: unknown } | undefined;
+	};
 	if (typeof getWorkflowSettings !== 'function') return;
 	if (getWorkflowSettings.call(ctx)?.engineType !== 'v2') return;
 	throw new NodeOperationError(
@@ -59,7 +61,12 @@ export async function openTrigger(ctx: ITriggerFunctions, doing: string): Promis
 	assertEngineSupported(ctx, doing);
 	const logger = gatewayLogger(ctx.logger);
 	const endpointId = endpointIdOf(ctx.getNodeParameter('endpoint', '', { extractValue: true }));
-	if (!endpointId) throw toNodeError(node, new Error('no endpoint is selected; pick one in the Endpoint field'), doing);
+	if (!endpointId)
+		throw toNodeError(
+			node,
+			new Error('no endpoint is selected; pick one in the Endpoint field'),
+			doing,
+		);
 	let session: GatewaySession;
 	try {
 		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -80,15 +87,30 @@ export async function openTrigger(ctx: ITriggerFunctions, doing: string): Promis
 }
 
 /** The trigger response for "Execute step" / "Listen for test event". */
-export function manualResponse(ctx: ITriggerFunctions, opened: OpenedTrigger, items: ItemOptions, filter?: EventFilter): ITriggerResponse {
-	const listener = manualListener(ctx, opened.session, { ...opened.ref, url: opened.endpoint.url }, items, opened.logger, filter);
+export function manualResponse(
+	ctx: ITriggerFunctions,
+	opened: OpenedTrigger,
+	items: ItemOptions,
+	filter?: EventFilter,
+): ITriggerResponse {
+	const listener = manualListener(
+		ctx,
+		opened.session,
+		{ ...opened.ref, url: opened.endpoint.url },
+		items,
+		opened.logger,
+		filter,
+	);
 	let closed = false;
 	return {
 		manualTriggerFunction: async () => {
 			try {
 				await listener.manualTriggerFunction();
 			} catch (error) {
-				throw toNodeError(ctx.getNode(), error, 'read a test event', { endpointId: opened.endpoint.id, redis: opened.session.redis });
+				throw toNodeError(ctx.getNode(), error, 'read a test event', {
+					endpointId: opened.endpoint.id,
+					redis: opened.session.redis,
+				});
 			}
 		},
 		closeFunction: async () => {

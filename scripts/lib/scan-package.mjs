@@ -11,7 +11,9 @@ import { pathToFileURL } from 'node:url';
 
 const [scannerPath, sourceDir, packageDir, docPath] = process.argv.slice(2);
 if (!docPath) {
-	console.error('usage: node scan-package.mjs <scanner.mjs> <source dir> <unpacked tarball dir> <doc.md>');
+	console.error(
+		'usage: node scan-package.mjs <scanner.mjs> <source dir> <unpacked tarball dir> <doc.md>',
+	);
 	process.exit(2);
 }
 const scanner = await import(pathToFileURL(scannerPath).href);
@@ -41,13 +43,23 @@ async function lint(leg, root, patterns) {
 		overrideConfigFile: true,
 		overrideConfig: await scanner.buildScanConfig(),
 	});
-	const files = glob.sync(patterns, { cwd: root, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const files = glob.sync(patterns, {
+		cwd: root,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	const findings = [];
 	for (const result of await eslint.lintFiles(files)) {
 		for (const message of result.messages) {
 			if (message.severity !== 2) continue;
 			const file = path.relative(root, result.filePath);
-			findings.push({ leg, file, line: message.line, rule: message.ruleId ?? '(parse error)', text: message.message });
+			findings.push({
+				leg,
+				file,
+				line: message.line,
+				rule: message.ruleId ?? '(parse error)',
+				text: message.message,
+			});
 		}
 	}
 	return { files: files.length, findings };
@@ -65,7 +77,9 @@ for (const [leg, root, patterns] of legs) {
 	for (const f of findings) {
 		const known = expected.some((e) => e.rule === f.rule && micromatch.isMatch(f.file, e.files));
 		if (!known) unexpected++;
-		console.log(`  ${known ? 'expected  ' : 'UNEXPECTED'} ${f.rule}  ${f.file}:${f.line}  ${f.text}`);
+		console.log(
+			`  ${known ? 'expected  ' : 'UNEXPECTED'} ${f.rule}  ${f.file}:${f.line}  ${f.text}`,
+		);
 	}
 }
 if (unexpected > 0) {

@@ -6,7 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { OWNER } from '../../test/harness/n8n';
-import { ENDPOINTS, log, PREFIX, SAMPLE_PUSHES, TRIGGER, VIEWPORT, type ScreenshotName } from './pictures';
+import {
+	ENDPOINTS,
+	log,
+	PREFIX,
+	SAMPLE_PUSHES,
+	TRIGGER,
+	VIEWPORT,
+	type ScreenshotName,
+} from './pictures';
 import type { Setup } from './setup';
 
 /** Closes n8n's "Production Checklist" popover (shown on a workflow's first views) when it appears. */
@@ -23,19 +31,30 @@ async function dismissPopups(page: Page): Promise<void> {
 /** Closes n8n's notifications ("Node executed successfully"). */
 async function closeToasts(page: Page): Promise<void> {
 	const buttons = page.locator('.el-notification .el-notification__closeBtn');
-	for (let i = (await buttons.count()) - 1; i >= 0; i--) await buttons.nth(i).click().catch(() => undefined);
-	await page.locator('.el-notification').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+	for (let i = (await buttons.count()) - 1; i >= 0; i--)
+		await buttons
+			.nth(i)
+			.click()
+			.catch(() => undefined);
+	await page
+		.locator('.el-notification')
+		.first()
+		.waitFor({ state: 'hidden', timeout: 5000 })
+		.catch(() => undefined);
 }
 
 /** A node on the n8n canvas by its name. */
-const canvasNode = (page: Page, name: string): Locator => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+const canvasNode = (page: Page, name: string): Locator =>
+	page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 
 async function save(page: Page, outDir: string, name: ScreenshotName): Promise<void> {
 	// Let transitions and lazy-loaded icons settle; park the mouse where it shows no tooltip.
 	await page.waitForTimeout(600);
 	const file = path.join(outDir, `${name}.png`);
 	await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
-	log(`wrote ${path.relative(process.cwd(), file) || file} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
+	log(
+		`wrote ${path.relative(process.cwd(), file) || file} (${Math.round(fs.statSync(file).size / 1024)} KB)`,
+	);
 }
 
 async function signInToN8n(page: Page, n8nUrl: string): Promise<void> {
@@ -63,11 +82,19 @@ async function closeNodeView(page: Page): Promise<void> {
 	await page.getByText('Release Schedule', { exact: true }).waitFor({ state: 'hidden' });
 }
 
-export async function capture(page: Page, setup: Setup, outDir: string): Promise<{ consoleFallback: boolean }> {
+export async function capture(
+	page: Page,
+	setup: Setup,
+	outDir: string,
+): Promise<{ consoleFallback: boolean }> {
 	fs.mkdirSync(outDir, { recursive: true });
 	const { n8n } = setup;
 	// n8n's one-time hint "You can pin this output instead of waiting for a test event" would cover the output.
-	await page.context().addInitScript("localStorage.setItem('N8N_PIN_DATA_DISCOVERY_NDV', 'true'); localStorage.setItem('N8N_PIN_DATA_DISCOVERY_CANVAS', 'true');");
+	await page
+		.context()
+		.addInitScript(
+			"localStorage.setItem('N8N_PIN_DATA_DISCOVERY_NDV', 'true'); localStorage.setItem('N8N_PIN_DATA_DISCOVERY_CANVAS', 'true');",
+		);
 	await signInToN8n(page, n8n.url);
 	log('signed in to n8n');
 	await page.mouse.move(0, VIEWPORT.height - 1);
@@ -79,7 +106,9 @@ export async function capture(page: Page, setup: Setup, outDir: string): Promise
 
 	// 2. The Endpoint parameter, "From List" open: every registered endpoint.
 	await openTrigger(page);
-	await page.locator('[data-test-id="resource-locator-endpoint"] [data-test-id="rlc-input"]').click();
+	await page
+		.locator('[data-test-id="resource-locator-endpoint"] [data-test-id="rlc-input"]')
+		.click();
 	const items = page.locator('[data-test-id="rlc-item"]');
 	await items.nth(ENDPOINTS.length - 1).waitFor();
 	// Hovering an entry shows its link to the endpoint URL.
@@ -91,11 +120,21 @@ export async function capture(page: Page, setup: Setup, outDir: string): Promise
 	await closeNodeView(page).catch(() => page.keyboard.press('Escape'));
 
 	// 3. The execution of the release: the trigger's output holds the batch.
-	await openWorkflow(page, `${n8n.url}/workflow/${setup.workflowId}/executions/${setup.executionId}`);
+	await openWorkflow(
+		page,
+		`${n8n.url}/workflow/${setup.workflowId}/executions/${setup.executionId}`,
+	);
 	await canvasNode(page, TRIGGER).dblclick();
 	const outputPanel = page.locator('[data-test-id="output-panel"]');
-	await outputPanel.locator('[data-test-id="ndv-items-count"]').filter({ hasText: `${SAMPLE_PUSHES} items` }).first().waitFor();
-	await outputPanel.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('JSON', { exact: true }).click();
+	await outputPanel
+		.locator('[data-test-id="ndv-items-count"]')
+		.filter({ hasText: `${SAMPLE_PUSHES} items` })
+		.first()
+		.waitFor();
+	await outputPanel
+		.locator('[data-test-id="ndv-run-data-display-mode"]')
+		.getByText('JSON', { exact: true })
+		.click();
 	await outputPanel.getByText('"github-pushes"').first().waitFor();
 	await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height - 5);
 	await save(page, outDir, 'execution-batch');
@@ -114,8 +153,13 @@ export async function capture(page: Page, setup: Setup, outDir: string): Promise
 			// Say what the panel showed instead (an error, no output yet ...) and keep a picture of it.
 			const file = path.join(outDir, 'trigger-panel-failed.png');
 			await page.screenshot({ path: file }).catch(() => undefined);
-			const shown = (await outputPanel.innerText().catch(() => '(output panel not found)')).replace(/\s+/g, ' ').slice(0, 500);
-			throw new Error(`"Execute step" on the Batch Trigger did not show 1 item; the output panel shows: ${shown} (picture: ${file})`, { cause: error });
+			const shown = (await outputPanel.innerText().catch(() => '(output panel not found)'))
+				.replace(/\s+/g, ' ')
+				.slice(0, 500);
+			throw new Error(
+				`"Execute step" on the Batch Trigger did not show 1 item; the output panel shows: ${shown} (picture: ${file})`,
+				{ cause: error },
+			);
 		});
 	await closeToasts(page);
 	await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 5);
@@ -135,7 +179,10 @@ export async function capture(page: Page, setup: Setup, outDir: string): Promise
 async function captureConsole(page: Page, setup: Setup, outDir: string): Promise<boolean> {
 	let base = setup.gatewayUrl;
 	let fallback: { close(): Promise<void> } | undefined;
-	const answer = await fetch(`${base}/console`).catch((error: Error) => ({ status: 0, text: async () => error.message }));
+	const answer = await fetch(`${base}/console`).catch((error: Error) => ({
+		status: 0,
+		text: async () => error.message,
+	}));
 	if (answer.status !== 200) {
 		console.warn(
 			`[screenshots] WARNING: the embedded gateway's console (${base}/console) answered ${answer.status}: ${(await answer.text()).slice(0, 200)}; ` +

@@ -13,16 +13,37 @@ export const CREDENTIAL_NAME = 'Webhook Gateway';
 export const TRIGGER = 'Webhook Batch Trigger';
 export const SAMPLE_PUSHES = 5;
 /** The pictures, in the order they are taken (`<name>.png`). */
-export const SCREENSHOT_NAMES = ['canvas', 'endpoint-dropdown', 'trigger-panel', 'execution-batch', 'console'] as const;
+export const SCREENSHOT_NAMES = [
+	'canvas',
+	'endpoint-dropdown',
+	'trigger-panel',
+	'execution-batch',
+	'console',
+] as const;
 export type ScreenshotName = (typeof SCREENSHOT_NAMES)[number];
 
 export const log = (message: string) => console.log(`[screenshots] ${message}`);
 
 /** The endpoints the screenshots show (the GitHub one receives the sample pushes). */
 export const ENDPOINTS = [
-	{ id: 'github-pushes', name: 'GitHub pushes', preset: 'github', description: 'Push events of the acme GitHub organisation' },
-	{ id: 'stripe-payments', name: 'Stripe payments', preset: 'stripe', description: 'payment_intent.* and charge.* events' },
-	{ id: 'slack-commands', name: 'Slack /deploy command', preset: 'slack', description: 'Slash command of the ops Slack app' },
+	{
+		id: 'github-pushes',
+		name: 'GitHub pushes',
+		preset: 'github',
+		description: 'Push events of the acme GitHub organisation',
+	},
+	{
+		id: 'stripe-payments',
+		name: 'Stripe payments',
+		preset: 'stripe',
+		description: 'payment_intent.* and charge.* events',
+	},
+	{
+		id: 'slack-commands',
+		name: 'Slack /deploy command',
+		preset: 'slack',
+		description: 'Slash command of the ops Slack app',
+	},
 ] as const;
 
 export const REPOS = ['acme/api', 'acme/web', 'acme/api', 'acme/docs', 'acme/api'];

@@ -45,7 +45,11 @@ export interface Transitions {
  * Compares this poll's conditions with the open episodes.
  * @param open episode key → record, as stored
  */
-export function decideTransitions(conditions: Condition[], open: Map<string, EpisodeRecord>, nowMs: number): Transitions {
+export function decideTransitions(
+	conditions: Condition[],
+	open: Map<string, EpisodeRecord>,
+	nowMs: number,
+): Transitions {
 	const now = new Date(nowMs).toISOString();
 	const result: Transitions = { open: [], close: [] };
 	const holding = new Set<string>();
@@ -53,8 +57,29 @@ export function decideTransitions(conditions: Condition[], open: Map<string, Epi
 		if (!c.holds) continue;
 		holding.add(c.key);
 		if (open.has(c.key)) continue;
-		const record: EpisodeRecord = { kind: c.kind, endpointId: c.endpointId, accountId: c.accountId, since: now, figures: c.figures, threshold: c.threshold };
-		result.open.push({ key: c.key, record, item: { rule: c.kind, state: 'firing', endpointId: c.endpointId, accountId: c.accountId, message: c.message, figures: c.figures, threshold: c.threshold, since: now, episode: c.key } });
+		const record: EpisodeRecord = {
+			kind: c.kind,
+			endpointId: c.endpointId,
+			accountId: c.accountId,
+			since: now,
+			figures: c.figures,
+			threshold: c.threshold,
+		};
+		result.open.push({
+			key: c.key,
+			record,
+			item: {
+				rule: c.kind,
+				state: 'firing',
+				endpointId: c.endpointId,
+				accountId: c.accountId,
+				message: c.message,
+				figures: c.figures,
+				threshold: c.threshold,
+				since: now,
+				episode: c.key,
+			},
+		});
 	}
 	const byKey = new Map(conditions.map((c) => [c.key, c]));
 	for (const [key, record] of open) {
@@ -67,7 +92,9 @@ export function decideTransitions(conditions: Condition[], open: Map<string, Epi
 				state: 'resolved',
 				endpointId: record.endpointId,
 				accountId: record.accountId,
-				message: c ? `Resolved: ${c.message}` : `Resolved: the ${record.kind} alert's rule or target no longer exists`,
+				message: c
+					? `Resolved: ${c.message}`
+					: `Resolved: the ${record.kind} alert's rule or target no longer exists`,
 				figures: c?.figures ?? record.figures,
 				threshold: c?.threshold ?? record.threshold,
 				since: record.since,
@@ -83,6 +110,24 @@ export function decideTransitions(conditions: Condition[], open: Map<string, Epi
 export function currentState(conditions: Condition[], nowMs: number): Record<string, unknown>[] {
 	const now = new Date(nowMs).toISOString();
 	const firing = conditions.filter((c) => c.holds);
-	if (firing.length === 0) return [{ state: 'ok', message: `No rule holds (${conditions.length} checks)`, checkedAt: now, checks: conditions.length }];
-	return firing.map((c) => ({ rule: c.kind, state: 'firing', endpointId: c.endpointId, accountId: c.accountId, message: c.message, figures: c.figures, threshold: c.threshold, since: now, episode: c.key }));
+	if (firing.length === 0)
+		return [
+			{
+				state: 'ok',
+				message: `No rule holds (${conditions.length} checks)`,
+				checkedAt: now,
+				checks: conditions.length,
+			},
+		];
+	return firing.map((c) => ({
+		rule: c.kind,
+		state: 'firing',
+		endpointId: c.endpointId,
+		accountId: c.accountId,
+		message: c.message,
+		figures: c.figures,
+		threshold: c.threshold,
+		since: now,
+		episode: c.key,
+	}));
 }

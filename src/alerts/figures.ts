@@ -12,7 +12,9 @@ import { ratePerMinute, rejectedCount } from './rules';
 
 export interface FigureSources {
 	/** The stores it reads; of the buffer only its fill and dead-letter count. */
-	stores: Pick<Stores, 'registry' | 'usage' | 'stats' | 'alertState' | 'checkServer'> & { buffer: Pick<BufferAdmin, 'depth' | 'storedBytes' | 'deadLetterCount'> };
+	stores: Pick<Stores, 'registry' | 'usage' | 'stats' | 'alertState' | 'checkServer'> & {
+		buffer: Pick<BufferAdmin, 'depth' | 'storedBytes' | 'deadLetterCount'>;
+	};
 	management: ManagementService;
 	/** Gateway defaults for endpoints without their own capacity. */
 	defaultCapacity: number;
@@ -32,14 +34,30 @@ export interface RejectionSample {
  * @param triggerId whose previous readings give the rates; the new readings replace them
  *   (omit it for a one-off evaluation that must not disturb the trigger's state)
  */
-export async function readFigures(src: FigureSources, rules: AlertRule[], triggerId?: string): Promise<AlertFigures> {
+export async function readFigures(
+	src: FigureSources,
+	rules: AlertRule[],
+	triggerId?: string,
+): Promise<AlertFigures> {
 	const state = src.stores.alertState;
 	const nowMs = await state.nowMs();
 	const kinds = new Set(rules.map((r) => r.kind));
-	const wanted = (kind: AlertRule['kind'], endpointId: string) => rules.some((r) => r.kind === kind && (!('endpointId' in r) || !r.endpointId || r.endpointId === endpointId));
-	const endpointKinds = (['deadLetters', 'bufferFill', 'silence', 'rejections'] as const).filter((k) => kinds.has(k));
-	const records = endpointKinds.length > 0 || kinds.has('dailyUsage') ? await src.stores.registry.listEndpoints() : [];
-	const previous = kinds.has('rejections') && triggerId ? await state.samples<RejectionSample>(triggerId) : new Map<string, RejectionSample>();
+	const wanted = (kind: AlertRule['kind'], endpointId: string) =>
+		rules.some(
+			(r) =>
+				r.kind === kind && (!('endpointId' in r) || !r.endpointId || r.endpointId === endpointId),
+		);
+	const endpointKinds = (['deadLetters', 'bufferFill', 'silence', 'rejections'] as const).filter(
+		(k) => kinds.has(k),
+	);
+	const records =
+		endpointKinds.length > 0 || kinds.has('dailyUsage')
+			? await src.stores.registry.listEndpoints()
+			: [];
+	const previous =
+		kinds.has('rejections') && triggerId
+			? await state.samples<RejectionSample>(triggerId)
+			: new Map<string, RejectionSample>();
 	const samples = new Map<string, RejectionSample>();
 
 	const endpoints: EndpointFigures[] = [];
@@ -55,7 +73,9 @@ export async function readFigures(src: FigureSources, rules: AlertRule[], trigge
 		]);
 		let rejectedPerMinute: number | null = null;
 		if (stats.length > 0) {
-			const hours = Object.fromEntries(stats.map((h) => [String(Date.parse(h.hour) / 3_600_000), rejectedCount(h.counts)]));
+			const hours = Object.fromEntries(
+				stats.map((h) => [String(Date.parse(h.hour) / 3_600_000), rejectedCount(h.counts)]),
+			);
 			samples.set(record.id, { atMs: nowMs, hours });
 			const before = previous.get(record.id);
 			rejectedPerMinute = before ? ratePerMinute(before.hours, hours, nowMs - before.atMs) : null;
@@ -77,11 +97,25 @@ export async function readFigures(src: FigureSources, rules: AlertRule[], trigge
 
 	const accounts: AccountFigures[] = [];
 	if (kinds.has('dailyUsage')) {
-		const ids = new Set([...records.map((r) => r.accountId), ...(await src.stores.registry.listAccounts()).map((a) => a.id)]);
+		const ids = new Set([
+			...records.map((r) => r.accountId),
+			...(await src.stores.registry.listAccounts()).map((a) => a.id),
+		]);
 		for (const accountId of [...ids].sort()) {
-			if (!rules.some((r) => r.kind === 'dailyUsage' && (!r.accountId || r.accountId === accountId))) continue;
-			const [plan, today] = await Promise.all([src.management.planOfAccount(accountId), src.stores.usage.today(accountId, [])]);
-			accounts.push({ accountId, planId: plan.id, acceptedToday: today.accountAccepted, dailyLimit: plan.daily });
+			if (
+				!rules.some((r) => r.kind === 'dailyUsage' && (!r.accountId || r.accountId === accountId))
+			)
+				continue;
+			const [plan, today] = await Promise.all([
+				src.management.planOfAccount(accountId),
+				src.stores.usage.today(accountId, []),
+			]);
+			accounts.push({
+				accountId,
+				planId: plan.id,
+				acceptedToday: today.accountAccepted,
+				dailyLimit: plan.daily,
+			});
 		}
 	}
 

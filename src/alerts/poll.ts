@@ -11,7 +11,11 @@ import { evaluateRules, type AlertRule } from './rules';
  * closed ones ("resolved"); empty when nothing changed.
  * @param triggerId `<workflow id>:<node id>`: whose episodes these are
  */
-export async function pollAlerts(src: FigureSources, rules: AlertRule[], triggerId: string): Promise<AlertItem[]> {
+export async function pollAlerts(
+	src: FigureSources,
+	rules: AlertRule[],
+	triggerId: string,
+): Promise<AlertItem[]> {
 	const state = src.stores.alertState;
 	const figures = await readFigures(src, rules, triggerId);
 	const conditions = evaluateRules(rules, figures);
@@ -25,7 +29,10 @@ export async function pollAlerts(src: FigureSources, rules: AlertRule[], trigger
 }
 
 /** Evaluates once without touching any episode ("Fetch Test Event"): what holds now, or one "ok" item. */
-export async function alertSnapshot(src: FigureSources, rules: AlertRule[]): Promise<Record<string, unknown>[]> {
+export async function alertSnapshot(
+	src: FigureSources,
+	rules: AlertRule[],
+): Promise<Record<string, unknown>[]> {
 	const figures = await readFigures(src, rules);
 	return currentState(evaluateRules(rules, figures), figures.nowMs);
 }

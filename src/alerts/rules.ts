@@ -95,22 +95,48 @@ export function rejectedCount(counts: Record<string, number>): number {
  * `elapsedMs` apart: hours the previous reading lacked count whole (a new hour started).
  * @returns null when no time passed
  */
-export function ratePerMinute(previous: Record<string, number>, current: Record<string, number>, elapsedMs: number): number | null {
+export function ratePerMinute(
+	previous: Record<string, number>,
+	current: Record<string, number>,
+	elapsedMs: number,
+): number | null {
 	if (!(elapsedMs > 0)) return null;
 	let delta = 0;
-	for (const [hour, count] of Object.entries(current)) delta += Math.max(0, count - (previous[hour] ?? 0));
+	for (const [hour, count] of Object.entries(current))
+		delta += Math.max(0, count - (previous[hour] ?? 0));
 	return (delta * 60_000) / elapsedMs;
 }
 
-const percentOf = (value: number, of: number) => (of > 0 ? Math.round((value / of) * 1000) / 10 : 0);
+const percentOf = (value: number, of: number) =>
+	of > 0 ? Math.round((value / of) * 1000) / 10 : 0;
 
-function endpointCondition(rule: Exclude<AlertRule, { kind: 'dailyUsage' | 'redisCheck' }>, id: string, e: EndpointFigures, nowMs: number): Condition {
-	const base = { key: `${id}|e:${e.endpointId}`, ruleId: id, kind: rule.kind, endpointId: e.endpointId, accountId: e.accountId };
+function endpointCondition(
+	rule: Exclude<AlertRule, { kind: 'dailyUsage' | 'redisCheck' }>,
+	id: string,
+	e: EndpointFigures,
+	nowMs: number,
+): Condition {
+	const base = {
+		key: `${id}|e:${e.endpointId}`,
+		ruleId: id,
+		kind: rule.kind,
+		endpointId: e.endpointId,
+		accountId: e.accountId,
+	};
 	switch (rule.kind) {
 		case 'deadLetters':
-			return { ...base, holds: e.deadLetters > rule.threshold, figures: { deadLetters: e.deadLetters }, threshold: { deadLetters: rule.threshold }, message: `Endpoint ${e.endpointId} has ${e.deadLetters} dead letters (alert above ${rule.threshold})` };
+			return {
+				...base,
+				holds: e.deadLetters > rule.threshold,
+				figures: { deadLetters: e.deadLetters },
+				threshold: { deadLetters: rule.threshold },
+				message: `Endpoint ${e.endpointId} has ${e.deadLetters} dead letters (alert above ${rule.threshold})`,
+			};
 		case 'bufferFill': {
-			const [used, capacity] = rule.measure === 'events' ? [e.bufferEvents, e.bufferCapacity] : [e.bufferBytes, e.bufferMaxBytes];
+			const [used, capacity] =
+				rule.measure === 'events'
+					? [e.bufferEvents, e.bufferCapacity]
+					: [e.bufferBytes, e.bufferMaxBytes];
 			const percent = percentOf(used, capacity);
 			return {
 				...base,
@@ -155,15 +181,25 @@ export function evaluateRules(rules: AlertRule[], figures: AlertFigures): Condit
 		const id = ruleId(rule);
 		if (rule.kind === 'redisCheck') {
 			if (!figures.redis) continue;
-			const problems = figures.redis.findings.filter((f) => f.level === 'risk' || f.level === 'fatal');
+			const problems = figures.redis.findings.filter(
+				(f) => f.level === 'risk' || f.level === 'fatal',
+			);
 			out.push({
 				key: `${id}|redis`,
 				ruleId: id,
 				kind: rule.kind,
 				holds: figures.redis.notReady !== undefined,
-				figures: { findings: problems.map((f) => ({ setting: f.setting, level: f.level, message: f.message })) },
+				figures: {
+					findings: problems.map((f) => ({
+						setting: f.setting,
+						level: f.level,
+						message: f.message,
+					})),
+				},
 				threshold: {},
-				message: figures.redis.notReady ? `Redis check failing: ${figures.redis.notReady}` : 'Redis check passes',
+				message: figures.redis.notReady
+					? `Redis check failing: ${figures.redis.notReady}`
+					: 'Redis check passes',
 			});
 		} else if (rule.kind === 'dailyUsage') {
 			for (const a of figures.accounts) {
@@ -174,8 +210,16 @@ export function evaluateRules(rules: AlertRule[], figures: AlertFigures): Condit
 					ruleId: id,
 					kind: rule.kind,
 					accountId: a.accountId,
-					holds: a.dailyLimit !== null && a.dailyLimit > 0 && (a.acceptedToday / a.dailyLimit) * 100 > rule.percent,
-					figures: { acceptedToday: a.acceptedToday, dailyLimit: a.dailyLimit, percent, plan: a.planId },
+					holds:
+						a.dailyLimit !== null &&
+						a.dailyLimit > 0 &&
+						(a.acceptedToday / a.dailyLimit) * 100 > rule.percent,
+					figures: {
+						acceptedToday: a.acceptedToday,
+						dailyLimit: a.dailyLimit,
+						percent,
+						plan: a.planId,
+					},
 					threshold: { percent: rule.percent },
 					message: `Account ${a.accountId} used ${percent} % of its daily limit (${a.acceptedToday} of ${a.dailyLimit ?? 'unlimited'}; alert above ${rule.percent} %)`,
 				});

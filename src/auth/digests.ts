@@ -6,7 +6,11 @@ import { createHmac } from 'node:crypto';
 import type { HmacAlgorithm } from '../types';
 
 /** GitHub `X-Hub-Signature-256`, Shopify and generic: HMAC of the raw body alone. */
-export function bodyDigest(secret: string, rawBody: Buffer, algorithm: HmacAlgorithm = 'sha256'): Buffer {
+export function bodyDigest(
+	secret: string,
+	rawBody: Buffer,
+	algorithm: HmacAlgorithm = 'sha256',
+): Buffer {
 	return createHmac(algorithm, secret).update(rawBody).digest();
 }
 
@@ -39,6 +43,14 @@ export function standardWebhooksKey(secret: string): Buffer | undefined {
  * Standard Webhooks `v1`: HMAC-SHA256 over `<msgId>.<timestamp>.<rawBody>`. The id is a header
  * value, which node decodes as latin1; encoding it back as latin1 signs the bytes on the wire.
  */
-export function standardWebhooksDigest(key: Buffer, msgId: string, timestamp: string, rawBody: Buffer): Buffer {
-	return createHmac('sha256', key).update(`${msgId}.${timestamp}.`, 'latin1').update(rawBody).digest();
+export function standardWebhooksDigest(
+	key: Buffer,
+	msgId: string,
+	timestamp: string,
+	rawBody: Buffer,
+): Buffer {
+	return createHmac('sha256', key)
+		.update(`${msgId}.${timestamp}.`, 'latin1')
+		.update(rawBody)
+		.digest();
 }

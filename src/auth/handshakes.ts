@@ -39,14 +39,19 @@ function presetOf(endpoint: HandshakeEndpoint): HmacPreset | undefined {
  * `validationToken`, and Dropbox's `challenge` (preset dropbox).
  * @param query the raw query string (without `?`)
  */
-export function unsignedHandshake(endpoint: HandshakeEndpoint, method: string, query: string): UnsignedHandshake {
+export function unsignedHandshake(
+	endpoint: HandshakeEndpoint,
+	method: string,
+	query: string,
+): UnsignedHandshake {
 	const hs = endpoint.handshake;
 	const preset = presetOf(endpoint);
 	if ((hs.mode === 'hubChallenge' || preset === 'meta') && method === 'GET') {
 		const q = parseQuery(query);
 		const challenge = q['hub.challenge'];
 		if (typeof challenge !== 'string') return undefined;
-		if (hs.verifyToken && !verifyTokenMatches(q['hub.verify_token'], hs.verifyToken)) return 'forbidden';
+		if (hs.verifyToken && !verifyTokenMatches(q['hub.verify_token'], hs.verifyToken))
+			return 'forbidden';
 		return { status: 200, body: challenge };
 	}
 	if (preset === 'dropbox' && method === 'GET') {
@@ -71,12 +76,22 @@ export type HookSecretHandshake = { secret: string } | 'invalid' | undefined;
  * events with. The caller stores it only while the endpoint waits for one, and answers 200 echoing
  * the header. Answered before auth: the endpoint has no secret yet.
  */
-export function hookSecretHandshake(endpoint: HandshakeEndpoint, method: string, headers: AuthRequest['headers']): HookSecretHandshake {
+export function hookSecretHandshake(
+	endpoint: HandshakeEndpoint,
+	method: string,
+	headers: AuthRequest['headers'],
+): HookSecretHandshake {
 	if (presetOf(endpoint) !== 'asana' || method !== 'POST') return undefined;
 	const values = headerValues(headers, 'x-hook-secret');
 	if (values.length === 0) return undefined;
 	const secret = values[0].trim();
-	if (values.length > 1 || secret.length < HOOK_SECRET_LENGTH.min || secret.length > HOOK_SECRET_LENGTH.max || !/^[\x21-\x7e]+$/.test(secret)) return 'invalid';
+	if (
+		values.length > 1 ||
+		secret.length < HOOK_SECRET_LENGTH.min ||
+		secret.length > HOOK_SECRET_LENGTH.max ||
+		!/^[\x21-\x7e]+$/.test(secret)
+	)
+		return 'invalid';
 	return { secret };
 }
 
@@ -88,9 +103,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Zoom's CRC answer: `encryptedToken` = hex HMAC-SHA256(secret token, plainToken), with the
  * active secret that signed this request (so it stays right during a rotation).
  */
-function zoomAnswer(endpoint: SignedHandshakeEndpoint, req: AuthRequest, plainToken: string, nowMs: number): HandshakeAnswer | undefined {
-	const tolerance = endpoint.auth.type === 'hmac' ? (endpoint.auth.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS) : DEFAULT_TOLERANCE_SECONDS;
-	const secret = activeSecrets(endpoint.secrets, nowMs).find((s) => verifyZoom(req, [s], nowMs, tolerance).ok);
+function zoomAnswer(
+	endpoint: SignedHandshakeEndpoint,
+	req: AuthRequest,
+	plainToken: string,
+	nowMs: number,
+): HandshakeAnswer | undefined {
+	const tolerance =
+		endpoint.auth.type === 'hmac'
+			? (endpoint.auth.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
+			: DEFAULT_TOLERANCE_SECONDS;
+	const secret = activeSecrets(endpoint.secrets, nowMs).find(
+		(s) => verifyZoom(req, [s], nowMs, tolerance).ok,
+	);
 	if (secret === undefined) return undefined;
 	const encryptedToken = createHmac('sha256', secret).update(plainToken, 'utf8').digest('hex');
 	return { status: 200, body: { plainToken, encryptedToken } };
@@ -104,13 +129,27 @@ type SignedHandshakeEndpoint = Pick<EndpointRecord, 'handshake' | 'auth' | 'secr
  * Twitch `webhook_callback_verification` and Discord's PING.
  * @param req the verified request; @param body its parsed body; @param nowMs ms since the epoch
  */
-export function signedHandshake(endpoint: SignedHandshakeEndpoint, req: AuthRequest, body: unknown, nowMs: number): HandshakeAnswer | undefined {
+export function signedHandshake(
+	endpoint: SignedHandshakeEndpoint,
+	req: AuthRequest,
+	body: unknown,
+	nowMs: number,
+): HandshakeAnswer | undefined {
 	const preset = presetOf(endpoint);
 	if (!isObject(body)) return undefined;
-	if ((endpoint.handshake.mode === 'slack' || preset === 'slack') && body.type === 'url_verification' && typeof body.challenge === 'string') {
+	if (
+		(endpoint.handshake.mode === 'slack' || preset === 'slack') &&
+		body.type === 'url_verification' &&
+		typeof body.challenge === 'string'
+	) {
 		return { status: 200, body: { challenge: body.challenge } };
 	}
-	if (preset === 'zoom' && body.event === 'endpoint.url_validation' && isObject(body.payload) && typeof body.payload.plainToken === 'string') {
+	if (
+		preset === 'zoom' &&
+		body.event === 'endpoint.url_validation' &&
+		isObject(body.payload) &&
+		typeof body.payload.plainToken === 'string'
+	) {
 		return zoomAnswer(endpoint, req, body.payload.plainToken, nowMs);
 	}
 	if (preset === 'twitch' && typeof body.challenge === 'string') {

@@ -12,7 +12,12 @@ import {
 	standardWebhooksKey,
 	stripeDigest,
 } from './digests';
-import { DEFAULT_TOLERANCE_SECONDS, HMAC_ALGORITHMS, PRESET_HEADERS, SIGNATURE_ENCODINGS } from './presets';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	HMAC_ALGORITHMS,
+	PRESET_HEADERS,
+	SIGNATURE_ENCODINGS,
+} from './presets';
 import {
 	OK,
 	fail,
@@ -27,7 +32,11 @@ import {
 export type HmacAuth = Extract<EndpointAuth, { type: 'hmac' }>;
 
 /** Whether any presented signature equals the digest of any secret. */
-export function anyMatch(presented: Buffer[], secrets: string[], digestFor: (secret: string) => Buffer | undefined): boolean {
+export function anyMatch(
+	presented: Buffer[],
+	secrets: string[],
+	digestFor: (secret: string) => Buffer | undefined,
+): boolean {
 	for (const secret of secrets) {
 		const expected = digestFor(secret);
 		if (expected === undefined) continue;
@@ -56,7 +65,11 @@ export function decodedSignatures(
 const UNIX_SECONDS = /^\d{1,12}$/;
 
 /** Why a unix-seconds timestamp header is unacceptable, or undefined when it is fresh. */
-export function timestampProblem(text: string, nowMs: number, toleranceSeconds: number): AuthFailureReason | undefined {
+export function timestampProblem(
+	text: string,
+	nowMs: number,
+	toleranceSeconds: number,
+): AuthFailureReason | undefined {
 	if (!UNIX_SECONDS.test(text)) return 'invalid_timestamp';
 	return Math.abs(nowMs / 1000 - Number(text)) > toleranceSeconds ? 'stale_timestamp' : undefined;
 }
@@ -71,15 +84,24 @@ export function verifyBodySignature(
 	algorithm: HmacAlgorithm,
 ): AuthResult {
 	// A prefix with a comma (unusual) would be cut by splitting repeated headers on commas.
-	const values = prefix.includes(',') ? headerValues(req.headers, header) : signatureValues(req.headers, header);
+	const values = prefix.includes(',')
+		? headerValues(req.headers, header)
+		: signatureValues(req.headers, header);
 	if (values.length === 0) return fail('missing_signature');
 	const presented = decodedSignatures(values, prefix, encoding);
-	const matched = anyMatch(presented, secrets, (secret) => bodyDigest(secret, req.rawBody, algorithm));
+	const matched = anyMatch(presented, secrets, (secret) =>
+		bodyDigest(secret, req.rawBody, algorithm),
+	);
 	return matched ? OK : fail('invalid_signature');
 }
 
 /** Stripe: `t=<unix s>,v1=<hex>[,v1=<hex>][,v0=…]`; any v1 may match. */
-function verifyStripe(req: AuthRequest, secrets: string[], nowMs: number, tolerance: number): AuthResult {
+function verifyStripe(
+	req: AuthRequest,
+	secrets: string[],
+	nowMs: number,
+	tolerance: number,
+): AuthResult {
 	const headers = headerValues(req.headers, PRESET_HEADERS.stripe.signature);
 	if (headers.length === 0) return fail('missing_signature');
 	let firstProblem: AuthFailureReason | undefined;
@@ -91,7 +113,8 @@ function verifyStripe(req: AuthRequest, secrets: string[], nowMs: number, tolera
 			if (eq < 0) continue;
 			const key = item.slice(0, eq).trim();
 			const value = item.slice(eq + 1).trim();
-			if (key === 't') timestamp = value; // Stripe's own library keeps the last t
+			if (key === 't')
+				timestamp = value; // Stripe's own library keeps the last t
 			else if (key === 'v1' && v1.length < 16) v1.push(value);
 		}
 		if (timestamp === undefined) {
@@ -112,7 +135,12 @@ function verifyStripe(req: AuthRequest, secrets: string[], nowMs: number, tolera
 }
 
 /** Slack: `X-Slack-Signature: v0=<hex>` over `v0:<ts>:<body>` with `X-Slack-Request-Timestamp`. */
-function verifySlack(req: AuthRequest, secrets: string[], nowMs: number, tolerance: number): AuthResult {
+function verifySlack(
+	req: AuthRequest,
+	secrets: string[],
+	nowMs: number,
+	tolerance: number,
+): AuthResult {
 	const signatures = signatureValues(req.headers, PRESET_HEADERS.slack.signature);
 	if (signatures.length === 0) return fail('missing_signature');
 	const timestamps = headerValues(req.headers, PRESET_HEADERS.slack.timestamp).map((t) => t.trim());
@@ -125,7 +153,8 @@ function verifySlack(req: AuthRequest, secrets: string[], nowMs: number, toleran
 			firstProblem ??= problem;
 			continue;
 		}
-		if (anyMatch(presented, secrets, (secret) => slackDigest(secret, timestamp, req.rawBody))) return OK;
+		if (anyMatch(presented, secrets, (secret) => slackDigest(secret, timestamp, req.rawBody)))
+			return OK;
 		firstProblem ??= 'invalid_signature';
 	}
 	return fail(firstProblem ?? 'invalid_signature');
@@ -135,7 +164,10 @@ function verifySlack(req: AuthRequest, secrets: string[], nowMs: number, toleran
 export type StandardWebhooksHeaders = { signature: string; timestamp: string; id: string };
 
 /** Standard Webhooks signature list: space-separated `v1,<base64>`; other versions ignored. */
-function standardWebhooksSignatures(req: AuthRequest, names: StandardWebhooksHeaders): { any: boolean; v1: Buffer[] } {
+function standardWebhooksSignatures(
+	req: AuthRequest,
+	names: StandardWebhooksHeaders,
+): { any: boolean; v1: Buffer[] } {
 	const v1: Buffer[] = [];
 	let any = false;
 	for (const header of headerValues(req.headers, names.signature)) {
@@ -191,18 +223,41 @@ export function verifyStandardWebhooks(
  * @param secrets active secret values, newest first (see `activeSecrets`)
  * @param nowMs current time in milliseconds since the epoch (for timestamp tolerance)
  */
-export function verifyHmac(auth: HmacAuth, secrets: string[], req: AuthRequest, nowMs: number): AuthResult {
+export function verifyHmac(
+	auth: HmacAuth,
+	secrets: string[],
+	req: AuthRequest,
+	nowMs: number,
+): AuthResult {
 	const tolerance = auth.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
 	switch (auth.preset) {
 		case 'github':
-			return verifyBodySignature(req, secrets, PRESET_HEADERS.github.signature, 'sha256=', 'hex', 'sha256');
+			return verifyBodySignature(
+				req,
+				secrets,
+				PRESET_HEADERS.github.signature,
+				'sha256=',
+				'hex',
+				'sha256',
+			);
 		case 'shopify':
-			return verifyBodySignature(req, secrets, PRESET_HEADERS.shopify.signature, '', 'base64', 'sha256');
+			return verifyBodySignature(
+				req,
+				secrets,
+				PRESET_HEADERS.shopify.signature,
+				'',
+				'base64',
+				'sha256',
+			);
 		case 'generic': {
 			const algorithm = auth.algorithm ?? 'sha256';
 			const encoding = auth.encoding ?? 'hex';
 			// A record that skipped validateAuth must fail closed, not make createHmac throw.
-			if (!auth.header || !HMAC_ALGORITHMS.includes(algorithm) || !SIGNATURE_ENCODINGS.includes(encoding)) {
+			if (
+				!auth.header ||
+				!HMAC_ALGORITHMS.includes(algorithm) ||
+				!SIGNATURE_ENCODINGS.includes(encoding)
+			) {
 				return fail('unsupported_auth');
 			}
 			return verifyBodySignature(req, secrets, auth.header, auth.prefix ?? '', encoding, algorithm);

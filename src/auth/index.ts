@@ -6,10 +6,35 @@
  */
 export type { AuthFailureReason, AuthRequest, AuthResult } from './request';
 export { verifyRequest } from './verify';
-export { PRESET_CATALOG, PRESET_IDS, PRESETS, presetInfo, type PresetInfo, type PresetScheme } from './catalog';
-export { credentialHeaders, defaultDedupe, isTimestampPreset, DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from './presets';
+export {
+	PRESET_CATALOG,
+	PRESET_IDS,
+	PRESETS,
+	presetInfo,
+	type PresetInfo,
+	type PresetScheme,
+} from './catalog';
+export {
+	credentialHeaders,
+	defaultDedupe,
+	isTimestampPreset,
+	DEFAULT_TOLERANCE_SECONDS,
+	MAX_TOLERANCE_SECONDS,
+} from './presets';
 export { validateAuth } from './validate';
 export { ipAllowed, validateIpAllowlist } from './ipAllowlist';
-export { activeSecrets, expireSecrets, generateSecret, rotateSecrets, withHandshakeSecret } from './secrets';
+export {
+	activeSecrets,
+	expireSecrets,
+	generateSecret,
+	rotateSecrets,
+	withHandshakeSecret,
+} from './secrets';
 export { signRequest, type SignOptions } from './sign';
-export { hookSecretHandshake, signedHandshake, unsignedHandshake, type HandshakeAnswer, type HookSecretHandshake } from './handshakes';
+export {
+	hookSecretHandshake,
+	signedHandshake,
+	unsignedHandshake,
+	type HandshakeAnswer,
+	type HookSecretHandshake,
+} from './handshakes';

@@ -36,7 +36,8 @@ function parseEntry(entry: string): ParsedEntry | undefined {
  */
 export function validateIpAllowlist(input: unknown): string[] {
 	if (input === undefined || input === null) return [];
-	if (!Array.isArray(input)) throw new ValidationError('ipAllowlist must be an array of IP addresses or CIDRs');
+	if (!Array.isArray(input))
+		throw new ValidationError('ipAllowlist must be an array of IP addresses or CIDRs');
 	if (input.length > MAX_ALLOWLIST_ENTRIES) {
 		throw new ValidationError(`ipAllowlist may hold at most ${MAX_ALLOWLIST_ENTRIES} entries`);
 	}

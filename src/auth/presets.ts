@@ -4,7 +4,13 @@
  * (docs/providers/README.md), and the defaults `validateAuth` fills in. Per-preset facts come
  * from the catalog (catalog.ts); this module answers for any auth object.
  */
-import type { DedupeSource, EndpointAuth, HmacAlgorithm, HmacPreset, SignatureEncoding } from '../types';
+import type {
+	DedupeSource,
+	EndpointAuth,
+	HmacAlgorithm,
+	HmacPreset,
+	SignatureEncoding,
+} from '../types';
 import { presetInfo } from './catalog';
 
 /** Timestamp tolerance when none is configured: 5 minutes. */
@@ -18,11 +24,19 @@ export const SIGNATURE_ENCODINGS: readonly SignatureEncoding[] = ['hex', 'base64
 
 /** Fixed header names of the first presets (lower-case), used by their verifiers and signers. */
 export const PRESET_HEADERS = {
-	github: { signature: 'x-hub-signature-256', legacySignature: 'x-hub-signature', delivery: 'x-github-delivery' },
+	github: {
+		signature: 'x-hub-signature-256',
+		legacySignature: 'x-hub-signature',
+		delivery: 'x-github-delivery',
+	},
 	stripe: { signature: 'stripe-signature' },
 	shopify: { signature: 'x-shopify-hmac-sha256', delivery: 'x-shopify-webhook-id' },
 	slack: { signature: 'x-slack-signature', timestamp: 'x-slack-request-timestamp' },
-	standardWebhooks: { signature: 'webhook-signature', timestamp: 'webhook-timestamp', id: 'webhook-id' },
+	standardWebhooks: {
+		signature: 'webhook-signature',
+		timestamp: 'webhook-timestamp',
+		id: 'webhook-id',
+	},
 	svix: { signature: 'svix-signature', timestamp: 'svix-timestamp', id: 'svix-id' },
 } as const;
 

@@ -35,7 +35,11 @@ export function ed25519Key(hex: string): KeyObject | undefined {
 	return cachedKey(`ed25519:${hex}`, () => {
 		const raw = decodeSignature(hex.trim(), 'hex');
 		if (raw?.length !== 32) throw new Error('not 32 bytes');
-		return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+		return createPublicKey({
+			key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+			format: 'der',
+			type: 'spki',
+		});
 	});
 }
 
@@ -85,13 +89,27 @@ function verifyTimestampAndBody(
 }
 
 /** Discord: `X-Signature-Ed25519` (hex) over `X-Signature-Timestamp` + body, with the application's public key. */
-export function verifyDiscord(req: AuthRequest, keys: string[], nowMs: number, tolerance: number): AuthResult {
-	const names = { signature: 'x-signature-ed25519', timestamp: 'x-signature-timestamp', encoding: 'hex' as const };
+export function verifyDiscord(
+	req: AuthRequest,
+	keys: string[],
+	nowMs: number,
+	tolerance: number,
+): AuthResult {
+	const names = {
+		signature: 'x-signature-ed25519',
+		timestamp: 'x-signature-timestamp',
+		encoding: 'hex' as const,
+	};
 	return verifyTimestampAndBody(req, keys, nowMs, tolerance, names, ed25519Key, null);
 }
 
 /** SendGrid: `X-Twilio-Email-Event-Webhook-Signature` (base64 DER ECDSA) over `…-Timestamp` + body. */
-export function verifySendgrid(req: AuthRequest, keys: string[], nowMs: number, tolerance: number): AuthResult {
+export function verifySendgrid(
+	req: AuthRequest,
+	keys: string[],
+	nowMs: number,
+	tolerance: number,
+): AuthResult {
 	const names = {
 		signature: 'x-twilio-email-event-webhook-signature',
 		timestamp: 'x-twilio-email-event-webhook-timestamp',

@@ -25,10 +25,12 @@ function withOtherPortForm(proto: string, host: string): string {
  */
 export function candidateUrls(req: AuthRequest): string[] {
 	if (!req.url) return [];
-	const host = firstForwarded(req, 'x-forwarded-host') ?? headerValues(req.headers, 'host')[0]?.trim();
+	const host =
+		firstForwarded(req, 'x-forwarded-host') ?? headerValues(req.headers, 'host')[0]?.trim();
 	if (!host || /[\s/\\?#@]/.test(host)) return [];
 	const forwardedProto = firstForwarded(req, 'x-forwarded-proto')?.toLowerCase();
-	const protos = forwardedProto === 'http' || forwardedProto === 'https' ? [forwardedProto] : ['https', 'http'];
+	const protos =
+		forwardedProto === 'http' || forwardedProto === 'https' ? [forwardedProto] : ['https', 'http'];
 	const out = new Set<string>();
 	for (const proto of protos) out.add(`${proto}://${host}${req.url}`);
 	for (const proto of protos) out.add(`${proto}://${withOtherPortForm(proto, host)}${req.url}`);

@@ -38,11 +38,15 @@ export function rotateSecrets(
 	nowMs: number,
 	graceSeconds: number,
 ): EndpointSecret[] {
-	if (typeof newValue !== 'string' || newValue === '') throw new ValidationError('the new secret must not be empty');
+	if (typeof newValue !== 'string' || newValue === '')
+		throw new ValidationError('the new secret must not be empty');
 	if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
 		throw new ValidationError('graceSeconds must be a non-negative integer');
 	}
-	return [{ value: newValue, createdAt: new Date(nowMs).toISOString() }, ...expireSecrets(secrets, nowMs, graceSeconds)];
+	return [
+		{ value: newValue, createdAt: new Date(nowMs).toISOString() },
+		...expireSecrets(secrets, nowMs, graceSeconds),
+	];
 }
 
 /**
@@ -51,7 +55,11 @@ export function rotateSecrets(
  * for a new handshake (its new secret arrives later, see `withHandshakeSecret`).
  * @param graceSeconds a non-negative integer (validated by the caller)
  */
-export function expireSecrets(secrets: EndpointSecret[], nowMs: number, graceSeconds: number): EndpointSecret[] {
+export function expireSecrets(
+	secrets: EndpointSecret[],
+	nowMs: number,
+	graceSeconds: number,
+): EndpointSecret[] {
 	if (graceSeconds === 0) return [];
 	const graceEndMs = nowMs + graceSeconds * 1000;
 	const kept: EndpointSecret[] = [];
@@ -67,8 +75,15 @@ export function expireSecrets(secrets: EndpointSecret[], nowMs: number, graceSec
  * The secret list after a handshake delivered `value` at `nowMs`: the new secret first, without
  * expiry, then the still active old ones as the re-arming left them (their grace already set).
  */
-export function withHandshakeSecret(secrets: EndpointSecret[], value: string, nowMs: number): EndpointSecret[] {
-	return [{ value, createdAt: new Date(nowMs).toISOString() }, ...secrets.filter((s) => isActive(s, nowMs))];
+export function withHandshakeSecret(
+	secrets: EndpointSecret[],
+	value: string,
+	nowMs: number,
+): EndpointSecret[] {
+	return [
+		{ value, createdAt: new Date(nowMs).toISOString() },
+		...secrets.filter((s) => isActive(s, nowMs)),
+	];
 }
 
 /**
@@ -79,7 +94,9 @@ export function withHandshakeSecret(secrets: EndpointSecret[], value: string, no
 export function generateSecret(auth: EndpointAuth): string {
 	const bytes = randomBytes(SECRET_BYTES);
 	const svixLike = ['standardWebhooks', 'clerk', 'resend'];
-	if (auth.type === 'hmac' && svixLike.includes(auth.preset)) return `whsec_${bytes.toString('base64')}`;
-	if (auth.type === 'hmac' && auth.preset === 'stripe') return `whsec_${bytes.toString('base64url')}`;
+	if (auth.type === 'hmac' && svixLike.includes(auth.preset))
+		return `whsec_${bytes.toString('base64')}`;
+	if (auth.type === 'hmac' && auth.preset === 'stripe')
+		return `whsec_${bytes.toString('base64url')}`;
 	return bytes.toString('base64url');
 }

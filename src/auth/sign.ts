@@ -4,7 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EndpointAuth } from '../types';
-import { bodyDigest, githubLegacyDigest, slackDigest, standardWebhooksDigest, standardWebhooksKey, stripeDigest } from './digests';
+import {
+	bodyDigest,
+	githubLegacyDigest,
+	slackDigest,
+	standardWebhooksDigest,
+	standardWebhooksKey,
+	stripeDigest,
+} from './digests';
 import { PRESET_HEADERS } from './presets';
 import { signCatalogPreset } from './signPresets';
 
@@ -36,7 +43,10 @@ export function signRequest(
 		case 'header':
 			return { [auth.headerName.toLowerCase()]: `${auth.prefix}${secret}` };
 		case 'basic': {
-			const credentials = Buffer.from(`${opts.username ?? auth.username}:${secret}`, 'utf8').toString('base64');
+			const credentials = Buffer.from(
+				`${opts.username ?? auth.username}:${secret}`,
+				'utf8',
+			).toString('base64');
 			return { authorization: `Basic ${credentials}` };
 		}
 		case 'hmac':
@@ -46,12 +56,14 @@ export function signRequest(
 		case 'github':
 			return {
 				[PRESET_HEADERS.github.signature]: `sha256=${bodyDigest(secret, rawBody).toString('hex')}`,
-				[PRESET_HEADERS.github.legacySignature]: `sha1=${githubLegacyDigest(secret, rawBody).toString('hex')}`,
+				[PRESET_HEADERS.github.legacySignature]:
+					`sha1=${githubLegacyDigest(secret, rawBody).toString('hex')}`,
 				[PRESET_HEADERS.github.delivery]: opts.id ?? randomUUID(),
 			};
 		case 'stripe':
 			return {
-				[PRESET_HEADERS.stripe.signature]: `t=${timestamp},v1=${stripeDigest(secret, timestamp, rawBody).toString('hex')}`,
+				[PRESET_HEADERS.stripe.signature]:
+					`t=${timestamp},v1=${stripeDigest(secret, timestamp, rawBody).toString('hex')}`,
 			};
 		case 'shopify':
 			return {
@@ -60,7 +72,8 @@ export function signRequest(
 			};
 		case 'slack':
 			return {
-				[PRESET_HEADERS.slack.signature]: `v0=${slackDigest(secret, timestamp, rawBody).toString('hex')}`,
+				[PRESET_HEADERS.slack.signature]:
+					`v0=${slackDigest(secret, timestamp, rawBody).toString('hex')}`,
 				[PRESET_HEADERS.slack.timestamp]: timestamp,
 			};
 		case 'standardWebhooks': {
@@ -77,7 +90,9 @@ export function signRequest(
 		case 'generic': {
 			if (!auth.header) throw new Error('a generic HMAC auth needs a header');
 			const digest = bodyDigest(secret, rawBody, auth.algorithm ?? 'sha256');
-			return { [auth.header.toLowerCase()]: `${auth.prefix ?? ''}${digest.toString(auth.encoding ?? 'hex')}` };
+			return {
+				[auth.header.toLowerCase()]: `${auth.prefix ?? ''}${digest.toString(auth.encoding ?? 'hex')}`,
+			};
 		}
 		default:
 			return signCatalogPreset(auth, secret, rawBody, nowMs, opts);

@@ -28,7 +28,13 @@ function hex(secret: string, text: string, rawBody: Buffer): string {
  * Headers (lower-case) that authenticate `rawBody` for a catalog preset at `nowMs`.
  * @throws Error for presets the gateway cannot sign (URL-signed, body-field or public-key schemes)
  */
-export function signCatalogPreset(auth: HmacAuth, secret: string, rawBody: Buffer, nowMs: number, opts: SignOptions): Record<string, string> {
+export function signCatalogPreset(
+	auth: HmacAuth,
+	secret: string,
+	rawBody: Buffer,
+	nowMs: number,
+	opts: SignOptions,
+): Record<string, string> {
 	const timestamp = String(Math.floor(nowMs / 1000));
 	const body = BODY_SIGNATURES[auth.preset];
 	if (body) {
@@ -39,7 +45,10 @@ export function signCatalogPreset(auth: HmacAuth, secret: string, rawBody: Buffe
 		case 'gitlab':
 			return { 'x-gitlab-token': secret, ...deliveryHeader(auth, opts) };
 		case 'postmark': {
-			const credentials = Buffer.from(`${opts.username ?? auth.username ?? 'postmark'}:${secret}`, 'utf8').toString('base64');
+			const credentials = Buffer.from(
+				`${opts.username ?? auth.username ?? 'postmark'}:${secret}`,
+				'utf8',
+			).toString('base64');
 			return { authorization: `Basic ${credentials}` };
 		}
 		case 'clerk':
@@ -52,11 +61,16 @@ export function signCatalogPreset(auth: HmacAuth, secret: string, rawBody: Buffe
 			return { [names.id]: id, [names.timestamp]: timestamp, [names.signature]: `v1,${signature}` };
 		}
 		case 'zoom':
-			return { 'x-zm-request-timestamp': timestamp, 'x-zm-signature': `v0=${hex(secret, `v0:${timestamp}:`, rawBody)}` };
+			return {
+				'x-zm-request-timestamp': timestamp,
+				'x-zm-signature': `v0=${hex(secret, `v0:${timestamp}:`, rawBody)}`,
+			};
 		case 'paddle':
 			return { 'paddle-signature': `ts=${timestamp};h1=${hex(secret, `${timestamp}:`, rawBody)}` };
 		case 'calendly':
-			return { 'calendly-webhook-signature': `t=${timestamp},v1=${hex(secret, `${timestamp}.`, rawBody)}` };
+			return {
+				'calendly-webhook-signature': `t=${timestamp},v1=${hex(secret, `${timestamp}.`, rawBody)}`,
+			};
 		case 'twitch': {
 			const id = opts.id ?? randomUUID();
 			const at = new Date(Math.floor(nowMs / 1000) * 1000).toISOString();
@@ -68,6 +82,8 @@ export function signCatalogPreset(auth: HmacAuth, secret: string, rawBody: Buffe
 			};
 		}
 		default:
-			throw new Error(`the ${presetInfo(auth.preset)?.name ?? auth.preset} preset signs the URL, fields of the body or with the provider's private key; send a real event from the provider instead`);
+			throw new Error(
+				`the ${presetInfo(auth.preset)?.name ?? auth.preset} preset signs the URL, fields of the body or with the provider's private key; send a real event from the provider instead`,
+			);
 	}
 }

@@ -23,7 +23,11 @@ function matchesAnySecret(presented: string, secrets: string[]): boolean {
  * Header token: some value of the header must be `prefix + secret` for an active secret. The
  * prefix is compared case-insensitively (`bearer x` passes for `Bearer `), the token exactly.
  */
-export function verifyHeaderToken(auth: HeaderAuth, secrets: string[], req: AuthRequest): AuthResult {
+export function verifyHeaderToken(
+	auth: HeaderAuth,
+	secrets: string[],
+	req: AuthRequest,
+): AuthResult {
 	const values = headerValues(req.headers, auth.headerName);
 	if (values.length === 0) return fail('missing_credentials');
 	for (const value of values) {

@@ -7,7 +7,14 @@ import { createHash, createHmac } from 'node:crypto';
 import { bytesEqual, decodeSignature } from './constantTime';
 import { anyMatch } from './hmac';
 import { candidateUrls } from './requestUrl';
-import { OK, fail, headerValues, signatureValues, type AuthRequest, type AuthResult } from './request';
+import {
+	OK,
+	fail,
+	headerValues,
+	signatureValues,
+	type AuthRequest,
+	type AuthResult,
+} from './request';
 
 /**
  * Twilio's signed string: the URL, then each POST parameter as name + value, names sorted (and
@@ -30,7 +37,10 @@ function twilioParams(url: string, rawBody: Buffer): { params: URLSearchParams; 
 	if (bodyHash !== null) {
 		const presented = decodeSignature(bodyHash, 'hex');
 		const actual = createHash('sha256').update(rawBody).digest();
-		return { params: new URLSearchParams(), bodyOk: presented !== undefined && bytesEqual(presented, actual) };
+		return {
+			params: new URLSearchParams(),
+			bodyOk: presented !== undefined && bytesEqual(presented, actual),
+		};
 	}
 	return { params: new URLSearchParams(rawBody.toString('utf8')), bodyOk: true };
 }
@@ -40,14 +50,20 @@ export function verifyTwilio(req: AuthRequest, secrets: string[]): AuthResult {
 	const presented = signatureValues(req.headers, 'x-twilio-signature')
 		.map((s) => decodeSignature(s, 'base64'))
 		.filter((b): b is Buffer => b !== undefined);
-	if (headerValues(req.headers, 'x-twilio-signature').length === 0) return fail('missing_signature');
+	if (headerValues(req.headers, 'x-twilio-signature').length === 0)
+		return fail('missing_signature');
 	const urls = candidateUrls(req);
 	if (urls.length === 0) return fail('missing_url');
 	const { params, bodyOk } = twilioParams(req.url ?? '', req.rawBody);
 	if (!bodyOk) return fail('invalid_signature');
 	for (const url of urls) {
 		const signed = twilioSignedString(url, params);
-		if (anyMatch(presented, secrets, (secret) => createHmac('sha1', secret).update(signed, 'utf8').digest())) return OK;
+		if (
+			anyMatch(presented, secrets, (secret) =>
+				createHmac('sha1', secret).update(signed, 'utf8').digest(),
+			)
+		)
+			return OK;
 	}
 	return fail('invalid_signature');
 }
@@ -56,43 +72,74 @@ export function verifyTwilio(req: AuthRequest, secrets: string[]): AuthResult {
 export function verifySquare(req: AuthRequest, secrets: string[]): AuthResult {
 	const values = signatureValues(req.headers, 'x-square-hmacsha256-signature');
 	if (values.length === 0) return fail('missing_signature');
-	const presented = values.map((s) => decodeSignature(s, 'base64')).filter((b): b is Buffer => b !== undefined);
+	const presented = values
+		.map((s) => decodeSignature(s, 'base64'))
+		.filter((b): b is Buffer => b !== undefined);
 	const urls = candidateUrls(req);
 	if (urls.length === 0) return fail('missing_url');
 	for (const url of urls) {
-		if (anyMatch(presented, secrets, (secret) => createHmac('sha256', secret).update(url, 'utf8').update(req.rawBody).digest())) return OK;
+		if (
+			anyMatch(presented, secrets, (secret) =>
+				createHmac('sha256', secret).update(url, 'utf8').update(req.rawBody).digest(),
+			)
+		)
+			return OK;
 	}
 	return fail('invalid_signature');
 }
 
 /** The escapes HubSpot decodes in the URI before signing (its v3 docs list exactly these). */
 const HUBSPOT_DECODED: Record<string, string> = {
-	'%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'",
-	'%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+	'%3A': ':',
+	'%2F': '/',
+	'%3F': '?',
+	'%40': '@',
+	'%21': '!',
+	'%24': '$',
+	'%27': "'",
+	'%28': '(',
+	'%29': ')',
+	'%2A': '*',
+	'%2C': ',',
+	'%3B': ';',
 };
 
 /** A URL with HubSpot's listed escapes decoded. */
 export function hubspotUri(url: string): string {
-	return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => HUBSPOT_DECODED[m.toUpperCase()] ?? m);
+	return url.replace(
+		/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi,
+		(m) => HUBSPOT_DECODED[m.toUpperCase()] ?? m,
+	);
 }
 
 /**
  * HubSpot v3: `X-HubSpot-Signature-v3: base64(HMAC-SHA256(client secret, method + URI + body +
  * timestamp))` with `X-HubSpot-Request-Timestamp` in milliseconds, rejected beyond the tolerance.
  */
-export function verifyHubspot(req: AuthRequest, secrets: string[], nowMs: number, toleranceSeconds: number): AuthResult {
+export function verifyHubspot(
+	req: AuthRequest,
+	secrets: string[],
+	nowMs: number,
+	toleranceSeconds: number,
+): AuthResult {
 	const values = signatureValues(req.headers, 'x-hubspot-signature-v3');
 	if (values.length === 0) return fail('missing_signature');
 	const timestamp = headerValues(req.headers, 'x-hubspot-request-timestamp')[0]?.trim();
 	if (timestamp === undefined) return fail('missing_timestamp');
 	if (!/^\d{1,15}$/.test(timestamp)) return fail('invalid_timestamp');
 	if (Math.abs(nowMs - Number(timestamp)) > toleranceSeconds * 1000) return fail('stale_timestamp');
-	const presented = values.map((s) => decodeSignature(s, 'base64')).filter((b): b is Buffer => b !== undefined);
+	const presented = values
+		.map((s) => decodeSignature(s, 'base64'))
+		.filter((b): b is Buffer => b !== undefined);
 	const urls = candidateUrls(req);
 	if (urls.length === 0) return fail('missing_url');
 	for (const url of urls) {
 		const digestFor = (secret: string) =>
-			createHmac('sha256', secret).update(`${req.method}${hubspotUri(url)}`, 'utf8').update(req.rawBody).update(timestamp).digest();
+			createHmac('sha256', secret)
+				.update(`${req.method}${hubspotUri(url)}`, 'utf8')
+				.update(req.rawBody)
+				.update(timestamp)
+				.digest();
 		if (anyMatch(presented, secrets, digestFor)) return OK;
 	}
 	return fail('invalid_signature');

@@ -40,13 +40,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+		return value as T;
 	const shown = typeof value === 'string' ? `'${value.slice(0, 50)}'` : String(value);
 	throw new ValidationError(`${field} must be one of ${allowed.join(', ')} (got ${shown})`);
 }
 
 function headerName(value: unknown, field: string): string {
-	if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(`${field} is required: a header name`);
+	if (typeof value !== 'string' || value.trim() === '')
+		throw new ValidationError(`${field} is required: a header name`);
 	const name = value.trim().toLowerCase();
 	if (name.length > MAX_TEXT || !HEADER_NAME.test(name)) {
 		throw new ValidationError(`${field} '${value.slice(0, 50)}' is not a valid HTTP header name`);
@@ -57,14 +59,21 @@ function headerName(value: unknown, field: string): string {
 function prefix(value: unknown, fallback: string, field: string): string {
 	if (value === undefined || value === null) return fallback;
 	if (typeof value !== 'string' || value.length > MAX_TEXT || !PRINTABLE.test(value)) {
-		throw new ValidationError(`${field} must be printable ASCII text of at most ${MAX_TEXT} characters`);
+		throw new ValidationError(
+			`${field} must be printable ASCII text of at most ${MAX_TEXT} characters`,
+		);
 	}
 	return value;
 }
 
 function tolerance(value: unknown, fallback: number): number {
 	if (value === undefined || value === null) return fallback;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_TOLERANCE_SECONDS) {
+	if (
+		typeof value !== 'number' ||
+		!Number.isInteger(value) ||
+		value <= 0 ||
+		value > MAX_TOLERANCE_SECONDS
+	) {
 		throw new ValidationError(
 			`auth.toleranceSeconds must be a positive whole number of seconds, at most ${MAX_TOLERANCE_SECONDS}`,
 		);
@@ -73,7 +82,8 @@ function tolerance(value: unknown, fallback: number): number {
 }
 
 function username(value: unknown): string {
-	if (typeof value !== 'string' || value === '') throw new ValidationError('auth.username is required for basic auth');
+	if (typeof value !== 'string' || value === '')
+		throw new ValidationError('auth.username is required for basic auth');
 	if (value.length > MAX_TEXT || value.includes(':') || /[\x00-\x1f\x7f]/.test(value)) {
 		throw new ValidationError(
 			`auth.username must be at most ${MAX_TEXT} characters without ':' or control characters`,
@@ -93,7 +103,9 @@ function hmacAuth(input: Record<string, unknown>): EndpointAuth {
 				? 'sha256'
 				: oneOf(lowerIfString(input.algorithm), HMAC_ALGORITHMS, 'auth.algorithm');
 		const encoding: SignatureEncoding =
-			input.encoding === undefined ? 'hex' : oneOf(lowerIfString(input.encoding), SIGNATURE_ENCODINGS, 'auth.encoding');
+			input.encoding === undefined
+				? 'hex'
+				: oneOf(lowerIfString(input.encoding), SIGNATURE_ENCODINGS, 'auth.encoding');
 		return {
 			type: 'hmac',
 			preset,
@@ -104,7 +116,11 @@ function hmacAuth(input: Record<string, unknown>): EndpointAuth {
 		};
 	}
 	if (preset === 'postmark') {
-		return { type: 'hmac', preset, username: input.username === undefined ? 'postmark' : username(input.username) };
+		return {
+			type: 'hmac',
+			preset,
+			username: input.username === undefined ? 'postmark' : username(input.username),
+		};
 	}
 	if (isTimestampPreset(preset)) {
 		const fallback = presetInfo(preset)?.defaultToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
@@ -128,15 +144,20 @@ function lowerIfString(value: unknown): unknown {
 export function validateAuth(input: unknown): EndpointAuth {
 	if (!isRecord(input)) throw new ValidationError('auth must be an object with a type');
 	for (const key of Object.keys(input)) {
-		if (!KNOWN_FIELDS.includes(key)) throw new ValidationError(`auth.${key.slice(0, 50)} is not a known auth field`);
+		if (!KNOWN_FIELDS.includes(key))
+			throw new ValidationError(`auth.${key.slice(0, 50)} is not a known auth field`);
 	}
-	if (input.type === undefined) throw new ValidationError(`auth.type is required: one of ${AUTH_TYPES.join(', ')}`);
+	if (input.type === undefined)
+		throw new ValidationError(`auth.type is required: one of ${AUTH_TYPES.join(', ')}`);
 	const type = oneOf(input.type, AUTH_TYPES, 'auth.type');
 	switch (type) {
 		case 'none':
 			return { type: 'none' };
 		case 'header': {
-			const name = input.headerName === undefined ? 'authorization' : headerName(input.headerName, 'auth.headerName');
+			const name =
+				input.headerName === undefined
+					? 'authorization'
+					: headerName(input.headerName, 'auth.headerName');
 			return {
 				type: 'header',
 				headerName: name,

@@ -21,7 +21,8 @@ export function verifyRequest(
 	nowMs: number,
 ): AuthResult {
 	const allowlist = endpoint.ipAllowlist ?? [];
-	if (allowlist.length > 0 && !ipAllowed(allowlist, req.sourceIp ?? '')) return fail('ip_not_allowed');
+	if (allowlist.length > 0 && !ipAllowed(allowlist, req.sourceIp ?? ''))
+		return fail('ip_not_allowed');
 	const auth = endpoint.auth;
 	if (auth.type === 'none') return OK;
 	const secrets = activeSecrets(endpoint.secrets ?? [], nowMs);

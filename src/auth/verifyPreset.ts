@@ -7,7 +7,13 @@ import { verifyHmac, verifyBodySignature, verifyStandardWebhooks, type HmacAuth 
 import { DEFAULT_TOLERANCE_SECONDS, PRESET_HEADERS } from './presets';
 import { verifyDiscord, verifySendgrid } from './publicKey';
 import type { AuthRequest, AuthResult } from './request';
-import { verifyCalendly, verifyMailgun, verifyPaddle, verifyTwitch, verifyZoom } from './timestamped';
+import {
+	verifyCalendly,
+	verifyMailgun,
+	verifyPaddle,
+	verifyTwitch,
+	verifyZoom,
+} from './timestamped';
 import { verifyBasic, verifyHeaderToken } from './tokens';
 import { verifyHubspot, verifySquare, verifyTwilio } from './urlSigned';
 
@@ -29,20 +35,40 @@ export const BODY_SIGNATURES: Partial<Record<HmacPreset, BodySignature>> = {
 	linear: { header: 'linear-signature', prefix: '', encoding: 'hex', algorithm: 'sha256' },
 	meta: { header: 'x-hub-signature-256', prefix: 'sha256=', encoding: 'hex', algorithm: 'sha256' },
 	sentry: { header: 'sentry-hook-signature', prefix: '', encoding: 'hex', algorithm: 'sha256' },
-	typeform: { header: 'typeform-signature', prefix: 'sha256=', encoding: 'base64', algorithm: 'sha256' },
+	typeform: {
+		header: 'typeform-signature',
+		prefix: 'sha256=',
+		encoding: 'base64',
+		algorithm: 'sha256',
+	},
 	vercel: { header: 'x-vercel-signature', prefix: '', encoding: 'hex', algorithm: 'sha1' },
-	woocommerce: { header: 'x-wc-webhook-signature', prefix: '', encoding: 'base64', algorithm: 'sha256' },
+	woocommerce: {
+		header: 'x-wc-webhook-signature',
+		prefix: '',
+		encoding: 'base64',
+		algorithm: 'sha256',
+	},
 };
 
 /** Verifies one request for an auth of this preset with the active secrets (or public keys). */
-type PresetVerifier = (auth: HmacAuth, secrets: string[], req: AuthRequest, nowMs: number, tolerance: number) => AuthResult;
+type PresetVerifier = (
+	auth: HmacAuth,
+	secrets: string[],
+	req: AuthRequest,
+	nowMs: number,
+	tolerance: number,
+) => AuthResult;
 
 const bodySigned: PresetVerifier = (auth, secrets, req) => {
 	const s = BODY_SIGNATURES[auth.preset];
-	return s ? verifyBodySignature(req, secrets, s.header, s.prefix, s.encoding, s.algorithm) : { ok: false, reason: 'unsupported_auth' };
+	return s
+		? verifyBodySignature(req, secrets, s.header, s.prefix, s.encoding, s.algorithm)
+		: { ok: false, reason: 'unsupported_auth' };
 };
-const original: PresetVerifier = (auth, secrets, req, nowMs) => verifyHmac(auth, secrets, req, nowMs);
-const svix: PresetVerifier = (_auth, secrets, req, nowMs, tolerance) => verifyStandardWebhooks(req, secrets, nowMs, tolerance, PRESET_HEADERS.svix);
+const original: PresetVerifier = (auth, secrets, req, nowMs) =>
+	verifyHmac(auth, secrets, req, nowMs);
+const svix: PresetVerifier = (_auth, secrets, req, nowMs, tolerance) =>
+	verifyStandardWebhooks(req, secrets, nowMs, tolerance, PRESET_HEADERS.svix);
 
 const VERIFIERS: Record<HmacPreset, PresetVerifier> = {
 	asana: bodySigned,
@@ -53,7 +79,8 @@ const VERIFIERS: Record<HmacPreset, PresetVerifier> = {
 	dropbox: bodySigned,
 	generic: original,
 	github: original,
-	gitlab: (_a, s, r) => verifyHeaderToken({ type: 'header', headerName: 'x-gitlab-token', prefix: '' }, s, r),
+	gitlab: (_a, s, r) =>
+		verifyHeaderToken({ type: 'header', headerName: 'x-gitlab-token', prefix: '' }, s, r),
 	hubspot: (_a, s, r, n, t) => verifyHubspot(r, s, n, t),
 	intercom: bodySigned,
 	jira: bodySigned,
@@ -82,8 +109,15 @@ const VERIFIERS: Record<HmacPreset, PresetVerifier> = {
  * Verifies a request for a preset auth against the endpoint's active secrets.
  * @param nowMs current time in ms since the epoch (timestamp tolerance)
  */
-export function verifyPreset(auth: HmacAuth, secrets: string[], req: AuthRequest, nowMs: number): AuthResult {
-	const verifier = Object.prototype.hasOwnProperty.call(VERIFIERS, auth.preset) ? VERIFIERS[auth.preset] : undefined;
+export function verifyPreset(
+	auth: HmacAuth,
+	secrets: string[],
+	req: AuthRequest,
+	nowMs: number,
+): AuthResult {
+	const verifier = Object.prototype.hasOwnProperty.call(VERIFIERS, auth.preset)
+		? VERIFIERS[auth.preset]
+		: undefined;
 	if (!verifier) return { ok: false, reason: 'unsupported_auth' };
 	return verifier(auth, secrets, req, nowMs, auth.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
 }

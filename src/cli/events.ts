@@ -11,7 +11,7 @@ import type { CliSession } from './session';
 const PREVIEW_CHARS = 60;
 
 function bodyPreview(event: WebhookEvent): string {
-	const text = typeof event.body === 'string' ? event.body : JSON.stringify(event.body) ?? '';
+	const text = typeof event.body === 'string' ? event.body : (JSON.stringify(event.body) ?? '');
 	return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
 }
 
@@ -23,12 +23,22 @@ function eventTable(events: WebhookEvent[]): string {
 	if (events.length === 0) return 'No buffered events.';
 	return table(
 		['ID', 'RECEIVED', 'METHOD', 'PATH', 'CONTENT-TYPE', 'BYTES', 'BODY'],
-		events.map((e) => [e.id, e.receivedAt, e.method, e.path, e.contentType, bytes(e), bodyPreview(e)]),
+		events.map((e) => [
+			e.id,
+			e.receivedAt,
+			e.method,
+			e.path,
+			e.contentType,
+			bytes(e),
+			bodyPreview(e),
+		]),
 	);
 }
 
 export function eventsCommand(session: CliSession): Command {
-	const events = new Command('events').description('buffered events and dead letters of an endpoint');
+	const events = new Command('events').description(
+		'buffered events and dead letters of an endpoint',
+	);
 
 	events
 		.command('peek <endpointId>')
@@ -36,7 +46,11 @@ export function eventsCommand(session: CliSession): Command {
 		.option('--count <n>', 'how many (1-1000)', positiveNumber, 10)
 		.option('--json', 'print JSON (the events as workflows receive them)')
 		.action(async (endpointId: string, flags: { count: number }, cmd: Command) => {
-			session.print(cmd, await session.management(cmd).peekEvents(endpointId, flags.count), eventTable);
+			session.print(
+				cmd,
+				await session.management(cmd).peekEvents(endpointId, flags.count),
+				eventTable,
+			);
 		});
 
 	events
@@ -45,13 +59,23 @@ export function eventsCommand(session: CliSession): Command {
 		.option('--count <n>', 'how many (1-10000)', positiveNumber, 100)
 		.option('--json', 'print JSON')
 		.action(async (endpointId: string, flags: { count: number }, cmd: Command) => {
-			session.print(cmd, await session.management(cmd).listDeadLetters(endpointId, flags.count), (letters) =>
-				letters.length === 0
-					? 'No dead letters.'
-					: table(
-							['ID', 'SUBSCRIBER', 'ATTEMPTS', 'DEAD AT', 'EVENT', 'ERROR'],
-							letters.map((l) => [l.id, l.subscriberId, l.attempts, l.deadAt, l.event.id, l.error]),
-						),
+			session.print(
+				cmd,
+				await session.management(cmd).listDeadLetters(endpointId, flags.count),
+				(letters) =>
+					letters.length === 0
+						? 'No dead letters.'
+						: table(
+								['ID', 'SUBSCRIBER', 'ATTEMPTS', 'DEAD AT', 'EVENT', 'ERROR'],
+								letters.map((l) => [
+									l.id,
+									l.subscriberId,
+									l.attempts,
+									l.deadAt,
+									l.event.id,
+									l.error,
+								]),
+							),
 			);
 		});
 
@@ -61,7 +85,10 @@ export function eventsCommand(session: CliSession): Command {
 		.option('--json', 'print JSON')
 		.action(async (endpointId: string, ids: string[], _flags: unknown, cmd: Command) => {
 			session.print(cmd, await session.management(cmd).replayDeadLetters(endpointId, ids), (r) =>
-				[`replayed: ${r.replayed.length}${r.replayed.length ? ` (${r.replayed.join(', ')})` : ''}`, `skipped: ${r.skipped.length}${r.skipped.length ? ` (${r.skipped.join(', ')})` : ''}`].join('\n'),
+				[
+					`replayed: ${r.replayed.length}${r.replayed.length ? ` (${r.replayed.join(', ')})` : ''}`,
+					`skipped: ${r.skipped.length}${r.skipped.length ? ` (${r.skipped.join(', ')})` : ''}`,
+				].join('\n'),
 			);
 		});
 
@@ -70,7 +97,11 @@ export function eventsCommand(session: CliSession): Command {
 		.description('delete dead letters for good')
 		.option('--json', 'print JSON')
 		.action(async (endpointId: string, ids: string[], _flags: unknown, cmd: Command) => {
-			session.print(cmd, await session.management(cmd).deleteDeadLetters(endpointId, ids), (r) => `deleted: ${r.deleted}`);
+			session.print(
+				cmd,
+				await session.management(cmd).deleteDeadLetters(endpointId, ids),
+				(r) => `deleted: ${r.deleted}`,
+			);
 		});
 
 	return events;

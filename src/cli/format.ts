@@ -16,7 +16,14 @@ export function cell(value: unknown): string {
 export function table(headers: string[], rows: unknown[][]): string {
 	const text = [headers, ...rows.map((row) => row.map(cell))];
 	const widths = headers.map((_, i) => Math.max(...text.map((row) => (row[i] ?? '').length)));
-	return text.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+	return text
+		.map((row) =>
+			row
+				.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i])))
+				.join('  ')
+				.trimEnd(),
+		)
+		.join('\n');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -64,7 +71,15 @@ export function endpointTable(endpoints: EndpointView[]): string {
 	if (endpoints.length === 0) return 'No endpoints.';
 	return table(
 		['ID', 'NAME', 'ACCOUNT', 'AUTH', 'METHODS', 'ENABLED', 'URL'],
-		endpoints.map((e) => [e.id, e.name, e.accountId, authSummary(e.auth), e.methods.join(','), e.enabled ? 'yes' : 'no', e.url]),
+		endpoints.map((e) => [
+			e.id,
+			e.name,
+			e.accountId,
+			authSummary(e.auth),
+			e.methods.join(','),
+			e.enabled ? 'yes' : 'no',
+			e.url,
+		]),
 	);
 }
 
@@ -81,12 +96,24 @@ export function rateLimit(value: number | null): string {
 export function planTable(plans: Plan[]): string {
 	return table(
 		['ID', 'NAME', 'RATE/S', 'BURST', 'DAILY', 'BUILT-IN'],
-		plans.map((p) => [p.id, p.name, limit(p.rate), limit(p.burst), limit(p.daily), p.builtIn ? 'yes' : 'no']),
+		plans.map((p) => [
+			p.id,
+			p.name,
+			limit(p.rate),
+			limit(p.burst),
+			limit(p.daily),
+			p.builtIn ? 'yes' : 'no',
+		]),
 	);
 }
 
 export function planDetails(plan: Plan): string {
-	return details({ ...plan, rate: limit(plan.rate), burst: limit(plan.burst), daily: limit(plan.daily) });
+	return details({
+		...plan,
+		rate: limit(plan.rate),
+		burst: limit(plan.burst),
+		daily: limit(plan.daily),
+	});
 }
 
 /** The secret with the warning that it will not be shown again. */
@@ -100,13 +127,27 @@ export function secretNotice(secret: string): string {
 /** An endpoint's fields, one per line. */
 export function endpointDetails(endpoint: EndpointView): string {
 	const { acceptResponse, ...rest } = endpoint;
-	const answer = acceptResponse ? `${acceptResponse.status} ${acceptResponse.contentType} (${Buffer.byteLength(acceptResponse.body)} bytes)` : 'default (202 JSON)';
-	const limits = endpoint.limits ? `rate ${rateLimit(endpoint.limits.rate)}, burst ${limit(endpoint.limits.burst)}, daily ${limit(endpoint.limits.daily)}` : "- (only the account's plan)";
-	return details({ ...rest, bufferCapacity: endpoint.bufferCapacity ?? 'default', bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default', limits, acceptResponse: answer });
+	const answer = acceptResponse
+		? `${acceptResponse.status} ${acceptResponse.contentType} (${Buffer.byteLength(acceptResponse.body)} bytes)`
+		: 'default (202 JSON)';
+	const limits = endpoint.limits
+		? `rate ${rateLimit(endpoint.limits.rate)}, burst ${limit(endpoint.limits.burst)}, daily ${limit(endpoint.limits.daily)}`
+		: "- (only the account's plan)";
+	return details({
+		...rest,
+		bufferCapacity: endpoint.bufferCapacity ?? 'default',
+		bufferMaxBytes: endpoint.bufferMaxBytes ?? 'default',
+		limits,
+		acceptResponse: answer,
+	});
 }
 
 /** An endpoint (and a secret, when the operation produced one). */
-export function endpointWithSecret(result: { endpoint: EndpointView; secret?: string; previousValidUntil?: string | null }): string {
+export function endpointWithSecret(result: {
+	endpoint: EndpointView;
+	secret?: string;
+	previousValidUntil?: string | null;
+}): string {
 	const parts = [endpointDetails(result.endpoint)];
 	if (result.previousValidUntil !== undefined) {
 		parts.push(`previous secret valid until: ${result.previousValidUntil ?? '- (revoked now)'}`);

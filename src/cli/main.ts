@@ -22,9 +22,14 @@ import { usageCommand } from './usage';
 
 function serveCommand(session: CliSession): Command {
 	return new Command('serve')
-		.description('run the webhook gateway (ingest, admin API, health and metrics) until SIGTERM/SIGINT')
+		.description(
+			'run the webhook gateway (ingest, admin API, health and metrics) until SIGTERM/SIGINT',
+		)
 		.option('--json', 'print {url, adminUrl, workers} as JSON once listening')
-		.option('--workers <n>', 'gateway processes on the one port, sharing only Redis (default: WEBHOOK_GATEWAY_WORKERS, else one per CPU)')
+		.option(
+			'--workers <n>',
+			'gateway processes on the one port, sharing only Redis (default: WEBHOOK_GATEWAY_WORKERS, else one per CPU)',
+		)
 		.action(async (flags: { workers?: string }, cmd: Command) => {
 			session.exitOnFailure = true;
 			const config = session.config(cmd);
@@ -35,7 +40,12 @@ function serveCommand(session: CliSession): Command {
 			const workers = cluster.isWorker ? 1 : workerCount(flags.workers, process.env);
 			if (workers > 1) {
 				const ready = await runPrimary(workers, logger);
-				session.print(cmd, ready, (g) => `webhook gateway listening on ${g.url} with ${g.workers} workers (admin API: ${g.adminUrl})`);
+				session.print(
+					cmd,
+					ready,
+					(g) =>
+						`webhook gateway listening on ${g.url} with ${g.workers} workers (admin API: ${g.adminUrl})`,
+				);
 				return;
 			}
 			const { startGateway } = await import('../gateway/server');
@@ -45,7 +55,11 @@ function serveCommand(session: CliSession): Command {
 				const { deliveryMetrics } = await import('../delivery/metrics');
 				joinCluster(gateway, [gateway.gateway.metrics.registry, deliveryMetrics().registry]);
 			} else {
-				session.print(cmd, { url: gateway.url, adminUrl, workers: 1 }, (g) => `webhook gateway listening on ${g.url} (admin API: ${g.adminUrl})`);
+				session.print(
+					cmd,
+					{ url: gateway.url, adminUrl, workers: 1 },
+					(g) => `webhook gateway listening on ${g.url} (admin API: ${g.adminUrl})`,
+				);
 			}
 			const stop = (signal: NodeJS.Signals) => {
 				logger.info('stopping webhook gateway', { signal });
@@ -65,7 +79,10 @@ function serveCommand(session: CliSession): Command {
 
 /** Usage errors throw (exit code 2) instead of exiting, on every command and subcommand. */
 function configureErrors(command: Command): void {
-	command.exitOverride().showHelpAfterError('(run with --help for usage)').showSuggestionAfterError();
+	command
+		.exitOverride()
+		.showHelpAfterError('(run with --help for usage)')
+		.showSuggestionAfterError();
 	for (const sub of command.commands) configureErrors(sub);
 }
 
@@ -89,11 +106,25 @@ const AUDITED_COMMANDS = new Set([
 
 function buildProgram(session: CliSession): Command {
 	const program = new Command('webhook-gateway')
-		.description('Global webhook endpoints for n8n: run the gateway and manage endpoints, plans, accounts and buffered events.\nConfiguration comes from the WEBHOOK_GATEWAY_* environment variables.')
+		.description(
+			'Global webhook endpoints for n8n: run the gateway and manage endpoints, plans, accounts and buffered events.\nConfiguration comes from the WEBHOOK_GATEWAY_* environment variables.',
+		)
 		.version(packageInfo().version)
 		.option('--redis-url <url>', 'Redis to use (overrides WEBHOOK_GATEWAY_REDIS_URL)')
 		.option('--key-prefix <prefix>', 'Redis key prefix (overrides WEBHOOK_GATEWAY_KEY_PREFIX)');
-	for (const command of [serveCommand(session), endpointsCommand(session), subscribersCommand(session), plansCommand(session), accountsCommand(session), eventsCommand(session), requestsCommand(session), secretsCommand(session), auditCommand(session), tokensCommand(session), usageCommand(session)]) {
+	for (const command of [
+		serveCommand(session),
+		endpointsCommand(session),
+		subscribersCommand(session),
+		plansCommand(session),
+		accountsCommand(session),
+		eventsCommand(session),
+		requestsCommand(session),
+		secretsCommand(session),
+		auditCommand(session),
+		tokensCommand(session),
+		usageCommand(session),
+	]) {
 		program.addCommand(command);
 	}
 	// Every successful change is written to the audit log; arguments only (ids), never flags,
@@ -102,7 +133,8 @@ function buildProgram(session: CliSession): Command {
 		const name = `${action.parent?.name() ?? ''} ${action.name()}`.trim();
 		// --force is the one flag worth keeping: a forced delete stopped running triggers.
 		const forced = action.opts<{ force?: boolean }>().force === true ? ['--force'] : [];
-		if (AUDITED_COMMANDS.has(name)) await session.recordChange(['cli', name, ...action.args, ...forced].join(' '));
+		if (AUDITED_COMMANDS.has(name))
+			await session.recordChange(['cli', name, ...action.args, ...forced].join(' '));
 	});
 	configureErrors(program);
 	return program;
@@ -117,7 +149,8 @@ function expectedMessage(error: unknown, session: CliSession): string | undefine
 	}
 	// Reachable but refusing (out of memory, read-only replica, ...): say so rather than print a bare reply.
 	const reason = classifyStoreError(error);
-	if (reason !== undefined) return `Redis refused the command (${reason}); retry later or fix Redis: ${(error as Error).message}`;
+	if (reason !== undefined)
+		return `Redis refused the command (${reason}); retry later or fix Redis: ${(error as Error).message}`;
 	return undefined;
 }
 
@@ -140,7 +173,9 @@ export async function main(argv: string[]): Promise<void> {
 				process.stderr.write(`error: ${message}\n`);
 			} else {
 				const debug = process.env.WEBHOOK_GATEWAY_LOG_LEVEL === 'debug';
-				process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`);
+				process.stderr.write(
+					`error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`,
+				);
 			}
 			process.exitCode = 1;
 		}

@@ -37,10 +37,15 @@ export function plansCommand(session: CliSession): Command {
 
 	plans
 		.command('upsert <id>')
-		.description('create or change a custom plan; options not given keep their current value (a new plan has no limit where not given)')
+		.description(
+			'create or change a custom plan; options not given keep their current value (a new plan has no limit where not given)',
+		)
 		.option('--name <text>', 'display name')
 		.option('--rate <n|none>', 'sustained requests per second (may be fractional)')
-		.option('--burst <n|none>', 'requests that may arrive at one instant (default: the rate rounded up)')
+		.option(
+			'--burst <n|none>',
+			'requests that may arrive at one instant (default: the rate rounded up)',
+		)
 		.option('--daily <n|none>', 'accepted requests per UTC day')
 		.option('--json', 'print JSON')
 		.action(async (id: string, flags: PlanFlags, cmd: Command) => {
@@ -49,8 +54,12 @@ export function plansCommand(session: CliSession): Command {
 				if (error instanceof NotFoundError) return undefined;
 				throw error;
 			});
-			const input: Record<string, unknown> = { ...(current && !current.builtIn ? current : {}), id };
-			for (const key of ['name', 'rate', 'burst', 'daily'] as const) if (flags[key] !== undefined) input[key] = flags[key];
+			const input: Record<string, unknown> = {
+				...(current && !current.builtIn ? current : {}),
+				id,
+			};
+			for (const key of ['name', 'rate', 'burst', 'daily'] as const)
+				if (flags[key] !== undefined) input[key] = flags[key];
 			session.print(cmd, await management.upsertPlan(input), planDetails);
 		});
 
@@ -66,14 +75,26 @@ export function plansCommand(session: CliSession): Command {
 	return plans;
 }
 
-function accountDetails(account: { plan: Plan; acceptedToday: number; endpointUsage: AccountEndpointUsage[] }): string {
+function accountDetails(account: {
+	plan: Plan;
+	acceptedToday: number;
+	endpointUsage: AccountEndpointUsage[];
+}): string {
 	const { plan, endpointUsage, ...rest } = account;
-	const head = details({ ...rest, plan: `${plan.id} (rate ${limit(plan.rate)}/s, burst ${limit(plan.burst)}, daily ${limit(plan.daily)})` });
+	const head = details({
+		...rest,
+		plan: `${plan.id} (rate ${limit(plan.rate)}/s, burst ${limit(plan.burst)}, daily ${limit(plan.daily)})`,
+	});
 	if (endpointUsage.length === 0) return head;
 	// The account's consumption and each endpoint's side by side, with each endpoint's own limits.
 	const rows = [
 		['(account)', String(account.acceptedToday), limit(plan.daily), rateLimit(plan.rate)],
-		...endpointUsage.map((e) => [e.endpointId, String(e.acceptedToday), e.limits ? limit(e.limits.daily) : '-', e.limits ? rateLimit(e.limits.rate) : '-']),
+		...endpointUsage.map((e) => [
+			e.endpointId,
+			String(e.acceptedToday),
+			e.limits ? limit(e.limits.daily) : '-',
+			e.limits ? rateLimit(e.limits.rate) : '-',
+		]),
 	];
 	return `${head}\n\n${table(['ENDPOINT', 'ACCEPTED TODAY', 'DAILY LIMIT', 'RATE LIMIT'], rows)}`;
 }
@@ -87,7 +108,12 @@ export function accountsCommand(session: CliSession): Command {
 		.option('--json', 'print JSON')
 		.action(async (_flags: unknown, cmd: Command) => {
 			session.print(cmd, await session.management(cmd).listAccounts(), (list) =>
-				list.length === 0 ? 'No accounts.' : table(['ID', 'PLAN', 'CREATED'], list.map((a) => [a.id, a.planId, a.createdAt])),
+				list.length === 0
+					? 'No accounts.'
+					: table(
+							['ID', 'PLAN', 'CREATED'],
+							list.map((a) => [a.id, a.planId, a.createdAt]),
+						),
 			);
 		});
 
@@ -104,7 +130,9 @@ export function accountsCommand(session: CliSession): Command {
 		.description("set an account's plan (creates the account when needed)")
 		.option('--json', 'print JSON')
 		.action(async (id: string, planId: string, _flags: unknown, cmd: Command) => {
-			session.print(cmd, await session.management(cmd).setAccountPlan(id, planId), (a) => details(a));
+			session.print(cmd, await session.management(cmd).setAccountPlan(id, planId), (a) =>
+				details(a),
+			);
 		});
 
 	return accounts;

@@ -12,14 +12,23 @@ export function secretsCommand(session: CliSession): Command {
 
 	secrets
 		.command('re-encrypt')
-		.description('encrypt every endpoint secret with WEBHOOK_GATEWAY_ENCRYPTION_KEY (plaintext ones and those of WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS)')
+		.description(
+			'encrypt every endpoint secret with WEBHOOK_GATEWAY_ENCRYPTION_KEY (plaintext ones and those of WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS)',
+		)
 		.option('--json', 'print JSON')
 		.action(async (_flags: unknown, cmd: Command) => {
 			if (session.config(cmd).encryptionKey === '') {
-				throw new ValidationError('set WEBHOOK_GATEWAY_ENCRYPTION_KEY (at least 32 characters) to the key to encrypt with; list the old key in WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS while changing keys');
+				throw new ValidationError(
+					'set WEBHOOK_GATEWAY_ENCRYPTION_KEY (at least 32 characters) to the key to encrypt with; list the old key in WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS while changing keys',
+				);
 			}
 			const result = await session.management(cmd).resealSecrets();
-			session.print(cmd, result, (r) => `${r.resealed} endpoint(s) re-encrypted, ${r.unchanged} already encrypted with the current key`);
+			session.print(
+				cmd,
+				result,
+				(r) =>
+					`${r.resealed} endpoint(s) re-encrypted, ${r.unchanged} already encrypted with the current key`,
+			);
 		});
 	return secrets;
 }

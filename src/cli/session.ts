@@ -54,7 +54,8 @@ export class CliSession {
 		} catch (error) {
 			if (!(error instanceof ConfigError)) throw error;
 			let message = error.message;
-			for (const [name, flag] of flags) message = message.replaceAll(`${name}:`, `${flag} (${name}):`);
+			for (const [name, flag] of flags)
+				message = message.replaceAll(`${name}:`, `${flag} (${name}):`);
 			throw new ConfigError(message);
 		}
 	}
@@ -66,7 +67,12 @@ export class CliSession {
 	async recordChange(action: string): Promise<void> {
 		if (!this.stores) return;
 		const user = this.env.USER ?? this.env.USERNAME;
-		await this.stores.audit.append({ at: new Date().toISOString(), who: user ? `cli:${user}` : 'cli', action, status: 0 });
+		await this.stores.audit.append({
+			at: new Date().toISOString(),
+			who: user ? `cli:${user}` : 'cli',
+			action,
+			status: 0,
+		});
 	}
 
 	/** The stores of the management service (opened on first use). */
@@ -85,16 +91,29 @@ export class CliSession {
 		if (!this.service) {
 			const config = this.config(command);
 			this.stores = createStores(
-				{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, offlineQueue: true, name: 'wgw-cli' },
+				{
+					url: config.redisUrl,
+					clusterNodes: config.redisClusterNodes,
+					commandTimeoutMs: config.redisCommandTimeoutMs,
+					offlineQueue: true,
+					name: 'wgw-cli',
+				},
 				config.keyPrefix,
-				{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config), requestLog: requestLogOptionsOf(config) },
+				{
+					deadLetterMax: config.deadLetterMax,
+					secrets: secretCodecOf(config),
+					requestLog: requestLogOptionsOf(config),
+				},
 			);
 			this.service = new ManagementService(this.stores, {
 				publicUrl: config.publicUrl,
 				defaultPlan: config.defaultPlan,
 				defaultBufferCapacity: config.bufferMaxEvents,
 				defaultBufferMaxBytes: config.bufferMaxBytes,
-				onDiscarded: (d) => process.stderr.write(`warning: endpoint '${d.endpointId}' still buffered ${d.events} events (${d.bytes} bytes); they were discarded with it\n`),
+				onDiscarded: (d) =>
+					process.stderr.write(
+						`warning: endpoint '${d.endpointId}' still buffered ${d.events} events (${d.bytes} bytes); they were discarded with it\n`,
+					),
 			});
 		}
 		return this.service;
@@ -133,7 +152,10 @@ export class CliSession {
 		if (!stores) return;
 		if (stores.ready) {
 			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([stores.close(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)))]);
+			await Promise.race([
+				stores.close(),
+				new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS))),
+			]);
 			clearTimeout(timer);
 		}
 		stores.disconnect();

@@ -8,11 +8,18 @@ import { table } from './format';
 import type { CliSession } from './session';
 
 function list(text: string | undefined): string[] | undefined {
-	return text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean);
+	return text === undefined
+		? undefined
+		: text
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
 }
 
 export function tokensCommand(session: CliSession): Command {
-	const tokens = new Command('tokens').description('scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts');
+	const tokens = new Command('tokens').description(
+		'scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts',
+	);
 	const service = (cmd: Command) => {
 		const stores = session.storesFor(cmd);
 		return new TokenService(stores.tokens, () => stores.sessions.serverSecret());
@@ -27,8 +34,16 @@ export function tokensCommand(session: CliSession): Command {
 		.option('--json', 'print JSON')
 		.action(async (flags: { name: string; scopes: string; accounts?: string }, cmd: Command) => {
 			const user = process.env.USER ?? process.env.USERNAME;
-			const created = await service(cmd).create({ name: flags.name, scopes: list(flags.scopes), accountIds: list(flags.accounts) }, user ? `cli:${user}` : 'cli');
-			session.print(cmd, created, (c) => `token (shown once): ${c.token}\nid: ${c.tokenInfo.id}  scopes: ${c.tokenInfo.scopes.join(',')}  accounts: ${c.tokenInfo.accountIds?.join(',') ?? 'all'}`);
+			const created = await service(cmd).create(
+				{ name: flags.name, scopes: list(flags.scopes), accountIds: list(flags.accounts) },
+				user ? `cli:${user}` : 'cli',
+			);
+			session.print(
+				cmd,
+				created,
+				(c) =>
+					`token (shown once): ${c.token}\nid: ${c.tokenInfo.id}  scopes: ${c.tokenInfo.scopes.join(',')}  accounts: ${c.tokenInfo.accountIds?.join(',') ?? 'all'}`,
+			);
 		});
 
 	tokens
@@ -37,7 +52,18 @@ export function tokensCommand(session: CliSession): Command {
 		.option('--json', 'print JSON')
 		.action(async (_flags: unknown, cmd: Command) => {
 			session.print(cmd, await service(cmd).list(), (all: ScopedToken[]) =>
-				all.length === 0 ? 'No tokens.' : table(['ID', 'NAME', 'SCOPES', 'ACCOUNTS', 'CREATED'], all.map((t) => [t.id, t.name, t.scopes.join(','), t.accountIds?.join(',') ?? 'all', t.createdAt])),
+				all.length === 0
+					? 'No tokens.'
+					: table(
+							['ID', 'NAME', 'SCOPES', 'ACCOUNTS', 'CREATED'],
+							all.map((t) => [
+								t.id,
+								t.name,
+								t.scopes.join(','),
+								t.accountIds?.join(',') ?? 'all',
+								t.createdAt,
+							]),
+						),
 			);
 		});
 

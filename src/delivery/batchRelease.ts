@@ -78,13 +78,26 @@ export const LEASE_MS = 20_000;
 /** Default Max Bytes Per Execution: 16 MiB of stored events (at least one event per execution). */
 export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
-export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkflow): Promise<ReleaseSummary> {
+export async function releaseBatches(
+	options: BatchReleaseOptions,
+	run: RunWorkflow,
+): Promise<ReleaseSummary> {
 	const { buffer, endpoint, subscriberId: sub, logger } = options;
 	const owner = options.leaseOwner ?? randomUUID();
 	const leaseMs = options.leaseMs ?? LEASE_MS;
-	const summary: ReleaseSummary = { leased: false, executions: 0, events: 0, failedExecutions: 0, deadLettered: 0, filtered: 0 };
+	const summary: ReleaseSummary = {
+		leased: false,
+		executions: 0,
+		events: 0,
+		failedExecutions: 0,
+		deadLettered: 0,
+		filtered: 0,
+	};
 	if (!(await buffer.takeLease(endpoint, sub, owner, leaseMs))) {
-		logger.debug('release skipped: another instance is releasing for this subscriber', { endpoint: endpoint.id, subscriber: sub });
+		logger.debug('release skipped: another instance is releasing for this subscriber', {
+			endpoint: endpoint.id,
+			subscriber: sub,
+		});
 		return summary;
 	}
 	summary.leased = true;
@@ -95,15 +108,20 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 	const events = new Map<string, WebhookEvent>();
 	const renew = setInterval(() => {
 		void buffer.takeLease(endpoint, sub, owner, leaseMs).catch(() => undefined);
-		if (reclaimAfterMs > 0 && inFlight.length > 0) void buffer.renew(endpoint, sub, inFlight).catch(() => undefined);
+		if (reclaimAfterMs > 0 && inFlight.length > 0)
+			void buffer.renew(endpoint, sub, inFlight).catch(() => undefined);
 	}, leaseMs / 3);
 
 	/** One execution; failures of any kind become a failed outcome. */
 	const execute = async (entries: StoredEntry[]): Promise<RunOutcome> => {
-		const batch = await Promise.all(entries.map((e) => events.get(e.ref) ?? toWebhookEvent(e, endpoint)));
+		const batch = await Promise.all(
+			entries.map((e) => events.get(e.ref) ?? toWebhookEvent(e, endpoint)),
+		);
 		summary.executions++;
 		if (summary.executions === 1) metrics.release(endpoint.id);
-		const outcome = await run(batch).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
+		const outcome = await run(batch).catch(
+			(error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }),
+		);
 		metrics.execution(endpoint.id, 'batch', outcome.ok);
 		if (!outcome.ok && outcome.timedOut) metrics.timedOut(endpoint.id, 'batch');
 		if (!outcome.ok) summary.failedExecutions++;
@@ -118,20 +136,35 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 	};
 	const fail = async (entries: StoredEntry[], error: string) => {
 		const refs = entries.map((e) => e.ref);
-		const { dead, held } = await buffer.recordFailure(endpoint, sub, refs, options.maxAttempts, error);
+		const { dead, held } = await buffer.recordFailure(
+			endpoint,
+			sub,
+			refs,
+			options.maxAttempts,
+			error,
+		);
 		summary.deadLettered += dead.length;
 		metrics.deadLettered(endpoint.id, 'batch', dead.length);
 		metrics.deadLetterFull(endpoint.id, 'batch', held.length);
 		metrics.retried(endpoint.id, 'batch', refs.length - dead.length - held.length);
 		inFlight = inFlight.filter((r) => !refs.includes(r));
-		logger.warn(dead.length > 0 ? 'batch failed; events at Max Attempts moved to dead letters' : 'batch failed; it will be released again on the next tick', {
-			endpoint: endpoint.id,
-			subscriber: sub,
-			events: refs.length,
-			deadLettered: dead.length,
-			error,
-		});
-		if (held.length > 0) logger.warn('dead letters are full: events at Max Attempts stay pending and are not released again until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: held.length });
+		logger.warn(
+			dead.length > 0
+				? 'batch failed; events at Max Attempts moved to dead letters'
+				: 'batch failed; it will be released again on the next tick',
+			{
+				endpoint: endpoint.id,
+				subscriber: sub,
+				events: refs.length,
+				deadLettered: dead.length,
+				error,
+			},
+		);
+		if (held.length > 0)
+			logger.warn(
+				'dead letters are full: events at Max Attempts stay pending and are not released again until dead letters are replayed or deleted',
+				{ endpoint: endpoint.id, subscriber: sub, events: held.length },
+			);
 	};
 	/**
 	 * Bisect (when enabled): the halves of a failed batch run again, so that one bad event does not
@@ -139,7 +172,8 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 	 * recorded as failed as they are, so a broken workflow costs at most 1 + 2·log2(n) executions.
 	 */
 	const settleFailed = async (entries: StoredEntry[], error: string): Promise<void> => {
-		if (!options.bisect || entries.length < 2 || options.signal?.aborted) return await fail(entries, error);
+		if (!options.bisect || entries.length < 2 || options.signal?.aborted)
+			return await fail(entries, error);
 		const half = Math.ceil(entries.length / 2);
 		const parts = [entries.slice(0, half), entries.slice(half)];
 		const outcomes: RunOutcome[] = [];
@@ -148,7 +182,9 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			outcomes.push(outcome);
 			if (outcome.ok) await acknowledge(part);
 		}
-		const failed = parts.flatMap((part, i) => (outcomes[i].ok ? [] : [{ part, outcome: outcomes[i] as { ok: false; error: string } }]));
+		const failed = parts.flatMap((part, i) =>
+			outcomes[i].ok ? [] : [{ part, outcome: outcomes[i] as { ok: false; error: string } }],
+		);
 		if (failed.length === 2) {
 			for (const f of failed) await fail(f.part, f.outcome.error);
 		} else if (failed.length === 1) {
@@ -160,11 +196,17 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 		if (read.deadLettered.length > 0) {
 			summary.deadLettered += read.deadLettered.length;
 			metrics.deadLettered(endpoint.id, 'batch', read.deadLettered.length);
-			logger.warn('events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters', { endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length });
+			logger.warn(
+				'events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters',
+				{ endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length },
+			);
 		}
 		if (read.held.length > 0) {
 			metrics.deadLetterFull(endpoint.id, 'batch', read.held.length);
-			logger.warn('dead letters are full: events at Max Attempts stay pending and are not released until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: read.held.length });
+			logger.warn(
+				'dead letters are full: events at Max Attempts stay pending and are not released until dead letters are replayed or deleted',
+				{ endpoint: endpoint.id, subscriber: sub, events: read.held.length },
+			);
 		}
 	};
 	const maxBytes = options.maxBytes ?? DEFAULT_MAX_BATCH_BYTES;
@@ -179,7 +221,12 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 		events.clear();
 		for (let first = true; ; first = false) {
 			const want = options.maxEvents - taken.length;
-			const read = await buffer.readBatch(endpoint, sub, want, { reclaimAfterMs, maxBytes, maxAttempts: options.maxAttempts, skip: first ? undefined : new Set(taken.map((e) => e.ref)) });
+			const read = await buffer.readBatch(endpoint, sub, want, {
+				reclaimAfterMs,
+				maxBytes,
+				maxAttempts: options.maxAttempts,
+				skip: first ? undefined : new Set(taken.map((e) => e.ref)),
+			});
 			reportRead(read);
 			const { matched, filtered } = await splitByFilter(read.entries, endpoint, options.filter);
 			const overflow: string[] = [];
@@ -195,10 +242,21 @@ export async function releaseBatches(options: BatchReleaseOptions, run: RunWorkf
 			inFlight = taken.map((e) => e.ref);
 			if (overflow.length > 0) await buffer.unread(endpoint, sub, overflow);
 			summary.filtered += await settleFiltered(buffer, endpoint, sub, 'batch', filtered);
-			if (filtered.length > 0) logger.debug('events left out by the trigger\'s filter were acknowledged without an execution', { endpoint: endpoint.id, subscriber: sub, events: filtered.length });
+			if (filtered.length > 0)
+				logger.debug(
+					"events left out by the trigger's filter were acknowledged without an execution",
+					{ endpoint: endpoint.id, subscriber: sub, events: filtered.length },
+				);
 			const full = read.entries.length >= want || read.bytesFull;
 			if (!full) return { entries: taken, more: false };
-			if (!options.filter || taken.length >= options.maxEvents || overflow.length > 0 || (read.bytesFull && filtered.length === 0) || options.signal?.aborted) return { entries: taken, more: true };
+			if (
+				!options.filter ||
+				taken.length >= options.maxEvents ||
+				overflow.length > 0 ||
+				(read.bytesFull && filtered.length === 0) ||
+				options.signal?.aborted
+			)
+				return { entries: taken, more: true };
 		}
 	};
 

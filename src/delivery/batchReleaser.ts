@@ -56,11 +56,14 @@ export class BatchReleaser {
 
 	start(): void {
 		const { releaseWhenWaiting, waitingPollMs = 3000, touchEveryMs = 3_600_000 } = this.options;
-		if (releaseWhenWaiting > 0) this.timers.push(setInterval(() => void this.checkWaiting(), waitingPollMs));
+		if (releaseWhenWaiting > 0)
+			this.timers.push(setInterval(() => void this.checkWaiting(), waitingPollMs));
 		this.timers.push(
 			setInterval(() => {
 				if (this.running) return;
-				this.options.buffer.touch(this.options.endpoint, this.options.subscriberId).catch((error: unknown) => this.warn('could not mark the subscriber alive', error));
+				this.options.buffer
+					.touch(this.options.endpoint, this.options.subscriberId)
+					.catch((error: unknown) => this.warn('could not mark the subscriber alive', error));
 			}, touchEveryMs),
 		);
 	}
@@ -69,7 +72,10 @@ export class BatchReleaser {
 	tick(reason: TickReason): boolean {
 		if (this.stopped) return false;
 		if (this.running) {
-			this.options.logger.debug('webhook batch release skipped: the previous one is still running', { endpoint: this.options.endpoint.id, reason });
+			this.options.logger.debug(
+				'webhook batch release skipped: the previous one is still running',
+				{ endpoint: this.options.endpoint.id, reason },
+			);
 			return false;
 		}
 		if (reason === 'schedule') this.waitingPaused = false;
@@ -117,7 +123,12 @@ export class BatchReleaser {
 		}
 		if (summary.failedExecutions > 0) this.waitingPaused = true;
 		if (summary.executions > 0 || summary.filtered > 0) {
-			logger.info('webhook batch release', { endpoint: endpoint.id, subscriber: subscriberId, reason, ...summary });
+			logger.info('webhook batch release', {
+				endpoint: endpoint.id,
+				subscriber: subscriberId,
+				reason,
+				...summary,
+			});
 		}
 	}
 
@@ -125,7 +136,10 @@ export class BatchReleaser {
 		if (this.stopped || this.running || this.polling || this.waitingPaused) return;
 		this.polling = true;
 		try {
-			const waiting = await this.options.buffer.waiting(this.options.endpoint, this.options.subscriberId);
+			const waiting = await this.options.buffer.waiting(
+				this.options.endpoint,
+				this.options.subscriberId,
+			);
 			if (waiting >= this.options.releaseWhenWaiting) this.tick('waiting');
 		} catch (error) {
 			this.warn('could not count the waiting events', error);
@@ -135,6 +149,10 @@ export class BatchReleaser {
 	}
 
 	private warn(message: string, error: unknown): void {
-		this.options.logger.warn(message, { endpoint: this.options.endpoint.id, subscriber: this.options.subscriberId, error: messageOf(error) });
+		this.options.logger.warn(message, {
+			endpoint: this.options.endpoint.id,
+			subscriber: this.options.subscriberId,
+			error: messageOf(error),
+		});
 	}
 }

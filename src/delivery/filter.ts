@@ -46,7 +46,12 @@ export interface GroupCondition {
 	conditions: FilterCondition[];
 }
 
-export type FilterCondition = HeaderCondition | BodyCondition | MethodCondition | PathCondition | GroupCondition;
+export type FilterCondition =
+	| HeaderCondition
+	| BodyCondition
+	| MethodCondition
+	| PathCondition
+	| GroupCondition;
 
 /** What a trigger node stores: its conditions and how they combine. */
 export interface FilterSpec {
@@ -82,7 +87,10 @@ export function globMatch(pattern: string, text: string): boolean {
 	let star = -1;
 	let resume = 0;
 	while (t < text.length) {
-		if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === text[t]))) {
+		if (
+			p < pattern.length &&
+			(pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === text[t]))
+		) {
 			p++;
 			t++;
 		} else if (p < pattern.length && pattern[p] === '*') {
@@ -105,7 +113,10 @@ export function parsePath(path: string): string[] {
 		.trim()
 		.replace(/\[(\d+|\*)\]/g, '.$1')
 		.split('.');
-	if (segments.length === 0 || segments.some((s) => s === '')) throw new ValidationError(`'${path}' is not a body path (use dots between keys, e.g. pull_request.base.ref or items[0].id)`);
+	if (segments.length === 0 || segments.some((s) => s === ''))
+		throw new ValidationError(
+			`'${path}' is not a body path (use dots between keys, e.g. pull_request.base.ref or items[0].id)`,
+		);
 	return segments;
 }
 
@@ -121,8 +132,16 @@ function valuesAt(root: unknown, segments: string[]): unknown[] {
 				if (Number(segment) < value.length) next.push(value[Number(segment)]);
 			} else if (Array.isArray(value)) {
 				// `labels.name` on an array of objects: the key of each element.
-				for (const item of value) if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.hasOwn(item, segment)) next.push((item as Record<string, unknown>)[segment]);
-			} else if (Object.hasOwn(value, segment)) next.push((value as Record<string, unknown>)[segment]);
+				for (const item of value)
+					if (
+						item !== null &&
+						typeof item === 'object' &&
+						!Array.isArray(item) &&
+						Object.hasOwn(item, segment)
+					)
+						next.push((item as Record<string, unknown>)[segment]);
+			} else if (Object.hasOwn(value, segment))
+				next.push((value as Record<string, unknown>)[segment]);
 		}
 		current = next;
 	}
@@ -142,12 +161,14 @@ type Compiled = { check: Check; describe: string };
 
 function text(value: unknown, what: string): string {
 	if (typeof value !== 'string') throw new ValidationError(`${what} needs a value`);
-	if (value.length > FILTER_VALUE_MAX) throw new ValidationError(`${what}: values are limited to ${FILTER_VALUE_MAX} characters`);
+	if (value.length > FILTER_VALUE_MAX)
+		throw new ValidationError(`${what}: values are limited to ${FILTER_VALUE_MAX} characters`);
 	return value;
 }
 
 function list(values: unknown, what: string): string[] {
-	if (!Array.isArray(values) || values.length === 0) throw new ValidationError(`${what} needs at least one value`);
+	if (!Array.isArray(values) || values.length === 0)
+		throw new ValidationError(`${what} needs at least one value`);
 	return values.map((v) => text(v, what));
 }
 
@@ -155,7 +176,8 @@ function compileHeader(c: HeaderCondition): Compiled {
 	const name = text(c.name, 'a header condition').trim().toLowerCase();
 	if (!name) throw new ValidationError('a header condition needs a header name');
 	const what = `header '${name}'`;
-	if (c.op === 'exists') return { check: (e) => e.headers[name] !== undefined, describe: `${what} is present` };
+	if (c.op === 'exists')
+		return { check: (e) => e.headers[name] !== undefined, describe: `${what} is present` };
 	const value = text(c.value, `${what} ${c.op}`);
 	const test: Record<Exclude<HeaderCondition['op'], 'exists'>, (v: string) => boolean> = {
 		equals: (v) => v === value,
@@ -163,8 +185,14 @@ function compileHeader(c: HeaderCondition): Compiled {
 		glob: (v) => globMatch(value, v),
 	};
 	const op = test[c.op as keyof typeof test];
-	if (!op) throw new ValidationError(`unknown header operation '${String(c.op)}' (equals, contains, glob, exists)`);
-	return { check: (e) => e.headers[name] !== undefined && op(e.headers[name]), describe: `${what} ${c.op} '${value}'` };
+	if (!op)
+		throw new ValidationError(
+			`unknown header operation '${String(c.op)}' (equals, contains, glob, exists)`,
+		);
+	return {
+		check: (e) => e.headers[name] !== undefined && op(e.headers[name]),
+		describe: `${what} ${c.op} '${value}'`,
+	};
 }
 
 function compileBody(c: BodyCondition): Compiled {
@@ -172,54 +200,95 @@ function compileBody(c: BodyCondition): Compiled {
 	const segments = parsePath(path);
 	const what = `body ${path}`;
 	const at = (e: FilterInput) => valuesAt(e.body, segments);
-	if (c.op === 'exists') return { check: (e) => at(e).some((v) => v !== undefined), describe: `${what} exists` };
+	if (c.op === 'exists')
+		return { check: (e) => at(e).some((v) => v !== undefined), describe: `${what} exists` };
 	if (c.op === 'equals') {
 		const value = text(c.value, `${what} equals`);
-		return { check: (e) => at(e).some((v) => scalarText(v) === value), describe: `${what} equals '${value}'` };
+		return {
+			check: (e) => at(e).some((v) => scalarText(v) === value),
+			describe: `${what} equals '${value}'`,
+		};
 	}
-	const values = list(c.values ?? (c.value === undefined ? undefined : [c.value]), `${what} ${c.op}`);
+	const values = list(
+		c.values ?? (c.value === undefined ? undefined : [c.value]),
+		`${what} ${c.op}`,
+	);
 	if (c.op === 'in') {
 		const set = new Set(values);
-		return { check: (e) => at(e).some((v) => set.has(scalarText(v) as string)), describe: `${what} is one of ${values.join(', ')}` };
+		return {
+			check: (e) => at(e).some((v) => set.has(scalarText(v) as string)),
+			describe: `${what} is one of ${values.join(', ')}`,
+		};
 	}
-	if (c.op === 'glob') return { check: (e) => at(e).some((v) => { const s = scalarText(v); return s !== undefined && values.some((p) => globMatch(p, s)); }), describe: `${what} matches ${values.join(', ')}` };
+	if (c.op === 'glob')
+		return {
+			check: (e) =>
+				at(e).some((v) => {
+					const s = scalarText(v);
+					return s !== undefined && values.some((p) => globMatch(p, s));
+				}),
+			describe: `${what} matches ${values.join(', ')}`,
+		};
 	throw new ValidationError(`unknown body operation '${String(c.op)}' (equals, in, glob, exists)`);
 }
 
 function compileCondition(c: FilterCondition, budget: { left: number }): Compiled {
-	if (--budget.left < 0) throw new ValidationError(`a filter may hold at most ${FILTER_CONDITIONS_MAX} conditions`);
+	if (--budget.left < 0)
+		throw new ValidationError(`a filter may hold at most ${FILTER_CONDITIONS_MAX} conditions`);
 	switch (c?.kind) {
 		case 'header':
 			return compileHeader(c);
 		case 'body':
 			return compileBody(c);
 		case 'method': {
-			const methods = new Set(list(c.values, 'a method condition').map((m) => m.trim().toUpperCase()));
-			return { check: (e) => methods.has(e.method.toUpperCase()), describe: `method is ${[...methods].join(' or ')}` };
+			const methods = new Set(
+				list(c.values, 'a method condition').map((m) => m.trim().toUpperCase()),
+			);
+			return {
+				check: (e) => methods.has(e.method.toUpperCase()),
+				describe: `method is ${[...methods].join(' or ')}`,
+			};
 		}
 		case 'path': {
 			const patterns = list(c.patterns, 'a sub-path condition');
-			return { check: (e) => patterns.some((p) => globMatch(p, e.path)), describe: `sub-path matches ${patterns.join(', ')}` };
+			return {
+				check: (e) => patterns.some((p) => globMatch(p, e.path)),
+				describe: `sub-path matches ${patterns.join(', ')}`,
+			};
 		}
 		case 'group':
 			return compileGroup(c.combine, c.conditions, budget);
 		default:
-			throw new ValidationError(`unknown filter condition '${String((c as { kind?: unknown })?.kind)}' (header, body, method, path, group)`);
+			throw new ValidationError(
+				`unknown filter condition '${String((c as { kind?: unknown })?.kind)}' (header, body, method, path, group)`,
+			);
 	}
 }
 
-function compileGroup(combine: unknown, conditions: unknown, budget: { left: number }): Compiled & { explain(e: FilterInput): string | undefined } {
-	if (combine !== 'all' && combine !== 'any') throw new ValidationError(`conditions combine with 'all' or 'any', not '${String(combine)}'`);
+function compileGroup(
+	combine: unknown,
+	conditions: unknown,
+	budget: { left: number },
+): Compiled & { explain(e: FilterInput): string | undefined } {
+	if (combine !== 'all' && combine !== 'any')
+		throw new ValidationError(`conditions combine with 'all' or 'any', not '${String(combine)}'`);
 	if (!Array.isArray(conditions)) throw new ValidationError('a filter needs a list of conditions');
 	const parts = (conditions as FilterCondition[]).map((c) => compileCondition(c, budget));
-	const check: Check = combine === 'all' ? (e) => parts.every((p) => p.check(e)) : (e) => parts.length === 0 || parts.some((p) => p.check(e));
-	const describe = parts.length === 1 ? parts[0].describe : `${combine} of (${parts.map((p) => p.describe).join('; ')})`;
+	const check: Check =
+		combine === 'all'
+			? (e) => parts.every((p) => p.check(e))
+			: (e) => parts.length === 0 || parts.some((p) => p.check(e));
+	const describe =
+		parts.length === 1
+			? parts[0].describe
+			: `${combine} of (${parts.map((p) => p.describe).join('; ')})`;
 	return {
 		check,
 		describe,
 		explain: (e) => {
 			if (check(e)) return undefined;
-			if (combine === 'any') return `none of these holds: ${parts.map((p) => p.describe).join('; ')}`;
+			if (combine === 'any')
+				return `none of these holds: ${parts.map((p) => p.describe).join('; ')}`;
 			return `${parts.find((p) => !p.check(e))?.describe ?? describe} does not hold`;
 		},
 	};

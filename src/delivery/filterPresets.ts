@@ -28,7 +28,13 @@ export function splitList(value: string | undefined): string[] {
 }
 
 const header = (name: string, patterns: string[]): FilterCondition =>
-	patterns.length === 1 ? { kind: 'header', name, op: 'glob', value: patterns[0] } : { kind: 'group', combine: 'any', conditions: patterns.map((value) => ({ kind: 'header', name, op: 'glob', value })) };
+	patterns.length === 1
+		? { kind: 'header', name, op: 'glob', value: patterns[0] }
+		: {
+				kind: 'group',
+				combine: 'any',
+				conditions: patterns.map((value) => ({ kind: 'header', name, op: 'glob', value })),
+			};
 
 /** The conditions the filled-in shortcuts stand for (all must hold). */
 export function shortcutConditions(shortcuts: FilterShortcuts): FilterCondition[] {
@@ -36,7 +42,13 @@ export function shortcutConditions(shortcuts: FilterShortcuts): FilterCondition[
 	const githubEvents = splitList(shortcuts.githubEvents);
 	if (githubEvents.length > 0) out.push(header('x-github-event', githubEvents));
 	const branches = splitList(shortcuts.githubBranches);
-	if (branches.length > 0) out.push({ kind: 'body', path: 'ref', op: 'glob', values: branches.map((b) => (b.startsWith('refs/') ? b : `refs/heads/${b}`)) });
+	if (branches.length > 0)
+		out.push({
+			kind: 'body',
+			path: 'ref',
+			op: 'glob',
+			values: branches.map((b) => (b.startsWith('refs/') ? b : `refs/heads/${b}`)),
+		});
 	const stripe = splitList(shortcuts.stripeEventTypes);
 	if (stripe.length > 0) out.push({ kind: 'body', path: 'type', op: 'glob', values: stripe });
 	const shopify = splitList(shortcuts.shopifyTopics);
@@ -50,7 +62,12 @@ export function shortcutConditions(shortcuts: FilterShortcuts): FilterCondition[
  * The filter of a trigger: every shortcut must hold, and the user's own conditions combined
  * with `combine` (all / any) must hold too.
  */
-export function filterSpecOf(shortcuts: FilterShortcuts, combine: 'all' | 'any', conditions: FilterCondition[]): FilterSpec {
-	const own: FilterCondition[] = conditions.length === 0 ? [] : [{ kind: 'group', combine, conditions }];
+export function filterSpecOf(
+	shortcuts: FilterShortcuts,
+	combine: 'all' | 'any',
+	conditions: FilterCondition[],
+): FilterSpec {
+	const own: FilterCondition[] =
+		conditions.length === 0 ? [] : [{ kind: 'group', combine, conditions }];
 	return { combine: 'all', conditions: [...shortcutConditions(shortcuts), ...own] };
 }

@@ -17,7 +17,11 @@ export interface ReadEvent {
 }
 
 /** Converts entries to events (oldest first) and splits them by `filter`; without one, all match. */
-export async function splitByFilter(entries: StoredEntry[], endpoint: EndpointRef, filter: EventFilter | undefined): Promise<{ matched: ReadEvent[]; filtered: StoredEntry[] }> {
+export async function splitByFilter(
+	entries: StoredEntry[],
+	endpoint: EndpointRef,
+	filter: EventFilter | undefined,
+): Promise<{ matched: ReadEvent[]; filtered: StoredEntry[] }> {
 	const matched: ReadEvent[] = [];
 	const filtered: StoredEntry[] = [];
 	for (const entry of entries) {
@@ -29,9 +33,19 @@ export async function splitByFilter(entries: StoredEntry[], endpoint: EndpointRe
 }
 
 /** Acknowledges the entries a filter left out for this subscriber and counts them. @returns entries acknowledged */
-export async function settleFiltered(buffer: BufferDelivery, endpoint: EndpointRef, subscriberId: string, trigger: TriggerKind, entries: StoredEntry[]): Promise<number> {
+export async function settleFiltered(
+	buffer: BufferDelivery,
+	endpoint: EndpointRef,
+	subscriberId: string,
+	trigger: TriggerKind,
+	entries: StoredEntry[],
+): Promise<number> {
 	if (entries.length === 0) return 0;
-	const acked = await buffer.ackFiltered(endpoint, subscriberId, entries.map((e) => e.ref));
+	const acked = await buffer.ackFiltered(
+		endpoint,
+		subscriberId,
+		entries.map((e) => e.ref),
+	);
 	deliveryMetrics().filtered(endpoint.id, trigger, acked);
 	return acked;
 }

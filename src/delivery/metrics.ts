@@ -29,20 +29,58 @@ export interface DeliveryMetrics {
 
 function create(): DeliveryMetrics {
 	const registry = new Registry();
-	const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
-	const releases = counter('webhook_gateway_releases_total', 'Batch releases that started at least one execution, by endpoint.', ['endpoint']);
-	const executions = counter('webhook_gateway_executions_total', 'Workflow executions started with buffered events, by endpoint, trigger kind and outcome (success, failed).', ['endpoint', 'trigger', 'outcome']);
-	const acked = counter('webhook_gateway_acknowledged_events_total', 'Events acknowledged after a successful execution.', ['endpoint', 'trigger']);
-	const filtered = counter('webhook_gateway_filtered_events_total', "Events a trigger's filter left out: acknowledged for that trigger without starting an execution.", ['endpoint', 'trigger']);
-	const retried = counter('webhook_gateway_retried_events_total', 'Events of failed executions that will be delivered again.', ['endpoint', 'trigger']);
-	const dead = counter('webhook_gateway_dead_lettered_events_total', 'Events moved to dead letters after the last failed attempt.', ['endpoint', 'trigger']);
-	const full = counter('webhook_gateway_dead_letter_full_events_total', 'Events that reached Max Attempts while the endpoint\'s dead letters were at their cap: kept pending, neither dead-lettered nor delivered again.', ['endpoint', 'trigger']);
-	const timedOut = counter('webhook_gateway_execution_timeouts_total', 'Executions n8n did not settle within the Unfinished Run Timeout; counted as failed.', ['endpoint', 'trigger']);
-	const gaps = counter('webhook_gateway_subscriber_gaps_total', 'Triggers that came back after being dropped and had missed events (removed while they were away).', ['endpoint', 'trigger']);
+	const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+		new Counter<L>({ name, help, labelNames, registers: [registry] });
+	const releases = counter(
+		'webhook_gateway_releases_total',
+		'Batch releases that started at least one execution, by endpoint.',
+		['endpoint'],
+	);
+	const executions = counter(
+		'webhook_gateway_executions_total',
+		'Workflow executions started with buffered events, by endpoint, trigger kind and outcome (success, failed).',
+		['endpoint', 'trigger', 'outcome'],
+	);
+	const acked = counter(
+		'webhook_gateway_acknowledged_events_total',
+		'Events acknowledged after a successful execution.',
+		['endpoint', 'trigger'],
+	);
+	const filtered = counter(
+		'webhook_gateway_filtered_events_total',
+		"Events a trigger's filter left out: acknowledged for that trigger without starting an execution.",
+		['endpoint', 'trigger'],
+	);
+	const retried = counter(
+		'webhook_gateway_retried_events_total',
+		'Events of failed executions that will be delivered again.',
+		['endpoint', 'trigger'],
+	);
+	const dead = counter(
+		'webhook_gateway_dead_lettered_events_total',
+		'Events moved to dead letters after the last failed attempt.',
+		['endpoint', 'trigger'],
+	);
+	const full = counter(
+		'webhook_gateway_dead_letter_full_events_total',
+		"Events that reached Max Attempts while the endpoint's dead letters were at their cap: kept pending, neither dead-lettered nor delivered again.",
+		['endpoint', 'trigger'],
+	);
+	const timedOut = counter(
+		'webhook_gateway_execution_timeouts_total',
+		'Executions n8n did not settle within the Unfinished Run Timeout; counted as failed.',
+		['endpoint', 'trigger'],
+	);
+	const gaps = counter(
+		'webhook_gateway_subscriber_gaps_total',
+		'Triggers that came back after being dropped and had missed events (removed while they were away).',
+		['endpoint', 'trigger'],
+	);
 	return {
 		registry,
 		release: (endpoint) => releases.inc({ endpoint }),
-		execution: (endpoint, trigger, ok) => executions.inc({ endpoint, trigger, outcome: ok ? 'success' : 'failed' }),
+		execution: (endpoint, trigger, ok) =>
+			executions.inc({ endpoint, trigger, outcome: ok ? 'success' : 'failed' }),
 		acknowledged: (endpoint, trigger, n) => n > 0 && acked.inc({ endpoint, trigger }, n),
 		filtered: (endpoint, trigger, n) => n > 0 && filtered.inc({ endpoint, trigger }, n),
 		retried: (endpoint, trigger, n) => n > 0 && retried.inc({ endpoint, trigger }, n),

@@ -56,7 +56,11 @@ export class RawConsumer {
 		private readonly options: RawConsumerOptions,
 		private readonly run: RunWorkflow,
 	) {
-		this.sharedKey = JSON.stringify([options.endpoint.accountId, options.endpoint.id, options.subscriberId]);
+		this.sharedKey = JSON.stringify([
+			options.endpoint.accountId,
+			options.endpoint.id,
+			options.subscriberId,
+		]);
 	}
 
 	start(): void {
@@ -64,7 +68,8 @@ export class RawConsumer {
 		this.running = true;
 		this.loop = this.consume();
 		const reclaimMs = this.options.reclaimAfterMs ?? 0;
-		if (reclaimMs > 0) this.renewTimer = setInterval(() => this.renew(), renewEveryMs(reclaimMs)).unref();
+		if (reclaimMs > 0)
+			this.renewTimer = setInterval(() => this.renew(), renewEveryMs(reclaimMs)).unref();
 	}
 
 	/** Stops reading; executions already started finish (and acknowledge) on their own. */
@@ -121,29 +126,44 @@ export class RawConsumer {
 				const now = Date.now();
 				for (const [ref, at] of this.retryAt) if (at <= now) this.retryAt.delete(ref);
 				const skip = new Set([...this.shared(), ...this.retryAt.keys()]);
-				const read = await buffer.readBatch(endpoint, sub, this.options.concurrency - this.inFlight.size, {
-					skip,
-					blockMs: this.options.blockMs ?? 2000,
-					reclaimAfterMs: this.options.reclaimAfterMs,
-					maxAttempts: this.options.maxAttempts,
-				});
+				const read = await buffer.readBatch(
+					endpoint,
+					sub,
+					this.options.concurrency - this.inFlight.size,
+					{
+						skip,
+						blockMs: this.options.blockMs ?? 2000,
+						reclaimAfterMs: this.options.reclaimAfterMs,
+						maxAttempts: this.options.maxAttempts,
+					},
+				);
 				this.reportRead(read);
 				const entries = read.entries;
 				// Read just as stop() was called: leave them pending (read again on the next start)
 				// rather than start executions n8n can no longer run; that delivery is not an attempt.
 				if (!this.running) {
-					await buffer.unread(endpoint, sub, entries.map((e) => e.ref));
+					await buffer.unread(
+						endpoint,
+						sub,
+						entries.map((e) => e.ref),
+					);
 					break;
 				}
 				const { matched, filtered } = await splitByFilter(entries, endpoint, this.options.filter);
 				for (const { entry, event } of matched) this.dispatch(entry, event);
 				if (filtered.length > 0) {
 					await settleFiltered(buffer, endpoint, sub, 'raw', filtered);
-					logger.debug('events left out by the trigger\'s filter were acknowledged without an execution', { endpoint: endpoint.id, subscriber: sub, events: filtered.length });
+					logger.debug(
+						"events left out by the trigger's filter were acknowledged without an execution",
+						{ endpoint: endpoint.id, subscriber: sub, events: filtered.length },
+					);
 				}
 			} catch (error) {
 				if (!this.running) break;
-				logger.warn('raw trigger read failed; retrying', { endpoint: endpoint.id, error: messageOf(error) });
+				logger.warn('raw trigger read failed; retrying', {
+					endpoint: endpoint.id,
+					error: messageOf(error),
+				});
 				await new Promise((r) => setTimeout(r, 1000));
 			}
 		}
@@ -155,11 +175,17 @@ export class RawConsumer {
 		const metrics = deliveryMetrics();
 		if (read.deadLettered.length > 0) {
 			metrics.deadLettered(endpoint.id, 'raw', read.deadLettered.length);
-			logger.warn('events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters', { endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length });
+			logger.warn(
+				'events whose executions never reported back (n8n stopped or crashed) Max Attempts times moved to dead letters',
+				{ endpoint: endpoint.id, subscriber: sub, events: read.deadLettered.length },
+			);
 		}
 		if (read.held.length > 0) {
 			metrics.deadLetterFull(endpoint.id, 'raw', read.held.length);
-			logger.warn('dead letters are full: events at Max Attempts stay pending until dead letters are replayed or deleted', { endpoint: endpoint.id, subscriber: sub, events: read.held.length });
+			logger.warn(
+				'dead letters are full: events at Max Attempts stay pending until dead letters are replayed or deleted',
+				{ endpoint: endpoint.id, subscriber: sub, events: read.held.length },
+			);
 		}
 	}
 
@@ -170,7 +196,9 @@ export class RawConsumer {
 		void (async () => {
 			try {
 				const event = converted ?? (await toWebhookEvent(entry, endpoint));
-				const outcome = await this.run([event]).catch((error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }));
+				const outcome = await this.run([event]).catch(
+					(error: unknown): RunOutcome => ({ ok: false, error: messageOf(error) }),
+				);
 				const metrics = deliveryMetrics();
 				metrics.execution(endpoint.id, 'raw', outcome.ok);
 				if (outcome.ok) {
@@ -178,20 +206,42 @@ export class RawConsumer {
 					metrics.acknowledged(endpoint.id, 'raw', 1);
 				} else {
 					if (outcome.timedOut) metrics.timedOut(endpoint.id, 'raw');
-					const { dead, held } = await buffer.recordFailure(endpoint, sub, [entry.ref], this.options.maxAttempts, outcome.error);
+					const { dead, held } = await buffer.recordFailure(
+						endpoint,
+						sub,
+						[entry.ref],
+						this.options.maxAttempts,
+						outcome.error,
+					);
 					metrics.deadLettered(endpoint.id, 'raw', dead.length);
 					metrics.deadLetterFull(endpoint.id, 'raw', held.length);
 					metrics.retried(endpoint.id, 'raw', 1 - dead.length - held.length);
 					if (dead.length === 0) {
 						const [attempts] = await buffer.attempts(endpoint, sub, [entry.ref]);
-						this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000) * Math.max(1, attempts));
+						this.retryAt.set(
+							entry.ref,
+							Date.now() + (this.options.retryDelayMs ?? 5000) * Math.max(1, attempts),
+						);
 					}
-					const message = dead.length > 0 ? 'event moved to dead letters' : held.length > 0 ? 'event at Max Attempts stays pending: the dead letters are full' : 'execution failed; the event will be retried';
-					logger.warn(message, { endpoint: endpoint.id, event: entry.eventId, error: outcome.error });
+					const message =
+						dead.length > 0
+							? 'event moved to dead letters'
+							: held.length > 0
+								? 'event at Max Attempts stays pending: the dead letters are full'
+								: 'execution failed; the event will be retried';
+					logger.warn(message, {
+						endpoint: endpoint.id,
+						event: entry.eventId,
+						error: outcome.error,
+					});
 				}
 			} catch (error) {
 				// Not acknowledged: the event stays pending and is read again.
-				logger.warn('could not settle an event; it will be delivered again', { endpoint: endpoint.id, event: entry.eventId, error: messageOf(error) });
+				logger.warn('could not settle an event; it will be delivered again', {
+					endpoint: endpoint.id,
+					event: entry.eventId,
+					error: messageOf(error),
+				});
 				this.retryAt.set(entry.ref, Date.now() + (this.options.retryDelayMs ?? 5000));
 			} finally {
 				this.settled(entry.ref);

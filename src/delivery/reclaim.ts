@@ -21,10 +21,15 @@ export function runsOnWorkers(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /** The reclaim time in ms for a trigger option in minutes (0 in regular mode, see above). */
-export function reclaimAfterMs(minutes: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+export function reclaimAfterMs(
+	minutes: number | undefined,
+	env: NodeJS.ProcessEnv = process.env,
+): number {
 	if (!runsOnWorkers(env)) return 0;
 	const value = Number(minutes ?? DEFAULT_RECLAIM_MINUTES);
-	return Math.round((Number.isFinite(value) && value > 0 ? value : DEFAULT_RECLAIM_MINUTES) * 60_000);
+	return Math.round(
+		(Number.isFinite(value) && value > 0 ? value : DEFAULT_RECLAIM_MINUTES) * 60_000,
+	);
 }
 
 /** How often a process renews the events it has in flight, for a reclaim time. */

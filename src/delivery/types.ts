@@ -4,7 +4,13 @@
  */
 import type { WebhookEvent } from '../types';
 
-export type RunOutcome = { ok: true } | { ok: false; error: string; /** n8n did not settle the run in time (Unfinished Run Timeout). */ timedOut?: boolean };
+export type RunOutcome =
+	| { ok: true }
+	| {
+			ok: false;
+			error: string;
+			/** n8n did not settle the run in time (Unfinished Run Timeout). */ timedOut?: boolean;
+	  };
 
 /** Starts one execution with these events and resolves when it has finished. */
 export type RunWorkflow = (events: WebhookEvent[]) => Promise<RunOutcome>;

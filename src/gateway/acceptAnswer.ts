@@ -10,7 +10,12 @@ import type { AcceptResponse } from '../types';
 export const EVENT_ID_HEADER = 'X-Webhook-Gateway-Event-Id';
 
 /** Writes an endpoint's custom answer (Content-Length set; nosniff, since the body is operator text). */
-export function sendAcceptResponse(res: ServerResponse, answer: AcceptResponse, eventId: string, headers: Record<string, string> = {}): void {
+export function sendAcceptResponse(
+	res: ServerResponse,
+	answer: AcceptResponse,
+	eventId: string,
+	headers: Record<string, string> = {},
+): void {
 	// 204 must not carry Content-Length (RFC 9110 §8.6); 205 carries an empty body.
 	if (answer.status === 204) {
 		res.writeHead(204, { ...headers, [EVENT_ID_HEADER]: eventId });

@@ -14,7 +14,13 @@ import { addAdminRoutes } from './adminRoutes';
 import type { AuthGuard } from './authGuard';
 import { addAuditRoute, consoleSessionName, recordChanges, type AuditLog } from './auditLog';
 import { createErrorTranslator, type ErrorTranslator } from './errorAnswer';
-import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE } from './session';
+import {
+	type ConsoleSessions,
+	CSRF_HEADER,
+	CSRF_VALUE,
+	readCookie,
+	SESSION_COOKIE,
+} from './session';
 import { addTokenRoutes, enforceTokenScopes } from './tokenScopes';
 import type { TokenService } from '../management/tokens';
 
@@ -58,7 +64,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie (were SameSite ever bypassed) but cannot add that header without a CORS preflight, which
  * this API never grants. A bearer token is never sent implicitly, so it needs no such header.
  */
-function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, guard: AuthGuard | undefined, tokens: TokenService | undefined) {
+function adminAuth(
+	adminToken: string,
+	sessions: ConsoleSessions | undefined,
+	guard: AuthGuard | undefined,
+	tokens: TokenService | undefined,
+) {
 	const expected = adminToken === '' ? undefined : sha256(adminToken);
 	return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
 		try {
@@ -68,7 +79,13 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 			return;
 		}
 		if (!expected) {
-			next(new GatewayError('unauthorized', 'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) to enable it', { status: 401 }));
+			next(
+				new GatewayError(
+					'unauthorized',
+					'The admin API is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) to enable it',
+					{ status: 401 },
+				),
+			);
 			return;
 		}
 		const authorization = req.get('authorization');
@@ -76,7 +93,12 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 			const session = readCookie(req.get('cookie'), SESSION_COOKIE);
 			if (session !== undefined && sessions !== undefined && (await sessions.verify(session))) {
 				if (!SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== CSRF_VALUE) {
-					next(new GatewayError('unauthorized', `Changes made with the console session must carry the header X-Requested-With: ${CSRF_VALUE}`));
+					next(
+						new GatewayError(
+							'unauthorized',
+							`Changes made with the console session must carry the header X-Requested-With: ${CSRF_VALUE}`,
+						),
+					);
 					return;
 				}
 				res.locals.adminAuth = 'console';
@@ -86,7 +108,10 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 			}
 		}
 		const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-		const scoped = match && !bytesEqual(sha256(match[1]), expected) && tokens ? await tokens.verify(match[1]) : undefined;
+		const scoped =
+			match && !bytesEqual(sha256(match[1]), expected) && tokens
+				? await tokens.verify(match[1])
+				: undefined;
 		if (scoped) {
 			res.locals.adminAuth = 'token';
 			res.locals.adminWho = `token ${scoped.name} (${scoped.id})`;
@@ -96,7 +121,13 @@ function adminAuth(adminToken: string, sessions: ConsoleSessions | undefined, gu
 		}
 		if (!match || !bytesEqual(sha256(match[1]), expected)) {
 			await guard?.failed(req, 'admin');
-			next(new GatewayError('unauthorized', 'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session', { status: 401 }));
+			next(
+				new GatewayError(
+					'unauthorized',
+					'Missing or invalid bearer token (Authorization: Bearer <admin token>) or console session',
+					{ status: 401 },
+				),
+			);
 			return;
 		}
 		res.locals.adminAuth = 'bearer';
@@ -128,11 +159,21 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 	router.use((req: Request, res: Response, next: NextFunction) => {
 		// An audit line for every authenticated change (bodies, and so secrets, are never logged).
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
-			res.once('finish', () => logger.info('admin API change', { method: req.method, path: req.originalUrl, status: res.statusCode, via: res.locals.adminAuth }));
+			res.once('finish', () =>
+				logger.info('admin API change', {
+					method: req.method,
+					path: req.originalUrl,
+					status: res.statusCode,
+					via: res.locals.adminAuth,
+				}),
+			);
 		}
 		next();
 	});
-	if (audit) router.use(recordChanges(audit, logger, async (id) => (await management.getEndpoint(id)).accountId));
+	if (audit)
+		router.use(
+			recordChanges(audit, logger, async (id) => (await management.getEndpoint(id)).accountId),
+		);
 	router.use(express.json({ limit: BODY_LIMIT }));
 	router.use(enforceTokenScopes(management));
 	if (audit) addAuditRoute(router, audit);
@@ -142,13 +183,18 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 		next(new GatewayError('not_found', `No admin route ${req.method} ${req.baseUrl}${req.path}`));
 	});
 	router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-		const gatewayError = translateError(error, { surface: 'admin', method: req.method, path: req.originalUrl });
+		const gatewayError = translateError(error, {
+			surface: 'admin',
+			method: req.method,
+			path: req.originalUrl,
+		});
 		if (res.headersSent) {
 			res.end();
 			return;
 		}
 		for (const [name, value] of Object.entries(gatewayError.headers)) res.setHeader(name, value);
-		if (gatewayError.retryAfter !== undefined) res.setHeader('Retry-After', String(gatewayError.retryAfter));
+		if (gatewayError.retryAfter !== undefined)
+			res.setHeader('Retry-After', String(gatewayError.retryAfter));
 		if (gatewayError.status === 401) res.setHeader('WWW-Authenticate', REALM);
 		res.status(gatewayError.status).json(gatewayError.toJSON());
 	});

@@ -48,11 +48,25 @@ export interface GatewayAppOptions {
 	deliveryMetrics?: () => Promise<string>;
 }
 
-export function createGatewayApp(config: GatewayConfig, logger: Logger, options: GatewayAppOptions = {}): GatewayApp {
+export function createGatewayApp(
+	config: GatewayConfig,
+	logger: Logger,
+	options: GatewayAppOptions = {},
+): GatewayApp {
 	const stores = createStores(
-		{ url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, autoPipelining: true, name: 'wgw-gateway' },
+		{
+			url: config.redisUrl,
+			clusterNodes: config.redisClusterNodes,
+			commandTimeoutMs: config.redisCommandTimeoutMs,
+			autoPipelining: true,
+			name: 'wgw-gateway',
+		},
 		config.keyPrefix,
-		{ deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config), requestLog: requestLogOptionsOf(config) },
+		{
+			deadLetterMax: config.deadLetterMax,
+			secrets: secretCodecOf(config),
+			requestLog: requestLogOptionsOf(config),
+		},
 	);
 	warnIfSecretsInPlaintext(config, logger);
 	const management = new ManagementService(stores, {
@@ -62,16 +76,32 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		defaultBufferMaxBytes: config.bufferMaxBytes,
 		onDiscarded: (d) => {
 			metrics.discarded(d.endpointId, d.reason, d.events);
-			logger.warn('endpoint deleted with events still buffered; they are discarded', { endpoint: d.endpointId, reason: d.reason, events: d.events, bytes: d.bytes });
+			logger.warn('endpoint deleted with events still buffered; they are discarded', {
+				endpoint: d.endpointId,
+				reason: d.reason,
+				events: d.events,
+				bytes: d.bytes,
+			});
 		},
 	});
 	const cache = new RegistryCache(
-		{ loadEndpoint: (id) => stores.registry.getEndpoint(id), loadPlanOfAccount: (a) => management.planOfAccount(a) },
+		{
+			loadEndpoint: (id) => stores.registry.getEndpoint(id),
+			loadPlanOfAccount: (a) => management.planOfAccount(a),
+		},
 		config.registryCacheMs,
 	);
-	const subscription = stores.registry.subscribe(stores.connection, (change) => cache.invalidate(change), () => cache.invalidate());
+	const subscription = stores.registry.subscribe(
+		stores.connection,
+		(change) => cache.invalidate(change),
+		() => cache.invalidate(),
+	);
 
-	const metrics = new GatewayMetrics(bufferSampler(stores), options.deliveryMetrics, config.metricsSampleMs);
+	const metrics = new GatewayMetrics(
+		bufferSampler(stores),
+		options.deliveryMetrics,
+		config.metricsSampleMs,
+	);
 	const translateError = createErrorTranslator(logger, (reason) => metrics.storeError(reason));
 	const serverWatch = watchServer(stores, { allowEviction: config.allowEviction }, logger, metrics);
 
@@ -100,7 +130,10 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	app.get('/readyz', async (_req, res) => {
 		if (!(await stores.ping())) {
 			res.setHeader('Retry-After', '5');
-			res.status(503).json({ status: 'unavailable', error: { code: 'store_unavailable', message: 'Redis is unreachable' } });
+			res.status(503).json({
+				status: 'unavailable',
+				error: { code: 'store_unavailable', message: 'Redis is unreachable' },
+			});
 			return;
 		}
 		// Reachable, but its settings may put accepted events at risk (serverWatch.ts). Not checked
@@ -108,18 +141,26 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		const checked = serverWatch.current ?? (await serverWatch.run().catch(() => undefined));
 		const atRisk = checked?.notReady;
 		if (atRisk) {
-			res.status(503).json({ status: 'unavailable', error: { code: 'redis_settings', message: atRisk } });
+			res
+				.status(503)
+				.json({ status: 'unavailable', error: { code: 'redis_settings', message: atRisk } });
 			return;
 		}
 		res.json({ status: 'ready' });
 	});
 	// Metrics name every endpoint: behind a credential, and on the admin port when there is one.
-	const guard = new AuthGuard(stores.authFailures, logger, (surface) => metrics.authFailure(surface), config.authFailureLimit);
+	const guard = new AuthGuard(
+		stores.authFailures,
+		logger,
+		(surface) => metrics.authFailure(surface),
+		config.authFailureLimit,
+	);
 	const tokens = new TokenService(stores.tokens, () => stores.sessions.serverSecret());
 	const guardMetrics = metricsAuth({
 		adminToken: config.adminToken,
 		metricsToken: config.metricsToken,
-		hasScope: async (token, scope) => (await tokens.verify(token))?.scopes.some((s) => s === scope || s === 'admin') ?? false,
+		hasScope: async (token, scope) =>
+			(await tokens.verify(token))?.scopes.some((s) => s === scope || s === 'admin') ?? false,
 		// Metrics matter most while Redis fails (store errors, setting gauges): a limit that cannot be
 		// read then does not refuse the scrape; the token is still checked, and failures still counted.
 		check: (req) =>
@@ -139,8 +180,24 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	// The admin API's OpenAPI document: public, so it is routed before the admin router's auth.
 	app.get('/api/v1/openapi.json', serveOpenApi(config.publicUrl));
 	const sessions = new ConsoleSessions(stores.sessions, config.adminToken);
-	const admin = createAdminRouter({ management, adminToken: config.adminToken, sessions, guard, audit: stores.audit, tokens, logger, ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined, translateError });
-	const consoleRouter = createConsoleRouter({ adminToken: config.adminToken, sessions, guard, adminApi: admin, translateError });
+	const admin = createAdminRouter({
+		management,
+		adminToken: config.adminToken,
+		sessions,
+		guard,
+		audit: stores.audit,
+		tokens,
+		logger,
+		ingestBaseUrl: config.adminPort > 0 ? localIngestUrl(config.host, config.port) : undefined,
+		translateError,
+	});
+	const consoleRouter = createConsoleRouter({
+		adminToken: config.adminToken,
+		sessions,
+		guard,
+		adminApi: admin,
+		translateError,
+	});
 	let adminApp: Express | undefined;
 	if (config.adminPort > 0) {
 		adminApp = express();
@@ -153,7 +210,11 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 		adminApp.use('/console', consoleRouter);
 		adminApp.use(notFound);
 		adminApp.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-			if (!res.headersSent) sendError(res, translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }));
+			if (!res.headersSent)
+				sendError(
+					res,
+					translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }),
+				);
 		});
 	} else {
 		app.use('/api/v1', admin);
@@ -161,7 +222,11 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, options:
 	}
 	app.use(notFound);
 	app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-		if (!res.headersSent) sendError(res, translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }));
+		if (!res.headersSent)
+			sendError(
+				res,
+				translateError(error, { surface: 'gateway', method: req.method, path: req.originalUrl }),
+			);
 	});
 
 	const stopHousekeeping = startHousekeeping(stores, config, logger, metrics);
@@ -202,7 +267,9 @@ let warnedPlaintext = false;
 function warnIfSecretsInPlaintext(config: GatewayConfig, logger: Logger): void {
 	if (config.encryptionKey !== '' || warnedPlaintext) return;
 	warnedPlaintext = true;
-	logger.warn('endpoint secrets are stored in Redis in plaintext: set WEBHOOK_GATEWAY_ENCRYPTION_KEY (at least 32 characters) to encrypt them, then run `webhook-gateway secrets re-encrypt` (docs/security.md)');
+	logger.warn(
+		'endpoint secrets are stored in Redis in plaintext: set WEBHOOK_GATEWAY_ENCRYPTION_KEY (at least 32 characters) to encrypt them, then run `webhook-gateway secrets re-encrypt` (docs/security.md)',
+	);
 }
 
 function notFound(_req: Request, res: Response): void {

@@ -15,7 +15,10 @@ import { messageOf } from '../errors';
 /** Where audit entries go and come from (src/redis/audit.ts). */
 export interface AuditLog {
 	append(entry: AuditEntry): Promise<void>;
-	page(count: number, options?: { before?: string; keep?: (entry: AuditEntry) => boolean }): Promise<ListedAuditEntry[]>;
+	page(
+		count: number,
+		options?: { before?: string; keep?: (entry: AuditEntry) => boolean },
+	): Promise<ListedAuditEntry[]>;
 }
 
 /** The account of an endpoint, or undefined when it does not exist. */
@@ -41,7 +44,8 @@ function targetOf(path: string): { endpointId?: string; accountId?: string } {
 
 /** The account in a change's JSON answer (an endpoint's, as create, update and rotate answer). */
 function accountInAnswer(body: unknown): string | undefined {
-	const endpoint = (body as { endpoint?: { id?: unknown; accountId?: unknown } } | undefined)?.endpoint;
+	const endpoint = (body as { endpoint?: { id?: unknown; accountId?: unknown } } | undefined)
+		?.endpoint;
 	return typeof endpoint?.accountId === 'string' ? endpoint.accountId : undefined;
 }
 
@@ -56,7 +60,10 @@ export function recordChanges(audit: AuditLog, logger: Logger, accountOf?: Accou
 		const target = targetOf(req.path);
 		// A missing endpoint is answered 404 by the route itself (and not recorded), so the
 		// lookup's failure needs no answer of its own.
-		const accountBefore = target.endpointId && accountOf ? await accountOf(target.endpointId).catch(() => undefined) : undefined;
+		const accountBefore =
+			target.endpointId && accountOf
+				? await accountOf(target.endpointId).catch(() => undefined)
+				: undefined;
 		let answered: unknown;
 		const send = res.json.bind(res);
 		res.json = (body: unknown) => {
@@ -77,7 +84,11 @@ export function recordChanges(audit: AuditLog, logger: Logger, accountOf?: Accou
 				accountId: target.accountId ?? accountBefore ?? accountInAnswer(answered),
 				endpointId: target.endpointId ?? (typeof created === 'string' ? created : undefined),
 			};
-			audit.append(entry).catch((error: unknown) => logger.error('audit log write failed', { ...entry, error: messageOf(error) }));
+			audit
+				.append(entry)
+				.catch((error: unknown) =>
+					logger.error('audit log write failed', { ...entry, error: messageOf(error) }),
+				);
 		});
 		next();
 	};
@@ -99,9 +110,20 @@ export function addAuditRoute(router: Router, audit: AuditLog): void {
 		const n = Math.floor(Number(req.query.count ?? 100));
 		const count = Number.isFinite(n) ? Math.min(Math.max(1, n), MAX_COUNT) : 100;
 		const before = textParam(req, 'before');
-		if (before !== undefined && !STREAM_ID.test(before)) throw new ValidationError('before must be the id of an audit entry (e.g. 1733300000000-0)');
-		const filter: AuditFilter = { actor: textParam(req, 'actor'), action: textParam(req, 'action'), account: textParam(req, 'account') };
-		const filtered = filter.actor !== undefined || filter.action !== undefined || filter.account !== undefined;
-		res.json(await audit.page(count, { before, keep: filtered ? (entry) => matchesAudit(entry, filter) : undefined }));
+		if (before !== undefined && !STREAM_ID.test(before))
+			throw new ValidationError('before must be the id of an audit entry (e.g. 1733300000000-0)');
+		const filter: AuditFilter = {
+			actor: textParam(req, 'actor'),
+			action: textParam(req, 'action'),
+			account: textParam(req, 'account'),
+		};
+		const filtered =
+			filter.actor !== undefined || filter.action !== undefined || filter.account !== undefined;
+		res.json(
+			await audit.page(count, {
+				before,
+				keep: filtered ? (entry) => matchesAudit(entry, filter) : undefined,
+			}),
+		);
 	});
 }

@@ -33,7 +33,11 @@ export class AuthGuard {
 	async check(req: Request): Promise<void> {
 		const { failures, remainingMs } = await this.store.current(this.client(req));
 		if (failures >= this.limit) {
-			throw new GatewayError('rate_limited', 'Too many failed authentications from this address; retry later', { retryAfter: Math.max(1, remainingMs / 1000) });
+			throw new GatewayError(
+				'rate_limited',
+				'Too many failed authentications from this address; retry later',
+				{ retryAfter: Math.max(1, remainingMs / 1000) },
+			);
 		}
 	}
 
@@ -43,9 +47,20 @@ export class AuthGuard {
 		this.count(surface);
 		try {
 			const failures = await this.store.record(client, AUTH_FAILURE_WINDOW_MS);
-			this.logger.warn('failed authentication', { surface, client, method: req.method, path: req.originalUrl, failuresInWindow: failures });
+			this.logger.warn('failed authentication', {
+				surface,
+				client,
+				method: req.method,
+				path: req.originalUrl,
+				failuresInWindow: failures,
+			});
 		} catch (error) {
-			this.logger.warn('failed authentication (not counted: Redis error)', { surface, client, path: req.originalUrl, error: messageOf(error) });
+			this.logger.warn('failed authentication (not counted: Redis error)', {
+				surface,
+				client,
+				path: req.originalUrl,
+				error: messageOf(error),
+			});
 		}
 	}
 }

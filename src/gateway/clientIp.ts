@@ -13,7 +13,12 @@ export function compileTrust(setting: boolean | number | string): TrustFn {
 	if (setting === true) return () => true;
 	if (setting === false) return () => false;
 	if (typeof setting === 'number') return (_address, hop) => hop < setting;
-	return proxyaddr.compile(setting.split(',').map((v) => v.trim()).filter(Boolean));
+	return proxyaddr.compile(
+		setting
+			.split(',')
+			.map((v) => v.trim())
+			.filter(Boolean),
+	);
 }
 
 /** The client address, IPv4-mapped IPv6 written as plain IPv4. */

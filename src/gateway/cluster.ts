@@ -27,7 +27,10 @@ type Message =
 	| { wgw: 'metrics-req'; id: number }
 	| { wgw: 'metrics-res'; id: number; text?: string; error?: string };
 
-const isMessage = (value: unknown): value is Message => typeof value === 'object' && value !== null && typeof (value as { wgw?: unknown }).wgw === 'string';
+const isMessage = (value: unknown): value is Message =>
+	typeof value === 'object' &&
+	value !== null &&
+	typeof (value as { wgw?: unknown }).wgw === 'string';
 
 /**
  * How many workers `serve` runs: the `--workers` flag, else WEBHOOK_GATEWAY_WORKERS, else one per
@@ -35,10 +38,17 @@ const isMessage = (value: unknown): value is Message => typeof value === 'object
  * @throws ConfigError for anything but a whole number from 1 to MAX_WORKERS
  */
 export function workerCount(flag: string | undefined, env: NodeJS.ProcessEnv): number {
-	const [name, raw] = flag !== undefined ? ['--workers', flag] : ['WEBHOOK_GATEWAY_WORKERS', env.WEBHOOK_GATEWAY_WORKERS];
-	if (raw === undefined || raw.trim() === '') return Math.min(os.availableParallelism(), MAX_WORKERS);
+	const [name, raw] =
+		flag !== undefined
+			? ['--workers', flag]
+			: ['WEBHOOK_GATEWAY_WORKERS', env.WEBHOOK_GATEWAY_WORKERS];
+	if (raw === undefined || raw.trim() === '')
+		return Math.min(os.availableParallelism(), MAX_WORKERS);
 	const n = Number(raw);
-	if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new ConfigError(`${name}: expected a whole number of worker processes from 1 to ${MAX_WORKERS}, got "${raw}"`);
+	if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+		throw new ConfigError(
+			`${name}: expected a whole number of worker processes from 1 to ${MAX_WORKERS}, got "${raw}"`,
+		);
 	return n;
 }
 
@@ -68,15 +78,26 @@ export function runPrimary(count: number, logger: Logger): Promise<ClusterReady>
 			if (!isMessage(message)) return;
 			if (message.wgw === 'listening') {
 				listening.add(worker.id);
-				logger.info('gateway worker listening', { pid: worker.process.pid, workers: listening.size, of: count });
+				logger.info('gateway worker listening', {
+					pid: worker.process.pid,
+					workers: listening.size,
+					of: count,
+				});
 				if (!started && listening.size === count) {
 					started = true;
-					resolve({ url: message.url, adminUrl: message.adminUrl ?? `${message.url}/api/v1`, workers: count });
+					resolve({
+						url: message.url,
+						adminUrl: message.adminUrl ?? `${message.url}/api/v1`,
+						workers: count,
+					});
 				}
 			} else if (message.wgw === 'metrics-req') {
 				aggregator.clusterMetrics().then(
-					(text) => worker.isConnected() && worker.send({ wgw: 'metrics-res', id: message.id, text }),
-					(error: unknown) => worker.isConnected() && worker.send({ wgw: 'metrics-res', id: message.id, error: String(error) }),
+					(text) =>
+						worker.isConnected() && worker.send({ wgw: 'metrics-res', id: message.id, text }),
+					(error: unknown) =>
+						worker.isConnected() &&
+						worker.send({ wgw: 'metrics-res', id: message.id, error: String(error) }),
 				);
 			}
 		};
@@ -96,11 +117,19 @@ export function runPrimary(count: number, logger: Logger): Promise<ClusterReady>
 				stopping = true;
 				process.exitCode = code || 1;
 				for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
-				reject(new Error(`a gateway worker ended before it listened (exit code ${code}${signal ? `, signal ${signal}` : ''}); its error is above`));
+				reject(
+					new Error(
+						`a gateway worker ended before it listened (exit code ${code}${signal ? `, signal ${signal}` : ''}); its error is above`,
+					),
+				);
 				if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode);
 				return;
 			}
-			logger.error('gateway worker died; starting another', { pid: worker.process.pid, code, signal });
+			logger.error('gateway worker died; starting another', {
+				pid: worker.process.pid,
+				code,
+				signal,
+			});
 			setTimeout(fork, RESTART_DELAY_MS).unref();
 		});
 		const stop = (signal: NodeJS.Signals) => {
@@ -110,7 +139,10 @@ export function runPrimary(count: number, logger: Logger): Promise<ClusterReady>
 				process.exit(1);
 			}
 			stopping = true;
-			logger.info('stopping webhook gateway', { signal, workers: Object.keys(cluster.workers ?? {}).length });
+			logger.info('stopping webhook gateway', {
+				signal,
+				workers: Object.keys(cluster.workers ?? {}).length,
+			});
 			for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
 		};
 		process.on('SIGTERM', stop);
@@ -134,7 +166,8 @@ export function joinCluster(running: RunningGateway, registries: Registry[]): vo
 		if (!isMessage(message) || message.wgw !== 'metrics-res') return;
 		const request = waiting.get(message.id);
 		waiting.delete(message.id);
-		if (message.error !== undefined) request?.reject(new Error(`metrics of the other workers: ${message.error}`));
+		if (message.error !== undefined)
+			request?.reject(new Error(`metrics of the other workers: ${message.error}`));
 		else request?.resolve(message.text ?? '');
 	});
 	running.gateway.metrics.useClusterView(

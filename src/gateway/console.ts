@@ -14,7 +14,14 @@ import { silentLogger } from '../logger';
 import type { AuthGuard } from './authGuard';
 import { createErrorTranslator, type ErrorTranslator } from './errorAnswer';
 import { sendError } from './ingest';
-import { type ConsoleSessions, CSRF_HEADER, CSRF_VALUE, readCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from './session';
+import {
+	type ConsoleSessions,
+	CSRF_HEADER,
+	CSRF_VALUE,
+	readCookie,
+	SESSION_COOKIE,
+	SESSION_MAX_AGE_SECONDS,
+} from './session';
 
 export interface ConsoleRouterOptions {
 	/** The admin token; '' leaves the console signed out with a message saying how to enable it. */
@@ -39,8 +46,14 @@ export interface ConsoleRouterOptions {
  * compiled file (dist/src/gateway) and the TypeScript source (src/gateway, under tsx in tests).
  */
 export function defaultConsoleDir(): string {
-	const candidates = [path.resolve(__dirname, '..', '..', 'console'), path.resolve(__dirname, '..', '..', 'dist', 'console')];
-	return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[candidates.length - 1];
+	const candidates = [
+		path.resolve(__dirname, '..', '..', 'console'),
+		path.resolve(__dirname, '..', '..', 'dist', 'console'),
+	];
+	return (
+		candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ??
+		candidates[candidates.length - 1]
+	);
 }
 
 /**
@@ -72,14 +85,24 @@ function sha256(value: string): Buffer {
 /** The session routes change state: they need the console's header like every cookie-authenticated change. */
 function requireConsoleHeader(req: Request, _res: Response, next: NextFunction): void {
 	if (req.get(CSRF_HEADER) !== CSRF_VALUE) {
-		next(new GatewayError(403, 'unauthorized', `This request must carry the header X-Requested-With: ${CSRF_VALUE}`));
+		next(
+			new GatewayError(
+				403,
+				'unauthorized',
+				`This request must carry the header X-Requested-With: ${CSRF_VALUE}`,
+			),
+		);
 		return;
 	}
 	next();
 }
 
 function notConfigured(): GatewayError {
-	return new GatewayError(401, 'unauthorized', 'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) on the gateway to enable it');
+	return new GatewayError(
+		401,
+		'unauthorized',
+		'The console is disabled: set WEBHOOK_GATEWAY_ADMIN_TOKEN (at least 32 characters) on the gateway to enable it',
+	);
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Webhook Gateway console</title></head>
@@ -129,29 +152,42 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 	});
 
 	router.get('/session', async (req: Request, res: Response) => {
-		const signedIn = expected !== undefined && (await sessions.verify(readCookie(req.get('cookie'), SESSION_COOKIE)));
+		const signedIn =
+			expected !== undefined &&
+			(await sessions.verify(readCookie(req.get('cookie'), SESSION_COOKIE)));
 		res.json({ configured: expected !== undefined, signedIn });
 	});
 
-	router.post('/session', requireConsoleHeader, express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
-		if (!expected) throw notConfigured();
-		await options.guard?.check(req);
-		const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
-		// Hashing first makes the comparison independent of the token's length and content.
-		if (typeof token !== 'string' || !bytesEqual(sha256(token), expected)) {
-			await options.guard?.failed(req, 'console');
-			throw new GatewayError(401, 'unauthorized', 'Wrong admin token');
-		}
-		const expiresAt = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000).toISOString();
-		const session = await sessions.create();
-		res.setHeader('Set-Cookie', [`${SESSION_COOKIE}=${session}; Max-Age=${SESSION_MAX_AGE_SECONDS}; ${COOKIE_ATTRIBUTES}`, CLEAR_LEGACY_COOKIE]);
-		res.json({ signedIn: true, expiresAt });
-	});
+	router.post(
+		'/session',
+		requireConsoleHeader,
+		express.json({ limit: '4kb' }),
+		async (req: Request, res: Response) => {
+			if (!expected) throw notConfigured();
+			await options.guard?.check(req);
+			const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
+			// Hashing first makes the comparison independent of the token's length and content.
+			if (typeof token !== 'string' || !bytesEqual(sha256(token), expected)) {
+				await options.guard?.failed(req, 'console');
+				throw new GatewayError(401, 'unauthorized', 'Wrong admin token');
+			}
+			const expiresAt = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000).toISOString();
+			const session = await sessions.create();
+			res.setHeader('Set-Cookie', [
+				`${SESSION_COOKIE}=${session}; Max-Age=${SESSION_MAX_AGE_SECONDS}; ${COOKIE_ATTRIBUTES}`,
+				CLEAR_LEGACY_COOKIE,
+			]);
+			res.json({ signedIn: true, expiresAt });
+		},
+	);
 
 	router.delete('/session', requireConsoleHeader, async (req: Request, res: Response) => {
 		// Ended in Redis, so a copy of the cookie kept elsewhere stops working too.
 		await sessions.revoke(readCookie(req.get('cookie'), SESSION_COOKIE));
-		res.setHeader('Set-Cookie', [`${SESSION_COOKIE}=; Max-Age=0; ${COOKIE_ATTRIBUTES}`, CLEAR_LEGACY_COOKIE]);
+		res.setHeader('Set-Cookie', [
+			`${SESSION_COOKIE}=; Max-Age=0; ${COOKIE_ATTRIBUTES}`,
+			CLEAR_LEGACY_COOKIE,
+		]);
 		res.status(204).end();
 	});
 
@@ -162,12 +198,19 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
 			next(error);
 			return;
 		}
-		const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+		const type =
+			typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
 		if (type === 'entity.parse.failed' || type === 'entity.too.large') {
-			sendError(res, new GatewayError(400, 'invalid_request', 'Send {"token": "<admin token>"} as JSON'));
+			sendError(
+				res,
+				new GatewayError(400, 'invalid_request', 'Send {"token": "<admin token>"} as JSON'),
+			);
 			return;
 		}
-		sendError(res, translateError(error, { surface: 'console', method: req.method, path: req.originalUrl }));
+		sendError(
+			res,
+			translateError(error, { surface: 'console', method: req.method, path: req.originalUrl }),
+		);
 	});
 	return router;
 }

@@ -43,11 +43,14 @@ export class StoreErrorLog {
 			this.suppressed.set(reason, (this.suppressed.get(reason) ?? 0) + 1);
 			return;
 		}
-		this.logger.warn('Redis failed a request; answering 503 store_unavailable (further failures are summed up every 10 s)', {
-			reason,
-			error: messageOf(error),
-			...context,
-		});
+		this.logger.warn(
+			'Redis failed a request; answering 503 store_unavailable (further failures are summed up every 10 s)',
+			{
+				reason,
+				error: messageOf(error),
+				...context,
+			},
+		);
 		this.schedule();
 	}
 
@@ -62,7 +65,10 @@ export class StoreErrorLog {
 		const byReason = Object.fromEntries(this.suppressed);
 		const count = [...this.suppressed.values()].reduce((a, b) => a + b, 0);
 		this.suppressed.clear();
-		this.logger.warn(`Redis failed ${count} more request(s) in the last ${Math.round(this.intervalMs / 1000)} s; answered 503 store_unavailable`, { count, byReason });
+		this.logger.warn(
+			`Redis failed ${count} more request(s) in the last ${Math.round(this.intervalMs / 1000)} s; answered 503 store_unavailable`,
+			{ count, byReason },
+		);
 		this.schedule();
 	}
 
@@ -78,13 +84,27 @@ export class StoreErrorLog {
 function clientFault(error: unknown): GatewayError | undefined {
 	if (typeof error !== 'object' || error === null) return undefined;
 	const { type, status, limit } = error as { type?: unknown; status?: unknown; limit?: unknown };
-	if (type === 'entity.parse.failed') return new GatewayError('invalid_request', 'The request body is not valid JSON');
+	if (type === 'entity.parse.failed')
+		return new GatewayError('invalid_request', 'The request body is not valid JSON');
 	if (type === 'entity.too.large') {
-		return new GatewayError('payload_too_large', typeof limit === 'number' ? `The request body is larger than ${limit} bytes` : undefined);
+		return new GatewayError(
+			'payload_too_large',
+			typeof limit === 'number' ? `The request body is larger than ${limit} bytes` : undefined,
+		);
 	}
-	if (status === 415) return new GatewayError('invalid_request', `The request body could not be read (${String(type ?? 'unsupported media type')})`, { status: 415 });
+	if (status === 415)
+		return new GatewayError(
+			'invalid_request',
+			`The request body could not be read (${String(type ?? 'unsupported media type')})`,
+			{ status: 415 },
+		);
 	if (typeof status === 'number' && status >= 400 && status < 500) {
-		return new GatewayError('invalid_request', type === undefined ? 'The request could not be understood (malformed URL or headers)' : `The request body could not be read (${String(type)})`);
+		return new GatewayError(
+			'invalid_request',
+			type === undefined
+				? 'The request could not be understood (malformed URL or headers)'
+				: `The request body could not be read (${String(type)})`,
+		);
 	}
 	return undefined;
 }
@@ -93,7 +113,10 @@ function clientFault(error: unknown): GatewayError | undefined {
  * Makes the translator of one gateway. @param countStoreError called once per store error with
  * its reason (the /metrics counter).
  */
-export function createErrorTranslator(logger: Logger, countStoreError: (reason: StoreErrorReason) => void = () => undefined): ErrorTranslator & { close(): void } {
+export function createErrorTranslator(
+	logger: Logger,
+	countStoreError: (reason: StoreErrorReason) => void = () => undefined,
+): ErrorTranslator & { close(): void } {
 	const storeLog = new StoreErrorLog(logger);
 	const translate = (error: unknown, context: ErrorContext): GatewayError => {
 		if (error instanceof StoreUnavailableError) {

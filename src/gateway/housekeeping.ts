@@ -20,24 +20,42 @@ export interface DiscardCounter {
 type HousekeepingConfig = Pick<GatewayConfig, 'subscriberRetentionMs' | 'eventRetentionMs'>;
 
 /** The stores the pass uses: the buffer only through its lifecycle port (`maintain`). */
-export type HousekeepingStores = Pick<Stores, 'registry' | 'stats' | 'usage'> & { buffer: BufferLifecycle };
+export type HousekeepingStores = Pick<Stores, 'registry' | 'stats' | 'usage'> & {
+	buffer: BufferLifecycle;
+};
 
 /** One pass over every registered endpoint and account. */
-export async function runHousekeeping(stores: HousekeepingStores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter): Promise<void> {
+export async function runHousekeeping(
+	stores: HousekeepingStores,
+	config: HousekeepingConfig,
+	logger: Logger,
+	counter?: DiscardCounter,
+): Promise<void> {
 	const accounts = new Set<string>();
 	for (const e of await stores.registry.listEndpoints()) {
 		accounts.add(e.accountId);
-		const r = await stores.buffer.maintain({ id: e.id, accountId: e.accountId }, config.subscriberRetentionMs, config.eventRetentionMs);
-		if (r.droppedSubscribers.length > 0) logger.info('dropped subscribers unseen for the retention period', { endpoint: e.id, subscribers: r.droppedSubscribers });
+		const r = await stores.buffer.maintain(
+			{ id: e.id, accountId: e.accountId },
+			config.subscriberRetentionMs,
+			config.eventRetentionMs,
+		);
+		if (r.droppedSubscribers.length > 0)
+			logger.info('dropped subscribers unseen for the retention period', {
+				endpoint: e.id,
+				subscribers: r.droppedSubscribers,
+			});
 		if (r.discarded.entries > 0) {
 			counter?.discarded(e.id, 'retention', r.discarded.entries);
-			logger.warn('discarded events older than the event retention that were not acknowledged by every subscriber', {
-				endpoint: e.id,
-				reason: 'retention',
-				events: r.discarded.entries,
-				bytes: r.discarded.bytes,
-				retentionMs: config.eventRetentionMs,
-			});
+			logger.warn(
+				'discarded events older than the event retention that were not acknowledged by every subscriber',
+				{
+					endpoint: e.id,
+					reason: 'retention',
+					events: r.discarded.entries,
+					bytes: r.discarded.bytes,
+					retentionMs: config.eventRetentionMs,
+				},
+			);
 		}
 		await stores.stats.prune(e.accountId, e.id);
 	}
@@ -45,9 +63,17 @@ export async function runHousekeeping(stores: HousekeepingStores, config: Housek
 }
 
 /** Starts the pass every `intervalMs`; the timer does not keep the process alive. @returns a stop function. */
-export function startHousekeeping(stores: HousekeepingStores, config: HousekeepingConfig, logger: Logger, counter?: DiscardCounter, intervalMs = MAINTENANCE_INTERVAL_MS): () => void {
+export function startHousekeeping(
+	stores: HousekeepingStores,
+	config: HousekeepingConfig,
+	logger: Logger,
+	counter?: DiscardCounter,
+	intervalMs = MAINTENANCE_INTERVAL_MS,
+): () => void {
 	const timer = setInterval(() => {
-		runHousekeeping(stores, config, logger, counter).catch((error: unknown) => logger.warn('maintenance failed; retrying next round', { error: messageOf(error) }));
+		runHousekeeping(stores, config, logger, counter).catch((error: unknown) =>
+			logger.warn('maintenance failed; retrying next round', { error: messageOf(error) }),
+		);
 	}, intervalMs);
 	timer.unref();
 	return () => clearInterval(timer);

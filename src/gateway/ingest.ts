@@ -7,7 +7,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
-import { credentialHeaders, hookSecretHandshake, ipAllowed, signedHandshake, unsignedHandshake, verifyRequest, type HandshakeAnswer, type HookSecretHandshake } from '../auth';
+import {
+	credentialHeaders,
+	hookSecretHandshake,
+	ipAllowed,
+	signedHandshake,
+	unsignedHandshake,
+	verifyRequest,
+	type HandshakeAnswer,
+	type HookSecretHandshake,
+} from '../auth';
 import { GatewayError } from '../errors';
 import { parseBody } from '../parsing/body';
 import { mediaType, storedHeaders } from '../parsing/headers';
@@ -72,7 +81,11 @@ export function matchHookUrl(url: string): HookTarget | undefined {
 			query: q === -1 ? '' : url.slice(q + 1),
 		};
 	} catch {
-		throw new GatewayError(400, 'invalid_request', 'The request URL has a malformed percent-escape');
+		throw new GatewayError(
+			400,
+			'invalid_request',
+			'The request URL has a malformed percent-escape',
+		);
 	}
 }
 
@@ -95,7 +108,9 @@ function factsOf(endpoint: EndpointRecord): EndpointFacts {
 	if (!facts) {
 		facts = {
 			allow: ['OPTIONS', 'HEAD', ...endpoint.methods].join(', '),
-			credentialHeaders: new Set(credentialHeaders(endpoint.auth).map((name) => name.toLowerCase())),
+			credentialHeaders: new Set(
+				credentialHeaders(endpoint.auth).map((name) => name.toLowerCase()),
+			),
 		};
 		endpointFacts.set(endpoint, facts);
 	}
@@ -113,24 +128,49 @@ function header(req: IncomingMessage, name: string): string | undefined {
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = header(req, 'content-length');
 	if (declared !== undefined && Number(declared) > limit) {
-		throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`, { reason: 'declared_length' });
+		throw new GatewayError(
+			413,
+			'payload_too_large',
+			`Request body is larger than the limit of ${limit} bytes`,
+			{ reason: 'declared_length' },
+		);
 	}
 	try {
-		return await getRawBody(req, { limit, length: declared === undefined ? undefined : Number(declared) });
+		return await getRawBody(req, {
+			limit,
+			length: declared === undefined ? undefined : Number(declared),
+		});
 	} catch (error) {
 		const type = (error as { type?: string }).type;
-		if (type === 'entity.too.large') throw new GatewayError(413, 'payload_too_large', `Request body is larger than the limit of ${limit} bytes`, { reason: 'body_length' });
-		throw new GatewayError(400, 'invalid_body', 'The request body could not be read completely', { cause: error });
+		if (type === 'entity.too.large')
+			throw new GatewayError(
+				413,
+				'payload_too_large',
+				`Request body is larger than the limit of ${limit} bytes`,
+				{ reason: 'body_length' },
+			);
+		throw new GatewayError(400, 'invalid_body', 'The request body could not be read completely', {
+			cause: error,
+		});
 	}
 }
 
-function dedupeValue(endpoint: EndpointRecord, req: IncomingMessage, body: unknown): string | undefined {
+function dedupeValue(
+	endpoint: EndpointRecord,
+	req: IncomingMessage,
+	body: unknown,
+): string | undefined {
 	const source = endpoint.dedupe.source;
 	if (source.type === 'header') return header(req, source.name) || undefined;
 	if (source.type === 'bodyPath') {
 		let node: unknown = body;
 		for (const part of source.path.split('.')) {
-			if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
+			if (
+				node === null ||
+				typeof node !== 'object' ||
+				!Object.prototype.hasOwnProperty.call(node, part)
+			)
+				return undefined;
 			node = (node as Record<string, unknown>)[part];
 		}
 		return typeof node === 'string' || typeof node === 'number' ? String(node) : undefined;
@@ -138,29 +178,60 @@ function dedupeValue(endpoint: EndpointRecord, req: IncomingMessage, body: unkno
 	return undefined;
 }
 
-function outcomeError(outcome: Exclude<AcceptOutcome, { kind: 'accepted' | 'duplicate' }>, plan: Plan, endpoint: EndpointRecord): GatewayError {
-	if (outcome.kind === 'buffer_full') return new GatewayError(503, 'buffer_full', 'The endpoint buffer is full; retry later', { retryAfter: BUFFER_FULL_RETRY_SECONDS });
+function outcomeError(
+	outcome: Exclude<AcceptOutcome, { kind: 'accepted' | 'duplicate' }>,
+	plan: Plan,
+	endpoint: EndpointRecord,
+): GatewayError {
+	if (outcome.kind === 'buffer_full')
+		return new GatewayError(503, 'buffer_full', 'The endpoint buffer is full; retry later', {
+			retryAfter: BUFFER_FULL_RETRY_SECONDS,
+		});
 	const own = outcome.scope === 'endpoint';
 	const limits = own ? (endpoint.limits as EndpointLimits) : plan;
 	const whose = own ? `endpoint '${endpoint.id}'` : `plan '${plan.id}'`;
-	const options = { retryAfter: outcome.retryAfterMs / 1000, headers: combinedLimitHeaders(plan, endpoint.limits, outcome) };
+	const options = {
+		retryAfter: outcome.retryAfterMs / 1000,
+		headers: combinedLimitHeaders(plan, endpoint.limits, outcome),
+	};
 	if (outcome.kind === 'rate_limited') {
-		return new GatewayError(own ? 'endpoint_rate_limited' : 'rate_limited', `Rate limit of ${whose} exceeded (${limits.rate}/s, burst ${limits.burst}); retry later`, options);
+		return new GatewayError(
+			own ? 'endpoint_rate_limited' : 'rate_limited',
+			`Rate limit of ${whose} exceeded (${limits.rate}/s, burst ${limits.burst}); retry later`,
+			options,
+		);
 	}
-	return new GatewayError(own ? 'endpoint_daily_limit_exceeded' : 'daily_limit_exceeded', `Daily limit of ${whose} (${limits.daily} requests per UTC day) reached; it resets at 00:00 UTC`, options);
+	return new GatewayError(
+		own ? 'endpoint_daily_limit_exceeded' : 'daily_limit_exceeded',
+		`Daily limit of ${whose} (${limits.daily} requests per UTC day) reached; it resets at 00:00 UTC`,
+		options,
+	);
 }
 
 /** Writes a JSON answer (Content-Length set, no chunking). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		...headers,
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 
 /** Writes a handshake answer: JSON as is; plain text echoes the sender's input, so no browser may sniff it into HTML. */
 function sendHandshake(res: ServerResponse, answer: HandshakeAnswer): void {
 	if (typeof answer.body !== 'string') return sendJson(res, answer.status, answer.body);
-	res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(answer.body) });
+	res.writeHead(answer.status, {
+		'Content-Type': 'text/plain; charset=utf-8',
+		'X-Content-Type-Options': 'nosniff',
+		'Content-Length': Buffer.byteLength(answer.body),
+	});
 	res.end(answer.body);
 }
 
@@ -177,17 +248,33 @@ export function sendError(res: ServerResponse, error: GatewayError): void {
  * (the endpoint already has its handshake secret; rotating the secret re-arms it).
  * @returns the stored secret, which the answer echoes
  */
-async function storeHookSecret(deps: IngestDeps, endpointId: string, handshake: Exclude<HookSecretHandshake, undefined>): Promise<string> {
-	if (handshake === 'invalid') throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'handshake_secret_invalid' });
-	const stored = (await deps.handshakeSecrets?.storeHandshakeSecret(endpointId, handshake.secret, Date.now())) ?? false;
-	if (!stored) throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'handshake_not_awaited' });
+async function storeHookSecret(
+	deps: IngestDeps,
+	endpointId: string,
+	handshake: Exclude<HookSecretHandshake, undefined>,
+): Promise<string> {
+	if (handshake === 'invalid')
+		throw new GatewayError(403, 'unauthorized', 'Authentication failed', {
+			reason: 'handshake_secret_invalid',
+		});
+	const stored =
+		(await deps.handshakeSecrets?.storeHandshakeSecret(endpointId, handshake.secret, Date.now())) ??
+		false;
+	if (!stored)
+		throw new GatewayError(403, 'unauthorized', 'Authentication failed', {
+			reason: 'handshake_not_awaited',
+		});
 	// Asana sends its first event right after the handshake: this process must not verify it with the cached record.
 	deps.cache.invalidate({ kind: 'endpoint', id: endpointId });
 	return handshake.secret;
 }
 
 /** Handles one request whose URL `matchHookUrl` accepted. Never rejects. */
-export type IngestHandler = (req: IncomingMessage, res: ServerResponse, target: HookTarget) => Promise<void>;
+export type IngestHandler = (
+	req: IncomingMessage,
+	res: ServerResponse,
+	target: HookTarget,
+) => Promise<void>;
 
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
 	return async function ingest(req, res, target) {
@@ -204,7 +291,8 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			metricEndpoint = endpoint.id;
 			accountId = endpoint.accountId;
 			seen.accountId = accountId;
-			if (!endpoint.enabled) throw new GatewayError(403, 'endpoint_disabled', 'This endpoint is disabled');
+			if (!endpoint.enabled)
+				throw new GatewayError(403, 'endpoint_disabled', 'This endpoint is disabled');
 			const facts = factsOf(endpoint);
 			const allow = facts.allow;
 			if (method === 'HEAD' || method === 'OPTIONS') {
@@ -218,7 +306,9 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				const sourceIp = clientIp(req, deps.trust);
 				seen.sourceIp = sourceIp;
 				if (endpoint.ipAllowlist.length > 0 && !ipAllowed(endpoint.ipAllowlist, sourceIp)) {
-					throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'ip_not_allowed' });
+					throw new GatewayError(403, 'unauthorized', 'Authentication failed', {
+						reason: 'ip_not_allowed',
+					});
 				}
 				const secret = await storeHookSecret(deps, endpoint.id, hookSecret);
 				outcome = 'handshake';
@@ -227,14 +317,22 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 				return;
 			}
 			const handshake = unsignedHandshake(endpoint, method, target.query);
-			if (handshake === 'forbidden') throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: 'handshake_verify_token' });
+			if (handshake === 'forbidden')
+				throw new GatewayError(403, 'unauthorized', 'Authentication failed', {
+					reason: 'handshake_verify_token',
+				});
 			if (handshake) {
 				outcome = 'handshake';
 				sendHandshake(res, handshake);
 				return;
 			}
 			if (!(endpoint.methods as string[]).includes(method)) {
-				throw new GatewayError(405, 'method_not_allowed', `Method ${method} is not allowed; use ${endpoint.methods.join(', ')}`, { headers: { Allow: allow } });
+				throw new GatewayError(
+					405,
+					'method_not_allowed',
+					`Method ${method} is not allowed; use ${endpoint.methods.join(', ')}`,
+					{ headers: { Allow: allow } },
+				);
 			}
 			const rawBody = await readBody(req, deps.maxBodyBytes);
 			const sourceIp = clientIp(req, deps.trust);
@@ -243,13 +341,21 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			const nowMs = Date.now();
 			const auth = verifyRequest(endpoint, authRequest, nowMs);
 			if (!auth.ok) {
-				deps.logger.debug('ingest rejected: authentication failed', { endpoint: endpoint.id, reason: auth.reason });
-				throw new GatewayError(403, 'unauthorized', 'Authentication failed', { reason: auth.reason });
+				deps.logger.debug('ingest rejected: authentication failed', {
+					endpoint: endpoint.id,
+					reason: auth.reason,
+				});
+				throw new GatewayError(403, 'unauthorized', 'Authentication failed', {
+					reason: auth.reason,
+				});
 			}
 			const contentType = header(req, 'content-type');
 			const parsed = await parseBody(contentType, rawBody);
 			// The parser's message may quote the body: the log keeps only the media type.
-			if (!parsed.ok) throw new GatewayError(400, 'invalid_body', parsed.message, { reason: `unparsable ${(mediaType(contentType) || 'no content type').slice(0, 60)}` });
+			if (!parsed.ok)
+				throw new GatewayError(400, 'invalid_body', parsed.message, {
+					reason: `unparsable ${(mediaType(contentType) || 'no content type').slice(0, 60)}`,
+				});
 			const signed = signedHandshake(endpoint, authRequest, parsed.body, nowMs);
 			if (signed) {
 				outcome = 'handshake';
@@ -278,27 +384,56 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
 			if (result.kind === 'accepted' || result.kind === 'duplicate') seen.eventId = result.eventId;
 			if (result.kind === 'accepted') {
 				outcome = 'accepted';
-				if (endpoint.acceptResponse) return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId, combinedLimitHeaders(plan, endpoint.limits, result));
-				sendJson(res, 202, { status: 'accepted', eventId: result.eventId }, combinedLimitHeaders(plan, endpoint.limits, result));
+				if (endpoint.acceptResponse)
+					return sendAcceptResponse(
+						res,
+						endpoint.acceptResponse,
+						result.eventId,
+						combinedLimitHeaders(plan, endpoint.limits, result),
+					);
+				sendJson(
+					res,
+					202,
+					{ status: 'accepted', eventId: result.eventId },
+					combinedLimitHeaders(plan, endpoint.limits, result),
+				);
 				return;
 			}
 			if (result.kind === 'duplicate') {
 				outcome = 'duplicate';
-				if (endpoint.acceptResponse) return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId);
+				if (endpoint.acceptResponse)
+					return sendAcceptResponse(res, endpoint.acceptResponse, result.eventId);
 				sendJson(res, 200, { status: 'duplicate', eventId: result.eventId });
 				return;
 			}
 			throw outcomeError(result, plan, endpoint);
 		} catch (caught) {
-			const error = deps.translateError(caught, { surface: 'ingest', method, endpoint: metricEndpoint || target.endpointId });
+			const error = deps.translateError(caught, {
+				surface: 'ingest',
+				method,
+				endpoint: metricEndpoint || target.endpointId,
+			});
 			outcome = error.code;
 			seen.reason = error.reason;
 			if (!res.headersSent) sendError(res, error);
 			else res.destroy();
 		} finally {
-			deps.metrics.observe(metricEndpoint, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+			deps.metrics.observe(
+				metricEndpoint,
+				outcome,
+				Number(process.hrtime.bigint() - started) / 1e9,
+			);
 			if (accountId) deps.stats.record(accountId, metricEndpoint, outcome);
-			recordAnswered(deps.requestLog, req, res, metricEndpoint || target.endpointId, outcome, seen, deps.trust, startedMs);
+			recordAnswered(
+				deps.requestLog,
+				req,
+				res,
+				metricEndpoint || target.endpointId,
+				outcome,
+				seen,
+				deps.trust,
+				startedMs,
+			);
 		}
 	};
 }

@@ -40,7 +40,12 @@ export function hookTargetUnder(url: string, mount: string): HookTarget | undefi
 }
 
 /** Builds the ingest of `config` on open `stores` (and the management service on them, for plans). */
-export function createIngress(stores: Stores, management: ManagementService, config: GatewayConfig, logger: Logger): Ingress {
+export function createIngress(
+	stores: Stores,
+	management: ManagementService,
+	config: GatewayConfig,
+	logger: Logger,
+): Ingress {
 	const cache = new RegistryCache(
 		{
 			loadEndpoint: (id) => stores.registry.getEndpoint(id),
@@ -49,7 +54,11 @@ export function createIngress(stores: Stores, management: ManagementService, con
 		config.registryCacheMs,
 	);
 	// Disabling an endpoint or rotating its secret takes effect at once, as on the gateway's port.
-	const subscription = stores.registry.subscribe(stores.connection, (change) => cache.invalidate(change), () => cache.invalidate());
+	const subscription = stores.registry.subscribe(
+		stores.connection,
+		(change) => cache.invalidate(change),
+		() => cache.invalidate(),
+	);
 	// No buffer sampling here: the gateway's /metrics (or `webhook-gateway serve`) reports buffers.
 	const metrics = new GatewayMetrics(async () => [], undefined, config.metricsSampleMs);
 	const translateError = createErrorTranslator(logger, (reason) => metrics.storeError(reason));
@@ -94,5 +103,12 @@ export function createIngress(stores: Stores, management: ManagementService, con
  */
 export function answerSetupFailure(res: ServerResponse): void {
 	if (res.headersSent) res.destroy();
-	else sendError(res, new GatewayError('internal_error', 'The webhook gateway ingress is not configured correctly; see the n8n log'));
+	else
+		sendError(
+			res,
+			new GatewayError(
+				'internal_error',
+				'The webhook gateway ingress is not configured correctly; see the n8n log',
+			),
+		);
 }

@@ -27,12 +27,22 @@ function burstOf(policy: LimitPolicy | null | undefined, state: LimitState): Dim
 	if (!policy || policy.rate === null || policy.burst === null) return undefined;
 	// The bucket refills completely in burst/rate seconds.
 	const windowSeconds = Math.max(1, Math.ceil(policy.burst / policy.rate));
-	return { quota: policy.burst, windowSeconds, remaining: Math.max(0, state.burstRemaining), resetSeconds: Math.max(0, Math.ceil(state.burstResetMs / 1000)) };
+	return {
+		quota: policy.burst,
+		windowSeconds,
+		remaining: Math.max(0, state.burstRemaining),
+		resetSeconds: Math.max(0, Math.ceil(state.burstResetMs / 1000)),
+	};
 }
 
 function dailyOf(policy: LimitPolicy | null | undefined, state: LimitState): Dimension | undefined {
 	if (!policy || policy.daily === null) return undefined;
-	return { quota: policy.daily, windowSeconds: 86_400, remaining: Math.max(0, state.dailyRemaining), resetSeconds: Math.max(0, state.secondsToMidnight) };
+	return {
+		quota: policy.daily,
+		windowSeconds: 86_400,
+		remaining: Math.max(0, state.dailyRemaining),
+		resetSeconds: Math.max(0, state.secondsToMidnight),
+	};
 }
 
 /** The dimension that runs out first: less remaining, then the smaller quota. */
@@ -42,7 +52,10 @@ function tighter(a: Dimension | undefined, b: Dimension | undefined): Dimension 
 	return a.quota <= b.quota ? a : b;
 }
 
-function headersOf(burst: Dimension | undefined, daily: Dimension | undefined): Record<string, string> {
+function headersOf(
+	burst: Dimension | undefined,
+	daily: Dimension | undefined,
+): Record<string, string> {
 	const policies: string[] = [];
 	const current: string[] = [];
 	for (const [name, d] of [
@@ -66,7 +79,11 @@ export function rateLimitHeaders(plan: LimitPolicy, state: LimitState): Record<s
  * Headers for a request under the account's plan and the endpoint's own limits: per dimension
  * (burst, daily) the policy with less left. Empty when neither limits anything.
  */
-export function combinedLimitHeaders(plan: LimitPolicy, endpoint: LimitPolicy | null | undefined, states: { account: LimitState; endpoint: LimitState }): Record<string, string> {
+export function combinedLimitHeaders(
+	plan: LimitPolicy,
+	endpoint: LimitPolicy | null | undefined,
+	states: { account: LimitState; endpoint: LimitState },
+): Record<string, string> {
 	return headersOf(
 		tighter(burstOf(plan, states.account), burstOf(endpoint, states.endpoint)),
 		tighter(dailyOf(plan, states.account), dailyOf(endpoint, states.endpoint)),

@@ -37,7 +37,8 @@ export class GatewayMetrics {
 	 */
 	constructor(
 		sampleBuffers: () => Promise<BufferSample[]>,
-		private readonly deliveryText: () => Promise<string> = () => deliveryMetrics().registry.metrics(),
+		private readonly deliveryText: () => Promise<string> = () =>
+			deliveryMetrics().registry.metrics(),
 		sampleMs = 10_000,
 	) {
 		// No prefix: the standard process_* / nodejs_* names that stock dashboards and alerts expect.
@@ -88,7 +89,9 @@ export class GatewayMetrics {
 		let pending: { value: Promise<BufferSample[]>; doneAt?: number } | undefined;
 		const sample = () => {
 			if (!pending || (pending.doneAt !== undefined && Date.now() - pending.doneAt >= sampleMs)) {
-				const entry: { value: Promise<BufferSample[]>; doneAt?: number } = { value: sampleBuffers() };
+				const entry: { value: Promise<BufferSample[]>; doneAt?: number } = {
+					value: sampleBuffers(),
+				};
 				entry.value.then(
 					() => (entry.doneAt = Date.now()),
 					() => {
@@ -109,14 +112,35 @@ export class GatewayMetrics {
 				aggregator: 'first',
 				async collect() {
 					this.reset();
-					for (const s of await sample().catch(() => [])) this.set({ endpoint: s.endpoint }, pick(s));
+					for (const s of await sample().catch(() => []))
+						this.set({ endpoint: s.endpoint }, pick(s));
 				},
 			});
-		gauge('webhook_gateway_buffer_events', 'Events waiting in the endpoint buffer (not yet acknowledged by every subscriber).', (s) => s.length);
-		gauge('webhook_gateway_buffer_oldest_age_seconds', 'Age of the oldest buffered event of the endpoint (0 when empty).', (s) => s.oldestAgeSeconds);
-		gauge('webhook_gateway_buffer_bytes', 'Stored size of the events in the endpoint buffer, bytes (counted against its byte capacity).', (s) => s.bytes);
-		gauge('webhook_gateway_endpoint_subscribers', 'Subscribers (trigger nodes) of the endpoint; with 0, nothing drains the buffer and it fills up to its capacity.', (s) => s.subscribers.length);
-		gauge('webhook_gateway_dead_letters', 'Dead letters of the endpoint waiting to be inspected or replayed.', (s) => s.deadLetters);
+		gauge(
+			'webhook_gateway_buffer_events',
+			'Events waiting in the endpoint buffer (not yet acknowledged by every subscriber).',
+			(s) => s.length,
+		);
+		gauge(
+			'webhook_gateway_buffer_oldest_age_seconds',
+			'Age of the oldest buffered event of the endpoint (0 when empty).',
+			(s) => s.oldestAgeSeconds,
+		);
+		gauge(
+			'webhook_gateway_buffer_bytes',
+			'Stored size of the events in the endpoint buffer, bytes (counted against its byte capacity).',
+			(s) => s.bytes,
+		);
+		gauge(
+			'webhook_gateway_endpoint_subscribers',
+			'Subscribers (trigger nodes) of the endpoint; with 0, nothing drains the buffer and it fills up to its capacity.',
+			(s) => s.subscribers.length,
+		);
+		gauge(
+			'webhook_gateway_dead_letters',
+			'Dead letters of the endpoint waiting to be inspected or replayed.',
+			(s) => s.deadLetters,
+		);
 		new Gauge({
 			name: 'webhook_gateway_subscriber_waiting_events',
 			help: 'Events not yet acknowledged by a subscriber (one trigger node in one workflow).',
@@ -125,7 +149,9 @@ export class GatewayMetrics {
 			aggregator: 'first',
 			async collect() {
 				this.reset();
-				for (const s of await sample().catch(() => [])) for (const sub of s.subscribers) this.set({ endpoint: s.endpoint, subscriber: sub.id }, sub.waiting);
+				for (const s of await sample().catch(() => []))
+					for (const sub of s.subscribers)
+						this.set({ endpoint: s.endpoint, subscriber: sub.id }, sub.waiting);
 			},
 		});
 	}
@@ -166,7 +192,11 @@ export class GatewayMetrics {
 
 	/** Request and buffer metrics, then the delivery metrics (triggers in n8n). */
 	async text(): Promise<{ contentType: string; body: string }> {
-		if (this.clusterView) return { contentType: this.registry.contentType, body: await this.clusterView() };
-		return { contentType: this.registry.contentType, body: (await this.registry.metrics()) + '\n' + (await this.deliveryText()) };
+		if (this.clusterView)
+			return { contentType: this.registry.contentType, body: await this.clusterView() };
+		return {
+			contentType: this.registry.contentType,
+			body: (await this.registry.metrics()) + '\n' + (await this.deliveryText()),
+		};
 	}
 }

@@ -55,7 +55,13 @@ export function metricsAuth(options: MetricsAuthOptions) {
 		const refuse = () => {
 			options.onFailure?.(req);
 			res.setHeader('WWW-Authenticate', 'Bearer realm="webhook-gateway metrics"');
-			next(new GatewayError('unauthorized', 'Metrics need Authorization: Bearer <admin, metrics or metrics-scope token>', { status: 401 }));
+			next(
+				new GatewayError(
+					'unauthorized',
+					'Metrics need Authorization: Bearer <admin, metrics or metrics-scope token>',
+					{ status: 401 },
+				),
+			);
 		};
 		if (token === undefined) return refuse();
 		if (matchesAny(token, expected)) return next();

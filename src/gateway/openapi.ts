@@ -25,40 +25,85 @@ that does not exist answers 404 \`not_found\` (after authentication). This docum
 \`GET /api/v1/openapi.json\` without authentication.`;
 
 /** Meaning and code of each error response. */
-const ERRORS: Record<ErrorStatus, { code: ErrorCode; description: string; headers?: Record<string, Schema> }> = {
-	400: { code: 'invalid_request', description: 'Invalid input: not JSON, not an object, an unknown field, a wrong type or value' },
+const ERRORS: Record<
+	ErrorStatus,
+	{ code: ErrorCode; description: string; headers?: Record<string, Schema> }
+> = {
+	400: {
+		code: 'invalid_request',
+		description: 'Invalid input: not JSON, not an object, an unknown field, a wrong type or value',
+	},
 	401: {
 		code: 'unauthorized',
 		description: 'Missing or wrong bearer token, or no admin token configured',
-		headers: { 'WWW-Authenticate': { required: true, description: '`Bearer realm="webhook-gateway"`', schema: { type: 'string' } } },
+		headers: {
+			'WWW-Authenticate': {
+				required: true,
+				description: '`Bearer realm="webhook-gateway"`',
+				schema: { type: 'string' },
+			},
+		},
 	},
-	403: { code: 'unauthorized', description: `A change made with the console session cookie without the header \`${CSRF_HEADER}: ${CSRF_VALUE}\`` },
+	403: {
+		code: 'unauthorized',
+		description: `A change made with the console session cookie without the header \`${CSRF_HEADER}: ${CSRF_VALUE}\``,
+	},
 	404: { code: 'not_found', description: 'The endpoint, plan or account does not exist' },
-	409: { code: 'conflict', description: 'Conflicts with the current state (id taken, plan in use)' },
+	409: {
+		code: 'conflict',
+		description: 'Conflicts with the current state (id taken, plan in use)',
+	},
 	413: { code: 'payload_too_large', description: 'The request body is larger than 256 KiB' },
 	415: { code: 'invalid_request', description: 'Unsupported body charset or Content-Encoding' },
-	500: { code: 'internal_error', description: 'Unexpected error; details are in the gateway log only' },
-	502: { code: 'internal_error', description: 'The gateway could not reach its own ingest listener' },
+	500: {
+		code: 'internal_error',
+		description: 'Unexpected error; details are in the gateway log only',
+	},
+	502: {
+		code: 'internal_error',
+		description: 'The gateway could not reach its own ingest listener',
+	},
 	503: {
 		code: 'store_unavailable',
 		description: 'Redis is unreachable; retry later',
-		headers: { 'Retry-After': { required: true, description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+		headers: {
+			'Retry-After': {
+				required: true,
+				description: 'Seconds to wait',
+				schema: { type: 'integer', minimum: 1 },
+			},
+		},
 	},
 };
 
 function errorResponse(status: ErrorStatus): Schema {
 	const { code, description, headers } = ERRORS[status];
-	const schema = { allOf: [{ $ref: '#/components/schemas/Error' }], type: 'object', properties: { error: { type: 'object', properties: { code: { const: code } } } } };
-	return { description: `${description} (\`${code}\`)`, ...(headers ? { headers } : {}), content: { 'application/json': { schema } } };
+	const schema = {
+		allOf: [{ $ref: '#/components/schemas/Error' }],
+		type: 'object',
+		properties: { error: { type: 'object', properties: { code: { const: code } } } },
+	};
+	return {
+		description: `${description} (\`${code}\`)`,
+		...(headers ? { headers } : {}),
+		content: { 'application/json': { schema } },
+	};
 }
 
 function pathId(description: string, pattern?: RegExp): Schema {
-	return { name: 'id', in: 'path', required: true, description, schema: { type: 'string', ...(pattern ? { pattern: pattern.source } : {}) } };
+	return {
+		name: 'id',
+		in: 'path',
+		required: true,
+		description,
+		schema: { type: 'string', ...(pattern ? { pattern: pattern.source } : {}) },
+	};
 }
 
 function components(): Schema {
 	const responses: Record<string, Schema> = {};
-	for (const [status, name] of Object.entries(ERROR_RESPONSES)) responses[name] = errorResponse(Number(status) as ErrorStatus);
+	for (const [status, name] of Object.entries(ERROR_RESPONSES))
+		responses[name] = errorResponse(Number(status) as ErrorStatus);
 	return {
 		schemas: schemas(),
 		responses,
@@ -66,11 +111,21 @@ function components(): Schema {
 			EndpointId: pathId('Endpoint id', ENDPOINT_ID_RE),
 			PlanId: pathId('Plan id', PLAN_ID_RE),
 			AccountId: pathId('Account id', ACCOUNT_ID_RE),
-			SubscriberId: { name: 'subscriberId', in: 'path', required: true, description: 'Subscriber id, `<workflowId>:<nodeId>` (URL-encode the colon or not)', schema: { type: 'string' } },
+			SubscriberId: {
+				name: 'subscriberId',
+				in: 'path',
+				required: true,
+				description: 'Subscriber id, `<workflowId>:<nodeId>` (URL-encode the colon or not)',
+				schema: { type: 'string' },
+			},
 			TokenId: pathId('Scoped token id (not the token)', /^[A-Za-z0-9_-]{12}$/),
 		},
 		securitySchemes: {
-			bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 32 characters)' },
+			bearerAuth: {
+				type: 'http',
+				scheme: 'bearer',
+				description: 'The admin token (WEBHOOK_GATEWAY_ADMIN_TOKEN, at least 32 characters)',
+			},
 			cookieAuth: {
 				type: 'apiKey',
 				in: 'cookie',

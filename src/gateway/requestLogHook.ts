@@ -29,7 +29,16 @@ export interface RequestSeen {
  * Records one answered request. An id that names no endpoint goes to the shared unknown-id log,
  * and only when the answer was 404 endpoint_not_found (anything else needs an endpoint).
  */
-export function recordAnswered(recorder: RequestRecorder | undefined, req: IncomingMessage, res: ServerResponse, endpointId: string, outcome: string, seen: RequestSeen, trust: TrustFn, timeMs: number): void {
+export function recordAnswered(
+	recorder: RequestRecorder | undefined,
+	req: IncomingMessage,
+	res: ServerResponse,
+	endpointId: string,
+	outcome: string,
+	seen: RequestSeen,
+	trust: TrustFn,
+	timeMs: number,
+): void {
 	if (!recorder) return;
 	if (seen.accountId === undefined && outcome !== 'endpoint_not_found') return;
 	const declared = Number(req.headers['content-length']);

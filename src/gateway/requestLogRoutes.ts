@@ -15,7 +15,8 @@ function queryFilters(req: Request): RequestQueryText {
 	for (const name of FILTERS) {
 		const value: unknown = req.query[name];
 		if (value === undefined || value === '') continue;
-		if (typeof value !== 'string') throw new ValidationError(`query parameter ${name} must be given once`);
+		if (typeof value !== 'string')
+			throw new ValidationError(`query parameter ${name} must be given once`);
 		out[name] = value;
 	}
 	return out;

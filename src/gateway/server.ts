@@ -18,7 +18,12 @@ export interface RunningGateway {
 }
 
 /** Server timeouts (ms): a request must send its headers within 10 s and finish within 30 s. */
-export const SERVER_TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, shutdownGraceMs: 10_000 };
+export const SERVER_TIMEOUTS = {
+	headersTimeoutMs: 10_000,
+	requestTimeoutMs: 30_000,
+	keepAliveTimeoutMs: 5_000,
+	shutdownGraceMs: 10_000,
+};
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -60,12 +65,21 @@ async function closeServer(server: http.Server): Promise<void> {
  */
 async function checkBeforeServing(gateway: GatewayApp, config: GatewayConfig): Promise<void> {
 	const server = await gateway.serverWatch.run();
-	if (server.fatal) throw new ConfigError(`Cannot start on this Redis (WEBHOOK_GATEWAY_REDIS_URL): ${server.fatal}`);
-	await checkDefaultPlan(config.defaultPlan, async (id) => (await gateway.stores.registry.getPlan(id)) !== undefined);
+	if (server.fatal)
+		throw new ConfigError(
+			`Cannot start on this Redis (WEBHOOK_GATEWAY_REDIS_URL): ${server.fatal}`,
+		);
+	await checkDefaultPlan(
+		config.defaultPlan,
+		async (id) => (await gateway.stores.registry.getPlan(id)) !== undefined,
+	);
 }
 
 /** Starts the gateway. `config.port` 0 picks a free port (tests). */
-export async function startGateway(config: GatewayConfig, options: { logger?: Logger } & GatewayAppOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+	config: GatewayConfig,
+	options: { logger?: Logger } & GatewayAppOptions = {},
+): Promise<RunningGateway> {
 	const logger = options.logger ?? jsonLogger(config.logLevel);
 	const gateway = createGatewayApp(config, logger, { deliveryMetrics: options.deliveryMetrics });
 	// Start serving even when Redis is down (requests get 503 store_unavailable until it is back).
@@ -81,7 +95,10 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 			throw error;
 		}
 	} else {
-		logger.warn('Redis is not reachable yet; answering 503 store_unavailable until it is (its version and settings are checked once it answers)', { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') });
+		logger.warn(
+			'Redis is not reachable yet; answering 503 store_unavailable until it is (its version and settings are checked once it answers)',
+			{ redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') },
+		);
 	}
 	const server = makeServer(gateway.handler);
 	let adminServer: http.Server | undefined;
@@ -102,7 +119,11 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 	}
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 	const url = `http://${host}:${port}`;
-	logger.info('webhook gateway listening', { url, publicUrl: config.publicUrl, adminUrl: adminUrl ?? `${url}/api/v1` });
+	logger.info('webhook gateway listening', {
+		url,
+		publicUrl: config.publicUrl,
+		adminUrl: adminUrl ?? `${url}/api/v1`,
+	});
 	let closing: Promise<void> | undefined;
 	return {
 		url,
@@ -111,7 +132,10 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 		gateway,
 		close() {
 			closing ??= (async () => {
-				await Promise.all([closeServer(server), adminServer ? closeServer(adminServer) : Promise.resolve()]);
+				await Promise.all([
+					closeServer(server),
+					adminServer ? closeServer(adminServer) : Promise.resolve(),
+				]);
 				await gateway.close();
 				logger.info('webhook gateway stopped');
 			})();

@@ -21,17 +21,24 @@ export interface ServerWatch {
 	close(): void;
 }
 
-export function watchServer(server: Pick<Stores, 'checkServer'>, options: { allowEviction: boolean }, logger: Logger, metrics: GatewayMetrics): ServerWatch {
+export function watchServer(
+	server: Pick<Stores, 'checkServer'>,
+	options: { allowEviction: boolean },
+	logger: Logger,
+	metrics: GatewayMetrics,
+): ServerWatch {
 	let current: ServerCheckResult | undefined;
 	let reported = new Set<string>();
 	const run = async () => {
 		const result = await server.checkServer(options);
 		current = result;
-		for (const f of result.findings) metrics.redisSetting(f.setting, f.level === 'ok' ? 1 : f.level === 'unknown' ? -1 : 0);
+		for (const f of result.findings)
+			metrics.redisSetting(f.setting, f.level === 'ok' ? 1 : f.level === 'unknown' ? -1 : 0);
 		const problems = result.findings.filter((f) => f.level !== 'ok');
 		const now = new Set(problems.map((f) => f.message));
 		for (const f of problems) if (!reported.has(f.message)) logFinding(logger, f);
-		if (reported.size > 0 && now.size === 0) logger.info('Redis check: version and settings are fine now');
+		if (reported.size > 0 && now.size === 0)
+			logger.info('Redis check: version and settings are fine now');
 		reported = now;
 		return result;
 	};

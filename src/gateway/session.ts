@@ -54,7 +54,10 @@ export class ConsoleSessions {
 
 	private async keys(value: string): Promise<{ key: string; fingerprint: string }> {
 		const secret = await this.store.serverSecret();
-		return { key: mac(secret, 'webhook-gateway console session', value), fingerprint: mac(secret, 'webhook-gateway admin token', this.adminToken) };
+		return {
+			key: mac(secret, 'webhook-gateway console session', value),
+			fingerprint: mac(secret, 'webhook-gateway admin token', this.adminToken),
+		};
 	}
 
 	/** A new session (the cookie value), valid for {@link SESSION_MAX_AGE_SECONDS}. */

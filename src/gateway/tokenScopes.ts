@@ -18,7 +18,8 @@ function lacks(scope: string): GatewayError {
 /** The scope a request needs: `admin` for plans, accounts' plans, tokens, the audit log and unknown-id requests. */
 function neededScope(req: Request): TokenScope {
 	const path = req.path;
-	if (path.startsWith('/tokens') || path.startsWith('/audit') || path.startsWith('/requests')) return 'admin';
+	if (path.startsWith('/tokens') || path.startsWith('/audit') || path.startsWith('/requests'))
+		return 'admin';
 	if (READ_ONLY.has(req.method)) return 'read';
 	if (path.startsWith('/endpoints')) return 'manage';
 	return 'admin';
@@ -33,7 +34,8 @@ function allows(token: ScopedToken, needed: TokenScope): boolean {
 /** Keeps only the items of a JSON array answer that `keep` accepts. */
 function filterJsonArray(res: Response, keep: (item: Record<string, unknown>) => boolean): void {
 	const send = res.json.bind(res);
-	res.json = (body: unknown) => send(Array.isArray(body) ? body.filter((item) => keep(item as Record<string, unknown>)) : body);
+	res.json = (body: unknown) =>
+		send(Array.isArray(body) ? body.filter((item) => keep(item as Record<string, unknown>)) : body);
 }
 
 /** Middleware after authentication: scope and account checks for scoped tokens. */
@@ -45,19 +47,31 @@ export function enforceTokenScopes(management: ManagementService) {
 		if (!allows(token, needed)) return next(lacks(needed));
 		const accounts = token.accountIds;
 		if (accounts === null) return next();
-		if (needed === 'admin' && !req.path.startsWith('/accounts')) return next(lacks('admin without an account limit'));
+		if (needed === 'admin' && !req.path.startsWith('/accounts'))
+			return next(lacks('admin without an account limit'));
 		try {
 			const [, first, id] = req.path.split('/');
 			if (first === 'endpoints' && id) {
 				const endpoint = await management.getEndpoint(decodeURIComponent(id));
-				if (!accounts.includes(endpoint.accountId)) throw new GatewayError(404, 'not_found', `endpoint '${decodeURIComponent(id)}' does not exist`);
+				if (!accounts.includes(endpoint.accountId))
+					throw new GatewayError(
+						404,
+						'not_found',
+						`endpoint '${decodeURIComponent(id)}' does not exist`,
+					);
 			} else if (first === 'endpoints' && req.method === 'POST') {
 				const accountId = (req.body as { accountId?: unknown } | undefined)?.accountId ?? 'default';
-				if (typeof accountId !== 'string' || !accounts.includes(accountId)) throw lacks(`an endpoint of account '${String(accountId)}'`);
+				if (typeof accountId !== 'string' || !accounts.includes(accountId))
+					throw lacks(`an endpoint of account '${String(accountId)}'`);
 			} else if (first === 'endpoints') {
 				filterJsonArray(res, (e) => accounts.includes(String(e.accountId)));
 			} else if (first === 'accounts' && id) {
-				if (!accounts.includes(decodeURIComponent(id))) throw new GatewayError(404, 'not_found', `account '${decodeURIComponent(id)}' does not exist`);
+				if (!accounts.includes(decodeURIComponent(id)))
+					throw new GatewayError(
+						404,
+						'not_found',
+						`account '${decodeURIComponent(id)}' does not exist`,
+					);
 			} else if (first === 'accounts') {
 				filterJsonArray(res, (a) => accounts.includes(String(a.id)));
 			}

@@ -16,7 +16,10 @@ export interface AuditAppender {
 
 type Method = keyof ManagementService;
 /** What a recorded change says, from the call's arguments and answer. */
-type Describe = (args: unknown[], answer: unknown) => { action: string; endpointId?: string; accountId?: string };
+type Describe = (
+	args: unknown[],
+	answer: unknown,
+) => { action: string; endpointId?: string; accountId?: string };
 
 const enc = (value: unknown) => encodeURIComponent(String(value));
 const endpointPath = (args: unknown[]) => `/api/v1/endpoints/${enc(args[0])}`;
@@ -25,22 +28,43 @@ const endpointPath = (args: unknown[]) => `/api/v1/endpoints/${enc(args[0])}`;
 const CHANGES: Partial<Record<Method, Describe>> = {
 	createEndpoint: (_args, answer) => {
 		const endpoint = (answer as { endpoint: { id: string; accountId: string } }).endpoint;
-		return { action: `POST /api/v1/endpoints/${enc(endpoint.id)}`, endpointId: endpoint.id, accountId: endpoint.accountId };
+		return {
+			action: `POST /api/v1/endpoints/${enc(endpoint.id)}`,
+			endpointId: endpoint.id,
+			accountId: endpoint.accountId,
+		};
 	},
 	updateEndpoint: (args) => ({ action: `PATCH ${endpointPath(args)}` }),
-	deleteEndpoint: (args) => ({ action: `DELETE ${endpointPath(args)}${(args[1] as { force?: unknown } | undefined)?.force === true ? '?force=true' : ''}` }),
+	deleteEndpoint: (args) => ({
+		action: `DELETE ${endpointPath(args)}${(args[1] as { force?: unknown } | undefined)?.force === true ? '?force=true' : ''}`,
+	}),
 	rotateSecret: (args) => ({ action: `POST ${endpointPath(args)}/rotate-secret` }),
 	replayDeadLetters: (args) => ({ action: `POST ${endpointPath(args)}/dead-letters/replay` }),
 	deleteDeadLetters: (args) => ({ action: `DELETE ${endpointPath(args)}/dead-letters` }),
-	removeSubscriber: (args) => ({ action: `DELETE ${endpointPath(args)}/subscribers/${enc(args[1])}` }),
-	rewindSubscriber: (args) => ({ action: `POST ${endpointPath(args)}/subscribers/${enc(args[1])}/rewind` }),
+	removeSubscriber: (args) => ({
+		action: `DELETE ${endpointPath(args)}/subscribers/${enc(args[1])}`,
+	}),
+	rewindSubscriber: (args) => ({
+		action: `POST ${endpointPath(args)}/subscribers/${enc(args[1])}/rewind`,
+	}),
 	upsertPlan: (args) => ({ action: `PUT /api/v1/plans/${enc((args[0] as { id?: unknown }).id)}` }),
 	deletePlan: (args) => ({ action: `DELETE /api/v1/plans/${enc(args[0])}` }),
-	setAccountPlan: (args) => ({ action: `PUT /api/v1/accounts/${enc(args[0])}/plan`, accountId: String(args[0]) }),
+	setAccountPlan: (args) => ({
+		action: `PUT /api/v1/accounts/${enc(args[0])}/plan`,
+		accountId: String(args[0]),
+	}),
 };
 
 /** Methods whose first argument is an existing endpoint's id (its account is looked up first). */
-const ON_ENDPOINT = new Set<Method>(['updateEndpoint', 'deleteEndpoint', 'rotateSecret', 'replayDeadLetters', 'deleteDeadLetters', 'removeSubscriber', 'rewindSubscriber']);
+const ON_ENDPOINT = new Set<Method>([
+	'updateEndpoint',
+	'deleteEndpoint',
+	'rotateSecret',
+	'replayDeadLetters',
+	'deleteDeadLetters',
+	'removeSubscriber',
+	'rewindSubscriber',
+]);
 
 /**
  * `service` with every successful change appended to `audit` as made by `who` (e.g.
@@ -48,12 +72,18 @@ const ON_ENDPOINT = new Set<Method>(['updateEndpoint', 'deleteEndpoint', 'rotate
  * request). The entry is written before the change's answer returns; a failed write is logged on
  * `logger` and does not undo or fail the change (the API behaves the same).
  */
-export function auditedManagement(service: ManagementService, audit: AuditAppender, who: string, logger: Logger): ManagementService {
+export function auditedManagement(
+	service: ManagementService,
+	audit: AuditAppender,
+	who: string,
+	logger: Logger,
+): ManagementService {
 	return new Proxy(service, {
 		get(target, property, receiver) {
 			const value: unknown = Reflect.get(target, property, receiver);
 			const describe = CHANGES[property as Method];
-			if (typeof value !== 'function' || !describe) return typeof value === 'function' ? value.bind(target) : value;
+			if (typeof value !== 'function' || !describe)
+				return typeof value === 'function' ? value.bind(target) : value;
 			return async (...args: unknown[]) => {
 				// Looked up before the change: a deleted endpoint has no account afterwards. A missing
 				// endpoint is reported by the change itself (404), so the lookup's own failure is not.
@@ -63,7 +93,10 @@ export function auditedManagement(service: ManagementService, audit: AuditAppend
 							() => undefined,
 						)
 					: undefined;
-				const answer: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+				const answer: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(
+					target,
+					args,
+				);
 				const described = describe(args, answer);
 				const entry: AuditEntry = {
 					at: new Date().toISOString(),
@@ -71,9 +104,16 @@ export function auditedManagement(service: ManagementService, audit: AuditAppend
 					action: described.action,
 					status: 0,
 					accountId: described.accountId ?? accountBefore,
-					endpointId: described.endpointId ?? (ON_ENDPOINT.has(property as Method) ? String(args[0]) : undefined),
+					endpointId:
+						described.endpointId ??
+						(ON_ENDPOINT.has(property as Method) ? String(args[0]) : undefined),
 				};
-				await audit.append(entry).catch((error: unknown) => logger.error('audit log write failed', { ...entry, error: error instanceof Error ? error.message : String(error) }));
+				await audit.append(entry).catch((error: unknown) =>
+					logger.error('audit log write failed', {
+						...entry,
+						error: error instanceof Error ? error.message : String(error),
+					}),
+				);
 				return answer;
 			};
 		},

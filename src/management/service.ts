@@ -24,10 +24,27 @@ import {
 } from '../registry/endpoints';
 import { validateAcceptResponse } from '../registry/acceptResponse';
 import type { Account, EndpointRecord, EndpointView, Plan, WebhookEvent } from '../types';
-import { listRequests, requestDetail, type RequestDetail, type RequestQueryText } from './requestLog';
+import {
+	listRequests,
+	requestDetail,
+	type RequestDetail,
+	type RequestQueryText,
+} from './requestLog';
 import type { RequestPage } from '../redis';
-import { SubscriberOperations, type EndpointSubscribers, type RewindInput, type SubscriberView } from './subscribers';
-import type { AccountDetail, AccountEndpointUsage, DeadLetter, EndpointInput, EndpointUsage, HourStats } from './schemas';
+import {
+	SubscriberOperations,
+	type EndpointSubscribers,
+	type RewindInput,
+	type SubscriberView,
+} from './subscribers';
+import type {
+	AccountDetail,
+	AccountEndpointUsage,
+	DeadLetter,
+	EndpointInput,
+	EndpointUsage,
+	HourStats,
+} from './schemas';
 
 export interface ManagementOptions {
 	publicUrl: string;
@@ -36,7 +53,12 @@ export interface ManagementOptions {
 	/** Default byte capacity of an endpoint's buffer (WEBHOOK_GATEWAY_BUFFER_MAX_BYTES; default 256 MiB). */
 	defaultBufferMaxBytes?: number;
 	/** Told about events removed before every subscriber acknowledged them (endpoint deletion), to log and count. */
-	onDiscarded?: (discard: { endpointId: string; reason: 'endpoint_deleted'; events: number; bytes: number }) => void;
+	onDiscarded?: (discard: {
+		endpointId: string;
+		reason: 'endpoint_deleted';
+		events: number;
+		bytes: number;
+	}) => void;
 }
 
 /** Default byte capacity when the options give none (same as the configuration's default). */
@@ -47,13 +69,17 @@ export type { AccountEndpointUsage, EndpointInput, EndpointUsage };
 /** Days of usage history asked for: a whole number from 1 to USAGE_RETENTION_DAYS. */
 function historyDays(days: unknown): number {
 	const n = Number(days);
-	if (!Number.isInteger(n) || n < 1 || n > USAGE_RETENTION_DAYS) throw new ValidationError(`days must be a whole number from 1 to ${USAGE_RETENTION_DAYS} (got ${JSON.stringify(days)})`);
+	if (!Number.isInteger(n) || n < 1 || n > USAGE_RETENTION_DAYS)
+		throw new ValidationError(
+			`days must be a whole number from 1 to ${USAGE_RETENTION_DAYS} (got ${JSON.stringify(days)})`,
+		);
 	return n;
 }
 
 function checkSecret(secret: unknown): string | undefined {
 	if (secret === undefined || secret === null || secret === '') return undefined;
-	if (typeof secret !== 'string' || secret.length < 8 || secret.length > 512) throw new ValidationError('secret must be a string of 8 to 512 characters');
+	if (typeof secret !== 'string' || secret.length < 8 || secret.length > 512)
+		throw new ValidationError('secret must be a string of 8 to 512 characters');
 	return secret;
 }
 
@@ -67,9 +93,13 @@ function toBoolean(value: unknown, field: string): boolean {
 const STREAM_ID_RE = /^\d{1,20}-\d{1,20}$/;
 
 function checkIds(ids: unknown): string[] {
-	if (!Array.isArray(ids)) throw new ValidationError('ids must be a list of dead-letter ids such as 1732280000000-0');
+	if (!Array.isArray(ids))
+		throw new ValidationError('ids must be a list of dead-letter ids such as 1732280000000-0');
 	for (const id of ids) {
-		if (typeof id !== 'string' || !STREAM_ID_RE.test(id)) throw new ValidationError(`'${String(id)}' is not a dead-letter id (expected something like 1732280000000-0)`);
+		if (typeof id !== 'string' || !STREAM_ID_RE.test(id))
+			throw new ValidationError(
+				`'${String(id)}' is not a dead-letter id (expected something like 1732280000000-0)`,
+			);
 	}
 	return ids as string[];
 }
@@ -92,7 +122,10 @@ function secretFromHandshake(auth: EndpointRecord['auth']): boolean {
  * The stores the management service uses: the buffer only through its admin port (reads, dead
  * letters, replay), never the delivery or lifecycle side.
  */
-export type ManagementStores = Pick<Stores, 'registry' | 'usage' | 'stats' | 'subscribers' | 'requestLog'> & { buffer: BufferAdmin };
+export type ManagementStores = Pick<
+	Stores,
+	'registry' | 'usage' | 'stats' | 'subscribers' | 'requestLog'
+> & { buffer: BufferAdmin };
 
 export class ManagementService {
 	private readonly subscriberOps: SubscriberOperations;
@@ -110,7 +143,14 @@ export class ManagementService {
 
 	toView(record: EndpointRecord): EndpointView {
 		const { secrets, ...rest } = record;
-		return { ...rest, bufferMaxBytes: rest.bufferMaxBytes ?? null, limits: rest.limits ?? null, acceptResponse: rest.acceptResponse ?? null, secretCount: secrets.length, url: this.endpointUrl(record.id) };
+		return {
+			...rest,
+			bufferMaxBytes: rest.bufferMaxBytes ?? null,
+			limits: rest.limits ?? null,
+			acceptResponse: rest.acceptResponse ?? null,
+			secretCount: secrets.length,
+			url: this.endpointUrl(record.id),
+		};
 	}
 
 	private async record(id: string): Promise<EndpointRecord> {
@@ -124,8 +164,12 @@ export class ManagementService {
 	 * an endpoint without authentication only when the caller asks for `{type: 'none'}`.
 	 * @returns the new endpoint and its secret (shown this once).
 	 */
-	async createEndpoint(input: EndpointInput, createdBy: string): Promise<{ endpoint: EndpointView; secret?: string }> {
-		const id = input.id === undefined || input.id === '' ? randomEndpointId() : validateEndpointId(input.id);
+	async createEndpoint(
+		input: EndpointInput,
+		createdBy: string,
+	): Promise<{ endpoint: EndpointView; secret?: string }> {
+		const id =
+			input.id === undefined || input.id === '' ? randomEndpointId() : validateEndpointId(input.id);
 		const accountId = validateAccountId(input.accountId ?? 'default');
 		const auth = validateAuth(input.auth ?? { type: 'header' });
 		const given = checkSecret(input.secret);
@@ -155,7 +199,8 @@ export class ManagementService {
 			updatedAt: now,
 		};
 		await this.ensureAccount(accountId);
-		if (!(await this.stores.registry.createEndpoint(record))) throw new ConflictError(`endpoint '${id}' already exists`);
+		if (!(await this.stores.registry.createEndpoint(record)))
+			throw new ConflictError(`endpoint '${id}' already exists`);
 		return { endpoint: this.toView(record), secret };
 	}
 
@@ -163,7 +208,9 @@ export class ManagementService {
 		return this.toView(await this.record(id));
 	}
 
-	async listEndpoints(filter: { accountId?: string; search?: string } = {}): Promise<EndpointView[]> {
+	async listEndpoints(
+		filter: { accountId?: string; search?: string } = {},
+	): Promise<EndpointView[]> {
 		const q = filter.search?.toLowerCase();
 		return (await this.stores.registry.listEndpoints())
 			.filter((e) => !filter.accountId || e.accountId === filter.accountId)
@@ -176,27 +223,41 @@ export class ManagementService {
 	 * Changes an endpoint. The account cannot change (its buffer lives in the account's slot).
 	 * Switching to an auth that needs a secret when there is none generates one and returns it.
 	 */
-	async updateEndpoint(id: string, patch: EndpointInput): Promise<{ endpoint: EndpointView; secret?: string }> {
+	async updateEndpoint(
+		id: string,
+		patch: EndpointInput,
+	): Promise<{ endpoint: EndpointView; secret?: string }> {
 		const record = await this.record(id);
 		if (patch.accountId !== undefined && patch.accountId !== record.accountId) {
-			throw new ValidationError("an endpoint's account cannot change (its buffer and limits live with the account); create a new endpoint instead");
+			throw new ValidationError(
+				"an endpoint's account cannot change (its buffer and limits live with the account); create a new endpoint instead",
+			);
 		}
 		const next: EndpointRecord = { ...record };
 		if (patch.name !== undefined) next.name = String(patch.name).slice(0, 200);
-		if (patch.description !== undefined) next.description = String(patch.description).slice(0, 2000);
+		if (patch.description !== undefined)
+			next.description = String(patch.description).slice(0, 2000);
 		if (patch.auth !== undefined) {
 			next.auth = validateAuth(patch.auth);
-			if (patch.dedupe === undefined && record.auth.type !== next.auth.type) next.dedupe = validateDedupe(undefined, next.auth);
+			if (patch.dedupe === undefined && record.auth.type !== next.auth.type)
+				next.dedupe = validateDedupe(undefined, next.auth);
 		}
 		if (patch.ipAllowlist !== undefined) next.ipAllowlist = validateIpAllowlist(patch.ipAllowlist);
 		if (patch.dedupe !== undefined) next.dedupe = validateDedupe(patch.dedupe, next.auth);
 		if (patch.handshake !== undefined) next.handshake = validateHandshake(patch.handshake);
 		if (patch.methods !== undefined) next.methods = validateMethods(patch.methods);
 		if (patch.enabled !== undefined) next.enabled = toBoolean(patch.enabled, 'enabled');
-		if (patch.bufferCapacity !== undefined) next.bufferCapacity = validateCapacity(patch.bufferCapacity);
-		if (patch.bufferMaxBytes !== undefined) next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
-		if (patch.limits !== undefined) next.limits = validateEndpointLimits(mergeEndpointLimits(record.limits, patch.limits), await this.planOfAccount(record.accountId));
-		if (patch.acceptResponse !== undefined) next.acceptResponse = validateAcceptResponse(patch.acceptResponse);
+		if (patch.bufferCapacity !== undefined)
+			next.bufferCapacity = validateCapacity(patch.bufferCapacity);
+		if (patch.bufferMaxBytes !== undefined)
+			next.bufferMaxBytes = validateMaxBytes(patch.bufferMaxBytes);
+		if (patch.limits !== undefined)
+			next.limits = validateEndpointLimits(
+				mergeEndpointLimits(record.limits, patch.limits),
+				await this.planOfAccount(record.accountId),
+			);
+		if (patch.acceptResponse !== undefined)
+			next.acceptResponse = validateAcceptResponse(patch.acceptResponse);
 		let secret: string | undefined;
 		const given = checkSecret(patch.secret);
 		if (given) {
@@ -233,9 +294,18 @@ export class ManagementService {
 		const force = options.force === undefined ? false : toBoolean(options.force, 'force');
 		const ref = { id: record.id, accountId: record.accountId };
 		await this.subscriberOps.assertDeletable(ref, force);
-		const [depth, bytes] = await Promise.all([this.stores.buffer.depth(ref), this.stores.buffer.storedBytes(ref)]);
+		const [depth, bytes] = await Promise.all([
+			this.stores.buffer.depth(ref),
+			this.stores.buffer.storedBytes(ref),
+		]);
 		await this.stores.registry.deleteEndpoint(record);
-		if (depth.length > 0) this.options.onDiscarded?.({ endpointId: record.id, reason: 'endpoint_deleted', events: depth.length, bytes });
+		if (depth.length > 0)
+			this.options.onDiscarded?.({
+				endpointId: record.id,
+				reason: 'endpoint_deleted',
+				events: depth.length,
+				bytes,
+			});
 	}
 
 	/**
@@ -244,11 +314,18 @@ export class ManagementService {
 	 * without a given secret is re-armed instead: it accepts one new `X-Hook-Secret` handshake
 	 * (docs/providers/asana.md), so no secret is returned and `endpoint.awaitingHandshakeSecret` is true.
 	 */
-	async rotateSecret(id: string, options: { secret?: string; graceSeconds?: number } = {}): Promise<{ endpoint: EndpointView; secret?: string; previousValidUntil: string | null }> {
+	async rotateSecret(
+		id: string,
+		options: { secret?: string; graceSeconds?: number } = {},
+	): Promise<{ endpoint: EndpointView; secret?: string; previousValidUntil: string | null }> {
 		const record = await this.record(id);
-		if (!needsSecret(record.auth)) throw new ValidationError(`endpoint '${id}' uses no authentication; there is no secret to rotate`);
+		if (!needsSecret(record.auth))
+			throw new ValidationError(
+				`endpoint '${id}' uses no authentication; there is no secret to rotate`,
+			);
 		const grace = options.graceSeconds ?? 86_400;
-		if (!Number.isInteger(grace) || grace < 0 || grace > 30 * 86_400) throw new ValidationError('graceSeconds must be a whole number from 0 to 2592000');
+		if (!Number.isInteger(grace) || grace < 0 || grace > 30 * 86_400)
+			throw new ValidationError('graceSeconds must be a whole number from 0 to 2592000');
 		const given = checkSecret(options.secret);
 		const now = Date.now();
 		if (given === undefined && secretFromHandshake(record.auth)) {
@@ -256,14 +333,25 @@ export class ManagementService {
 			record.awaitingHandshakeSecret = true;
 			record.updatedAt = new Date(now).toISOString();
 			await this.stores.registry.saveEndpoint(record);
-			return { endpoint: this.toView(record), previousValidUntil: grace > 0 && record.secrets.length > 0 ? new Date(now + grace * 1000).toISOString() : null };
+			return {
+				endpoint: this.toView(record),
+				previousValidUntil:
+					grace > 0 && record.secrets.length > 0
+						? new Date(now + grace * 1000).toISOString()
+						: null,
+			};
 		}
 		const secret = given ?? generateSecret(record.auth);
 		record.secrets = rotateSecrets(record.secrets, secret, now, grace);
 		delete record.awaitingHandshakeSecret;
 		record.updatedAt = new Date(now).toISOString();
 		await this.stores.registry.saveEndpoint(record);
-		return { endpoint: this.toView(record), secret, previousValidUntil: grace > 0 && record.secrets.length > 1 ? new Date(now + grace * 1000).toISOString() : null };
+		return {
+			endpoint: this.toView(record),
+			secret,
+			previousValidUntil:
+				grace > 0 && record.secrets.length > 1 ? new Date(now + grace * 1000).toISOString() : null,
+		};
 	}
 
 	/**
@@ -273,15 +361,22 @@ export class ManagementService {
 	 * be sent to this gateway's own ingest path. `{}` for an endpoint without authentication.
 	 * @param nowMs ms since the epoch (timestamp schemes sign this time)
 	 */
-	async testEventHeaders(id: string, rawBody: Buffer, nowMs = Date.now()): Promise<Record<string, string>> {
+	async testEventHeaders(
+		id: string,
+		rawBody: Buffer,
+		nowMs = Date.now(),
+	): Promise<Record<string, string>> {
 		const record = await this.record(id);
 		if (!needsSecret(record.auth)) return {};
 		const secret = activeSecrets(record.secrets, nowMs)[0];
-		if (secret === undefined) throw new ValidationError(`endpoint '${id}' has no valid secret; rotate its secret first`);
+		if (secret === undefined)
+			throw new ValidationError(`endpoint '${id}' has no valid secret; rotate its secret first`);
 		try {
 			return signRequest(record.auth, secret, rawBody, nowMs);
 		} catch (error) {
-			throw new ValidationError(`cannot sign a test event for endpoint '${id}': ${messageOf(error)}`);
+			throw new ValidationError(
+				`cannot sign a test event for endpoint '${id}': ${messageOf(error)}`,
+			);
 		}
 	}
 
@@ -305,16 +400,27 @@ export class ManagementService {
 			dailyLimit: plan.daily,
 			dailyRemaining: plan.daily === null ? null : Math.max(0, plan.daily - today.accountAccepted),
 			endpointLimits: record.limits ?? null,
-			endpointDailyRemaining: record.limits?.daily ? Math.max(0, record.limits.daily - (today.endpoints[record.id] ?? 0)) : null,
+			endpointDailyRemaining: record.limits?.daily
+				? Math.max(0, record.limits.daily - (today.endpoints[record.id] ?? 0))
+				: null,
 			resetsInSeconds: today.secondsToReset,
 			buffer: {
 				length: depth.length,
 				capacity: record.bufferCapacity ?? this.options.defaultBufferCapacity,
 				bytes,
-				maxBytes: record.bufferMaxBytes ?? this.options.defaultBufferMaxBytes ?? DEFAULT_BUFFER_MAX_BYTES,
-				oldestReceivedAt: depth.oldestReceivedAtMs === null ? null : new Date(depth.oldestReceivedAtMs).toISOString(),
+				maxBytes:
+					record.bufferMaxBytes ?? this.options.defaultBufferMaxBytes ?? DEFAULT_BUFFER_MAX_BYTES,
+				oldestReceivedAt:
+					depth.oldestReceivedAtMs === null
+						? null
+						: new Date(depth.oldestReceivedAtMs).toISOString(),
 			},
-			subscribers: subs.map((s) => ({ id: s.id, waiting: s.waiting, pending: s.pending, lastSeen: new Date(s.lastSeenMs).toISOString() })),
+			subscribers: subs.map((s) => ({
+				id: s.id,
+				waiting: s.waiting,
+				pending: s.pending,
+				lastSeen: new Date(s.lastSeenMs).toISOString(),
+			})),
 			deadLetters: dead,
 			deadLetterMax: this.stores.buffer.deadLetterCap,
 		};
@@ -324,7 +430,10 @@ export class ManagementService {
 	async endpointStats(id: string, hours = 24): Promise<{ endpointId: string; hours: HourStats[] }> {
 		const record = await this.record(id);
 		const n = Math.min(48, Math.max(1, Math.floor(Number(hours)) || 24));
-		return { endpointId: record.id, hours: await this.stores.stats.read(record.accountId, record.id, n) };
+		return {
+			endpointId: record.id,
+			hours: await this.stores.stats.read(record.accountId, record.id, n),
+		};
 	}
 
 	// ---- request log (docs/request-log.md) ----
@@ -338,7 +447,11 @@ export class ManagementService {
 	/** One logged request; for an accepted one, where its event stands per subscriber. */
 	async getRequest(endpointId: string, requestId: string): Promise<RequestDetail> {
 		const record = await this.record(endpointId);
-		const detail = await requestDetail(this.stores, { id: record.id, accountId: record.accountId }, requestId);
+		const detail = await requestDetail(
+			this.stores,
+			{ id: record.id, accountId: record.accountId },
+			requestId,
+		);
 		if (!detail) throw new NotFoundError('request', requestId);
 		return detail;
 	}
@@ -363,15 +476,25 @@ export class ManagementService {
 	}
 
 	/** Moves a subscriber's cursor to an event id or a time within what the endpoint still holds. */
-	async rewindSubscriber(endpointId: string, subscriberId: string, input: RewindInput): Promise<{ subscriber: SubscriberView; startsAfterId: string }> {
+	async rewindSubscriber(
+		endpointId: string,
+		subscriberId: string,
+		input: RewindInput,
+	): Promise<{ subscriber: SubscriberView; startsAfterId: string }> {
 		const record = await this.record(endpointId);
-		return await this.subscriberOps.rewind({ id: record.id, accountId: record.accountId }, subscriberId, input);
+		return await this.subscriberOps.rewind(
+			{ id: record.id, accountId: record.accountId },
+			subscriberId,
+			input,
+		);
 	}
 
 	// ---- plans ----
 
 	async listPlans(): Promise<Plan[]> {
-		const custom = (await this.stores.registry.listPlans()).filter((p) => !builtInPlan(p.id)).sort((a, b) => a.id.localeCompare(b.id));
+		const custom = (await this.stores.registry.listPlans())
+			.filter((p) => !builtInPlan(p.id))
+			.sort((a, b) => a.id.localeCompare(b.id));
 		return [...BUILT_IN_PLANS, ...custom];
 	}
 
@@ -388,24 +511,38 @@ export class ManagementService {
 	}
 
 	async deletePlan(id: string): Promise<void> {
-		if (builtInPlan(id)) throw new ValidationError(`'${id}' is a built-in plan and cannot be deleted`);
+		if (builtInPlan(id))
+			throw new ValidationError(`'${id}' is a built-in plan and cannot be deleted`);
 		await this.getPlan(id);
-		const users = (await this.stores.registry.listAccounts()).filter((a) => a.planId === id).map((a) => a.id);
-		if (users.length > 0) throw new ConflictError(`plan '${id}' is used by account(s) ${users.join(', ')}; move them to another plan first`);
+		const users = (await this.stores.registry.listAccounts())
+			.filter((a) => a.planId === id)
+			.map((a) => a.id);
+		if (users.length > 0)
+			throw new ConflictError(
+				`plan '${id}' is used by account(s) ${users.join(', ')}; move them to another plan first`,
+			);
 		await this.stores.registry.deletePlan(id);
 	}
 
 	// ---- accounts ----
 
 	private async ensureAccount(id: string): Promise<Account> {
-		return await this.stores.registry.ensureAccount({ id, planId: this.options.defaultPlan, createdAt: new Date().toISOString() });
+		return await this.stores.registry.ensureAccount({
+			id,
+			planId: this.options.defaultPlan,
+			createdAt: new Date().toISOString(),
+		});
 	}
 
 	/** The plan that applies to an account (the default plan for an account never seen). */
 	async planOfAccount(accountId: string): Promise<Plan> {
 		const account = await this.stores.registry.getAccount(accountId);
 		const planId = account?.planId ?? this.options.defaultPlan;
-		return builtInPlan(planId) ?? (await this.stores.registry.getPlan(planId)) ?? (builtInPlan(this.options.defaultPlan) as Plan);
+		return (
+			builtInPlan(planId) ??
+			(await this.stores.registry.getPlan(planId)) ??
+			(builtInPlan(this.options.defaultPlan) as Plan)
+		);
 	}
 
 	/** An account with its plan and today's usage, the account's and each endpoint's side by side. */
@@ -414,8 +551,13 @@ export class ManagementService {
 		const account = await this.stores.registry.getAccount(id);
 		if (!account) throw new NotFoundError('account', id);
 		const plan = await this.planOfAccount(id);
-		const records = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).sort((a, b) => a.id.localeCompare(b.id));
-		const today = await this.stores.usage.today(id, records.map((e) => e.id));
+		const records = (await this.stores.registry.listEndpoints())
+			.filter((e) => e.accountId === id)
+			.sort((a, b) => a.id.localeCompare(b.id));
+		const today = await this.stores.usage.today(
+			id,
+			records.map((e) => e.id),
+		);
 		return {
 			...account,
 			plan,
@@ -424,7 +566,12 @@ export class ManagementService {
 			endpoints: records.map((e) => e.id),
 			endpointUsage: records.map((e) => {
 				const accepted = today.endpoints[e.id] ?? 0;
-				return { endpointId: e.id, acceptedToday: accepted, limits: e.limits ?? null, dailyRemaining: e.limits?.daily ? Math.max(0, e.limits.daily - accepted) : null };
+				return {
+					endpointId: e.id,
+					acceptedToday: accepted,
+					limits: e.limits ?? null,
+					dailyRemaining: e.limits?.daily ? Math.max(0, e.limits.daily - accepted) : null,
+				};
 			}),
 		};
 	}
@@ -433,19 +580,44 @@ export class ManagementService {
 	 * Daily accepted / rejected / duplicate requests of the account and each of its endpoints for
 	 * the last `days` UTC days (1-36, today included), oldest first.
 	 */
-	async accountUsageHistory(id: string, days = 35): Promise<{ accountId: string; days: DayUsage[]; endpoints: { endpointId: string; days: DayUsage[] }[] }> {
+	async accountUsageHistory(
+		id: string,
+		days = 35,
+	): Promise<{
+		accountId: string;
+		days: DayUsage[];
+		endpoints: { endpointId: string; days: DayUsage[] }[];
+	}> {
 		validateAccountId(id);
 		if (!(await this.stores.registry.getAccount(id))) throw new NotFoundError('account', id);
-		const ids = (await this.stores.registry.listEndpoints()).filter((e) => e.accountId === id).map((e) => e.id).sort();
+		const ids = (await this.stores.registry.listEndpoints())
+			.filter((e) => e.accountId === id)
+			.map((e) => e.id)
+			.sort();
 		const history = await this.stores.usage.history(id, ids, historyDays(days));
-		return { accountId: id, days: history.account, endpoints: ids.map((endpointId) => ({ endpointId, days: history.endpoints[endpointId] })) };
+		return {
+			accountId: id,
+			days: history.account,
+			endpoints: ids.map((endpointId) => ({ endpointId, days: history.endpoints[endpointId] })),
+		};
 	}
 
 	/** Daily requests of one endpoint for the last `days` UTC days (1-36), oldest first. */
-	async endpointUsageHistory(id: string, days = 35): Promise<{ endpointId: string; accountId: string; days: DayUsage[] }> {
+	async endpointUsageHistory(
+		id: string,
+		days = 35,
+	): Promise<{ endpointId: string; accountId: string; days: DayUsage[] }> {
 		const record = await this.record(id);
-		const history = await this.stores.usage.history(record.accountId, [record.id], historyDays(days));
-		return { endpointId: record.id, accountId: record.accountId, days: history.endpoints[record.id] };
+		const history = await this.stores.usage.history(
+			record.accountId,
+			[record.id],
+			historyDays(days),
+		);
+		return {
+			endpointId: record.id,
+			accountId: record.accountId,
+			days: history.endpoints[record.id],
+		};
 	}
 
 	async listAccounts(): Promise<Account[]> {
@@ -457,7 +629,11 @@ export class ManagementService {
 		validateAccountId(id);
 		await this.getPlan(planId);
 		const existing = await this.stores.registry.getAccount(id);
-		const account: Account = { id, planId, createdAt: existing?.createdAt ?? new Date().toISOString() };
+		const account: Account = {
+			id,
+			planId,
+			createdAt: existing?.createdAt ?? new Date().toISOString(),
+		};
 		await this.stores.registry.saveAccount(account);
 		return account;
 	}
@@ -467,26 +643,50 @@ export class ManagementService {
 	/** Newest buffered events of an endpoint, as workflows receive them; consumes nothing. */
 	async peekEvents(endpointId: string, count = 10): Promise<WebhookEvent[]> {
 		const record = await this.record(endpointId);
-		const entries = await this.stores.buffer.peek({ id: record.id, accountId: record.accountId }, clampCount(count, 1000));
+		const entries = await this.stores.buffer.peek(
+			{ id: record.id, accountId: record.accountId },
+			clampCount(count, 1000),
+		);
 		return await Promise.all(entries.map((e) => toWebhookEvent(e, record)));
 	}
 
 	async listDeadLetters(endpointId: string, count = 100): Promise<DeadLetter[]> {
 		const record = await this.record(endpointId);
-		const letters = await this.stores.buffer.deadLetters({ id: record.id, accountId: record.accountId }, clampCount(count, 10_000));
+		const letters = await this.stores.buffer.deadLetters(
+			{ id: record.id, accountId: record.accountId },
+			clampCount(count, 10_000),
+		);
 		return await Promise.all(
-			letters.map(async (l) => ({ id: l.id, subscriberId: l.subscriberId, attempts: l.attempts, error: l.error, deadAt: new Date(l.deadAtMs).toISOString(), event: await toWebhookEvent(l.entry, record) })),
+			letters.map(async (l) => ({
+				id: l.id,
+				subscriberId: l.subscriberId,
+				attempts: l.attempts,
+				error: l.error,
+				deadAt: new Date(l.deadAtMs).toISOString(),
+				event: await toWebhookEvent(l.entry, record),
+			})),
 		);
 	}
 
 	/** Sends dead letters back to their subscriber (all of the endpoint's when `ids` is empty). */
-	async replayDeadLetters(endpointId: string, ids: string[] = []): Promise<{ replayed: string[]; skipped: string[] }> {
+	async replayDeadLetters(
+		endpointId: string,
+		ids: string[] = [],
+	): Promise<{ replayed: string[]; skipped: string[] }> {
 		const record = await this.record(endpointId);
-		return await this.stores.buffer.replay({ id: record.id, accountId: record.accountId }, checkIds(ids));
+		return await this.stores.buffer.replay(
+			{ id: record.id, accountId: record.accountId },
+			checkIds(ids),
+		);
 	}
 
 	async deleteDeadLetters(endpointId: string, ids: string[]): Promise<{ deleted: number }> {
 		const record = await this.record(endpointId);
-		return { deleted: await this.stores.buffer.deleteDeadLetters({ id: record.id, accountId: record.accountId }, checkIds(ids)) };
+		return {
+			deleted: await this.stores.buffer.deleteDeadLetters(
+				{ id: record.id, accountId: record.accountId },
+				checkIds(ids),
+			),
+		};
 	}
 }

@@ -79,15 +79,22 @@ function droppedView(d: DroppedSubscriber): DroppedSubscriberView {
 }
 
 /** "workflow 'Orders' (wf1), node 'Batch'" — how a subscriber is named in messages. */
-export function describeSubscriber(s: Pick<SubscriberView, 'workflowId' | 'nodeId' | 'workflowName' | 'nodeName'>): string {
-	const workflow = s.workflowName ? `workflow '${s.workflowName}' (${s.workflowId})` : `workflow ${s.workflowId}`;
+export function describeSubscriber(
+	s: Pick<SubscriberView, 'workflowId' | 'nodeId' | 'workflowName' | 'nodeName'>,
+): string {
+	const workflow = s.workflowName
+		? `workflow '${s.workflowName}' (${s.workflowId})`
+		: `workflow ${s.workflowId}`;
 	return s.nodeName ? `${workflow}, node '${s.nodeName}'` : `${workflow}, node ${s.nodeId}`;
 }
 
 const SUBSCRIBER_ID_RE = /^[^\s:]{1,200}:[^\s]{1,200}$/;
 
 function checkSubscriberId(id: unknown): string {
-	if (typeof id !== 'string' || !SUBSCRIBER_ID_RE.test(id)) throw new ValidationError(`'${String(id)}' is not a subscriber id (expected <workflowId>:<nodeId>, as the subscriber list shows)`);
+	if (typeof id !== 'string' || !SUBSCRIBER_ID_RE.test(id))
+		throw new ValidationError(
+			`'${String(id)}' is not a subscriber id (expected <workflowId>:<nodeId>, as the subscriber list shows)`,
+		);
 	return id;
 }
 
@@ -95,13 +102,25 @@ function checkSubscriberId(id: unknown): string {
 function rewindPoint(input: RewindInput): string | number {
 	const hasId = input.eventId !== undefined && input.eventId !== null && input.eventId !== '';
 	const hasTime = input.time !== undefined && input.time !== null && input.time !== '';
-	if (hasId === hasTime) throw new ValidationError('give exactly one of eventId (like 1732280000000-0) or time (ISO 8601, e.g. 2026-12-04T10:00:00Z)');
+	if (hasId === hasTime)
+		throw new ValidationError(
+			'give exactly one of eventId (like 1732280000000-0) or time (ISO 8601, e.g. 2026-12-04T10:00:00Z)',
+		);
 	if (hasId) {
-		if (typeof input.eventId !== 'string' || !/^\d{1,20}-\d{1,20}$/.test(input.eventId)) throw new ValidationError(`'${String(input.eventId)}' is not an event id (expected something like 1732280000000-0)`);
+		if (typeof input.eventId !== 'string' || !/^\d{1,20}-\d{1,20}$/.test(input.eventId))
+			throw new ValidationError(
+				`'${String(input.eventId)}' is not an event id (expected something like 1732280000000-0)`,
+			);
 		return input.eventId;
 	}
-	const ms = typeof input.time === 'number' || /^\d+$/.test(String(input.time)) ? Number(input.time) : Date.parse(String(input.time));
-	if (!Number.isFinite(ms) || ms < 0) throw new ValidationError(`'${String(input.time)}' is not a time (expected ISO 8601, e.g. 2026-12-04T10:00:00Z, or ms since the epoch)`);
+	const ms =
+		typeof input.time === 'number' || /^\d+$/.test(String(input.time))
+			? Number(input.time)
+			: Date.parse(String(input.time));
+	if (!Number.isFinite(ms) || ms < 0)
+		throw new ValidationError(
+			`'${String(input.time)}' is not a time (expected ISO 8601, e.g. 2026-12-04T10:00:00Z, or ms since the epoch)`,
+		);
 	return ms;
 }
 
@@ -109,17 +128,29 @@ export class SubscriberOperations {
 	constructor(private readonly stores: Pick<Stores, 'subscribers'>) {}
 
 	async list(ref: EndpointRef): Promise<EndpointSubscribers> {
-		const [subscribers, dropped] = await Promise.all([this.stores.subscribers.list(ref), this.stores.subscribers.dropped(ref)]);
-		return { endpointId: ref.id, subscribers: subscribers.map(subscriberView), dropped: dropped.map(droppedView) };
+		const [subscribers, dropped] = await Promise.all([
+			this.stores.subscribers.list(ref),
+			this.stores.subscribers.dropped(ref),
+		]);
+		return {
+			endpointId: ref.id,
+			subscribers: subscribers.map(subscriberView),
+			dropped: dropped.map(droppedView),
+		};
 	}
 
 	/** Removes one subscriber; its workflow, if still active, rejoins at its next read and is told the gap. */
 	async remove(ref: EndpointRef, subscriberId: unknown): Promise<void> {
 		const id = checkSubscriberId(subscriberId);
-		if (!(await this.stores.subscribers.remove(ref, id, 'removed'))) throw new NotFoundError('subscriber', id);
+		if (!(await this.stores.subscribers.remove(ref, id, 'removed')))
+			throw new NotFoundError('subscriber', id);
 	}
 
-	async rewind(ref: EndpointRef, subscriberId: unknown, input: RewindInput): Promise<{ subscriber: SubscriberView; startsAfterId: string }> {
+	async rewind(
+		ref: EndpointRef,
+		subscriberId: unknown,
+		input: RewindInput,
+	): Promise<{ subscriber: SubscriberView; startsAfterId: string }> {
 		const id = checkSubscriberId(subscriberId);
 		const { startsAfterId } = await this.stores.subscribers.rewind(ref, id, rewindPoint(input));
 		const after = (await this.stores.subscribers.list(ref)).find((s) => s.id === id);

@@ -42,24 +42,44 @@ export class TokenService {
 	) {}
 
 	private async hash(token: string): Promise<string> {
-		return createHmac('sha256', await this.serverSecret()).update(`webhook-gateway scoped token\n${token}`, 'utf8').digest('base64url');
+		return createHmac('sha256', await this.serverSecret())
+			.update(`webhook-gateway scoped token\n${token}`, 'utf8')
+			.digest('base64url');
 	}
 
 	/** @returns the token text (shown this once) and its record. */
-	async create(input: { name?: unknown; scopes?: unknown; accountIds?: unknown }, createdBy: string): Promise<{ token: string; tokenInfo: ScopedToken }> {
-		if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 100) throw new ValidationError('name must be a text of 1 to 100 characters');
-		if (!Array.isArray(input.scopes) || input.scopes.length === 0) throw new ValidationError(`scopes must be a non-empty list of ${TOKEN_SCOPES.join(', ')}`);
-		for (const s of input.scopes) if (!(TOKEN_SCOPES as readonly unknown[]).includes(s)) throw new ValidationError(`scope '${String(s)}' is not one of ${TOKEN_SCOPES.join(', ')}`);
+	async create(
+		input: { name?: unknown; scopes?: unknown; accountIds?: unknown },
+		createdBy: string,
+	): Promise<{ token: string; tokenInfo: ScopedToken }> {
+		if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 100)
+			throw new ValidationError('name must be a text of 1 to 100 characters');
+		if (!Array.isArray(input.scopes) || input.scopes.length === 0)
+			throw new ValidationError(`scopes must be a non-empty list of ${TOKEN_SCOPES.join(', ')}`);
+		for (const s of input.scopes)
+			if (!(TOKEN_SCOPES as readonly unknown[]).includes(s))
+				throw new ValidationError(`scope '${String(s)}' is not one of ${TOKEN_SCOPES.join(', ')}`);
 		let accountIds: string[] | null = null;
 		if (input.accountIds !== undefined && input.accountIds !== null) {
-			if (!Array.isArray(input.accountIds) || input.accountIds.length === 0) throw new ValidationError('accountIds must be a non-empty list of account ids (or absent for every account)');
+			if (!Array.isArray(input.accountIds) || input.accountIds.length === 0)
+				throw new ValidationError(
+					'accountIds must be a non-empty list of account ids (or absent for every account)',
+				);
 			accountIds = [...new Set(input.accountIds.map(validateAccountId))];
 		}
 		const id = randomBytes(9).toString('base64url');
 		const token = `wgwt_${id}_${randomBytes(32).toString('base64url')}`;
-		const tokenInfo: ScopedToken = { id, name: input.name.trim(), scopes: [...new Set(input.scopes as TokenScope[])], accountIds, createdAt: new Date().toISOString(), createdBy: String(createdBy).slice(0, 200) };
+		const tokenInfo: ScopedToken = {
+			id,
+			name: input.name.trim(),
+			scopes: [...new Set(input.scopes as TokenScope[])],
+			accountIds,
+			createdAt: new Date().toISOString(),
+			createdBy: String(createdBy).slice(0, 200),
+		};
 		const stored: StoredToken = { ...tokenInfo, hash: await this.hash(token) };
-		if (!(await this.store.create(id, JSON.stringify(stored)))) throw new ValidationError('token id collision; try again');
+		if (!(await this.store.create(id, JSON.stringify(stored))))
+			throw new ValidationError('token id collision; try again');
 		return { token, tokenInfo };
 	}
 

@@ -38,7 +38,10 @@ export function storedHeaders(
 	raw: Record<string, string | string[] | undefined>,
 	drop: readonly string[] | ReadonlySet<string>,
 ): Record<string, string> {
-	const dropped: ReadonlySet<string> = drop instanceof Set ? drop : new Set((drop as readonly string[]).map((name) => name.toLowerCase()));
+	const dropped: ReadonlySet<string> =
+		drop instanceof Set
+			? drop
+			: new Set((drop as readonly string[]).map((name) => name.toLowerCase()));
 	// One string per name; a list only once a name repeats (this runs on every accepted request).
 	const values = new Map<string, string | string[]>();
 	const add = (name: string, value: string) => {
@@ -60,7 +63,9 @@ export function storedHeaders(
 	// The console's session cookie is the gateway's, not the sender's: never stored.
 	const cookies = values.get('cookie');
 	if (cookies !== undefined) {
-		const kept = (typeof cookies === 'string' ? [cookies] : cookies).map(withoutGatewayCookies).filter((c): c is string => c !== undefined);
+		const kept = (typeof cookies === 'string' ? [cookies] : cookies)
+			.map(withoutGatewayCookies)
+			.filter((c): c is string => c !== undefined);
 		if (kept.length === 0) values.delete('cookie');
 		else values.set('cookie', kept);
 	}
@@ -70,7 +75,13 @@ export function storedHeaders(
 		const text = typeof value === 'string' ? value : value.join(', ');
 		// A header literally named `__proto__` must stay a header and never replace the object's
 		// prototype: defineProperty for it, plain (faster) assignment for every other name.
-		if (name === '__proto__') Object.defineProperty(stored, name, { value: text, enumerable: true, writable: true, configurable: true });
+		if (name === '__proto__')
+			Object.defineProperty(stored, name, {
+				value: text,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		else stored[name] = text;
 	}
 	return stored;

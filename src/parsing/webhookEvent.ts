@@ -8,7 +8,10 @@ import type { WebhookEvent } from '../types';
 import { parseBody } from './body';
 import { parseQuery } from './query';
 
-export async function toWebhookEvent(entry: StoredEntry, endpoint: { id: string; accountId: string }): Promise<WebhookEvent> {
+export async function toWebhookEvent(
+	entry: StoredEntry,
+	endpoint: { id: string; accountId: string },
+): Promise<WebhookEvent> {
 	const contentType = entry.headers['content-type'] ?? '';
 	const parsed = await parseBody(contentType || undefined, entry.body);
 	return {

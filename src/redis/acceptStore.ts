@@ -61,13 +61,22 @@ export type LimitScope = 'account' | 'endpoint';
 export type AcceptOutcome =
 	| ({ kind: 'accepted'; eventId: string } & LimitStates)
 	| { kind: 'duplicate'; eventId: string }
-	| ({ kind: 'rate_limited' | 'daily_limit_exceeded'; scope: LimitScope; retryAfterMs: number } & LimitStates)
+	| ({
+			kind: 'rate_limited' | 'daily_limit_exceeded';
+			scope: LimitScope;
+			retryAfterMs: number;
+	  } & LimitStates)
 	| { kind: 'buffer_full'; length: number; bytes: number };
 
 function scriptLimits(limits: LimitInput | null | undefined): [string, string, number] {
-	const limited = limits !== null && limits !== undefined && limits.rate !== null && limits.rate > 0;
+	const limited =
+		limits !== null && limits !== undefined && limits.rate !== null && limits.rate > 0;
 	const rate = limited ? (limits.rate as number) : 0;
-	return [limited ? String(rate) : '0', limited ? String(limits.burst ?? Math.max(1, Math.ceil(rate))) : '0', limits?.daily ?? 0];
+	return [
+		limited ? String(rate) : '0',
+		limited ? String(limits.burst ?? Math.max(1, Math.ceil(rate))) : '0',
+		limits?.daily ?? 0,
+	];
 }
 
 export class AcceptStore {
@@ -98,7 +107,16 @@ export class AcceptStore {
 			burst,
 			daily,
 			input.capacity,
-			encodeEventHead({ method: input.method, path: input.path, query: input.query, sourceIp: input.sourceIp, headers: input.headers }, input.body.length),
+			encodeEventHead(
+				{
+					method: input.method,
+					path: input.path,
+					query: input.query,
+					sourceIp: input.sourceIp,
+					headers: input.headers,
+				},
+				input.body.length,
+			),
 			input.body,
 			input.capacityBytes,
 			epRate,
@@ -110,18 +128,38 @@ export class AcceptStore {
 		if (code === CODE.duplicate) return { kind: 'duplicate', eventId: String(r[1]) };
 		if (code === CODE.bufferFull) return { kind: 'buffer_full', length: n(1), bytes: n(2) };
 		const states: LimitStates = {
-			account: { burstRemaining: n(3), burstResetMs: n(4), dailyRemaining: n(5), secondsToMidnight: n(2) },
-			endpoint: { burstRemaining: n(6), burstResetMs: n(7), dailyRemaining: n(8), secondsToMidnight: n(2) },
+			account: {
+				burstRemaining: n(3),
+				burstResetMs: n(4),
+				dailyRemaining: n(5),
+				secondsToMidnight: n(2),
+			},
+			endpoint: {
+				burstRemaining: n(6),
+				burstResetMs: n(7),
+				dailyRemaining: n(8),
+				secondsToMidnight: n(2),
+			},
 		};
 		switch (code) {
 			case CODE.accepted:
 				return { kind: 'accepted', eventId: String(r[1]), ...states };
 			case CODE.rateLimited:
 			case CODE.endpointRateLimited:
-				return { kind: 'rate_limited', scope: code === CODE.rateLimited ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
+				return {
+					kind: 'rate_limited',
+					scope: code === CODE.rateLimited ? 'account' : 'endpoint',
+					retryAfterMs: n(1),
+					...states,
+				};
 			case CODE.dailyLimitExceeded:
 			case CODE.endpointDailyLimitExceeded:
-				return { kind: 'daily_limit_exceeded', scope: code === CODE.dailyLimitExceeded ? 'account' : 'endpoint', retryAfterMs: n(1), ...states };
+				return {
+					kind: 'daily_limit_exceeded',
+					scope: code === CODE.dailyLimitExceeded ? 'account' : 'endpoint',
+					retryAfterMs: n(1),
+					...states,
+				};
 			default:
 				throw new Error(`acceptEvent returned an unknown code: ${String(r[0])}`);
 		}

@@ -52,7 +52,8 @@ export class AlertStateStore {
 	async saveSamples(triggerId: string, samples: Map<string, unknown>): Promise<void> {
 		const k = alertKeys(this.prefix, triggerId).samples;
 		const pipeline = this.redis.multi().del(k);
-		if (samples.size > 0) pipeline.hset(k, Object.fromEntries([...samples].map(([id, v]) => [id, JSON.stringify(v)])));
+		if (samples.size > 0)
+			pipeline.hset(k, Object.fromEntries([...samples].map(([id, v]) => [id, JSON.stringify(v)])));
 		pipeline.pexpire(k, SAMPLES_TTL_MS);
 		const results = await pipeline.exec();
 		const failed = results?.find(([error]) => error);
@@ -66,7 +67,10 @@ export class AlertStateStore {
 	async lastAcceptedMs(ep: EndpointRef): Promise<number | null> {
 		let reply: unknown[];
 		try {
-			reply = (await this.redis.xinfo('STREAM', endpointKeys(this.prefix, ep.accountId, ep.id).stream)) as unknown[];
+			reply = (await this.redis.xinfo(
+				'STREAM',
+				endpointKeys(this.prefix, ep.accountId, ep.id).stream,
+			)) as unknown[];
 		} catch (error) {
 			if (error instanceof Error && /no such key/i.test(error.message)) return null;
 			throw error;

@@ -40,9 +40,14 @@ export interface AuditFilter {
 
 /** Whether an entry passes `filter`. */
 export function matchesAudit(entry: AuditEntry, filter: AuditFilter): boolean {
-	const has = (text: string, part: string | undefined) => part === undefined || text.toLowerCase().includes(part.toLowerCase());
+	const has = (text: string, part: string | undefined) =>
+		part === undefined || text.toLowerCase().includes(part.toLowerCase());
 	const account = filter.account?.toLowerCase();
-	return has(entry.who, filter.actor) && has(entry.action, filter.action) && (account === undefined || entry.accountId?.toLowerCase() === account);
+	return (
+		has(entry.who, filter.actor) &&
+		has(entry.action, filter.action) &&
+		(account === undefined || entry.accountId?.toLowerCase() === account)
+	);
 }
 
 /** Entries read per round trip while filtering. */
@@ -51,7 +56,10 @@ const SCAN_CHUNK = 500;
 export class AuditStore {
 	private readonly key: string;
 
-	constructor(private readonly redis: ScriptedRedis, prefix: string) {
+	constructor(
+		private readonly redis: ScriptedRedis,
+		prefix: string,
+	) {
 		this.key = securityKeys(prefix).audit;
 	}
 
@@ -68,7 +76,10 @@ export class AuditStore {
 	 * Up to `count` entries that `keep` accepts, newest first, older than the entry `before` (a
 	 * stream id from an earlier page) when given. Scans at most the whole capped log.
 	 */
-	async page(count: number, options: { before?: string; keep?: (entry: AuditEntry) => boolean } = {}): Promise<ListedAuditEntry[]> {
+	async page(
+		count: number,
+		options: { before?: string; keep?: (entry: AuditEntry) => boolean } = {},
+	): Promise<ListedAuditEntry[]> {
 		const found: ListedAuditEntry[] = [];
 		let end = options.before === undefined ? '+' : `(${options.before}`;
 		for (;;) {

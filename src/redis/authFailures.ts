@@ -9,7 +9,10 @@ import { securityKeys } from './keys';
 export class AuthFailureStore {
 	private readonly prefix: string;
 
-	constructor(private readonly redis: ScriptedRedis, prefix: string) {
+	constructor(
+		private readonly redis: ScriptedRedis,
+		prefix: string,
+	) {
 		this.prefix = securityKeys(prefix).authFailurePrefix;
 	}
 

@@ -5,14 +5,45 @@
  */
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, subscriberKeys } from './keys';
-import { CONSUMER, FIELDS, REF, decodeEntry, refOf, replayFields, streamIdMs } from './streamSchema';
+import {
+	CONSUMER,
+	FIELDS,
+	REF,
+	decodeEntry,
+	refOf,
+	replayFields,
+	streamIdMs,
+} from './streamSchema';
 import { SCRIPT_CODES } from './scriptCodes';
-import { SubscriberStore, type EndpointRef, type SubscriberGap, type SubscriberMeta } from './subscribers';
-import type { BufferAdmin, BufferDelivery, BufferLifecycle, DeadLetter, NackResult, ReadOptions, ReadResult, StoredEntry } from './bufferPorts';
+import {
+	SubscriberStore,
+	type EndpointRef,
+	type SubscriberGap,
+	type SubscriberMeta,
+} from './subscribers';
+import type {
+	BufferAdmin,
+	BufferDelivery,
+	BufferLifecycle,
+	DeadLetter,
+	NackResult,
+	ReadOptions,
+	ReadResult,
+	StoredEntry,
+} from './bufferPorts';
 
 export type { EndpointRef } from './subscribers';
 export { streamIdMs } from './streamSchema';
-export type { BufferAdmin, BufferDelivery, BufferLifecycle, DeadLetter, NackResult, ReadOptions, ReadResult, StoredEntry } from './bufferPorts';
+export type {
+	BufferAdmin,
+	BufferDelivery,
+	BufferLifecycle,
+	DeadLetter,
+	NackResult,
+	ReadOptions,
+	ReadResult,
+	StoredEntry,
+} from './bufferPorts';
 
 type RawEntry = [Buffer, Buffer[] | null];
 
@@ -49,7 +80,12 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	}
 
 	/** See SubscriberStore.subscribe. */
-	async subscribe(ep: EndpointRef, sub: string, from: 'new' | 'oldest', meta?: SubscriberMeta): Promise<SubscriberGap | undefined> {
+	async subscribe(
+		ep: EndpointRef,
+		sub: string,
+		from: 'new' | 'oldest',
+		meta?: SubscriberMeta,
+	): Promise<SubscriberGap | undefined> {
 		return await this.subscribers.subscribe(ep, sub, from, meta);
 	}
 
@@ -70,17 +106,31 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	 *   (an n8n worker whose main went away) is not started twice. 0 (default): every pending
 	 *   entry. A failed run's entries (`nack`) are visible at once either way.
 	 */
-	async read(ep: EndpointRef, sub: string, count: number, options: ReadOptions = {}): Promise<StoredEntry[]> {
+	async read(
+		ep: EndpointRef,
+		sub: string,
+		count: number,
+		options: ReadOptions = {},
+	): Promise<StoredEntry[]> {
 		return (await this.readBatch(ep, sub, count, options)).entries;
 	}
 
 	/** `read` with what else the read did: dead-lettered runs that never reported back, held entries, byte cap reached. */
-	async readBatch(ep: EndpointRef, sub: string, count: number, options: ReadOptions = {}): Promise<ReadResult> {
+	async readBatch(
+		ep: EndpointRef,
+		sub: string,
+		count: number,
+		options: ReadOptions = {},
+	): Promise<ReadResult> {
 		const out = await this.withGroup(ep, sub, () => this.readOnce(ep, sub, count, options));
 		if (out.entries.length > 0 || !options.blockMs) return out;
 		const k = this.keys(ep);
 		const fresh = await this.withGroup(ep, sub, () =>
-			(this.redis as unknown as { xreadgroupBuffer(...a: (string | number)[]): Promise<[Buffer, RawEntry[]][] | null> }).xreadgroupBuffer(
+			(
+				this.redis as unknown as {
+					xreadgroupBuffer(...a: (string | number)[]): Promise<[Buffer, RawEntry[]][] | null>;
+				}
+			).xreadgroupBuffer(
 				'GROUP',
 				sub,
 				CONSUMER,
@@ -93,11 +143,18 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 				'>',
 			),
 		);
-		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) => (fields ? [decodeEntry(refOf(REF.stream, id.toString()), fields)] : []));
+		const entries = (fresh?.[0]?.[1] ?? []).flatMap(([id, fields]) =>
+			fields ? [decodeEntry(refOf(REF.stream, id.toString()), fields)] : [],
+		);
 		return { ...out, entries };
 	}
 
-	private async readOnce(ep: EndpointRef, sub: string, count: number, options: ReadOptions): Promise<ReadResult> {
+	private async readOnce(
+		ep: EndpointRef,
+		sub: string,
+		count: number,
+		options: ReadOptions,
+	): Promise<ReadResult> {
 		const k = this.keys(ep);
 		const sk = this.subKeys(ep, sub);
 		const reply = await this.redis.readEventsBuffer(
@@ -113,10 +170,21 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 			this.deadLetterMax,
 			...(options.skip ?? []),
 		);
-		const [flat, dead, held, bytesFull] = reply as unknown as [(Buffer | Buffer[])[], Buffer[], Buffer[], number];
+		const [flat, dead, held, bytesFull] = reply as unknown as [
+			(Buffer | Buffer[])[],
+			Buffer[],
+			Buffer[],
+			number,
+		];
 		const entries: StoredEntry[] = [];
-		for (let i = 0; i + 1 < flat.length; i += 2) entries.push(decodeEntry((flat[i] as Buffer).toString(), flat[i + 1] as Buffer[]));
-		return { entries, deadLettered: dead.map(String), held: held.map(String), bytesFull: Number(bytesFull) === SCRIPT_CODES.read.bytesFull };
+		for (let i = 0; i + 1 < flat.length; i += 2)
+			entries.push(decodeEntry((flat[i] as Buffer).toString(), flat[i + 1] as Buffer[]));
+		return {
+			entries,
+			deadLettered: dead.map(String),
+			held: held.map(String),
+			bytesFull: Number(bytesFull) === SCRIPT_CODES.read.bytesFull,
+		};
 	}
 
 	/**
@@ -139,7 +207,14 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	 */
 	async renew(ep: EndpointRef, sub: string, refs: readonly string[]): Promise<number> {
 		if (refs.length === 0) return 0;
-		return Number(await this.redis.renewEvents(this.keys(ep).stream, this.subKeys(ep, sub).replay, sub, ...refs));
+		return Number(
+			await this.redis.renewEvents(
+				this.keys(ep).stream,
+				this.subKeys(ep, sub).replay,
+				sub,
+				...refs,
+			),
+		);
 	}
 
 	/**
@@ -148,14 +223,25 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	 */
 	async unread(ep: EndpointRef, sub: string, refs: readonly string[]): Promise<number> {
 		if (refs.length === 0) return 0;
-		return Number(await this.redis.returnEvents(this.keys(ep).stream, this.subKeys(ep, sub).replay, sub, ...refs));
+		return Number(
+			await this.redis.returnEvents(
+				this.keys(ep).stream,
+				this.subKeys(ep, sub).replay,
+				sub,
+				...refs,
+			),
+		);
 	}
 
 	/**
 	 * Acknowledges processed entries and trims what every subscriber has acknowledged (one round
 	 * trip: ackEvents and trimEvents pipelined).
 	 */
-	async ack(ep: EndpointRef, sub: string, refs: string[]): Promise<{ acked: number; trimmed: number }> {
+	async ack(
+		ep: EndpointRef,
+		sub: string,
+		refs: string[],
+	): Promise<{ acked: number; trimmed: number }> {
 		if (refs.length === 0) return { acked: 0, trimmed: 0 };
 		const k = this.keys(ep);
 		const sk = this.subKeys(ep, sub);
@@ -191,7 +277,15 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 		let entries = 0;
 		let bytes = 0;
 		for (;;) {
-			const [n, b, more] = (await this.redis.trimEvents(k.stream, k.bytes, minId, TRIM_ENTRIES_PER_CALL, TRIM_BYTES_PER_CALL)).map(Number);
+			const [n, b, more] = (
+				await this.redis.trimEvents(
+					k.stream,
+					k.bytes,
+					minId,
+					TRIM_ENTRIES_PER_CALL,
+					TRIM_BYTES_PER_CALL,
+				)
+			).map(Number);
 			entries += n;
 			bytes += b;
 			if (more !== SCRIPT_CODES.trim.more) return { entries, bytes };
@@ -207,7 +301,13 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	 * Records a failed delivery; entries that reached `maxAttempts` become dead letters.
 	 * @returns the refs that were dead-lettered (see `recordFailure` for the held ones).
 	 */
-	async nack(ep: EndpointRef, sub: string, refs: string[], maxAttempts: number, error: string): Promise<string[]> {
+	async nack(
+		ep: EndpointRef,
+		sub: string,
+		refs: string[],
+		maxAttempts: number,
+		error: string,
+	): Promise<string[]> {
 		return (await this.recordFailure(ep, sub, refs, maxAttempts, error)).dead;
 	}
 
@@ -216,11 +316,27 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	 * reported back, see nackEvents.lua) become dead letters, or stay pending when the endpoint's
 	 * dead letters are at their cap.
 	 */
-	async recordFailure(ep: EndpointRef, sub: string, refs: string[], maxAttempts: number, error: string): Promise<NackResult> {
+	async recordFailure(
+		ep: EndpointRef,
+		sub: string,
+		refs: string[],
+		maxAttempts: number,
+		error: string,
+	): Promise<NackResult> {
 		if (refs.length === 0) return { dead: [], held: [] };
 		const k = this.keys(ep);
 		const sk = this.subKeys(ep, sub);
-		const [dead, held] = await this.redis.nackEvents(k.stream, sk.attempts, k.deadLetters, sk.replay, sub, Math.max(1, maxAttempts), error.slice(0, 1000), this.deadLetterMax, ...refs);
+		const [dead, held] = await this.redis.nackEvents(
+			k.stream,
+			sk.attempts,
+			k.deadLetters,
+			sk.replay,
+			sub,
+			Math.max(1, maxAttempts),
+			error.slice(0, 1000),
+			this.deadLetterMax,
+			...refs,
+		);
 		return { dead: dead.map(String), held: held.map(String) };
 	}
 
@@ -237,18 +353,37 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	}
 
 	/** Newest (or oldest) buffered events, consuming nothing. */
-	async peek(ep: EndpointRef, count: number, order: 'newest' | 'oldest' = 'newest'): Promise<StoredEntry[]> {
+	async peek(
+		ep: EndpointRef,
+		count: number,
+		order: 'newest' | 'oldest' = 'newest',
+	): Promise<StoredEntry[]> {
 		const k = this.keys(ep);
 		const rows = (order === 'newest'
 			? await this.redis.xrevrangeBuffer(k.stream, '+', '-', 'COUNT', count)
-			: await this.redis.xrangeBuffer(k.stream, '-', '+', 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
+			: await this.redis.xrangeBuffer(k.stream, '-', '+', 'COUNT', count)) as unknown as [
+			Buffer,
+			Buffer[],
+		][];
 		return rows.map(([id, fields]) => decodeEntry(refOf(REF.stream, id.toString()), fields));
 	}
 
 	/** Waits up to blockMs for the next event accepted after `afterId` ('$' = from now), consuming nothing. */
-	async waitForNext(ep: EndpointRef, blockMs: number, afterId = '$'): Promise<StoredEntry | undefined> {
+	async waitForNext(
+		ep: EndpointRef,
+		blockMs: number,
+		afterId = '$',
+	): Promise<StoredEntry | undefined> {
 		const k = this.keys(ep);
-		const result = (await this.redis.xreadBuffer('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', k.stream, afterId)) as [Buffer, [Buffer, Buffer[]][]][] | null;
+		const result = (await this.redis.xreadBuffer(
+			'COUNT',
+			1,
+			'BLOCK',
+			blockMs,
+			'STREAMS',
+			k.stream,
+			afterId,
+		)) as [Buffer, [Buffer, Buffer[]][]][] | null;
 		const row = result?.[0]?.[1]?.[0];
 		return row ? decodeEntry(refOf(REF.stream, row[0].toString()), row[1]) : undefined;
 	}
@@ -256,7 +391,10 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	/** Events in the buffer and the age of the oldest. */
 	async depth(ep: EndpointRef): Promise<{ length: number; oldestReceivedAtMs: number | null }> {
 		const k = this.keys(ep);
-		const [length, first] = await Promise.all([this.redis.xlen(k.stream), this.redis.xrange(k.stream, '-', '+', 'COUNT', 1)]);
+		const [length, first] = await Promise.all([
+			this.redis.xlen(k.stream),
+			this.redis.xrange(k.stream, '-', '+', 'COUNT', 1),
+		]);
 		return { length, oldestReceivedAtMs: first.length > 0 ? streamIdMs(first[0][0]) : null };
 	}
 
@@ -274,16 +412,28 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 		return await this.readDeadLetters(ep, after === '-' ? '-' : `(${after}`, '+', count);
 	}
 
-	private async readDeadLetters(ep: EndpointRef, start: string, end: string, count: number): Promise<DeadLetter[]> {
+	private async readDeadLetters(
+		ep: EndpointRef,
+		start: string,
+		end: string,
+		count: number,
+	): Promise<DeadLetter[]> {
 		const k = this.keys(ep);
-		const rows = (await this.redis.xrangeBuffer(k.deadLetters, start, end, 'COUNT', count)) as unknown as [Buffer, Buffer[]][];
+		const rows = (await this.redis.xrangeBuffer(
+			k.deadLetters,
+			start,
+			end,
+			'COUNT',
+			count,
+		)) as unknown as [Buffer, Buffer[]][];
 		return rows.map(([idBuf, fields]) => {
 			const id = idBuf.toString();
 			const map = new Map<string, string>();
 			const rest: Buffer[] = [];
 			for (let i = 0; i + 1 < fields.length; i += 2) {
 				const name = fields[i].toString();
-				if (name === FIELDS.subscriber || name === FIELDS.attempts || name === FIELDS.error) map.set(name, fields[i + 1].toString());
+				if (name === FIELDS.subscriber || name === FIELDS.attempts || name === FIELDS.error)
+					map.set(name, fields[i + 1].toString());
 				else rest.push(fields[i], fields[i + 1]);
 			}
 			return {
@@ -301,10 +451,16 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 	 * Puts dead letters back in front of their subscriber's queue (all when `ids` is empty).
 	 * Letters whose subscriber is gone are left in place. @returns ids replayed and ids skipped.
 	 */
-	async replay(ep: EndpointRef, ids: string[] = []): Promise<{ replayed: string[]; skipped: string[] }> {
+	async replay(
+		ep: EndpointRef,
+		ids: string[] = [],
+	): Promise<{ replayed: string[]; skipped: string[] }> {
 		const k = this.keys(ep);
 		const wanted = [...new Set(ids)];
-		const letters = wanted.length === 0 ? await this.deadLetters(ep, 10_000) : (await Promise.all(wanted.map((id) => this.readDeadLetters(ep, id, id, 1)))).flat();
+		const letters =
+			wanted.length === 0
+				? await this.deadLetters(ep, 10_000)
+				: (await Promise.all(wanted.map((id) => this.readDeadLetters(ep, id, id, 1)))).flat();
 		const subs = new Set(Object.keys(await this.redis.hgetall(k.subscribers)));
 		const replayed: string[] = [];
 		const skipped: string[] = [];
@@ -339,17 +495,27 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 		ep: EndpointRef,
 		subscriberRetentionMs: number,
 		eventRetentionMs: number,
-	): Promise<{ droppedSubscribers: string[]; trimmed: number; discarded: { entries: number; bytes: number } }> {
+	): Promise<{
+		droppedSubscribers: string[];
+		trimmed: number;
+		discarded: { entries: number; bytes: number };
+	}> {
 		const dropped = await this.subscribers.dropUnseen(ep, subscriberRetentionMs);
 		const nowMs = await redisTimeMs(this.redis);
 		const acked = await this.trim(ep, 'acked');
-		const discarded = eventRetentionMs > 0 ? await this.trim(ep, `${Math.max(0, nowMs - eventRetentionMs)}-0`) : { entries: 0, bytes: 0 };
+		const discarded =
+			eventRetentionMs > 0
+				? await this.trim(ep, `${Math.max(0, nowMs - eventRetentionMs)}-0`)
+				: { entries: 0, bytes: 0 };
 		return { droppedSubscribers: dropped, trimmed: acked.entries + discarded.entries, discarded };
 	}
 
 	/** Takes or extends the release lease of a subscriber. */
 	async takeLease(ep: EndpointRef, sub: string, owner: string, ttlMs: number): Promise<boolean> {
-		return (await this.redis.takeLease(this.subKeys(ep, sub).lease, owner, ttlMs)) === SCRIPT_CODES.lease.held;
+		return (
+			(await this.redis.takeLease(this.subKeys(ep, sub).lease, owner, ttlMs)) ===
+			SCRIPT_CODES.lease.held
+		);
 	}
 
 	async releaseLease(ep: EndpointRef, sub: string, owner: string): Promise<void> {

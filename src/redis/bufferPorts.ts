@@ -63,7 +63,12 @@ export interface ReadOptions {
 /** What a delivery loop (batch release, raw consumer, their filters and the releaser) uses. */
 export interface BufferDelivery {
 	/** Reads a subscriber's next events, pending first; see BufferStore.read. */
-	readBatch(ep: EndpointRef, sub: string, count: number, options?: ReadOptions): Promise<ReadResult>;
+	readBatch(
+		ep: EndpointRef,
+		sub: string,
+		count: number,
+		options?: ReadOptions,
+	): Promise<ReadResult>;
 	/** Restarts the idle time of entries still being worked on. @returns entries renewed */
 	renew(ep: EndpointRef, sub: string, refs: readonly string[]): Promise<number>;
 	/** Gives back entries read but never handed to a run (no failed attempt counted). */
@@ -73,7 +78,13 @@ export interface BufferDelivery {
 	/** Acknowledges entries the subscriber's filter left out and counts them. @returns entries acknowledged */
 	ackFiltered(ep: EndpointRef, sub: string, refs: string[]): Promise<number>;
 	/** Records a failed run; entries at `maxAttempts` become dead letters (or stay held). */
-	recordFailure(ep: EndpointRef, sub: string, refs: string[], maxAttempts: number, error: string): Promise<NackResult>;
+	recordFailure(
+		ep: EndpointRef,
+		sub: string,
+		refs: string[],
+		maxAttempts: number,
+		error: string,
+	): Promise<NackResult>;
 	/** Failed attempts so far per ref. */
 	attempts(ep: EndpointRef, sub: string, refs: string[]): Promise<number[]>;
 	/** Records that the subscriber is alive; false when it is not registered any more. */
@@ -110,7 +121,12 @@ export interface BufferAdmin {
 /** What trigger activation and housekeeping use. */
 export interface BufferLifecycle {
 	/** Registers (or resumes) a subscriber; see SubscriberStore.subscribe. */
-	subscribe(ep: EndpointRef, sub: string, from: 'new' | 'oldest', meta?: SubscriberMeta): Promise<SubscriberGap | undefined>;
+	subscribe(
+		ep: EndpointRef,
+		sub: string,
+		from: 'new' | 'oldest',
+		meta?: SubscriberMeta,
+	): Promise<SubscriberGap | undefined>;
 	/**
 	 * Drops subscribers unseen for `subscriberRetentionMs`, trims what every subscriber
 	 * acknowledged, then events older than `eventRetentionMs` (0 = never by age).
@@ -119,5 +135,9 @@ export interface BufferLifecycle {
 		ep: EndpointRef,
 		subscriberRetentionMs: number,
 		eventRetentionMs: number,
-	): Promise<{ droppedSubscribers: string[]; trimmed: number; discarded: { entries: number; bytes: number } }>;
+	): Promise<{
+		droppedSubscribers: string[];
+		trimmed: number;
+		discarded: { entries: number; bytes: number };
+	}>;
 }

@@ -56,7 +56,11 @@ function loadScripts(): { name: string; numberOfKeys: number; lua: string }[] {
 			.map((file) => {
 				const match = /^(\w+)-(\d+)\.lua$/.exec(file);
 				if (!match) throw new Error(`Lua script name must be <name>-<numKeys>.lua: ${file}`);
-				return { name: match[1], numberOfKeys: Number(match[2]), lua: luaPreamble() + fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8') };
+				return {
+					name: match[1],
+					numberOfKeys: Number(match[2]),
+					lua: luaPreamble() + fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8'),
+				};
 			});
 	}
 	return scriptCache;
@@ -99,7 +103,11 @@ export function createRedis(options: RedisConnectionOptions): ScriptedRedis {
 			},
 		);
 	} else {
-		client = new Redis({ ...common, host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) });
+		client = new Redis({
+			...common,
+			host: url.hostname || '127.0.0.1',
+			port: Number(url.port || 6379),
+		});
 	}
 	// Errors surface on each command; an unhandled 'error' event would crash the process.
 	client.on('error', () => undefined);
@@ -111,7 +119,13 @@ export function createRedis(options: RedisConnectionOptions): ScriptedRedis {
 
 /** A second connection with the same settings, for blocking reads; never times out on its own. */
 export function duplicateForBlocking(options: RedisConnectionOptions): ScriptedRedis {
-	return createRedis({ ...options, commandTimeoutMs: 0, autoPipelining: false, offlineQueue: true, name: `${options.name ?? 'wgw'}-blocking` });
+	return createRedis({
+		...options,
+		commandTimeoutMs: 0,
+		autoPipelining: false,
+		offlineQueue: true,
+		name: `${options.name ?? 'wgw'}-blocking`,
+	});
 }
 
 /** Redis's clock in ms: times compared across hosts (retention, usage days) all come from here. */

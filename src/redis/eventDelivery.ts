@@ -41,24 +41,41 @@ function fieldMap(fields: string[]): Map<string, string> {
 }
 
 /** @returns whether the event is still in the endpoint's buffer, and its state per current subscriber. */
-export async function eventDelivery(redis: ScriptedRedis, prefix: string, ep: EndpointRef, eventId: string): Promise<{ inBuffer: boolean; subscribers: SubscriberDelivery[] }> {
+export async function eventDelivery(
+	redis: ScriptedRedis,
+	prefix: string,
+	ep: EndpointRef,
+	eventId: string,
+): Promise<{ inBuffer: boolean; subscribers: SubscriberDelivery[] }> {
 	const k = endpointKeys(prefix, ep.accountId, ep.id);
 	const eventMs = msOf(eventId);
 	const [inStream, subs, dead] = await Promise.all([
 		redis.xrange(k.stream, eventId, eventId),
 		new SubscriberStore(redis, prefix).list(ep),
-		redis.xrange(k.deadLetters, `${eventMs}-0`, '+', 'COUNT', DEAD_LETTER_SCAN) as Promise<[string, string[]][]>,
+		redis.xrange(k.deadLetters, `${eventMs}-0`, '+', 'COUNT', DEAD_LETTER_SCAN) as Promise<
+			[string, string[]][]
+		>,
 	]);
 	const deadBySub = new Map<string, { id: string; attempts: number; error: string }>();
 	for (const [id, fields] of dead) {
 		const f = fieldMap(fields);
-		if (f.get(FIELDS.eventId) === eventId) deadBySub.set(f.get(FIELDS.subscriber) ?? '', { id, attempts: Number(f.get(FIELDS.attempts) ?? 0), error: f.get(FIELDS.error) ?? '' });
+		if (f.get(FIELDS.eventId) === eventId)
+			deadBySub.set(f.get(FIELDS.subscriber) ?? '', {
+				id,
+				attempts: Number(f.get(FIELDS.attempts) ?? 0),
+				error: f.get(FIELDS.error) ?? '',
+			});
 	}
 	const inBuffer = inStream.length > 0;
 	const pendingOf = await Promise.all(
 		subs.map(async (s) => {
 			if (!inBuffer) return undefined;
-			const rows = (await redis.xpending(k.stream, s.id, eventId, eventId, 1)) as [string, string, number, number][];
+			const rows = (await redis.xpending(k.stream, s.id, eventId, eventId, 1)) as [
+				string,
+				string,
+				number,
+				number,
+			][];
 			return rows[0];
 		}),
 	);
@@ -66,12 +83,27 @@ export async function eventDelivery(redis: ScriptedRedis, prefix: string, ep: En
 		inBuffer,
 		subscribers: subs.map((s, i): SubscriberDelivery => {
 			const d = deadBySub.get(s.id);
-			if (d) return { subscriberId: s.id, state: 'dead_letter', deadLetterId: d.id, deliveries: d.attempts, error: d.error };
+			if (d)
+				return {
+					subscriberId: s.id,
+					state: 'dead_letter',
+					deadLetterId: d.id,
+					deliveries: d.attempts,
+					error: d.error,
+				};
 			const pending = pendingOf[i];
-			if (pending) return { subscriberId: s.id, state: 'pending', released: true, deliveries: Number(pending[3]) };
-			const reached = s.lastDeliveredId !== null && compareStreamIds(eventId, s.lastDeliveredId) <= 0;
+			if (pending)
+				return {
+					subscriberId: s.id,
+					state: 'pending',
+					released: true,
+					deliveries: Number(pending[3]),
+				};
+			const reached =
+				s.lastDeliveredId !== null && compareStreamIds(eventId, s.lastDeliveredId) <= 0;
 			if (s.createdAtMs > eventMs) return { subscriberId: s.id, state: 'before_subscription' };
-			if (inBuffer && !reached) return { subscriberId: s.id, state: 'pending', released: false, deliveries: 0 };
+			if (inBuffer && !reached)
+				return { subscriberId: s.id, state: 'pending', released: false, deliveries: 0 };
 			return { subscriberId: s.id, state: 'delivered' };
 		}),
 	};

@@ -6,7 +6,13 @@
 import { AcceptStore } from './acceptStore';
 import { AlertStateStore } from './alertState';
 import { BufferStore, DEFAULT_DEAD_LETTER_MAX } from './buffer';
-import { createRedis, duplicateForBlocking, waitReady, type RedisConnectionOptions, type ScriptedRedis } from './client';
+import {
+	createRedis,
+	duplicateForBlocking,
+	waitReady,
+	type RedisConnectionOptions,
+	type ScriptedRedis,
+} from './client';
 import { checkRedisServer, type ServerCheckOptions, type ServerCheckResult } from './serverCheck';
 import { RedisRegistryStore } from './registry';
 import { SessionStore } from './sessions';
@@ -73,12 +79,20 @@ export interface StoreLimits {
 }
 
 /** Request log settings when none are given (WEBHOOK_GATEWAY_REQUEST_LOG_* defaults). */
-export const DEFAULT_REQUEST_LOG: RequestLogOptions = { maxEntries: 1000, retentionMs: 7 * 86_400_000, flushMs: 1000 };
+export const DEFAULT_REQUEST_LOG: RequestLogOptions = {
+	maxEntries: 1000,
+	retentionMs: 7 * 86_400_000,
+	flushMs: 1000,
+};
 
 /** The raw client behind each Stores, for `redisClientOf` only. */
 const clients = new WeakMap<Stores, ScriptedRedis>();
 
-export function createStores(connection: RedisConnectionOptions, prefix: string, limits: StoreLimits = {}): Stores {
+export function createStores(
+	connection: RedisConnectionOptions,
+	prefix: string,
+	limits: StoreLimits = {},
+): Stores {
 	const redis = createRedis(connection);
 	const deadLetterMax = limits.deadLetterMax ?? DEFAULT_DEAD_LETTER_MAX;
 	const stats = new StatsStore(redis, prefix);
@@ -101,7 +115,10 @@ export function createStores(connection: RedisConnectionOptions, prefix: string,
 		alertState: new AlertStateStore(redis, prefix),
 		blockingBuffer() {
 			const client = duplicateForBlocking(connection);
-			return { buffer: new BufferStore(client, prefix, deadLetterMax), close: () => client.disconnect() };
+			return {
+				buffer: new BufferStore(client, prefix, deadLetterMax),
+				close: () => client.disconnect(),
+			};
 		},
 		async ping() {
 			try {
@@ -144,14 +161,45 @@ export function redisClientOf(stores: Stores): ScriptedRedis {
 }
 
 export { waitReady } from './client';
-export { classifyStoreError, isConnectionError, STORE_ERROR_REASONS, type StoreErrorReason } from './storeErrors';
+export {
+	classifyStoreError,
+	isConnectionError,
+	STORE_ERROR_REASONS,
+	type StoreErrorReason,
+} from './storeErrors';
 export type { RedisConnectionOptions, ScriptedRedis } from './client';
-export { checkRedisServer, logFinding, MIN_REDIS_VERSION, type ServerCheckResult, type ServerFinding } from './serverCheck';
-export type { BufferAdmin, BufferDelivery, BufferLifecycle, EndpointRef, StoredEntry, DeadLetter, ReadResult, NackResult } from './bufferPorts';
-export type { SubscriberInfo, DroppedSubscriber, SubscriberGap, SubscriberMeta } from './subscribers';
+export {
+	checkRedisServer,
+	logFinding,
+	MIN_REDIS_VERSION,
+	type ServerCheckResult,
+	type ServerFinding,
+} from './serverCheck';
+export type {
+	BufferAdmin,
+	BufferDelivery,
+	BufferLifecycle,
+	EndpointRef,
+	StoredEntry,
+	DeadLetter,
+	ReadResult,
+	NackResult,
+} from './bufferPorts';
+export type {
+	SubscriberInfo,
+	DroppedSubscriber,
+	SubscriberGap,
+	SubscriberMeta,
+} from './subscribers';
 export type { AcceptOutcome, AcceptInput } from './acceptStore';
 export type { RegistryChange } from './registry';
 export type { HourStats } from './stats';
 export { matchesAudit, type AuditEntry, type AuditFilter, type ListedAuditEntry } from './audit';
-export type { LoggedRequest, RequestPage, RequestQuery, RequestRecord, RequestLogOptions } from './requestLog';
+export type {
+	LoggedRequest,
+	RequestPage,
+	RequestQuery,
+	RequestRecord,
+	RequestLogOptions,
+} from './requestLog';
 export type { DeliveryState, SubscriberDelivery } from './eventDelivery';

@@ -89,7 +89,12 @@ export function endpointKeys(prefix: string, accountId: string, endpointId: stri
 	};
 }
 
-export function subscriberKeys(prefix: string, accountId: string, endpointId: string, subscriberId: string): SubscriberKeys {
+export function subscriberKeys(
+	prefix: string,
+	accountId: string,
+	endpointId: string,
+	subscriberId: string,
+): SubscriberKeys {
 	const base = `${prefix}${accountTag(accountId)}:sub:${endpointId}:${subscriberId}`;
 	return {
 		attempts: `${base}:attempts`,

@@ -37,7 +37,9 @@ export class RedisRegistryStore {
 	}
 
 	async listEndpoints(): Promise<EndpointRecord[]> {
-		return parseAll<EndpointRecord>(await this.redis.hgetall(this.keys.endpoints)).map((r) => this.secrets.open(r));
+		return parseAll<EndpointRecord>(await this.redis.hgetall(this.keys.endpoints)).map((r) =>
+			this.secrets.open(r),
+		);
 	}
 
 	/**
@@ -64,12 +66,20 @@ export class RedisRegistryStore {
 	 * @returns the record as changed, or undefined when it is missing, `change` declined, or another
 	 *   writer came first (the caller treats that as declined: the change is decided once)
 	 */
-	async updateEndpointIf(id: string, change: (record: EndpointRecord) => EndpointRecord | undefined): Promise<EndpointRecord | undefined> {
+	async updateEndpointIf(
+		id: string,
+		change: (record: EndpointRecord) => EndpointRecord | undefined,
+	): Promise<EndpointRecord | undefined> {
 		const raw = await this.redis.hget(this.keys.endpoints, id);
 		if (!raw) return undefined;
 		const next = change(this.secrets.open(JSON.parse(raw) as EndpointRecord));
 		if (!next) return undefined;
-		const swapped = await this.redis.replaceField(this.keys.endpoints, id, raw, JSON.stringify(this.secrets.seal(next)));
+		const swapped = await this.redis.replaceField(
+			this.keys.endpoints,
+			id,
+			raw,
+			JSON.stringify(this.secrets.seal(next)),
+		);
 		if (swapped !== 1) return undefined;
 		await this.publish({ kind: 'endpoint', id });
 		return next;
@@ -77,13 +87,21 @@ export class RedisRegistryStore {
 
 	/** @returns false when the id is taken. */
 	async createEndpoint(record: EndpointRecord): Promise<boolean> {
-		const created = await this.redis.hsetnx(this.keys.endpoints, record.id, JSON.stringify(this.secrets.seal(record)));
+		const created = await this.redis.hsetnx(
+			this.keys.endpoints,
+			record.id,
+			JSON.stringify(this.secrets.seal(record)),
+		);
 		if (created) await this.publish({ kind: 'endpoint', id: record.id });
 		return created === 1;
 	}
 
 	async saveEndpoint(record: EndpointRecord): Promise<void> {
-		await this.redis.hset(this.keys.endpoints, record.id, JSON.stringify(this.secrets.seal(record)));
+		await this.redis.hset(
+			this.keys.endpoints,
+			record.id,
+			JSON.stringify(this.secrets.seal(record)),
+		);
 		await this.publish({ kind: 'endpoint', id: record.id });
 	}
 
@@ -92,8 +110,21 @@ export class RedisRegistryStore {
 		const removed = await this.redis.hdel(this.keys.endpoints, record.id);
 		const ek = endpointKeys(this.prefix, record.accountId, record.id);
 		const subs = await this.redis.hkeys(ek.subscribers);
-		const subKeys = subs.flatMap((s) => Object.values(subscriberKeys(this.prefix, record.accountId, record.id, s)));
-		await this.redis.del(ek.stream, ek.bytes, ek.subscribers, ek.droppedSubscribers, ek.deadLetters, ek.stats, ek.requests, ek.filtered, ek.endpointLimiter, ...subKeys);
+		const subKeys = subs.flatMap((s) =>
+			Object.values(subscriberKeys(this.prefix, record.accountId, record.id, s)),
+		);
+		await this.redis.del(
+			ek.stream,
+			ek.bytes,
+			ek.subscribers,
+			ek.droppedSubscribers,
+			ek.deadLetters,
+			ek.stats,
+			ek.requests,
+			ek.filtered,
+			ek.endpointLimiter,
+			...subKeys,
+		);
 		await this.publish({ kind: 'endpoint', id: record.id });
 		return removed === 1;
 	}
@@ -129,7 +160,11 @@ export class RedisRegistryStore {
 
 	/** Creates the account only if it does not exist yet. @returns the stored account. */
 	async ensureAccount(account: Account): Promise<Account> {
-		const created = await this.redis.hsetnx(this.keys.accounts, account.id, JSON.stringify(account));
+		const created = await this.redis.hsetnx(
+			this.keys.accounts,
+			account.id,
+			JSON.stringify(account),
+		);
 		if (created === 1) {
 			await this.publish({ kind: 'account', id: account.id });
 			return account;

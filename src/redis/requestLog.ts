@@ -101,7 +101,20 @@ function clip(text: string, max: number): string {
 }
 
 function fieldsOf(r: RequestRecord, unknown: boolean): string[] {
-	const f = ['t', String(r.timeMs), 'm', clip(r.method, 16), 'ip', clip(r.sourceIp, 64), 's', String(r.status), 'c', clip(r.code, 64), 'n', String(r.bytes)];
+	const f = [
+		't',
+		String(r.timeMs),
+		'm',
+		clip(r.method, 16),
+		'ip',
+		clip(r.sourceIp, 64),
+		's',
+		String(r.status),
+		'c',
+		clip(r.code, 64),
+		'n',
+		String(r.bytes),
+	];
 	if (unknown) f.push('u', clip(r.endpointId, 128));
 	if (r.reason) f.push('r', clip(r.reason, 80));
 	if (r.eventId) f.push('e', r.eventId);
@@ -130,12 +143,21 @@ function decode(endpointId: string, id: string, fields: string[]): LoggedRequest
 
 function matches(r: LoggedRequest, q: RequestQuery, oldestMs: number): boolean {
 	const t = Date.parse(r.time);
-	if (t < oldestMs || (q.fromMs !== undefined && t < q.fromMs) || (q.toMs !== undefined && t > q.toMs)) return false;
+	if (
+		t < oldestMs ||
+		(q.fromMs !== undefined && t < q.fromMs) ||
+		(q.toMs !== undefined && t > q.toMs)
+	)
+		return false;
 	if (q.status?.length && !q.status.includes(r.status)) return false;
 	if (q.code?.length && !q.code.includes(r.code)) return false;
 	if (q.q) {
 		const needle = q.q.toLowerCase();
-		if (!(r.eventId ?? '').toLowerCase().includes(needle) && !(r.deliveryId ?? '').toLowerCase().includes(needle)) return false;
+		if (
+			!(r.eventId ?? '').toLowerCase().includes(needle) &&
+			!(r.deliveryId ?? '').toLowerCase().includes(needle)
+		)
+			return false;
 	}
 	return true;
 }
@@ -162,7 +184,9 @@ export class RequestLogStore {
 	) {}
 
 	private keyOf(ep: EndpointRef | 'unknown'): string {
-		return ep === 'unknown' ? unknownRequestLogKey(this.prefix) : endpointKeys(this.prefix, ep.accountId, ep.id).requests;
+		return ep === 'unknown'
+			? unknownRequestLogKey(this.prefix)
+			: endpointKeys(this.prefix, ep.accountId, ep.id).requests;
 	}
 
 	/** Notes one answered request; written to Redis within about `flushMs`. No I/O here. */
@@ -173,9 +197,15 @@ export class RequestLogStore {
 			return;
 		}
 		const unknown = r.accountId === undefined;
-		const key = this.keyOf(unknown ? 'unknown' : { id: r.endpointId, accountId: r.accountId as string });
+		const key = this.keyOf(
+			unknown ? 'unknown' : { id: r.endpointId, accountId: r.accountId as string },
+		);
 		let entry = this.pending.get(key);
-		if (!entry) this.pending.set(key, (entry = { endpointId: r.endpointId, accountId: r.accountId, fields: [] }));
+		if (!entry)
+			this.pending.set(
+				key,
+				(entry = { endpointId: r.endpointId, accountId: r.accountId, fields: [] }),
+			);
 		entry.fields.push(fieldsOf(r, unknown));
 		this.pendingCount++;
 		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.options.flushMs);
@@ -197,7 +227,9 @@ export class RequestLogStore {
 		try {
 			const registry = registryKeys(this.prefix).endpoints;
 			const known = [...batch.entries()].filter(([, p]) => p.accountId !== undefined);
-			const exists = await Promise.all(known.map(([, p]) => this.redis.hexists(registry, p.endpointId)));
+			const exists = await Promise.all(
+				known.map(([, p]) => this.redis.hexists(registry, p.endpointId)),
+			);
 			const gone = new Set(known.filter((_, i) => exists[i] === 0).map(([key]) => key));
 			// Ids are Redis's time and the retention is the gateway's: trim with some slack for skew
 			// (reads hide what is older than the retention exactly).
@@ -209,12 +241,14 @@ export class RequestLogStore {
 				const group = this.redis.isCluster ? (p.accountId ?? '') : '';
 				let pipeline = pipelines.get(group);
 				if (!pipeline) pipelines.set(group, (pipeline = this.redis.pipeline()));
-				for (const fields of p.fields) pipeline.xadd(key, 'MAXLEN', String(this.options.maxEntries), '*', ...fields);
+				for (const fields of p.fields)
+					pipeline.xadd(key, 'MAXLEN', String(this.options.maxEntries), '*', ...fields);
 				pipeline.xtrim(key, 'MINID', minId);
 				pipeline.pexpire(key, this.options.retentionMs);
 			}
 			const results = await Promise.all([...pipelines.values()].map((p) => p.exec()));
-			if (results.some((r) => r?.some(([error]) => error))) throw new Error('request log flush failed');
+			if (results.some((r) => r?.some(([error]) => error)))
+				throw new Error('request log flush failed');
 		} catch (error) {
 			this.keep(batch);
 			throw error;
@@ -240,11 +274,18 @@ export class RequestLogStore {
 		const oldestMs = this.now() - this.options.retentionMs;
 		const lowMs = Math.max(oldestMs, q.fromMs ?? 0) - ID_SLACK_MS;
 		const low = lowMs > 0 ? String(lowMs) : '-';
-		let high = q.cursor ? `(${q.cursor}` : q.toMs !== undefined ? String(q.toMs + ID_SLACK_MS) : '+';
+		let high = q.cursor
+			? `(${q.cursor}`
+			: q.toMs !== undefined
+				? String(q.toMs + ID_SLACK_MS)
+				: '+';
 		const out: LoggedRequest[] = [];
 		let scanned = 0;
 		for (;;) {
-			const rows = (await this.redis.xrevrange(key, high, low, 'COUNT', SCAN_CHUNK)) as [string, string[]][];
+			const rows = (await this.redis.xrevrange(key, high, low, 'COUNT', SCAN_CHUNK)) as [
+				string,
+				string[],
+			][];
 			for (const [id, fields] of rows) {
 				scanned++;
 				const r = decode(endpointId, id, fields);
@@ -260,14 +301,20 @@ export class RequestLogStore {
 	/** One entry by id, or undefined (unknown id, trimmed, or older than the retention). */
 	async get(ep: EndpointRef | 'unknown', requestId: string): Promise<LoggedRequest | undefined> {
 		if (!STREAM_ID_RE.test(requestId)) return undefined;
-		const rows = (await this.redis.xrange(this.keyOf(ep), requestId, requestId)) as [string, string[]][];
+		const rows = (await this.redis.xrange(this.keyOf(ep), requestId, requestId)) as [
+			string,
+			string[],
+		][];
 		if (rows.length === 0) return undefined;
 		const r = decode(ep === 'unknown' ? '' : ep.id, rows[0][0], rows[0][1]);
 		return Date.parse(r.time) < this.now() - this.options.retentionMs ? undefined : r;
 	}
 
 	/** Where a stored event is, per subscriber (see eventDelivery.ts). */
-	async delivery(ep: EndpointRef, eventId: string): Promise<{ inBuffer: boolean; subscribers: SubscriberDelivery[] }> {
+	async delivery(
+		ep: EndpointRef,
+		eventId: string,
+	): Promise<{ inBuffer: boolean; subscribers: SubscriberDelivery[] }> {
 		return await eventDelivery(this.redis, this.prefix, ep, eventId);
 	}
 

@@ -33,8 +33,13 @@ function upperSnake(name: string): string {
 }
 
 /** The codes as Lua constant names and values: `[['ACCEPT_ACCEPTED', 0], ...]`. */
-export function luaCodeConstants(codes: Readonly<Record<string, Readonly<Record<string, number>>>>): [string, number][] {
+export function luaCodeConstants(
+	codes: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): [string, number][] {
 	return Object.entries(codes).flatMap(([script, table]) =>
-		Object.entries(table).map(([code, value]): [string, number] => [`${upperSnake(script)}_${upperSnake(code)}`, value]),
+		Object.entries(table).map(([code, value]): [string, number] => [
+			`${upperSnake(script)}_${upperSnake(code)}`,
+			value,
+		]),
 	);
 }

@@ -17,7 +17,8 @@ import type { RedisClient } from './client';
  * XTRIM MINID (6.2) in the Lua scripts.
  */
 export const MIN_REDIS_VERSION = '7.0.0';
-const MIN_VERSION_REASON = "subscribers' waiting counts read the lag field of XINFO GROUPS, new in Redis 7.0";
+const MIN_VERSION_REASON =
+	"subscribers' waiting counts read the lag field of XINFO GROUPS, new in Redis 7.0";
 
 export type SettingName = 'version' | 'maxmemory-policy' | 'persistence';
 
@@ -49,7 +50,8 @@ export function parseInfo(text: string): Map<string, string> {
 	const fields = new Map<string, string>();
 	for (const line of text.split(/\r?\n/)) {
 		const colon = line.indexOf(':');
-		if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
+		if (colon > 0 && !line.startsWith('#'))
+			fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
 	}
 	return fields;
 }
@@ -70,32 +72,66 @@ export function compareVersions(a: string, b: string): number {
  * @param where the server's address for messages (cluster nodes), '' for a single server
  * @param appendfsync from CONFIG GET when CONFIG is allowed (INFO does not show it); undefined otherwise
  */
-export function decideServerCheck(infoText: string, options: ServerCheckOptions, where = '', appendfsync?: string): ServerCheckResult {
+export function decideServerCheck(
+	infoText: string,
+	options: ServerCheckOptions,
+	where = '',
+	appendfsync?: string,
+): ServerCheckResult {
 	const info = parseInfo(infoText);
 	const on = where ? ` on ${where}` : '';
 	const findings: ServerFinding[] = [];
 	const version = info.get('redis_version');
 	if (version === undefined) {
-		findings.push({ setting: 'version', level: 'unknown', message: `could not check the Redis version${on} (INFO server gave none); the gateway needs Redis ${MIN_REDIS_VERSION} or newer` });
+		findings.push({
+			setting: 'version',
+			level: 'unknown',
+			message: `could not check the Redis version${on} (INFO server gave none); the gateway needs Redis ${MIN_REDIS_VERSION} or newer`,
+		});
 	} else if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
-		findings.push({ setting: 'version', level: 'fatal', message: `Redis ${version}${on} is older than ${MIN_REDIS_VERSION}, the oldest this gateway supports (${MIN_VERSION_REASON}); upgrade Redis` });
+		findings.push({
+			setting: 'version',
+			level: 'fatal',
+			message: `Redis ${version}${on} is older than ${MIN_REDIS_VERSION}, the oldest this gateway supports (${MIN_VERSION_REASON}); upgrade Redis`,
+		});
 	} else findings.push({ setting: 'version', level: 'ok', message: `Redis ${version}${on}` });
 
 	const policy = info.get('maxmemory_policy');
 	if (policy === undefined) {
-		findings.push({ setting: 'maxmemory-policy', level: 'unknown', message: `could not check maxmemory-policy${on} (INFO memory gave none); make sure it is noeviction, or Redis may silently evict events, endpoints and limits` });
+		findings.push({
+			setting: 'maxmemory-policy',
+			level: 'unknown',
+			message: `could not check maxmemory-policy${on} (INFO memory gave none); make sure it is noeviction, or Redis may silently evict events, endpoints and limits`,
+		});
 	} else if (policy !== 'noeviction') {
 		const message = `Redis maxmemory-policy is ${policy}${on}: when Redis is full it silently evicts keys (buffered events, endpoints, rate limits, dedupe keys). Set maxmemory-policy noeviction (then a full Redis answers 503 and nothing is lost)`;
 		findings.push(
 			options.allowEviction
-				? { setting: 'maxmemory-policy', level: 'warning', message: `${message}; accepted because WEBHOOK_GATEWAY_ALLOW_EVICTION=true` }
-				: { setting: 'maxmemory-policy', level: 'risk', message: `${message}, or set WEBHOOK_GATEWAY_ALLOW_EVICTION=true to accept the risk` },
+				? {
+						setting: 'maxmemory-policy',
+						level: 'warning',
+						message: `${message}; accepted because WEBHOOK_GATEWAY_ALLOW_EVICTION=true`,
+					}
+				: {
+						setting: 'maxmemory-policy',
+						level: 'risk',
+						message: `${message}, or set WEBHOOK_GATEWAY_ALLOW_EVICTION=true to accept the risk`,
+					},
 		);
-	} else findings.push({ setting: 'maxmemory-policy', level: 'ok', message: 'maxmemory-policy noeviction' });
+	} else
+		findings.push({
+			setting: 'maxmemory-policy',
+			level: 'ok',
+			message: 'maxmemory-policy noeviction',
+		});
 
 	const aof = info.get('aof_enabled');
 	if (aof === undefined) {
-		findings.push({ setting: 'persistence', level: 'unknown', message: `could not check persistence${on} (INFO persistence gave no aof_enabled); run Redis with appendonly yes` });
+		findings.push({
+			setting: 'persistence',
+			level: 'unknown',
+			message: `could not check persistence${on} (INFO persistence gave no aof_enabled); run Redis with appendonly yes`,
+		});
 	} else if (aof !== '1') {
 		const rdb = info.get('rdb_last_save_time') ? ' (the last RDB snapshot is what survives)' : '';
 		findings.push({
@@ -109,11 +145,23 @@ export function decideServerCheck(infoText: string, options: ServerCheckOptions,
 			level: 'warning',
 			message: `Redis runs with appendfsync no${on}: a power loss or kernel crash loses what the OS had not written to disk yet (often up to 30 s of accepted events). Use appendfsync everysec (about 1 s) or always (nothing)`,
 		});
-	} else findings.push({ setting: 'persistence', level: 'ok', message: `AOF on${appendfsync ? `, appendfsync ${appendfsync}` : ''}` });
+	} else
+		findings.push({
+			setting: 'persistence',
+			level: 'ok',
+			message: `AOF on${appendfsync ? `, appendfsync ${appendfsync}` : ''}`,
+		});
 
 	const fatal = findings.find((f) => f.level === 'fatal')?.message;
 	const risk = findings.find((f) => f.level === 'risk')?.message;
-	return { version, maxmemoryPolicy: policy, aofEnabled: aof === undefined ? undefined : aof === '1', findings, fatal, notReady: fatal ?? risk };
+	return {
+		version,
+		maxmemoryPolicy: policy,
+		aofEnabled: aof === undefined ? undefined : aof === '1',
+		findings,
+		fatal,
+		notReady: fatal ?? risk,
+	};
 }
 
 /** Logs a finding at the level it deserves: a risk as an error (loud), the rest as warnings. */
@@ -130,8 +178,14 @@ function merge(results: ServerCheckResult[]): ServerCheckResult {
 	const fatal = results.find((r) => r.fatal)?.fatal;
 	return {
 		version: results.map((r) => r.version).sort((a, b) => compareVersions(a ?? '0', b ?? '0'))[0],
-		maxmemoryPolicy: results.find((r) => r.maxmemoryPolicy !== 'noeviction')?.maxmemoryPolicy ?? results[0].maxmemoryPolicy,
-		aofEnabled: results.every((r) => r.aofEnabled === true) ? true : results.some((r) => r.aofEnabled === false) ? false : undefined,
+		maxmemoryPolicy:
+			results.find((r) => r.maxmemoryPolicy !== 'noeviction')?.maxmemoryPolicy ??
+			results[0].maxmemoryPolicy,
+		aofEnabled: results.every((r) => r.aofEnabled === true)
+			? true
+			: results.some((r) => r.aofEnabled === false)
+				? false
+				: undefined,
 		findings,
 		fatal,
 		notReady: fatal ?? results.find((r) => r.notReady)?.notReady,
@@ -142,8 +196,16 @@ function merge(results: ServerCheckResult[]): ServerCheckResult {
  * Reads INFO from the server (every master of a cluster) and decides. A server that refuses
  * INFO (ACL, renamed command) gives "could not check" findings; an unreachable one rejects.
  */
-export async function checkRedisServer(redis: RedisClient, options: ServerCheckOptions): Promise<ServerCheckResult> {
-	const servers = redis instanceof Cluster ? redis.nodes('master').map((node) => ({ node, where: `${node.options.host}:${node.options.port}` })) : [{ node: redis, where: '' }];
+export async function checkRedisServer(
+	redis: RedisClient,
+	options: ServerCheckOptions,
+): Promise<ServerCheckResult> {
+	const servers =
+		redis instanceof Cluster
+			? redis
+					.nodes('master')
+					.map((node) => ({ node, where: `${node.options.host}:${node.options.port}` }))
+			: [{ node: redis, where: '' }];
 	return merge(
 		await Promise.all(
 			servers.map(async ({ node, where }) => {
@@ -151,7 +213,10 @@ export async function checkRedisServer(redis: RedisClient, options: ServerCheckO
 				try {
 					text = await node.info();
 				} catch (error) {
-					if (!/NOPERM|unknown command|ERR .*INFO/i.test(error instanceof Error ? error.message : '')) throw error;
+					if (
+						!/NOPERM|unknown command|ERR .*INFO/i.test(error instanceof Error ? error.message : '')
+					)
+						throw error;
 					text = '';
 				}
 				// CONFIG is often disabled or renamed on managed Redis: then the fsync policy is simply not checked.

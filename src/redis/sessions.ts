@@ -14,7 +14,10 @@ export class SessionStore {
 	private readonly keys: SecurityKeys;
 	private secret?: Promise<Buffer>;
 
-	constructor(private readonly redis: ScriptedRedis, prefix: string) {
+	constructor(
+		private readonly redis: ScriptedRedis,
+		prefix: string,
+	) {
 		this.keys = securityKeys(prefix);
 	}
 
@@ -24,9 +27,14 @@ export class SessionStore {
 	 */
 	serverSecret(): Promise<Buffer> {
 		this.secret ??= (async () => {
-			await this.redis.set(this.keys.serverSecret, randomBytes(SERVER_SECRET_BYTES).toString('base64url'), 'NX');
+			await this.redis.set(
+				this.keys.serverSecret,
+				randomBytes(SERVER_SECRET_BYTES).toString('base64url'),
+				'NX',
+			);
 			const value = await this.redis.get(this.keys.serverSecret);
-			if (!value) throw new Error('the server secret vanished from Redis right after it was written');
+			if (!value)
+				throw new Error('the server secret vanished from Redis right after it was written');
 			return Buffer.from(value, 'base64url');
 		})();
 		this.secret.catch(() => (this.secret = undefined));

@@ -63,7 +63,13 @@ export class StatsStore {
 		this.timer.unref?.();
 	}
 
-	private count(accountId: string, endpointId: string, key: string, field: string, ttlMs: number): void {
+	private count(
+		accountId: string,
+		endpointId: string,
+		key: string,
+		field: string,
+		ttlMs: number,
+	): void {
 		const id = `${key}|${field}`;
 		const entry = this.pending.get(id);
 		if (entry) entry.n++;
@@ -97,10 +103,17 @@ export class StatsStore {
 			if (!members) groups.set(group, (members = new Map()));
 			members.set(id, entry);
 		}
-		const failed = await Promise.all([...groups.values()].map(async (members) => ((await this.write(members)) ? undefined : members)));
+		const failed = await Promise.all(
+			[...groups.values()].map(async (members) =>
+				(await this.write(members)) ? undefined : members,
+			),
+		);
 		const kept = failed.filter((members) => members !== undefined);
 		for (const members of kept) this.keep(members);
-		if (kept.length > 0) throw new Error(`stats flush failed for ${kept.length} of ${groups.size} pipelines; their counts are kept for the next flush`);
+		if (kept.length > 0)
+			throw new Error(
+				`stats flush failed for ${kept.length} of ${groups.size} pipelines; their counts are kept for the next flush`,
+			);
 	}
 
 	/** One pipeline: the counts and the keys' expiry. @returns whether every command succeeded */
@@ -142,7 +155,8 @@ export class StatsStore {
 		const all = await this.redis.hgetall(this.key(accountId, endpointId));
 		const current = Math.floor(this.now() / 3_600_000);
 		const out: HourStats[] = [];
-		for (let h = current - hours + 1; h <= current; h++) out.push({ hour: new Date(h * 3_600_000).toISOString(), counts: {} });
+		for (let h = current - hours + 1; h <= current; h++)
+			out.push({ hour: new Date(h * 3_600_000).toISOString(), counts: {} });
 		for (const [field, value] of Object.entries(all)) {
 			const sep = field.indexOf(':');
 			const h = Number(field.slice(0, sep));

@@ -18,7 +18,18 @@ export type StoreErrorReason =
 	| 'misconf'
 	| 'cluster';
 
-export const STORE_ERROR_REASONS: readonly StoreErrorReason[] = ['connection', 'timeout', 'oom', 'readonly', 'loading', 'masterdown', 'busy', 'noscript', 'misconf', 'cluster'];
+export const STORE_ERROR_REASONS: readonly StoreErrorReason[] = [
+	'connection',
+	'timeout',
+	'oom',
+	'readonly',
+	'loading',
+	'masterdown',
+	'busy',
+	'noscript',
+	'misconf',
+	'cluster',
+];
 
 /**
  * Redis error-reply prefixes (the first word of the reply) by reason. Inside a Lua script Redis
@@ -41,9 +52,11 @@ const REPLY_PREFIXES: Record<string, StoreErrorReason> = {
 	ASK: 'cluster',
 };
 
-const CONNECTION_RE = /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|Reached the max retries per request limit/i;
+const CONNECTION_RE =
+	/Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|Reached the max retries per request limit/i;
 const REPLY_CODE_RE = new RegExp(`(?:^|: )(${Object.keys(REPLY_PREFIXES).join('|')})\\b`);
-const CLUSTER_RE = /Failed to refresh slots cache|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available/i;
+const CLUSTER_RE =
+	/Failed to refresh slots cache|Too many Cluster redirections|Cluster isn't ready|None of startup nodes is available/i;
 
 /**
  * The reason a Redis or client error made a request fail, or undefined when `error` is not a
@@ -73,5 +86,11 @@ export function classifyStoreError(error: unknown): StoreErrorReason | undefined
  */
 export function isConnectionError(error: unknown): boolean {
 	const reason = classifyStoreError(error);
-	return reason === 'connection' || reason === 'timeout' || reason === 'loading' || reason === 'masterdown' || reason === 'cluster';
+	return (
+		reason === 'connection' ||
+		reason === 'timeout' ||
+		reason === 'loading' ||
+		reason === 'masterdown' ||
+		reason === 'cluster'
+	);
 }

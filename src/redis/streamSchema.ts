@@ -33,7 +33,14 @@ export const FIELDS = {
 } as const;
 
 /** Fields of entries written by versions before the one-field entry; read, never written. */
-export const LEGACY_FIELDS = { method: 'm', path: 'p', query: 'q', headers: 'h', sourceIp: 'ip', body: 'b' } as const;
+export const LEGACY_FIELDS = {
+	method: 'm',
+	path: 'p',
+	query: 'q',
+	headers: 'h',
+	sourceIp: 'ip',
+	body: 'b',
+} as const;
 
 /** Consumer group on each subscriber's replay stream (on the endpoint stream: the subscriber id). */
 export const REPLAY_GROUP = 'g';
@@ -73,7 +80,9 @@ function escapePart(part: string): string {
 }
 
 function unescapePart(part: string): string {
-	return part.includes('\\') ? part.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)) : part;
+	return part.includes('\\')
+		? part.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))
+		: part;
 }
 
 const CONTENT_LENGTH = 'content-length';
@@ -100,7 +109,12 @@ export function storedSize(entry: EventHead & { body: Buffer }): number {
 
 /** A header map that keeps a header literally named `__proto__` as a header. */
 function setHeader(headers: Record<string, string>, name: string, value: string): void {
-	Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+	Object.defineProperty(headers, name, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 }
 
 function decodeEvent(value: Buffer): Omit<StoredEntry, 'ref' | 'eventId' | 'receivedAtMs'> {
@@ -129,7 +143,9 @@ function decodeEvent(value: Buffer): Omit<StoredEntry, 'ref' | 'eventId' | 'rece
 	return { method, path, query, sourceIp, headers, body };
 }
 
-function decodeLegacy(map: Map<string, Buffer>): Omit<StoredEntry, 'ref' | 'eventId' | 'receivedAtMs'> {
+function decodeLegacy(
+	map: Map<string, Buffer>,
+): Omit<StoredEntry, 'ref' | 'eventId' | 'receivedAtMs'> {
 	const text = (name: string) => map.get(name)?.toString() ?? '';
 	let headers: Record<string, string> = {};
 	try {
@@ -159,12 +175,22 @@ export function decodeEntry(ref: string, fields: Buffer[]): StoredEntry {
 	for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i].toString(), fields[i + 1]);
 	const eventId = map.get(FIELDS.eventId)?.toString() ?? ref.slice(2);
 	const event = map.get(FIELDS.event);
-	return { ref, eventId, receivedAtMs: streamIdMs(eventId), ...(event ? decodeEvent(event) : decodeLegacy(map)) };
+	return {
+		ref,
+		eventId,
+		receivedAtMs: streamIdMs(eventId),
+		...(event ? decodeEvent(event) : decodeLegacy(map)),
+	};
 }
 
 /** The fields of a replayed entry (XADD arguments after the id). */
 export function replayFields(entry: StoredEntry): (string | Buffer)[] {
-	return [FIELDS.eventId, entry.eventId, FIELDS.event, Buffer.concat([Buffer.from(encodeEventHead(entry, entry.body.length)), entry.body])];
+	return [
+		FIELDS.eventId,
+		entry.eventId,
+		FIELDS.event,
+		Buffer.concat([Buffer.from(encodeEventHead(entry, entry.body.length)), entry.body]),
+	];
 }
 
 /** Lua names of the schema: what `luaPreamble` defines, and what no script may spell as a literal. */
@@ -185,8 +211,13 @@ export const LUA_SCHEMA: Readonly<Record<string, string>> = {
  * the loader puts it before every script.
  */
 export function luaPreamble(): string {
-	const constants: [string, string | number][] = [...Object.entries(LUA_SCHEMA), ...luaCodeConstants(SCRIPT_CODES)];
+	const constants: [string, string | number][] = [
+		...Object.entries(LUA_SCHEMA),
+		...luaCodeConstants(SCRIPT_CODES),
+	];
 	const names = constants.map(([name]) => name).join(', ');
-	const values = constants.map(([, v]) => (typeof v === 'number' ? String(v) : `'${v}'`)).join(', ');
+	const values = constants
+		.map(([, v]) => (typeof v === 'number' ? String(v) : `'${v}'`))
+		.join(', ');
 	return `local ${names} = ${values}\n`;
 }

@@ -83,12 +83,16 @@ export function gapAfter(tomb: DroppedPoint, xinfoStream: unknown[]): Subscriber
 	const firstEntry = info.get('first-entry') as unknown[] | null | undefined;
 	const firstId = length > 0 && Array.isArray(firstEntry) ? String(firstEntry[0]) : undefined;
 	if (compareStreamIds(lastId, tomb.resumeAfterId) <= 0) return undefined;
-	if (firstId !== undefined && compareStreamIds(previousStreamId(firstId), tomb.resumeAfterId) <= 0) return undefined;
+	if (firstId !== undefined && compareStreamIds(previousStreamId(firstId), tomb.resumeAfterId) <= 0)
+		return undefined;
 	const missedEvents = tomb.position === undefined ? null : added - tomb.position - length;
 	if (missedEvents !== null && missedEvents <= 0) return undefined;
 	const missedFrom = new Date(msOf(tomb.resumeAfterId)).toISOString();
 	const missedUntil = new Date(msOf(firstId ?? lastId)).toISOString();
-	const why = tomb.reason === 'retention' ? 'dropped for being inactive longer than the subscriber retention' : 'removed by an operator';
+	const why =
+		tomb.reason === 'retention'
+			? 'dropped for being inactive longer than the subscriber retention'
+			: 'removed by an operator';
 	return {
 		droppedAt: new Date(tomb.droppedAtMs).toISOString(),
 		reason: tomb.reason,

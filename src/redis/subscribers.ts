@@ -9,7 +9,13 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { redisTimeMs, type ScriptedRedis } from './client';
 import { endpointKeys, registryKeys, subscriberKeys } from './keys';
-import { gapAfter, listenGaps, tellGap, type DroppedPoint, type SubscriberGap } from './subscriberGaps';
+import {
+	gapAfter,
+	listenGaps,
+	tellGap,
+	type DroppedPoint,
+	type SubscriberGap,
+} from './subscriberGaps';
 import { compareStreamIds, fieldsOf, msOf, previousStreamId, STREAM_ID_RE } from './streamIds';
 
 export type { SubscriberGap } from './subscriberGaps';
@@ -61,7 +67,9 @@ const REWIND_COUNT_MAX = 1000;
 
 function splitId(sub: string): { workflowId: string; nodeId: string } {
 	const i = sub.indexOf(':');
-	return i < 0 ? { workflowId: sub, nodeId: '' } : { workflowId: sub.slice(0, i), nodeId: sub.slice(i + 1) };
+	return i < 0
+		? { workflowId: sub, nodeId: '' }
+		: { workflowId: sub.slice(0, i), nodeId: sub.slice(i + 1) };
 }
 
 function isMissing(error: unknown): boolean {
@@ -99,18 +107,32 @@ export class SubscriberStore {
 	 * that was dropped resumes after the last event it received and gets a gap when events were
 	 * removed meanwhile (returned, and given to its `onGap` listeners).
 	 */
-	async subscribe(ep: EndpointRef, sub: string, from: 'new' | 'oldest', meta: SubscriberMeta = {}): Promise<SubscriberGap | undefined> {
+	async subscribe(
+		ep: EndpointRef,
+		sub: string,
+		from: 'new' | 'oldest',
+		meta: SubscriberMeta = {},
+	): Promise<SubscriberGap | undefined> {
 		const k = this.keys(ep);
 		const tombJson = await this.redis.hget(k.droppedSubscribers, sub);
 		const tomb = tombJson ? (JSON.parse(tombJson) as DroppedSubscriber) : undefined;
 		let created = true;
 		try {
-			await this.redis.xgroup('CREATE', k.stream, sub, tomb ? tomb.resumeAfterId : from === 'oldest' ? '0' : '$', 'MKSTREAM');
+			await this.redis.xgroup(
+				'CREATE',
+				k.stream,
+				sub,
+				tomb ? tomb.resumeAfterId : from === 'oldest' ? '0' : '$',
+				'MKSTREAM',
+			);
 		} catch (error) {
 			if (!(error instanceof Error) || !error.message.includes('BUSYGROUP')) throw error;
 			created = false;
 		}
-		await this.register(ep, sub, { workflowName: meta.workflowName ?? tomb?.workflowName, nodeName: meta.nodeName ?? tomb?.nodeName });
+		await this.register(ep, sub, {
+			workflowName: meta.workflowName ?? tomb?.workflowName,
+			nodeName: meta.nodeName ?? tomb?.nodeName,
+		});
 		if (!tomb) return undefined;
 		await this.redis.hdel(k.droppedSubscribers, sub);
 		if (!created) return undefined;
@@ -142,7 +164,11 @@ export class SubscriberStore {
 		const prev = await this.redis.hget(k.subscribers, sub);
 		if (!prev) return false;
 		const now = await redisTimeMs(this.redis);
-		await this.redis.hset(k.subscribers, sub, JSON.stringify({ ...(JSON.parse(prev) as StoredMeta), lastSeenMs: now }));
+		await this.redis.hset(
+			k.subscribers,
+			sub,
+			JSON.stringify({ ...(JSON.parse(prev) as StoredMeta), lastSeenMs: now }),
+		);
 		return true;
 	}
 
@@ -159,10 +185,17 @@ export class SubscriberStore {
 	 * Drops a subscriber: its cursor, attempts, replay queue and lease go (its dead letters stay),
 	 * and a record remains so that its return is told. @returns false when it did not exist.
 	 */
-	async remove(ep: EndpointRef, sub: string, reason: DroppedSubscriber['reason'] = 'removed'): Promise<boolean> {
+	async remove(
+		ep: EndpointRef,
+		sub: string,
+		reason: DroppedSubscriber['reason'] = 'removed',
+	): Promise<boolean> {
 		const k = this.keys(ep);
 		const sk = subscriberKeys(this.prefix, ep.accountId, ep.id, sub);
-		const [metaJson, group] = await Promise.all([this.redis.hget(k.subscribers, sub), this.group(ep, sub)]);
+		const [metaJson, group] = await Promise.all([
+			this.redis.hget(k.subscribers, sub),
+			this.group(ep, sub),
+		]);
 		if (!metaJson && !group) return false;
 		const meta = metaJson ? (JSON.parse(metaJson) as StoredMeta) : undefined;
 		if (group) {
@@ -190,7 +223,10 @@ export class SubscriberStore {
 	}
 
 	/** The group's cursor: where a re-created group must start so that nothing unacknowledged is skipped. */
-	private async group(ep: EndpointRef, sub: string): Promise<{ lastDeliveredId: string; resumeAfterId: string; position?: number } | undefined> {
+	private async group(
+		ep: EndpointRef,
+		sub: string,
+	): Promise<{ lastDeliveredId: string; resumeAfterId: string; position?: number } | undefined> {
 		const k = this.keys(ep);
 		let groups: unknown[];
 		try {
@@ -203,13 +239,28 @@ export class SubscriberStore {
 		if (!g) return undefined;
 		const lastDeliveredId = String(g.get('last-delivered-id'));
 		const entriesRead = g.get('entries-read');
-		let position = entriesRead === null || entriesRead === undefined ? undefined : Number(entriesRead);
-		const pending = (await this.redis.xpending(k.stream, sub)) as [number, string | null, string | null, unknown];
+		let position =
+			entriesRead === null || entriesRead === undefined ? undefined : Number(entriesRead);
+		const pending = (await this.redis.xpending(k.stream, sub)) as [
+			number,
+			string | null,
+			string | null,
+			unknown,
+		];
 		const oldestPending = Number(pending[0]) > 0 && pending[1] ? pending[1] : undefined;
 		if (!oldestPending) return { lastDeliveredId, resumeAfterId: lastDeliveredId, position };
 		// Resuming before its oldest unacknowledged event: the position moves back by the events from there on.
-		const span = await this.redis.xrange(k.stream, oldestPending, lastDeliveredId, 'COUNT', POSITION_SPAN_MAX + 1);
-		position = position === undefined || span.length > POSITION_SPAN_MAX ? undefined : position - span.length;
+		const span = await this.redis.xrange(
+			k.stream,
+			oldestPending,
+			lastDeliveredId,
+			'COUNT',
+			POSITION_SPAN_MAX + 1,
+		);
+		position =
+			position === undefined || span.length > POSITION_SPAN_MAX
+				? undefined
+				: position - span.length;
 		return { lastDeliveredId, resumeAfterId: previousStreamId(oldestPending), position };
 	}
 
@@ -225,7 +276,11 @@ export class SubscriberStore {
 		}
 		const byName = new Map<string, { pending: number; lag: number | null; last: string }>();
 		for (const f of (groups as unknown[][]).map(fieldsOf)) {
-			byName.set(String(f.get('name')), { pending: Number(f.get('pending') ?? 0), lag: f.get('lag') === null ? null : Number(f.get('lag')), last: String(f.get('last-delivered-id')) });
+			byName.set(String(f.get('name')), {
+				pending: Number(f.get('pending') ?? 0),
+				lag: f.get('lag') === null ? null : Number(f.get('lag')),
+				last: String(f.get('last-delivered-id')),
+			});
 		}
 		const length = Object.keys(meta).length > 0 ? await this.redis.xlen(k.stream) : 0;
 		const filtered = Object.keys(meta).length > 0 ? await this.redis.hgetall(k.filtered) : {};
@@ -251,14 +306,18 @@ export class SubscriberStore {
 
 	/** Records of dropped subscribers that have not come back yet, newest first. */
 	async dropped(ep: EndpointRef): Promise<DroppedSubscriber[]> {
-		const all = Object.values(await this.redis.hgetall(this.keys(ep).droppedSubscribers)).map((j) => JSON.parse(j) as DroppedSubscriber);
+		const all = Object.values(await this.redis.hgetall(this.keys(ep).droppedSubscribers)).map(
+			(j) => JSON.parse(j) as DroppedSubscriber,
+		);
 		return all.sort((a, b) => b.droppedAtMs - a.droppedAtMs);
 	}
 
 	/** Events waiting for one subscriber (new + pending + replayed). */
 	async waiting(ep: EndpointRef, sub: string): Promise<number> {
 		const all = await this.list(ep);
-		const replay = await this.redis.xlen(subscriberKeys(this.prefix, ep.accountId, ep.id, sub).replay);
+		const replay = await this.redis.xlen(
+			subscriberKeys(this.prefix, ep.accountId, ep.id, sub).replay,
+		);
 		return (all.find((s) => s.id === sub)?.waiting ?? 0) + replay;
 	}
 
@@ -268,28 +327,56 @@ export class SubscriberStore {
 	 * Refuses a point older than the oldest retained event or newer than the newest.
 	 * @returns the id the next read starts after
 	 */
-	async rewind(ep: EndpointRef, sub: string, to: string | number): Promise<{ startsAfterId: string; waiting: number }> {
+	async rewind(
+		ep: EndpointRef,
+		sub: string,
+		to: string | number,
+	): Promise<{ startsAfterId: string; waiting: number }> {
 		const k = this.keys(ep);
 		if (!(await this.group(ep, sub))) throw new NotFoundError('subscriber', sub);
 		const target = typeof to === 'number' ? `${Math.floor(to)}-0` : to;
-		if (!STREAM_ID_RE.test(target)) throw new ValidationError(`'${String(to)}' is neither an event id (like 1732280000000-0) nor a time`);
-		const [first, last] = await Promise.all([this.redis.xrange(k.stream, '-', '+', 'COUNT', 1), this.redis.xrevrange(k.stream, '+', '-', 'COUNT', 1)]);
-		if (first.length === 0) throw new ConflictError('the endpoint holds no events; there is nothing to rewind to');
+		if (!STREAM_ID_RE.test(target))
+			throw new ValidationError(
+				`'${String(to)}' is neither an event id (like 1732280000000-0) nor a time`,
+			);
+		const [first, last] = await Promise.all([
+			this.redis.xrange(k.stream, '-', '+', 'COUNT', 1),
+			this.redis.xrevrange(k.stream, '+', '-', 'COUNT', 1),
+		]);
+		if (first.length === 0)
+			throw new ConflictError('the endpoint holds no events; there is nothing to rewind to');
 		const oldest = first[0][0];
 		const newest = last[0][0];
 		if (compareStreamIds(target, oldest) < 0) {
-			throw new ValidationError(`${target} (${new Date(msOf(target)).toISOString()}) is older than the oldest event the endpoint still holds, ${oldest} (${new Date(msOf(oldest)).toISOString()}); pick a point at or after it`);
+			throw new ValidationError(
+				`${target} (${new Date(msOf(target)).toISOString()}) is older than the oldest event the endpoint still holds, ${oldest} (${new Date(msOf(oldest)).toISOString()}); pick a point at or after it`,
+			);
 		}
 		if (compareStreamIds(target, newest) > 0) {
-			throw new ValidationError(`${target} is newer than the newest event the endpoint holds, ${newest}; pick a point at or before it`);
+			throw new ValidationError(
+				`${target} is newer than the newest event the endpoint holds, ${newest}; pick a point at or before it`,
+			);
 		}
 		const startsAfterId = previousStreamId(target);
 		// Tell Redis the new position when it is cheap to count, so that the group's lag stays known.
-		const before = await this.redis.xrange(k.stream, '-', startsAfterId, 'COUNT', REWIND_COUNT_MAX + 1);
+		const before = await this.redis.xrange(
+			k.stream,
+			'-',
+			startsAfterId,
+			'COUNT',
+			REWIND_COUNT_MAX + 1,
+		);
 		if (before.length <= REWIND_COUNT_MAX) {
 			const info = fieldsOf((await this.redis.xinfo('STREAM', k.stream)) as unknown[]);
 			const removed = Number(info.get('entries-added') ?? 0) - Number(info.get('length') ?? 0);
-			await this.redis.xgroup('SETID', k.stream, sub, startsAfterId, 'ENTRIESREAD', removed + before.length);
+			await this.redis.xgroup(
+				'SETID',
+				k.stream,
+				sub,
+				startsAfterId,
+				'ENTRIESREAD',
+				removed + before.length,
+			);
 		} else {
 			await this.redis.xgroup('SETID', k.stream, sub, startsAfterId);
 		}
@@ -312,7 +399,9 @@ export class SubscriberStore {
 			}
 		}
 		const records = await this.dropped(ep);
-		const forget = records.filter((r, i) => i >= DROPPED_RECORD_MAX || nowMs - r.droppedAtMs > DROPPED_RECORD_KEEP_MS).map((r) => r.id);
+		const forget = records
+			.filter((r, i) => i >= DROPPED_RECORD_MAX || nowMs - r.droppedAtMs > DROPPED_RECORD_KEEP_MS)
+			.map((r) => r.id);
 		if (forget.length > 0) await this.redis.hdel(k.droppedSubscribers, ...forget);
 		return dropped;
 	}

@@ -8,7 +8,10 @@ import { securityKeys } from './keys';
 export class TokenStore {
 	private readonly key: string;
 
-	constructor(private readonly redis: ScriptedRedis, prefix: string) {
+	constructor(
+		private readonly redis: ScriptedRedis,
+		prefix: string,
+	) {
 		this.key = securityKeys(prefix).tokens;
 	}
 

@@ -50,7 +50,11 @@ export function historyClass(outcome: string): 'rejected' | 'duplicate' | undefi
 }
 
 /** Deletes the fields of `key` that `isOld` picks, walking the hash with HSCAN. @returns fields deleted. */
-export async function pruneHashFields(redis: ScriptedRedis, key: string, isOld: (field: string) => boolean): Promise<number> {
+export async function pruneHashFields(
+	redis: ScriptedRedis,
+	key: string,
+	isOld: (field: string) => boolean,
+): Promise<number> {
 	let cursor = '0';
 	let deleted = 0;
 	do {
@@ -77,7 +81,12 @@ export class UsageStore {
 		const values = await this.redis.hmget(key, ...fields);
 		const endpoints: Record<string, number> = {};
 		endpointIds.forEach((id, i) => (endpoints[id] = Number(values[i + 1] ?? 0)));
-		return { day, secondsToReset: (day + 1) * 86_400 - nowSec, accountAccepted: Number(values[0] ?? 0), endpoints };
+		return {
+			day,
+			secondsToReset: (day + 1) * 86_400 - nowSec,
+			accountAccepted: Number(values[0] ?? 0),
+			endpoints,
+		};
 	}
 
 	/**
@@ -88,9 +97,15 @@ export class UsageStore {
 		const n = Math.min(USAGE_RETENTION_DAYS, Math.max(1, Math.floor(days)));
 		const today = Math.floor((await redisTimeMs(this.redis)) / 86_400_000);
 		const keys = endpointKeys(this.prefix, accountId, '-');
-		const [usage, history] = await Promise.all([this.redis.hgetall(keys.usage), this.redis.hgetall(keys.history)]);
+		const [usage, history] = await Promise.all([
+			this.redis.hgetall(keys.usage),
+			this.redis.hgetall(keys.history),
+		]);
 		const num = (hash: Record<string, string>, field: string) => Number(hash[field] ?? 0);
-		const series = (accepted: (day: number) => string, other: (day: number, kind: string) => string): DayUsage[] => {
+		const series = (
+			accepted: (day: number) => string,
+			other: (day: number, kind: string) => string,
+		): DayUsage[] => {
 			const out: DayUsage[] = [];
 			for (let day = today - n + 1; day <= today; day++) {
 				out.push({
@@ -103,8 +118,18 @@ export class UsageStore {
 			return out;
 		};
 		const endpoints: Record<string, DayUsage[]> = {};
-		for (const id of endpointIds) endpoints[id] = series((d) => `e:${d}:${id}`, (d, kind) => `e:${d}:${id}:${kind}`);
-		return { account: series((d) => `d:${d}`, (d, kind) => `a:${d}:${kind}`), endpoints };
+		for (const id of endpointIds)
+			endpoints[id] = series(
+				(d) => `e:${d}:${id}`,
+				(d, kind) => `e:${d}:${id}:${kind}`,
+			);
+		return {
+			account: series(
+				(d) => `d:${d}`,
+				(d, kind) => `a:${d}:${kind}`,
+			),
+			endpoints,
+		};
 	}
 
 	/** Deletes the account's counters and history older than USAGE_RETENTION_DAYS (Redis's clock). @returns fields deleted. */
@@ -117,6 +142,9 @@ export class UsageStore {
 			return Number.isInteger(d) && d < oldest;
 		};
 		const keys = endpointKeys(this.prefix, accountId, '-');
-		return (await pruneHashFields(this.redis, keys.usage, isOld)) + (await pruneHashFields(this.redis, keys.history, isOld));
+		return (
+			(await pruneHashFields(this.redis, keys.usage, isOld)) +
+			(await pruneHashFields(this.redis, keys.history, isOld))
+		);
 	}
 }

@@ -23,19 +23,29 @@ function above(field: keyof EndpointLimits, value: number | null, plan: Plan, un
  */
 export function validateEndpointLimits(input: unknown, plan: Plan): EndpointLimits | null {
 	if (input === undefined || input === null || input === '') return null;
-	if (typeof input !== 'object' || Array.isArray(input)) throw new ValidationError('limits must be an object {rate, burst, daily} (each a number, or null for none), or null');
+	if (typeof input !== 'object' || Array.isArray(input))
+		throw new ValidationError(
+			'limits must be an object {rate, burst, daily} (each a number, or null for none), or null',
+		);
 	const o = input as Record<string, unknown>;
 	for (const key of Object.keys(o)) {
-		if (!['rate', 'burst', 'daily'].includes(key)) throw new ValidationError(`limits.${key.slice(0, 50)} is not a known limit; expected rate, burst, daily`);
+		if (!['rate', 'burst', 'daily'].includes(key))
+			throw new ValidationError(
+				`limits.${key.slice(0, 50)} is not a known limit; expected rate, burst, daily`,
+			);
 	}
 	const rate = limitValue(o.rate, 'limits.rate', false);
 	let burst = limitValue(o.burst, 'limits.burst', true);
 	const daily = limitValue(o.daily, 'limits.daily', true);
-	if (rate === null && burst !== null) throw new ValidationError('limits.burst needs limits.rate: set the rate (requests per second) too, or set both to null');
+	if (rate === null && burst !== null)
+		throw new ValidationError(
+			'limits.burst needs limits.rate: set the rate (requests per second) too, or set both to null',
+		);
 	above('rate', rate, plan, '/s');
 	above('burst', burst, plan, '');
 	above('daily', daily, plan, ' per day');
-	if (rate !== null && burst === null) burst = Math.min(Math.max(1, Math.ceil(rate)), plan.burst ?? Infinity);
+	if (rate !== null && burst === null)
+		burst = Math.min(Math.max(1, Math.ceil(rate)), plan.burst ?? Infinity);
 	if (rate === null && daily === null) return null;
 	return { rate, burst, daily };
 }
@@ -44,10 +54,14 @@ export function validateEndpointLimits(input: unknown, plan: Plan): EndpointLimi
  * An update's limits: the given fields over the endpoint's current ones, so `{daily: 5}` keeps its
  * rate; null clears them all. Without a rate there is no burst either, unless one is given.
  */
-export function mergeEndpointLimits(current: EndpointLimits | null | undefined, given: unknown): unknown {
+export function mergeEndpointLimits(
+	current: EndpointLimits | null | undefined,
+	given: unknown,
+): unknown {
 	if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
 	const patch = given as Record<string, unknown>;
 	const merged: Record<string, unknown> = { ...(current ?? {}), ...patch };
-	if ((merged.rate === null || merged.rate === undefined) && patch.burst === undefined) merged.burst = null;
+	if ((merged.rate === null || merged.rate === undefined) && patch.burst === undefined)
+		merged.burst = null;
 	return merged;
 }

@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { defaultDedupe, validateAuth, validateIpAllowlist } from '../auth';
 import { ValidationError } from '../errors';
-import { INGEST_METHODS, type DedupeConfig, type EndpointAuth, type HandshakeConfig, type IngestMethod } from '../types';
+import {
+	INGEST_METHODS,
+	type DedupeConfig,
+	type EndpointAuth,
+	type HandshakeConfig,
+	type IngestMethod,
+} from '../types';
 
 export const ENDPOINT_ID_RE = /^[a-z0-9][a-z0-9_-]{2,63}$/;
 export const ACCOUNT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -23,24 +29,32 @@ export function randomEndpointId(): string {
 
 export function validateEndpointId(id: unknown): string {
 	if (typeof id !== 'string' || !ENDPOINT_ID_RE.test(id)) {
-		throw new ValidationError(`endpoint id must be 3-64 characters from a-z, 0-9, '-' and '_', starting with a letter or digit (got ${JSON.stringify(id)})`);
+		throw new ValidationError(
+			`endpoint id must be 3-64 characters from a-z, 0-9, '-' and '_', starting with a letter or digit (got ${JSON.stringify(id)})`,
+		);
 	}
 	return id;
 }
 
 export function validateAccountId(id: unknown): string {
 	if (typeof id !== 'string' || !ACCOUNT_ID_RE.test(id)) {
-		throw new ValidationError(`account id must be 1-64 characters from A-Z, a-z, 0-9, '.', '-' and '_' (got ${JSON.stringify(id)})`);
+		throw new ValidationError(
+			`account id must be 1-64 characters from A-Z, a-z, 0-9, '.', '-' and '_' (got ${JSON.stringify(id)})`,
+		);
 	}
 	return id;
 }
 
 export function validateMethods(input: unknown): IngestMethod[] {
 	if (input === undefined || input === null) return ['POST'];
-	const list = (Array.isArray(input) ? input : String(input).split(',')).map((m) => String(m).trim().toUpperCase()).filter(Boolean);
-	if (list.length === 0) throw new ValidationError(`methods must name at least one of ${INGEST_METHODS.join(', ')}`);
+	const list = (Array.isArray(input) ? input : String(input).split(','))
+		.map((m) => String(m).trim().toUpperCase())
+		.filter(Boolean);
+	if (list.length === 0)
+		throw new ValidationError(`methods must name at least one of ${INGEST_METHODS.join(', ')}`);
 	for (const m of list) {
-		if (!(INGEST_METHODS as readonly string[]).includes(m)) throw new ValidationError(`method '${m}' is not one of ${INGEST_METHODS.join(', ')}`);
+		if (!(INGEST_METHODS as readonly string[]).includes(m))
+			throw new ValidationError(`method '${m}' is not one of ${INGEST_METHODS.join(', ')}`);
 	}
 	return [...new Set(list)] as IngestMethod[];
 }
@@ -50,25 +64,38 @@ export function validateMethods(input: unknown): IngestMethod[] {
  * `{source:{type:'none'}}` switches it off.
  */
 export function validateDedupe(input: unknown, auth: EndpointAuth): DedupeConfig {
-	if (input === undefined || input === null) return { source: defaultDedupe(auth), windowSeconds: DEFAULT_DEDUPE_WINDOW_SECONDS };
-	if (typeof input !== 'object') throw new ValidationError('dedupe must be an object {source, windowSeconds}');
+	if (input === undefined || input === null)
+		return { source: defaultDedupe(auth), windowSeconds: DEFAULT_DEDUPE_WINDOW_SECONDS };
+	if (typeof input !== 'object')
+		throw new ValidationError('dedupe must be an object {source, windowSeconds}');
 	const o = input as Record<string, unknown>;
-	const windowSeconds = o.windowSeconds === undefined ? DEFAULT_DEDUPE_WINDOW_SECONDS : Number(o.windowSeconds);
+	const windowSeconds =
+		o.windowSeconds === undefined ? DEFAULT_DEDUPE_WINDOW_SECONDS : Number(o.windowSeconds);
 	if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 30 * 86_400) {
-		throw new ValidationError('dedupe.windowSeconds must be a whole number of seconds from 1 to 2592000 (30 days)');
+		throw new ValidationError(
+			'dedupe.windowSeconds must be a whole number of seconds from 1 to 2592000 (30 days)',
+		);
 	}
 	const src = (o.source ?? defaultDedupe(auth)) as Record<string, unknown>;
 	switch (src?.type) {
 		case 'none':
 			return { source: { type: 'none' }, windowSeconds };
 		case 'header': {
-			const name = String(src.name ?? '').trim().toLowerCase();
-			if (!/^[a-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(name)) throw new ValidationError('dedupe.source.name must be a header name such as idempotency-key');
+			const name = String(src.name ?? '')
+				.trim()
+				.toLowerCase();
+			if (!/^[a-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(name))
+				throw new ValidationError(
+					'dedupe.source.name must be a header name such as idempotency-key',
+				);
 			return { source: { type: 'header', name }, windowSeconds };
 		}
 		case 'bodyPath': {
 			const path = String(src.path ?? '').trim();
-			if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(path)) throw new ValidationError('dedupe.source.path must be a dotted JSON path such as id or data.object.id');
+			if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(path))
+				throw new ValidationError(
+					'dedupe.source.path must be a dotted JSON path such as id or data.object.id',
+				);
 			return { source: { type: 'bodyPath', path }, windowSeconds };
 		}
 		default:
@@ -81,7 +108,9 @@ export function validateHandshake(input: unknown): HandshakeConfig {
 	const o = (typeof input === 'string' ? { mode: input } : input) as Record<string, unknown>;
 	const mode = String(o.mode ?? 'none');
 	if (!['none', 'slack', 'hubChallenge', 'validationToken'].includes(mode)) {
-		throw new ValidationError("handshake.mode must be 'none', 'slack', 'hubChallenge' or 'validationToken'");
+		throw new ValidationError(
+			"handshake.mode must be 'none', 'slack', 'hubChallenge' or 'validationToken'",
+		);
 	}
 	const verifyToken = o.verifyToken === undefined ? undefined : String(o.verifyToken);
 	return { mode: mode as HandshakeConfig['mode'], ...(verifyToken ? { verifyToken } : {}) };
@@ -90,7 +119,10 @@ export function validateHandshake(input: unknown): HandshakeConfig {
 export function validateCapacity(input: unknown): number | null {
 	if (input === undefined || input === null || input === '') return null;
 	const n = Number(input);
-	if (!Number.isInteger(n) || n < 1) throw new ValidationError('bufferCapacity must be a whole number greater than 0, or null for the gateway default');
+	if (!Number.isInteger(n) || n < 1)
+		throw new ValidationError(
+			'bufferCapacity must be a whole number greater than 0, or null for the gateway default',
+		);
 	return n;
 }
 
@@ -98,7 +130,10 @@ export function validateCapacity(input: unknown): number | null {
 export function validateMaxBytes(input: unknown): number | null {
 	if (input === undefined || input === null || input === '') return null;
 	const n = Number(input);
-	if (!Number.isInteger(n) || n < 1024) throw new ValidationError('bufferMaxBytes must be a whole number of bytes of at least 1024, or null for the gateway default');
+	if (!Number.isInteger(n) || n < 1024)
+		throw new ValidationError(
+			'bufferMaxBytes must be a whole number of bytes of at least 1024, or null for the gateway default',
+		);
 	return n;
 }
 

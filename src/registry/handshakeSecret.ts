@@ -19,20 +19,40 @@ export interface HandshakeSecretStore {
 
 /** The registry operation the store uses (compare and set of one endpoint record). */
 export interface EndpointUpdater {
-	updateEndpointIf(id: string, change: (record: EndpointRecord) => EndpointRecord | undefined): Promise<EndpointRecord | undefined>;
+	updateEndpointIf(
+		id: string,
+		change: (record: EndpointRecord) => EndpointRecord | undefined,
+	): Promise<EndpointRecord | undefined>;
 }
 
 /** The record after a handshake delivered `secret`, or undefined when it does not wait for one. */
-export function acceptHandshakeSecret(record: EndpointRecord, secret: string, nowMs: number): EndpointRecord | undefined {
-	if (record.awaitingHandshakeSecret !== true || record.auth.type !== 'hmac' || record.auth.preset !== 'asana') return undefined;
+export function acceptHandshakeSecret(
+	record: EndpointRecord,
+	secret: string,
+	nowMs: number,
+): EndpointRecord | undefined {
+	if (
+		record.awaitingHandshakeSecret !== true ||
+		record.auth.type !== 'hmac' ||
+		record.auth.preset !== 'asana'
+	)
+		return undefined;
 	const { awaitingHandshakeSecret: _waited, ...rest } = record;
-	return { ...rest, secrets: withHandshakeSecret(record.secrets, secret, nowMs), updatedAt: new Date(nowMs).toISOString() };
+	return {
+		...rest,
+		secrets: withHandshakeSecret(record.secrets, secret, nowMs),
+		updatedAt: new Date(nowMs).toISOString(),
+	};
 }
 
 export function handshakeSecretStore(registry: EndpointUpdater): HandshakeSecretStore {
 	return {
 		async storeHandshakeSecret(endpointId, secret, nowMs) {
-			return (await registry.updateEndpointIf(endpointId, (record) => acceptHandshakeSecret(record, secret, nowMs))) !== undefined;
+			return (
+				(await registry.updateEndpointIf(endpointId, (record) =>
+					acceptHandshakeSecret(record, secret, nowMs),
+				)) !== undefined
+			);
 		},
 	};
 }

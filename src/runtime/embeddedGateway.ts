@@ -21,7 +21,9 @@ import { SERVER_TIMEOUTS } from '../gateway/server';
 export interface GatewayWorkerData {
 	config: GatewayConfig;
 }
-export type ToGatewayWorker = { type: 'close' } | { type: 'delivery-metrics'; id: number; text: string };
+export type ToGatewayWorker =
+	| { type: 'close' }
+	| { type: 'delivery-metrics'; id: number; text: string };
 export type FromGatewayWorker =
 	| { type: 'delivery-metrics-request'; id: number }
 	| { type: 'listening'; url: string }
@@ -51,11 +53,18 @@ const CLOSE_MARGIN_MS = 5_000;
  * under tsx), the worker gets no TypeScript loader of its own: it registers tsx's first.
  */
 function newWorker(workerData: GatewayWorkerData): Worker {
-	const options = { workerData, name: 'webhook-gateway', resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+	const options = {
+		workerData,
+		name: 'webhook-gateway',
+		resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+	};
 	const js = path.join(__dirname, 'gatewayWorker.js');
 	if (fs.existsSync(js)) return new Worker(js, options);
 	const ts = path.join(__dirname, 'gatewayWorker.ts');
-	return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { ...options, eval: true });
+	return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, {
+		...options,
+		eval: true,
+	});
 }
 
 /**
@@ -64,7 +73,10 @@ function newWorker(workerData: GatewayWorkerData): Worker {
  *   exist, a Redis too old); an Error when it cannot listen (e.g. EADDRINUSE) or the worker fails
  *   to start. The worker is gone then.
  */
-export function startEmbeddedGateway(config: GatewayConfig, logger: Logger): Promise<EmbeddedGateway> {
+export function startEmbeddedGateway(
+	config: GatewayConfig,
+	logger: Logger,
+): Promise<EmbeddedGateway> {
 	const worker = newWorker({ config });
 	let closed: Promise<void> | undefined;
 	const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -75,15 +87,25 @@ export function startEmbeddedGateway(config: GatewayConfig, logger: Logger): Pro
 			void deliveryMetrics()
 				.registry.metrics()
 				.catch(() => '')
-				.then((text) => worker.postMessage({ type: 'delivery-metrics', id: message.id, text } satisfies ToGatewayWorker));
+				.then((text) =>
+					worker.postMessage({
+						type: 'delivery-metrics',
+						id: message.id,
+						text,
+					} satisfies ToGatewayWorker),
+				);
 		}
 	});
 
 	const close = (): Promise<void> => {
 		closed ??= (async () => {
-			const done = new Promise<void>((resolve) => worker.on('message', (m: FromGatewayWorker) => m.type === 'closed' && resolve()));
+			const done = new Promise<void>((resolve) =>
+				worker.on('message', (m: FromGatewayWorker) => m.type === 'closed' && resolve()),
+			);
 			worker.postMessage({ type: 'close' } satisfies ToGatewayWorker);
-			const deadline = new Promise<void>((resolve) => setTimeout(resolve, SERVER_TIMEOUTS.shutdownGraceMs + CLOSE_MARGIN_MS).unref());
+			const deadline = new Promise<void>((resolve) =>
+				setTimeout(resolve, SERVER_TIMEOUTS.shutdownGraceMs + CLOSE_MARGIN_MS).unref(),
+			);
 			await Promise.race([done, exited, deadline]);
 			await worker.terminate();
 		})();
@@ -104,10 +126,15 @@ export function startEmbeddedGateway(config: GatewayConfig, logger: Logger): Pro
 		// An uncaught error ends the worker (and with it the gateway), never n8n's process.
 		worker.on('error', (error) => {
 			if (!started) reject(error);
-			else logger.error('the embedded webhook gateway stopped after an internal error; restart the workflows that serve it', { error: error.message });
+			else
+				logger.error(
+					'the embedded webhook gateway stopped after an internal error; restart the workflows that serve it',
+					{ error: error.message },
+				);
 		});
 		worker.once('exit', (code) => {
-			if (!started) reject(new Error(`the gateway worker exited with code ${code} before it listened`));
+			if (!started)
+				reject(new Error(`the gateway worker exited with code ${code} before it listened`));
 		});
 	});
 }

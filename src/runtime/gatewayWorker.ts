@@ -12,26 +12,40 @@ import type { FromGatewayWorker, GatewayWorkerData, ToGatewayWorker } from './em
 import { messageOf } from '../errors';
 
 const port = parentPort;
-if (!port) throw new Error('gatewayWorker.ts runs only as a worker thread (src/runtime/embeddedGateway.ts starts it)');
+if (!port)
+	throw new Error(
+		'gatewayWorker.ts runs only as a worker thread (src/runtime/embeddedGateway.ts starts it)',
+	);
 const send = (message: FromGatewayWorker) => port.postMessage(message);
 
 /** Log fields must survive structured cloning; anything that does not (functions ...) is sent as text. */
-function cloneable(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+function cloneable(
+	fields: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
 	if (!fields) return undefined;
 	try {
 		structuredClone(fields);
 		return fields;
 	} catch {
-		return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'object' || typeof v === 'function' ? String(v) : v]));
+		return Object.fromEntries(
+			Object.entries(fields).map(([k, v]) => [
+				k,
+				typeof v === 'object' || typeof v === 'function' ? String(v) : v,
+			]),
+		);
 	}
 }
 
 /** The host's logger (n8n's), reached by message. */
 const logger: Logger = {
-	debug: (message, fields) => send({ type: 'log', level: 'debug', message, fields: cloneable(fields) }),
-	info: (message, fields) => send({ type: 'log', level: 'info', message, fields: cloneable(fields) }),
-	warn: (message, fields) => send({ type: 'log', level: 'warn', message, fields: cloneable(fields) }),
-	error: (message, fields) => send({ type: 'log', level: 'error', message, fields: cloneable(fields) }),
+	debug: (message, fields) =>
+		send({ type: 'log', level: 'debug', message, fields: cloneable(fields) }),
+	info: (message, fields) =>
+		send({ type: 'log', level: 'info', message, fields: cloneable(fields) }),
+	warn: (message, fields) =>
+		send({ type: 'log', level: 'warn', message, fields: cloneable(fields) }),
+	error: (message, fields) =>
+		send({ type: 'log', level: 'error', message, fields: cloneable(fields) }),
 };
 
 /** The triggers' delivery counters live on n8n's main thread: asked for at every scrape. */
@@ -73,5 +87,6 @@ startGateway(config as GatewayConfig, { logger, deliveryMetrics }).then(
 		});
 		send({ type: 'listening', url: running.url });
 	},
-	(error: unknown) => send({ type: 'failed', message: messageOf(error), configError: error instanceof ConfigError }),
+	(error: unknown) =>
+		send({ type: 'failed', message: messageOf(error), configError: error instanceof ConfigError }),
 );

@@ -36,5 +36,7 @@ export function n8nEncryptionKey(env: NodeJS.ProcessEnv): string | undefined {
  * so the gateway's ciphertexts and n8n's are under different keys).
  */
 export function gatewayKeyFromN8n(n8nKey: string): string {
-	return createHash('sha256').update(`webhook-gateway secrets from n8n's encryption key\n${n8nKey}`, 'utf8').digest('hex');
+	return createHash('sha256')
+		.update(`webhook-gateway secrets from n8n's encryption key\n${n8nKey}`, 'utf8')
+		.digest('hex');
 }

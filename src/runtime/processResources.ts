@@ -35,7 +35,12 @@ const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= new
  * @param lingerMs keep the resource this long after its last release, so that short users (one
  *   node execution after another) share one connection instead of opening one each.
  */
-async function acquire<T>(key: string, create: () => Promise<T>, close: (value: T) => Promise<void>, lingerMs = 0): Promise<Lease<T>> {
+async function acquire<T>(
+	key: string,
+	create: () => Promise<T>,
+	close: (value: T) => Promise<void>,
+	lingerMs = 0,
+): Promise<Lease<T>> {
 	let entry = registry.get(key) as Counted<T> | undefined;
 	if (entry?.closeTimer) {
 		clearTimeout(entry.closeTimer);
@@ -106,7 +111,11 @@ export function ingressOf(client: SharedClient, config: GatewayConfig, logger: L
  * An unreachable Redis is not an error here (the triggers retry); the next session checks again.
  * @throws ConfigError when Redis is too old for the gateway's scripts
  */
-export async function checkRedisOnce(client: SharedClient, config: GatewayConfig, logger: Logger): Promise<void> {
+export async function checkRedisOnce(
+	client: SharedClient,
+	config: GatewayConfig,
+	logger: Logger,
+): Promise<void> {
 	client.serverCheck ??= client.stores.checkServer({ allowEviction: config.allowEviction }).then(
 		(result) => {
 			for (const finding of result.findings) logFinding(logger, finding);
@@ -126,18 +135,30 @@ export async function checkRedisOnce(client: SharedClient, config: GatewayConfig
  * @param logger where the shared client logs what it discards (an endpoint deleted from the
  *   Webhook Endpoint node with events still buffered); the first user's logger serves them all.
  */
-export function acquireClient(config: GatewayConfig, logger?: Logger): Promise<Lease<SharedClient>> {
+export function acquireClient(
+	config: GatewayConfig,
+	logger?: Logger,
+): Promise<Lease<SharedClient>> {
 	const key = `client|${config.redisUrl}|${config.redisClusterNodes.join(',')}|${config.keyPrefix}|${config.publicUrl}`;
 	return acquire(
 		key,
 		async () => {
-			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, { deadLetterMax: config.deadLetterMax, secrets: secretCodecOf(config) });
+			const stores = createStores(connectionOf(config, 'wgw-n8n'), config.keyPrefix, {
+				deadLetterMax: config.deadLetterMax,
+				secrets: secretCodecOf(config),
+			});
 			const management = new ManagementService(stores, {
 				publicUrl: config.publicUrl,
 				defaultPlan: config.defaultPlan,
 				defaultBufferCapacity: config.bufferMaxEvents,
 				defaultBufferMaxBytes: config.bufferMaxBytes,
-				onDiscarded: (d) => logger?.warn('endpoint deleted with events still buffered; they are discarded', { endpoint: d.endpointId, reason: d.reason, events: d.events, bytes: d.bytes }),
+				onDiscarded: (d) =>
+					logger?.warn('endpoint deleted with events still buffered; they are discarded', {
+						endpoint: d.endpointId,
+						reason: d.reason,
+						events: d.events,
+						bytes: d.bytes,
+					}),
 			});
 			const client: SharedClient = { stores, management };
 			return client;
@@ -155,7 +176,10 @@ export function acquireClient(config: GatewayConfig, logger?: Logger): Promise<L
  * (another n8n main or a standalone gateway serves it) the lease holds `undefined` and a warning
  * is logged: triggers still read from Redis.
  */
-export function acquireEmbeddedGateway(config: GatewayConfig, logger: Logger): Promise<Lease<{ url: string } | undefined>> {
+export function acquireEmbeddedGateway(
+	config: GatewayConfig,
+	logger: Logger,
+): Promise<Lease<{ url: string } | undefined>> {
 	const key = `gateway|${config.host}|${config.port}`;
 	return acquire(
 		key,
@@ -167,7 +191,9 @@ export function acquireEmbeddedGateway(config: GatewayConfig, logger: Logger): P
 			} catch (error) {
 				// Configuration that cannot work stops the trigger with its message (n8n shows it).
 				if (error instanceof ConfigError) throw error;
-				logger.warn(`Webhook gateway not started on ${config.host}:${config.port}: ${messageOf(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`);
+				logger.warn(
+					`Webhook gateway not started on ${config.host}:${config.port}: ${messageOf(error)}. Triggers keep reading from Redis; make sure a gateway serves the endpoints.`,
+				);
 				return undefined;
 			}
 		},

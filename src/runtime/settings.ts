@@ -29,11 +29,18 @@ export interface GatewaySettings {
 export function redisUrlOf(s: GatewaySettings): string {
 	if (s.connectionType === 'url') {
 		const url = (s.redisUrl ?? '').trim();
-		if (!/^rediss?:\/\//.test(url)) throw new ValidationError('Redis URL must start with redis:// or rediss://, e.g. redis://localhost:6379');
+		if (!/^rediss?:\/\//.test(url))
+			throw new ValidationError(
+				'Redis URL must start with redis:// or rediss://, e.g. redis://localhost:6379',
+			);
 		return url;
 	}
 	const host = (s.host ?? 'localhost').trim() || 'localhost';
-	const auth = s.password ? `${encodeURIComponent(s.user ?? '')}:${encodeURIComponent(s.password)}@` : s.user ? `${encodeURIComponent(s.user)}@` : '';
+	const auth = s.password
+		? `${encodeURIComponent(s.user ?? '')}:${encodeURIComponent(s.password)}@`
+		: s.user
+			? `${encodeURIComponent(s.user)}@`
+			: '';
 	return `${s.tls ? 'rediss' : 'redis'}://${auth}${host}:${s.port ?? 6379}/${s.database ?? 0}`;
 }
 
@@ -42,16 +49,28 @@ export function redisUrlOf(s: GatewaySettings): string {
  * listen address of the embedded gateway from WEBHOOK_GATEWAY_N8N_HOST / _PORT.
  * @throws ConfigError (environment) or ValidationError (Redis URL).
  */
-export function gatewayConfigOf(s: GatewaySettings, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function gatewayConfigOf(
+	s: GatewaySettings,
+	env: NodeJS.ProcessEnv = process.env,
+): GatewayConfig {
 	const base = loadConfig(env);
 	const { serve, host, port } = loadN8nServeConfig(env);
 	const localHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	return {
 		...base,
 		redisUrl: redisUrlOf(s),
-		redisClusterNodes: s.clusterNodes ? s.clusterNodes.split(',').map((x) => x.trim()).filter(Boolean) : base.redisClusterNodes,
+		redisClusterNodes: s.clusterNodes
+			? s.clusterNodes
+					.split(',')
+					.map((x) => x.trim())
+					.filter(Boolean)
+			: base.redisClusterNodes,
 		keyPrefix: s.keyPrefix === undefined || s.keyPrefix === '' ? base.keyPrefix : s.keyPrefix,
-		publicUrl: (s.publicUrl?.trim() || env.WEBHOOK_GATEWAY_PUBLIC_URL || `http://${localHost}:${port}`).replace(/\/+$/, ''),
+		publicUrl: (
+			s.publicUrl?.trim() ||
+			env.WEBHOOK_GATEWAY_PUBLIC_URL ||
+			`http://${localHost}:${port}`
+		).replace(/\/+$/, ''),
 		host,
 		port,
 		// Derived only when this n8n serves the endpoints itself: otherwise standalone gateways
@@ -67,5 +86,11 @@ function derivedKey(env: NodeJS.ProcessEnv): string {
 }
 
 export function connectionOf(config: GatewayConfig, name: string): RedisConnectionOptions {
-	return { url: config.redisUrl, clusterNodes: config.redisClusterNodes, commandTimeoutMs: config.redisCommandTimeoutMs, name, offlineQueue: true };
+	return {
+		url: config.redisUrl,
+		clusterNodes: config.redisClusterNodes,
+		commandTimeoutMs: config.redisCommandTimeoutMs,
+		name,
+		offlineQueue: true,
+	};
 }

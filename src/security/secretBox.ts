@@ -24,8 +24,20 @@ interface Key {
 
 /** The AES key and key id of one key text (HKDF-SHA256, so any text of 32+ characters serves). */
 function deriveKey(material: string): Key {
-	const key = Buffer.from(hkdfSync('sha256', Buffer.from(material, 'utf8'), Buffer.alloc(0), 'webhook-gateway endpoint secrets v1', 32));
-	const id = createHash('sha256').update('webhook-gateway key id\n').update(key).digest('base64url').slice(0, 8);
+	const key = Buffer.from(
+		hkdfSync(
+			'sha256',
+			Buffer.from(material, 'utf8'),
+			Buffer.alloc(0),
+			'webhook-gateway endpoint secrets v1',
+			32,
+		),
+	);
+	const id = createHash('sha256')
+		.update('webhook-gateway key id\n')
+		.update(key)
+		.digest('base64url')
+		.slice(0, 8);
 	return { id, key };
 }
 
@@ -47,7 +59,10 @@ export class SecretBox {
 	 */
 	constructor(currentKey: string, previousKeys: readonly string[] = []) {
 		for (const material of [currentKey, ...previousKeys]) {
-			if (material.length < MIN_ENCRYPTION_KEY_LENGTH) throw new SecretBoxError(`an encryption key must have at least ${MIN_ENCRYPTION_KEY_LENGTH} characters`);
+			if (material.length < MIN_ENCRYPTION_KEY_LENGTH)
+				throw new SecretBoxError(
+					`an encryption key must have at least ${MIN_ENCRYPTION_KEY_LENGTH} characters`,
+				);
 		}
 		this.current = deriveKey(currentKey);
 		for (const k of [this.current, ...previousKeys.map(deriveKey)]) this.keys.set(k.id, k.key);
@@ -85,14 +100,22 @@ export class SecretBox {
 		if (!SecretBox.isSealed(value)) return value;
 		const [keyId, iv, ciphertext, tag] = value.slice(PREFIX.length).split(':');
 		const key = this.keys.get(keyId);
-		if (!key) throw new SecretBoxError(`a secret of endpoint '${context}' is sealed with key ${keyId}, which this process does not have (set WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS during a key change)`);
+		if (!key)
+			throw new SecretBoxError(
+				`a secret of endpoint '${context}' is sealed with key ${keyId}, which this process does not have (set WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS during a key change)`,
+			);
 		try {
 			const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
 			decipher.setAAD(Buffer.from(context, 'utf8'));
 			decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-			return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+			return Buffer.concat([
+				decipher.update(Buffer.from(ciphertext, 'base64url')),
+				decipher.final(),
+			]).toString('utf8');
 		} catch {
-			throw new SecretBoxError(`a secret of endpoint '${context}' does not decrypt: it was altered or copied from another endpoint`);
+			throw new SecretBoxError(
+				`a secret of endpoint '${context}' does not decrypt: it was altered or copied from another endpoint`,
+			);
 		}
 	}
 }
@@ -105,8 +128,15 @@ export class EndpointSecretCodec {
 	constructor(private readonly box: SecretBox | undefined) {}
 
 	private map(record: EndpointRecord, f: (value: string) => string): EndpointRecord {
-		const handshake = record.handshake.verifyToken === undefined ? record.handshake : { ...record.handshake, verifyToken: f(record.handshake.verifyToken) };
-		return { ...record, secrets: record.secrets.map((s) => ({ ...s, value: f(s.value) })), handshake };
+		const handshake =
+			record.handshake.verifyToken === undefined
+				? record.handshake
+				: { ...record.handshake, verifyToken: f(record.handshake.verifyToken) };
+		return {
+			...record,
+			secrets: record.secrets.map((s) => ({ ...s, value: f(s.value) })),
+			handshake,
+		};
 	}
 
 	/** The record as stored: secrets sealed (already sealed ones are kept). */
@@ -120,7 +150,10 @@ export class EndpointSecretCodec {
 	open(record: EndpointRecord): EndpointRecord {
 		const box = this.box;
 		if (!box) {
-			if (this.hasSealed(record)) throw new SecretBoxError(`endpoint '${record.id}' has encrypted secrets: set WEBHOOK_GATEWAY_ENCRYPTION_KEY`);
+			if (this.hasSealed(record))
+				throw new SecretBoxError(
+					`endpoint '${record.id}' has encrypted secrets: set WEBHOOK_GATEWAY_ENCRYPTION_KEY`,
+				);
 			return record;
 		}
 		return this.map(record, (v) => box.open(v, record.id));
@@ -130,16 +163,29 @@ export class EndpointSecretCodec {
 	needsReseal(stored: EndpointRecord): boolean {
 		if (!this.box) return false;
 		const id = this.box.keyId;
-		const values = [...stored.secrets.map((s) => s.value), ...(stored.handshake.verifyToken === undefined ? [] : [stored.handshake.verifyToken])];
+		const values = [
+			...stored.secrets.map((s) => s.value),
+			...(stored.handshake.verifyToken === undefined ? [] : [stored.handshake.verifyToken]),
+		];
 		return values.some((v) => SecretBox.keyIdOf(v) !== id);
 	}
 
 	private hasSealed(record: EndpointRecord): boolean {
-		return record.secrets.some((s) => SecretBox.isSealed(s.value)) || (record.handshake.verifyToken !== undefined && SecretBox.isSealed(record.handshake.verifyToken));
+		return (
+			record.secrets.some((s) => SecretBox.isSealed(s.value)) ||
+			(record.handshake.verifyToken !== undefined &&
+				SecretBox.isSealed(record.handshake.verifyToken))
+		);
 	}
 }
 
 /** The codec for a gateway configuration: sealing when an encryption key is set, else plaintext. */
-export function secretCodecOf(config: Pick<GatewayConfig, 'encryptionKey' | 'previousEncryptionKeys'>): EndpointSecretCodec {
-	return new EndpointSecretCodec(config.encryptionKey === '' ? undefined : new SecretBox(config.encryptionKey, config.previousEncryptionKeys));
+export function secretCodecOf(
+	config: Pick<GatewayConfig, 'encryptionKey' | 'previousEncryptionKeys'>,
+): EndpointSecretCodec {
+	return new EndpointSecretCodec(
+		config.encryptionKey === ''
+			? undefined
+			: new SecretBox(config.encryptionKey, config.previousEncryptionKeys),
+	);
 }

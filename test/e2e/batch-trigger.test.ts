@@ -9,7 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import { startTestGateway } from '../harness/gateway';
 import { N8N_VERSION } from '../harness/n8n';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
-import { assertSameEvent, awayFromTick, eventually, portOpen, sendAccepted, sleep, TICK_MS, triggerItems, triggerWorkflow } from './fixtures/triggers';
+import {
+	assertSameEvent,
+	awayFromTick,
+	eventually,
+	portOpen,
+	sendAccepted,
+	sleep,
+	TICK_MS,
+	triggerItems,
+	triggerWorkflow,
+} from './fixtures/triggers';
 
 let g: GatewayN8n;
 /** Records the case's duration in the summary (the context exists once before() ran). */
@@ -23,7 +33,12 @@ describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_00
 		await g?.close('batch trigger e2e');
 	});
 
-	const batch: { w1?: Created; w2?: Created; sent?: Awaited<ReturnType<typeof sendAccepted>>; firstIds?: string[] } = {};
+	const batch: {
+		w1?: Created;
+		w2?: Created;
+		sent?: Awaited<ReturnType<typeof sendAccepted>>;
+		firstIds?: string[];
+	} = {};
 
 	it(
 		'Batch Trigger: 25 webhooks become ONE execution with 25 items in arrival order',
@@ -33,7 +48,10 @@ describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_00
 			batch.w2 = await g.workflow('batch two', { kind: 'batch', endpointId: 'orders' });
 			await g.activate(batch.w1);
 			await g.activate(batch.w2);
-			assert.ok(await eventually(() => portOpen(g.servePort), 10_000), 'the embedded gateway listens');
+			assert.ok(
+				await eventually(() => portOpen(g.servePort), 10_000),
+				'the embedded gateway listens',
+			);
 			await awayFromTick();
 			batch.sent = await sendAccepted(g.hooks, 'orders', 0, 25);
 			const executions = await g.settledExecutions(batch.w1.id, 1);
@@ -64,7 +82,11 @@ describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_00
 		'Batch Trigger: a failing workflow gets the same events each tick, dead letters after 3 failures, and the replay is delivered after the fix',
 		timed('failures, dead letters, replay', async () => {
 			await g.endpoint('payments');
-			const failing = await g.workflow('batch failing', { kind: 'batch', endpointId: 'payments', fail: true });
+			const failing = await g.workflow('batch failing', {
+				kind: 'batch',
+				endpointId: 'payments',
+				fail: true,
+			});
 			const { id, wf } = failing;
 			await g.activate(failing);
 			await awayFromTick();
@@ -93,8 +115,18 @@ describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_00
 
 			// Fix the workflow (same trigger node, so the same subscriber), then replay.
 			await g.deactivate(failing);
-			const fixed = triggerWorkflow('batch fixed', { kind: 'batch', credential: g.credential, endpointId: 'payments', triggerNodeId: wf.triggerNodeId });
-			await g.n8n.api('PUT', `/workflows/${id}`, { name: fixed.name, nodes: fixed.nodes, connections: fixed.connections, settings: fixed.settings });
+			const fixed = triggerWorkflow('batch fixed', {
+				kind: 'batch',
+				credential: g.credential,
+				endpointId: 'payments',
+				triggerNodeId: wf.triggerNodeId,
+			});
+			await g.n8n.api('PUT', `/workflows/${id}`, {
+				name: fixed.name,
+				nodes: fixed.nodes,
+				connections: fixed.connections,
+				settings: fixed.settings,
+			});
 			await g.activate(failing);
 			const replay = await g.management.replayDeadLetters('payments');
 			assert.equal(replay.replayed.length, 3);
@@ -129,9 +161,15 @@ describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_00
 		timed('n8n down, standalone gateway, restart', async () => {
 			const before1 = (await g.n8n.executions(batch.w1!.id)).length;
 			const before2 = (await g.n8n.executions(batch.w2!.id)).length;
-			const listening = [g.logCount('listening on', batch.w1!.sub), g.logCount('listening on', batch.w2!.sub)];
+			const listening = [
+				g.logCount('listening on', batch.w1!.sub),
+				g.logCount('listening on', batch.w2!.sub),
+			];
 			await g.n8n.stop();
-			assert.ok(await eventually(async () => !(await portOpen(g.servePort)), 5000), 'the embedded gateway went down with n8n');
+			assert.ok(
+				await eventually(async () => !(await portOpen(g.servePort)), 5000),
+				'the embedded gateway went down with n8n',
+			);
 			const gateway = await startTestGateway({ url: g.redis.url }, { keyPrefix: g.prefix });
 			let sent: Awaited<ReturnType<typeof sendAccepted>>;
 			try {
@@ -163,7 +201,10 @@ describe(`Webhook Batch Trigger in a real n8n ${N8N_VERSION}`, { timeout: 900_00
 			const eager = await g.workflow('bulk eager', {
 				kind: 'batch',
 				endpointId: 'bulk',
-				parameters: { cronExpression: '0 0 1 1 *', options: { releaseWhenWaiting: 25, maxEventsPerExecution: 10 } },
+				parameters: {
+					cronExpression: '0 0 1 1 *',
+					options: { releaseWhenWaiting: 25, maxEventsPerExecution: 10 },
+				},
 			});
 			const combined = await g.workflow('bulk combined', {
 				kind: 'batch',

@@ -9,7 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureN8n, packPackage, startN8n, webhookWorkflow, type N8nInstance } from '../harness/n8n';
+import {
+	ensureN8n,
+	packPackage,
+	startN8n,
+	webhookWorkflow,
+	type N8nInstance,
+} from '../harness/n8n';
 
 const instances: N8nInstance[] = [];
 
@@ -30,7 +36,9 @@ async function postWebhook(n8n: N8nInstance, webhookPath: string, body: unknown)
 		const text = await response.text();
 		if (response.ok) return;
 		if (response.status !== 404 || Date.now() > deadline) {
-			assert.fail(`POST /webhook/${webhookPath} -> ${response.status}: ${text}\n${n8n.logs().slice(-4000)}`);
+			assert.fail(
+				`POST /webhook/${webhookPath} -> ${response.status}: ${text}\n${n8n.logs().slice(-4000)}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 250));
 	}
@@ -38,7 +46,10 @@ async function postWebhook(n8n: N8nInstance, webhookPath: string, body: unknown)
 
 function nodeOutput(execution: any, nodeName: string): any[] {
 	const runs = execution?.data?.resultData?.runData?.[nodeName];
-	assert.ok(Array.isArray(runs) && runs.length > 0, `execution ${execution?.id} has no run of ${nodeName}`);
+	assert.ok(
+		Array.isArray(runs) && runs.length > 0,
+		`execution ${execution?.id} has no run of ${nodeName}`,
+	);
 	return (runs[0].data?.main?.[0] ?? []).map((item: any) => item.json);
 }
 
@@ -51,49 +62,53 @@ describe('n8n test harness', { concurrency: true, timeout: 240_000 }, () => {
 		await ensureN8n(); // minutes on a fresh machine, instant afterwards
 	});
 
-	it('runs n8n’s own Webhook node, and keeps data across a restart', { timeout: 200_000 }, async () => {
-		let t0 = Date.now();
-		const n8n = await startN8n();
-		instances.push(n8n);
-		const firstStart = Date.now() - t0;
+	it(
+		'runs n8n’s own Webhook node, and keeps data across a restart',
+		{ timeout: 200_000 },
+		async () => {
+			let t0 = Date.now();
+			const n8n = await startN8n();
+			instances.push(n8n);
+			const firstStart = Date.now() - t0;
 
-		const webhookPath = `harness-${randomUUID()}`;
-		const { id } = await n8n.createWorkflow(webhookWorkflow(webhookPath));
-		await n8n.activate(id);
+			const webhookPath = `harness-${randomUUID()}`;
+			const { id } = await n8n.createWorkflow(webhookWorkflow(webhookPath));
+			await n8n.activate(id);
 
-		const bodies = [1, 2, 3].map((n) => ({ n, text: `hello ${n}` }));
-		for (const body of bodies) await postWebhook(n8n, webhookPath, body);
-		const three = await n8n.waitForExecutions(id, 3, 30_000);
-		assert.equal(three.length, 3);
-		for (const execution of three) assert.equal(execution.status, 'success');
-		assert.deepEqual(
-			three.map((e) => nodeOutput(e, 'Webhook')[0].body),
-			bodies,
-			'each execution carries the posted body, oldest first',
-		);
-		assert.deepEqual(nodeOutput(three[0], 'NoOp')[0].body, bodies[0]);
+			const bodies = [1, 2, 3].map((n) => ({ n, text: `hello ${n}` }));
+			for (const body of bodies) await postWebhook(n8n, webhookPath, body);
+			const three = await n8n.waitForExecutions(id, 3, 30_000);
+			assert.equal(three.length, 3);
+			for (const execution of three) assert.equal(execution.status, 'success');
+			assert.deepEqual(
+				three.map((e) => nodeOutput(e, 'Webhook')[0].body),
+				bodies,
+				'each execution carries the posted body, oldest first',
+			);
+			assert.deepEqual(nodeOutput(three[0], 'NoOp')[0].body, bodies[0]);
 
-		await n8n.stop();
-		await n8n.stop(); // idempotent
-		t0 = Date.now();
-		await n8n.start();
-		const restart = Date.now() - t0;
+			await n8n.stop();
+			await n8n.stop(); // idempotent
+			t0 = Date.now();
+			await n8n.start();
+			const restart = Date.now() - t0;
 
-		const workflow = await n8n.api('GET', `/workflows/${id}`);
-		assert.equal(workflow.active, true, 'still active after the restart');
-		await postWebhook(n8n, webhookPath, { n: 4 });
-		const four = await n8n.waitForExecutions(id, 4, 30_000);
-		assert.equal(four.length, 4);
-		assert.deepEqual(nodeOutput(four[3], 'Webhook')[0].body, { n: 4 });
-		// the internal REST API works with the new session too
-		const me = await n8n.rest('GET', '/login'); // the signed-in user; needs the session cookie
-		assert.equal(me.data.email, 'owner@harness.test');
+			const workflow = await n8n.api('GET', `/workflows/${id}`);
+			assert.equal(workflow.active, true, 'still active after the restart');
+			await postWebhook(n8n, webhookPath, { n: 4 });
+			const four = await n8n.waitForExecutions(id, 4, 30_000);
+			assert.equal(four.length, 4);
+			assert.deepEqual(nodeOutput(four[3], 'Webhook')[0].body, { n: 4 });
+			// the internal REST API works with the new session too
+			const me = await n8n.rest('GET', '/login'); // the signed-in user; needs the session cookie
+			assert.equal(me.data.email, 'owner@harness.test');
 
-		await n8n.deactivate(id);
-		assert.equal((await n8n.api('GET', `/workflows/${id}`)).active, false);
-		await n8n.stop();
-		console.log(`[n8n-harness] first start ${seconds(firstStart)}, restart ${seconds(restart)}`);
-	});
+			await n8n.deactivate(id);
+			assert.equal((await n8n.api('GET', `/workflows/${id}`)).active, false);
+			await n8n.stop();
+			console.log(`[n8n-harness] first start ${seconds(firstStart)}, restart ${seconds(restart)}`);
+		},
+	);
 
 	it('loads a community package installed from a tarball', { timeout: 200_000 }, async () => {
 		const packageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wgw-probe-'));
@@ -149,7 +164,17 @@ module.exports = { Probe };
 			instances.push(n8n);
 			const startMs = Date.now() - t0;
 			assert.ok(
-				fs.existsSync(path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-harness-probe', 'dist', 'Probe.node.js')),
+				fs.existsSync(
+					path.join(
+						n8n.userFolder,
+						'.n8n',
+						'nodes',
+						'node_modules',
+						'n8n-nodes-harness-probe',
+						'dist',
+						'Probe.node.js',
+					),
+				),
 			);
 			assert.doesNotMatch(n8n.logs(), /Skipping package/);
 
@@ -174,7 +199,11 @@ module.exports = { Probe };
 			await n8n.activate(id);
 			await postWebhook(n8n, webhookPath, { hello: 'probe' });
 			const [execution] = await n8n.waitForExecutions(id, 1, 30_000);
-			assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? null));
+			assert.equal(
+				execution.status,
+				'success',
+				JSON.stringify(execution.data?.resultData?.error ?? null),
+			);
 			assert.deepEqual(nodeOutput(execution, 'Probe'), [{ probe: true, body: { hello: 'probe' } }]);
 			await n8n.stop();
 			console.log(`[n8n-harness] start with a community package ${seconds(startMs)}`);

@@ -22,7 +22,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { endpointKeys, subscriberKeys } from '../../src/redis/keys';
 import { startGatewayN8n, type Created, type GatewayN8n } from './fixtures/context';
-import { awayFromTick, eventually, portOpen, runningExecutions, sendAccepted, sleep, TICK_MS, TRIGGER_NODE, triggerItems, triggerWorkflow, withCodeStep } from './fixtures/triggers';
+import {
+	awayFromTick,
+	eventually,
+	portOpen,
+	runningExecutions,
+	sendAccepted,
+	sleep,
+	TICK_MS,
+	TRIGGER_NODE,
+	triggerItems,
+	triggerWorkflow,
+	withCodeStep,
+} from './fixtures/triggers';
 import { redisClientOf } from '../../src/redis';
 
 const ENDPOINT = 'killed-mid-release';
@@ -40,11 +52,20 @@ function slowBatchWorkflow(name: string): Created {
 		endpointId: ENDPOINT,
 		parameters: { options: { maxEventsPerExecution: MAX_EVENTS } },
 	});
-	return { id: '', wf: withCodeStep(wf, 'Slow', `await new Promise((resolve) => setTimeout(resolve, ${RUN_MS}));\nreturn $input.all();`), sub: '' };
+	return {
+		id: '',
+		wf: withCodeStep(
+			wf,
+			'Slow',
+			`await new Promise((resolve) => setTimeout(resolve, ${RUN_MS}));\nreturn $input.all();`,
+		),
+		sub: '',
+	};
 }
 
 /** Executions of the workflow that n8n reports as running, with their data. */
-const running = (workflowId: string) => runningExecutions((method, path) => g.n8n.api(method, path), workflowId, true);
+const running = (workflowId: string) =>
+	runningExecutions((method, path) => g.n8n.api(method, path), workflowId, true);
 
 /**
  * Trigger items of an execution, or undefined when n8n kept no trigger output for it. An execution
@@ -54,7 +75,9 @@ const running = (workflowId: string) => runningExecutions((method, path) => g.n8
 function itemsOrNone(execution: any): any[] | undefined {
 	const runs = execution?.data?.resultData?.runData?.[TRIGGER_NODE];
 	if (!Array.isArray(runs) || runs.length === 0) return undefined;
-	const items = triggerItems(execution).filter((item) => item && !item.isArtificialRecoveredEventItem);
+	const items = triggerItems(execution).filter(
+		(item) => item && !item.isArtificialRecoveredEventItem,
+	);
 	return items.length > 0 ? items : undefined;
 }
 
@@ -75,7 +98,10 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		const { id } = await g.n8n.createWorkflow(draft.wf);
 		const w: Created = { id, wf: draft.wf, sub: `${id}:${draft.wf.triggerNodeId}` };
 		await g.activate(w);
-		assert.ok(await eventually(() => portOpen(g.servePort), 10_000), 'the embedded gateway listens');
+		assert.ok(
+			await eventually(() => portOpen(g.servePort), 10_000),
+			'the embedded gateway listens',
+		);
 
 		// All 35 land before one tick, so one release reads them as 10 + 10 + 10 + 5.
 		await awayFromTick(5000);
@@ -92,7 +118,13 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 				const success = executions.filter((e) => e.status === 'success').length;
 				// Batch 1 acked (35 - 10 waiting) and batch 2 handed to n8n (10 pending).
 				if (success === 1 && sub?.pending === MAX_EVENTS && sub.waiting === EVENTS - MAX_EVENTS) {
-					atKill = { success, total: executions.length, pending: sub.pending, waiting: sub.waiting, pendingIds: [] };
+					atKill = {
+						success,
+						total: executions.length,
+						pending: sub.pending,
+						waiting: sub.waiting,
+						pendingIds: [],
+					};
 					return true;
 				}
 				return false;
@@ -104,11 +136,22 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		// Let the Code node of the second execution run for a while, well before its end.
 		await sleep(1500);
 		// Which events n8n holds without having acknowledged them (stream ids → event ids).
-		const pendingStreamIds = ((await redisClientOf(g.stores).xpending(keys.stream, w.sub, '-', '+', 1000)) as [string, string, number, number][]).map((p) => p[0]);
-		const byStreamId = new Map((await g.stores.buffer.peek(ref, 10_000, 'oldest')).map((e) => [e.ref.slice(2), e.eventId]));
+		const pendingStreamIds = (
+			(await redisClientOf(g.stores).xpending(keys.stream, w.sub, '-', '+', 1000)) as [
+				string,
+				string,
+				number,
+				number,
+			][]
+		).map((p) => p[0]);
+		const byStreamId = new Map(
+			(await g.stores.buffer.peek(ref, 10_000, 'oldest')).map((e) => [e.ref.slice(2), e.eventId]),
+		);
 		atKill.pendingIds = pendingStreamIds.map((sid) => byStreamId.get(sid) ?? sid);
 		const executionsBeforeKill = await g.n8n.executions(w.id);
-		const ackedBeforeKill = executionsBeforeKill.filter((e) => e.status === 'success').flatMap((e) => triggerItems(e).map((i) => i.id as string));
+		const ackedBeforeKill = executionsBeforeKill
+			.filter((e) => e.status === 'success')
+			.flatMap((e) => triggerItems(e).map((i) => i.id as string));
 		assert.equal(ackedBeforeKill.length, MAX_EVENTS, 'one batch finished before the kill');
 		assert.equal(atKill.pendingIds.length, MAX_EVENTS, 'one batch in flight at the kill');
 		// The public API lists running executions only when asked for them.
@@ -118,13 +161,18 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		const listening = g.logCount('listening on', w.sub);
 		const killedAt = Date.now();
 		await g.n8n.kill();
-		assert.ok(await eventually(async () => !(await portOpen(g.servePort)), 5000), 'the embedded gateway went down with n8n');
+		assert.ok(
+			await eventually(async () => !(await portOpen(g.servePort)), 5000),
+			'the embedded gateway went down with n8n',
+		);
 		// Nothing is acknowledged by a dead process: the in-flight batch is still pending.
 		const [afterKill] = (await g.stores.buffer.subscribers.list(ref)).filter((s) => s.id === w.sub);
 		assert.equal(afterKill.pending, MAX_EVENTS, 'the in-flight batch stays pending in Redis');
 		assert.equal(afterKill.waiting, EVENTS - MAX_EVENTS);
 		// The dead instance's release lease stays until it expires; no other release can start before.
-		const leaseLeftMs = await redisClientOf(g.stores).pttl(subscriberKeys(g.prefix, ref.accountId, ref.id, w.sub).lease);
+		const leaseLeftMs = await redisClientOf(g.stores).pttl(
+			subscriberKeys(g.prefix, ref.accountId, ref.id, w.sub).lease,
+		);
 		assert.ok(leaseLeftMs > 0, 'the killed instance still holds the release lease');
 
 		await g.n8n.start();
@@ -134,10 +182,17 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		// Wait until every accepted event is in a successful execution.
 		const deliveredOk = async () => {
 			const executions = await g.n8n.executions(w.id);
-			const ok = new Set(executions.filter((e) => e.status === 'success').flatMap((e) => triggerItems(e).map((i) => i.id as string)));
+			const ok = new Set(
+				executions
+					.filter((e) => e.status === 'success')
+					.flatMap((e) => triggerItems(e).map((i) => i.id as string)),
+			);
 			return accepted.every((eid) => ok.has(eid));
 		};
-		assert.ok(await eventually(deliveredOk, 150_000, 1000), 'every accepted event reached a successful execution after the restart');
+		assert.ok(
+			await eventually(deliveredOk, 150_000, 1000),
+			'every accepted event reached a successful execution after the restart',
+		);
 		const allDoneAt = Date.now();
 		// One more tick (plus a run) so that an extra, unwanted release would show.
 		await sleep(TICK_MS + RUN_MS + 1500);
@@ -158,7 +213,11 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		// 1. Nothing lost: every 202 is in a successful execution, and nothing else is.
 		const missing = accepted.filter((eid) => !okCount.has(eid));
 		assert.deepEqual(missing, [], 'every accepted event was delivered in a successful execution');
-		assert.deepEqual([...okCount.keys()].filter((eid) => !accepted.includes(eid)), [], 'no unknown event');
+		assert.deepEqual(
+			[...okCount.keys()].filter((eid) => !accepted.includes(eid)),
+			[],
+			'no unknown event',
+		);
 		// 2. No event in two successful executions.
 		const twiceOk = [...okCount].filter(([, n]) => n > 1).map(([eid]) => eid);
 		assert.deepEqual(twiceOk, [], 'no event in two successful executions');
@@ -166,12 +225,28 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 		const afterRestartIds = successAfter.flatMap((e) => triggerItems(e).map((i) => i.id as string));
 		const ackedAgain = ackedBeforeKill.filter((eid) => afterRestartIds.includes(eid));
 		assert.deepEqual(ackedAgain, [], 'acknowledged events are not delivered again');
-		assert.deepEqual(ackedBeforeKill, accepted.slice(0, MAX_EVENTS), 'the first batch is the first 10 events');
+		assert.deepEqual(
+			ackedBeforeKill,
+			accepted.slice(0, MAX_EVENTS),
+			'the first batch is the first 10 events',
+		);
 		// 4. The in-flight batch is released again after the restart, first (pending entries are re-read first).
 		const redelivered = atKill.pendingIds.filter((eid) => afterRestartIds.includes(eid));
-		assert.deepEqual(redelivered, atKill.pendingIds, 'the unacknowledged batch was released again after the restart');
-		assert.deepEqual(atKill.pendingIds, accepted.slice(MAX_EVENTS, 2 * MAX_EVENTS), 'the in-flight batch was the second 10 events');
-		assert.deepEqual(triggerItems(successAfter[0]).map((i) => i.id), atKill.pendingIds, 'the first execution after the restart is the in-flight batch');
+		assert.deepEqual(
+			redelivered,
+			atKill.pendingIds,
+			'the unacknowledged batch was released again after the restart',
+		);
+		assert.deepEqual(
+			atKill.pendingIds,
+			accepted.slice(MAX_EVENTS, 2 * MAX_EVENTS),
+			'the in-flight batch was the second 10 events',
+		);
+		assert.deepEqual(
+			triggerItems(successAfter[0]).map((i) => i.id),
+			atKill.pendingIds,
+			'the first execution after the restart is the in-flight batch',
+		);
 		assert.deepEqual(
 			successful.map((e) => triggerItems(e).length),
 			[10, 10, 10, 5],
@@ -183,9 +258,17 @@ describe('n8n killed with SIGKILL in the middle of a batch release', { timeout: 
 			[killedId],
 			`the only execution that did not succeed is the one killed (${notSuccessful.map((e) => `${e.id}:${e.status}`).join(', ')})`,
 		);
-		assert.ok(!successful.some((e) => String(e.id) === killedId), 'the killed execution is not counted as a success');
+		assert.ok(
+			!successful.some((e) => String(e.id) === killedId),
+			'the killed execution is not counted as a success',
+		);
 		const killedItems = itemsOrNone(killed) ?? itemsOrNone(runningAtKill[0]);
-		if (killedItems) assert.deepEqual(killedItems.map((i) => i.id), atKill.pendingIds, 'the killed execution held the in-flight batch');
+		if (killedItems)
+			assert.deepEqual(
+				killedItems.map((i) => i.id),
+				atKill.pendingIds,
+				'the killed execution held the in-flight batch',
+			);
 		// 5. Nothing pending, nothing waiting, no dead letters.
 		const usage = await g.management.endpointUsage(ENDPOINT);
 		const sub = usage.subscribers.find((s) => s.id === w.sub);

@@ -25,8 +25,15 @@ function pngSize(file: string): { width: number; height: number } {
 	} finally {
 		fs.closeSync(fd);
 	}
-	assert.ok(head.subarray(0, 8).equals(PNG_SIGNATURE), `${path.basename(file)} has the PNG signature`);
-	assert.equal(head.subarray(12, 16).toString('latin1'), 'IHDR', `${path.basename(file)} starts with IHDR`);
+	assert.ok(
+		head.subarray(0, 8).equals(PNG_SIGNATURE),
+		`${path.basename(file)} has the PNG signature`,
+	);
+	assert.equal(
+		head.subarray(12, 16).toString('latin1'),
+		'IHDR',
+		`${path.basename(file)} starts with IHDR`,
+	);
 	return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
 }
 
@@ -35,23 +42,30 @@ describe('the screenshot script', () => {
 	let code: number | null = null;
 	let output = '';
 
-	before(async () => {
-		// On SIGTERM the script stops its n8n and Redis itself (by pid); SIGKILL only if it hangs.
-		const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'screenshots.ts'), outDir], {
-			cwd: REPO_ROOT,
-			env: { ...process.env, SCREENSHOTS_HOLD: '' },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-		const timer = setTimeout(() => {
-			output += `\n[test] the script ran longer than ${RUN_TIMEOUT_MS} ms: SIGTERM\n`;
-			child.kill('SIGTERM');
-			setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
-		}, RUN_TIMEOUT_MS);
-		code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-		clearTimeout(timer);
-	}, { timeout: RUN_TIMEOUT_MS + 30_000 });
+	before(
+		async () => {
+			// On SIGTERM the script stops its n8n and Redis itself (by pid); SIGKILL only if it hangs.
+			const child = spawn(
+				process.execPath,
+				['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'screenshots.ts'), outDir],
+				{
+					cwd: REPO_ROOT,
+					env: { ...process.env, SCREENSHOTS_HOLD: '' },
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
+			child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+			child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+			const timer = setTimeout(() => {
+				output += `\n[test] the script ran longer than ${RUN_TIMEOUT_MS} ms: SIGTERM\n`;
+				child.kill('SIGTERM');
+				setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+			}, RUN_TIMEOUT_MS);
+			code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+			clearTimeout(timer);
+		},
+		{ timeout: RUN_TIMEOUT_MS + 30_000 },
+	);
 
 	after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
@@ -73,6 +87,10 @@ describe('the screenshot script', () => {
 	}
 
 	it('takes the console from the embedded gateway in n8n (no fallback)', () => {
-		assert.doesNotMatch(output, /WARNING: the embedded gateway's console/, 'the gateway inside n8n must serve /console');
+		assert.doesNotMatch(
+			output,
+			/WARNING: the embedded gateway's console/,
+			'the gateway inside n8n must serve /console',
+		);
 	});
 });

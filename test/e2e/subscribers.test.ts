@@ -48,7 +48,16 @@ describe('Subscriber lifecycle in a real n8n', { timeout: 900_000 }, () => {
 			await g.management.removeSubscriber('gap-ep', raw.sub);
 			await sendAccepted(g.hooks, 'gap-ep', 2, 3);
 			const read = await g.stores.buffer.read(ref, 'other:reader', 10);
-			assert.equal((await g.stores.buffer.ack(ref, 'other:reader', read.map((e) => e.ref))).trimmed, 4);
+			assert.equal(
+				(
+					await g.stores.buffer.ack(
+						ref,
+						'other:reader',
+						read.map((e) => e.ref),
+					)
+				).trimmed,
+				4,
+			);
 			const [kept] = await sendAccepted(g.hooks, 'gap-ep', 5, 1);
 
 			await g.activate(raw);
@@ -74,18 +83,43 @@ describe('Subscriber lifecycle in a real n8n', { timeout: 900_000 }, () => {
 			await g.activate(batch);
 			await sendAccepted(g.hooks, 'del-ep', 1, 2);
 
-			await assert.rejects(g.management.deleteEndpoint('del-ep'), (error: Error) => error instanceof ConflictError && /workflow 'Delete Batch'/.test(error.message));
+			await assert.rejects(
+				g.management.deleteEndpoint('del-ep'),
+				(error: Error) =>
+					error instanceof ConflictError && /workflow 'Delete Batch'/.test(error.message),
+			);
 			await g.management.deleteEndpoint('del-ep', { force: true });
 
-			const activationError = async () => JSON.stringify(await g.n8n.rest('GET', `/active-workflows/error/${batch.id}`));
-			assert.ok(await eventually(async () => /was deleted/.test(await activationError()), 30_000), `n8n records the error: ${await activationError()}`);
-			assert.match(await activationError(), /The endpoint 'del-ep' was deleted, so this trigger stopped/);
-			assert.match(g.n8n.logs(), /The trigger node "Trigger" failed at runtime and was deactivated\s+The endpoint 'del-ep' was deleted, so this trigger stopped/);
+			const activationError = async () =>
+				JSON.stringify(await g.n8n.rest('GET', `/active-workflows/error/${batch.id}`));
+			assert.ok(
+				await eventually(async () => /was deleted/.test(await activationError()), 30_000),
+				`n8n records the error: ${await activationError()}`,
+			);
+			assert.match(
+				await activationError(),
+				/The endpoint 'del-ep' was deleted, so this trigger stopped/,
+			);
+			assert.match(
+				g.n8n.logs(),
+				/The trigger node "Trigger" failed at runtime and was deactivated\s+The endpoint 'del-ep' was deleted, so this trigger stopped/,
+			);
 
 			// n8n 2.41 tries to activate the trigger again (5 tries over about 15 s); each fails on the missing endpoint and writes nothing.
-			assert.ok(await eventually(async () => /Failed to reactivate trigger node "Trigger" of workflow "Delete Batch"/.test(g.n8n.logs()), 90_000), 'n8n gave up reactivating');
+			assert.ok(
+				await eventually(
+					async () =>
+						/Failed to reactivate trigger node "Trigger" of workflow "Delete Batch"/.test(
+							g.n8n.logs(),
+						),
+					90_000,
+				),
+				'n8n gave up reactivating',
+			);
 			assert.match(await activationError(), /was deleted/, 'the error stays on the workflow');
-			const leftover = (await redisClientOf(g.stores).keys(`${g.prefix}*`)).filter((k) => k.includes('del-ep'));
+			const leftover = (await redisClientOf(g.stores).keys(`${g.prefix}*`)).filter((k) =>
+				k.includes('del-ep'),
+			);
 			assert.deepEqual(leftover, []);
 			await g.n8n.deactivate(batch.id).catch(() => undefined);
 		}),

@@ -36,9 +36,13 @@ export interface BrowserSession {
  * @param options.timeoutMs default timeout of every page action and wait (ms)
  * @throws Error naming the missing browser when chromium is not installed
  */
-export async function launchBrowser(options: { timeoutMs?: number; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+export async function launchBrowser(
+	options: { timeoutMs?: number; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserSession> {
 	if (!fs.existsSync(CHROMIUM_PATH)) {
-		throw new Error(`No chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+		throw new Error(
+			`No chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
+		);
 	}
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'wgw-chromium-'));
 	let context: BrowserContext;
@@ -81,7 +85,12 @@ export async function launchBrowser(options: { timeoutMs?: number; viewport?: { 
  * Saves a PNG of the page as `<dir>/<name>.png` (the whole page unless `fullPage` is false).
  * @returns the file's path
  */
-export async function screenshot(page: Page, dir: string, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+export async function screenshot(
+	page: Page,
+	dir: string,
+	name: string,
+	options: { fullPage?: boolean } = {},
+): Promise<string> {
 	fs.mkdirSync(dir, { recursive: true });
 	const file = path.join(dir, `${name}.png`);
 	await page.screenshot({ path: file, fullPage: options.fullPage ?? true, animations: 'disabled' });

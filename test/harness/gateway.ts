@@ -22,7 +22,10 @@ export function uniquePrefix(): string {
 	return `t${randomBytes(4).toString('hex')}:`;
 }
 
-export function testConfig(target: RedisTarget, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+export function testConfig(
+	target: RedisTarget,
+	overrides: Partial<GatewayConfig> = {},
+): GatewayConfig {
 	const base = loadConfig({
 		WEBHOOK_GATEWAY_REDIS_URL: target.url,
 		WEBHOOK_GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -32,7 +35,13 @@ export function testConfig(target: RedisTarget, overrides: Partial<GatewayConfig
 	});
 	// Tests send many wrong tokens from one address on purpose; test/integration/auth-failures.test.ts
 	// sets the limit it checks.
-	return { ...base, port: 0, redisClusterNodes: target.clusterNodes ?? [], authFailureLimit: 1_000_000, ...overrides };
+	return {
+		...base,
+		port: 0,
+		redisClusterNodes: target.clusterNodes ?? [],
+		authFailureLimit: 1_000_000,
+		...overrides,
+	};
 }
 
 export interface TestGateway extends RunningGateway {
@@ -40,10 +49,17 @@ export interface TestGateway extends RunningGateway {
 	/** fetch against the gateway: path relative to its URL. */
 	request(pathname: string, init?: RequestInit): Promise<Response>;
 	/** Admin API call with the bearer token; parses JSON. */
-	admin<T = any>(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
+	admin<T = any>(
+		method: string,
+		pathname: string,
+		body?: unknown,
+	): Promise<{ status: number; body: T }>;
 }
 
-export async function startTestGateway(target: RedisTarget, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+	target: RedisTarget,
+	overrides: Partial<GatewayConfig> = {},
+): Promise<TestGateway> {
 	const config = testConfig(target, overrides);
 	const running = await startGateway(config, { logger: silentLogger });
 	const base = running.url;
@@ -53,7 +69,10 @@ export async function startTestGateway(target: RedisTarget, overrides: Partial<G
 		async admin(method: string, pathname: string, body?: unknown) {
 			const res = await fetch(`${running.adminUrl ?? base}/api/v1${pathname}`, {
 				method,
-				headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+				headers: {
+					authorization: `Bearer ${ADMIN_TOKEN}`,
+					...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 			});
 			const text = await res.text();
@@ -79,15 +98,29 @@ export interface GatewayProcess {
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
 	const port = await freePort();
 	let out = '';
-	const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'webhook-gateway.js'), 'serve'], {
-		env: { PATH: process.env.PATH ?? '', WEBHOOK_GATEWAY_HOST: '127.0.0.1', WEBHOOK_GATEWAY_PORT: String(port), WEBHOOK_GATEWAY_LOG_LEVEL: 'warn', WEBHOOK_GATEWAY_WORKERS: '1', ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		process.execPath,
+		[path.join(REPO_ROOT, 'bin', 'webhook-gateway.js'), 'serve'],
+		{
+			env: {
+				PATH: process.env.PATH ?? '',
+				WEBHOOK_GATEWAY_HOST: '127.0.0.1',
+				WEBHOOK_GATEWAY_PORT: String(port),
+				WEBHOOK_GATEWAY_LOG_LEVEL: 'warn',
+				WEBHOOK_GATEWAY_WORKERS: '1',
+				...env,
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
 	child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	try {
-		await Promise.race([waitForPort(port, 15_000), exited.then(() => Promise.reject(new Error(`gateway exited: ${out}`)))]);
+		await Promise.race([
+			waitForPort(port, 15_000),
+			exited.then(() => Promise.reject(new Error(`gateway exited: ${out}`))),
+		]);
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw error;
@@ -99,5 +132,12 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
 		await exited;
 		clearTimeout(timer);
 	};
-	return { url: `http://127.0.0.1:${port}`, port, child, output: () => out, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
+	return {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		child,
+		output: () => out,
+		stop: () => stopWith('SIGTERM'),
+		kill: () => stopWith('SIGKILL'),
+	};
 }

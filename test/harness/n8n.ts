@@ -17,7 +17,15 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './ports';
-import { groupProcess, installExitHooks, logBuffer, makeTempDir, run, runOrThrow, sleep } from './processes';
+import {
+	groupProcess,
+	installExitHooks,
+	logBuffer,
+	makeTempDir,
+	run,
+	runOrThrow,
+	sleep,
+} from './processes';
 
 export interface N8nInstance {
 	/** http://127.0.0.1:<port> */
@@ -35,8 +43,17 @@ export interface N8nInstance {
 	 * `timeoutMs` (default 60 s) is for slow calls such as community-package installs.
 	 */
 	rest<T = any>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T>;
-	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }>;
-	createWorkflow(workflow: { name: string; nodes: unknown[]; connections: unknown; settings?: unknown }): Promise<{ id: string }>;
+	createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string }>;
+	createWorkflow(workflow: {
+		name: string;
+		nodes: unknown[];
+		connections: unknown;
+		settings?: unknown;
+	}): Promise<{ id: string }>;
 	activate(workflowId: string): Promise<void>;
 	deactivate(workflowId: string): Promise<void>;
 	/** All executions of a workflow with their data, oldest first. */
@@ -98,11 +115,20 @@ let ensured: Promise<string> | undefined;
 export async function ensureN8n(): Promise<string> {
 	ensured ??= (async () => {
 		const script = path.join(REPO_ROOT, 'scripts', 'ensure-n8n.sh');
-		const result = await run('bash', [script], { env: { ...process.env, N8N_VERSION }, streamStderr: true });
+		const result = await run('bash', [script], {
+			env: { ...process.env, N8N_VERSION },
+			streamStderr: true,
+		});
 		const lines = result.stdout.trim().split('\n');
 		const dir = lines[lines.length - 1]?.trim() ?? '';
-		if (result.code !== 0 || !dir || !fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
-			throw new Error(`scripts/ensure-n8n.sh failed (exit ${result.code}); stdout:\n${result.stdout}`);
+		if (
+			result.code !== 0 ||
+			!dir ||
+			!fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))
+		) {
+			throw new Error(
+				`scripts/ensure-n8n.sh failed (exit ${result.code}); stdout:\n${result.stdout}`,
+			);
 		}
 		return dir;
 	})();
@@ -113,7 +139,9 @@ export async function ensureN8n(): Promise<string> {
 /** `npm pack` of an already built package; returns the tarball's path (in a temp dir). */
 export async function packPackage(repoRoot: string): Promise<string> {
 	const destination = makeTempDir('wgw-pack-');
-	const stdout = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destination], { cwd: repoRoot });
+	const stdout = await runOrThrow('npm', ['pack', '--json', '--pack-destination', destination], {
+		cwd: repoRoot,
+	});
 	let filename: string | undefined;
 	try {
 		filename = (JSON.parse(stdout) as { filename: string }[])[0]?.filename;
@@ -138,7 +166,10 @@ async function installPackageTarball(userFolder: string, tarball: string): Promi
 	fs.mkdirSync(modulesDir, { recursive: true });
 	const ledgerPath = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(ledgerPath)) {
-		fs.writeFileSync(ledgerPath, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		fs.writeFileSync(
+			ledgerPath,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
 	}
 	const staging = fs.mkdtempSync(path.join(nodesDir, '.staging-'));
 	await runOrThrow('tar', ['-xzf', path.resolve(tarball), '-C', staging, '--strip-components=1']);
@@ -168,7 +199,9 @@ async function installPackageTarball(userFolder: string, tarball: string): Promi
 		],
 		{ cwd: target },
 	);
-	const ledger = JSON.parse(fs.readFileSync(ledgerPath, 'utf8')) as { dependencies: Record<string, string> };
+	const ledger = JSON.parse(fs.readFileSync(ledgerPath, 'utf8')) as {
+		dependencies: Record<string, string>;
+	};
 	ledger.dependencies[packageJson.name] = packageJson.version;
 	fs.writeFileSync(ledgerPath, JSON.stringify(ledger, null, 2));
 	return target;
@@ -194,7 +227,12 @@ export function webhookWorkflow(webhookPath: string): {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: randomUUID(),
-				parameters: { path: webhookPath, httpMethod: 'POST', responseMode: 'onReceived', options: {} },
+				parameters: {
+					path: webhookPath,
+					httpMethod: 'POST',
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
 			{
 				id: randomUUID(),
@@ -211,7 +249,10 @@ export function webhookWorkflow(webhookPath: string): {
 }
 
 function isFinished(execution: any): boolean {
-	return execution?.finished === true || ['success', 'error', 'crashed', 'canceled'].includes(execution?.status);
+	return (
+		execution?.finished === true ||
+		['success', 'error', 'crashed', 'canceled'].includes(execution?.status)
+	);
 }
 
 function byIdAscending(a: any, b: any): number {
@@ -237,24 +278,38 @@ function nodeBinDir(cacheDir: string): string {
  * n8n 1.x's default `vm` expression engine needs isolated-vm, a native module the community-style
  * install (--ignore-scripts) does not build; its `legacy` engine needs nothing native.
  */
-const VERSION_ENV: Record<string, string> = N8N_MAJOR >= 2 ? {} : { N8N_EXPRESSION_ENGINE: 'legacy' };
+const VERSION_ENV: Record<string, string> =
+	N8N_MAJOR >= 2 ? {} : { N8N_EXPRESSION_ENGINE: 'legacy' };
 
 /**
  * The environment an n8n admin sets so that n8n's process serves the endpoints itself on
  * 127.0.0.1:`port` (the first active trigger opens it, the last one closes it).
  */
 export function n8nServeEnv(port: number): Record<string, string> {
-	return { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '127.0.0.1', WEBHOOK_GATEWAY_N8N_PORT: String(port) };
+	return {
+		WEBHOOK_GATEWAY_N8N_SERVE: 'true',
+		WEBHOOK_GATEWAY_N8N_HOST: '127.0.0.1',
+		WEBHOOK_GATEWAY_N8N_PORT: String(port),
+	};
 }
 
 /**
  * The hermetic env of an n8n process (`n8n start` or `n8n worker`): nothing n8n-related from the
  * caller's environment leaks in; n8n's Node first on PATH; `extra` on top.
  */
-export function hermeticN8nEnv(cacheDir: string, userFolder: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+export function hermeticN8nEnv(
+	cacheDir: string,
+	userFolder: string,
+	extra: Record<string, string>,
+): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_GATEWAY_N8N_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		if (
+			/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_GATEWAY_N8N_|NODE_OPTIONS$|NODE_PATH$|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(
+				key,
+			)
+		)
+			continue;
 		env[key] = value;
 	}
 	const nodeBin = nodeBinDir(cacheDir);
@@ -298,7 +353,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const port = options.port ?? (await freePort());
 	let brokerPort = await freePort();
 	while (brokerPort === port) brokerPort = await freePort();
-	if (port === 5679 || brokerPort === 5679) throw new Error('port 5679 is n8n’s default task broker port; pick another');
+	if (port === 5679 || brokerPort === 5679)
+		throw new Error('port 5679 is n8n’s default task broker port; pick another');
 	const url = `http://127.0.0.1:${port}`;
 	const env = hermeticN8nEnv(cacheDir, userFolder, {
 		N8N_PORT: String(port),
@@ -332,9 +388,18 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	let apiKey = '';
 	let ownerCreated = false;
 
-	async function request(kind: 'api' | 'rest', method: string, requestPath: string, body?: unknown, timeoutMs = 60_000): Promise<any> {
+	async function request(
+		kind: 'api' | 'rest',
+		method: string,
+		requestPath: string,
+		body?: unknown,
+		timeoutMs = 60_000,
+	): Promise<any> {
 		const prefix = kind === 'api' ? '/api/v1' : '/rest';
-		const fullPath = requestPath.startsWith(`${prefix}/`) || requestPath.startsWith('/api/') ? requestPath : `${prefix}${requestPath.startsWith('/') ? '' : '/'}${requestPath}`;
+		const fullPath =
+			requestPath.startsWith(`${prefix}/`) || requestPath.startsWith('/api/')
+				? requestPath
+				: `${prefix}${requestPath.startsWith('/') ? '' : '/'}${requestPath}`;
 		const headers: Record<string, string> = { accept: 'application/json' };
 		if (kind === 'api') headers['x-n8n-api-key'] = apiKey;
 		else if (cookie) headers.cookie = cookie;
@@ -347,7 +412,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		});
 		const text = await response.text();
 		if (!response.ok) {
-			throw new Error(`n8n ${method.toUpperCase()} ${fullPath} -> ${response.status}: ${text.slice(0, 2000)}`);
+			throw new Error(
+				`n8n ${method.toUpperCase()} ${fullPath} -> ${response.status}: ${text.slice(0, 2000)}`,
+			);
 		}
 		if (kind === 'rest') {
 			const setCookies = response.headers.getSetCookie?.() ?? [];
@@ -366,10 +433,15 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	async function restMounted(): Promise<void> {
 		const deadline = Date.now() + 60_000;
 		for (;;) {
-			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+			const response = await fetch(`${url}/rest/settings`, {
+				signal: AbortSignal.timeout(10_000),
+			}).catch(() => undefined);
 			await response?.text();
 			if (response?.ok) return;
-			if (Date.now() > deadline) throw new Error(`n8n at ${url}: GET /rest/settings did not answer 200 within 60 s:\n${log.tail()}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`n8n at ${url}: GET /rest/settings did not answer 200 within 60 s:\n${log.tail()}`,
+				);
 			await sleep(250);
 		}
 	}
@@ -387,13 +459,20 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 					throw error;
 				},
 			);
-			const created = (await request('rest', 'POST', '/api-keys', { label: 'harness', scopes, expiresAt: null })) as {
+			const created = (await request('rest', 'POST', '/api-keys', {
+				label: 'harness',
+				scopes,
+				expiresAt: null,
+			})) as {
 				data: { rawApiKey: string };
 			};
 			apiKey = created.data.rawApiKey;
 			instance.apiKey = apiKey;
 		} else {
-			await request('rest', 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+			await request('rest', 'POST', '/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
 		}
 		if (!cookie) throw new Error('n8n set no n8n-auth cookie');
 	}
@@ -408,7 +487,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				signal: AbortSignal.timeout(10_000),
 			});
 			const text = await response.text();
-			if (!response.ok) throw new Error(`n8n PATCH /rest/e2e/feature ${feature} -> ${response.status}: ${text.slice(0, 500)}`);
+			if (!response.ok)
+				throw new Error(
+					`n8n PATCH /rest/e2e/feature ${feature} -> ${response.status}: ${text.slice(0, 500)}`,
+				);
 		}
 	}
 
@@ -444,7 +526,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		for (;;) {
 			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250' });
 			if (cursor) query.set('cursor', cursor);
-			const page = (await request('api', 'GET', `/executions?${query.toString()}`)) as { data: any[]; nextCursor?: string | null };
+			const page = (await request('api', 'GET', `/executions?${query.toString()}`)) as {
+				data: any[];
+				nextCursor?: string | null;
+			};
 			all.push(...page.data);
 			if (!page.nextCursor || page.data.length === 0) break;
 			cursor = page.nextCursor;
@@ -458,7 +543,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		userFolder,
 		apiKey,
 		api: (method, requestPath, body) => request('api', method, requestPath, body),
-		rest: (method, requestPath, body, timeoutMs) => request('rest', method, requestPath, body, timeoutMs),
+		rest: (method, requestPath, body, timeoutMs) =>
+			request('rest', method, requestPath, body, timeoutMs),
 		async createCredential(name, type, data) {
 			if (N8N_MAJOR < 2) {
 				// n8n 1.x's public API checks credential data against a schema that requires the fields

@@ -97,7 +97,10 @@ async function startWorker(options: {
 	const mainNodes = path.join(options.mainUserFolder, '.n8n', 'nodes');
 	if (fs.existsSync(mainNodes)) {
 		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
-		fs.cpSync(mainNodes, path.join(userFolder, '.n8n', 'nodes'), { recursive: true, verbatimSymlinks: true });
+		fs.cpSync(mainNodes, path.join(userFolder, '.n8n', 'nodes'), {
+			recursive: true,
+			verbatimSymlinks: true,
+		});
 	}
 	const healthPort = await freePort();
 	let brokerPort = await freePort();
@@ -164,7 +167,12 @@ export async function startN8nQueue(options: StartN8nQueueOptions = {}): Promise
 		let database = options.database ?? 'auto';
 		if (database === 'auto') {
 			const wanted = process.env.N8N_QUEUE_DATABASE;
-			database = wanted === 'postgres' || wanted === 'sqlite' ? wanted : findPostgresBin() ? 'postgres' : 'sqlite';
+			database =
+				wanted === 'postgres' || wanted === 'sqlite'
+					? wanted
+					: findPostgresBin()
+						? 'postgres'
+						: 'sqlite';
 		}
 		if (database === 'postgres') {
 			postgres = await startPostgres();
@@ -183,7 +191,10 @@ export async function startN8nQueue(options: StartN8nQueueOptions = {}): Promise
 			...dbEnv,
 			...options.env,
 		};
-		const main = await startN8n({ packageTarball: options.packageTarball, env: { ...sharedEnv, ...options.mainEnv } });
+		const main = await startN8n({
+			packageTarball: options.packageTarball,
+			env: { ...sharedEnv, ...options.mainEnv },
+		});
 		cleanups.push(() => main.stop());
 		const worker = await startWorker({
 			cacheDir,
@@ -215,7 +226,11 @@ export async function startN8nQueue(options: StartN8nQueueOptions = {}): Promise
 }
 
 /** Execution ids the main enqueued and the worker ran, from their logs. */
-export function queueLogFacts(queue: Pick<N8nQueue, 'main' | 'worker'>): { enqueued: string[]; workerStarted: string[]; workerFinished: string[] } {
+export function queueLogFacts(queue: Pick<N8nQueue, 'main' | 'worker'>): {
+	enqueued: string[];
+	workerStarted: string[];
+	workerFinished: string[];
+} {
 	const ids = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1]!);
 	return {
 		enqueued: ids(queue.main.logs(), /Enqueued execution (\d+) \(job/g),
@@ -245,14 +260,20 @@ const WEBHOOK_READY_LINE = 'Webhook listener waiting for requests.';
  * production webhooks (and enqueues their executions) like a load balancer's webhook pool would.
  * The caller stops it (before `queue.stop()`).
  */
-export async function startN8nWebhookProcess(queue: Pick<N8nQueue, 'main' | 'sharedEnv'>, env: Record<string, string> = {}): Promise<N8nWebhookProcess> {
+export async function startN8nWebhookProcess(
+	queue: Pick<N8nQueue, 'main' | 'sharedEnv'>,
+	env: Record<string, string> = {},
+): Promise<N8nWebhookProcess> {
 	const cacheDir = await ensureN8n();
 	const binaries = n8nBinaries(cacheDir);
 	const userFolder = makeTempDir('wgw-n8n-webhook-');
 	const mainNodes = path.join(queue.main.userFolder, '.n8n', 'nodes');
 	if (fs.existsSync(mainNodes)) {
 		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
-		fs.cpSync(mainNodes, path.join(userFolder, '.n8n', 'nodes'), { recursive: true, verbatimSymlinks: true });
+		fs.cpSync(mainNodes, path.join(userFolder, '.n8n', 'nodes'), {
+			recursive: true,
+			verbatimSymlinks: true,
+		});
 	}
 	const port = await freePort();
 	let brokerPort = await freePort();

@@ -10,7 +10,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports';
-import { installExitHooks, killGroup, logBuffer, makeTempDir, removeDir, sleep, spawnGroup, stopGroup } from './processes';
+import {
+	installExitHooks,
+	killGroup,
+	logBuffer,
+	makeTempDir,
+	removeDir,
+	sleep,
+	spawnGroup,
+	stopGroup,
+} from './processes';
 
 export interface PostgresServer {
 	host: string;
@@ -28,7 +37,8 @@ export interface PostgresServer {
 /** initdb/postgres/pg_ctl: PATH first, then Debian's /usr/lib/postgresql/<version>/bin. */
 export function findPostgresBin(): string | undefined {
 	for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-		if (dir && fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres'))) return dir;
+		if (dir && fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres')))
+			return dir;
 	}
 	const root = '/usr/lib/postgresql';
 	if (fs.existsSync(root)) {
@@ -43,20 +53,26 @@ export function findPostgresBin(): string | undefined {
 
 /** The OS user PostgreSQL runs as: ourselves, or (as root, which PostgreSQL refuses) `postgres` / `nobody`. */
 function postgresIdentity(): { uid?: number; gid?: number; name: string } {
-	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { name: os.userInfo().username };
+	if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+		return { name: os.userInfo().username };
 	for (const name of ['postgres', 'nobody']) {
 		const id = spawnSync('id', ['-u', name], { encoding: 'utf8' });
 		const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
-		if (id.status === 0 && gid.status === 0) return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()), name };
+		if (id.status === 0 && gid.status === 0)
+			return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()), name };
 	}
-	throw new Error('running as root, but there is neither a `postgres` nor a `nobody` user to run PostgreSQL as');
+	throw new Error(
+		'running as root, but there is neither a `postgres` nor a `nobody` user to run PostgreSQL as',
+	);
 }
 
 /** A private PostgreSQL on a free loopback port, data in a temp dir (fsync off: test data). */
 export async function startPostgres(): Promise<PostgresServer> {
 	const bin = findPostgresBin();
 	if (!bin) {
-		throw new Error('PostgreSQL is not installed (no initdb/postgres on PATH or in /usr/lib/postgresql/*/bin): `apt-get install -y postgresql`');
+		throw new Error(
+			'PostgreSQL is not installed (no initdb/postgres on PATH or in /usr/lib/postgresql/*/bin): `apt-get install -y postgresql`',
+		);
 	}
 	installExitHooks();
 	const identity = postgresIdentity();
@@ -68,16 +84,26 @@ export async function startPostgres(): Promise<PostgresServer> {
 		fs.chownSync(data, identity.uid, identity.gid!);
 	}
 	const user = 'n8n';
-	const asUser = { uid: identity.uid, gid: identity.gid, cwd: dir, env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } };
-	const init = spawnSync(path.join(bin, 'initdb'), ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'], {
-		...asUser,
-		encoding: 'utf8',
-	});
+	const asUser = {
+		uid: identity.uid,
+		gid: identity.gid,
+		cwd: dir,
+		env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+	};
+	const init = spawnSync(
+		path.join(bin, 'initdb'),
+		['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'],
+		{
+			...asUser,
+			encoding: 'utf8',
+		},
+	);
 	if (init.status !== 0) {
 		removeDir(dir);
 		throw new Error(`initdb (as ${identity.name}) failed: ${init.stderr || init.stdout}`);
 	}
-	const versionOut = spawnSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '';
+	const versionOut =
+		spawnSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '';
 	const version = /(\d+\.\d+)/.exec(versionOut)?.[1] ?? 'unknown';
 	const port = await freePort();
 	const log = logBuffer();

@@ -103,7 +103,11 @@ export function run(
 	});
 }
 
-export async function runOrThrow(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function runOrThrow(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
 	const result = await run(command, args, options);
 	if (result.code !== 0) {
 		throw new Error(
@@ -171,7 +175,11 @@ export function spawnGroup(
 	onOutput: (text: string) => void,
 ): ChildProcess {
 	installExitHooks();
-	const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(command, args, {
+		...options,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const pid = child.pid;
 	if (pid !== undefined) {
 		liveGroups.add(pid);
@@ -189,7 +197,12 @@ export function spawnGroup(
  * Stops a process group: `signal`, SIGKILL when it has not exited after `graceMs` (10 s for a
  * SIGKILL), waits up to `killWaitMs` more, then SIGKILL to the group's leftovers.
  */
-export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: number, killWaitMs = 10_000): Promise<void> {
+export async function stopGroup(
+	child: ChildProcess,
+	signal: NodeJS.Signals,
+	graceMs: number,
+	killWaitMs = 10_000,
+): Promise<void> {
 	const pid = child.pid!;
 	killGroup(pid, signal);
 	if (!(await waitExit(child, signal === 'SIGKILL' ? 10_000 : graceMs))) {
@@ -244,7 +257,10 @@ export function groupProcess(options: GroupProcessOptions): GroupProcess {
 		let exited = false;
 		spawned.once('exit', () => (exited = true));
 		for (;;) {
-			if (exited) throw new Error(`${name} exited during start-up (code ${spawned.exitCode}, signal ${spawned.signalCode}):\n${log.tail()}`);
+			if (exited)
+				throw new Error(
+					`${name} exited during start-up (code ${spawned.exitCode}, signal ${spawned.signalCode}):\n${log.tail()}`,
+				);
 			if (ready()) {
 				try {
 					const response = await fetch(options.readinessUrl, { signal: AbortSignal.timeout(5000) });
@@ -253,7 +269,10 @@ export function groupProcess(options: GroupProcessOptions): GroupProcess {
 					// not listening yet
 				}
 			}
-			if (Date.now() > deadline) throw new Error(`${name} was not ready within ${options.startupTimeoutMs} ms:\n${log.tail()}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`${name} was not ready within ${options.startupTimeoutMs} ms:\n${log.tail()}`,
+				);
 			await sleep(250);
 		}
 	}
@@ -278,12 +297,20 @@ export function groupProcess(options: GroupProcessOptions): GroupProcess {
 				tail = window.slice(-readyLine.length);
 			}
 		};
-		const spawned = spawnGroup(options.command, options.args, { cwd: options.cwd, env: options.env }, onData);
+		const spawned = spawnGroup(
+			options.command,
+			options.args,
+			{ cwd: options.cwd, env: options.env },
+			onData,
+		);
 		spawned.once('error', (error) => log.append(`\n[harness] spawn error: ${error.message}\n`));
-		if (spawned.pid === undefined) throw new Error(`could not start ${subject} with ${options.command}`);
+		if (spawned.pid === undefined)
+			throw new Error(`could not start ${subject} with ${options.command}`);
 		const pid = spawned.pid;
 		spawned.once('exit', (code, signal) => {
-			log.append(`\n===== [harness] ${name} (pid ${pid}) exited: code ${code}, signal ${signal} =====\n`);
+			log.append(
+				`\n===== [harness] ${name} (pid ${pid}) exited: code ${code}, signal ${signal} =====\n`,
+			);
 		});
 		child = spawned;
 		try {

@@ -101,13 +101,27 @@ export async function startRedisCluster(): Promise<RedisCluster> {
 	for (let i = 0; i < 3; i++) {
 		servers.push(
 			await startRedis({
-				extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'],
+				extraArgs: [
+					'--cluster-enabled',
+					'yes',
+					'--cluster-config-file',
+					'nodes.conf',
+					'--cluster-node-timeout',
+					'5000',
+				],
 			}),
 		);
 	}
 	const created = spawnSync(
 		'redis-cli',
-		['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+		[
+			'--cluster',
+			'create',
+			...servers.map((s) => `127.0.0.1:${s.port}`),
+			'--cluster-replicas',
+			'0',
+			'--cluster-yes',
+		],
 		{ encoding: 'utf8' },
 	);
 	if (created.status !== 0) {
@@ -118,7 +132,9 @@ export async function startRedisCluster(): Promise<RedisCluster> {
 	const deadline = Date.now() + 20_000;
 	for (const s of servers) {
 		for (;;) {
-			const info = spawnSync('redis-cli', ['-p', String(s.port), 'cluster', 'info'], { encoding: 'utf8' });
+			const info = spawnSync('redis-cli', ['-p', String(s.port), 'cluster', 'info'], {
+				encoding: 'utf8',
+			});
 			if (info.stdout.includes('cluster_state:ok')) break;
 			if (Date.now() > deadline) throw new Error('redis cluster did not become ok');
 			await new Promise((r) => setTimeout(r, 100));

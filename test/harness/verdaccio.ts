@@ -10,7 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './ports';
-import { groupProcess, installExitHooks, logBuffer, makeTempDir, run, runOrThrow } from './processes';
+import {
+	groupProcess,
+	installExitHooks,
+	logBuffer,
+	makeTempDir,
+	run,
+	runOrThrow,
+} from './processes';
 
 export const VERDACCIO_VERSION = '6.8.0';
 
@@ -35,10 +42,19 @@ let ensured: Promise<string> | undefined;
 export async function ensureVerdaccio(): Promise<string> {
 	ensured ??= (async () => {
 		const script = path.join(REPO_ROOT, 'scripts', 'ensure-verdaccio.sh');
-		const result = await run('bash', [script], { env: { ...process.env, VERDACCIO_VERSION }, streamStderr: true });
+		const result = await run('bash', [script], {
+			env: { ...process.env, VERDACCIO_VERSION },
+			streamStderr: true,
+		});
 		const dir = result.stdout.trim().split('\n').pop()?.trim() ?? '';
-		if (result.code !== 0 || !dir || !fs.existsSync(path.join(dir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'))) {
-			throw new Error(`scripts/ensure-verdaccio.sh failed (exit ${result.code}); stdout:\n${result.stdout}`);
+		if (
+			result.code !== 0 ||
+			!dir ||
+			!fs.existsSync(path.join(dir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'))
+		) {
+			throw new Error(
+				`scripts/ensure-verdaccio.sh failed (exit ${result.code}); stdout:\n${result.stdout}`,
+			);
 		}
 		return dir;
 	})();
@@ -52,7 +68,10 @@ async function npmRegistry(): Promise<string> {
 	return configured || 'https://registry.npmjs.org/';
 }
 
-export async function startVerdaccio(options: { localPackages: string[]; uplink?: string }): Promise<Verdaccio> {
+export async function startVerdaccio(options: {
+	localPackages: string[];
+	uplink?: string;
+}): Promise<Verdaccio> {
 	const cacheDir = await ensureVerdaccio();
 	installExitHooks();
 	const dir = makeTempDir('wgw-verdaccio-');
@@ -60,7 +79,10 @@ export async function startVerdaccio(options: { localPackages: string[]; uplink?
 	const url = `http://127.0.0.1:${port}`;
 	const uplink = options.uplink ?? process.env.E2E_NPM_UPLINK ?? (await npmRegistry());
 	const local = options.localPackages
-		.map((name) => `  '${name}':\n    access: $all\n    publish: $authenticated\n    unpublish: $authenticated\n`)
+		.map(
+			(name) =>
+				`  '${name}':\n    access: $all\n    publish: $authenticated\n    unpublish: $authenticated\n`,
+		)
 		.join('');
 	fs.writeFileSync(
 		path.join(dir, 'config.yaml'),
@@ -92,7 +114,13 @@ export async function startVerdaccio(options: { localPackages: string[]; uplink?
 		name: 'verdaccio',
 		description: `verdaccio on ${url} (folder ${dir})`,
 		command: process.execPath,
-		args: [path.join(cacheDir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`],
+		args: [
+			path.join(cacheDir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'),
+			'--config',
+			path.join(dir, 'config.yaml'),
+			'--listen',
+			`127.0.0.1:${port}`,
+		],
 		cwd: dir,
 		env: { ...process.env },
 		log,
@@ -114,7 +142,9 @@ export async function startVerdaccio(options: { localPackages: string[]; uplink?
 	const created = (await response.json()) as { token?: string };
 	if (!response.ok || !created.token) {
 		await proc.stop();
-		throw new Error(`verdaccio did not create a user: ${response.status} ${JSON.stringify(created)}`);
+		throw new Error(
+			`verdaccio did not create a user: ${response.status} ${JSON.stringify(created)}`,
+		);
 	}
 	// A private npm config for publishing: nothing from the caller's npm config is written to.
 	const npmrc = path.join(dir, 'npmrc');
@@ -124,17 +154,42 @@ export async function startVerdaccio(options: { localPackages: string[]; uplink?
 		url,
 		uplink,
 		async publish(tarball) {
-			const manifest = JSON.parse(await runOrThrow('tar', ['-xzOf', tarball, 'package/package.json'])) as { name: string; version: string };
-			await runOrThrow('npm', ['publish', path.resolve(tarball), '--userconfig', npmrc, '--registry', `${url}/`, '--tag', 'latest', '--provenance=false', '--loglevel=error'], {
-				cwd: dir,
-			});
+			const manifest = JSON.parse(
+				await runOrThrow('tar', ['-xzOf', tarball, 'package/package.json']),
+			) as { name: string; version: string };
+			await runOrThrow(
+				'npm',
+				[
+					'publish',
+					path.resolve(tarball),
+					'--userconfig',
+					npmrc,
+					'--registry',
+					`${url}/`,
+					'--tag',
+					'latest',
+					'--provenance=false',
+					'--loglevel=error',
+				],
+				{
+					cwd: dir,
+				},
+			);
 			return `${manifest.name}@${manifest.version}`;
 		},
 		async versions(name) {
-			const answer = await fetch(`${url}/${encodeURIComponent(name)}`, { headers: { accept: 'application/json' } });
+			const answer = await fetch(`${url}/${encodeURIComponent(name)}`, {
+				headers: { accept: 'application/json' },
+			});
 			if (answer.status === 404) return { versions: [] };
-			const packument = (await answer.json()) as { versions?: Record<string, unknown>; 'dist-tags'?: { latest?: string } };
-			return { versions: Object.keys(packument.versions ?? {}), latest: packument['dist-tags']?.latest };
+			const packument = (await answer.json()) as {
+				versions?: Record<string, unknown>;
+				'dist-tags'?: { latest?: string };
+			};
+			return {
+				versions: Object.keys(packument.versions ?? {}),
+				latest: packument['dist-tags']?.latest,
+			};
 		},
 		logs: log.text,
 		stop: () => proc.stop(),

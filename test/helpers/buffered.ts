@@ -11,12 +11,22 @@ import { startRedis, type RedisServer } from '../harness/redis';
  * Creates endpoint `id` (auth none) in `accountId`, subscribes `sub` from new events, then posts
  * each body as text/plain (each must get 202). @returns the endpoint's reference.
  */
-export async function endpointWithEvents(gw: TestGateway, id: string, accountId: string, bodies: string[], sub: string): Promise<EndpointRef> {
+export async function endpointWithEvents(
+	gw: TestGateway,
+	id: string,
+	accountId: string,
+	bodies: string[],
+	sub: string,
+): Promise<EndpointRef> {
 	await gw.gateway.management.createEndpoint({ id, accountId, auth: { type: 'none' } }, 'test');
 	const ref = { id, accountId };
 	await gw.gateway.stores.buffer.subscribe(ref, sub, 'new');
 	for (const body of bodies) {
-		const res = await gw.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
+		const res = await gw.request(`/hooks/${id}`, {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'text/plain' },
+		});
 		assert.equal(res.status, 202, `POST /hooks/${id}: ${res.status}`);
 	}
 	return ref;

@@ -6,7 +6,9 @@
 
 /** Redis times (ms) of the accepted answers `{"eventId":"<ms>-<seq>"}`, sorted. */
 export function acceptedTimesMs(bodies: string[]): number[] {
-	return bodies.map((b) => Number((JSON.parse(b) as { eventId: string }).eventId.split('-')[0])).sort((a, b) => a - b);
+	return bodies
+		.map((b) => Number((JSON.parse(b) as { eventId: string }).eventId.split('-')[0]))
+		.sort((a, b) => a - b);
 }
 
 export interface WorstWindow {
@@ -22,7 +24,12 @@ export interface WorstWindow {
  * Windows are widened by 1 ms because ids are truncated to whole ms. Empty input: excess 0.
  */
 export function worstWindow(timesMs: number[], rate: number, burst: number): WorstWindow {
-	let worst: WorstWindow = { excess: timesMs.length === 0 ? 0 : -Infinity, fromMs: 0, toMs: 0, count: 0 };
+	let worst: WorstWindow = {
+		excess: timesMs.length === 0 ? 0 : -Infinity,
+		fromMs: 0,
+		toMs: 0,
+		count: 0,
+	};
 	for (let i = 0; i < timesMs.length; i++) {
 		for (let j = i; j < timesMs.length; j++) {
 			const count = j - i + 1;

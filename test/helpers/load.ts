@@ -26,9 +26,19 @@ export interface LoadOptions {
 	headersFor?: (n: number) => Record<string, string>;
 }
 
-export async function runLoad(options: LoadOptions): Promise<{ results: LoadResult[]; startedAt: number; endedAt: number; errors: number }> {
-	for (const u of options.urls) if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(u)) throw new Error(`load tests only target loopback: ${u}`);
-	const agents = options.urls.map(() => new http.Agent({ keepAlive: true, maxSockets: Math.ceil(options.connections / options.urls.length) }));
+export async function runLoad(
+	options: LoadOptions,
+): Promise<{ results: LoadResult[]; startedAt: number; endedAt: number; errors: number }> {
+	for (const u of options.urls)
+		if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(u))
+			throw new Error(`load tests only target loopback: ${u}`);
+	const agents = options.urls.map(
+		() =>
+			new http.Agent({
+				keepAlive: true,
+				maxSockets: Math.ceil(options.connections / options.urls.length),
+			}),
+	);
 	const results: LoadResult[] = [];
 	let sent = 0;
 	let errors = 0;
@@ -46,13 +56,24 @@ export async function runLoad(options: LoadOptions): Promise<{ results: LoadResu
 					path: options.path,
 					method: options.method ?? 'POST',
 					agent: agents[target],
-					headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...options.headers, ...options.headersFor?.(n) },
+					headers: {
+						...(body ? { 'content-length': String(body.length) } : {}),
+						...options.headers,
+						...options.headersFor?.(n),
+					},
 				},
 				(res) => {
 					const chunks: Buffer[] = [];
 					res.on('data', (c: Buffer) => chunks.push(c));
 					res.on('end', () => {
-						results.push({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers, sentAt, doneAt: Date.now(), target });
+						results.push({
+							status: res.statusCode ?? 0,
+							body: Buffer.concat(chunks).toString(),
+							headers: res.headers,
+							sentAt,
+							doneAt: Date.now(),
+							target,
+						});
 						resolve();
 					});
 				},

@@ -28,7 +28,10 @@ export async function assertRateLimitAcrossGateways(
 ): Promise<RateLimitRun> {
 	await management.upsertPlan({ id: ids.plan, rate: RATE, burst: BURST, daily: null });
 	await management.setAccountPlan(ids.account, ids.plan);
-	await management.createEndpoint({ auth: { type: 'none' }, id: ids.endpoint, accountId: ids.account }, 'test');
+	await management.createEndpoint(
+		{ auth: { type: 'none' }, id: ids.endpoint, accountId: ids.account },
+		'test',
+	);
 	const load = await runLoad({
 		urls,
 		path: `/hooks/${ids.endpoint}`,
@@ -42,7 +45,11 @@ export async function assertRateLimitAcrossGateways(
 	const accepted = load.results.filter((r) => r.status === 202);
 	const limited = load.results.filter((r) => r.status === 429);
 	assert.equal(accepted.length + limited.length, load.results.length, 'only 202 and 429 expected');
-	for (let target = 0; target < urls.length; target++) assert.ok(accepted.some((r) => r.target === target), `gateway ${target} accepted some`);
+	for (let target = 0; target < urls.length; target++)
+		assert.ok(
+			accepted.some((r) => r.target === target),
+			`gateway ${target} accepted some`,
+		);
 	const span = (load.endedAt - load.startedAt) / 1000;
 	const bound = BURST + Math.floor(RATE * span);
 	assert.ok(span >= 3, `measured span ${span} s`);
@@ -50,8 +57,15 @@ export async function assertRateLimitAcrossGateways(
 	assert.ok(accepted.length >= 0.9 * bound, `accepted ${accepted.length} < 90% of ${bound}`);
 	// Sliding windows on Redis's clock (event ids carry the Redis time in ms).
 	const worst = worstWindow(acceptedTimesMs(accepted.map((r) => r.body)), RATE, BURST);
-	assert.ok(worst.excess <= 0, `window ${worst.fromMs}..${worst.toMs} holds ${worst.count}, ${worst.excess} over the bound`);
-	assert.equal((await management.peekEvents(ids.endpoint, 1000)).length, accepted.length, 'stored exactly the accepted events');
+	assert.ok(
+		worst.excess <= 0,
+		`window ${worst.fromMs}..${worst.toMs} holds ${worst.count}, ${worst.excess} over the bound`,
+	);
+	assert.equal(
+		(await management.peekEvents(ids.endpoint, 1000)).length,
+		accepted.length,
+		'stored exactly the accepted events',
+	);
 	for (const r of limited) {
 		assert.equal(JSON.parse(r.body).error.code, 'rate_limited');
 		assert.ok(Number(r.headers['retry-after']) >= 1);

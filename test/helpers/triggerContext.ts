@@ -4,7 +4,16 @@
  * a credential, a mode and a time zone it is given, and what it emits, reports and logs is
  * recorded. Only n8n is mocked: the credential points at a real redis-server (test/harness/redis.ts).
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeType, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	IRun,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
 
 export interface TriggerTestOptions {
 	mode?: 'manual' | 'trigger';
@@ -32,16 +41,26 @@ export interface TriggerTest {
 }
 
 /** Reads `name` or `a.b` from the parameters; `{ extractValue }` unwraps a resource locator. */
-function parameterOf(parameters: IDataObject, name: string, fallback: unknown, extractValue: boolean): unknown {
+function parameterOf(
+	parameters: IDataObject,
+	name: string,
+	fallback: unknown,
+	extractValue: boolean,
+): unknown {
 	let value: unknown = parameters;
-	for (const part of name.split('.')) value = value && typeof value === 'object' ? (value as IDataObject)[part] : undefined;
+	for (const part of name.split('.'))
+		value = value && typeof value === 'object' ? (value as IDataObject)[part] : undefined;
 	if (value === undefined) return fallback;
-	if (extractValue && value && typeof value === 'object' && '__rl' in value) return (value as unknown as { value: unknown }).value;
+	if (extractValue && value && typeof value === 'object' && '__rl' in value)
+		return (value as unknown as { value: unknown }).value;
 	return value;
 }
 
 /** Runs `trigger()` of `Node` in a mock context. */
-export async function testTriggerNode(Node: new () => INodeType, options: TriggerTestOptions): Promise<TriggerTest> {
+export async function testTriggerNode(
+	Node: new () => INodeType,
+	options: TriggerTestOptions,
+): Promise<TriggerTest> {
 	const node = new Node();
 	if (!node.trigger) throw new Error(`${node.description.name} has no trigger()`);
 	const emitted: INodeExecutionData[][][] = [];
@@ -61,13 +80,32 @@ export async function testTriggerNode(Node: new () => INodeType, options: Trigge
 		getMode: () => options.mode ?? 'trigger',
 		getActivationMode: () => 'activate',
 		getTimezone: () => options.timezone ?? 'UTC',
-		getWorkflow: () => ({ id: options.workflowId ?? 'wf-1', name: 'Unit test', active: options.mode !== 'manual' }),
+		getWorkflow: () => ({
+			id: options.workflowId ?? 'wf-1',
+			name: 'Unit test',
+			active: options.mode !== 'manual',
+		}),
 		getCredentials: async () => options.credential,
-		getNodeParameter: (name: string, fallback?: unknown, opts?: { extractValue?: boolean }) => parameterOf(options.parameters, name, fallback, opts?.extractValue === true),
-		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), verbose: log('debug') },
-		emit: (data: INodeExecutionData[][], _responsePromise?: unknown, done?: { resolve(run: IRun): void }) => {
+		getNodeParameter: (name: string, fallback?: unknown, opts?: { extractValue?: boolean }) =>
+			parameterOf(options.parameters, name, fallback, opts?.extractValue === true),
+		logger: {
+			debug: log('debug'),
+			info: log('info'),
+			warn: log('warn'),
+			error: log('error'),
+			verbose: log('debug'),
+		},
+		emit: (
+			data: INodeExecutionData[][],
+			_responsePromise?: unknown,
+			done?: { resolve(run: IRun): void },
+		) => {
 			emitted.push(data);
-			done?.resolve({ finished: true, status: 'success', data: { resultData: { runData: {} } } } as unknown as IRun);
+			done?.resolve({
+				finished: true,
+				status: 'success',
+				data: { resultData: { runData: {} } },
+			} as unknown as IRun);
 		},
 		emitError: (error: Error) => void errors.push(error),
 		helpers: {
@@ -77,7 +115,11 @@ export async function testTriggerNode(Node: new () => INodeType, options: Trigge
 				const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
 				return { promise, resolve, reject };
 			},
-			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({ data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream' }),
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({
+				data: data.toString('base64'),
+				fileName,
+				mimeType: mimeType ?? 'application/octet-stream',
+			}),
 		},
 	} as unknown as ITriggerFunctions;
 	const response = await node.trigger.call(context);

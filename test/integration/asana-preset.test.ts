@@ -22,11 +22,26 @@ const ASANA_EXAMPLE_SECRET = 'b537207f20cbfa02357cf448134da559e8bd39d61597dcd563
 const ENCRYPTION_KEY = `asana-test-encryption-key-${randomBytes(16).toString('hex')}`;
 const ACCOUNT = 'acct-asana';
 
-const signature = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
-const eventBody = (n: number) => JSON.stringify({ events: [{ action: 'changed', resource: { gid: String(1200 + n), resource_type: 'task' }, user: { gid: '42' }, created_at: new Date().toISOString() }] });
+const signature = (secret: string, body: string) =>
+	createHmac('sha256', secret).update(body).digest('hex');
+const eventBody = (n: number) =>
+	JSON.stringify({
+		events: [
+			{
+				action: 'changed',
+				resource: { gid: String(1200 + n), resource_type: 'task' },
+				user: { gid: '42' },
+				created_at: new Date().toISOString(),
+			},
+		],
+	});
 
 /** Waits until `check` returns a value (the request log is written off the request path). */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+	what: string,
+	check: () => Promise<T | undefined>,
+	timeoutMs = 10_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();
@@ -63,10 +78,21 @@ describe('asana preset over HTTP', () => {
 	let gw: TestGateway;
 	const prefix = uniquePrefix();
 	const mgmt = () => gw.gateway.management;
-	const handshake = (id: string, secret: string) => gw.request(`/hooks/${id}`, { method: 'POST', headers: { 'x-hook-secret': secret } });
+	const handshake = (id: string, secret: string) =>
+		gw.request(`/hooks/${id}`, { method: 'POST', headers: { 'x-hook-secret': secret } });
 	const event = (id: string, body: string, secret: string) =>
-		gw.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hook-signature': signature(secret, body) } });
-	const create = async (id: string) => (await mgmt().createEndpoint({ id, accountId: ACCOUNT, auth: { type: 'hmac', preset: 'asana' } }, 'test')).endpoint;
+		gw.request(`/hooks/${id}`, {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/json', 'x-hook-signature': signature(secret, body) },
+		});
+	const create = async (id: string) =>
+		(
+			await mgmt().createEndpoint(
+				{ id, accountId: ACCOUNT, auth: { type: 'hmac', preset: 'asana' } },
+				'test',
+			)
+		).endpoint;
 	const logged = (id: string, n: number) =>
 		until(`${n} log entries of ${id}`, async () => {
 			const res = await gw.admin('GET', `/endpoints/${id}/requests?limit=100`);
@@ -76,7 +102,15 @@ describe('asana preset over HTTP', () => {
 
 	before(async () => {
 		redis = await startRedis();
-		gw = await startTestGateway({ url: redis.url }, { keyPrefix: prefix, encryptionKey: ENCRYPTION_KEY, defaultPlan: 'unlimited', requestLogFlushMs: 100 });
+		gw = await startTestGateway(
+			{ url: redis.url },
+			{
+				keyPrefix: prefix,
+				encryptionKey: ENCRYPTION_KEY,
+				defaultPlan: 'unlimited',
+				requestLogFlushMs: 100,
+			},
+		);
 	});
 	after(async () => {
 		await gw?.close();
@@ -90,7 +124,11 @@ describe('asana preset over HTTP', () => {
 		assert.deepEqual(created.dedupe.source, { type: 'none' }, 'Asana events carry no per-event id');
 		assert.equal('toleranceSeconds' in created.auth, false, 'Asana signs no timestamp');
 		const body = eventBody(1);
-		assert.equal((await event('asana-1', body, ASANA_EXAMPLE_SECRET)).status, 403, 'no secret before the handshake');
+		assert.equal(
+			(await event('asana-1', body, ASANA_EXAMPLE_SECRET)).status,
+			403,
+			'no secret before the handshake',
+		);
 
 		const res = await handshake('asana-1', ASANA_EXAMPLE_SECRET);
 		assert.equal(res.status, 200);
@@ -99,17 +137,32 @@ describe('asana preset over HTTP', () => {
 		const view = await mgmt().getEndpoint('asana-1');
 		assert.equal(view.awaitingHandshakeSecret, undefined);
 		assert.equal(view.secretCount, 1);
-		assert.equal((await mgmt().peekEvents('asana-1', 10)).length, 0, 'the handshake is not an event');
+		assert.equal(
+			(await mgmt().peekEvents('asana-1', 10)).length,
+			0,
+			'the handshake is not an event',
+		);
 
 		const accepted = await event('asana-1', body, ASANA_EXAMPLE_SECRET);
 		assert.equal(accepted.status, 202, await accepted.clone().text());
 		const wrong = await event('asana-1', body, 'not-the-asana-secret-0000');
 		assert.equal(wrong.status, 403);
-		const tampered = await gw.request('/hooks/asana-1', { method: 'POST', body: body + ' ', headers: { 'content-type': 'application/json', 'x-hook-signature': signature(ASANA_EXAMPLE_SECRET, body) } });
+		const tampered = await gw.request('/hooks/asana-1', {
+			method: 'POST',
+			body: body + ' ',
+			headers: {
+				'content-type': 'application/json',
+				'x-hook-signature': signature(ASANA_EXAMPLE_SECRET, body),
+			},
+		});
 		assert.equal(tampered.status, 403);
 		const [stored] = await mgmt().peekEvents('asana-1', 1);
 		assert.deepEqual(stored.body, JSON.parse(body));
-		assert.equal(stored.headers['x-hook-signature'], undefined, 'the signature header is not stored');
+		assert.equal(
+			stored.headers['x-hook-signature'],
+			undefined,
+			'the signature header is not stored',
+		);
 	});
 
 	it('a second handshake is refused (403, reason in the request log) and does not replace the secret', async () => {
@@ -118,9 +171,19 @@ describe('asana preset over HTTP', () => {
 		assert.equal(res.status, 403);
 		assert.equal(res.headers.get('x-hook-secret'), null);
 		assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unauthorized');
-		assert.equal((await event('asana-1', eventBody(2), stranger)).status, 403, "the stranger's secret does not sign");
-		assert.equal((await event('asana-1', eventBody(3), ASANA_EXAMPLE_SECRET)).status, 202, "Asana's secret still does");
-		const entries = await until('the refused handshake in the log', async () => (await logged('asana-1', 1)).find((r) => r.reason === 'handshake_not_awaited'));
+		assert.equal(
+			(await event('asana-1', eventBody(2), stranger)).status,
+			403,
+			"the stranger's secret does not sign",
+		);
+		assert.equal(
+			(await event('asana-1', eventBody(3), ASANA_EXAMPLE_SECRET)).status,
+			202,
+			"Asana's secret still does",
+		);
+		const entries = await until('the refused handshake in the log', async () =>
+			(await logged('asana-1', 1)).find((r) => r.reason === 'handshake_not_awaited'),
+		);
 		assert.equal(entries.status, 403);
 		assert.equal(entries.code, 'unauthorized');
 		const malformed = await handshake('asana-1', 'short');
@@ -145,24 +208,53 @@ describe('asana preset over HTTP', () => {
 		const next = randomBytes(32).toString('hex');
 		assert.equal((await handshake('asana-1', next)).status, 200);
 		assert.equal((await event('asana-1', eventBody(6), next)).status, 202);
-		assert.equal((await event('asana-1', eventBody(7), ASANA_EXAMPLE_SECRET)).status, 202, 'the old secret during its grace period');
-		assert.equal((await handshake('asana-1', randomBytes(32).toString('hex'))).status, 403, 'armed once');
+		assert.equal(
+			(await event('asana-1', eventBody(7), ASANA_EXAMPLE_SECRET)).status,
+			202,
+			'the old secret during its grace period',
+		);
+		assert.equal(
+			(await handshake('asana-1', randomBytes(32).toString('hex'))).status,
+			403,
+			'armed once',
+		);
 
 		await mgmt().rotateSecret('asana-1', { graceSeconds: 0 });
-		assert.equal((await event('asana-1', eventBody(8), next)).status, 403, 'grace 0 revokes the old secrets at once');
+		assert.equal(
+			(await event('asana-1', eventBody(8), next)).status,
+			403,
+			'grace 0 revokes the old secrets at once',
+		);
 	});
 
 	it("the endpoint's IP allow-list applies to the handshake too", async () => {
-		await mgmt().createEndpoint({ id: 'asana-ips', accountId: ACCOUNT, auth: { type: 'hmac', preset: 'asana' }, ipAllowlist: ['203.0.113.0/24'] }, 'test');
+		await mgmt().createEndpoint(
+			{
+				id: 'asana-ips',
+				accountId: ACCOUNT,
+				auth: { type: 'hmac', preset: 'asana' },
+				ipAllowlist: ['203.0.113.0/24'],
+			},
+			'test',
+		);
 		assert.equal((await handshake('asana-ips', randomBytes(32).toString('hex'))).status, 403);
-		assert.equal((await mgmt().getEndpoint('asana-ips')).awaitingHandshakeSecret, true, 'still waiting for Asana');
-		const entry = await until('the refused handshake in the log', async () => (await logged('asana-ips', 1)).find((r) => r.reason === 'ip_not_allowed'));
+		assert.equal(
+			(await mgmt().getEndpoint('asana-ips')).awaitingHandshakeSecret,
+			true,
+			'still waiting for Asana',
+		);
+		const entry = await until('the refused handshake in the log', async () =>
+			(await logged('asana-ips', 1)).find((r) => r.reason === 'ip_not_allowed'),
+		);
 		assert.equal(entry.status, 403);
 	});
 
 	it('no handshake secret is in Redis in plaintext', async () => {
 		const dump = await dumpRedis(redisClientOf(gw.gateway.stores), prefix);
-		assert.ok(dump.includes('asana-1') && dump.includes('wgw-enc:v1:'), 'the scan sees the sealed registry');
+		assert.ok(
+			dump.includes('asana-1') && dump.includes('wgw-enc:v1:'),
+			'the scan sees the sealed registry',
+		);
 		assert.ok(!dump.includes(ASANA_EXAMPLE_SECRET), 'the handshake secret in plaintext');
 	});
 });

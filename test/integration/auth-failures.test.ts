@@ -16,7 +16,8 @@ import { startRedis, type RedisServer } from '../harness/redis';
 const LIMIT = 3;
 
 function recordingLogger(lines: { message: string; fields?: Record<string, unknown> }[]): Logger {
-	const push = (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields });
+	const push = (message: string, fields?: Record<string, unknown>) =>
+		void lines.push({ message, fields });
 	return { debug: push, info: push, warn: push, error: push };
 }
 
@@ -25,7 +26,8 @@ describe('failed authentications', () => {
 	const gateways: RunningGateway[] = [];
 	const logged: { message: string; fields?: Record<string, unknown> }[] = [];
 	const prefix = uniquePrefix();
-	const admin = (g: RunningGateway, token: string) => fetch(`${g.url}/api/v1/plans`, { headers: { authorization: `Bearer ${token}` } });
+	const admin = (g: RunningGateway, token: string) =>
+		fetch(`${g.url}/api/v1/plans`, { headers: { authorization: `Bearer ${token}` } });
 
 	before(async () => {
 		redis = await startRedis();
@@ -43,12 +45,26 @@ describe('failed authentications', () => {
 		const [a, b] = gateways;
 		const wrong = 'a-wrong-admin-token-that-must-not-be-logged';
 		assert.equal((await admin(a, wrong)).status, 401);
-		const signIn = await fetch(`${b.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-requested-with': 'webhook-gateway-console' }, body: JSON.stringify({ token: wrong }) });
+		const signIn = await fetch(`${b.url}/console/session`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				'x-requested-with': 'webhook-gateway-console',
+			},
+			body: JSON.stringify({ token: wrong }),
+		});
 		assert.equal(signIn.status, 401);
-		assert.equal((await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${wrong}` } })).status, 401);
+		assert.equal(
+			(await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${wrong}` } })).status,
+			401,
+		);
 
 		// Three failures in all, on two gateways: the fourth attempt is refused before any check.
-		for (const res of [await admin(b, wrong), await admin(a, ADMIN_TOKEN), await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })]) {
+		for (const res of [
+			await admin(b, wrong),
+			await admin(a, ADMIN_TOKEN),
+			await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+		]) {
 			assert.equal(res.status, 429);
 			const retryAfter = Number(res.headers.get('retry-after'));
 			assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
@@ -56,13 +72,22 @@ describe('failed authentications', () => {
 		}
 
 		const failures = logged.filter((l) => l.message === 'failed authentication');
-		assert.deepEqual(failures.map((l) => l.fields?.surface).sort(), ['admin', 'console', 'metrics']);
-		for (const l of failures) assert.ok(typeof l.fields?.client === 'string' && l.fields.client !== '');
+		assert.deepEqual(failures.map((l) => l.fields?.surface).sort(), [
+			'admin',
+			'console',
+			'metrics',
+		]);
+		for (const l of failures)
+			assert.ok(typeof l.fields?.client === 'string' && l.fields.client !== '');
 		assert.ok(!JSON.stringify(logged).includes(wrong), 'the presented token is never logged');
 
 		// Counted per process: a's admin and metrics failures, b's console one.
 		const text = (await a.gateway.metrics.text()).body + (await b.gateway.metrics.text()).body;
-		for (const surface of ['admin', 'console', 'metrics']) assert.match(text, new RegExp(`^webhook_gateway_auth_failures_total\\{surface="${surface}"\\} 1$`, 'm'));
+		for (const surface of ['admin', 'console', 'metrics'])
+			assert.match(
+				text,
+				new RegExp(`^webhook_gateway_auth_failures_total\\{surface="${surface}"\\} 1$`, 'm'),
+			);
 	});
 });
 
@@ -72,7 +97,15 @@ describe('failed authentications on a separate admin port behind a proxy', () =>
 
 	before(async () => {
 		redis = await startRedis();
-		const config = testConfig({ url: redis.url }, { keyPrefix: uniquePrefix(), authFailureLimit: LIMIT, adminPort: await freePort(), trustProxy: 'loopback' });
+		const config = testConfig(
+			{ url: redis.url },
+			{
+				keyPrefix: uniquePrefix(),
+				authFailureLimit: LIMIT,
+				adminPort: await freePort(),
+				trustProxy: 'loopback',
+			},
+		);
 		gateway = await startGateway(config, { logger: recordingLogger([]) });
 	});
 	after(async () => {
@@ -82,9 +115,17 @@ describe('failed authentications on a separate admin port behind a proxy', () =>
 
 	it('are counted per client address from X-Forwarded-For (trust proxy), not per proxy address', async () => {
 		assert.ok(gateway.adminUrl, 'the admin API listens on its own port');
-		const admin = (client: string, token: string) => fetch(`${gateway.adminUrl}/api/v1/plans`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client } });
-		for (let i = 0; i < LIMIT; i++) assert.equal((await admin('203.0.113.7', 'a-wrong-admin-token')).status, 401);
-		assert.equal((await admin('203.0.113.7', ADMIN_TOKEN)).status, 429, 'the guessing client is stopped');
+		const admin = (client: string, token: string) =>
+			fetch(`${gateway.adminUrl}/api/v1/plans`, {
+				headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client },
+			});
+		for (let i = 0; i < LIMIT; i++)
+			assert.equal((await admin('203.0.113.7', 'a-wrong-admin-token')).status, 401);
+		assert.equal(
+			(await admin('203.0.113.7', ADMIN_TOKEN)).status,
+			429,
+			'the guessing client is stopped',
+		);
 		// Another client behind the same proxy is not locked out by the first one's failures.
 		assert.equal((await admin('198.51.100.9', ADMIN_TOKEN)).status, 200);
 	});

@@ -29,32 +29,109 @@ describe('buffer upgrade: entries of the previous layout (standalone Redis)', ()
 
 	it('an old entry written with raw XADD is delivered with every field, then dead-lettered, replayed and acknowledged; the byte counter ends at 0', async () => {
 		const ref = { id: 'upgraded', accountId: ACCOUNT };
-		await gw.gateway.management.createEndpoint({ id: ref.id, accountId: ACCOUNT, auth: { type: 'none' } }, 'test');
+		await gw.gateway.management.createEndpoint(
+			{ id: ref.id, accountId: ACCOUNT, auth: { type: 'none' } },
+			'test',
+		);
 		await buffer().subscribe(ref, 'wf:up', 'new');
 		const keys = endpointKeys(gw.gateway.stores.prefix, ACCOUNT, ref.id);
 		// Exactly what acceptEvent of the previous version wrote, and how it counted the stored size.
-		const old = ['m', 'PUT', 'p', 'sub/path', 'q', 'a=1', 'h', '{"content-type":"application/json","x-old":"yes"}', 'ip', '198.51.100.4', 'b', '{"old":true}'];
+		const old = [
+			'm',
+			'PUT',
+			'p',
+			'sub/path',
+			'q',
+			'a=1',
+			'h',
+			'{"content-type":"application/json","x-old":"yes"}',
+			'ip',
+			'198.51.100.4',
+			'b',
+			'{"old":true}',
+		];
 		const oldId = (await redisClientOf(gw.gateway.stores).xadd(keys.stream, '*', ...old)) as string;
-		await redisClientOf(gw.gateway.stores).incrby(keys.bytes, old.filter((_, i) => i % 2 === 1).reduce((n, v) => n + Buffer.byteLength(v), 0));
-		const res = await gw.request(`/hooks/${ref.id}/new?b=2`, { method: 'POST', body: '{"new":true}', headers: { 'content-type': 'application/json', 'x-new': 'yes' } });
+		await redisClientOf(gw.gateway.stores).incrby(
+			keys.bytes,
+			old.filter((_, i) => i % 2 === 1).reduce((n, v) => n + Buffer.byteLength(v), 0),
+		);
+		const res = await gw.request(`/hooks/${ref.id}/new?b=2`, {
+			method: 'POST',
+			body: '{"new":true}',
+			headers: { 'content-type': 'application/json', 'x-new': 'yes' },
+		});
 		assert.equal(res.status, 202);
 
 		const [first, second] = await buffer().read(ref, 'wf:up', 10);
 		assert.deepEqual(
-			{ ref: first.ref, eventId: first.eventId, method: first.method, path: first.path, query: first.query, ip: first.sourceIp, headers: first.headers, body: first.body.toString() },
-			{ ref: `s:${oldId}`, eventId: oldId, method: 'PUT', path: 'sub/path', query: 'a=1', ip: '198.51.100.4', headers: { 'content-type': 'application/json', 'x-old': 'yes' }, body: '{"old":true}' },
+			{
+				ref: first.ref,
+				eventId: first.eventId,
+				method: first.method,
+				path: first.path,
+				query: first.query,
+				ip: first.sourceIp,
+				headers: first.headers,
+				body: first.body.toString(),
+			},
+			{
+				ref: `s:${oldId}`,
+				eventId: oldId,
+				method: 'PUT',
+				path: 'sub/path',
+				query: 'a=1',
+				ip: '198.51.100.4',
+				headers: { 'content-type': 'application/json', 'x-old': 'yes' },
+				body: '{"old":true}',
+			},
 		);
-		assert.deepEqual([second.method, second.path, second.query, second.headers['x-new'], second.headers['content-length'], second.body.toString()], ['POST', '/new', 'b=2', 'yes', '12', '{"new":true}']);
+		assert.deepEqual(
+			[
+				second.method,
+				second.path,
+				second.query,
+				second.headers['x-new'],
+				second.headers['content-length'],
+				second.body.toString(),
+			],
+			['POST', '/new', 'b=2', 'yes', '12', '{"new":true}'],
+		);
 
-		assert.deepEqual(await buffer().nack(ref, 'wf:up', [first.ref], 1, 'boom'), [first.ref], 'the old entry becomes a dead letter');
+		assert.deepEqual(
+			await buffer().nack(ref, 'wf:up', [first.ref], 1, 'boom'),
+			[first.ref],
+			'the old entry becomes a dead letter',
+		);
 		const [letter] = await buffer().deadLetters(ref);
-		assert.deepEqual([letter.entry.eventId, letter.entry.method, letter.entry.headers['x-old'], letter.entry.body.toString()], [oldId, 'PUT', 'yes', '{"old":true}']);
+		assert.deepEqual(
+			[
+				letter.entry.eventId,
+				letter.entry.method,
+				letter.entry.headers['x-old'],
+				letter.entry.body.toString(),
+			],
+			[oldId, 'PUT', 'yes', '{"old":true}'],
+		);
 		assert.deepEqual((await buffer().replay(ref, [letter.id])).replayed, [letter.id]);
 		await buffer().ack(ref, 'wf:up', [second.ref]);
 		const [again] = await buffer().read(ref, 'wf:up', 10);
-		assert.deepEqual([again.ref.slice(0, 2), again.eventId, again.method, again.path, again.headers, again.body.toString()], ['r:', oldId, 'PUT', 'sub/path', first.headers, '{"old":true}']);
+		assert.deepEqual(
+			[
+				again.ref.slice(0, 2),
+				again.eventId,
+				again.method,
+				again.path,
+				again.headers,
+				again.body.toString(),
+			],
+			['r:', oldId, 'PUT', 'sub/path', first.headers, '{"old":true}'],
+		);
 		assert.equal((await buffer().ack(ref, 'wf:up', [again.ref])).acked, 1);
 		assert.equal((await buffer().depth(ref)).length, 0);
-		assert.equal(await buffer().storedBytes(ref), 0, 'both formats are subtracted exactly as they were counted');
+		assert.equal(
+			await buffer().storedBytes(ref),
+			0,
+			'both formats are subtracted exactly as they were counted',
+		);
 	});
 });

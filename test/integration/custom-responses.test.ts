@@ -15,7 +15,11 @@ describe('custom responses per endpoint', () => {
 	let redis: RedisServer;
 	let gw: TestGateway;
 	const post = (id: string, body: string, headers: Record<string, string> = {}) =>
-		gw.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers } });
+		gw.request(`/hooks/${id}`, {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
+		});
 
 	before(async () => {
 		redis = await startRedis();
@@ -37,7 +41,11 @@ describe('custom responses per endpoint', () => {
 			acceptResponse: { status: 200, body: '<ok/>', contentType: 'application/xml' },
 		});
 		assert.equal(created.status, 201);
-		assert.deepEqual(created.body.endpoint.acceptResponse, { status: 200, body: '<ok/>', contentType: 'application/xml' });
+		assert.deepEqual(created.body.endpoint.acceptResponse, {
+			status: 200,
+			body: '<ok/>',
+			contentType: 'application/xml',
+		});
 
 		const res = await post('answer-200', '{"n":1}', { 'x-delivery': 'd-1' });
 		assert.equal(res.status, 200);
@@ -46,14 +54,25 @@ describe('custom responses per endpoint', () => {
 		const eventId = res.headers.get('x-webhook-gateway-event-id');
 		assert.ok(eventId, 'the event id travels in a header');
 		const peeked = await gw.gateway.management.peekEvents('answer-200', 5);
-		assert.deepEqual(peeked.map((e) => e.id), [eventId]);
+		assert.deepEqual(
+			peeked.map((e) => e.id),
+			[eventId],
+		);
 		assert.deepEqual(peeked[0].body, { n: 1 });
 
 		const again = await post('answer-200', '{"n":1}', { 'x-delivery': 'd-1' });
 		assert.equal(again.status, 200);
 		assert.equal(await again.text(), '<ok/>');
-		assert.equal(again.headers.get('x-webhook-gateway-event-id'), eventId, 'a duplicate names the first event');
-		assert.equal((await gw.gateway.management.peekEvents('answer-200', 5)).length, 1, 'the duplicate is not stored');
+		assert.equal(
+			again.headers.get('x-webhook-gateway-event-id'),
+			eventId,
+			'a duplicate names the first event',
+		);
+		assert.equal(
+			(await gw.gateway.management.peekEvents('answer-200', 5)).length,
+			1,
+			'the duplicate is not stored',
+		);
 	});
 
 	it('keeps rejections as JSON errors', async () => {
@@ -67,21 +86,48 @@ describe('custom responses per endpoint', () => {
 
 	it('keeps handshakes as they are', async () => {
 		await gw.gateway.management.createEndpoint(
-			{ id: 'answer-hub', accountId: 'acct-answer', auth: { type: 'none' }, methods: ['GET', 'POST'], handshake: { mode: 'hubChallenge' }, acceptResponse: { status: 200, body: 'EVENT_RECEIVED' } },
+			{
+				id: 'answer-hub',
+				accountId: 'acct-answer',
+				auth: { type: 'none' },
+				methods: ['GET', 'POST'],
+				handshake: { mode: 'hubChallenge' },
+				acceptResponse: { status: 200, body: 'EVENT_RECEIVED' },
+			},
 			'test',
 		);
 		const hs = await gw.request('/hooks/answer-hub?hub.mode=subscribe&hub.challenge=abc123');
 		assert.equal(hs.status, 200);
 		assert.equal(await hs.text(), 'abc123');
-		const accepted = await gw.request('/hooks/answer-hub', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		const accepted = await gw.request('/hooks/answer-hub', {
+			method: 'POST',
+			body: '{}',
+			headers: { 'content-type': 'application/json' },
+		});
 		assert.equal(accepted.status, 200);
-		assert.equal(accepted.headers.get('content-type'), 'text/plain; charset=utf-8', 'default content type of a custom answer');
+		assert.equal(
+			accepted.headers.get('content-type'),
+			'text/plain; charset=utf-8',
+			'default content type of a custom answer',
+		);
 		assert.equal(await accepted.text(), 'EVENT_RECEIVED');
 	});
 
 	it('answers 204 without a body', async () => {
-		await gw.gateway.management.createEndpoint({ id: 'answer-204', accountId: 'acct-answer', auth: { type: 'none' }, acceptResponse: { status: 204 } }, 'test');
-		const res = await gw.request('/hooks/answer-204', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		await gw.gateway.management.createEndpoint(
+			{
+				id: 'answer-204',
+				accountId: 'acct-answer',
+				auth: { type: 'none' },
+				acceptResponse: { status: 204 },
+			},
+			'test',
+		);
+		const res = await gw.request('/hooks/answer-204', {
+			method: 'POST',
+			body: '{}',
+			headers: { 'content-type': 'application/json' },
+		});
 		assert.equal(res.status, 204);
 		assert.equal(await res.text(), '');
 		assert.equal(res.headers.get('content-length'), null);
@@ -104,7 +150,9 @@ describe('custom responses per endpoint', () => {
 			assert.equal((res.body as any).error.code, 'invalid_request');
 			assert.match((res.body as any).error.message, message);
 		}
-		const exact = await gw.admin('PATCH', '/endpoints/answer-204', { acceptResponse: { status: 200, body: 'é'.repeat(2048) } });
+		const exact = await gw.admin('PATCH', '/endpoints/answer-204', {
+			acceptResponse: { status: 200, body: 'é'.repeat(2048) },
+		});
 		assert.equal(exact.status, 200, '4096 bytes of UTF-8 are allowed');
 	});
 

@@ -14,8 +14,16 @@ import { startRedis, type RedisServer } from '../harness/redis';
 
 const TOKEN = 'signed-endpoint-token-1234';
 
-async function send(gw: TestGateway, endpointId: string, headers: Record<string, string> = {}): Promise<{ status: number; code?: string; headers: Headers }> {
-	const res = await gw.request(`/hooks/${endpointId}`, { method: 'POST', body: '{"n":1}', headers: { 'content-type': 'application/json', ...headers } });
+async function send(
+	gw: TestGateway,
+	endpointId: string,
+	headers: Record<string, string> = {},
+): Promise<{ status: number; code?: string; headers: Headers }> {
+	const res = await gw.request(`/hooks/${endpointId}`, {
+		method: 'POST',
+		body: '{"n":1}',
+		headers: { 'content-type': 'application/json', ...headers },
+	});
 	const body = (await res.json()) as { error?: { code: string } };
 	return { status: res.status, code: body.error?.code, headers: res.headers };
 }
@@ -25,7 +33,12 @@ async function snapshot(redis: ScriptedRedis, prefix: string): Promise<Record<st
 	const out: Record<string, unknown> = {};
 	for (const key of (await redis.keys(`${prefix}*`)).sort()) {
 		const type = await redis.type(key);
-		out[key] = type === 'hash' ? await redis.hgetall(key) : type === 'stream' ? await redis.xlen(key) : await redis.get(key);
+		out[key] =
+			type === 'hash'
+				? await redis.hgetall(key)
+				: type === 'stream'
+					? await redis.xlen(key)
+					: await redis.get(key);
 	}
 	return out;
 }
@@ -49,22 +62,43 @@ describe('per-endpoint limits inside the account plan', () => {
 	/** An account on plan daily20 with an open endpoint (own limits as given) and a signed one. */
 	async function account(id: string, openLimits: unknown): Promise<void> {
 		await mgmt().setAccountPlan(id, 'daily20');
-		await mgmt().createEndpoint({ id: `${id}-open`, accountId: id, auth: { type: 'none' }, limits: openLimits }, 'test');
-		await mgmt().createEndpoint({ id: `${id}-signed`, accountId: id, auth: { type: 'header', headerName: 'x-token', prefix: '' }, secret: TOKEN }, 'test');
+		await mgmt().createEndpoint(
+			{ id: `${id}-open`, accountId: id, auth: { type: 'none' }, limits: openLimits },
+			'test',
+		);
+		await mgmt().createEndpoint(
+			{
+				id: `${id}-signed`,
+				accountId: id,
+				auth: { type: 'header', headerName: 'x-token', prefix: '' },
+				secret: TOKEN,
+			},
+			'test',
+		);
 	}
 
 	async function flood(endpointId: string, n: number): Promise<Record<string, number>> {
 		const results = await Promise.all(Array.from({ length: n }, () => send(gw, endpointId)));
 		const tally: Record<string, number> = {};
-		for (const r of results) tally[r.code ?? String(r.status)] = (tally[r.code ?? String(r.status)] ?? 0) + 1;
+		for (const r of results)
+			tally[r.code ?? String(r.status)] = (tally[r.code ?? String(r.status)] ?? 0) + 1;
 		return tally;
 	}
 
 	it('a flooded open endpoint with its own daily limit does not stop a signed endpoint of the same account', async () => {
 		await account('guarded', { daily: 5 });
-		assert.deepEqual(await flood('guarded-open', 40), { '202': 5, endpoint_daily_limit_exceeded: 35 });
-		const signed = await Promise.all(Array.from({ length: 10 }, () => send(gw, 'guarded-signed', { 'x-token': TOKEN })));
-		assert.deepEqual(signed.map((r) => r.status), Array(10).fill(202), 'the signed endpoint still has the account budget');
+		assert.deepEqual(await flood('guarded-open', 40), {
+			'202': 5,
+			endpoint_daily_limit_exceeded: 35,
+		});
+		const signed = await Promise.all(
+			Array.from({ length: 10 }, () => send(gw, 'guarded-signed', { 'x-token': TOKEN })),
+		);
+		assert.deepEqual(
+			signed.map((r) => r.status),
+			Array(10).fill(202),
+			'the signed endpoint still has the account budget',
+		);
 		const usage = await mgmt().getAccount('guarded');
 		assert.equal(usage.acceptedToday, 15, "refused requests consumed none of the account's budget");
 		assert.deepEqual(
@@ -91,7 +125,11 @@ describe('per-endpoint limits inside the account plan', () => {
 		assert.equal(first.headers.get('ratelimit-policy'), '"daily";q=5;w=86400');
 		assert.match(first.headers.get('ratelimit') ?? '', /^"daily";r=4;t=\d+$/);
 		const signed = await send(gw, 'headers-signed', { 'x-token': TOKEN });
-		assert.equal(signed.headers.get('ratelimit-policy'), '"daily";q=20;w=86400', 'an endpoint without own limits shows the plan');
+		assert.equal(
+			signed.headers.get('ratelimit-policy'),
+			'"daily";q=20;w=86400',
+			'an endpoint without own limits shows the plan',
+		);
 		assert.match(signed.headers.get('ratelimit') ?? '', /^"daily";r=18;t=\d+$/);
 		for (let i = 0; i < 4; i++) assert.equal((await send(gw, 'headers-open')).status, 202);
 		const refused = await send(gw, 'headers-open');
@@ -104,20 +142,35 @@ describe('per-endpoint limits inside the account plan', () => {
 
 	it("the endpoint's own rate refuses with endpoint_rate_limited and the burst header of the endpoint", async () => {
 		await mgmt().setAccountPlan('rated', 'rate5');
-		await mgmt().createEndpoint({ id: 'rated-open', accountId: 'rated', auth: { type: 'none' }, limits: { rate: 0.1, burst: 1 } }, 'test');
+		await mgmt().createEndpoint(
+			{
+				id: 'rated-open',
+				accountId: 'rated',
+				auth: { type: 'none' },
+				limits: { rate: 0.1, burst: 1 },
+			},
+			'test',
+		);
 		const first = await send(gw, 'rated-open');
 		assert.equal(first.status, 202);
-		assert.match(first.headers.get('ratelimit-policy') ?? '', /^"burst";q=1;w=10, "daily";q=250;w=86400$/);
+		assert.match(
+			first.headers.get('ratelimit-policy') ?? '',
+			/^"burst";q=1;w=10, "daily";q=250;w=86400$/,
+		);
 		const second = await send(gw, 'rated-open');
 		assert.equal(second.status, 429);
 		assert.equal(second.code, 'endpoint_rate_limited');
-		assert.ok(Number(second.headers.get('retry-after')) >= 5, 'the next slot of 0.1/s is seconds away');
+		assert.ok(
+			Number(second.headers.get('retry-after')) >= 5,
+			'the next slot of 0.1/s is seconds away',
+		);
 		assert.match(second.headers.get('ratelimit') ?? '', /^"burst";r=0;t=\d+, "daily";r=\d+;t=\d+$/);
 	});
 
 	it('limits above the plan are refused with 400 naming the field; null clears them', async () => {
 		await mgmt().setAccountPlan('valid', 'rate5');
-		const create = (limits: unknown) => gw.admin('POST', '/endpoints', { accountId: 'valid', auth: { type: 'none' }, limits });
+		const create = (limits: unknown) =>
+			gw.admin('POST', '/endpoints', { accountId: 'valid', auth: { type: 'none' }, limits });
 		for (const [limits, field] of [
 			[{ daily: 251 }, 'limits.daily'],
 			[{ rate: 6 }, 'limits.rate'],
@@ -135,7 +188,10 @@ describe('per-endpoint limits inside the account plan', () => {
 		assert.equal(ok.status, 201);
 		assert.deepEqual(ok.body.endpoint.limits, { rate: 2, burst: 2, daily: 100 });
 		const id = ok.body.endpoint.id as string;
-		assert.equal((await gw.admin('PATCH', `/endpoints/${id}`, { limits: { daily: 300 } })).status, 400);
+		assert.equal(
+			(await gw.admin('PATCH', `/endpoints/${id}`, { limits: { daily: 300 } })).status,
+			400,
+		);
 		const cleared = await gw.admin('PATCH', `/endpoints/${id}`, { limits: null });
 		assert.equal(cleared.status, 200);
 		assert.equal(cleared.body.endpoint.limits, null);
@@ -178,7 +234,12 @@ describe('acceptEvent writes nothing on a reject by either limit', () => {
 
 	it("an endpoint-limit reject leaves the account's limiter and counters, and an account reject the endpoint's, as they were", async () => {
 		const store = new AcceptStore(client, prefix);
-		const ownDaily = input('ep-a', { rate: 5, burst: 5, daily: 100, endpointLimits: { rate: 5, burst: 5, daily: 1 } });
+		const ownDaily = input('ep-a', {
+			rate: 5,
+			burst: 5,
+			daily: 100,
+			endpointLimits: { rate: 5, burst: 5, daily: 1 },
+		});
 		assert.equal((await store.accept(ownDaily)).kind, 'accepted');
 		const before1 = await snapshot(client, prefix);
 		const refused = await store.accept(ownDaily);
@@ -186,7 +247,12 @@ describe('acceptEvent writes nothing on a reject by either limit', () => {
 		assert.equal(refused.kind === 'daily_limit_exceeded' && refused.scope, 'endpoint');
 		assert.deepEqual(await snapshot(client, prefix), before1);
 
-		const accountRate = input('ep-b', { accountId: 'acct-b', rate: 0.01, burst: 1, endpointLimits: { rate: 5, burst: 5, daily: 100 } });
+		const accountRate = input('ep-b', {
+			accountId: 'acct-b',
+			rate: 0.01,
+			burst: 1,
+			endpointLimits: { rate: 5, burst: 5, daily: 100 },
+		});
 		assert.equal((await store.accept(accountRate)).kind, 'accepted');
 		const before2 = await snapshot(client, prefix);
 		const limited = await store.accept(accountRate);

@@ -17,7 +17,9 @@ import { startRedis, type RedisServer } from '../harness/redis';
 
 // By its full file name: at run time `WebhookEndpoint.node` would find the codex file (.node.json) first.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { WebhookEndpoint } = require(path.join(REPO_ROOT, 'nodes/WebhookEndpoint/WebhookEndpoint.node.ts')) as typeof import('../../nodes/WebhookEndpoint/WebhookEndpoint.node');
+const { WebhookEndpoint } = require(
+	path.join(REPO_ROOT, 'nodes/WebhookEndpoint/WebhookEndpoint.node.ts'),
+) as typeof import('../../nodes/WebhookEndpoint/WebhookEndpoint.node');
 
 const WHO = 'n8n: workflow "Onboarding" (wf-42), node "Gateway"';
 
@@ -27,15 +29,31 @@ describe('Webhook Endpoint node changes in the audit log', () => {
 	let keyPrefix: string;
 
 	/** Runs the node once with `parameters` for one input item; returns its output items. */
-	async function run(parameters: Record<string, unknown>, continueOnFail = false): Promise<INodeExecutionData[]> {
-		const node = { id: 'node-1', name: 'Gateway', type: 'n8n-nodes-webhook-gateway.webhookEndpoint', typeVersion: 1.1, position: [0, 0], parameters };
+	async function run(
+		parameters: Record<string, unknown>,
+		continueOnFail = false,
+	): Promise<INodeExecutionData[]> {
+		const node = {
+			id: 'node-1',
+			name: 'Gateway',
+			type: 'n8n-nodes-webhook-gateway.webhookEndpoint',
+			typeVersion: 1.1,
+			position: [0, 0],
+			parameters,
+		};
 		const quiet = () => undefined;
 		const ctx = {
 			getInputData: () => [{ json: {} }],
 			getNode: () => node,
 			getWorkflow: () => ({ id: 'wf-42', name: 'Onboarding', active: false }),
-			getCredentials: async () => ({ connectionType: 'url', redisUrl: redis.url, keyPrefix, serve: false }),
-			getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+			getCredentials: async () => ({
+				connectionType: 'url',
+				redisUrl: redis.url,
+				keyPrefix,
+				serve: false,
+			}),
+			getNodeParameter: (name: string, _i: number, fallback?: unknown) =>
+				name in parameters ? parameters[name] : fallback,
 			continueOnFail: () => continueOnFail,
 			logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
 		} as unknown as IExecuteFunctions;
@@ -50,7 +68,9 @@ describe('Webhook Endpoint node changes in the audit log', () => {
 	});
 	after(async () => {
 		// The node's shared client lingers after its last run: close its connections so the file ends.
-		const lease = await acquireClient(gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix }, {}));
+		const lease = await acquireClient(
+			gatewayConfigOf({ connectionType: 'url', redisUrl: redis.url, keyPrefix }, {}),
+		);
 		await lease.value.stores.close();
 		await gw?.close();
 		await redis?.stop();
@@ -58,12 +78,32 @@ describe('Webhook Endpoint node changes in the audit log', () => {
 
 	it('records create, update, rotate, set plan and delete with the workflow, node and account; not reads or failures', async () => {
 		const ep = { __rl: true, mode: 'id', value: 'ep-node-audit' };
-		await run({ resource: 'endpoint', operation: 'create', endpointId: 'ep-node-audit', name: 'Audited', accountId: 'acme', authentication: 'header' });
+		await run({
+			resource: 'endpoint',
+			operation: 'create',
+			endpointId: 'ep-node-audit',
+			name: 'Audited',
+			accountId: 'acme',
+			authentication: 'header',
+		});
 		await run({ resource: 'endpoint', operation: 'get', endpoint: 'ep-node-audit' });
-		await run({ resource: 'endpoint', operation: 'update', endpoint: 'ep-node-audit', updateFields: { name: 'Renamed' } });
-		await run({ resource: 'endpoint', operation: 'rotateSecret', endpoint: 'ep-node-audit', graceSeconds: 0 });
+		await run({
+			resource: 'endpoint',
+			operation: 'update',
+			endpoint: 'ep-node-audit',
+			updateFields: { name: 'Renamed' },
+		});
+		await run({
+			resource: 'endpoint',
+			operation: 'rotateSecret',
+			endpoint: 'ep-node-audit',
+			graceSeconds: 0,
+		});
 		await run({ resource: 'account', operation: 'setPlan', accountId: 'acme', planId: 'advanced' });
-		const failed = await run({ resource: 'endpoint', operation: 'delete', endpoint: 'no-such-endpoint' }, true);
+		const failed = await run(
+			{ resource: 'endpoint', operation: 'delete', endpoint: 'no-such-endpoint' },
+			true,
+		);
 		assert.match(String(failed[0].json.error), /no-such-endpoint/);
 		await run({ resource: 'endpoint', operation: 'delete', endpoint: ep.value, force: true });
 
@@ -81,7 +121,10 @@ describe('Webhook Endpoint node changes in the audit log', () => {
 		);
 
 		// A change through the API beside them; the filters tell them apart.
-		assert.equal((await gw.admin('PUT', '/accounts/other/plan', { planId: 'business' })).status, 200);
+		assert.equal(
+			(await gw.admin('PUT', '/accounts/other/plan', { planId: 'business' })).status,
+			200,
+		);
 		const byActor = await gw.admin<ListedAuditEntry[]>('GET', '/audit?actor=n8n%3A%20workflow');
 		assert.equal(byActor.body.length, 5);
 		const byAccount = await gw.admin<ListedAuditEntry[]>('GET', '/audit?account=other');

@@ -27,15 +27,24 @@ describe('flood soak: one endpoint flooded until full, another account keeps acc
 	let gw: TestGateway;
 
 	before(async () => {
-		redis = await startRedis({ extraArgs: ['--maxmemory', String(MAXMEMORY), '--maxmemory-policy', 'noeviction'] });
-		gw = await startTestGateway({ url: redis.url }, { bufferMaxBytes: CAPACITY_BYTES, bufferMaxEvents: 100_000 });
+		redis = await startRedis({
+			extraArgs: ['--maxmemory', String(MAXMEMORY), '--maxmemory-policy', 'noeviction'],
+		});
+		gw = await startTestGateway(
+			{ url: redis.url },
+			{ bufferMaxBytes: CAPACITY_BYTES, bufferMaxEvents: 100_000 },
+		);
 		const m = gw.gateway.management;
 		await m.setAccountPlan('flooder', 'unlimited');
 		await m.setAccountPlan('bystander', 'unlimited');
 		await m.createEndpoint({ id: 'flooded', accountId: 'flooder', auth: { type: 'none' } }, 'soak');
 		await m.createEndpoint({ id: 'quiet', accountId: 'bystander', auth: { type: 'none' } }, 'soak');
 		// A subscriber that never reads: nothing drains the flooded buffer.
-		await gw.gateway.stores.buffer.subscribe({ id: 'flooded', accountId: 'flooder' }, 'wf:asleep', 'new');
+		await gw.gateway.stores.buffer.subscribe(
+			{ id: 'flooded', accountId: 'flooder' },
+			'wf:asleep',
+			'new',
+		);
 	});
 	after(async () => {
 		await gw?.close();
@@ -57,18 +66,27 @@ describe('flood soak: one endpoint flooded until full, another account keeps acc
 		let flooding = true;
 		void flood.finally(() => (flooding = false));
 		while (flooding) {
-			const res = await gw.request('/hooks/quiet', { method: 'POST', body: JSON.stringify({ n: quiet.length }), headers: { 'content-type': 'application/json' } });
+			const res = await gw.request('/hooks/quiet', {
+				method: 'POST',
+				body: JSON.stringify({ n: quiet.length }),
+				headers: { 'content-type': 'application/json' },
+			});
 			quiet.push(res.status);
 			await res.arrayBuffer();
 		}
 		const { results, startedAt, endedAt, errors } = await flood;
 		const accepted = results.filter((r) => r.status === 202).length;
 		const full = results.filter((r) => r.status === 503 && r.body.includes('buffer_full'));
-		const other = results.filter((r) => r.status !== 202 && !(r.status === 503 && r.body.includes('buffer_full')));
+		const other = results.filter(
+			(r) => r.status !== 202 && !(r.status === 503 && r.body.includes('buffer_full')),
+		);
 		const info = String(await redisClientOf(gw.gateway.stores).info('memory'));
 		const peak = infoField(info, 'used_memory_peak');
 		const used = infoField(info, 'used_memory');
-		const stored = await gw.gateway.stores.buffer.storedBytes({ id: 'flooded', accountId: 'flooder' });
+		const stored = await gw.gateway.stores.buffer.storedBytes({
+			id: 'flooded',
+			accountId: 'flooder',
+		});
 		const figures = {
 			requests: results.length,
 			accepted202: accepted,
@@ -87,11 +105,27 @@ describe('flood soak: one endpoint flooded until full, another account keeps acc
 		console.log(`flood soak figures: ${JSON.stringify(figures)}`);
 
 		assert.equal(errors, 0);
-		assert.deepEqual(other.map((r) => r.status), [], 'only 202 and 503 buffer_full, never a 500 or an OOM');
+		assert.deepEqual(
+			other.map((r) => r.status),
+			[],
+			'only 202 and 503 buffer_full, never a 500 or an OOM',
+		);
 		assert.ok(full.length > 0, 'the flooded endpoint filled up and answered 503 buffer_full');
-		assert.ok(full.every((r) => Number(r.headers['retry-after']) >= 1), '503 buffer_full carries Retry-After');
-		assert.ok(stored <= CAPACITY_BYTES && stored > CAPACITY_BYTES - BODY.length * 2, `stored ${stored} bytes: full, never over`);
-		assert.ok(quiet.length > 0 && quiet.every((s) => s === 202), `the other account kept accepting: ${quiet.filter((s) => s !== 202).length} of ${quiet.length} not 202`);
-		assert.ok(peak < MAXMEMORY * 0.9, `Redis peak ${peak} bytes stays below maxmemory ${MAXMEMORY}`);
+		assert.ok(
+			full.every((r) => Number(r.headers['retry-after']) >= 1),
+			'503 buffer_full carries Retry-After',
+		);
+		assert.ok(
+			stored <= CAPACITY_BYTES && stored > CAPACITY_BYTES - BODY.length * 2,
+			`stored ${stored} bytes: full, never over`,
+		);
+		assert.ok(
+			quiet.length > 0 && quiet.every((s) => s === 202),
+			`the other account kept accepting: ${quiet.filter((s) => s !== 202).length} of ${quiet.length} not 202`,
+		);
+		assert.ok(
+			peak < MAXMEMORY * 0.9,
+			`Redis peak ${peak} bytes stays below maxmemory ${MAXMEMORY}`,
+		);
 	});
 });

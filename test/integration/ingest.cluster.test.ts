@@ -4,5 +4,8 @@ import { ingestSuite } from './ingest.suite';
 ingestSuite('3-master Redis Cluster', async () => {
 	const cluster = await startRedisCluster();
 	const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`);
-	return { target: { url: `redis://${nodes[0]}`, clusterNodes: nodes }, stop: () => cluster.stop() };
+	return {
+		target: { url: `redis://${nodes[0]}`, clusterNodes: nodes },
+		stop: () => cluster.stop(),
+	};
 });

@@ -19,7 +19,11 @@ describe('management edge cases', () => {
 	before(async () => {
 		redis = await startRedis();
 		stores = createStores({ url: redis.url, offlineQueue: true }, uniquePrefix());
-		m = new ManagementService(stores, { publicUrl: 'http://gw.example', defaultPlan: 'forever-free', defaultBufferCapacity: 100 });
+		m = new ManagementService(stores, {
+			publicUrl: 'http://gw.example',
+			defaultPlan: 'forever-free',
+			defaultBufferCapacity: 100,
+		});
 	});
 	after(async () => {
 		await stores?.close();
@@ -27,10 +31,20 @@ describe('management edge cases', () => {
 	});
 
 	it('"false" from an untyped caller disables; other values are refused', async () => {
-		const { endpoint } = await m.createEndpoint({ auth: { type: 'none' }, id: 'ep-bool', enabled: 'false' as unknown as boolean }, 't');
+		const { endpoint } = await m.createEndpoint(
+			{ auth: { type: 'none' }, id: 'ep-bool', enabled: 'false' as unknown as boolean },
+			't',
+		);
 		assert.equal(endpoint.enabled, false);
-		assert.equal((await m.updateEndpoint('ep-bool', { enabled: 'true' as unknown as boolean })).endpoint.enabled, true);
-		await assert.rejects(m.updateEndpoint('ep-bool', { enabled: 'yes' as unknown as boolean }), ValidationError);
+		assert.equal(
+			(await m.updateEndpoint('ep-bool', { enabled: 'true' as unknown as boolean })).endpoint
+				.enabled,
+			true,
+		);
+		await assert.rejects(
+			m.updateEndpoint('ep-bool', { enabled: 'yes' as unknown as boolean }),
+			ValidationError,
+		);
 	});
 
 	it('dead-letter ids are validated before they reach Redis; counts are whole numbers', async () => {
@@ -42,7 +56,10 @@ describe('management edge cases', () => {
 	});
 
 	it('endpoint URLs use the public base URL; new accounts get the default plan', async () => {
-		const { endpoint } = await m.createEndpoint({ auth: { type: 'none' }, id: 'ep-url', accountId: 'new-acct' }, 't');
+		const { endpoint } = await m.createEndpoint(
+			{ auth: { type: 'none' }, id: 'ep-url', accountId: 'new-acct' },
+			't',
+		);
 		assert.equal(endpoint.url, 'http://gw.example/hooks/ep-url');
 		assert.equal((await m.getAccount('new-acct')).plan.id, 'forever-free');
 	});
@@ -59,9 +76,17 @@ describe('management edge cases', () => {
 					() => { console.log('started'); },
 					(e) => { console.log('failed:' + e.code); },
 				);`;
-			const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 });
+			const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+				cwd: REPO_ROOT,
+				encoding: 'utf8',
+				timeout: 20_000,
+			});
 			assert.match(run.stdout, /failed:EADDRINUSE/);
-			assert.equal(run.signal, null, 'the process exited by itself (no open Redis connection or timer kept it alive)');
+			assert.equal(
+				run.signal,
+				null,
+				'the process exited by itself (no open Redis connection or timer kept it alive)',
+			);
 			assert.equal(run.status, 0);
 		} finally {
 			await gw.close();
@@ -78,7 +103,11 @@ describe('dead-letter replay by id', () => {
 	before(async () => {
 		redis = await startRedis();
 		stores = createStores({ url: redis.url, offlineQueue: true }, uniquePrefix());
-		m = new ManagementService(stores, { publicUrl: 'http://gw', defaultPlan: 'unlimited', defaultBufferCapacity: 100 });
+		m = new ManagementService(stores, {
+			publicUrl: 'http://gw',
+			defaultPlan: 'unlimited',
+			defaultBufferCapacity: 100,
+		});
 		await m.createEndpoint({ auth: { type: 'none' }, id: ref.id, accountId: ref.accountId }, 't');
 	});
 	after(async () => {
@@ -88,7 +117,22 @@ describe('dead-letter replay by id', () => {
 
 	it('replays each named letter once, even when named twice or beside an unknown id', async () => {
 		await stores.buffer.subscribe(ref, 'sub', 'new');
-		await redisClientOf(stores).xadd(`${stores.prefix}{a:acct}:stream:${ref.id}`, '*', 'm', 'POST', 'p', '', 'q', '', 'h', '{}', 'ip', '127.0.0.1', 'b', '{}');
+		await redisClientOf(stores).xadd(
+			`${stores.prefix}{a:acct}:stream:${ref.id}`,
+			'*',
+			'm',
+			'POST',
+			'p',
+			'',
+			'q',
+			'',
+			'h',
+			'{}',
+			'ip',
+			'127.0.0.1',
+			'b',
+			'{}',
+		);
 		const [entry] = await stores.buffer.read(ref, 'sub', 10);
 		assert.deepEqual(await stores.buffer.nack(ref, 'sub', [entry.ref], 1, 'boom'), [entry.ref]);
 		const [letter] = await m.listDeadLetters(ref.id);

@@ -15,7 +15,12 @@ import packageJson from '../../package.json';
 import { PRESET_IDS } from '../../src/auth';
 import { createAdminRouter } from '../../src/gateway/admin';
 import { openApiDocument } from '../../src/gateway/openapi';
-import { ConsoleSessions, CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE } from '../../src/gateway/session';
+import {
+	ConsoleSessions,
+	CSRF_HEADER,
+	CSRF_VALUE,
+	SESSION_COOKIE,
+} from '../../src/gateway/session';
 import { silentLogger } from '../../src/logger';
 import { ManagementService } from '../../src/management/service';
 import type { TokenService } from '../../src/management/tokens';
@@ -29,7 +34,21 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'tr
 /** The $id the document is registered under in Ajv, so `#/components/...` refs resolve in it. */
 const DOC_ID = 'https://webhook-gateway.invalid/openapi.json';
 /** Keywords of the document (and OpenAPI's schema vocabulary) Ajv should treat as annotations. */
-const OPENAPI_KEYWORDS = ['openapi', 'jsonSchemaDialect', 'info', 'servers', 'security', 'tags', 'paths', 'components', 'webhooks', 'externalDocs', 'discriminator', 'xml', 'example'];
+const OPENAPI_KEYWORDS = [
+	'openapi',
+	'jsonSchemaDialect',
+	'info',
+	'servers',
+	'security',
+	'tags',
+	'paths',
+	'components',
+	'webhooks',
+	'externalDocs',
+	'discriminator',
+	'xml',
+	'example',
+];
 
 const doc = openApiDocument(PUBLIC_URL) as any;
 
@@ -62,7 +81,8 @@ function deref(value: any, pointer: string): { value: any; pointer: string } {
 function* walk(node: unknown, pointer = ''): Generator<{ node: any; pointer: string }> {
 	if (node === null || typeof node !== 'object') return;
 	yield { node, pointer };
-	for (const [key, child] of Object.entries(node)) yield* walk(child, `${pointer}/${escapePointer(String(key))}`);
+	for (const [key, child] of Object.entries(node))
+		yield* walk(child, `${pointer}/${escapePointer(String(key))}`);
 }
 
 interface Operation {
@@ -76,7 +96,13 @@ function operations(): Operation[] {
 	const out: Operation[] = [];
 	for (const [path, item] of Object.entries<any>(doc.paths)) {
 		for (const method of METHODS) {
-			if (item[method]) out.push({ path, method, pointer: `/paths/${escapePointer(path)}/${method}`, op: item[method] });
+			if (item[method])
+				out.push({
+					path,
+					method,
+					pointer: `/paths/${escapePointer(path)}/${method}`,
+					op: item[method],
+				});
 		}
 	}
 	return out;
@@ -84,10 +110,19 @@ function operations(): Operation[] {
 
 /** Every schema in the document: components.schemas and those inline in parameters, bodies, responses and headers. */
 function schemaPointers(): string[] {
-	const out = Object.keys(doc.components.schemas).map((name) => `/components/schemas/${escapePointer(name)}`);
+	const out = Object.keys(doc.components.schemas).map(
+		(name) => `/components/schemas/${escapePointer(name)}`,
+	);
 	for (const { node, pointer } of walk(doc)) {
 		if (pointer.startsWith('/components/schemas')) continue;
-		if (node.schema && typeof node.schema === 'object' && (node.content === undefined || node.in !== undefined || pointer.includes('/headers/') || pointer.includes('/content/'))) {
+		if (
+			node.schema &&
+			typeof node.schema === 'object' &&
+			(node.content === undefined ||
+				node.in !== undefined ||
+				pointer.includes('/headers/') ||
+				pointer.includes('/content/'))
+		) {
 			out.push(`${pointer}/schema`);
 		}
 	}
@@ -95,7 +130,14 @@ function schemaPointers(): string[] {
 }
 
 function createAjv(): Ajv2020 {
-	const ajv = new Ajv2020({ strict: true, strictTypes: true, strictTuples: true, strictRequired: true, allowUnionTypes: true, allErrors: true });
+	const ajv = new Ajv2020({
+		strict: true,
+		strictTypes: true,
+		strictTuples: true,
+		strictRequired: true,
+		allowUnionTypes: true,
+		allErrors: true,
+	});
 	addFormats(ajv);
 	ajv.addVocabulary(OPENAPI_KEYWORDS);
 	ajv.addSchema(structuredClone(doc), DOC_ID);
@@ -108,7 +150,9 @@ const validators = new Map<string, ValidateFunction>();
 function validator(pointer: string): ValidateFunction {
 	let validate = validators.get(pointer);
 	if (!validate) {
-		validate = ajv.compile({ $ref: `${DOC_ID}#${pointer.split('/').map(encodeURIComponent).join('/')}` });
+		validate = ajv.compile({
+			$ref: `${DOC_ID}#${pointer.split('/').map(encodeURIComponent).join('/')}`,
+		});
 		validators.set(pointer, validate);
 	}
 	return validate;
@@ -117,7 +161,9 @@ function validator(pointer: string): ValidateFunction {
 function assertValid(pointer: string, value: unknown, what: string): void {
 	const validate = validator(pointer);
 	if (!validate(value)) {
-		assert.fail(`${what} does not match ${pointer}:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(value, null, 2).slice(0, 3000)}`);
+		assert.fail(
+			`${what} does not match ${pointer}:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(value, null, 2).slice(0, 3000)}`,
+		);
 	}
 }
 
@@ -130,8 +176,14 @@ describe('OpenAPI document: structure', () => {
 		assert.equal(doc.info.version, packageJson.version);
 		assert.deepEqual(doc.servers, [{ url: `${PUBLIC_URL}/api/v1` }]);
 		assert.deepEqual((openApiDocument('') as any).servers, [{ url: '/api/v1' }]);
-		assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth.description });
-		for (const requirement of doc.security) for (const name of Object.keys(requirement)) assert.ok(doc.components.securitySchemes[name], `security scheme ${name}`);
+		assert.deepEqual(doc.components.securitySchemes.bearerAuth, {
+			type: 'http',
+			scheme: 'bearer',
+			description: doc.components.securitySchemes.bearerAuth.description,
+		});
+		for (const requirement of doc.security)
+			for (const name of Object.keys(requirement))
+				assert.ok(doc.components.securitySchemes[name], `security scheme ${name}`);
 		assert.doesNotThrow(() => JSON.parse(JSON.stringify(doc)), 'plain JSON data');
 	});
 
@@ -141,10 +193,19 @@ describe('OpenAPI document: structure', () => {
 			if (typeof node.$ref !== 'string') continue;
 			refs++;
 			assert.match(node.$ref, /^#\//, `${pointer}: only local refs`);
-			assert.notEqual(atPointer(doc, node.$ref.slice(1)), undefined, `${pointer}: $ref ${node.$ref} does not resolve`);
+			assert.notEqual(
+				atPointer(doc, node.$ref.slice(1)),
+				undefined,
+				`${pointer}: $ref ${node.$ref} does not resolve`,
+			);
 		}
 		for (const { node, pointer } of walk(doc)) {
-			for (const target of Object.values<string>(node.discriminator?.mapping ?? {})) assert.notEqual(atPointer(doc, target.slice(1)), undefined, `${pointer}: mapping ${target}`);
+			for (const target of Object.values<string>(node.discriminator?.mapping ?? {}))
+				assert.notEqual(
+					atPointer(doc, target.slice(1)),
+					undefined,
+					`${pointer}: mapping ${target}`,
+				);
 		}
 		assert.ok(refs > 50, `${refs} refs`);
 	});
@@ -158,28 +219,51 @@ describe('OpenAPI document: structure', () => {
 			assert.ok(!ids.has(op.operationId), `${where}: operationId ${op.operationId} is not unique`);
 			ids.add(op.operationId);
 			assert.equal(typeof op.summary, 'string', `${where}: summary`);
-			assert.ok(op.tags?.length > 0 && op.tags.every((t: string) => tags.has(t)), `${where}: tags ${op.tags}`);
+			assert.ok(
+				op.tags?.length > 0 && op.tags.every((t: string) => tags.has(t)),
+				`${where}: tags ${op.tags}`,
+			);
 			const statuses = Object.keys(op.responses ?? {});
 			assert.ok(statuses.length > 0, `${where}: responses`);
-			assert.ok(statuses.some((s) => /^2\d\d$/.test(s)), `${where}: a success response`);
+			assert.ok(
+				statuses.some((s) => /^2\d\d$/.test(s)),
+				`${where}: a success response`,
+			);
 			for (const status of statuses) {
 				assert.match(status, /^[1-5]\d\d$/, `${where}: status ${status}`);
 				const response = deref(op.responses[status], '').value;
 				assert.equal(typeof response?.description, 'string', `${where} ${status}: description`);
 			}
-			for (const status of ['401', '500', '503']) assert.ok(op.responses[status], `${where}: ${status}`);
-			if (method !== 'get') assert.ok(op.responses['403'], `${where}: 403 (console session without the CSRF header)`);
+			for (const status of ['401', '500', '503'])
+				assert.ok(op.responses[status], `${where}: ${status}`);
+			if (method !== 'get')
+				assert.ok(op.responses['403'], `${where}: 403 (console session without the CSRF header)`);
 			if (op.requestBody) {
-				assert.ok(op.requestBody.content?.['application/json']?.schema, `${where}: JSON request body`);
-				for (const status of ['400', '413', '415']) assert.ok(op.responses[status], `${where}: ${status} for its body`);
+				assert.ok(
+					op.requestBody.content?.['application/json']?.schema,
+					`${where}: JSON request body`,
+				);
+				for (const status of ['400', '413', '415'])
+					assert.ok(op.responses[status], `${where}: ${status} for its body`);
 			}
 			// Path parameters: exactly the template's, all required.
-			const params = [...(doc.paths[path].parameters ?? []), ...(op.parameters ?? [])].map((p: unknown) => deref(p, '').value);
+			const params = [...(doc.paths[path].parameters ?? []), ...(op.parameters ?? [])].map(
+				(p: unknown) => deref(p, '').value,
+			);
 			const inPath = params.filter((p: { in: string }) => p.in === 'path');
 			const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-			assert.deepEqual(inPath.map((p: { name: string }) => p.name).sort(), [...templated].sort(), `${where}: path parameters`);
-			for (const p of inPath) assert.equal(p.required, true, `${where}: path parameter ${p.name} is required`);
-			for (const p of params) assert.ok(['path', 'query', 'header', 'cookie'].includes(p.in) && p.schema, `${where}: parameter ${p.name}`);
+			assert.deepEqual(
+				inPath.map((p: { name: string }) => p.name).sort(),
+				[...templated].sort(),
+				`${where}: path parameters`,
+			);
+			for (const p of inPath)
+				assert.equal(p.required, true, `${where}: path parameter ${p.name} is required`);
+			for (const p of params)
+				assert.ok(
+					['path', 'query', 'header', 'cookie'].includes(p.in) && p.schema,
+					`${where}: parameter ${p.name}`,
+				);
 		}
 		assert.ok(ids.size >= 19, `${ids.size} operations`);
 	});
@@ -192,7 +276,10 @@ describe('OpenAPI document: structure', () => {
 
 	test('every schema compiles with Ajv (JSON Schema 2020-12, strict)', () => {
 		const pointers = schemaPointers();
-		assert.ok(pointers.length > Object.keys(doc.components.schemas).length, 'inline schemas are found too');
+		assert.ok(
+			pointers.length > Object.keys(doc.components.schemas).length,
+			'inline schemas are found too',
+		);
 		for (const pointer of pointers) {
 			assert.notEqual(atPointer(doc, pointer), undefined, pointer);
 			assert.doesNotThrow(() => validator(pointer), `${pointer} compiles`);
@@ -209,10 +296,18 @@ function routerRoutes(router: Router): string[] {
 		if (layer.route) {
 			const path: string = layer.route.path;
 			assert.equal(typeof path, 'string', 'a route path that is not a string');
-			assert.doesNotMatch(path, /[*?()]/, `route ${path}: wildcards and optional parts are not mapped to OpenAPI by this test`);
-			for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) out.push(`${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`);
+			assert.doesNotMatch(
+				path,
+				/[*?()]/,
+				`route ${path}: wildcards and optional parts are not mapped to OpenAPI by this test`,
+			);
+			for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all'))
+				out.push(`${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`);
 		} else {
-			assert.ok(!Array.isArray(layer.handle?.stack), 'a router nested in the admin router: extend routerRoutes to walk it');
+			assert.ok(
+				!Array.isArray(layer.handle?.stack),
+				'a router nested in the admin router: extend routerRoutes to walk it',
+			);
 		}
 	}
 	return out.sort();
@@ -220,7 +315,13 @@ function routerRoutes(router: Router): string[] {
 
 describe('OpenAPI document: routes', () => {
 	test('documents exactly the routes of the admin router', () => {
-		const router = createAdminRouter({ management: {} as ManagementService, adminToken: ADMIN_TOKEN, logger: silentLogger, audit: { append: async () => undefined, page: async () => [] }, tokens: {} as TokenService });
+		const router = createAdminRouter({
+			management: {} as ManagementService,
+			adminToken: ADMIN_TOKEN,
+			logger: silentLogger,
+			audit: { append: async () => undefined, page: async () => [] },
+			tokens: {} as TokenService,
+		});
 		const served = routerRoutes(router);
 		const documented = operations()
 			.map(({ path, method }) => `${method.toUpperCase()} ${path}`)
@@ -263,16 +364,30 @@ class Conformance {
 	readonly statuses = new Map<string, Set<number>>();
 
 	findOperation(method: string, pathname: string): Operation {
-		const candidates = operations().filter((o) => o.method === method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname));
-		assert.equal(candidates.length, 1, `${method} ${pathname}: ${candidates.length} documented operations match`);
+		const candidates = operations().filter(
+			(o) =>
+				o.method === method.toLowerCase() &&
+				new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
+		);
+		assert.equal(
+			candidates.length,
+			1,
+			`${method} ${pathname}: ${candidates.length} documented operations match`,
+		);
 		return candidates[0];
 	}
 
-	async call(base: string, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+	async call(
+		base: string,
+		method: string,
+		path: string,
+		options: CallOptions = {},
+	): Promise<Answer> {
 		const headers: Record<string, string> = { ...options.headers };
 		const token = options.token === undefined ? ADMIN_TOKEN : options.token;
 		if (token !== null) headers.authorization = `Bearer ${token}`;
-		const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+		const payload =
+			options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
 		if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
 		const response = await fetch(`${base}/api/v1${path}`, { method, headers, body: payload });
 		const text = await response.text();
@@ -292,13 +407,23 @@ class Conformance {
 		const { op, pointer } = this.findOperation(method, pathname);
 		const where = `${method} ${path} → ${answer.status}`;
 		const described = op.responses[String(answer.status)];
-		assert.ok(described, `${where}: status not described (${Object.keys(op.responses).join(', ')}): ${answer.text.slice(0, 500)}`);
-		const { value: response, pointer: responsePointer } = deref(described, `${pointer}/responses/${answer.status}`);
+		assert.ok(
+			described,
+			`${where}: status not described (${Object.keys(op.responses).join(', ')}): ${answer.text.slice(0, 500)}`,
+		);
+		const { value: response, pointer: responsePointer } = deref(
+			described,
+			`${pointer}/responses/${answer.status}`,
+		);
 		for (const [name, header] of Object.entries<any>(response.headers ?? {})) {
 			if (header.required) assert.ok(answer.headers.has(name), `${where}: header ${name}`);
 		}
 		if (response.content) {
-			assert.match(answer.headers.get('content-type') ?? '', /^application\/json/, `${where}: content type`);
+			assert.match(
+				answer.headers.get('content-type') ?? '',
+				/^application\/json/,
+				`${where}: content type`,
+			);
 			assert.notEqual(answer.json, undefined, `${where}: a JSON body`);
 			assertValid(`${responsePointer}/content/application~1json/schema`, answer.json, where);
 		} else {
@@ -306,7 +431,11 @@ class Conformance {
 		}
 		if (answer.status < 300 && options.body !== undefined && options.rawBody === undefined) {
 			assert.ok(op.requestBody, `${where}: a body was sent to an operation that takes none`);
-			assertValid(`${pointer}/requestBody/content/application~1json/schema`, options.body, `${where} request body`);
+			assertValid(
+				`${pointer}/requestBody/content/application~1json/schema`,
+				options.body,
+				`${where} request body`,
+			);
 		}
 		if (answer.status < 300) this.succeeded.add(op.operationId);
 		const seen = this.statuses.get(op.operationId) ?? new Set<number>();
@@ -319,9 +448,15 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 	let redis: RedisServer;
 	let gw: TestGateway;
 	const api = new Conformance();
-	const call = (method: string, path: string, options?: CallOptions) => api.call(gw.url, method, path, options);
+	const call = (method: string, path: string, options?: CallOptions) =>
+		api.call(gw.url, method, path, options);
 
-	async function expectStatus(status: number, method: string, path: string, options?: CallOptions): Promise<Answer> {
+	async function expectStatus(
+		status: number,
+		method: string,
+		path: string,
+		options?: CallOptions,
+	): Promise<Answer> {
 		const answer = await call(method, path, options);
 		assert.equal(answer.status, status, `${method} ${path}: ${answer.text.slice(0, 500)}`);
 		return answer;
@@ -340,43 +475,141 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		const response = await fetch(`${gw.url}/api/v1/openapi.json`);
 		assert.equal(response.status, 200);
 		assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-		assert.deepEqual(await response.json(), JSON.parse(JSON.stringify(openApiDocument(gw.config.publicUrl))));
+		assert.deepEqual(
+			await response.json(),
+			JSON.parse(JSON.stringify(openApiDocument(gw.config.publicUrl))),
+		);
 	});
 
 	test('endpoints: create (several auths), list, get, update, rotate, usage, stats, test event, delete', async () => {
 		const created = [
 			await expectStatus(201, 'POST', '/endpoints', { body: { auth: { type: 'none' } } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-header', name: 'CRM', accountId: 'oa-acme', auth: { type: 'header', headerName: 'x-api-key', prefix: '' }, methods: ['POST', 'PUT'], ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'] } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-basic', auth: { type: 'basic', username: 'sender' }, secret: 'basic-password-123', createdBy: 'ops@example.com', bufferCapacity: 100 } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-github', auth: { type: 'hmac', preset: 'github' }, description: 'GitHub pushes' } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-stripe', auth: { type: 'hmac', preset: 'stripe', toleranceSeconds: 600 }, secret: 'whsec_test_1234567890' } }),
 			await expectStatus(201, 'POST', '/endpoints', {
-				body: { id: 'oa-generic', auth: { type: 'hmac', preset: 'generic', header: 'x-signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' }, dedupe: { source: { type: 'bodyPath', path: 'data.id' }, windowSeconds: 3600 } },
+				body: {
+					id: 'oa-header',
+					name: 'CRM',
+					accountId: 'oa-acme',
+					auth: { type: 'header', headerName: 'x-api-key', prefix: '' },
+					methods: ['POST', 'PUT'],
+					ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
+				},
 			}),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-slack', auth: { type: 'hmac', preset: 'slack' }, handshake: { mode: 'slack' }, enabled: false } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-hub', auth: { type: 'none' }, handshake: { mode: 'hubChallenge', verifyToken: 'verify-me' }, dedupe: { source: { type: 'header', name: 'idempotency-key' } } } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-postmark', auth: { type: 'hmac', preset: 'postmark', username: 'pm-hooks' } } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-twitch', auth: { type: 'hmac', preset: 'twitch' } } }),
-			await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-zoom', auth: { type: 'hmac', preset: 'zoom', toleranceSeconds: 120 }, secret: 'zoom-secret-token' } }),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-basic',
+					auth: { type: 'basic', username: 'sender' },
+					secret: 'basic-password-123',
+					createdBy: 'ops@example.com',
+					bufferCapacity: 100,
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-github',
+					auth: { type: 'hmac', preset: 'github' },
+					description: 'GitHub pushes',
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-stripe',
+					auth: { type: 'hmac', preset: 'stripe', toleranceSeconds: 600 },
+					secret: 'whsec_test_1234567890',
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-generic',
+					auth: {
+						type: 'hmac',
+						preset: 'generic',
+						header: 'x-signature',
+						algorithm: 'sha512',
+						encoding: 'base64',
+						prefix: 'sha512=',
+					},
+					dedupe: { source: { type: 'bodyPath', path: 'data.id' }, windowSeconds: 3600 },
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-slack',
+					auth: { type: 'hmac', preset: 'slack' },
+					handshake: { mode: 'slack' },
+					enabled: false,
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-hub',
+					auth: { type: 'none' },
+					handshake: { mode: 'hubChallenge', verifyToken: 'verify-me' },
+					dedupe: { source: { type: 'header', name: 'idempotency-key' } },
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-postmark',
+					auth: { type: 'hmac', preset: 'postmark', username: 'pm-hooks' },
+				},
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: { id: 'oa-twitch', auth: { type: 'hmac', preset: 'twitch' } },
+			}),
+			await expectStatus(201, 'POST', '/endpoints', {
+				body: {
+					id: 'oa-zoom',
+					auth: { type: 'hmac', preset: 'zoom', toleranceSeconds: 120 },
+					secret: 'zoom-secret-token',
+				},
+			}),
 		];
-		assert.deepEqual(created.at(-2)?.json.endpoint.auth, { type: 'hmac', preset: 'twitch', toleranceSeconds: 600 }, "the preset's own tolerance");
+		assert.deepEqual(
+			created.at(-2)?.json.endpoint.auth,
+			{ type: 'hmac', preset: 'twitch', toleranceSeconds: 600 },
+			"the preset's own tolerance",
+		);
 		const zoomTest = await expectStatus(200, 'POST', '/endpoints/oa-zoom/test-event', { body: {} });
 		assert.equal(zoomTest.json.status, 202, 'a catalog preset signs its own test event');
 		assert.equal(created[0].json.secret, undefined, 'no auth, no secret');
 		assert.equal(typeof created[1].json.secret, 'string');
 
 		assert.equal((await expectStatus(200, 'GET', '/endpoints')).json.length, created.length);
-		assert.deepEqual((await expectStatus(200, 'GET', '/endpoints?accountId=oa-acme&search=crm')).json.map((e: { id: string }) => e.id), ['oa-header']);
+		assert.deepEqual(
+			(await expectStatus(200, 'GET', '/endpoints?accountId=oa-acme&search=crm')).json.map(
+				(e: { id: string }) => e.id,
+			),
+			['oa-header'],
+		);
 		await expectStatus(200, 'GET', '/endpoints/oa-generic');
 
-		await expectStatus(200, 'PATCH', '/endpoints/oa-header', { body: { name: 'CRM 2', enabled: false } });
-		const switched = await expectStatus(200, 'PATCH', '/endpoints/oa-hub', { body: { id: 'oa-hub', auth: { type: 'hmac', preset: 'shopify' }, bufferCapacity: null } });
-		assert.equal(typeof switched.json.secret, 'string', 'switching to an auth that needs a secret generates one');
-		await expectStatus(200, 'PATCH', '/endpoints/oa-basic', { body: { secret: 'another-password-1' } });
+		await expectStatus(200, 'PATCH', '/endpoints/oa-header', {
+			body: { name: 'CRM 2', enabled: false },
+		});
+		const switched = await expectStatus(200, 'PATCH', '/endpoints/oa-hub', {
+			body: { id: 'oa-hub', auth: { type: 'hmac', preset: 'shopify' }, bufferCapacity: null },
+		});
+		assert.equal(
+			typeof switched.json.secret,
+			'string',
+			'switching to an auth that needs a secret generates one',
+		);
+		await expectStatus(200, 'PATCH', '/endpoints/oa-basic', {
+			body: { secret: 'another-password-1' },
+		});
 
-		const rotated = await expectStatus(200, 'POST', '/endpoints/oa-github/rotate-secret', { body: { graceSeconds: 600 } });
+		const rotated = await expectStatus(200, 'POST', '/endpoints/oa-github/rotate-secret', {
+			body: { graceSeconds: 600 },
+		});
 		assert.equal(typeof rotated.json.previousValidUntil, 'string');
-		assert.equal((await expectStatus(200, 'POST', '/endpoints/oa-stripe/rotate-secret', { body: { secret: 'whsec_after_a_leak_1', graceSeconds: 0 } })).json.previousValidUntil, null);
+		assert.equal(
+			(
+				await expectStatus(200, 'POST', '/endpoints/oa-stripe/rotate-secret', {
+					body: { secret: 'whsec_after_a_leak_1', graceSeconds: 0 },
+				})
+			).json.previousValidUntil,
+			null,
+		);
 		await expectStatus(200, 'POST', '/endpoints/oa-generic/rotate-secret');
 
 		await expectStatus(200, 'GET', '/endpoints/oa-github/usage');
@@ -385,7 +618,9 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(200, 'GET', '/endpoints/oa-github/stats');
 		const history = await expectStatus(200, 'GET', '/endpoints/oa-github/usage/history?days=7');
 		assert.equal(history.json.days.length, 7);
-		await expectStatus(200, 'PATCH', '/endpoints/oa-basic', { body: { limits: { rate: 0.5, daily: 10 } } });
+		await expectStatus(200, 'PATCH', '/endpoints/oa-basic', {
+			body: { limits: { rate: 0.5, daily: 10 } },
+		});
 		const limited = await expectStatus(200, 'GET', '/endpoints/oa-basic/usage');
 		assert.deepEqual(limited.json.endpointLimits, { rate: 0.5, burst: 1, daily: 10 });
 
@@ -393,27 +628,69 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		const sent = await expectStatus(200, 'POST', '/endpoints/oa-github/test-event', { body: {} });
 		assert.equal(sent.json.status, 202, sent.text);
 		assert.equal(sent.json.body.status, 'accepted');
-		const custom = await expectStatus(200, 'POST', '/endpoints/oa-github/test-event', { body: { body: [1, 2, 3], headers: { 'x-github-delivery': 'delivery-1', 'x-github-event': 'ping' } } });
+		const custom = await expectStatus(200, 'POST', '/endpoints/oa-github/test-event', {
+			body: {
+				body: [1, 2, 3],
+				headers: { 'x-github-delivery': 'delivery-1', 'x-github-event': 'ping' },
+			},
+		});
 		assert.equal(custom.json.status, 202, custom.text);
-		const refused = await expectStatus(200, 'POST', '/endpoints/oa-slack/test-event', { body: { body: { disabled: true } } });
-		assert.equal(refused.json.status, 403, 'ingest refused (disabled endpoint): still 200 with its answer');
+		const refused = await expectStatus(200, 'POST', '/endpoints/oa-slack/test-event', {
+			body: { body: { disabled: true } },
+		});
+		assert.equal(
+			refused.json.status,
+			403,
+			'ingest refused (disabled endpoint): still 200 with its answer',
+		);
 
 		await expectStatus(204, 'DELETE', '/endpoints/oa-hub');
 		await expectStatus(404, 'GET', '/endpoints/oa-hub');
 	});
 
 	test('events and dead letters: peek, list, replay (chosen and all), delete', async () => {
-		await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-events', auth: { type: 'none' }, accountId: 'oa-busy', methods: ['POST', 'GET'] } });
+		await expectStatus(201, 'POST', '/endpoints', {
+			body: {
+				id: 'oa-events',
+				auth: { type: 'none' },
+				accountId: 'oa-busy',
+				methods: ['POST', 'GET'],
+			},
+		});
 		await expectStatus(200, 'PUT', '/accounts/oa-busy/plan', { body: { planId: 'unlimited' } });
 		const ref = { id: 'oa-events', accountId: 'oa-busy' };
 		const subscriber = 'wf-1:node-1';
 		await gw.gateway.stores.buffer.subscribe(ref, subscriber, 'new');
 
 		const hooks: [string, RequestInit][] = [
-			['/hooks/oa-events/orders?x=1&tag=a&tag=b', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, nested: { ok: true } }) }],
-			['/hooks/oa-events', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=two' }],
-			['/hooks/oa-events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }],
-			['/hooks/oa-events', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2, 255]) }],
+			[
+				'/hooks/oa-events/orders?x=1&tag=a&tag=b',
+				{
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ id: 1, nested: { ok: true } }),
+				},
+			],
+			[
+				'/hooks/oa-events',
+				{
+					method: 'POST',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: 'a=1&b=two',
+				},
+			],
+			[
+				'/hooks/oa-events',
+				{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' },
+			],
+			[
+				'/hooks/oa-events',
+				{
+					method: 'POST',
+					headers: { 'content-type': 'application/octet-stream' },
+					body: Buffer.from([0, 1, 2, 255]),
+				},
+			],
 			['/hooks/oa-events?only=query', { method: 'GET' }],
 		];
 		for (const [path, init] of hooks) {
@@ -428,7 +705,13 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 
 		const batch = await gw.gateway.stores.buffer.read(ref, subscriber, 10);
 		assert.equal(batch.length, hooks.length);
-		const dead = await gw.gateway.stores.buffer.nack(ref, subscriber, batch.map((e) => e.ref), 1, 'HTTP 500 from the workflow');
+		const dead = await gw.gateway.stores.buffer.nack(
+			ref,
+			subscriber,
+			batch.map((e) => e.ref),
+			1,
+			'HTTP 500 from the workflow',
+		);
 		assert.equal(dead.length, hooks.length);
 
 		await expectStatus(200, 'GET', '/endpoints/oa-events/usage');
@@ -437,31 +720,69 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(200, 'GET', '/endpoints/oa-events/dead-letters');
 		const ids: string[] = letters.json.map((l: { id: string }) => l.id);
 
-		const chosen = await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay', { body: { ids: [ids[0]] } });
+		const chosen = await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay', {
+			body: { ids: [ids[0]] },
+		});
 		assert.deepEqual(chosen.json, { replayed: [ids[0]], skipped: [] });
-		assert.deepEqual((await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay', { body: { ids: ['1-0'] } })).json, { replayed: [], skipped: ['1-0'] });
-		assert.deepEqual((await expectStatus(200, 'DELETE', '/endpoints/oa-events/dead-letters', { body: { ids: [ids[1]] } })).json, { deleted: 1 });
-		const rest = await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay', { body: {} });
+		assert.deepEqual(
+			(
+				await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay', {
+					body: { ids: ['1-0'] },
+				})
+			).json,
+			{ replayed: [], skipped: ['1-0'] },
+		);
+		assert.deepEqual(
+			(
+				await expectStatus(200, 'DELETE', '/endpoints/oa-events/dead-letters', {
+					body: { ids: [ids[1]] },
+				})
+			).json,
+			{ deleted: 1 },
+		);
+		const rest = await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay', {
+			body: {},
+		});
 		assert.deepEqual([...rest.json.replayed].sort(), ids.slice(2).sort());
 		await expectStatus(200, 'POST', '/endpoints/oa-events/dead-letters/replay');
-		assert.deepEqual((await expectStatus(200, 'GET', '/endpoints/oa-events/dead-letters')).json, []);
+		assert.deepEqual(
+			(await expectStatus(200, 'GET', '/endpoints/oa-events/dead-letters')).json,
+			[],
+		);
 
 		// Subscribers: list, rewind (by id and by time; too old is a 400), remove; delete refused (409) then forced.
 		const listed = await expectStatus(200, 'GET', '/endpoints/oa-events/subscribers');
 		assert.equal(listed.json.subscribers[0].id, subscriber);
-		await expectStatus(200, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, { body: { eventId: events.json[0].id } });
-		await expectStatus(200, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, { body: { time: events.json[hooks.length - 1].receivedAt } });
-		await expectStatus(400, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, { body: { time: '2001-01-01T00:00:00Z' } });
+		await expectStatus(200, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, {
+			body: { eventId: events.json[0].id },
+		});
+		await expectStatus(200, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, {
+			body: { time: events.json[hooks.length - 1].receivedAt },
+		});
+		await expectStatus(400, 'POST', `/endpoints/oa-events/subscribers/${subscriber}/rewind`, {
+			body: { time: '2001-01-01T00:00:00Z' },
+		});
 		await expectStatus(409, 'DELETE', '/endpoints/oa-events');
-		await expectStatus(204, 'DELETE', `/endpoints/oa-events/subscribers/${encodeURIComponent(subscriber)}`);
+		await expectStatus(
+			204,
+			'DELETE',
+			`/endpoints/oa-events/subscribers/${encodeURIComponent(subscriber)}`,
+		);
 		await expectStatus(404, 'DELETE', `/endpoints/oa-events/subscribers/${subscriber}`);
-		assert.equal((await expectStatus(200, 'GET', '/endpoints/oa-events/subscribers')).json.dropped[0].reason, 'removed');
+		assert.equal(
+			(await expectStatus(200, 'GET', '/endpoints/oa-events/subscribers')).json.dropped[0].reason,
+			'removed',
+		);
 		await gw.gateway.stores.buffer.subscribe(ref, subscriber, 'new');
 
 		// The request log is written about once a second.
 		const logDeadline = Date.now() + 5000;
 		for (;;) {
-			const page = await expectStatus(200, 'GET', '/endpoints/oa-events/requests?code=accepted&limit=5');
+			const page = await expectStatus(
+				200,
+				'GET',
+				'/endpoints/oa-events/requests?code=accepted&limit=5',
+			);
 			if (page.json.requests.length > 0) {
 				await expectStatus(200, 'GET', `/endpoints/oa-events/requests/${page.json.requests[0].id}`);
 				break;
@@ -478,7 +799,10 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		for (;;) {
 			const stats = await expectStatus(200, 'GET', '/endpoints/oa-events/stats?hours=1');
 			if (stats.json.hours[0].counts.accepted === hooks.length) break;
-			assert.ok(Date.now() < deadline, `stats never showed ${hooks.length} accepted: ${stats.text}`);
+			assert.ok(
+				Date.now() < deadline,
+				`stats never showed ${hooks.length} accepted: ${stats.text}`,
+			);
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
 	});
@@ -487,16 +811,28 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		assert.equal((await expectStatus(200, 'GET', '/plans')).json.length, 5);
 		await expectStatus(200, 'GET', '/plans/business');
 		await expectStatus(200, 'GET', '/plans/unlimited');
-		await expectStatus(200, 'PUT', '/plans/oa-gold', { body: { name: 'Gold', rate: 2.5, burst: 10, daily: 1000 } });
-		await expectStatus(200, 'PUT', '/plans/oa-open', { body: { id: 'oa-open', rate: null, burst: null, daily: 100 } });
+		await expectStatus(200, 'PUT', '/plans/oa-gold', {
+			body: { name: 'Gold', rate: 2.5, burst: 10, daily: 1000 },
+		});
+		await expectStatus(200, 'PUT', '/plans/oa-open', {
+			body: { id: 'oa-open', rate: null, burst: null, daily: 100 },
+		});
 		await expectStatus(200, 'PUT', '/plans/oa-empty');
 		await expectStatus(200, 'GET', '/plans/oa-gold');
 
-		await expectStatus(200, 'PUT', '/accounts/oa-gold-customer/plan', { body: { planId: 'oa-gold' } });
+		await expectStatus(200, 'PUT', '/accounts/oa-gold-customer/plan', {
+			body: { planId: 'oa-gold' },
+		});
 		assert.ok((await expectStatus(200, 'GET', '/accounts')).json.length >= 3);
-		const token = await expectStatus(201, 'POST', '/tokens', { body: { name: 'oa-reader', scopes: ['read'], accountIds: ['oa-gold-customer'] } });
+		const token = await expectStatus(201, 'POST', '/tokens', {
+			body: { name: 'oa-reader', scopes: ['read'], accountIds: ['oa-gold-customer'] },
+		});
 		assert.equal((await expectStatus(200, 'GET', '/tokens')).json.length, 1);
-		await expectStatus(204, 'DELETE', `/tokens/${(token.json as { tokenInfo: { id: string } }).tokenInfo.id}`);
+		await expectStatus(
+			204,
+			'DELETE',
+			`/tokens/${(token.json as { tokenInfo: { id: string } }).tokenInfo.id}`,
+		);
 		const audit = (await expectStatus(200, 'GET', '/audit?count=5')).json as { who: string }[];
 		assert.ok(audit.length > 0 && audit.every((e) => e.who === 'admin token'));
 		const detail = await expectStatus(200, 'GET', '/accounts/oa-gold-customer');
@@ -516,18 +852,27 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(401, 'DELETE', '/plans/business', { token: null });
 
 		await expectStatus(400, 'POST', '/endpoints', { rawBody: '{"id": "x",' });
-		await expectStatus(400, 'POST', '/endpoints', { rawBody: 'id=x', contentType: 'application/x-www-form-urlencoded' });
+		await expectStatus(400, 'POST', '/endpoints', {
+			rawBody: 'id=x',
+			contentType: 'application/x-www-form-urlencoded',
+		});
 		await expectStatus(400, 'POST', '/endpoints', { body: { auth: { type: 'hmac' } } });
 		await expectStatus(400, 'PATCH', '/endpoints/oa-header', { body: { nmae: 'typo' } });
 		await expectStatus(400, 'PATCH', '/endpoints/oa-header', { body: { accountId: 'other' } });
-		await expectStatus(400, 'POST', '/endpoints/oa-header/rotate-secret', { body: { graceSeconds: '60' } });
-		await expectStatus(201, 'POST', '/endpoints', { body: { id: 'oa-open-ep', auth: { type: 'none' } } });
+		await expectStatus(400, 'POST', '/endpoints/oa-header/rotate-secret', {
+			body: { graceSeconds: '60' },
+		});
+		await expectStatus(201, 'POST', '/endpoints', {
+			body: { id: 'oa-open-ep', auth: { type: 'none' } },
+		});
 		await expectStatus(400, 'POST', '/endpoints/oa-open-ep/rotate-secret', { body: {} });
 		await expectStatus(400, 'GET', '/endpoints?search=a&search=b');
 		await expectStatus(400, 'GET', '/endpoints/oa-header/stats?hours=49');
 		await expectStatus(400, 'GET', '/endpoints/oa-header/events?count=abc');
 		await expectStatus(400, 'GET', '/endpoints/oa-header/dead-letters?count=0');
-		await expectStatus(400, 'POST', '/endpoints/oa-header/dead-letters/replay', { body: { ids: ['not-an-id'] } });
+		await expectStatus(400, 'POST', '/endpoints/oa-header/dead-letters/replay', {
+			body: { ids: ['not-an-id'] },
+		});
 		await expectStatus(400, 'DELETE', '/endpoints/oa-header/dead-letters', { body: { ids: [] } });
 		await expectStatus(400, 'POST', '/endpoints/oa-header/test-event', { body: { body: 'text' } });
 		await expectStatus(400, 'PUT', '/plans/business', { body: { daily: 1 } });
@@ -540,11 +885,30 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		// A console session may read; its changes need the CSRF header.
 		const cookie = `${SESSION_COOKIE}=${await new ConsoleSessions(gw.gateway.stores.sessions, ADMIN_TOKEN).create()}`;
 		await expectStatus(200, 'GET', '/plans', { token: null, headers: { cookie } });
-		await expectStatus(403, 'PUT', '/plans/oa-cookie', { token: null, headers: { cookie }, body: {} });
-		await expectStatus(403, 'DELETE', '/endpoints/oa-open-ep', { token: null, headers: { cookie } });
-		await expectStatus(200, 'PUT', '/plans/oa-cookie', { token: null, headers: { cookie, [CSRF_HEADER]: CSRF_VALUE }, body: {} });
+		await expectStatus(403, 'PUT', '/plans/oa-cookie', {
+			token: null,
+			headers: { cookie },
+			body: {},
+		});
+		await expectStatus(403, 'DELETE', '/endpoints/oa-open-ep', {
+			token: null,
+			headers: { cookie },
+		});
+		await expectStatus(200, 'PUT', '/plans/oa-cookie', {
+			token: null,
+			headers: { cookie, [CSRF_HEADER]: CSRF_VALUE },
+			body: {},
+		});
 
-		for (const path of ['/endpoints/oa-nope', '/endpoints/oa-nope/usage', '/endpoints/oa-nope/stats', '/endpoints/oa-nope/events', '/endpoints/oa-nope/dead-letters', '/plans/nope', '/accounts/nobody']) {
+		for (const path of [
+			'/endpoints/oa-nope',
+			'/endpoints/oa-nope/usage',
+			'/endpoints/oa-nope/stats',
+			'/endpoints/oa-nope/events',
+			'/endpoints/oa-nope/dead-letters',
+			'/plans/nope',
+			'/accounts/nobody',
+		]) {
 			await expectStatus(404, 'GET', path);
 		}
 		await expectStatus(404, 'PATCH', '/endpoints/oa-nope', { body: { name: 'x' } });
@@ -552,14 +916,21 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 		await expectStatus(404, 'POST', '/endpoints/oa-nope/rotate-secret', { body: {} });
 		await expectStatus(404, 'POST', '/endpoints/oa-nope/test-event', { body: {} });
 		await expectStatus(404, 'POST', '/endpoints/oa-nope/dead-letters/replay', { body: {} });
-		await expectStatus(404, 'DELETE', '/endpoints/oa-nope/dead-letters', { body: { ids: ['1-0'] } });
+		await expectStatus(404, 'DELETE', '/endpoints/oa-nope/dead-letters', {
+			body: { ids: ['1-0'] },
+		});
 		await expectStatus(404, 'DELETE', '/plans/nope');
 		await expectStatus(404, 'PUT', '/accounts/oa-acme/plan', { body: { planId: 'nope' } });
 
 		await expectStatus(409, 'POST', '/endpoints', { body: { id: 'oa-open-ep' } });
 
-		await expectStatus(413, 'POST', '/endpoints', { rawBody: JSON.stringify({ name: 'x'.repeat(300_000) }) });
-		await expectStatus(415, 'POST', '/endpoints', { rawBody: '{}', contentType: 'application/json; charset=latin1' });
+		await expectStatus(413, 'POST', '/endpoints', {
+			rawBody: JSON.stringify({ name: 'x'.repeat(300_000) }),
+		});
+		await expectStatus(415, 'POST', '/endpoints', {
+			rawBody: '{}',
+			contentType: 'application/json; charset=latin1',
+		});
 	});
 
 	test('every operation answered successfully at least once', () => {
@@ -574,9 +945,14 @@ describe('OpenAPI document: the answers of a real gateway match it', () => {
 
 describe('OpenAPI document: 500 and 503', () => {
 	/** The admin router alone in front of `management`, on a free loopback port. */
-	async function adminOnly(management: ManagementService): Promise<{ base: string; close(): Promise<void> }> {
+	async function adminOnly(
+		management: ManagementService,
+	): Promise<{ base: string; close(): Promise<void> }> {
 		const app = express();
-		app.use('/api/v1', createAdminRouter({ management, adminToken: ADMIN_TOKEN, logger: silentLogger }));
+		app.use(
+			'/api/v1',
+			createAdminRouter({ management, adminToken: ADMIN_TOKEN, logger: silentLogger }),
+		);
 		const server = app.listen(0, '127.0.0.1');
 		await once(server, 'listening');
 		return {
@@ -587,8 +963,21 @@ describe('OpenAPI document: 500 and 503', () => {
 
 	test('503 store_unavailable with Retry-After when Redis is unreachable; 500 internal_error', async () => {
 		const api = new Conformance();
-		const stores = createStores({ url: `redis://127.0.0.1:${await freePort()}`, commandTimeoutMs: 1000, name: 'openapi-test' }, 'openapi-test:');
-		const down = await adminOnly(new ManagementService(stores, { publicUrl: PUBLIC_URL, defaultPlan: 'forever-free', defaultBufferCapacity: 10 }));
+		const stores = createStores(
+			{
+				url: `redis://127.0.0.1:${await freePort()}`,
+				commandTimeoutMs: 1000,
+				name: 'openapi-test',
+			},
+			'openapi-test:',
+		);
+		const down = await adminOnly(
+			new ManagementService(stores, {
+				publicUrl: PUBLIC_URL,
+				defaultPlan: 'forever-free',
+				defaultBufferCapacity: 10,
+			}),
+		);
 		const failing = await adminOnly({
 			listPlans: async () => {
 				throw new Error('boom');

@@ -31,8 +31,13 @@ function hasTool(name: string): boolean {
 	return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 const MISSING_SIGN_TOOLS = ['openssl', 'curl'].filter((tool) => !hasTool(tool));
-const SKIP_SNIPPETS = MISSING_SIGN_TOOLS.length > 0 ? `the openssl + curl snippets need ${MISSING_SIGN_TOOLS.join(' and ')}, which is not installed` : false;
-const SKIP_CURL = hasTool('curl') ? false : 'the admin API examples need curl, which is not installed';
+const SKIP_SNIPPETS =
+	MISSING_SIGN_TOOLS.length > 0
+		? `the openssl + curl snippets need ${MISSING_SIGN_TOOLS.join(' and ')}, which is not installed`
+		: false;
+const SKIP_CURL = hasTool('curl')
+	? false
+	: 'the admin API examples need curl, which is not installed';
 
 interface Run {
 	code: number;
@@ -41,7 +46,8 @@ interface Run {
 }
 
 /** Variables the guides, the examples or the gateway read: never inherited from this process. */
-const GUIDE_VARIABLES = /^(WEBHOOK_|DELIVERY_ID$|ADMIN_API$|ENDPOINT_ID$|STRIPE_|SHOPIFY_|SLACK_|SIGNATURE_)/;
+const GUIDE_VARIABLES =
+	/^(WEBHOOK_|DELIVERY_ID$|ADMIN_API$|ENDPOINT_ID$|STRIPE_|SHOPIFY_|SLACK_|SIGNATURE_)/;
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
@@ -51,10 +57,15 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function run(file: string, args: string[], env: Record<string, string>): Promise<Run> {
 	return new Promise((resolve) => {
-		execFile(file, args, { cwd: REPO_ROOT, env: childEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
-			const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-			resolve({ code, stdout, stderr });
-		});
+		execFile(
+			file,
+			args,
+			{ cwd: REPO_ROOT, env: childEnv(env), timeout: 60_000 },
+			(error, stdout, stderr) => {
+				const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+				resolve({ code, stdout, stderr });
+			},
+		);
 	});
 }
 
@@ -109,8 +120,28 @@ function answer(r: Run): { status: number; body: any } {
 
 /** The configuration of an endpoint that the guide decides (not its id, secret or timestamps). */
 function configOf(endpoint: EndpointView): Record<string, unknown> {
-	const { name, accountId, auth, dedupe, handshake, methods, ipAllowlist, enabled, bufferCapacity } = endpoint;
-	return { name, accountId, auth, dedupe, handshake, methods, ipAllowlist, enabled, bufferCapacity };
+	const {
+		name,
+		accountId,
+		auth,
+		dedupe,
+		handshake,
+		methods,
+		ipAllowlist,
+		enabled,
+		bufferCapacity,
+	} = endpoint;
+	return {
+		name,
+		accountId,
+		auth,
+		dedupe,
+		handshake,
+		methods,
+		ipAllowlist,
+		enabled,
+		bufferCapacity,
+	};
 }
 
 interface ProviderCase {
@@ -151,7 +182,11 @@ const PROVIDERS: ProviderCase[] = [
 		auth: { type: 'hmac', preset: 'shopify' },
 		dedupeSource: { type: 'header', name: 'x-shopify-webhook-id' },
 		handshake: { mode: 'none' },
-		received: { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'example.myshopify.com', 'x-shopify-webhook-id': /.+/ },
+		received: {
+			'x-shopify-topic': 'orders/create',
+			'x-shopify-shop-domain': 'example.myshopify.com',
+			'x-shopify-webhook-id': /.+/,
+		},
 		removed: ['x-shopify-hmac-sha256'],
 	},
 	{
@@ -165,7 +200,14 @@ const PROVIDERS: ProviderCase[] = [
 	},
 	{
 		guide: 'generic-hmac',
-		auth: { type: 'hmac', preset: 'generic', header: 'x-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
+		auth: {
+			type: 'hmac',
+			preset: 'generic',
+			header: 'x-signature',
+			algorithm: 'sha256',
+			encoding: 'hex',
+			prefix: 'sha256=',
+		},
 		dedupeSource: { type: 'header', name: 'idempotency-key' },
 		handshake: { mode: 'none' },
 		received: { 'idempotency-key': /.+/ },
@@ -178,14 +220,22 @@ let gw: TestGateway;
 
 /** The environment the guides tell the CLI user to set: this gateway's Redis, prefix and URL. */
 function cliEnv(): Record<string, string> {
-	return { WEBHOOK_GATEWAY_REDIS_URL: gw.config.redisUrl, WEBHOOK_GATEWAY_KEY_PREFIX: gw.config.keyPrefix, WEBHOOK_GATEWAY_PUBLIC_URL: gw.url };
+	return {
+		WEBHOOK_GATEWAY_REDIS_URL: gw.config.redisUrl,
+		WEBHOOK_GATEWAY_KEY_PREFIX: gw.config.keyPrefix,
+		WEBHOOK_GATEWAY_PUBLIC_URL: gw.url,
+	};
 }
 
 before(async () => {
 	redis = await startRedis();
 	gw = await startTestGateway({ url: redis.url });
 	// The index's plan command, as written (the examples send more than 1 request/s).
-	const plan = requiredBlock(fs.readFileSync(path.join(DOCS, 'README.md'), 'utf8'), 'plan', 'README.md');
+	const plan = requiredBlock(
+		fs.readFileSync(path.join(DOCS, 'README.md'), 'utf8'),
+		'plan',
+		'README.md',
+	);
 	ok(await bash(CLI_SHIMS + plan, cliEnv()));
 	assert.equal((await gw.gateway.management.planOfAccount('default')).id, 'unlimited');
 });
@@ -211,27 +261,48 @@ for (const p of PROVIDERS) {
 		const script = path.join(DOCS, 'examples', `${p.guide}.mjs`);
 		const shellFile = path.join(DOCS, 'examples', `${p.guide}.sh`);
 		/** The provider-made secret the user would export (Stripe's whsec_…, Slack's signing secret). */
-		const providerSecret = p.guide === 'stripe' ? `whsec_${randomBytes(24).toString('hex')}` : randomBytes(16).toString('hex');
-		const providerEnv: Record<string, string> = p.secretVariable ? { [p.secretVariable]: providerSecret } : {};
+		const providerSecret =
+			p.guide === 'stripe'
+				? `whsec_${randomBytes(24).toString('hex')}`
+				: randomBytes(16).toString('hex');
+		const providerEnv: Record<string, string> = p.secretVariable
+			? { [p.secretVariable]: providerSecret }
+			: {};
 		let endpoint: EndpointView;
 		let secret: string;
 		let hookUrl: string;
 
 		test('the CLI command creates the endpoint the guide describes', async () => {
 			const create = requiredBlock(markdown, 'cli', guideFile);
-			const created = JSON.parse(ok(await bash(CLI_SHIMS + create.trimEnd() + ' --json', { ...cliEnv(), ...providerEnv })).stdout) as { endpoint: EndpointView; secret?: string };
+			const created = JSON.parse(
+				ok(await bash(CLI_SHIMS + create.trimEnd() + ' --json', { ...cliEnv(), ...providerEnv }))
+					.stdout,
+			) as { endpoint: EndpointView; secret?: string };
 			endpoint = created.endpoint;
 			let shown = created.secret;
 			const setSecret = guideBlock(markdown, 'cli-secret');
 			if (setSecret !== undefined) {
-				const updated = JSON.parse(ok(await bash(CLI_SHIMS + setSecret.trimEnd() + ' --json', { ...cliEnv(), ...providerEnv, ENDPOINT_ID: endpoint.id })).stdout) as { endpoint: EndpointView; secret?: string };
+				const updated = JSON.parse(
+					ok(
+						await bash(CLI_SHIMS + setSecret.trimEnd() + ' --json', {
+							...cliEnv(),
+							...providerEnv,
+							ENDPOINT_ID: endpoint.id,
+						}),
+					).stdout,
+				) as { endpoint: EndpointView; secret?: string };
 				assert.equal(updated.endpoint.id, endpoint.id);
 				endpoint = updated.endpoint;
 				shown = updated.secret;
 			}
 			assert.ok(shown, 'the command shows the secret');
 			secret = shown;
-			if (p.secretVariable) assert.equal(secret, providerSecret, `the endpoint verifies with the provider's secret ($${p.secretVariable})`);
+			if (p.secretVariable)
+				assert.equal(
+					secret,
+					providerSecret,
+					`the endpoint verifies with the provider's secret ($${p.secretVariable})`,
+				);
 			assert.deepEqual(endpoint.auth, p.auth);
 			assert.deepEqual(endpoint.dedupe, { source: p.dedupeSource, windowSeconds: 86_400 });
 			assert.deepEqual(endpoint.handshake, p.handshake);
@@ -243,11 +314,21 @@ for (const p of PROVIDERS) {
 
 		test('the admin API curl creates the same endpoint', { skip: SKIP_CURL }, async () => {
 			const block = requiredBlock(markdown, 'admin-api', guideFile);
-			const r = ok(await bash(block, { ADMIN_API: `${gw.adminUrl ?? gw.url}/api/v1`, WEBHOOK_GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, ENDPOINT_ID: endpoint.id, ...providerEnv }));
+			const r = ok(
+				await bash(block, {
+					ADMIN_API: `${gw.adminUrl ?? gw.url}/api/v1`,
+					WEBHOOK_GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+					ENDPOINT_ID: endpoint.id,
+					...providerEnv,
+				}),
+			);
 			const answers = r.stdout
 				.split('\n')
 				.filter((line) => line.trim() !== '')
-				.map((line) => JSON.parse(line) as { endpoint?: EndpointView; secret?: string; error?: unknown });
+				.map(
+					(line) =>
+						JSON.parse(line) as { endpoint?: EndpointView; secret?: string; error?: unknown },
+				);
 			assert.ok(answers.length > 0, show(r));
 			const [created, ...more] = answers;
 			assert.ok(created.endpoint, `the first call creates an endpoint\n${show(r)}`);
@@ -264,9 +345,20 @@ for (const p of PROVIDERS) {
 
 		test('the signing lines the guide shows are the example script’s', () => {
 			const excerpt = requiredBlock(markdown, `excerpt ${p.guide}.mjs`, guideFile);
-			const lines = new Set(fs.readFileSync(script, 'utf8').split('\n').map((line) => line.trim()));
-			for (const line of excerpt.split('\n').map((l) => l.trim()).filter(Boolean)) {
-				assert.ok(lines.has(line), `examples/${p.guide}.mjs contains the line the guide shows: ${line}`);
+			const lines = new Set(
+				fs
+					.readFileSync(script, 'utf8')
+					.split('\n')
+					.map((line) => line.trim()),
+			);
+			for (const line of excerpt
+				.split('\n')
+				.map((l) => l.trim())
+				.filter(Boolean)) {
+				assert.ok(
+					lines.has(line),
+					`examples/${p.guide}.mjs contains the line the guide shows: ${line}`,
+				);
 			}
 		});
 
@@ -277,55 +369,95 @@ for (const p of PROVIDERS) {
 			assert.equal(accepted.body.status, 'accepted');
 			assert.equal(good.code, 0);
 
-			const stored = (await gw.gateway.management.peekEvents(endpoint.id, 1000)).find((e) => e.id === accepted.body.eventId);
+			const stored = (await gw.gateway.management.peekEvents(endpoint.id, 1000)).find(
+				(e) => e.id === accepted.body.eventId,
+			);
 			assert.ok(stored, 'the accepted event is in the buffer');
 			for (const [name, expected] of Object.entries(p.received)) {
 				if (typeof expected === 'string') assert.equal(stored.headers[name], expected, name);
 				else assert.match(stored.headers[name] ?? '', expected, name);
 			}
-			for (const name of p.removed) assert.equal(stored.headers[name], undefined, `${name} is removed`);
+			for (const name of p.removed)
+				assert.equal(stored.headers[name], undefined, `${name} is removed`);
 
 			const bad = await node(script, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: `${secret}-wrong` });
 			const rejected = answer(bad);
 			assert.equal(rejected.status, 403, show(bad));
-			assert.deepEqual(rejected.body, { error: { code: 'unauthorized', message: 'Authentication failed' } });
+			assert.deepEqual(rejected.body, {
+				error: { code: 'unauthorized', message: 'Authentication failed' },
+			});
 			assert.equal(bad.code, 1, 'the script exits 1 on a non-2xx answer');
 		});
 
 		test('the same delivery id twice: 202, then 200 duplicate with the first event id', async () => {
-			const env = { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: secret, DELIVERY_ID: `guide-test-${randomBytes(6).toString('hex')}` };
+			const env = {
+				WEBHOOK_URL: hookUrl,
+				WEBHOOK_SECRET: secret,
+				DELIVERY_ID: `guide-test-${randomBytes(6).toString('hex')}`,
+			};
 			const first = answer(await node(script, env));
 			assert.equal(first.status, 202);
 			const again = await node(script, env);
-			assert.deepEqual(answer(again), { status: 200, body: { status: 'duplicate', eventId: first.body.eventId } });
+			assert.deepEqual(answer(again), {
+				status: 200,
+				body: { status: 'duplicate', eventId: first.body.eventId },
+			});
 			assert.equal(again.code, 0);
 		});
 
-		test('the openssl + curl snippet and examples/' + p.guide + '.sh are accepted (202); a wrong secret gets 403', { skip: SKIP_SNIPPETS }, async () => {
-			const snippet = requiredBlock(markdown, 'sign-bash', guideFile);
-			const good = ok(await bash(snippet, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: secret }));
-			assert.equal(answer(good).status, 202, show(good));
-			assert.equal(answer(good).body.status, 'accepted');
-			const bad = ok(await bash(snippet, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: `${secret}-wrong` }));
-			assert.equal(answer(bad).status, 403, show(bad));
+		test(
+			'the openssl + curl snippet and examples/' +
+				p.guide +
+				'.sh are accepted (202); a wrong secret gets 403',
+			{ skip: SKIP_SNIPPETS },
+			async () => {
+				const snippet = requiredBlock(markdown, 'sign-bash', guideFile);
+				const good = ok(await bash(snippet, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: secret }));
+				assert.equal(answer(good).status, 202, show(good));
+				assert.equal(answer(good).body.status, 'accepted');
+				const bad = ok(
+					await bash(snippet, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: `${secret}-wrong` }),
+				);
+				assert.equal(answer(bad).status, 403, show(bad));
 
-			assert.ok(fs.readFileSync(shellFile, 'utf8').includes(snippet), `examples/${p.guide}.sh contains the guide's snippet`);
-			const viaFile = ok(await run('bash', [shellFile], { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: secret }));
-			assert.equal(answer(viaFile).status, 202, show(viaFile));
-		});
+				assert.ok(
+					fs.readFileSync(shellFile, 'utf8').includes(snippet),
+					`examples/${p.guide}.sh contains the guide's snippet`,
+				);
+				const viaFile = ok(
+					await run('bash', [shellFile], { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: secret }),
+				);
+				assert.equal(answer(viaFile).status, 202, show(viaFile));
+			},
+		);
 
 		if (p.guide === 'slack') {
 			test('url_verification: the signed handshake echoes the challenge and stores nothing; a wrong secret gets 403', async () => {
 				const challenge = randomBytes(12).toString('hex');
 				const body = JSON.stringify({ token: 'x', challenge, type: 'url_verification' });
 				const storedBefore = (await gw.gateway.management.peekEvents(endpoint.id, 1000)).length;
-				const handshake = await node(script, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: secret, WEBHOOK_BODY: body });
+				const handshake = await node(script, {
+					WEBHOOK_URL: hookUrl,
+					WEBHOOK_SECRET: secret,
+					WEBHOOK_BODY: body,
+				});
 				assert.deepEqual(answer(handshake), { status: 200, body: { challenge } }, show(handshake));
-				const forged = await node(script, { WEBHOOK_URL: hookUrl, WEBHOOK_SECRET: `${secret}-wrong`, WEBHOOK_BODY: body });
+				const forged = await node(script, {
+					WEBHOOK_URL: hookUrl,
+					WEBHOOK_SECRET: `${secret}-wrong`,
+					WEBHOOK_BODY: body,
+				});
 				assert.equal(answer(forged).status, 403);
-				assert.equal((await gw.gateway.management.peekEvents(endpoint.id, 1000)).length, storedBefore);
+				assert.equal(
+					(await gw.gateway.management.peekEvents(endpoint.id, 1000)).length,
+					storedBefore,
+				);
 				// The guide's own handshake example sends this body shape.
-				assert.ok(markdown.includes(`WEBHOOK_BODY='{"token":"x","challenge":"abc123","type":"url_verification"}'`));
+				assert.ok(
+					markdown.includes(
+						`WEBHOOK_BODY='{"token":"x","challenge":"abc123","type":"url_verification"}'`,
+					),
+				);
 			});
 		}
 	});

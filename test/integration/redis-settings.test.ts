@@ -27,7 +27,9 @@ function recordingLogger(lines: Line[]): Logger {
 }
 
 async function metric(gw: RunningGateway, sample: string): Promise<number> {
-	const text = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+	const text = await (
+		await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+	).text();
 	const line = text.split('\n').find((l) => l.startsWith(sample + ' '));
 	return line === undefined ? NaN : Number(line.slice(sample.length + 1));
 }
@@ -35,7 +37,9 @@ async function metric(gw: RunningGateway, sample: string): Promise<number> {
 describe('a Redis with maxmemory-policy allkeys-lru', () => {
 	let redis: RedisServer;
 	before(async () => {
-		redis = await startRedis({ extraArgs: ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'] });
+		redis = await startRedis({
+			extraArgs: ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'],
+		});
 	});
 	after(async () => {
 		await redis?.stop();
@@ -43,7 +47,9 @@ describe('a Redis with maxmemory-policy allkeys-lru', () => {
 
 	it('is logged naming noeviction, /readyz answers 503 with the reason, the gauge is 0', async () => {
 		const lines: Line[] = [];
-		const gw = await startGateway(testConfig({ url: redis.url }), { logger: recordingLogger(lines) });
+		const gw = await startGateway(testConfig({ url: redis.url }), {
+			logger: recordingLogger(lines),
+		});
 		try {
 			const loud = lines.filter((l) => l.level === 'error' && /allkeys-lru/.test(l.message));
 			assert.equal(loud.length, 1, JSON.stringify(lines));
@@ -53,7 +59,10 @@ describe('a Redis with maxmemory-policy allkeys-lru', () => {
 			assert.equal(ready.status, 503);
 			assert.equal(body.error.code, 'redis_settings');
 			assert.match(body.error.message, /maxmemory-policy is allkeys-lru/);
-			assert.equal(await metric(gw, 'webhook_gateway_redis_setting_ok{setting="maxmemory-policy"}'), 0);
+			assert.equal(
+				await metric(gw, 'webhook_gateway_redis_setting_ok{setting="maxmemory-policy"}'),
+				0,
+			);
 			assert.equal(await metric(gw, 'webhook_gateway_redis_setting_ok{setting="version"}'), 1);
 			// A second check (every minute in production) does not log the same warning again.
 			await gw.gateway.serverWatch.run();
@@ -69,7 +78,9 @@ describe('a Redis with maxmemory-policy allkeys-lru', () => {
 		const first = await openGatewaySession(credential, recordingLogger(lines), { serve: false });
 		const second = await openGatewaySession(credential, recordingLogger(lines), { serve: false });
 		try {
-			const loud = lines.filter((l) => l.level === 'error' && /maxmemory-policy is allkeys-lru.*noeviction/.test(l.message));
+			const loud = lines.filter(
+				(l) => l.level === 'error' && /maxmemory-policy is allkeys-lru.*noeviction/.test(l.message),
+			);
 			assert.equal(loud.length, 1, JSON.stringify(lines));
 		} finally {
 			await first.close();
@@ -79,11 +90,25 @@ describe('a Redis with maxmemory-policy allkeys-lru', () => {
 
 	it('with WEBHOOK_GATEWAY_ALLOW_EVICTION=true: ready, still warned', async () => {
 		const lines: Line[] = [];
-		const gw = await startGateway({ ...testConfig({ url: redis.url }), allowEviction: true }, { logger: recordingLogger(lines) });
+		const gw = await startGateway(
+			{ ...testConfig({ url: redis.url }), allowEviction: true },
+			{ logger: recordingLogger(lines) },
+		);
 		try {
 			assert.equal((await fetch(`${gw.url}/readyz`)).status, 200);
-			assert.equal(lines.filter((l) => l.level === 'warn' && /allkeys-lru.*WEBHOOK_GATEWAY_ALLOW_EVICTION=true/.test(l.message)).length, 1, JSON.stringify(lines));
-			assert.equal(await metric(gw, 'webhook_gateway_redis_setting_ok{setting="maxmemory-policy"}'), 0);
+			assert.equal(
+				lines.filter(
+					(l) =>
+						l.level === 'warn' &&
+						/allkeys-lru.*WEBHOOK_GATEWAY_ALLOW_EVICTION=true/.test(l.message),
+				).length,
+				1,
+				JSON.stringify(lines),
+			);
+			assert.equal(
+				await metric(gw, 'webhook_gateway_redis_setting_ok{setting="maxmemory-policy"}'),
+				0,
+			);
 		} finally {
 			await gw.close();
 		}
@@ -101,7 +126,9 @@ describe('a Redis without AOF', () => {
 
 	it('is a warning saying what can be lost; still ready', async () => {
 		const lines: Line[] = [];
-		const gw = await startGateway(testConfig({ url: redis.url }), { logger: recordingLogger(lines) });
+		const gw = await startGateway(testConfig({ url: redis.url }), {
+			logger: recordingLogger(lines),
+		});
 		try {
 			const warned = lines.filter((l) => l.level === 'warn' && /without AOF/.test(l.message));
 			assert.equal(warned.length, 1, JSON.stringify(lines));
@@ -123,21 +150,43 @@ describe('the default plan', () => {
 		await redis?.stop();
 	});
 
-	const refused = (e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_DEFAULT_PLAN/.test(e.message) && /no-such-plan/.test(e.message);
+	const refused = (e: unknown) =>
+		e instanceof ConfigError &&
+		/WEBHOOK_GATEWAY_DEFAULT_PLAN/.test(e.message) &&
+		/no-such-plan/.test(e.message);
 
 	it('one that does not exist stops the standalone gateway, naming the variable', async () => {
-		await assert.rejects(startGateway({ ...testConfig({ url: redis.url }), defaultPlan: 'no-such-plan' }, { logger: recordingLogger([]) }), refused);
+		await assert.rejects(
+			startGateway(
+				{ ...testConfig({ url: redis.url }), defaultPlan: 'no-such-plan' },
+				{ logger: recordingLogger([]) },
+			),
+			refused,
+		);
 	});
 
 	it('one that does not exist stops the embedded gateway (worker thread), naming the variable', async () => {
-		await assert.rejects(startEmbeddedGateway({ ...testConfig({ url: redis.url }), defaultPlan: 'no-such-plan' }, recordingLogger([])), refused);
+		await assert.rejects(
+			startEmbeddedGateway(
+				{ ...testConfig({ url: redis.url }), defaultPlan: 'no-such-plan' },
+				recordingLogger([]),
+			),
+			refused,
+		);
 	});
 
 	it('a custom plan stored in Redis is accepted', async () => {
-		const config: GatewayConfig = { ...testConfig({ url: redis.url }), defaultPlan: 'custom-default' };
+		const config: GatewayConfig = {
+			...testConfig({ url: redis.url }),
+			defaultPlan: 'custom-default',
+		};
 		const stores = createStores({ url: redis.url, offlineQueue: true }, config.keyPrefix);
 		try {
-			await new ManagementService(stores, { publicUrl: config.publicUrl, defaultPlan: 'forever-free', defaultBufferCapacity: 10 }).upsertPlan({ id: 'custom-default', rate: 2, burst: 2, daily: 100 });
+			await new ManagementService(stores, {
+				publicUrl: config.publicUrl,
+				defaultPlan: 'forever-free',
+				defaultBufferCapacity: 10,
+			}).upsertPlan({ id: 'custom-default', rate: 2, burst: 2, daily: 100 });
 		} finally {
 			await stores.close();
 		}

@@ -29,7 +29,13 @@ const AUTHS: Record<string, Record<string, unknown>> = {
 	'rest-shopify': { type: 'hmac', preset: 'shopify' },
 	'rest-slack': { type: 'hmac', preset: 'slack' },
 	'rest-stdwh': { type: 'hmac', preset: 'standardWebhooks' },
-	'rest-generic': { type: 'hmac', preset: 'generic', header: 'x-signature', algorithm: 'sha512', encoding: 'base64' },
+	'rest-generic': {
+		type: 'hmac',
+		preset: 'generic',
+		header: 'x-signature',
+		algorithm: 'sha512',
+		encoding: 'base64',
+	},
 };
 
 /** Every key under the prefix with its value read according to its type, as one text. */
@@ -55,13 +61,26 @@ async function dumpRedis(redis: ScriptedRedis, prefix: string): Promise<string> 
 	return parts.join('\n');
 }
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+	args: string[],
+	env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
 	const childEnv: NodeJS.ProcessEnv = {};
-	for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WEBHOOK_GATEWAY_')) childEnv[k] = v;
+	for (const [k, v] of Object.entries(process.env))
+		if (!k.startsWith('WEBHOOK_GATEWAY_')) childEnv[k] = v;
 	return new Promise((resolve) => {
-		execFile(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/run.ts'), ...args], { cwd: REPO_ROOT, env: { ...childEnv, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-			resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-		});
+		execFile(
+			process.execPath,
+			['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/run.ts'), ...args],
+			{ cwd: REPO_ROOT, env: { ...childEnv, ...env }, timeout: 60_000 },
+			(error, stdout, stderr) => {
+				resolve({
+					code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+					stdout,
+					stderr,
+				});
+			},
+		);
 	});
 }
 
@@ -76,11 +95,20 @@ describe('endpoint secrets at rest', () => {
 
 	/** A request signed (or carrying the token) exactly as the endpoint's sender would. */
 	const send = (g: TestGateway, id: string, secret = secrets[id]) => {
-		const body = Buffer.from(JSON.stringify({ id: `evt_${randomBytes(6).toString('hex')}`, hello: id }));
+		const body = Buffer.from(
+			JSON.stringify({ id: `evt_${randomBytes(6).toString('hex')}`, hello: id }),
+		);
 		const headers = signRequest(auths[id], secret, body, Date.now());
-		return g.request(`/hooks/${id}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+		return g.request(`/hooks/${id}`, {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/json', ...headers },
+		});
 	};
-	const storedRecords = async (): Promise<EndpointRecord[]> => Object.values(await redisClientOf(gw.gateway.stores).hgetall(`${prefix}{registry}:endpoints`)).map((v) => JSON.parse(v) as EndpointRecord);
+	const storedRecords = async (): Promise<EndpointRecord[]> =>
+		Object.values(
+			await redisClientOf(gw.gateway.stores).hgetall(`${prefix}{registry}:endpoints`),
+		).map((v) => JSON.parse(v) as EndpointRecord);
 
 	before(async () => {
 		redis = await startRedis();
@@ -88,13 +116,25 @@ describe('endpoint secrets at rest', () => {
 		await gw.gateway.management.setAccountPlan('acct-rest', 'unlimited');
 		for (const [id, auth] of Object.entries(AUTHS)) {
 			// Half with a chosen secret, half generated: both must be sealed.
-			const given = id.length % 2 === 0 ? `chosen-${id}-${randomBytes(12).toString('hex')}` : undefined;
-			const created = await gw.gateway.management.createEndpoint({ id, accountId: 'acct-rest', auth, secret: given }, 'test');
+			const given =
+				id.length % 2 === 0 ? `chosen-${id}-${randomBytes(12).toString('hex')}` : undefined;
+			const created = await gw.gateway.management.createEndpoint(
+				{ id, accountId: 'acct-rest', auth, secret: given },
+				'test',
+			);
 			assert.ok(created.secret);
 			secrets[id] = created.secret;
 			auths[id] = created.endpoint.auth;
 		}
-		await gw.gateway.management.createEndpoint({ id: 'rest-hub', accountId: 'acct-rest', auth: { type: 'none' }, handshake: { mode: 'hubChallenge', verifyToken } }, 'test');
+		await gw.gateway.management.createEndpoint(
+			{
+				id: 'rest-hub',
+				accountId: 'acct-rest',
+				auth: { type: 'none' },
+				handshake: { mode: 'hubChallenge', verifyToken },
+			},
+			'test',
+		);
 		// A rotation keeps the previous secret as well: both are sealed.
 		const rotated = await gw.gateway.management.rotateSecret('rest-github', { graceSeconds: 3600 });
 		secrets['rest-github-old'] = secrets['rest-github'];
@@ -109,8 +149,12 @@ describe('endpoint secrets at rest', () => {
 	it('a scan of every key and value finds no secret of any auth type, nor the verify token, in plaintext', async () => {
 		for (const id of Object.keys(AUTHS)) assert.equal((await send(gw, id)).status, 202, id);
 		const dump = await dumpRedis(redisClientOf(gw.gateway.stores), prefix);
-		assert.ok(dump.includes('rest-basic') && dump.includes('wgw-enc:v1:'), 'the scan sees the registry');
-		for (const [id, secret] of Object.entries(secrets)) assert.ok(!dump.includes(secret), `secret of ${id} in plaintext`);
+		assert.ok(
+			dump.includes('rest-basic') && dump.includes('wgw-enc:v1:'),
+			'the scan sees the registry',
+		);
+		for (const [id, secret] of Object.entries(secrets))
+			assert.ok(!dump.includes(secret), `secret of ${id} in plaintext`);
 		assert.ok(!dump.includes(verifyToken), 'verify token in plaintext');
 		assert.ok(!dump.includes(KEY_1), 'the key itself');
 	});
@@ -118,10 +162,16 @@ describe('endpoint secrets at rest', () => {
 	it('signed requests verify and wrong ones do not; the old secret works during its grace period', async () => {
 		for (const id of Object.keys(AUTHS)) {
 			assert.equal((await send(gw, id)).status, 202, id);
-			assert.equal((await send(gw, id, `wrong-${secrets[id]}`)).status, 403, `${id} with a wrong secret`);
+			assert.equal(
+				(await send(gw, id, `wrong-${secrets[id]}`)).status,
+				403,
+				`${id} with a wrong secret`,
+			);
 		}
 		assert.equal((await send(gw, 'rest-github', secrets['rest-github-old'])).status, 202);
-		const hub = await gw.request(`/hooks/rest-hub?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=${verifyToken}`);
+		const hub = await gw.request(
+			`/hooks/rest-hub?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=${verifyToken}`,
+		);
 		assert.equal(hub.status, 200);
 		assert.equal(await hub.text(), 'abc');
 	});
@@ -139,30 +189,77 @@ describe('endpoint secrets at rest', () => {
 		const keyless = await startTestGateway({ url: redis.url }, { keyPrefix: prefix });
 		let plainSecret: string;
 		try {
-			plainSecret = (await keyless.gateway.management.createEndpoint({ id: 'rest-plain', accountId: 'acct-rest', auth: { type: 'header' } }, 'test')).secret ?? '';
+			plainSecret =
+				(
+					await keyless.gateway.management.createEndpoint(
+						{ id: 'rest-plain', accountId: 'acct-rest', auth: { type: 'header' } },
+						'test',
+					)
+				).secret ?? '';
 		} finally {
 			await keyless.close();
 		}
-		assert.ok((await dumpRedis(redisClientOf(gw.gateway.stores), prefix)).includes(plainSecret), 'stored in plaintext without a key');
+		assert.ok(
+			(await dumpRedis(redisClientOf(gw.gateway.stores), prefix)).includes(plainSecret),
+			'stored in plaintext without a key',
+		);
 
-		const env = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_ENCRYPTION_KEY: KEY_2, WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS: KEY_1 };
+		const env = {
+			WEBHOOK_GATEWAY_REDIS_URL: redis.url,
+			WEBHOOK_GATEWAY_KEY_PREFIX: prefix,
+			WEBHOOK_GATEWAY_ENCRYPTION_KEY: KEY_2,
+			WEBHOOK_GATEWAY_PREVIOUS_ENCRYPTION_KEYS: KEY_1,
+		};
 		const run = await cli(['secrets', 're-encrypt', '--json'], env);
 		assert.equal(run.code, 0, run.stderr);
-		assert.deepEqual(JSON.parse(run.stdout), { resealed: Object.keys(AUTHS).length + 2, unchanged: 0 });
+		assert.deepEqual(JSON.parse(run.stdout), {
+			resealed: Object.keys(AUTHS).length + 2,
+			unchanged: 0,
+		});
 		const again = await cli(['secrets', 're-encrypt', '--json'], env);
-		assert.deepEqual(JSON.parse(again.stdout), { resealed: 0, unchanged: Object.keys(AUTHS).length + 2 });
+		assert.deepEqual(JSON.parse(again.stdout), {
+			resealed: 0,
+			unchanged: Object.keys(AUTHS).length + 2,
+		});
 
-		const keyIds = new Set((await storedRecords()).flatMap((r) => [...r.secrets.map((s) => s.value), ...(r.handshake.verifyToken ? [r.handshake.verifyToken] : [])]).map((v) => SecretBox.keyIdOf(v)));
-		assert.deepEqual([...keyIds], [new SecretBox(KEY_2).keyId], 'every value sealed with the new key');
+		const keyIds = new Set(
+			(await storedRecords())
+				.flatMap((r) => [
+					...r.secrets.map((s) => s.value),
+					...(r.handshake.verifyToken ? [r.handshake.verifyToken] : []),
+				])
+				.map((v) => SecretBox.keyIdOf(v)),
+		);
+		assert.deepEqual(
+			[...keyIds],
+			[new SecretBox(KEY_2).keyId],
+			'every value sealed with the new key',
+		);
 		const dump = await dumpRedis(redisClientOf(gw.gateway.stores), prefix);
-		for (const secret of [...Object.values(secrets), plainSecret, verifyToken]) assert.ok(!dump.includes(secret));
+		for (const secret of [...Object.values(secrets), plainSecret, verifyToken])
+			assert.ok(!dump.includes(secret));
 
 		// A gateway with only the new key verifies everything; one with only the old key cannot.
-		const renewed = await startTestGateway({ url: redis.url }, { keyPrefix: prefix, encryptionKey: KEY_2 });
-		const stale = await startTestGateway({ url: redis.url }, { keyPrefix: prefix, encryptionKey: KEY_1 });
+		const renewed = await startTestGateway(
+			{ url: redis.url },
+			{ keyPrefix: prefix, encryptionKey: KEY_2 },
+		);
+		const stale = await startTestGateway(
+			{ url: redis.url },
+			{ keyPrefix: prefix, encryptionKey: KEY_1 },
+		);
 		try {
 			for (const id of Object.keys(AUTHS)) assert.equal((await send(renewed, id)).status, 202, id);
-			assert.equal((await renewed.request('/hooks/rest-plain', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: `Bearer ${plainSecret}` } })).status, 202);
+			assert.equal(
+				(
+					await renewed.request('/hooks/rest-plain', {
+						method: 'POST',
+						body: '{}',
+						headers: { 'content-type': 'application/json', authorization: `Bearer ${plainSecret}` },
+					})
+				).status,
+				202,
+			);
 			assert.notEqual((await send(stale, 'rest-header')).status, 202);
 		} finally {
 			await Promise.all([renewed.close(), stale.close()]);
@@ -170,7 +267,10 @@ describe('endpoint secrets at rest', () => {
 	});
 
 	it('without a key, re-encrypt refuses with a message naming the variable', async () => {
-		const run = await cli(['secrets', 're-encrypt'], { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix });
+		const run = await cli(['secrets', 're-encrypt'], {
+			WEBHOOK_GATEWAY_REDIS_URL: redis.url,
+			WEBHOOK_GATEWAY_KEY_PREFIX: prefix,
+		});
 		assert.equal(run.code, 1);
 		assert.match(run.stderr, /WEBHOOK_GATEWAY_ENCRYPTION_KEY/);
 	});

@@ -33,7 +33,11 @@ describe('subscribers', () => {
 	});
 
 	async function endpoint(id: string) {
-		const created = await gw.admin('POST', '/endpoints', { id, accountId: 'subs', auth: { type: 'none' } });
+		const created = await gw.admin('POST', '/endpoints', {
+			id,
+			accountId: 'subs',
+			auth: { type: 'none' },
+		});
 		assert.equal(created.status, 201, JSON.stringify(created.body));
 		return { id, accountId: 'subs' };
 	}
@@ -41,7 +45,11 @@ describe('subscribers', () => {
 	async function post(id: string, n: number): Promise<string[]> {
 		const ids: string[] = [];
 		for (let i = 0; i < n; i++) {
-			const res = await gw.request(`/hooks/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) });
+			const res = await gw.request(`/hooks/${id}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ i }),
+			});
 			assert.equal(res.status, 202);
 			ids.push(((await res.json()) as { eventId: string }).eventId);
 		}
@@ -50,18 +58,33 @@ describe('subscribers', () => {
 
 	function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
 		const env: NodeJS.ProcessEnv = {};
-		for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WEBHOOK_GATEWAY_')) env[k] = v;
-		Object.assign(env, { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: stores.prefix });
+		for (const [k, v] of Object.entries(process.env))
+			if (!k.startsWith('WEBHOOK_GATEWAY_')) env[k] = v;
+		Object.assign(env, {
+			WEBHOOK_GATEWAY_REDIS_URL: redis.url,
+			WEBHOOK_GATEWAY_KEY_PREFIX: stores.prefix,
+		});
 		return new Promise((resolve) =>
-			execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/run.ts'), ...args], { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) =>
-				resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+			execFile(
+				process.execPath,
+				['--import', 'tsx', path.join(ROOT, 'src/cli/run.ts'), ...args],
+				{ cwd: ROOT, env, timeout: 30_000 },
+				(error, stdout, stderr) =>
+					resolve({
+						code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+						stdout,
+						stderr,
+					}),
 			),
 		);
 	}
 
 	it('lists subscribers with lag, pending, times and workflow names; removes one (API)', async () => {
 		const ref = await endpoint('subs-list');
-		await stores.buffer.subscribe(ref, 'wf1:nodeA', 'new', { workflowName: 'Orders', nodeName: 'Batch' });
+		await stores.buffer.subscribe(ref, 'wf1:nodeA', 'new', {
+			workflowName: 'Orders',
+			nodeName: 'Batch',
+		});
 		await stores.buffer.subscribe(ref, 'wf2:nodeB', 'new');
 		await post(ref.id, 3);
 		assert.equal((await stores.buffer.read(ref, 'wf1:nodeA', 1)).length, 1);
@@ -70,19 +93,56 @@ describe('subscribers', () => {
 		assert.equal(listed.status, 200);
 		const [a, b] = listed.body.subscribers;
 		assert.deepEqual(
-			{ id: a.id, workflowId: a.workflowId, nodeId: a.nodeId, workflowName: a.workflowName, nodeName: a.nodeName, waiting: a.waiting, pending: a.pending },
-			{ id: 'wf1:nodeA', workflowId: 'wf1', nodeId: 'nodeA', workflowName: 'Orders', nodeName: 'Batch', waiting: 3, pending: 1 },
+			{
+				id: a.id,
+				workflowId: a.workflowId,
+				nodeId: a.nodeId,
+				workflowName: a.workflowName,
+				nodeName: a.nodeName,
+				waiting: a.waiting,
+				pending: a.pending,
+			},
+			{
+				id: 'wf1:nodeA',
+				workflowId: 'wf1',
+				nodeId: 'nodeA',
+				workflowName: 'Orders',
+				nodeName: 'Batch',
+				waiting: 3,
+				pending: 1,
+			},
 		);
 		assert.match(a.lastSeen, /^\d{4}-\d\d-\d\dT/);
 		assert.match(a.createdAt, /^\d{4}-\d\d-\d\dT/);
 		assert.match(a.lastDeliveredId, /^\d+-\d+$/);
-		assert.deepEqual({ id: b.id, waiting: b.waiting, pending: b.pending, workflowName: b.workflowName, lastDeliveredId: b.lastDeliveredId }, { id: 'wf2:nodeB', waiting: 3, pending: 0, workflowName: null, lastDeliveredId: null });
+		assert.deepEqual(
+			{
+				id: b.id,
+				waiting: b.waiting,
+				pending: b.pending,
+				workflowName: b.workflowName,
+				lastDeliveredId: b.lastDeliveredId,
+			},
+			{ id: 'wf2:nodeB', waiting: 3, pending: 0, workflowName: null, lastDeliveredId: null },
+		);
 
-		assert.equal((await gw.admin('DELETE', `/endpoints/${ref.id}/subscribers/wf2:nodeB`)).status, 204);
-		assert.equal((await gw.admin('DELETE', `/endpoints/${ref.id}/subscribers/wf2:nodeB`)).status, 404);
+		assert.equal(
+			(await gw.admin('DELETE', `/endpoints/${ref.id}/subscribers/wf2:nodeB`)).status,
+			204,
+		);
+		assert.equal(
+			(await gw.admin('DELETE', `/endpoints/${ref.id}/subscribers/wf2:nodeB`)).status,
+			404,
+		);
 		const after = (await gw.admin('GET', `/endpoints/${ref.id}/subscribers`)).body;
-		assert.deepEqual(after.subscribers.map((s: { id: string }) => s.id), ['wf1:nodeA']);
-		assert.deepEqual(after.dropped.map((d: { id: string; reason: string }) => [d.id, d.reason]), [['wf2:nodeB', 'removed']]);
+		assert.deepEqual(
+			after.subscribers.map((s: { id: string }) => s.id),
+			['wf1:nodeA'],
+		);
+		assert.deepEqual(
+			after.dropped.map((d: { id: string; reason: string }) => [d.id, d.reason]),
+			[['wf2:nodeB', 'removed']],
+		);
 	});
 
 	it('rewinds to an event id or a time within what is retained; refuses older or newer points (API)', async () => {
@@ -91,24 +151,57 @@ describe('subscribers', () => {
 		await stores.buffer.subscribe(ref, 'wf:behind', 'new'); // keeps the events retained
 		const sent = await post(ref.id, 3);
 		const first = await stores.buffer.read(ref, 'wf:r', 10);
-		await stores.buffer.ack(ref, 'wf:r', first.map((e) => e.ref));
+		await stores.buffer.ack(
+			ref,
+			'wf:r',
+			first.map((e) => e.ref),
+		);
 
-		const byId = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, { eventId: sent[1] });
+		const byId = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, {
+			eventId: sent[1],
+		});
 		assert.equal(byId.status, 200, JSON.stringify(byId.body));
 		assert.equal(byId.body.subscriber.waiting, 2);
-		assert.deepEqual((await stores.buffer.read(ref, 'wf:r', 10)).map((e) => e.eventId), sent.slice(1));
+		assert.deepEqual(
+			(await stores.buffer.read(ref, 'wf:r', 10)).map((e) => e.eventId),
+			sent.slice(1),
+		);
 
-		const byTime = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, { time: new Date(Number(sent[0].split('-')[0])).toISOString() });
+		const byTime = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, {
+			time: new Date(Number(sent[0].split('-')[0])).toISOString(),
+		});
 		assert.equal(byTime.status, 200, JSON.stringify(byTime.body));
-		assert.ok(byTime.body.subscriber.waiting >= 3, 'every event received from that millisecond on waits again');
+		assert.ok(
+			byTime.body.subscriber.waiting >= 3,
+			'every event received from that millisecond on waits again',
+		);
 
-		const older = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, { time: '2001-01-01T00:00:00Z' });
+		const older = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, {
+			time: '2001-01-01T00:00:00Z',
+		});
 		assert.equal(older.status, 400);
 		assert.match(older.body.error.message, /older than the oldest event the endpoint still holds/);
-		const newer = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, { eventId: '99999999999999-0' });
+		const newer = await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, {
+			eventId: '99999999999999-0',
+		});
 		assert.equal(newer.status, 400);
-		assert.equal((await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, { eventId: sent[0], time: '2026-01-01T00:00:00Z' })).status, 400);
-		assert.equal((await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:none/rewind`, { eventId: sent[0] })).status, 404);
+		assert.equal(
+			(
+				await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:r/rewind`, {
+					eventId: sent[0],
+					time: '2026-01-01T00:00:00Z',
+				})
+			).status,
+			400,
+		);
+		assert.equal(
+			(
+				await gw.admin('POST', `/endpoints/${ref.id}/subscribers/wf:none/rewind`, {
+					eventId: sent[0],
+				})
+			).status,
+			404,
+		);
 	});
 
 	it('a removed subscriber that returns resumes after its last event and is told the events trimmed meanwhile', async () => {
@@ -117,13 +210,26 @@ describe('subscribers', () => {
 		await stores.buffer.subscribe(ref, 'wf:stays', 'new');
 		const [e1] = await post(ref.id, 1);
 		const got = await stores.buffer.read(ref, 'wf:away', 10);
-		await stores.buffer.ack(ref, 'wf:away', got.map((e) => e.ref));
+		await stores.buffer.ack(
+			ref,
+			'wf:away',
+			got.map((e) => e.ref),
+		);
 		await stores.subscribers.remove(ref, 'wf:away');
 
 		// While it is away, the other subscriber acknowledges everything: the stream is trimmed.
 		await post(ref.id, 3);
 		const other = await stores.buffer.read(ref, 'wf:stays', 10);
-		assert.equal((await stores.buffer.ack(ref, 'wf:stays', other.map((e) => e.ref))).trimmed, 4);
+		assert.equal(
+			(
+				await stores.buffer.ack(
+					ref,
+					'wf:stays',
+					other.map((e) => e.ref),
+				)
+			).trimmed,
+			4,
+		);
 		const [kept] = await post(ref.id, 1);
 
 		const told: SubscriberGap[] = [];
@@ -137,8 +243,16 @@ describe('subscribers', () => {
 		assert.equal(gap.missedUntil, new Date(Number(kept.split('-')[0])).toISOString());
 		assert.match(gap.message, /3 event\(s\)/);
 		assert.deepEqual(told, [gap], 'listeners of the subscriber hear it too');
-		assert.deepEqual((await stores.buffer.read(ref, 'wf:away', 10)).map((e) => e.eventId), [kept], 'it gets what is left');
-		assert.deepEqual((await stores.subscribers.list(ref)).find((s) => s.id === 'wf:away')?.workflowName, 'Away', 'its names survive');
+		assert.deepEqual(
+			(await stores.buffer.read(ref, 'wf:away', 10)).map((e) => e.eventId),
+			[kept],
+			'it gets what is left',
+		);
+		assert.deepEqual(
+			(await stores.subscribers.list(ref)).find((s) => s.id === 'wf:away')?.workflowName,
+			'Away',
+			'its names survive',
+		);
 		assert.deepEqual(await stores.subscribers.dropped(ref), [], 'the record is used up');
 	});
 
@@ -157,13 +271,19 @@ describe('subscribers', () => {
 		const unlisten = stores.subscribers.onGap(ref, 'wf:slow', (gap) => told.push(gap));
 		const again = await stores.buffer.read(ref, 'wf:slow', 10);
 		unlisten();
-		assert.deepEqual(again.map((e) => e.eventId), [firstRead.eventId, sent[1]]);
+		assert.deepEqual(
+			again.map((e) => e.eventId),
+			[firstRead.eventId, sent[1]],
+		);
 		assert.deepEqual(told, [], 'no gap: every event is still there');
 	});
 
 	it('delete is refused while subscribed (409 naming the workflows); forced, no key of the endpoint remains and late reads re-create none', async () => {
 		const ref = await endpoint('subs-delete');
-		await stores.buffer.subscribe(ref, 'wfdel:node1', 'new', { workflowName: 'Invoices', nodeName: 'Raw' });
+		await stores.buffer.subscribe(ref, 'wfdel:node1', 'new', {
+			workflowName: 'Invoices',
+			nodeName: 'Raw',
+		});
 		await post(ref.id, 2);
 		const [one] = await stores.buffer.read(ref, 'wfdel:node1', 1);
 		await stores.buffer.nack(ref, 'wfdel:node1', [one.ref], 1, 'boom');
@@ -176,12 +296,16 @@ describe('subscribers', () => {
 		assert.equal((await gw.admin('GET', `/endpoints/${ref.id}`)).status, 200, 'still there');
 
 		assert.equal((await gw.admin('DELETE', `/endpoints/${ref.id}?force=true`)).status, 204);
-		const leftover = async () => (await redisClientOf(stores).keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id));
+		const leftover = async () =>
+			(await redisClientOf(stores).keys(`${stores.prefix}*`)).filter((k) => k.includes(ref.id));
 		assert.deepEqual(await leftover(), []);
 
 		// A trigger still running: its read fails with "endpoint not found", its touch says gone; nothing is written.
 		await assert.rejects(stores.buffer.read(ref, 'wfdel:node1', 10), NotFoundError);
-		await assert.rejects(stores.buffer.read(ref, 'wfdel:node1', 10, { blockMs: 50 }), NotFoundError);
+		await assert.rejects(
+			stores.buffer.read(ref, 'wfdel:node1', 10, { blockMs: 50 }),
+			NotFoundError,
+		);
 		assert.equal(await stores.buffer.touch(ref, 'wfdel:node1'), false);
 		// Request statistics counted just before the delete and flushed after it are dropped.
 		stores.stats.record(ref.accountId, ref.id, 'accepted');
@@ -191,7 +315,10 @@ describe('subscribers', () => {
 
 	it('CLI: subscribers list / rewind / remove; endpoints delete needs --force while subscribed', async () => {
 		const ref = await endpoint('subs-cli');
-		await stores.buffer.subscribe(ref, 'wfc:n1', 'new', { workflowName: 'CLI flow', nodeName: 'Trigger' });
+		await stores.buffer.subscribe(ref, 'wfc:n1', 'new', {
+			workflowName: 'CLI flow',
+			nodeName: 'Trigger',
+		});
 		await stores.buffer.subscribe(ref, 'wfc:behind', 'new'); // keeps the events retained
 		const sent = await post(ref.id, 2);
 
@@ -202,11 +329,22 @@ describe('subscribers', () => {
 		const json = JSON.parse((await cli(['subscribers', 'list', ref.id, '--json'])).stdout);
 		assert.equal(json.subscribers[0].waiting, 2);
 
-		await stores.buffer.ack(ref, 'wfc:n1', (await stores.buffer.read(ref, 'wfc:n1', 10)).map((e) => e.ref));
+		await stores.buffer.ack(
+			ref,
+			'wfc:n1',
+			(await stores.buffer.read(ref, 'wfc:n1', 10)).map((e) => e.ref),
+		);
 		const rewound = await cli(['subscribers', 'rewind', ref.id, 'wfc:n1', '--event', sent[1]]);
 		assert.equal(rewound.code, 0, rewound.stderr);
 		assert.match(rewound.stdout, /1 event\(s\) waiting/);
-		const tooOld = await cli(['subscribers', 'rewind', ref.id, 'wfc:n1', '--time', '2001-01-01T00:00:00Z']);
+		const tooOld = await cli([
+			'subscribers',
+			'rewind',
+			ref.id,
+			'wfc:n1',
+			'--time',
+			'2001-01-01T00:00:00Z',
+		]);
 		assert.equal(tooOld.code, 1);
 		assert.match(tooOld.stderr, /older than the oldest event/);
 
@@ -214,12 +352,21 @@ describe('subscribers', () => {
 		assert.equal(refused.code, 1);
 		assert.match(refused.stderr, /CLI flow.*--force|force/);
 		assert.equal((await cli(['subscribers', 'remove', ref.id, 'wfc:n1'])).code, 0);
-		assert.match((await cli(['subscribers', 'list', ref.id])).stdout, /DROPPED SUBSCRIBER[\s\S]*wfc:n1\s+CLI flow \/ Trigger\s+\S+\s+removed/);
+		assert.match(
+			(await cli(['subscribers', 'list', ref.id])).stdout,
+			/DROPPED SUBSCRIBER[\s\S]*wfc:n1\s+CLI flow \/ Trigger\s+\S+\s+removed/,
+		);
 		await stores.buffer.subscribe(ref, 'wfc:n1', 'new');
 		const forced = await cli(['endpoints', 'delete', ref.id, '--yes', '--force']);
 		assert.equal(forced.code, 0, forced.stderr);
 		// Changes are audited (the refused delete and the failed rewind are not); --force is kept.
-		const audited = (await stores.audit.list(10)).map((e) => e.action).filter((a) => a.includes(ref.id));
-		assert.deepEqual(audited, [`cli endpoints delete ${ref.id} --force`, `cli subscribers remove ${ref.id} wfc:n1`, `cli subscribers rewind ${ref.id} wfc:n1`]);
+		const audited = (await stores.audit.list(10))
+			.map((e) => e.action)
+			.filter((a) => a.includes(ref.id));
+		assert.deepEqual(audited, [
+			`cli endpoints delete ${ref.id} --force`,
+			`cli subscribers remove ${ref.id} wfc:n1`,
+			`cli subscribers rewind ${ref.id} wfc:n1`,
+		]);
 	});
 });

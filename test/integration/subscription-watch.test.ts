@@ -22,7 +22,14 @@ function fakeTrigger() {
 	const emitted: unknown[][][] = [];
 	const errors: Error[] = [];
 	const ctx = {
-		getNode: () => ({ id: 'node-1', name: 'Trigger', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNode: () => ({
+			id: 'node-1',
+			name: 'Trigger',
+			type: 'x',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
 		getWorkflow: () => ({ id: 'wf-1', name: 'Watched', active: true }),
 		emit: (data: unknown[][], _response: unknown, done: { resolve(run: unknown): void }) => {
 			emitted.push(data);
@@ -48,7 +55,9 @@ function recordingLogger(into: string[]): Logger {
 const event = (id: string) => ({ id, body: {} }) as unknown as WebhookEvent;
 
 async function gapsCounted(endpoint: string): Promise<number> {
-	const metric = await deliveryMetrics().registry.getSingleMetric('webhook_gateway_subscriber_gaps_total')?.get();
+	const metric = await deliveryMetrics()
+		.registry.getSingleMetric('webhook_gateway_subscriber_gaps_total')
+		?.get();
 	return metric?.values.find((v) => v.labels.endpoint === endpoint)?.value ?? 0;
 }
 
@@ -60,7 +69,11 @@ describe('a trigger watching its subscription', () => {
 	before(async () => {
 		redis = await startRedis();
 		stores = createStores({ url: redis.url, offlineQueue: true }, uniquePrefix());
-		m = new ManagementService(stores, { publicUrl: 'http://gw', defaultPlan: 'unlimited', defaultBufferCapacity: 1000 });
+		m = new ManagementService(stores, {
+			publicUrl: 'http://gw',
+			defaultPlan: 'unlimited',
+			defaultBufferCapacity: 1000,
+		});
 	});
 	after(async () => {
 		await stores?.close();
@@ -70,7 +83,12 @@ describe('a trigger watching its subscription', () => {
 	async function opened(id: string, logs: string[]): Promise<OpenedTrigger> {
 		const { endpoint } = await m.createEndpoint({ id, accountId: 'w' }, 't');
 		const ref = { id, accountId: 'w' };
-		return { session: { client: { stores } }, endpoint, ref, logger: recordingLogger(logs) } as unknown as OpenedTrigger;
+		return {
+			session: { client: { stores } },
+			endpoint,
+			ref,
+			logger: recordingLogger(logs),
+		} as unknown as OpenedTrigger;
 	}
 
 	it('a gap is warned, counted, and on each item of the next execution only', async () => {
@@ -81,22 +99,40 @@ describe('a trigger watching its subscription', () => {
 		await stores.buffer.subscribe(o.ref, sub, 'new');
 		await stores.buffer.subscribe(o.ref, 'other:keeps-up', 'new');
 		await redisClientOf(stores).xadd(`${stores.prefix}{a:w}:stream:watch-gap`, '*', 'm', 'POST');
-		await stores.buffer.ack(o.ref, sub, (await stores.buffer.read(o.ref, sub, 10)).map((e) => e.ref));
+		await stores.buffer.ack(
+			o.ref,
+			sub,
+			(await stores.buffer.read(o.ref, sub, 10)).map((e) => e.ref),
+		);
 		await m.removeSubscriber('watch-gap', sub);
 		await redisClientOf(stores).xadd(`${stores.prefix}{a:w}:stream:watch-gap`, '*', 'm', 'POST');
-		await stores.buffer.ack(o.ref, 'other:keeps-up', (await stores.buffer.read(o.ref, 'other:keeps-up', 10)).map((e) => e.ref));
+		await stores.buffer.ack(
+			o.ref,
+			'other:keeps-up',
+			(await stores.buffer.read(o.ref, 'other:keeps-up', 10)).map((e) => e.ref),
+		);
 
 		const before = await gapsCounted('watch-gap');
 		const watch = watchSubscription(ctx, o, sub, 'raw', () => undefined);
 		try {
 			await stores.buffer.subscribe(o.ref, sub, 'new');
 			assert.equal(await gapsCounted('watch-gap'), before + 1);
-			assert.ok(logs.some((l) => l.startsWith('warn Webhook trigger returned after being dropped and missed events')), logs.join('\n'));
-			const run = emittingRunner(ctx, { output: 'perEvent', includeRawBody: false }, 60_000, () => watch.takeGap());
+			assert.ok(
+				logs.some((l) =>
+					l.startsWith('warn Webhook trigger returned after being dropped and missed events'),
+				),
+				logs.join('\n'),
+			);
+			const run = emittingRunner(ctx, { output: 'perEvent', includeRawBody: false }, 60_000, () =>
+				watch.takeGap(),
+			);
 			assert.deepEqual(await run([event('1-0'), event('2-0')]), { ok: true });
 			assert.deepEqual(await run([event('3-0')]), { ok: true });
 			const [first, second] = emitted.map((data) => data[0] as { json: Record<string, unknown> }[]);
-			assert.deepEqual(first.map((item) => (item.json.gap as { missedEvents: number }).missedEvents), [1, 1]);
+			assert.deepEqual(
+				first.map((item) => (item.json.gap as { missedEvents: number }).missedEvents),
+				[1, 1],
+			);
 			assert.equal(second[0].json.gap, undefined, 'only the next execution carries it');
 		} finally {
 			watch.stop();
@@ -112,11 +148,15 @@ describe('a trigger watching its subscription', () => {
 			await stores.buffer.subscribe(o.ref, 'wf-1:node-1', 'new');
 			await m.deleteEndpoint('watch-gone', { force: true });
 			const deadline = Date.now() + 15_000;
-			while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+			while (errors.length === 0 && Date.now() < deadline)
+				await new Promise((r) => setTimeout(r, 100));
 			assert.equal(stopped, 1);
 			assert.equal(errors.length, 1);
 			assert.equal(errors[0].name, 'NodeOperationError');
-			assert.match(errors[0].message, /The endpoint 'watch-gone' was deleted, so this trigger stopped/);
+			assert.match(
+				errors[0].message,
+				/The endpoint 'watch-gone' was deleted, so this trigger stopped/,
+			);
 		} finally {
 			watch.stop();
 		}

@@ -42,7 +42,8 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 		await gw.gateway.management.setAccountPlan(ACCOUNT, 'unlimited');
 	});
 	after(async () => {
-		for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		for (const child of children)
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		await gw?.close();
 		await redis?.stop();
 	});
@@ -50,7 +51,10 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 	const buffer = () => gw.gateway.stores.buffer;
 
 	async function endpoint(id: string, sub: string): Promise<EndpointRef> {
-		await gw.gateway.management.createEndpoint({ auth: { type: 'none' }, id, accountId: ACCOUNT }, 'test');
+		await gw.gateway.management.createEndpoint(
+			{ auth: { type: 'none' }, id, accountId: ACCOUNT },
+			'test',
+		);
 		const ref = { id, accountId: ACCOUNT };
 		await buffer().subscribe(ref, sub, 'new');
 		return ref;
@@ -59,7 +63,11 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 	async function post(id: string, count: number): Promise<string[]> {
 		const out: string[] = [];
 		for (let i = 0; i < count; i++) {
-			const res = await gw.request(`/hooks/${id}`, { method: 'POST', body: JSON.stringify({ i }), headers: { 'content-type': 'application/json' } });
+			const res = await gw.request(`/hooks/${id}`, {
+				method: 'POST',
+				body: JSON.stringify({ i }),
+				headers: { 'content-type': 'application/json' },
+			});
 			assert.equal(res.status, 202);
 			out.push(((await res.json()) as { eventId: string }).eventId);
 		}
@@ -67,20 +75,46 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 	}
 
 	/** Starts the stuck releaser, waits for its run to start, SIGKILLs it; returns the ids it was running and when it died. */
-	async function crashDuringRun(ref: EndpointRef, sub: string, mode: 'batch' | 'raw', reclaimAfterMs: number, expected: number): Promise<{ running: string[]; killedAt: number }> {
-		const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'stuck-releaser.ts')], {
-			cwd: REPO_ROOT,
-			env: {
-				...process.env,
-				STUCK_RELEASER: JSON.stringify({ redisUrl: redis.url, prefix: gw.gateway.stores.prefix, endpoint: ref, subscriberId: sub, mode, leaseMs: LEASE_MS, reclaimAfterMs }),
+	async function crashDuringRun(
+		ref: EndpointRef,
+		sub: string,
+		mode: 'batch' | 'raw',
+		reclaimAfterMs: number,
+		expected: number,
+	): Promise<{ running: string[]; killedAt: number }> {
+		const child = spawn(
+			process.execPath,
+			['--import', 'tsx', path.join(__dirname, 'fixtures', 'stuck-releaser.ts')],
+			{
+				cwd: REPO_ROOT,
+				env: {
+					...process.env,
+					STUCK_RELEASER: JSON.stringify({
+						redisUrl: redis.url,
+						prefix: gw.gateway.stores.prefix,
+						endpoint: ref,
+						subscriberId: sub,
+						mode,
+						leaseMs: LEASE_MS,
+						reclaimAfterMs,
+					}),
+				},
+				stdio: ['ignore', 'pipe', 'inherit'],
 			},
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		);
 		children.push(child);
 		const running: string[] = [];
 		const lines = readline.createInterface({ input: child.stdout! });
 		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`the ${mode} releaser started no run with ${expected} events within 15 s (got ${running.length})`)), 15_000);
+			const timer = setTimeout(
+				() =>
+					reject(
+						new Error(
+							`the ${mode} releaser started no run with ${expected} events within 15 s (got ${running.length})`,
+						),
+					),
+				15_000,
+			);
 			lines.on('line', (line) => {
 				if (!line.startsWith('RUNNING ')) return;
 				running.push(...(JSON.parse(line.slice(8)) as string[]));
@@ -98,10 +132,24 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 	}
 
 	/** One release by a "restarted main"; returns the event ids of each execution. */
-	async function release(ref: EndpointRef, sub: string, reclaimAfterMs: number): Promise<{ summary: ReleaseSummary; batches: string[][] }> {
+	async function release(
+		ref: EndpointRef,
+		sub: string,
+		reclaimAfterMs: number,
+	): Promise<{ summary: ReleaseSummary; batches: string[][] }> {
 		const batches: string[][] = [];
 		const summary = await releaseBatches(
-			{ buffer: buffer(), endpoint: ref, subscriberId: sub, maxEvents: 100, maxAttempts: 3, emitWhenEmpty: false, leaseMs: LEASE_MS, reclaimAfterMs, logger: silentLogger },
+			{
+				buffer: buffer(),
+				endpoint: ref,
+				subscriberId: sub,
+				maxEvents: 100,
+				maxAttempts: 3,
+				emitWhenEmpty: false,
+				leaseMs: LEASE_MS,
+				reclaimAfterMs,
+				logger: silentLogger,
+			},
 			async (events: WebhookEvent[]) => {
 				batches.push(events.map((e) => e.id));
 				return { ok: true };
@@ -121,14 +169,26 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 		await sleep(LEASE_MS + 200); // the dead process's lease has run out
 		const restarted = await release(ref, sub, RECLAIM_MS);
 		assert.equal(restarted.summary.leased, true);
-		assert.deepEqual(restarted.batches, [later], 'only the new events: the unfinished batch may still be running on a worker');
+		assert.deepEqual(
+			restarted.batches,
+			[later],
+			'only the new events: the unfinished batch may still be running on a worker',
+		);
 
 		const renewedBefore = killedAt - renewEveryMs(RECLAIM_MS) - 200;
 		await sleep(Math.max(0, renewedBefore + RECLAIM_MS - 800 - Date.now()));
-		assert.deepEqual((await release(ref, sub, RECLAIM_MS)).batches, [], `not yet ${Date.now() - killedAt} ms after the crash`);
+		assert.deepEqual(
+			(await release(ref, sub, RECLAIM_MS)).batches,
+			[],
+			`not yet ${Date.now() - killedAt} ms after the crash`,
+		);
 
 		await sleep(Math.max(0, killedAt + RECLAIM_MS + 300 - Date.now()));
-		assert.deepEqual((await release(ref, sub, RECLAIM_MS)).batches, [first], 'after the reclaim time, the unfinished batch once, whole');
+		assert.deepEqual(
+			(await release(ref, sub, RECLAIM_MS)).batches,
+			[first],
+			'after the reclaim time, the unfinished batch once, whole',
+		);
 		assert.deepEqual((await release(ref, sub, RECLAIM_MS)).batches, []);
 		assert.equal(await buffer().waiting(ref, sub), 0);
 	});
@@ -139,19 +199,41 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 		const first = await post(ref.id, 5);
 		await crashDuringRun(ref, sub, 'batch', 0, 5);
 		const later = await post(ref.id, 2);
-		assert.equal((await release(ref, sub, 0)).summary.leased, false, 'the dead process still holds its lease');
+		assert.equal(
+			(await release(ref, sub, 0)).summary.leased,
+			false,
+			'the dead process still holds its lease',
+		);
 		await sleep(LEASE_MS + 200);
 		assert.deepEqual((await release(ref, sub, 0)).batches, [[...first, ...later]]);
 	});
 
 	/** Runs a Raw Trigger consumer until `until` holds; returns the event ids it ran, in order. */
-	async function consume(ref: EndpointRef, sub: string, reclaimAfterMs: number, until: (ran: string[]) => boolean, timeoutMs: number): Promise<{ ran: { id: string; at: number }[] }> {
+	async function consume(
+		ref: EndpointRef,
+		sub: string,
+		reclaimAfterMs: number,
+		until: (ran: string[]) => boolean,
+		timeoutMs: number,
+	): Promise<{ ran: { id: string; at: number }[] }> {
 		const blocking = gw.gateway.stores.blockingBuffer();
 		const ran: { id: string; at: number }[] = [];
-		const consumer = new RawConsumer({ buffer: blocking.buffer, endpoint: ref, subscriberId: sub, concurrency: 10, maxAttempts: 3, blockMs: 200, reclaimAfterMs, logger: silentLogger }, async (events) => {
-			for (const e of events) ran.push({ id: e.id, at: Date.now() });
-			return { ok: true };
-		});
+		const consumer = new RawConsumer(
+			{
+				buffer: blocking.buffer,
+				endpoint: ref,
+				subscriberId: sub,
+				concurrency: 10,
+				maxAttempts: 3,
+				blockMs: 200,
+				reclaimAfterMs,
+				logger: silentLogger,
+			},
+			async (events) => {
+				for (const e of events) ran.push({ id: e.id, at: Date.now() });
+				return { ok: true };
+			},
+		);
 		consumer.start();
 		const deadline = Date.now() + timeoutMs;
 		while (!until(ran.map((r) => r.id)) && Date.now() < deadline) await sleep(50);
@@ -169,13 +251,27 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 		assert.deepEqual([...running].sort(), [...first].sort());
 		const later = await post(ref.id, 2);
 		const all = new Set([...first, ...later]);
-		const { ran } = await consume(ref, sub, RECLAIM_MS, (ids) => ids.length >= 5, RECLAIM_MS + 10_000);
+		const { ran } = await consume(
+			ref,
+			sub,
+			RECLAIM_MS,
+			(ids) => ids.length >= 5,
+			RECLAIM_MS + 10_000,
+		);
 		assert.deepEqual(new Set(ran.map((r) => r.id)), all, 'every event ran');
 		assert.equal(ran.length, 5, 'each once');
 		const renewedBefore = killedAt - renewEveryMs(RECLAIM_MS) - 200;
 		for (const r of ran) {
-			if (later.includes(r.id)) assert.ok(r.at - killedAt < 2000, `new event ${r.id} ran ${r.at - killedAt} ms after the crash`);
-			else assert.ok(r.at >= renewedBefore + RECLAIM_MS, `unfinished event ${r.id} ran ${r.at - killedAt} ms after the crash, before the reclaim time`);
+			if (later.includes(r.id))
+				assert.ok(
+					r.at - killedAt < 2000,
+					`new event ${r.id} ran ${r.at - killedAt} ms after the crash`,
+				);
+			else
+				assert.ok(
+					r.at >= renewedBefore + RECLAIM_MS,
+					`unfinished event ${r.id} ran ${r.at - killedAt} ms after the crash, before the reclaim time`,
+				);
 		}
 		assert.equal(await buffer().waiting(ref, sub), 0);
 	});
@@ -186,10 +282,21 @@ describe('unfinished runs: a run whose releasing process died is not started aga
 		const blocking = gw.gateway.stores.blockingBuffer();
 		let finish!: (o: RunOutcome) => void;
 		const slow: string[] = [];
-		const old = new RawConsumer({ buffer: blocking.buffer, endpoint: ref, subscriberId: sub, concurrency: 5, maxAttempts: 3, blockMs: 200, logger: silentLogger }, async (events) => {
-			slow.push(...events.map((e) => e.id));
-			return await new Promise<RunOutcome>((resolve) => (finish = resolve));
-		});
+		const old = new RawConsumer(
+			{
+				buffer: blocking.buffer,
+				endpoint: ref,
+				subscriberId: sub,
+				concurrency: 5,
+				maxAttempts: 3,
+				blockMs: 200,
+				logger: silentLogger,
+			},
+			async (events) => {
+				slow.push(...events.map((e) => e.id));
+				return await new Promise<RunOutcome>((resolve) => (finish = resolve));
+			},
+		);
 		old.start();
 		const [x] = await post(ref.id, 1);
 		for (let i = 0; i < 100 && slow.length === 0; i++) await sleep(50);

@@ -39,18 +39,28 @@ function childPids(pid: number): number[] {
 /** One POST on a connection of its own (the cluster hands out connections, not requests). */
 function post(url: string, body: string): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
-		const req = http.request(`${url}/hooks/${ref.id}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close' } }, (res) => {
-			let text = '';
-			res.on('data', (d: Buffer) => (text += d.toString()));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-		});
+		const req = http.request(
+			`${url}/hooks/${ref.id}`,
+			{
+				method: 'POST',
+				agent: false,
+				headers: { 'content-type': 'application/json', connection: 'close' },
+			},
+			(res) => {
+				let text = '';
+				res.on('data', (d: Buffer) => (text += d.toString()));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+			},
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
 }
 
 async function metricValue(url: string, pattern: RegExp): Promise<number> {
-	const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+	const response = await fetch(`${url}/metrics`, {
+		headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+	});
 	assert.equal(response.status, 200);
 	const match = pattern.exec(await response.text());
 	return match ? Number(match[1]) : Number.NaN;
@@ -75,13 +85,29 @@ describe('serve --workers 2', () => {
 	before(async () => {
 		redis = await startRedis();
 		stores = createStores({ url: redis.url, offlineQueue: true }, prefix);
-		const m = new ManagementService(stores, { publicUrl: 'http://x', defaultPlan: 'unlimited', defaultBufferCapacity: 100_000 });
+		const m = new ManagementService(stores, {
+			publicUrl: 'http://x',
+			defaultPlan: 'unlimited',
+			defaultBufferCapacity: 100_000,
+		});
 		await m.setAccountPlan(ref.accountId, 'unlimited');
-		await m.createEndpoint({ auth: { type: 'none' }, id: ref.id, accountId: ref.accountId }, 'test');
-		env = { WEBHOOK_GATEWAY_REDIS_URL: redis.url, WEBHOOK_GATEWAY_KEY_PREFIX: prefix, WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN, WEBHOOK_GATEWAY_LOG_LEVEL: 'info', WEBHOOK_GATEWAY_WORKERS: '2' };
+		await m.createEndpoint(
+			{ auth: { type: 'none' }, id: ref.id, accountId: ref.accountId },
+			'test',
+		);
+		env = {
+			WEBHOOK_GATEWAY_REDIS_URL: redis.url,
+			WEBHOOK_GATEWAY_KEY_PREFIX: prefix,
+			WEBHOOK_GATEWAY_METRICS_TOKEN: METRICS_TOKEN,
+			WEBHOOK_GATEWAY_LOG_LEVEL: 'info',
+			WEBHOOK_GATEWAY_WORKERS: '2',
+		};
 		gw = await spawnGateway(env);
 		// The port opens with the first worker; the primary logs each one that listens.
-		assert.ok(await until(() => (gw.output().match(/gateway worker listening/g) ?? []).length >= 2, 20_000), gw.output());
+		assert.ok(
+			await until(() => (gw.output().match(/gateway worker listening/g) ?? []).length >= 2, 20_000),
+			gw.output(),
+		);
 	});
 	after(async () => {
 		await gw?.stop();
@@ -91,14 +117,29 @@ describe('serve --workers 2', () => {
 
 	it('two processes share the port; /metrics sums their counters and reads the buffer once', async () => {
 		const workers = childPids(gw.child.pid as number);
-		assert.equal(workers.length, 2, `two worker processes under the primary: ${workers.join(', ')}`);
+		assert.equal(
+			workers.length,
+			2,
+			`two worker processes under the primary: ${workers.join(', ')}`,
+		);
 		const sent = 40;
-		for (let i = 0; i < sent; i++) assert.equal((await post(gw.url, JSON.stringify({ i }))).status, 202);
+		for (let i = 0; i < sent; i++)
+			assert.equal((await post(gw.url, JSON.stringify({ i }))).status, 202);
 		// Connections go to the workers in turn: one worker alone counted about half of them.
-		const accepted = await metricValue(gw.url, /webhook_gateway_requests_total\{endpoint="ep-workers",outcome="accepted"\} (\d+)/);
+		const accepted = await metricValue(
+			gw.url,
+			/webhook_gateway_requests_total\{endpoint="ep-workers",outcome="accepted"\} (\d+)/,
+		);
 		assert.equal(accepted, sent, 'the scrape shows the requests of both workers');
-		const buffered = await metricValue(gw.url, /webhook_gateway_buffer_events\{endpoint="ep-workers"\} (\d+)/);
-		assert.equal(buffered, sent, 'a gauge read from Redis is not multiplied by the number of workers');
+		const buffered = await metricValue(
+			gw.url,
+			/webhook_gateway_buffer_events\{endpoint="ep-workers"\} (\d+)/,
+		);
+		assert.equal(
+			buffered,
+			sent,
+			'a gauge read from Redis is not multiplied by the number of workers',
+		);
 		assert.equal((await stores.buffer.depth(ref)).length, sent);
 	});
 
@@ -106,10 +147,17 @@ describe('serve --workers 2', () => {
 		const [victim, survivor] = childPids(gw.child.pid as number);
 		const before = (await stores.buffer.depth(ref)).length;
 		process.kill(victim, 'SIGKILL');
-		assert.ok(await until(() => gw.output().includes('gateway worker died; starting another'), 10_000), gw.output());
+		assert.ok(
+			await until(() => gw.output().includes('gateway worker died; starting another'), 10_000),
+			gw.output(),
+		);
 		// Until the replacement listens, every connection goes to the survivor.
-		for (let i = 0; i < 10; i++) assert.equal((await post(gw.url, JSON.stringify({ during: i }))).status, 202);
-		assert.ok(await until(() => (gw.output().match(/gateway worker listening/g) ?? []).length >= 3, 15_000), 'a new worker replaced the killed one');
+		for (let i = 0; i < 10; i++)
+			assert.equal((await post(gw.url, JSON.stringify({ during: i }))).status, 202);
+		assert.ok(
+			await until(() => (gw.output().match(/gateway worker listening/g) ?? []).length >= 3, 15_000),
+			'a new worker replaced the killed one',
+		);
 		const now = childPids(gw.child.pid as number);
 		assert.ok(now.includes(survivor) && !now.includes(victim), `workers now: ${now.join(', ')}`);
 		assert.equal((await stores.buffer.depth(ref)).length, before + 10);
@@ -120,10 +168,21 @@ describe('serve --workers 2', () => {
 		const body = JSON.stringify({ slow: true });
 		const before = (await stores.buffer.depth(ref)).length;
 		const answered = new Promise<{ status: number }>((resolve, reject) => {
-			const req = http.request(`${gw.url}/hooks/${ref.id}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-				res.resume();
-				res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-			});
+			const req = http.request(
+				`${gw.url}/hooks/${ref.id}`,
+				{
+					method: 'POST',
+					agent: false,
+					headers: {
+						'content-type': 'application/json',
+						'content-length': String(Buffer.byteLength(body)),
+					},
+				},
+				(res) => {
+					res.resume();
+					res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+				},
+			);
 			req.on('error', reject);
 			req.write(body.slice(0, 5));
 			// The request is in a worker when the signal arrives; the rest of the body follows.
@@ -133,19 +192,36 @@ describe('serve --workers 2', () => {
 			}, 300);
 		});
 		assert.equal((await answered).status, 202);
-		const code = await new Promise<number | null>((resolve) => (gw.child.exitCode !== null ? resolve(gw.child.exitCode) : gw.child.once('exit', (c) => resolve(c))));
+		const code = await new Promise<number | null>((resolve) =>
+			gw.child.exitCode !== null
+				? resolve(gw.child.exitCode)
+				: gw.child.once('exit', (c) => resolve(c)),
+		);
 		assert.equal(code, 0, gw.output());
-		assert.equal((await stores.buffer.depth(ref)).length, before + 1, 'the drained request was stored');
-		assert.ok(await until(() => workers.every((pid) => !fs.existsSync(`/proc/${pid}`)), 5000), 'no worker outlives the primary');
+		assert.equal(
+			(await stores.buffer.depth(ref)).length,
+			before + 1,
+			'the drained request was stored',
+		);
+		assert.ok(
+			await until(() => workers.every((pid) => !fs.existsSync(`/proc/${pid}`)), 5000),
+			'no worker outlives the primary',
+		);
 	});
 
 	it('a worker that cannot start fails the whole start with its reason', async () => {
-		const failing = await spawnGateway({ ...env, WEBHOOK_GATEWAY_DEFAULT_PLAN: 'no-such-plan' }).then(
+		const failing = await spawnGateway({
+			...env,
+			WEBHOOK_GATEWAY_DEFAULT_PLAN: 'no-such-plan',
+		}).then(
 			(g) => g,
 			(error: Error) => error,
 		);
 		assert.ok(failing instanceof Error, 'the start failed');
-		assert.match(failing.message, /WEBHOOK_GATEWAY_DEFAULT_PLAN: plan 'no-such-plan' does not exist/);
+		assert.match(
+			failing.message,
+			/WEBHOOK_GATEWAY_DEFAULT_PLAN: plan 'no-such-plan' does not exist/,
+		);
 		assert.match(failing.message, /a gateway worker ended before it listened/);
 	});
 
@@ -155,6 +231,9 @@ describe('serve --workers 2', () => {
 			(error: Error) => error,
 		);
 		assert.ok(failing instanceof Error);
-		assert.match(failing.message, /WEBHOOK_GATEWAY_WORKERS: expected a whole number of worker processes from 1 to 64, got "many"/);
+		assert.match(
+			failing.message,
+			/WEBHOOK_GATEWAY_WORKERS: expected a whole number of worker processes from 1 to 64, got "many"/,
+		);
 	});
 });

@@ -34,9 +34,18 @@ function refused(schema: Parameters<typeof parseInput>[0], value: unknown): stri
 describe('admin API shapes: route checks', () => {
 	it('an unknown field is named first, with the fields the body may carry', () => {
 		const message = refused(EndpointCreate, { nmae: 'typo', name: 3 });
-		assert.match(message, /^'nmae' is not a known field; expected id, name, description, accountId, auth, secret, /);
-		assert.match(refused(PlanInput, { rate: 1, extra: true }), /^'extra' is not a known field; expected id, name, rate, burst, daily$/);
-		assert.match(refused(EndpointUpdate, JSON.parse('{"__proto__": {"x": 1}}')), /'__proto__' is not a known field/);
+		assert.match(
+			message,
+			/^'nmae' is not a known field; expected id, name, description, accountId, auth, secret, /,
+		);
+		assert.match(
+			refused(PlanInput, { rate: 1, extra: true }),
+			/^'extra' is not a known field; expected id, name, rate, burst, daily$/,
+		);
+		assert.match(
+			refused(EndpointUpdate, JSON.parse('{"__proto__": {"x": 1}}')),
+			/'__proto__' is not a known field/,
+		);
 	});
 
 	it('a wrong type answers the message that names the field', () => {
@@ -54,16 +63,34 @@ describe('admin API shapes: route checks', () => {
 			[DeleteDeadLettersRequest, { ids: [] }, 'ids must name at least one dead letter'],
 			[TestEventRequest, { body: 'text' }, 'body must be a JSON object or array'],
 			[SetAccountPlanRequest, {}, 'planId is required: the id of the plan for this account'],
-			[SetAccountPlanRequest, { planId: '' }, 'planId is required: the id of the plan for this account'],
+			[
+				SetAccountPlanRequest,
+				{ planId: '' },
+				'planId is required: the id of the plan for this account',
+			],
 			[SetAccountPlanRequest, { planId: 1 }, 'planId must be a string'],
 		];
-		for (const [schema, value, message] of cases) assert.equal(refused(schema, value), message, JSON.stringify(value));
+		for (const [schema, value, message] of cases)
+			assert.equal(refused(schema, value), message, JSON.stringify(value));
 	});
 
 	it('null text fields mean "not given"; value rules are left to the service', () => {
-		assert.deepEqual(parseInput(EndpointUpdate, { name: null, secret: null, description: 'd' }), { name: undefined, secret: undefined, description: 'd' });
-		const passed = { auth: { type: 'hmac' }, limits: { rate: -1 }, methods: ['FOO'], bufferCapacity: 'lots' };
-		assert.deepEqual(parseInput(EndpointCreate, passed), passed, 'the service checks these and names the field');
+		assert.deepEqual(parseInput(EndpointUpdate, { name: null, secret: null, description: 'd' }), {
+			name: undefined,
+			secret: undefined,
+			description: 'd',
+		});
+		const passed = {
+			auth: { type: 'hmac' },
+			limits: { rate: -1 },
+			methods: ['FOO'],
+			bufferCapacity: 'lots',
+		};
+		assert.deepEqual(
+			parseInput(EndpointCreate, passed),
+			passed,
+			'the service checks these and names the field',
+		);
 	});
 });
 
@@ -74,9 +101,14 @@ describe('admin API shapes: OpenAPI components', () => {
 		const schemas = componentSchemas();
 		assert.ok(Object.keys(schemas).length >= 45, Object.keys(schemas).join(', '));
 		for (const [name, schema] of Object.entries(schemas)) {
-			for (const [field, property] of Object.entries<Record<string, unknown>>((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+			for (const [field, property] of Object.entries<Record<string, unknown>>(
+				(schema.properties ?? {}) as Record<string, Record<string, unknown>>,
+			)) {
 				if (anyJson.has(`${name}.${field}`)) continue;
-				assert.ok(['type', '$ref', 'anyOf', 'oneOf', 'enum', 'const'].some((key) => key in property), `${name}.${field} says nothing of its values: ${JSON.stringify(property)}`);
+				assert.ok(
+					['type', '$ref', 'anyOf', 'oneOf', 'enum', 'const'].some((key) => key in property),
+					`${name}.${field} says nothing of its values: ${JSON.stringify(property)}`,
+				);
 			}
 		}
 	});

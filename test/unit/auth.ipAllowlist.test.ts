@@ -14,8 +14,14 @@ describe('IP allow-list', () => {
 		const ep = endpoint(none, [], ['10.0.0.0/8', '192.168.1.7']);
 		assert.equal(verifyRequest(ep, from('10.200.3.4'), NOW_MS).ok, true);
 		assert.equal(verifyRequest(ep, from('192.168.1.7'), NOW_MS).ok, true);
-		assert.deepEqual(verifyRequest(ep, from('192.168.1.8'), NOW_MS), { ok: false, reason: 'ip_not_allowed' });
-		assert.deepEqual(verifyRequest(ep, from('11.0.0.1'), NOW_MS), { ok: false, reason: 'ip_not_allowed' });
+		assert.deepEqual(verifyRequest(ep, from('192.168.1.8'), NOW_MS), {
+			ok: false,
+			reason: 'ip_not_allowed',
+		});
+		assert.deepEqual(verifyRequest(ep, from('11.0.0.1'), NOW_MS), {
+			ok: false,
+			reason: 'ip_not_allowed',
+		});
 	});
 
 	test('IPv6 CIDR', () => {
@@ -40,27 +46,57 @@ describe('IP allow-list', () => {
 	});
 
 	test('an unparsable source address is refused; an empty list allows all', () => {
-		assert.equal(verifyRequest(endpoint(none, [], ['0.0.0.0/0']), from('unknown'), NOW_MS).ok, false);
+		assert.equal(
+			verifyRequest(endpoint(none, [], ['0.0.0.0/0']), from('unknown'), NOW_MS).ok,
+			false,
+		);
 		assert.equal(verifyRequest(endpoint(none, [], ['0.0.0.0/0']), from(''), NOW_MS).ok, false);
 		assert.equal(verifyRequest(endpoint(none, [], []), from('unknown'), NOW_MS).ok, true);
 	});
 
 	test('combines with HMAC: both must pass', () => {
 		const body = '{"a":1}';
-		const signature = { 'x-hub-signature-256': `sha256=${createHmac('sha256', 'k').update(body).digest('hex')}` };
+		const signature = {
+			'x-hub-signature-256': `sha256=${createHmac('sha256', 'k').update(body).digest('hex')}`,
+		};
 		const ep = endpoint({ type: 'hmac', preset: 'github' }, ['k'], ['10.0.0.0/8', '2001:db8::/32']);
 		assert.deepEqual(verifyRequest(ep, request(signature, body, '10.0.0.1'), NOW_MS), { ok: true });
-		assert.deepEqual(verifyRequest(ep, request(signature, body, '::ffff:10.0.0.1'), NOW_MS), { ok: true });
-		assert.deepEqual(verifyRequest(ep, request(signature, body, '2001:db8::5'), NOW_MS), { ok: true });
-		assert.deepEqual(verifyRequest(ep, request(signature, body, '172.16.0.1'), NOW_MS), { ok: false, reason: 'ip_not_allowed' });
-		assert.deepEqual(verifyRequest(ep, request(signature, '{"a":2}', '10.0.0.1'), NOW_MS), { ok: false, reason: 'invalid_signature' });
+		assert.deepEqual(verifyRequest(ep, request(signature, body, '::ffff:10.0.0.1'), NOW_MS), {
+			ok: true,
+		});
+		assert.deepEqual(verifyRequest(ep, request(signature, body, '2001:db8::5'), NOW_MS), {
+			ok: true,
+		});
+		assert.deepEqual(verifyRequest(ep, request(signature, body, '172.16.0.1'), NOW_MS), {
+			ok: false,
+			reason: 'ip_not_allowed',
+		});
+		assert.deepEqual(verifyRequest(ep, request(signature, '{"a":2}', '10.0.0.1'), NOW_MS), {
+			ok: false,
+			reason: 'invalid_signature',
+		});
 	});
 });
 
 describe('validateIpAllowlist', () => {
 	test('accepts addresses and CIDRs of both families, trimmed and without duplicates', () => {
-		const input = [' 10.0.0.0/8 ', '203.0.113.7', '2001:db8::/32', '::1', '::ffff:10.0.0.0/104', '0.0.0.0/0', '10.0.0.0/8'];
-		assert.deepEqual(validateIpAllowlist(input), ['10.0.0.0/8', '203.0.113.7', '2001:db8::/32', '::1', '::ffff:10.0.0.0/104', '0.0.0.0/0']);
+		const input = [
+			' 10.0.0.0/8 ',
+			'203.0.113.7',
+			'2001:db8::/32',
+			'::1',
+			'::ffff:10.0.0.0/104',
+			'0.0.0.0/0',
+			'10.0.0.0/8',
+		];
+		assert.deepEqual(validateIpAllowlist(input), [
+			'10.0.0.0/8',
+			'203.0.113.7',
+			'2001:db8::/32',
+			'::1',
+			'::ffff:10.0.0.0/104',
+			'0.0.0.0/0',
+		]);
 		assert.deepEqual(validateIpAllowlist([]), []);
 		assert.deepEqual(validateIpAllowlist(undefined), []);
 	});
@@ -78,7 +114,11 @@ describe('validateIpAllowlist', () => {
 			['10.0.0.0/8', /must be an array/],
 		];
 		for (const [input, message] of cases) {
-			assert.throws(() => validateIpAllowlist(input), (err: unknown) => err instanceof ValidationError && message.test(err.message), String(input));
+			assert.throws(
+				() => validateIpAllowlist(input),
+				(err: unknown) => err instanceof ValidationError && message.test(err.message),
+				String(input),
+			);
 		}
 	});
 });

@@ -16,8 +16,26 @@ const AUTHS: Array<[string, EndpointAuth]> = [
 	['shopify', validateAuth({ type: 'hmac', preset: 'shopify' })],
 	['slack', validateAuth({ type: 'hmac', preset: 'slack' })],
 	['standardWebhooks', validateAuth({ type: 'hmac', preset: 'standardWebhooks' })],
-	['generic sha1 hex', validateAuth({ type: 'hmac', preset: 'generic', header: 'X-Sig', algorithm: 'sha1', prefix: 'sha1=' })],
-	['generic sha512 base64', validateAuth({ type: 'hmac', preset: 'generic', header: 'x-sig', algorithm: 'sha512', encoding: 'base64' })],
+	[
+		'generic sha1 hex',
+		validateAuth({
+			type: 'hmac',
+			preset: 'generic',
+			header: 'X-Sig',
+			algorithm: 'sha1',
+			prefix: 'sha1=',
+		}),
+	],
+	[
+		'generic sha512 base64',
+		validateAuth({
+			type: 'hmac',
+			preset: 'generic',
+			header: 'x-sig',
+			algorithm: 'sha512',
+			encoding: 'base64',
+		}),
+	],
 ];
 
 describe('signRequest', () => {
@@ -41,14 +59,24 @@ describe('signRequest', () => {
 			const auth = validateAuth({ type: 'hmac', preset });
 			const key = generateSecret(auth);
 			const headers = signRequest(auth, key, BODY, NOW_MS + 999);
-			assert.ok(Object.values(headers).some((v) => v.includes(String(NOW_S))), preset);
-			assert.equal(verifyRequest(endpoint(auth, [key]), request(headers, BODY), NOW_MS + 301_000).ok, false, preset);
+			assert.ok(
+				Object.values(headers).some((v) => v.includes(String(NOW_S))),
+				preset,
+			);
+			assert.equal(
+				verifyRequest(endpoint(auth, [key]), request(headers, BODY), NOW_MS + 301_000).ok,
+				false,
+				preset,
+			);
 		}
 	});
 
 	test('uses the given id and user name', () => {
 		const sw = validateAuth({ type: 'hmac', preset: 'standardWebhooks' });
-		assert.equal(signRequest(sw, generateSecret(sw), BODY, NOW_MS, { id: 'msg_42' })['webhook-id'], 'msg_42');
+		assert.equal(
+			signRequest(sw, generateSecret(sw), BODY, NOW_MS, { id: 'msg_42' })['webhook-id'],
+			'msg_42',
+		);
 		const gh = validateAuth({ type: 'hmac', preset: 'github' });
 		assert.equal(signRequest(gh, 'k', BODY, NOW_MS, { id: 'd-1' })['x-github-delivery'], 'd-1');
 		const basic = validateAuth({ type: 'basic', username: 'sender' });
@@ -60,6 +88,13 @@ describe('signRequest', () => {
 	test('works with a Stripe-issued style secret', () => {
 		const auth = validateAuth({ type: 'hmac', preset: 'stripe' });
 		const key = 'whsec_abc123DEF456';
-		assert.equal(verifyRequest(endpoint(auth, [key]), request(signRequest(auth, key, BODY, NOW_MS), BODY), NOW_MS).ok, true);
+		assert.equal(
+			verifyRequest(
+				endpoint(auth, [key]),
+				request(signRequest(auth, key, BODY, NOW_MS), BODY),
+				NOW_MS,
+			).ok,
+			true,
+		);
 	});
 });

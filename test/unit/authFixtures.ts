@@ -11,7 +11,12 @@ export function request(
 	body: string | Buffer = '{"hello":"world"}',
 	sourceIp = '203.0.113.5',
 ): AuthRequest {
-	return { method: 'POST', headers, rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body), sourceIp };
+	return {
+		method: 'POST',
+		headers,
+		rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
+		sourceIp,
+	};
 }
 
 export function secret(value: string, expiresAt?: number): EndpointSecret {
@@ -27,5 +32,9 @@ export function endpoint(
 	secrets: Array<string | EndpointSecret> = ['s3cr3t'],
 	ipAllowlist: string[] = [],
 ): Pick<EndpointRecord, 'auth' | 'secrets' | 'ipAllowlist'> {
-	return { auth, secrets: secrets.map((s) => (typeof s === 'string' ? secret(s) : s)), ipAllowlist };
+	return {
+		auth,
+		secrets: secrets.map((s) => (typeof s === 'string' ? secret(s) : s)),
+		ipAllowlist,
+	};
 }

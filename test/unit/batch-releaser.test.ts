@@ -7,7 +7,14 @@ import { describe, it } from 'node:test';
 import { BatchReleaser, type BatchReleaserOptions } from '../../src/delivery/batchReleaser';
 import type { RunOutcome } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logger';
-import type { BufferDelivery, EndpointRef, NackResult, ReadOptions, ReadResult, StoredEntry } from '../../src/redis/bufferPorts';
+import type {
+	BufferDelivery,
+	EndpointRef,
+	NackResult,
+	ReadOptions,
+	ReadResult,
+	StoredEntry,
+} from '../../src/redis/bufferPorts';
 import type { WebhookEvent } from '../../src/types';
 
 /**
@@ -26,7 +33,17 @@ class MemoryBuffer implements BufferDelivery {
 	add(n: number): void {
 		for (let i = 0; i < n; i++) {
 			const id = `${1_700_000_000_000 + this.queue.length + this.acked.length}-0`;
-			this.queue.push({ ref: `s:${id}`, eventId: id, receivedAtMs: 1_700_000_000_000, method: 'POST', path: '', query: '', headers: { 'content-type': 'text/plain' }, sourceIp: '127.0.0.1', body: Buffer.from(id) });
+			this.queue.push({
+				ref: `s:${id}`,
+				eventId: id,
+				receivedAtMs: 1_700_000_000_000,
+				method: 'POST',
+				path: '',
+				query: '',
+				headers: { 'content-type': 'text/plain' },
+				sourceIp: '127.0.0.1',
+				body: Buffer.from(id),
+			});
 		}
 	}
 	private queued(refs: readonly string[]): number {
@@ -40,7 +57,12 @@ class MemoryBuffer implements BufferDelivery {
 		this.touches++;
 		return true;
 	}
-	async readBatch(_ep: EndpointRef, _sub: string, count: number, options: ReadOptions = {}): Promise<ReadResult> {
+	async readBatch(
+		_ep: EndpointRef,
+		_sub: string,
+		count: number,
+		options: ReadOptions = {},
+	): Promise<ReadResult> {
 		const entries = this.queue.filter((e) => !options.skip?.has(e.ref)).slice(0, count);
 		return { entries, deadLettered: [], held: [], bytesFull: false };
 	}
@@ -51,7 +73,11 @@ class MemoryBuffer implements BufferDelivery {
 	async unread(_ep: EndpointRef, _sub: string, refs: readonly string[]): Promise<number> {
 		return this.queued(refs);
 	}
-	async ack(_ep: EndpointRef, _sub: string, refs: string[]): Promise<{ acked: number; trimmed: number }> {
+	async ack(
+		_ep: EndpointRef,
+		_sub: string,
+		refs: string[],
+	): Promise<{ acked: number; trimmed: number }> {
 		const acked = this.queued(refs);
 		this.queue = this.queue.filter((e) => !refs.includes(e.ref));
 		this.acked.push(...refs);
@@ -60,7 +86,12 @@ class MemoryBuffer implements BufferDelivery {
 	async ackFiltered(ep: EndpointRef, sub: string, refs: string[]): Promise<number> {
 		return (await this.ack(ep, sub, refs)).acked;
 	}
-	async recordFailure(_ep: EndpointRef, _sub: string, refs: string[], max: number): Promise<NackResult> {
+	async recordFailure(
+		_ep: EndpointRef,
+		_sub: string,
+		refs: string[],
+		max: number,
+	): Promise<NackResult> {
 		const dead = refs.filter((r) => {
 			const n = (this.failures.get(r) ?? 0) + 1;
 			this.failures.set(r, n);
@@ -78,7 +109,11 @@ class MemoryBuffer implements BufferDelivery {
 	}
 }
 
-function releaser(buffer: MemoryBuffer, run: (events: WebhookEvent[]) => Promise<RunOutcome>, options: Partial<BatchReleaserOptions> = {}): BatchReleaser {
+function releaser(
+	buffer: MemoryBuffer,
+	run: (events: WebhookEvent[]) => Promise<RunOutcome>,
+	options: Partial<BatchReleaserOptions> = {},
+): BatchReleaser {
 	return new BatchReleaser(
 		{
 			buffer,

@@ -19,7 +19,10 @@ async function rejected(contentType: string | undefined, raw: Buffer): Promise<s
 }
 
 /** A multipart/form-data body built by hand, as a client would send it. */
-function multipart(boundary: string, parts: Array<{ headers: string[]; content: Buffer | string }>): Buffer {
+function multipart(
+	boundary: string,
+	parts: Array<{ headers: string[]; content: Buffer | string }>,
+): Buffer {
 	const chunks: Buffer[] = [];
 	for (const part of parts) {
 		chunks.push(utf8(`--${boundary}\r\n${part.headers.join('\r\n')}\r\n\r\n`));
@@ -32,7 +35,13 @@ function multipart(boundary: string, parts: Array<{ headers: string[]; content: 
 
 describe('parseBody: empty body', () => {
 	it('is null whatever the content type', async () => {
-		for (const type of ['application/json', 'multipart/form-data', 'text/plain', 'image/png', undefined]) {
+		for (const type of [
+			'application/json',
+			'multipart/form-data',
+			'text/plain',
+			'image/png',
+			undefined,
+		]) {
 			assert.equal(await parsed(type, Buffer.alloc(0)), null);
 		}
 	});
@@ -40,7 +49,10 @@ describe('parseBody: empty body', () => {
 
 describe('parseBody: JSON', () => {
 	it('parses application/json, whatever the case and parameters', async () => {
-		assert.deepEqual(await parsed('application/json', utf8('{"a":1,"b":[true,null]}')), { a: 1, b: [true, null] });
+		assert.deepEqual(await parsed('application/json', utf8('{"a":1,"b":[true,null]}')), {
+			a: 1,
+			b: [true, null],
+		});
 		assert.deepEqual(await parsed('Application/JSON; charset=UTF-8', utf8('[1,"x"]')), [1, 'x']);
 		assert.equal(await parsed('application/json', utf8('"just a string"')), 'just a string');
 	});
@@ -48,9 +60,12 @@ describe('parseBody: JSON', () => {
 	it('parses text/json and application/*+json', async () => {
 		assert.deepEqual(await parsed('text/json', utf8('{"a":1}')), { a: 1 });
 		assert.deepEqual(await parsed('application/vnd.api+json', utf8('{"data":[]}')), { data: [] });
-		assert.deepEqual(await parsed('application/cloudevents+json; charset=utf-8', utf8('{"specversion":"1.0"}')), {
-			specversion: '1.0',
-		});
+		assert.deepEqual(
+			await parsed('application/cloudevents+json; charset=utf-8', utf8('{"specversion":"1.0"}')),
+			{
+				specversion: '1.0',
+			},
+		);
 	});
 
 	it('ignores a leading UTF-8 BOM', async () => {
@@ -74,14 +89,23 @@ describe('parseBody: JSON', () => {
 	});
 
 	it('decodes a declared charset node knows (latin1, UTF-16LE)', async () => {
-		assert.deepEqual(await parsed('application/json; charset=ISO-8859-1', Buffer.from('{"a":"café"}', 'latin1')), {
-			a: 'café',
-		});
-		const quoted = await parsed('application/json; charset="latin1"', Buffer.from('{"a":"é"}', 'latin1'));
+		assert.deepEqual(
+			await parsed('application/json; charset=ISO-8859-1', Buffer.from('{"a":"café"}', 'latin1')),
+			{
+				a: 'café',
+			},
+		);
+		const quoted = await parsed(
+			'application/json; charset="latin1"',
+			Buffer.from('{"a":"é"}', 'latin1'),
+		);
 		assert.deepEqual(quoted, { a: 'é' });
-		assert.deepEqual(await parsed('application/json; charset=utf-16le', Buffer.from('\ufeff{"a":"ü"}', 'utf16le')), {
-			a: 'ü',
-		});
+		assert.deepEqual(
+			await parsed('application/json; charset=utf-16le', Buffer.from('\ufeff{"a":"ü"}', 'utf16le')),
+			{
+				a: 'ü',
+			},
+		);
 	});
 
 	it('reads a quoted parameter holding a semicolon (a split on ";" took its tail for the charset)', async () => {
@@ -92,13 +116,22 @@ describe('parseBody: JSON', () => {
 	});
 
 	it('still accepts malformed parameters it accepted before', async () => {
-		assert.deepEqual(await parsed('application/json; foo; charset=latin1', Buffer.from('{"a":"é"}', 'latin1')), { a: 'é' });
+		assert.deepEqual(
+			await parsed('application/json; foo; charset=latin1', Buffer.from('{"a":"é"}', 'latin1')),
+			{ a: 'é' },
+		);
 		assert.deepEqual(await parsed('application/json;', utf8('{"a":1}')), { a: 1 });
 	});
 
 	it('rejects a charset node does not know', async () => {
-		assert.equal(await rejected('application/json; charset=x-klingon', utf8('{}')), 'unsupported charset x-klingon');
-		assert.equal(await rejected('text/plain; charset=x-klingon', utf8('hi')), 'unsupported charset x-klingon');
+		assert.equal(
+			await rejected('application/json; charset=x-klingon', utf8('{}')),
+			'unsupported charset x-klingon',
+		);
+		assert.equal(
+			await rejected('text/plain; charset=x-klingon', utf8('hi')),
+			'unsupported charset x-klingon',
+		);
 	});
 
 	it('keeps __proto__ as data and never pollutes', async () => {
@@ -121,21 +154,38 @@ describe('parseBody: application/x-www-form-urlencoded', () => {
 	});
 
 	it('decodes + as space and percent-encoding, including UTF-8 and + itself', async () => {
-		const body = await parsed(form, utf8('name=Jane+Doe&city=M%C3%BCnchen&sum=1%2B1&pct=100%25&bad=%zz%4'));
-		assert.deepEqual(body, { name: 'Jane Doe', city: 'München', sum: '1+1', pct: '100%', bad: '%zz%4' });
+		const body = await parsed(
+			form,
+			utf8('name=Jane+Doe&city=M%C3%BCnchen&sum=1%2B1&pct=100%25&bad=%zz%4'),
+		);
+		assert.deepEqual(body, {
+			name: 'Jane Doe',
+			city: 'München',
+			sum: '1+1',
+			pct: '100%',
+			bad: '%zz%4',
+		});
 	});
 
 	it('keeps bracketed names literally', async () => {
-		assert.deepEqual(await parsed(form, utf8('a[b]=1&a[b]=2&c[]=3')), { 'a[b]': ['1', '2'], 'c[]': '3' });
+		assert.deepEqual(await parsed(form, utf8('a[b]=1&a[b]=2&c[]=3')), {
+			'a[b]': ['1', '2'],
+			'c[]': '3',
+		});
 	});
 
 	it('rejects percent-encoded bytes that are not UTF-8', async () => {
 		assert.equal(await rejected(form, utf8('a=%C3%28')), 'form body is not valid UTF-8');
-		assert.equal(await rejected(form, Buffer.from([0x61, 0x3d, 0xff])), 'form body is not valid UTF-8');
+		assert.equal(
+			await rejected(form, Buffer.from([0x61, 0x3d, 0xff])),
+			'form body is not valid UTF-8',
+		);
 	});
 
 	it('honours a declared latin1 charset', async () => {
-		assert.deepEqual(await parsed(`${form}; charset=iso-8859-1`, utf8('city=M%FCnchen')), { city: 'München' });
+		assert.deepEqual(await parsed(`${form}; charset=iso-8859-1`, utf8('city=M%FCnchen')), {
+			city: 'München',
+		});
 	});
 
 	it('keeps __proto__, constructor and prototype as own data and never pollutes', async () => {
@@ -164,7 +214,10 @@ describe('parseBody: multipart/form-data', () => {
 		{ headers: ['Content-Disposition: form-data; name="tag"'], content: 'a' },
 		{ headers: ['Content-Disposition: form-data; name="title"'], content: 'Grüße\r\nline 2' },
 		{
-			headers: ['Content-Disposition: form-data; name="upload"; filename="logo.png"', 'Content-Type: image/png'],
+			headers: [
+				'Content-Disposition: form-data; name="upload"; filename="logo.png"',
+				'Content-Type: image/png',
+			],
 			content: png,
 		},
 		{ headers: ['Content-Disposition: form-data; name="tag"'], content: 'b' },
@@ -214,8 +267,14 @@ describe('parseBody: multipart/form-data', () => {
 	});
 
 	it('rejects a malformed or truncated body', async () => {
-		assert.match(await rejected(contentType, utf8('not multipart at all')), /^multipart body is malformed/);
-		assert.match(await rejected(contentType, raw.subarray(0, raw.length - 30)), /^multipart body is malformed/);
+		assert.match(
+			await rejected(contentType, utf8('not multipart at all')),
+			/^multipart body is malformed/,
+		);
+		assert.match(
+			await rejected(contentType, raw.subarray(0, raw.length - 30)),
+			/^multipart body is malformed/,
+		);
 		const badHeader = utf8(`--${boundary}\r\nno colon here\r\n\r\nx\r\n--${boundary}--\r\n`);
 		assert.match(await rejected(contentType, badHeader), /^multipart body is malformed/);
 	});
@@ -248,18 +307,29 @@ describe('parseBody: text', () => {
 	});
 
 	it('rejects text that is not valid UTF-8', async () => {
-		assert.equal(await rejected('text/plain', Buffer.from([0x68, 0xff, 0x69])), 'body is not valid UTF-8 text');
+		assert.equal(
+			await rejected('text/plain', Buffer.from([0x68, 0xff, 0x69])),
+			'body is not valid UTF-8 text',
+		);
 	});
 
 	it('decodes a latin1 charset', async () => {
-		assert.equal(await parsed('text/plain; charset=iso-8859-1', Buffer.from('café', 'latin1')), 'café');
+		assert.equal(
+			await parsed('text/plain; charset=iso-8859-1', Buffer.from('café', 'latin1')),
+			'café',
+		);
 	});
 });
 
 describe('parseBody: binary', () => {
 	it('returns other types as base64 that round-trips to the exact bytes', async () => {
 		const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-		for (const type of ['application/octet-stream', 'image/png', 'application/pdf', 'application/x-ndjson']) {
+		for (const type of [
+			'application/octet-stream',
+			'image/png',
+			'application/pdf',
+			'application/x-ndjson',
+		]) {
 			const body = await parsed(type, bytes);
 			assert.equal(typeof body, 'string');
 			assert.deepEqual(Buffer.from(body as string, 'base64'), bytes);
@@ -294,7 +364,10 @@ describe('parseBody: determinism', () => {
 				`multipart/form-data; boundary=${boundary}`,
 				multipart(boundary, [
 					{ headers: ['Content-Disposition: form-data; name="a"'], content: '1' },
-					{ headers: ['Content-Disposition: form-data; name="f"; filename="x.bin"'], content: Buffer.from([0, 1, 2]) },
+					{
+						headers: ['Content-Disposition: form-data; name="f"; filename="x.bin"'],
+						content: Buffer.from([0, 1, 2]),
+					},
 				]),
 			],
 			['text/plain', utf8('text')],

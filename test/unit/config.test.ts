@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDefaultPlan, ConfigError, loadConfig, loadN8nServeConfig, parseDuration, parseSize } from '../../src/config';
+import {
+	checkDefaultPlan,
+	ConfigError,
+	loadConfig,
+	loadN8nServeConfig,
+	parseDuration,
+	parseSize,
+} from '../../src/config';
 
 describe('configuration from the environment', () => {
 	it('has the documented defaults', () => {
@@ -64,14 +71,24 @@ describe('configuration from the environment', () => {
 		['WEBHOOK_GATEWAY_ALLOW_EVICTION', 'yes'],
 	] as const) {
 		it(`a bad ${name} (${value}) stops with a message naming it`, () => {
-			assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name));
+			assert.throws(
+				() => loadConfig({ [name]: value }),
+				(e: unknown) => e instanceof ConfigError && e.message.includes(name),
+			);
 		});
 	}
 
 	it('accepts trust-proxy lists, named ranges, 32-character tokens and 0 for the optional durations', () => {
-		assert.equal(loadConfig({ WEBHOOK_GATEWAY_TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).trustProxy, 'loopback, 10.0.0.0/8, fd00::/8');
+		assert.equal(
+			loadConfig({ WEBHOOK_GATEWAY_TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).trustProxy,
+			'loopback, 10.0.0.0/8, fd00::/8',
+		);
 		assert.equal(loadConfig({ WEBHOOK_GATEWAY_ADMIN_TOKEN: 'x'.repeat(32) }).adminToken.length, 32);
-		assert.equal(loadConfig({ WEBHOOK_GATEWAY_EVENT_RETENTION: '0', WEBHOOK_GATEWAY_REGISTRY_CACHE: '0' }).eventRetentionMs, 0);
+		assert.equal(
+			loadConfig({ WEBHOOK_GATEWAY_EVENT_RETENTION: '0', WEBHOOK_GATEWAY_REGISTRY_CACHE: '0' })
+				.eventRetentionMs,
+			0,
+		);
 		assert.equal(loadConfig({ WEBHOOK_GATEWAY_ALLOW_EVICTION: 'true' }).allowEviction, true);
 		assert.equal(loadConfig({}).allowEviction, false);
 	});
@@ -86,7 +103,10 @@ describe('configuration from the environment', () => {
 	it('a default plan is checked against the built-in plans, then the stored ones', async () => {
 		await checkDefaultPlan('advanced', async () => false);
 		await checkDefaultPlan('custom', async (id) => id === 'custom');
-		await assert.rejects(checkDefaultPlan('no-such-plan', async () => false), (e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_DEFAULT_PLAN/.test(e.message));
+		await assert.rejects(
+			checkDefaultPlan('no-such-plan', async () => false),
+			(e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_DEFAULT_PLAN/.test(e.message),
+		);
 	});
 
 	it('parses sizes and durations', () => {
@@ -106,7 +126,8 @@ describe('configuration from the environment', () => {
 		assert.equal(parseSize('1k'), 1024);
 		assert.equal(parseSize('1MiB'), 1024 ** 2);
 		assert.equal(parseSize('1.5mb'), 1.5 * 1024 ** 2);
-		for (const bad of ['1e3', '0x10', '-1', '1 lots', '']) assert.equal(parseSize(bad), undefined, bad);
+		for (const bad of ['1e3', '0x10', '-1', '1 lots', ''])
+			assert.equal(parseSize(bad), undefined, bad);
 	});
 
 	it('reads durations the ms way; a plain number stays milliseconds', () => {
@@ -137,37 +158,90 @@ describe('configuration from the environment', () => {
 	it('a bad size or duration names the variable and shows accepted forms', () => {
 		assert.throws(
 			() => loadConfig({ WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: '1k0' }),
-			(e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: expected a size such as 1048576, 512kb or 1mb, got '1k0'/.test(e.message),
+			(e: unknown) =>
+				e instanceof ConfigError &&
+				/WEBHOOK_GATEWAY_BUFFER_MAX_BYTES: expected a size such as 1048576, 512kb or 1mb, got '1k0'/.test(
+					e.message,
+				),
 		);
 		assert.throws(
 			() => loadConfig({ WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION: 'a week' }),
-			(e: unknown) => e instanceof ConfigError && /WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION: expected a duration such as 7d, 24h, 30m, 10s or 500ms/.test(e.message),
+			(e: unknown) =>
+				e instanceof ConfigError &&
+				/WEBHOOK_GATEWAY_REQUEST_LOG_RETENTION: expected a duration such as 7d, 24h, 30m, 10s or 500ms/.test(
+					e.message,
+				),
 		);
 	});
 });
 
-describe('serving from n8n\'s process (the n8n admin\'s environment)', () => {
+describe("serving from n8n's process (the n8n admin's environment)", () => {
 	it('is off by default, on loopback port 5680 when switched on', () => {
 		assert.deepEqual(loadN8nServeConfig({}), { serve: false, host: '127.0.0.1', port: 5680 });
-		assert.deepEqual(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true' }), { serve: true, host: '127.0.0.1', port: 5680 });
-		assert.deepEqual(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: ' ', WEBHOOK_GATEWAY_N8N_PORT: '' }), { serve: false, host: '127.0.0.1', port: 5680 }, 'empty counts as unset');
+		assert.deepEqual(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true' }), {
+			serve: true,
+			host: '127.0.0.1',
+			port: 5680,
+		});
+		assert.deepEqual(
+			loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: ' ', WEBHOOK_GATEWAY_N8N_PORT: '' }),
+			{ serve: false, host: '127.0.0.1', port: 5680 },
+			'empty counts as unset',
+		);
 	});
 
-	it('reads host and port; the standalone gateway\'s variables do not apply', () => {
-		const env = { WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_HOST: '0.0.0.0', WEBHOOK_GATEWAY_N8N_PORT: '5690', WEBHOOK_GATEWAY_HOST: '10.0.0.1', WEBHOOK_GATEWAY_PORT: '9000' };
+	it("reads host and port; the standalone gateway's variables do not apply", () => {
+		const env = {
+			WEBHOOK_GATEWAY_N8N_SERVE: 'true',
+			WEBHOOK_GATEWAY_N8N_HOST: '0.0.0.0',
+			WEBHOOK_GATEWAY_N8N_PORT: '5690',
+			WEBHOOK_GATEWAY_HOST: '10.0.0.1',
+			WEBHOOK_GATEWAY_PORT: '9000',
+		};
 		assert.deepEqual(loadN8nServeConfig(env), { serve: true, host: '0.0.0.0', port: 5690 });
 	});
 
 	it('names the variable and what was expected', () => {
-		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'yes' }), (e: Error) => e instanceof ConfigError && /WEBHOOK_GATEWAY_N8N_SERVE: expected true or false/.test(e.message));
-		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: '70000' }), /WEBHOOK_GATEWAY_N8N_PORT: expected a number from 1 to 65535/);
-		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: 'http' }), /WEBHOOK_GATEWAY_N8N_PORT: expected a whole number/);
+		assert.throws(
+			() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'yes' }),
+			(e: Error) =>
+				e instanceof ConfigError &&
+				/WEBHOOK_GATEWAY_N8N_SERVE: expected true or false/.test(e.message),
+		);
+		assert.throws(
+			() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: '70000' }),
+			/WEBHOOK_GATEWAY_N8N_PORT: expected a number from 1 to 65535/,
+		);
+		assert.throws(
+			() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: 'http' }),
+			/WEBHOOK_GATEWAY_N8N_PORT: expected a whole number/,
+		);
 	});
 
-	it('refuses n8n\'s own port and its task broker\'s when serving', () => {
-		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '5678' }), /WEBHOOK_GATEWAY_N8N_PORT: 5678 is n8n's own port \(N8N_PORT\)/);
-		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '6000', N8N_PORT: '6000' }), /N8N_PORT/);
-		assert.throws(() => loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '5679' }), /task broker \(N8N_RUNNERS_BROKER_PORT\)/);
-		assert.equal(loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: '5678' }).port, 5678, 'not serving: nothing listens, nothing to refuse');
+	it("refuses n8n's own port and its task broker's when serving", () => {
+		assert.throws(
+			() =>
+				loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '5678' }),
+			/WEBHOOK_GATEWAY_N8N_PORT: 5678 is n8n's own port \(N8N_PORT\)/,
+		);
+		assert.throws(
+			() =>
+				loadN8nServeConfig({
+					WEBHOOK_GATEWAY_N8N_SERVE: 'true',
+					WEBHOOK_GATEWAY_N8N_PORT: '6000',
+					N8N_PORT: '6000',
+				}),
+			/N8N_PORT/,
+		);
+		assert.throws(
+			() =>
+				loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_SERVE: 'true', WEBHOOK_GATEWAY_N8N_PORT: '5679' }),
+			/task broker \(N8N_RUNNERS_BROKER_PORT\)/,
+		);
+		assert.equal(
+			loadN8nServeConfig({ WEBHOOK_GATEWAY_N8N_PORT: '5678' }).port,
+			5678,
+			'not serving: nothing listens, nothing to refuse',
+		);
 	});
 });

@@ -22,31 +22,50 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_DIR = path.join(ROOT, 'nodes', 'WebhookEndpoint');
 const node = new WebhookEndpoint();
 const { properties } = node.description;
-const implemented: Record<string, Record<string, unknown>> = { account: accountActions, endpoint: endpointActions, event: eventActions, plan: planActions, subscriber: subscriberActions };
+const implemented: Record<string, Record<string, unknown>> = {
+	account: accountActions,
+	endpoint: endpointActions,
+	event: eventActions,
+	plan: planActions,
+	subscriber: subscriberActions,
+};
 
 function options(property: INodeProperties | undefined): INodePropertyOptions[] {
 	return (property?.options ?? []) as INodePropertyOptions[];
 }
 
-const resources = options(properties.find((p) => p.name === 'resource')).map((o) => String(o.value));
+const resources = options(properties.find((p) => p.name === 'resource')).map((o) =>
+	String(o.value),
+);
 const operationsOf = (resource: string) =>
-	options(properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource)));
+	options(
+		properties.find(
+			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+		),
+	);
 
 test('every resource and operation in the editor is implemented, and nothing else', () => {
 	assert.deepEqual(resources.sort(), Object.keys(implemented).sort());
 	for (const resource of resources) {
 		const offered = operationsOf(resource);
-		assert.deepEqual(offered.map((o) => String(o.value)).sort(), Object.keys(implemented[resource]).sort(), resource);
-		for (const option of offered) assert.ok(option.action, `${resource}.${option.value} has an action text`);
+		assert.deepEqual(
+			offered.map((o) => String(o.value)).sort(),
+			Object.keys(implemented[resource]).sort(),
+			resource,
+		);
+		for (const option of offered)
+			assert.ok(option.action, `${resource}.${option.value} has an action text`);
 	}
 });
 
 test('the operations the brief names are there', () => {
 	const ops = (resource: string) => operationsOf(resource).map((o) => String(o.value));
-	for (const op of ['create', 'get', 'getAll', 'update', 'delete', 'rotateSecret', 'getUsage']) assert.ok(ops('endpoint').includes(op), op);
+	for (const op of ['create', 'get', 'getAll', 'update', 'delete', 'rotateSecret', 'getUsage'])
+		assert.ok(ops('endpoint').includes(op), op);
 	for (const op of ['getAll', 'upsert']) assert.ok(ops('plan').includes(op), op);
 	for (const op of ['get', 'setPlan']) assert.ok(ops('account').includes(op), op);
-	for (const op of ['peek', 'getDeadLetters', 'replayDeadLetters', 'deleteDeadLetters']) assert.ok(ops('event').includes(op), op);
+	for (const op of ['peek', 'getDeadLetters', 'replayDeadLetters', 'deleteDeadLetters'])
+		assert.ok(ops('event').includes(op), op);
 });
 
 test('every field is shown for a resource and operations that exist', () => {
@@ -60,7 +79,8 @@ test('every field is shown for a resource and operations that exist', () => {
 			if (property.name === 'operation') continue;
 			const known = operationsOf(resource).map((o) => String(o.value));
 			assert.ok(show.operation?.length, `${property.name} names its operations`);
-			for (const op of show.operation as string[]) assert.ok(known.includes(op), `${property.name}: ${resource}.${op}`);
+			for (const op of show.operation as string[])
+				assert.ok(known.includes(op), `${property.name}: ${resource}.${op}`);
 		}
 	}
 });
@@ -69,19 +89,37 @@ test('collections list their entries sorted, each name once', () => {
 	for (const property of properties.filter((p) => p.type === 'collection')) {
 		const entries = (property.options ?? []) as INodeProperties[];
 		const names = entries.map((e) => e.displayName);
-		assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), property.name);
+		assert.deepEqual(
+			names,
+			[...names].sort((a, b) => a.localeCompare(b)),
+			property.name,
+		);
 		assert.equal(new Set(entries.map((e) => e.name)).size, entries.length, property.name);
 	}
 });
 
 test('Update Fields can change everything Create sets, except the ID and the account', () => {
-	const createOnly = new Set(['endpointId', 'accountId', 'createSecretNotice', 'additionalFields', 'includeSecret']);
+	const createOnly = new Set([
+		'endpointId',
+		'accountId',
+		'createSecretNotice',
+		'additionalFields',
+		'includeSecret',
+	]);
 	const createFields = properties
-		.filter((p) => p.displayOptions?.show?.resource?.includes('endpoint') && p.displayOptions?.show?.operation?.includes('create'))
-		.flatMap((p) => (p.name === 'additionalFields' ? ((p.options ?? []) as INodeProperties[]) : [p]))
+		.filter(
+			(p) =>
+				p.displayOptions?.show?.resource?.includes('endpoint') &&
+				p.displayOptions?.show?.operation?.includes('create'),
+		)
+		.flatMap((p) =>
+			p.name === 'additionalFields' ? ((p.options ?? []) as INodeProperties[]) : [p],
+		)
 		.map((p) => p.name)
 		.filter((name) => !createOnly.has(name));
-	const updateFields = ((properties.find((p) => p.name === 'updateFields')?.options ?? []) as INodeProperties[]).map((p) => p.name);
+	const updateFields = (
+		(properties.find((p) => p.name === 'updateFields')?.options ?? []) as INodeProperties[]
+	).map((p) => p.name);
 	assert.deepEqual([...updateFields].sort(), [...createFields].sort());
 });
 
@@ -95,8 +133,17 @@ test('Create and Rotate Secret warn that the secret is shown once', () => {
 
 test('credential, editor look-ups and test method are wired', () => {
 	assert.deepEqual(node.description.credentials, [
-		{ name: CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_METHOD, displayOptions: { show: { connection: ['redis'] } } },
-		{ name: 'webhookGatewayAdminApi', required: true, displayOptions: { show: { connection: ['adminApi'] } } },
+		{
+			name: CREDENTIAL_TYPE,
+			required: true,
+			testedBy: CREDENTIAL_TEST_METHOD,
+			displayOptions: { show: { connection: ['redis'] } },
+		},
+		{
+			name: 'webhookGatewayAdminApi',
+			required: true,
+			displayOptions: { show: { connection: ['adminApi'] } },
+		},
 	]);
 	// Redis stays the default, so existing workflows keep their credential.
 	assert.equal(properties.find((p) => p.name === 'connection')?.default, 'redis');
@@ -105,12 +152,18 @@ test('credential, editor look-ups and test method are wired', () => {
 	assert.equal(typeof node.methods.loadOptions.getPlans, 'function');
 	const locators = properties.filter((p) => p.type === 'resourceLocator');
 	assert.ok(locators.length >= 2);
-	for (const locator of locators) assert.equal(locator.modes?.[0]?.typeOptions?.searchListMethod, 'searchEndpoints');
+	for (const locator of locators)
+		assert.equal(locator.modes?.[0]?.typeOptions?.searchListMethod, 'searchEndpoints');
 });
 
 test('codex, icons and package.json point at this node', () => {
-	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[] } };
-	const codex = JSON.parse(fs.readFileSync(path.join(NODE_DIR, 'WebhookEndpoint.node.json'), 'utf8')) as { node: string };
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+		name: string;
+		n8n: { nodes: string[] };
+	};
+	const codex = JSON.parse(
+		fs.readFileSync(path.join(NODE_DIR, 'WebhookEndpoint.node.json'), 'utf8'),
+	) as { node: string };
 	assert.equal(codex.node, `${pkg.name}.${node.description.name}`);
 	assert.ok(pkg.n8n.nodes.includes('dist/nodes/WebhookEndpoint/WebhookEndpoint.node.js'));
 	const icon = node.description.icon as { light: string; dark: string };
@@ -128,7 +181,14 @@ test('"Include Secret In Output" is on in version 1 (as before) and off from 1.1
 	assert.deepEqual(node.description.version, [1, 1.1]);
 	assert.equal(node.description.defaultVersion, 1.1);
 	const defaults = (typeVersion: number) =>
-		NodeHelpers.getNodeParameters(properties, { resource: 'endpoint', operation: 'create' }, true, false, { typeVersion }, node.description)?.includeSecret;
+		NodeHelpers.getNodeParameters(
+			properties,
+			{ resource: 'endpoint', operation: 'create' },
+			true,
+			false,
+			{ typeVersion },
+			node.description,
+		)?.includeSecret;
 	assert.equal(defaults(1), true);
 	assert.equal(defaults(1.1), false);
 });
@@ -136,6 +196,10 @@ test('"Include Secret In Output" is on in version 1 (as before) and off from 1.1
 test('without "Include Secret In Output" the output holds only the last 4 characters of the secret', () => {
 	const result = { endpoint: { id: 'ep' }, secret: 'a-long-generated-secret-wxyz' };
 	assert.deepEqual(withSecret(result, false), { id: 'ep', secretHint: '…wxyz' });
-	assert.deepEqual(withSecret(result, true, { previousValidUntil: null }), { id: 'ep', secret: result.secret, previousValidUntil: null });
+	assert.deepEqual(withSecret(result, true, { previousValidUntil: null }), {
+		id: 'ep',
+		secret: result.secret,
+		previousValidUntil: null,
+	});
 	assert.deepEqual(withSecret({ endpoint: { id: 'open' } }, false), { id: 'open' });
 });

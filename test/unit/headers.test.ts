@@ -80,7 +80,9 @@ describe('parseContentType', () => {
 			type: 'application/json',
 			parameters: { charset: 'utf-8' },
 		});
-		const parts = parseContentType('text/plain; note="a; charset=utf-16le \\"x\\""; charset=latin1');
+		const parts = parseContentType(
+			'text/plain; note="a; charset=utf-16le \\"x\\""; charset=latin1',
+		);
 		assert.equal(parts.parameters.note, 'a; charset=utf-16le "x"');
 		assert.equal(parts.parameters.charset, 'latin1');
 	});

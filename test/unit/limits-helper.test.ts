@@ -13,10 +13,16 @@ describe('the GCRA bound check used by the limiter tests', () => {
 		const worst = worstWindow(times, 5, 5);
 		assert.equal(worst.excess, 1);
 		assert.equal(worst.count, 6);
-		assert.ok(worstWindow([...times.slice(0, 5), 1_000_150], 5, 5).excess > 0, 'a 6th within 150 ms is over the bound');
+		assert.ok(
+			worstWindow([...times.slice(0, 5), 1_000_150], 5, 5).excess > 0,
+			'a 6th within 150 ms is over the bound',
+		);
 	});
 	it('reads Redis times from 202 bodies, sorted', () => {
-		assert.deepEqual(acceptedTimesMs(['{"status":"accepted","eventId":"20-0"}', '{"eventId":"10-3"}']), [10, 20]);
+		assert.deepEqual(
+			acceptedTimesMs(['{"status":"accepted","eventId":"20-0"}', '{"eventId":"10-3"}']),
+			[10, 20],
+		);
 		assert.equal(worstWindow([], 1, 1).excess, 0);
 	});
 });

@@ -20,25 +20,48 @@ test('the key comes from N8N_ENCRYPTION_KEY, else from the config file of the n8
 	try {
 		assert.equal(n8nEncryptionKey({ N8N_USER_FOLDER: folder }), undefined);
 		fs.mkdirSync(path.join(folder, '.n8n'));
-		fs.writeFileSync(path.join(folder, '.n8n', 'config'), JSON.stringify({ encryptionKey: 'from-file' }));
+		fs.writeFileSync(
+			path.join(folder, '.n8n', 'config'),
+			JSON.stringify({ encryptionKey: 'from-file' }),
+		);
 		assert.equal(n8nEncryptionKey({ N8N_USER_FOLDER: folder }), 'from-file');
-		assert.equal(gatewayConfigOf(SETTINGS, { ...SERVED, N8N_USER_FOLDER: folder }).encryptionKey, gatewayKeyFromN8n('from-file'));
+		assert.equal(
+			gatewayConfigOf(SETTINGS, { ...SERVED, N8N_USER_FOLDER: folder }).encryptionKey,
+			gatewayKeyFromN8n('from-file'),
+		);
 	} finally {
 		fs.rmSync(folder, { recursive: true, force: true });
 	}
 });
 
 test('the derived key is long enough, differs from n8n’s, and an explicit gateway key wins', () => {
-	const derived = gatewayConfigOf(SETTINGS, { ...SERVED, N8N_ENCRYPTION_KEY: 'n8n-key' }).encryptionKey;
+	const derived = gatewayConfigOf(SETTINGS, {
+		...SERVED,
+		N8N_ENCRYPTION_KEY: 'n8n-key',
+	}).encryptionKey;
 	assert.equal(derived.length, 64);
 	assert.notEqual(derived, 'n8n-key');
 	const explicit = 'an-explicit-gateway-key-0123456789abcdef';
-	assert.equal(gatewayConfigOf(SETTINGS, { ...SERVED, N8N_ENCRYPTION_KEY: 'n8n-key', WEBHOOK_GATEWAY_ENCRYPTION_KEY: explicit }).encryptionKey, explicit);
+	assert.equal(
+		gatewayConfigOf(SETTINGS, {
+			...SERVED,
+			N8N_ENCRYPTION_KEY: 'n8n-key',
+			WEBHOOK_GATEWAY_ENCRYPTION_KEY: explicit,
+		}).encryptionKey,
+		explicit,
+	);
 	assert.equal(gatewayConfigOf(SETTINGS, SERVED).encryptionKey, '');
 });
 
 test('not derived when this n8n does not serve endpoints (standalone gateways must read what the node writes)', () => {
 	assert.equal(gatewayConfigOf(SETTINGS, { N8N_ENCRYPTION_KEY: 'n8n-key' }).encryptionKey, '');
-	assert.equal(gatewayConfigOf(SETTINGS, { N8N_ENCRYPTION_KEY: 'n8n-key', WEBHOOK_GATEWAY_N8N_SERVE: 'false' }).encryptionKey, '');
-	assert.equal(gatewayConfigOf(SETTINGS, { ...SERVED, N8N_ENCRYPTION_KEY: 'n8n-key' }).encryptionKey.length, 64);
+	assert.equal(
+		gatewayConfigOf(SETTINGS, { N8N_ENCRYPTION_KEY: 'n8n-key', WEBHOOK_GATEWAY_N8N_SERVE: 'false' })
+			.encryptionKey,
+		'',
+	);
+	assert.equal(
+		gatewayConfigOf(SETTINGS, { ...SERVED, N8N_ENCRYPTION_KEY: 'n8n-key' }).encryptionKey.length,
+		64,
+	);
 });

@@ -9,19 +9,39 @@ import { describe, it } from 'node:test';
 import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
 import { assertEngineSupported } from '../../nodes/shared/trigger';
 
-function ctx(mode: string, settings: Record<string, unknown> | undefined, withSettings = true): ITriggerFunctions {
-	const node = { id: 'n1', name: 'Trigger', type: 'n8n-nodes-webhook-gateway.webhookBatchTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+function ctx(
+	mode: string,
+	settings: Record<string, unknown> | undefined,
+	withSettings = true,
+): ITriggerFunctions {
+	const node = {
+		id: 'n1',
+		name: 'Trigger',
+		type: 'n8n-nodes-webhook-gateway.webhookBatchTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const base = { getMode: () => mode, getNode: () => node };
-	return (withSettings ? { ...base, getWorkflowSettings: () => settings } : base) as unknown as ITriggerFunctions;
+	return (withSettings
+		? { ...base, getWorkflowSettings: () => settings }
+		: base) as unknown as ITriggerFunctions;
 }
 
 describe('Engine 2.0 detection', () => {
 	it('refuses activation of a v2 workflow with a message that says what to change', () => {
 		assert.throws(
-			() => assertEngineSupported(ctx('trigger', { engineType: 'v2' }), 'activate the Webhook Batch Trigger'),
+			() =>
+				assertEngineSupported(
+					ctx('trigger', { engineType: 'v2' }),
+					'activate the Webhook Batch Trigger',
+				),
 			(error: unknown) => {
 				assert.ok(error instanceof NodeOperationError);
-				assert.match(error.message, /^Could not activate the Webhook Batch Trigger: this workflow runs on n8n's Engine 2\.0/);
+				assert.match(
+					error.message,
+					/^Could not activate the Webhook Batch Trigger: this workflow runs on n8n's Engine 2\.0/,
+				);
 				assert.match(String(error.description), /set "engineType" to "v1"/);
 				return true;
 			},

@@ -6,7 +6,11 @@ import { outcomeOfRun } from '../../nodes/shared/emit';
 import { binaryFileName, itemsOf, mimeTypeOf, type PrepareBinary } from '../../nodes/shared/items';
 import type { WebhookEvent } from '../../src/types';
 
-function event(n: number, contentType = 'application/json', raw = JSON.stringify({ n })): WebhookEvent {
+function event(
+	n: number,
+	contentType = 'application/json',
+	raw = JSON.stringify({ n }),
+): WebhookEvent {
 	return {
 		id: `1700000000000-${n}`,
 		endpointId: 'orders',
@@ -48,14 +52,20 @@ describe('items of a release', () => {
 
 	it('an empty release still gives one item so the workflow runs', async () => {
 		for (const output of ['perEvent', 'allInOne'] as const) {
-			assert.deepEqual(await itemsOf([], { output, includeRawBody: true }, prepare), [{ json: { events: [], count: 0 } }]);
+			assert.deepEqual(await itemsOf([], { output, includeRawBody: true }, prepare), [
+				{ json: { events: [], count: 0 } },
+			]);
 		}
 	});
 
 	it('adds the exact bytes as binary "data" with the request’s media type', async () => {
 		prepared.length = 0;
 		const raw = '<a>ü</a>';
-		const items = await itemsOf([event(7, 'application/xml; charset=utf-8', raw)], { output: 'perEvent', includeRawBody: true }, prepare);
+		const items = await itemsOf(
+			[event(7, 'application/xml; charset=utf-8', raw)],
+			{ output: 'perEvent', includeRawBody: true },
+			prepare,
+		);
 		assert.equal(prepared.length, 1);
 		assert.equal(prepared[0].data.toString('utf8'), raw);
 		assert.equal(prepared[0].mimeType, 'application/xml');
@@ -64,14 +74,21 @@ describe('items of a release', () => {
 	});
 
 	it('numbers the binary properties when all events are in one item', async () => {
-		const items = await itemsOf([event(1), event(2)], { output: 'allInOne', includeRawBody: true }, prepare);
+		const items = await itemsOf(
+			[event(1), event(2)],
+			{ output: 'allInOne', includeRawBody: true },
+			prepare,
+		);
 		assert.deepEqual(Object.keys(items[0].binary ?? {}), ['data_0', 'data_1']);
 	});
 
 	it('media type and file name helpers', () => {
 		assert.equal(mimeTypeOf(''), 'application/octet-stream');
 		assert.equal(mimeTypeOf('Application/JSON ; charset=UTF-8'), 'application/json');
-		assert.equal(binaryFileName({ id: '1-0', contentType: 'application/vnd.api+json' }), 'webhook-1-0.json');
+		assert.equal(
+			binaryFileName({ id: '1-0', contentType: 'application/vnd.api+json' }),
+			'webhook-1-0.json',
+		);
 		assert.equal(binaryFileName({ id: '1-0', contentType: 'image/png' }), 'webhook-1-0.bin');
 		assert.equal(binaryFileName({ id: '1-0', contentType: 'text/plain' }), 'webhook-1-0.txt');
 	});
@@ -79,7 +96,14 @@ describe('items of a release', () => {
 
 function run(partial: Partial<IRun> & { error?: { message: string } }): IRun {
 	const { error, ...rest } = partial;
-	return { data: { resultData: { runData: {}, ...(error ? { error } : {}) } }, finished: true, mode: 'trigger', startedAt: new Date(), status: 'success', ...rest } as unknown as IRun;
+	return {
+		data: { resultData: { runData: {}, ...(error ? { error } : {}) } },
+		finished: true,
+		mode: 'trigger',
+		startedAt: new Date(),
+		status: 'success',
+		...rest,
+	} as unknown as IRun;
 }
 
 describe('run outcome (acknowledge only after success)', () => {
@@ -90,7 +114,10 @@ describe('run outcome (acknowledge only after success)', () => {
 		assert.deepEqual(outcomeOfRun(run({ status: 'waiting', finished: false })), { ok: true });
 	});
 	it('a run with an error is not', () => {
-		assert.deepEqual(outcomeOfRun(run({ status: 'error', error: { message: 'boom' } })), { ok: false, error: 'boom' });
+		assert.deepEqual(outcomeOfRun(run({ status: 'error', error: { message: 'boom' } })), {
+			ok: false,
+			error: 'boom',
+		});
 	});
 	it('crashed or canceled runs are not', () => {
 		assert.equal(outcomeOfRun(run({ status: 'crashed' })).ok, false);

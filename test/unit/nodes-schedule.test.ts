@@ -1,7 +1,11 @@
 /** The Batch Trigger's schedule parameters → cron, and node-schedule running it in a time zone. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cronOf, startSchedule, type ScheduleParameters } from '../../nodes/WebhookBatchTrigger/schedule';
+import {
+	cronOf,
+	startSchedule,
+	type ScheduleParameters,
+} from '../../nodes/WebhookBatchTrigger/schedule';
 
 function cron(p: ScheduleParameters): string {
 	const result = cronOf(p);
@@ -21,19 +25,34 @@ describe('release schedule parameters', () => {
 		assert.equal(cron({ schedule: 'everyHour', triggerAtMinute: 30 }), '30 * * * *');
 		assert.equal(cron({ schedule: 'everyNMinutes', minutesInterval: 5 }), '*/5 * * * *');
 		assert.equal(cron({ schedule: 'everyNMinutes', minutesInterval: 1 }), '* * * * *');
-		assert.equal(cron({ schedule: 'everyNHours', hoursInterval: 6, triggerAtMinute: 15 }), '15 */6 * * *');
+		assert.equal(
+			cron({ schedule: 'everyNHours', hoursInterval: 6, triggerAtMinute: 15 }),
+			'15 */6 * * *',
+		);
 		assert.equal(cron({ schedule: 'everyNHours', hoursInterval: 1 }), '0 * * * *');
 		assert.equal(cron({ schedule: 'everyDay', triggerAtHour: 9, triggerAtMinute: 5 }), '5 9 * * *');
-		assert.equal(cron({ schedule: 'cron', cronExpression: '  */10   * * * * * ' }), '*/10 * * * * *');
+		assert.equal(
+			cron({ schedule: 'cron', cronExpression: '  */10   * * * * * ' }),
+			'*/10 * * * * *',
+		);
 		assert.equal(cron({ schedule: 'cron', cronExpression: '0 9-17 * * 1-5' }), '0 9-17 * * 1-5');
 	});
 
 	it('names the field that is out of range', () => {
-		assert.match(cronError({ schedule: 'everyNMinutes', minutesInterval: 0 }), /Minutes Between Releases must be a whole number from 1 to 59/);
-		assert.match(cronError({ schedule: 'everyNHours', hoursInterval: 24 }), /Hours Between Releases/);
+		assert.match(
+			cronError({ schedule: 'everyNMinutes', minutesInterval: 0 }),
+			/Minutes Between Releases must be a whole number from 1 to 59/,
+		);
+		assert.match(
+			cronError({ schedule: 'everyNHours', hoursInterval: 24 }),
+			/Hours Between Releases/,
+		);
 		assert.match(cronError({ schedule: 'everyDay', triggerAtHour: 24 }), /Trigger at Hour/);
 		assert.match(cronError({ schedule: 'everyHour', triggerAtMinute: 1.5 }), /Trigger at Minute/);
-		assert.match(cronError({ schedule: 'cron', cronExpression: '5' }), /needs 5 fields .* or 6 with seconds first/);
+		assert.match(
+			cronError({ schedule: 'cron', cronExpression: '5' }),
+			/needs 5 fields .* or 6 with seconds first/,
+		);
 		assert.match(cronError({ schedule: 'cron', cronExpression: '' }), /needs 5 fields/);
 	});
 
@@ -52,7 +71,10 @@ describe('release schedule parameters', () => {
 		const started = startSchedule('* * * * * *', 'Europe/Berlin', () => ticks++);
 		assert.ok(started.ok, started.ok ? '' : started.error);
 		const next = started.value.next();
-		assert.ok(next instanceof Date && next.getTime() - Date.now() <= 1100, `next tick within a second, got ${next?.toISOString()}`);
+		assert.ok(
+			next instanceof Date && next.getTime() - Date.now() <= 1100,
+			`next tick within a second, got ${next?.toISOString()}`,
+		);
 		await new Promise((r) => setTimeout(r, 2300));
 		started.value.cancel();
 		started.value.cancel(); // idempotent

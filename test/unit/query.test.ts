@@ -14,7 +14,11 @@ describe('parseQuery', () => {
 	});
 
 	it('turns repeated names into arrays in order and keeps empty values', () => {
-		assert.deepEqual(parseQuery('id=1&id=2&empty=&flag&id=3'), { id: ['1', '2', '3'], empty: '', flag: '' });
+		assert.deepEqual(parseQuery('id=1&id=2&empty=&flag&id=3'), {
+			id: ['1', '2', '3'],
+			empty: '',
+			flag: '',
+		});
 	});
 
 	it('decodes + as space and percent-encoding', () => {
@@ -28,11 +32,14 @@ describe('parseQuery', () => {
 	});
 
 	it('reads provider handshakes as senders send them', () => {
-		assert.deepEqual(parseQuery('hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock'), {
-			'hub.mode': 'subscribe',
-			'hub.challenge': '1158201444',
-			'hub.verify_token': 'meatyhamhock',
-		});
+		assert.deepEqual(
+			parseQuery('hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock'),
+			{
+				'hub.mode': 'subscribe',
+				'hub.challenge': '1158201444',
+				'hub.verify_token': 'meatyhamhock',
+			},
+		);
 	});
 
 	it('tolerates one leading "?"', () => {

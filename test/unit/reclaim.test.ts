@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_RECLAIM_MINUTES, reclaimAfterMs, renewEveryMs, runsOnWorkers } from '../../src/delivery/reclaim';
+import {
+	DEFAULT_RECLAIM_MINUTES,
+	reclaimAfterMs,
+	renewEveryMs,
+	runsOnWorkers,
+} from '../../src/delivery/reclaim';
 import { LEASE_MS } from '../../src/delivery/batchRelease';
 
 describe('unfinished-run timeout', () => {
@@ -22,7 +27,8 @@ describe('unfinished-run timeout', () => {
 		assert.equal(reclaimAfterMs(undefined, queue), 3_600_000);
 		assert.equal(reclaimAfterMs(1, queue), 60_000);
 		assert.equal(reclaimAfterMs(2.5, queue), 150_000);
-		for (const bad of [0, -3, Number.NaN]) assert.equal(reclaimAfterMs(bad, queue), 3_600_000, String(bad));
+		for (const bad of [0, -3, Number.NaN])
+			assert.equal(reclaimAfterMs(bad, queue), 3_600_000, String(bad));
 	});
 
 	it('renews in-flight events often enough: at least three times per timeout and per lease, at most once a second', () => {

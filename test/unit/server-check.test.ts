@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareVersions, decideServerCheck, MIN_REDIS_VERSION, parseInfo } from '../../src/redis/serverCheck';
+import {
+	compareVersions,
+	decideServerCheck,
+	MIN_REDIS_VERSION,
+	parseInfo,
+} from '../../src/redis/serverCheck';
 
 function info(fields: Record<string, string>): string {
 	return ['# Server', ...Object.entries(fields).map(([k, v]) => `${k}:${v}`), ''].join('\r\n');
@@ -18,24 +23,41 @@ describe('decideServerCheck', () => {
 		assert.equal(r.version, '7.0.15');
 		assert.equal(r.fatal, undefined);
 		assert.equal(r.notReady, undefined);
-		assert.deepEqual(r.findings.map((f) => f.level), ['ok', 'ok', 'ok']);
+		assert.deepEqual(
+			r.findings.map((f) => f.level),
+			['ok', 'ok', 'ok'],
+		);
 	});
 
 	it(`Redis 6.0.16 is refused, naming its version and the minimum (${MIN_REDIS_VERSION})`, () => {
-		const r = decideServerCheck(info({ ...healthy, redis_version: '6.0.16' }), { allowEviction: false });
+		const r = decideServerCheck(info({ ...healthy, redis_version: '6.0.16' }), {
+			allowEviction: false,
+		});
 		assert.match(r.fatal ?? '', /Redis 6\.0\.16/);
 		assert.match(r.fatal ?? '', new RegExp(MIN_REDIS_VERSION.replace(/\./g, '\\.')));
 		assert.equal(r.notReady, r.fatal);
-		assert.equal(decideServerCheck(info({ ...healthy, redis_version: '6.2.14' }), { allowEviction: false }).fatal !== undefined, true);
-		assert.equal(decideServerCheck(info({ ...healthy, redis_version: '7.2.4' }), { allowEviction: false }).fatal, undefined);
+		assert.equal(
+			decideServerCheck(info({ ...healthy, redis_version: '6.2.14' }), { allowEviction: false })
+				.fatal !== undefined,
+			true,
+		);
+		assert.equal(
+			decideServerCheck(info({ ...healthy, redis_version: '7.2.4' }), { allowEviction: false })
+				.fatal,
+			undefined,
+		);
 	});
 
 	it('an evicting maxmemory-policy is a risk naming noeviction; accepted with the allow setting it is a warning', () => {
-		const risky = decideServerCheck(info({ ...healthy, maxmemory_policy: 'allkeys-lru' }), { allowEviction: false });
+		const risky = decideServerCheck(info({ ...healthy, maxmemory_policy: 'allkeys-lru' }), {
+			allowEviction: false,
+		});
 		assert.match(risky.notReady ?? '', /allkeys-lru/);
 		assert.match(risky.notReady ?? '', /noeviction/);
 		assert.match(risky.notReady ?? '', /WEBHOOK_GATEWAY_ALLOW_EVICTION/);
-		const accepted = decideServerCheck(info({ ...healthy, maxmemory_policy: 'volatile-lru' }), { allowEviction: true });
+		const accepted = decideServerCheck(info({ ...healthy, maxmemory_policy: 'volatile-lru' }), {
+			allowEviction: true,
+		});
 		assert.equal(accepted.notReady, undefined);
 		assert.equal(accepted.findings.find((f) => f.setting === 'maxmemory-policy')?.level, 'warning');
 	});
@@ -50,13 +72,22 @@ describe('decideServerCheck', () => {
 
 	it('appendfsync no (read with CONFIG when allowed) is a warning too', () => {
 		const r = decideServerCheck(info(healthy), { allowEviction: false }, '', 'no');
-		assert.match(r.findings.find((f) => f.setting === 'persistence')?.message ?? '', /appendfsync no.*up to 30 s/);
-		assert.equal(decideServerCheck(info(healthy), { allowEviction: false }, '', 'everysec').findings[2].level, 'ok');
+		assert.match(
+			r.findings.find((f) => f.setting === 'persistence')?.message ?? '',
+			/appendfsync no.*up to 30 s/,
+		);
+		assert.equal(
+			decideServerCheck(info(healthy), { allowEviction: false }, '', 'everysec').findings[2].level,
+			'ok',
+		);
 	});
 
 	it('INFO that does not say (renamed or refused) is "could not check", never a failure', () => {
 		const r = decideServerCheck('', { allowEviction: false });
-		assert.deepEqual(r.findings.map((f) => f.level), ['unknown', 'unknown', 'unknown']);
+		assert.deepEqual(
+			r.findings.map((f) => f.level),
+			['unknown', 'unknown', 'unknown'],
+		);
 		assert.match(r.findings[1].message, /could not check maxmemory-policy/);
 		assert.equal(r.fatal, undefined);
 		assert.equal(r.notReady, undefined);

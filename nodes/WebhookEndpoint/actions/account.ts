@@ -1,7 +1,8 @@
 /** Account operations: each makes one ManagementService call. */
 import { json, limited, type Action } from './types';
 
-const accountId = (ctx: Parameters<Action>[0], i: number) => String(ctx.getNodeParameter('accountId', i)).trim();
+const accountId = (ctx: Parameters<Action>[0], i: number) =>
+	String(ctx.getNodeParameter('accountId', i)).trim();
 
 export const accountActions: Record<string, Action> = {
 	async get(ctx, management, i) {
@@ -13,7 +14,10 @@ export const accountActions: Record<string, Action> = {
 	},
 
 	async setPlan(ctx, management, i) {
-		const account = await management.setAccountPlan(accountId(ctx, i), String(ctx.getNodeParameter('planId', i)).trim());
+		const account = await management.setAccountPlan(
+			accountId(ctx, i),
+			String(ctx.getNodeParameter('planId', i)).trim(),
+		);
 		return { ...json(account), plan: json(await management.getPlan(account.planId)) };
 	},
 };

@@ -5,7 +5,9 @@ import { endpointInputOf } from './endpointInput';
 import { json, limited, type Action } from './types';
 
 export function endpointIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
-	return endpointIdOf(ctx.getNodeParameter('endpoint', itemIndex, '', { extractValue: true }) as string);
+	return endpointIdOf(
+		ctx.getNodeParameter('endpoint', itemIndex, '', { extractValue: true }) as string,
+	);
 }
 
 /** Who created an endpoint, as the registry records it. */
@@ -19,8 +21,17 @@ function createdBy(ctx: IExecuteFunctions): string {
  * itself only when `include`, else `secretHint` with its last 4 characters, because n8n stores the
  * output of every execution where anyone who can open them reads it.
  */
-export function withSecret(result: { endpoint: object; secret?: string }, include: boolean, extra: IDataObject = {}): IDataObject {
-	const secret = result.secret === undefined ? {} : include ? { secret: result.secret } : { secretHint: `…${result.secret.slice(-4)}` };
+export function withSecret(
+	result: { endpoint: object; secret?: string },
+	include: boolean,
+	extra: IDataObject = {},
+): IDataObject {
+	const secret =
+		result.secret === undefined
+			? {}
+			: include
+				? { secret: result.secret }
+				: { secretHint: `…${result.secret.slice(-4)}` };
 	return { ...json(result.endpoint), ...secret, ...extra };
 }
 
@@ -49,7 +60,10 @@ export const endpointActions: Record<string, Action> = {
 			toleranceSeconds: optional('toleranceSeconds'),
 			...(ctx.getNodeParameter('additionalFields', i, {}) as IDataObject),
 		};
-		return withSecret(await management.createEndpoint(endpointInputOf(values, 'create'), createdBy(ctx)), includeSecret(ctx, i));
+		return withSecret(
+			await management.createEndpoint(endpointInputOf(values, 'create'), createdBy(ctx)),
+			includeSecret(ctx, i),
+		);
 	},
 
 	async get(ctx, management, i) {
@@ -57,22 +71,39 @@ export const endpointActions: Record<string, Action> = {
 	},
 
 	async getAll(ctx, management, i) {
-		const filters = ctx.getNodeParameter('filters', i, {}) as { accountId?: string; search?: string };
-		const endpoints = await management.listEndpoints({ accountId: filters.accountId?.trim() || undefined, search: filters.search?.trim() || undefined });
+		const filters = ctx.getNodeParameter('filters', i, {}) as {
+			accountId?: string;
+			search?: string;
+		};
+		const endpoints = await management.listEndpoints({
+			accountId: filters.accountId?.trim() || undefined,
+			search: filters.search?.trim() || undefined,
+		});
 		return limited(ctx, i, endpoints).map(json);
 	},
 
 	async update(ctx, management, i) {
 		const fields = ctx.getNodeParameter('updateFields', i, {}) as IDataObject;
 		if (Object.keys(fields).length === 0) {
-			throw new NodeOperationError(ctx.getNode(), 'Nothing to update', { description: 'Add at least one field under Update Fields', itemIndex: i });
+			throw new NodeOperationError(ctx.getNode(), 'Nothing to update', {
+				description: 'Add at least one field under Update Fields',
+				itemIndex: i,
+			});
 		}
-		return withSecret(await management.updateEndpoint(endpointIdParameter(ctx, i), endpointInputOf(fields, 'update')), includeSecret(ctx, i));
+		return withSecret(
+			await management.updateEndpoint(
+				endpointIdParameter(ctx, i),
+				endpointInputOf(fields, 'update'),
+			),
+			includeSecret(ctx, i),
+		);
 	},
 
 	async delete(ctx, management, i) {
 		const id = endpointIdParameter(ctx, i);
-		await management.deleteEndpoint(id, { force: ctx.getNodeParameter('force', i, false) as boolean });
+		await management.deleteEndpoint(id, {
+			force: ctx.getNodeParameter('force', i, false) as boolean,
+		});
 		return { id, deleted: true };
 	},
 
@@ -82,7 +113,9 @@ export const endpointActions: Record<string, Action> = {
 			graceSeconds: ctx.getNodeParameter('graceSeconds', i, 86400) as number,
 			secret: options.secret || undefined,
 		});
-		return withSecret(result, includeSecret(ctx, i), { previousValidUntil: result.previousValidUntil });
+		return withSecret(result, includeSecret(ctx, i), {
+			previousValidUntil: result.previousValidUntil,
+		});
 	},
 
 	async getUsage(ctx, management, i) {

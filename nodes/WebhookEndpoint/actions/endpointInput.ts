@@ -30,7 +30,11 @@ export function authOf(v: EndpointFieldValues): Record<string, unknown> {
 	const type = String(v.authentication ?? 'header');
 	switch (type) {
 		case 'header':
-			return defined({ type, headerName: text(v.headerName)?.trim() || undefined, prefix: text(v.headerPrefix) });
+			return defined({
+				type,
+				headerName: text(v.headerName)?.trim() || undefined,
+				prefix: text(v.headerPrefix),
+			});
 		case 'basic':
 			return { type, username: text(v.username) ?? '' };
 		case 'hmac': {
@@ -46,8 +50,13 @@ export function authOf(v: EndpointFieldValues): Record<string, unknown> {
 				});
 			}
 			// 0 (the field's default): the provider's own tolerance, which validation fills in.
-			const tolerance = absent(v.toleranceSeconds) || Number(v.toleranceSeconds) === 0 ? undefined : Number(v.toleranceSeconds);
-			return TIMESTAMP_PRESETS.includes(preset) ? defined({ type, preset, toleranceSeconds: tolerance }) : { type, preset };
+			const tolerance =
+				absent(v.toleranceSeconds) || Number(v.toleranceSeconds) === 0
+					? undefined
+					: Number(v.toleranceSeconds);
+			return TIMESTAMP_PRESETS.includes(preset)
+				? defined({ type, preset, toleranceSeconds: tolerance })
+				: { type, preset };
 		}
 		default:
 			return { type };
@@ -56,7 +65,11 @@ export function authOf(v: EndpointFieldValues): Record<string, unknown> {
 
 /** Comma-, space- or newline-separated list. */
 export function listOf(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map(String).map((s) => s.trim()).filter(Boolean);
+	if (Array.isArray(value))
+		return value
+			.map(String)
+			.map((s) => s.trim())
+			.filter(Boolean);
 	return String(value ?? '')
 		.split(/[\s,]+/)
 		.map((s) => s.trim())
@@ -69,9 +82,15 @@ function dedupeOf(v: EndpointFieldValues): Record<string, unknown> {
 		case 'off':
 			return { source: { type: 'none' } };
 		case 'header':
-			return defined({ source: { type: 'header', name: text(v.dedupeHeader) ?? 'idempotency-key' }, windowSeconds });
+			return defined({
+				source: { type: 'header', name: text(v.dedupeHeader) ?? 'idempotency-key' },
+				windowSeconds,
+			});
 		case 'bodyPath':
-			return defined({ source: { type: 'bodyPath', path: text(v.dedupePath) ?? 'id' }, windowSeconds });
+			return defined({
+				source: { type: 'bodyPath', path: text(v.dedupePath) ?? 'id' },
+				windowSeconds,
+			});
 		default:
 			// "Provider default": no source, so the service takes the signature preset's delivery ID.
 			return defined({ windowSeconds });
@@ -82,7 +101,10 @@ function dedupeOf(v: EndpointFieldValues): Record<string, unknown> {
  * The endpoint's own limits from the fields present (0 = none); undefined when none is present.
  * On update the service keeps the limits not given.
  */
-function limitsOf(v: EndpointFieldValues, has: (key: string) => boolean): Record<string, number | null> | undefined {
+function limitsOf(
+	v: EndpointFieldValues,
+	has: (key: string) => boolean,
+): Record<string, number | null> | undefined {
 	const out: Record<string, number | null> = {};
 	for (const [field, key] of [
 		['endpointRateLimit', 'rate'],
@@ -118,16 +140,28 @@ export function endpointInputOf(v: EndpointFieldValues, mode: 'create' | 'update
 	if (has('dedupe')) input.dedupe = dedupeOf(v);
 	if (has('handshake')) {
 		const handshakeMode = String(v.handshake);
-		input.handshake = defined({ mode: handshakeMode, verifyToken: handshakeMode === 'hubChallenge' ? text(v.verifyToken) || undefined : undefined });
+		input.handshake = defined({
+			mode: handshakeMode,
+			verifyToken: handshakeMode === 'hubChallenge' ? text(v.verifyToken) || undefined : undefined,
+		});
 	}
 	if (has('methods')) input.methods = listOf(v.methods);
-	if (has('bufferCapacity')) input.bufferCapacity = Number(v.bufferCapacity) > 0 ? Number(v.bufferCapacity) : null;
-	if (has('bufferMaxMegabytes')) input.bufferMaxBytes = Number(v.bufferMaxMegabytes) > 0 ? Math.round(Number(v.bufferMaxMegabytes) * 1024 * 1024) : null;
+	if (has('bufferCapacity'))
+		input.bufferCapacity = Number(v.bufferCapacity) > 0 ? Number(v.bufferCapacity) : null;
+	if (has('bufferMaxMegabytes'))
+		input.bufferMaxBytes =
+			Number(v.bufferMaxMegabytes) > 0
+				? Math.round(Number(v.bufferMaxMegabytes) * 1024 * 1024)
+				: null;
 	if (has('enabled')) input.enabled = Boolean(v.enabled);
 	if (has('acceptAnswer')) {
 		input.acceptResponse =
 			String(v.acceptAnswer) === 'custom'
-				? { status: absent(v.acceptStatus) ? 200 : Number(v.acceptStatus), body: text(v.acceptBody) ?? '', contentType: text(v.acceptContentType) || undefined }
+				? {
+						status: absent(v.acceptStatus) ? 200 : Number(v.acceptStatus),
+						body: text(v.acceptBody) ?? '',
+						contentType: text(v.acceptContentType) || undefined,
+					}
 				: null;
 	}
 	const limits = limitsOf(v, has);

@@ -20,21 +20,36 @@ function selectedIds(ctx: Parameters<Action>[0], i: number): string[] {
 
 export const eventActions: Record<string, Action> = {
 	async peek(ctx, management, i) {
-		return (await management.peekEvents(endpointIdParameter(ctx, i), ctx.getNodeParameter('count', i, 10) as number)).map(json);
+		return (
+			await management.peekEvents(
+				endpointIdParameter(ctx, i),
+				ctx.getNodeParameter('count', i, 10) as number,
+			)
+		).map(json);
 	},
 
 	async getDeadLetters(ctx, management, i) {
-		return (await management.listDeadLetters(endpointIdParameter(ctx, i), ctx.getNodeParameter('count', i, 100) as number)).map(json);
+		return (
+			await management.listDeadLetters(
+				endpointIdParameter(ctx, i),
+				ctx.getNodeParameter('count', i, 100) as number,
+			)
+		).map(json);
 	},
 
 	async replayDeadLetters(ctx, management, i) {
-		return json(await management.replayDeadLetters(endpointIdParameter(ctx, i), selectedIds(ctx, i)));
+		return json(
+			await management.replayDeadLetters(endpointIdParameter(ctx, i), selectedIds(ctx, i)),
+		);
 	},
 
 	async deleteDeadLetters(ctx, management, i) {
 		const endpointId = endpointIdParameter(ctx, i);
 		const selected = selectedIds(ctx, i);
-		const ids = selected.length > 0 ? selected : (await management.listDeadLetters(endpointId, 10_000)).map((letter) => letter.id);
+		const ids =
+			selected.length > 0
+				? selected
+				: (await management.listDeadLetters(endpointId, 10_000)).map((letter) => letter.id);
 		return json(await management.deleteDeadLetters(endpointId, ids));
 	},
 };

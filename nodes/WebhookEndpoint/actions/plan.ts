@@ -1,7 +1,8 @@
 /** Plan operations: each makes one ManagementService call. */
 import { json, limited, type Action } from './types';
 
-const planId = (ctx: Parameters<Action>[0], i: number) => String(ctx.getNodeParameter('planId', i)).trim();
+const planId = (ctx: Parameters<Action>[0], i: number) =>
+	String(ctx.getNodeParameter('planId', i)).trim();
 
 export const planActions: Record<string, Action> = {
 	async getAll(ctx, management, i) {

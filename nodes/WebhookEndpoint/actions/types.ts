@@ -2,7 +2,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { NodeManagement } from '../adminApiClient';
 
 /** One operation on one input item; an array becomes one output item per element. */
-export type Action = (ctx: IExecuteFunctions, management: NodeManagement, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+export type Action = (
+	ctx: IExecuteFunctions,
+	management: NodeManagement,
+	itemIndex: number,
+) => Promise<IDataObject | IDataObject[]>;
 
 /** Who made a change from this node, for the audit log: `n8n: workflow "<name>" (<id>), node "<name>"`. */
 export function n8nActor(ctx: IExecuteFunctions): string {

@@ -15,9 +15,19 @@ export const accountOperations: INodeProperties[] = [
 		displayOptions: { show: { resource: [R] } },
 		default: 'get',
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get an account', description: "An account's plan, today's usage and endpoints" },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an account',
+				description: "An account's plan, today's usage and endpoints",
+			},
 			{ name: 'Get Many', value: 'getAll', action: 'Get many accounts' },
-			{ name: 'Set Plan', value: 'setPlan', action: 'Set the plan of an account', description: 'Creates the account when it does not exist yet' },
+			{
+				name: 'Set Plan',
+				value: 'setPlan',
+				action: 'Set the plan of an account',
+				description: 'Creates the account when it does not exist yet',
+			},
 		],
 	},
 ];
@@ -40,7 +50,8 @@ export const accountFields: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getPlans' },
 		default: '',
 		required: true,
-		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		displayOptions: showFor(R, ['setPlan']),
 	},
 	...returnAllAndLimit(R, 'getAll'),

@@ -20,18 +20,40 @@ export const endpointOperations: INodeProperties[] = [
 		displayOptions: { show: { resource: [R] } },
 		default: 'create',
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create an endpoint', description: 'Register a new webhook URL' },
-			{ name: 'Delete', value: 'delete', action: 'Delete an endpoint', description: 'Delete an endpoint and everything buffered for it' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create an endpoint',
+				description: 'Register a new webhook URL',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete an endpoint',
+				description: 'Delete an endpoint and everything buffered for it',
+			},
 			{ name: 'Get', value: 'get', action: 'Get an endpoint' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many endpoints' },
-			{ name: 'Get Usage', value: 'getUsage', action: 'Get the usage of an endpoint', description: "Today's accepted requests, limits, buffer and subscribers" },
-			{ name: 'Rotate Secret', value: 'rotateSecret', action: 'Rotate the secret of an endpoint', description: 'Issue a new secret; the old one keeps working for a grace period' },
+			{
+				name: 'Get Usage',
+				value: 'getUsage',
+				action: 'Get the usage of an endpoint',
+				description: "Today's accepted requests, limits, buffer and subscribers",
+			},
+			{
+				name: 'Rotate Secret',
+				value: 'rotateSecret',
+				action: 'Rotate the secret of an endpoint',
+				description: 'Issue a new secret; the old one keeps working for a grace period',
+			},
 			{ name: 'Update', value: 'update', action: 'Update an endpoint' },
 		],
 	},
 ];
 
-const createDisplay: Display = (extra) => ({ show: { resource: [R], operation: ['create'], ...extra } });
+const createDisplay: Display = (extra) => ({
+	show: { resource: [R], operation: ['create'], ...extra },
+});
 /** Inside a collection a condition names sibling fields; none means "always shown". */
 const collectionDisplay: Display = (extra) => (extra ? { show: extra } : undefined);
 
@@ -142,8 +164,20 @@ export const endpointFields: INodeProperties[] = [
 		default: {},
 		displayOptions: showFor(R, ['getAll']),
 		options: [
-			{ displayName: 'Account', name: 'accountId', type: 'string', default: '', description: 'Only endpoints of this account' },
-			{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Only endpoints whose ID or name contains this text' },
+			{
+				displayName: 'Account',
+				name: 'accountId',
+				type: 'string',
+				default: '',
+				description: 'Only endpoints of this account',
+			},
+			{
+				displayName: 'Search',
+				name: 'search',
+				type: 'string',
+				default: '',
+				description: 'Only endpoints whose ID or name contains this text',
+			},
 		],
 	},
 

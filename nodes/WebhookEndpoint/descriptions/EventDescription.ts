@@ -12,10 +12,30 @@ export const eventOperations: INodeProperties[] = [
 		displayOptions: { show: { resource: [R] } },
 		default: 'peek',
 		options: [
-			{ name: 'Delete Dead Letters', value: 'deleteDeadLetters', action: 'Delete dead letters', description: 'Drop events that failed too often, for good' },
-			{ name: 'Get Dead Letters', value: 'getDeadLetters', action: 'Get dead letters', description: 'Events whose workflow failed too often' },
-			{ name: 'Peek', value: 'peek', action: 'Peek at buffered events', description: 'The newest buffered events, without consuming anything' },
-			{ name: 'Replay Dead Letters', value: 'replayDeadLetters', action: 'Replay dead letters', description: 'Send dead letters back to the workflow that failed them' },
+			{
+				name: 'Delete Dead Letters',
+				value: 'deleteDeadLetters',
+				action: 'Delete dead letters',
+				description: 'Drop events that failed too often, for good',
+			},
+			{
+				name: 'Get Dead Letters',
+				value: 'getDeadLetters',
+				action: 'Get dead letters',
+				description: 'Events whose workflow failed too often',
+			},
+			{
+				name: 'Peek',
+				value: 'peek',
+				action: 'Peek at buffered events',
+				description: 'The newest buffered events, without consuming anything',
+			},
+			{
+				name: 'Replay Dead Letters',
+				value: 'replayDeadLetters',
+				action: 'Replay dead letters',
+				description: 'Send dead letters back to the workflow that failed them',
+			},
 		],
 	},
 ];
@@ -59,6 +79,12 @@ export const eventFields: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 1718000000000-0, 1718000000001-0',
 		description: 'Comma-separated IDs, as Get Dead Letters returns them',
-		displayOptions: { show: { resource: [R], operation: ['deleteDeadLetters', 'replayDeadLetters'], scope: ['ids'] } },
+		displayOptions: {
+			show: {
+				resource: [R],
+				operation: ['deleteDeadLetters', 'replayDeadLetters'],
+				scope: ['ids'],
+			},
+		},
 	},
 ];

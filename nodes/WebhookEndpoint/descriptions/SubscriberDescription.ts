@@ -25,9 +25,24 @@ export const subscriberOperations: INodeProperties[] = [
 		displayOptions: { show: { resource: [R] } },
 		default: 'getAll',
 		options: [
-			{ name: 'Get Many', value: 'getAll', action: 'Get the subscribers of an endpoint', description: GET_MANY_SUBSCRIBERS_DESCRIPTION },
-			{ name: 'Remove', value: 'remove', action: 'Remove a subscriber', description: REMOVE_SUBSCRIBER_DESCRIPTION },
-			{ name: 'Rewind', value: 'rewind', action: 'Rewind a subscriber', description: 'Deliver again from an event ID or a time the endpoint still holds' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get the subscribers of an endpoint',
+				description: GET_MANY_SUBSCRIBERS_DESCRIPTION,
+			},
+			{
+				name: 'Remove',
+				value: 'remove',
+				action: 'Remove a subscriber',
+				description: REMOVE_SUBSCRIBER_DESCRIPTION,
+			},
+			{
+				name: 'Rewind',
+				value: 'rewind',
+				action: 'Rewind a subscriber',
+				description: 'Deliver again from an event ID or a time the endpoint still holds',
+			},
 		],
 	},
 ];
@@ -60,7 +75,11 @@ export const subscriberFields: INodeProperties[] = [
 		displayOptions: showFor(R, ['rewind']),
 		options: [
 			{ name: 'Event ID', value: 'eventId', description: 'Start with this event' },
-			{ name: 'Time', value: 'time', description: 'Start with the first event received at or after this time' },
+			{
+				name: 'Time',
+				value: 'time',
+				description: 'Start with the first event received at or after this time',
+			},
 		],
 	},
 	{

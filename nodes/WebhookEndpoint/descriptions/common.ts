@@ -2,7 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { endpointProperty } from '../../shared/endpointLocator';
 
 /** Display condition for a resource and some of its operations. */
-export function showFor(resource: string, operation: string[]): { show: { resource: string[]; operation: string[] } } {
+export function showFor(
+	resource: string,
+	operation: string[],
+): { show: { resource: string[]; operation: string[] } } {
 	return { show: { resource: [resource], operation } };
 }
 
@@ -33,7 +36,9 @@ export function returnAllAndLimit(resource: string, operation: string): INodePro
 			default: 50,
 			typeOptions: { minValue: 1 },
 			description: 'Max number of results to return',
-			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
+			displayOptions: {
+				show: { resource: [resource], operation: [operation], returnAll: [false] },
+			},
 		},
 	];
 }

@@ -25,7 +25,7 @@ const HANDSHAKE_DESCRIPTION =
 const IP_ALLOWLIST_DESCRIPTION =
 	'Comma-separated addresses or CIDR ranges allowed to send; empty allows all. Combines with authentication.';
 const CUSTOM_SECRET_DESCRIPTION =
-	"Use this secret instead of a generated one, e.g. the signing secret Stripe shows you (8-512 characters). Ignored when authentication is None.";
+	'Use this secret instead of a generated one, e.g. the signing secret Stripe shows you (8-512 characters). Ignored when authentication is None.';
 const HMAC_AUTHENTICATION_DESCRIPTION =
 	'A provider preset (GitHub, Stripe, Shopify, Zoom, Twilio, Discord ...) or a generic HMAC of the raw body';
 const CUSTOM_ANSWER_DESCRIPTION =
@@ -33,19 +33,23 @@ const CUSTOM_ANSWER_DESCRIPTION =
 
 /** "300 s; Twitch EventSub 600 s": the tolerance each timestamp preset gets when none is set. */
 function toleranceDefaults(): string {
-	const own = PRESETS.filter((p) => p.timestamp && p.defaultToleranceSeconds !== undefined).map((p) => `${p.name} ${p.defaultToleranceSeconds} s`);
+	const own = PRESETS.filter((p) => p.timestamp && p.defaultToleranceSeconds !== undefined).map(
+		(p) => `${p.name} ${p.defaultToleranceSeconds} s`,
+	);
 	return [`${DEFAULT_TOLERANCE_SECONDS} s`, ...own].join('; ');
 }
 
-const TOLERANCE_DESCRIPTION =
-	`How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`;
+const TOLERANCE_DESCRIPTION = `How old a signed timestamp may be before the request is rejected as a replay. 0: the provider's own (${toleranceDefaults()}).`;
 
 type Show = Record<string, Array<string | boolean>>;
 /** Builds the display condition of a field; `extra` are conditions on sibling fields. */
 export type Display = (extra?: Show) => IDisplayOptions | undefined;
 
 export function authenticationFields(display: Display, required: boolean): INodeProperties[] {
-	const hmac = (presets?: string[]) => display(presets ? { authentication: ['hmac'], hmacPreset: presets } : { authentication: ['hmac'] });
+	const hmac = (presets?: string[]) =>
+		display(
+			presets ? { authentication: ['hmac'], hmacPreset: presets } : { authentication: ['hmac'] },
+		);
 	return [
 		{
 			displayName: 'Authentication',
@@ -55,9 +59,21 @@ export function authenticationFields(display: Display, required: boolean): INode
 			description: 'How senders prove a request comes from them. Failures are answered 403.',
 			displayOptions: display(),
 			options: [
-				{ name: 'Basic Auth', value: 'basic', description: 'User name and password (the secret) in the Authorization header' },
-				{ name: 'Provider Preset or HMAC Signature', value: 'hmac', description: HMAC_AUTHENTICATION_DESCRIPTION },
-				{ name: 'Header Token', value: 'header', description: 'The secret in a header, e.g. Authorization: Bearer &lt;secret&gt;' },
+				{
+					name: 'Basic Auth',
+					value: 'basic',
+					description: 'User name and password (the secret) in the Authorization header',
+				},
+				{
+					name: 'Provider Preset or HMAC Signature',
+					value: 'hmac',
+					description: HMAC_AUTHENTICATION_DESCRIPTION,
+				},
+				{
+					name: 'Header Token',
+					value: 'header',
+					description: 'The secret in a header, e.g. Authorization: Bearer &lt;secret&gt;',
+				},
 				{ name: 'None', value: 'none', description: 'Anyone who knows the URL may send' },
 			],
 		},
@@ -97,7 +113,10 @@ export function authenticationFields(display: Display, required: boolean): INode
 			options: PRESETS.map((p) => ({
 				name: p.name,
 				value: p.id,
-				description: p.id === 'generic' ? 'Any HMAC over the raw body: choose header, algorithm, encoding and prefix' : p.signature,
+				description:
+					p.id === 'generic'
+						? 'Any HMAC over the raw body: choose header, algorithm, encoding and prefix'
+						: p.signature,
 			})),
 		},
 		// One hint per preset: where to paste the URL and which secret to use.
@@ -176,7 +195,11 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			description: ACCEPT_ANSWER_DESCRIPTION,
 			options: [
 				{ name: 'Custom', value: 'custom', description: CUSTOM_ANSWER_DESCRIPTION },
-				{ name: 'Default (202 JSON)', value: 'default', description: '202 {"status":"accepted","eventId":"..."}' },
+				{
+					name: 'Default (202 JSON)',
+					value: 'default',
+					description: '202 {"status":"accepted","eventId":"..."}',
+				},
 			],
 		},
 		{
@@ -252,7 +275,12 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 				{ name: 'Body Path', value: 'bodyPath', description: 'A field of the JSON body, e.g. ID' },
 				{ name: 'Header', value: 'header', description: 'A header, e.g. Idempotency-Key' },
 				{ name: 'Off', value: 'off' },
-				{ name: 'Provider Default', value: 'preset', description: "The signature preset's delivery ID (GitHub, Shopify, Stripe, Standard Webhooks); off otherwise" },
+				{
+					name: 'Provider Default',
+					value: 'preset',
+					description:
+						"The signature preset's delivery ID (GitHub, Shopify, Stripe, Standard Webhooks); off otherwise",
+				},
 			],
 		},
 		{
@@ -319,10 +347,22 @@ export function optionalEndpointFields(display: Display): INodeProperties[] {
 			default: 'none',
 			description: HANDSHAKE_DESCRIPTION,
 			options: [
-				{ name: 'Hub Challenge', value: 'hubChallenge', description: 'Echo hub.challenge (Meta, WebSub, Strava ...)' },
+				{
+					name: 'Hub Challenge',
+					value: 'hubChallenge',
+					description: 'Echo hub.challenge (Meta, WebSub, Strava ...)',
+				},
 				{ name: 'None', value: 'none' },
-				{ name: 'Slack URL Verification', value: 'slack', description: 'Answer Slack url_verification with its challenge' },
-				{ name: 'Validation Token', value: 'validationToken', description: 'Echo validationToken (Microsoft Graph)' },
+				{
+					name: 'Slack URL Verification',
+					value: 'slack',
+					description: 'Answer Slack url_verification with its challenge',
+				},
+				{
+					name: 'Validation Token',
+					value: 'validationToken',
+					description: 'Echo validationToken (Microsoft Graph)',
+				},
 			],
 		},
 		{

@@ -21,7 +21,10 @@ export function arrayOf(items: Schema, extra: Schema = {}): Schema {
  * A closed object: every listed property, `required` those not in `optional`, and no others.
  * Response schemas are closed so the conformance test notices a field the document lacks.
  */
-export function object(properties: Record<string, Schema>, options: { optional?: string[]; description?: string; open?: boolean } = {}): Schema {
+export function object(
+	properties: Record<string, Schema>,
+	options: { optional?: string[]; description?: string; open?: boolean } = {},
+): Schema {
 	const required = Object.keys(properties).filter((name) => !options.optional?.includes(name));
 	return {
 		type: 'object',
@@ -38,7 +41,10 @@ export function json(schema: Schema, description: string): Schema {
 }
 
 /** A JSON request body. */
-export function jsonBody(schema: Schema, options: { required?: boolean; description?: string } = {}): Schema {
+export function jsonBody(
+	schema: Schema,
+	options: { required?: boolean; description?: string } = {},
+): Schema {
 	return {
 		required: options.required ?? false,
 		...(options.description ? { description: options.description } : {}),
@@ -65,7 +71,8 @@ export type ErrorStatus = keyof typeof ERROR_RESPONSES;
 export function errorResponses(...statuses: ErrorStatus[]): Responses {
 	const all = new Set<ErrorStatus>([...statuses, 401, 500, 503]);
 	const out: Responses = {};
-	for (const status of [...all].sort((a, b) => a - b)) out[String(status)] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]}` };
+	for (const status of [...all].sort((a, b) => a - b))
+		out[String(status)] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]}` };
 	return out;
 }
 
@@ -80,8 +87,19 @@ export function param(name: string): Schema {
 }
 
 /** A whole-number query parameter such as `?count=`. */
-export function countQuery(name: string, description: string, fallback: number, max: number): Schema {
-	return { name, in: 'query', required: false, description, schema: { type: 'integer', minimum: 1, maximum: max, default: fallback } };
+export function countQuery(
+	name: string,
+	description: string,
+	fallback: number,
+	max: number,
+): Schema {
+	return {
+		name,
+		in: 'query',
+		required: false,
+		description,
+		schema: { type: 'integer', minimum: 1, maximum: max, default: fallback },
+	};
 }
 
 export interface OperationSpec {

@@ -4,9 +4,29 @@
  */
 import { REQUESTS_TAG, requestLogPaths } from './requestLog';
 import { USAGE_RETENTION_DAYS } from '../../redis/usage';
-import { arrayOf, BODY_ERRORS, CHANGE_ERRORS, countQuery, errorResponses, json, jsonBody, operation, param, ref, type Schema } from './helpers';
+import {
+	arrayOf,
+	BODY_ERRORS,
+	CHANGE_ERRORS,
+	countQuery,
+	errorResponses,
+	json,
+	jsonBody,
+	operation,
+	param,
+	ref,
+	type Schema,
+} from './helpers';
 
-const TAG = { endpoints: 'Endpoints', subscribers: 'Subscribers', events: 'Events', plans: 'Plans', accounts: 'Accounts', audit: 'Audit', tokens: 'Tokens' } as const;
+const TAG = {
+	endpoints: 'Endpoints',
+	subscribers: 'Subscribers',
+	events: 'Events',
+	plans: 'Plans',
+	accounts: 'Accounts',
+	audit: 'Audit',
+	tokens: 'Tokens',
+} as const;
 
 const NO_CONTENT: Schema = { description: 'Done; no body' };
 const ENDPOINT = param('EndpointId');
@@ -23,16 +43,26 @@ function endpointPaths(): Record<string, Schema> {
 				tag: TAG.endpoints,
 				summary: 'List endpoints',
 				description: 'Oldest first. Never contains secrets.',
-				parameters: [queryText('accountId', 'Only endpoints of this account'), queryText('search', 'Case-insensitive part of the id or name')],
+				parameters: [
+					queryText('accountId', 'Only endpoints of this account'),
+					queryText('search', 'Case-insensitive part of the id or name'),
+				],
 				responses: { 200: json(arrayOf(ref('Endpoint')), 'The endpoints'), ...errorResponses(400) },
 			}),
 			post: operation({
 				operationId: 'createEndpoint',
 				tag: TAG.endpoints,
 				summary: 'Create an endpoint',
-				description: 'The secret (for an auth that needs one) is in this answer only. Creates the account (default plan) when new.',
-				requestBody: jsonBody(ref('EndpointCreate'), { description: 'Every field is optional: `{}` creates a POST endpoint with a random id and a generated header token (`Authorization: Bearer <secret>`); send `auth: {type: none}` for an endpoint without authentication' }),
-				responses: { 201: json(ref('EndpointWithSecret'), 'Created'), ...errorResponses(...BODY_ERRORS, 409) },
+				description:
+					'The secret (for an auth that needs one) is in this answer only. Creates the account (default plan) when new.',
+				requestBody: jsonBody(ref('EndpointCreate'), {
+					description:
+						'Every field is optional: `{}` creates a POST endpoint with a random id and a generated header token (`Authorization: Bearer <secret>`); send `auth: {type: none}` for an endpoint without authentication',
+				}),
+				responses: {
+					201: json(ref('EndpointWithSecret'), 'Created'),
+					...errorResponses(...BODY_ERRORS, 409),
+				},
 			}),
 		},
 		'/endpoints/{id}': {
@@ -47,9 +77,13 @@ function endpointPaths(): Record<string, Schema> {
 				operationId: 'updateEndpoint',
 				tag: TAG.endpoints,
 				summary: 'Change an endpoint',
-				description: 'The account cannot change. Switching to an auth that needs a secret when there is none generates one; it is in this answer only.',
+				description:
+					'The account cannot change. Switching to an auth that needs a secret when there is none generates one; it is in this answer only.',
 				requestBody: jsonBody(ref('EndpointUpdate')),
-				responses: { 200: json(ref('EndpointWithSecret'), 'The changed endpoint'), ...errorResponses(...BODY_ERRORS, 404) },
+				responses: {
+					200: json(ref('EndpointWithSecret'), 'The changed endpoint'),
+					...errorResponses(...BODY_ERRORS, 404),
+				},
 			}),
 			delete: operation({
 				operationId: 'deleteEndpoint',
@@ -57,7 +91,15 @@ function endpointPaths(): Record<string, Schema> {
 				summary: 'Delete an endpoint and everything buffered for it',
 				description:
 					'409 while the endpoint has subscribers (the message names their workflows) unless `force=true`; forced, their triggers stop with an error the workflow shows. Nothing of the endpoint is left in Redis.',
-				parameters: [{ name: 'force', in: 'query', required: false, description: 'Delete even though triggers subscribe to it', schema: { type: 'string', enum: ['true', 'false'] } }],
+				parameters: [
+					{
+						name: 'force',
+						in: 'query',
+						required: false,
+						description: 'Delete even though triggers subscribe to it',
+						schema: { type: 'string', enum: ['true', 'false'] },
+					},
+				],
 				responses: { 204: NO_CONTENT, ...errorResponses(400, ...CHANGE_ERRORS, 404, 409) },
 			}),
 		},
@@ -67,9 +109,13 @@ function endpointPaths(): Record<string, Schema> {
 				operationId: 'rotateEndpointSecret',
 				tag: TAG.endpoints,
 				summary: 'Rotate the secret',
-				description: 'A new secret (given or generated), shown in this answer only; the previous one keeps working for `graceSeconds`. An Asana endpoint without a given secret is re-armed instead: it stores the secret of the next `X-Hook-Secret` handshake. 400 for an endpoint without auth.',
+				description:
+					'A new secret (given or generated), shown in this answer only; the previous one keeps working for `graceSeconds`. An Asana endpoint without a given secret is re-armed instead: it stores the secret of the next `X-Hook-Secret` handshake. 400 for an endpoint without auth.',
 				requestBody: jsonBody(ref('RotateSecretRequest')),
-				responses: { 200: json(ref('RotatedSecret'), 'The new secret'), ...errorResponses(...BODY_ERRORS, 404) },
+				responses: {
+					200: json(ref('RotatedSecret'), 'The new secret'),
+					...errorResponses(...BODY_ERRORS, 404),
+				},
 			}),
 		},
 		'/endpoints/{id}/test-event': {
@@ -83,7 +129,10 @@ function endpointPaths(): Record<string, Schema> {
 					'(auth, limits, dedupe) and is counted and buffered like one. Answers 200 with the ingest status and body whatever ingest decided (202, 403, 429 ...). ' +
 					'400 also when the endpoint has no valid secret to sign with; 502 when the gateway cannot reach its own ingest listener.',
 				requestBody: jsonBody(ref('TestEventRequest')),
-				responses: { 200: json(ref('TestEventResult'), "Ingest's answer"), ...errorResponses(...BODY_ERRORS, 404, 502) },
+				responses: {
+					200: json(ref('TestEventResult'), "Ingest's answer"),
+					...errorResponses(...BODY_ERRORS, 404, 502),
+				},
 			}),
 		},
 		'/endpoints/{id}/usage': {
@@ -103,7 +152,10 @@ function endpointPaths(): Record<string, Schema> {
 				summary: 'Accepted, rejected and duplicate requests per UTC day (docs/usage-history.md)',
 				description: `Oldest day first, today last; kept ${USAGE_RETENTION_DAYS} days.`,
 				parameters: [countQuery('days', 'Days to show, today included', 35, USAGE_RETENTION_DAYS)],
-				responses: { 200: json(ref('EndpointUsageHistory'), 'Daily counts'), ...errorResponses(400, 404) },
+				responses: {
+					200: json(ref('EndpointUsageHistory'), 'Daily counts'),
+					...errorResponses(400, 404),
+				},
 			}),
 		},
 		'/endpoints/{id}/stats': {
@@ -112,7 +164,8 @@ function endpointPaths(): Record<string, Schema> {
 				operationId: 'getEndpointStats',
 				tag: TAG.endpoints,
 				summary: 'Requests per hour by outcome',
-				description: 'One entry per hour, oldest first, the current hour last. Counted off the request path: up to a second behind.',
+				description:
+					'One entry per hour, oldest first, the current hour last. Counted off the request path: up to a second behind.',
 				parameters: [countQuery('hours', 'Hours to show', 24, 48)],
 				responses: { 200: json(ref('Stats'), 'Hourly counts'), ...errorResponses(400, 404) },
 			}),
@@ -129,8 +182,12 @@ function subscriberPaths(): Record<string, Schema> {
 				operationId: 'listSubscribers',
 				tag: TAG.subscribers,
 				summary: 'Subscribers with their lag, and dropped ones not back yet',
-				description: 'One subscriber per trigger node (workflow id : node id). `waiting` is its lag: events it has not acknowledged.',
-				responses: { 200: json(ref('EndpointSubscribers'), 'The subscribers'), ...errorResponses(404) },
+				description:
+					'One subscriber per trigger node (workflow id : node id). `waiting` is its lag: events it has not acknowledged.',
+				responses: {
+					200: json(ref('EndpointSubscribers'), 'The subscribers'),
+					...errorResponses(404),
+				},
 			}),
 		},
 		'/endpoints/{id}/subscribers/{subscriberId}': {
@@ -150,9 +207,13 @@ function subscriberPaths(): Record<string, Schema> {
 				operationId: 'rewindSubscriber',
 				tag: TAG.subscribers,
 				summary: 'Move a subscriber to an event id or a time',
-				description: 'Its next read starts with that event (or the first one received at or after that time). 400 for a point older than the oldest event the endpoint still holds, or newer than the newest; 409 when the endpoint holds no events.',
+				description:
+					'Its next read starts with that event (or the first one received at or after that time). 400 for a point older than the oldest event the endpoint still holds, or newer than the newest; 409 when the endpoint holds no events.',
 				requestBody: jsonBody(ref('RewindRequest'), { required: true }),
-				responses: { 200: json(ref('RewindResult'), 'The subscriber after the move'), ...errorResponses(...BODY_ERRORS, 404, 409) },
+				responses: {
+					200: json(ref('RewindResult'), 'The subscriber after the move'),
+					...errorResponses(...BODY_ERRORS, 404, 409),
+				},
 			}),
 		},
 	};
@@ -168,7 +229,10 @@ function eventPaths(): Record<string, Schema> {
 				summary: 'Newest buffered events',
 				description: 'Newest first, as workflows receive them. Consumes nothing.',
 				parameters: [countQuery('count', 'Most events to show', 10, 1000)],
-				responses: { 200: json(arrayOf(ref('WebhookEvent')), 'The events'), ...errorResponses(400, 404) },
+				responses: {
+					200: json(arrayOf(ref('WebhookEvent')), 'The events'),
+					...errorResponses(400, 404),
+				},
 			}),
 		},
 		'/endpoints/{id}/dead-letters': {
@@ -178,7 +242,10 @@ function eventPaths(): Record<string, Schema> {
 				tag: TAG.events,
 				summary: 'Events a subscriber gave up on',
 				parameters: [countQuery('count', 'Most dead letters to show', 100, 10_000)],
-				responses: { 200: json(arrayOf(ref('DeadLetter')), 'Dead letters, oldest first'), ...errorResponses(400, 404) },
+				responses: {
+					200: json(arrayOf(ref('DeadLetter')), 'Dead letters, oldest first'),
+					...errorResponses(400, 404),
+				},
 			}),
 			delete: operation({
 				operationId: 'deleteDeadLetters',
@@ -186,7 +253,10 @@ function eventPaths(): Record<string, Schema> {
 				summary: 'Delete dead letters',
 				description: 'A DELETE with a JSON body. Ids that do not exist are not counted.',
 				requestBody: jsonBody(ref('DeleteDeadLettersRequest'), { required: true }),
-				responses: { 200: json(ref('DeleteDeadLettersResult'), 'How many were deleted'), ...errorResponses(...BODY_ERRORS, 404) },
+				responses: {
+					200: json(ref('DeleteDeadLettersResult'), 'How many were deleted'),
+					...errorResponses(...BODY_ERRORS, 404),
+				},
 			}),
 		},
 		'/endpoints/{id}/dead-letters/replay': {
@@ -195,9 +265,13 @@ function eventPaths(): Record<string, Schema> {
 				operationId: 'replayDeadLetters',
 				tag: TAG.events,
 				summary: 'Send dead letters back to their subscriber',
-				description: 'Replayed events come before new ones. Letters whose subscriber is gone stay and are reported as skipped.',
+				description:
+					'Replayed events come before new ones. Letters whose subscriber is gone stay and are reported as skipped.',
 				requestBody: jsonBody(ref('ReplayRequest')),
-				responses: { 200: json(ref('ReplayResult'), 'What was replayed'), ...errorResponses(...BODY_ERRORS, 404) },
+				responses: {
+					200: json(ref('ReplayResult'), 'What was replayed'),
+					...errorResponses(...BODY_ERRORS, 404),
+				},
 			}),
 		},
 	};
@@ -226,9 +300,13 @@ function planPaths(): Record<string, Schema> {
 				operationId: 'upsertPlan',
 				tag: TAG.plans,
 				summary: 'Create or replace a custom plan',
-				description: 'Answers 200 whether the plan is new or not. Built-in plans cannot be changed (400).',
+				description:
+					'Answers 200 whether the plan is new or not. Built-in plans cannot be changed (400).',
 				requestBody: jsonBody(ref('PlanInput')),
-				responses: { 200: json(ref('Plan'), 'The plan as stored'), ...errorResponses(...BODY_ERRORS) },
+				responses: {
+					200: json(ref('Plan'), 'The plan as stored'),
+					...errorResponses(...BODY_ERRORS),
+				},
 			}),
 			delete: operation({
 				operationId: 'deletePlan',
@@ -248,7 +326,10 @@ function accountPaths(): Record<string, Schema> {
 				operationId: 'listAccounts',
 				tag: TAG.accounts,
 				summary: 'List accounts',
-				responses: { 200: json(arrayOf(ref('Account')), 'The accounts, by id'), ...errorResponses() },
+				responses: {
+					200: json(arrayOf(ref('Account')), 'The accounts, by id'),
+					...errorResponses(),
+				},
 			}),
 		},
 		'/accounts/{id}': {
@@ -269,7 +350,10 @@ function accountPaths(): Record<string, Schema> {
 				summary: "The account's and each endpoint's requests per UTC day (docs/usage-history.md)",
 				description: `Oldest day first, today last; kept ${USAGE_RETENTION_DAYS} days. 400 for an id that is not a valid account id.`,
 				parameters: [countQuery('days', 'Days to show, today included', 35, USAGE_RETENTION_DAYS)],
-				responses: { 200: json(ref('AccountUsageHistory'), 'Daily counts'), ...errorResponses(400, 404) },
+				responses: {
+					200: json(ref('AccountUsageHistory'), 'Daily counts'),
+					...errorResponses(400, 404),
+				},
 			}),
 		},
 		'/accounts/{id}/plan': {
@@ -278,9 +362,13 @@ function accountPaths(): Record<string, Schema> {
 				operationId: 'setAccountPlan',
 				tag: TAG.accounts,
 				summary: "Set an account's plan",
-				description: 'Creates the account when it does not exist. 404 when the plan does not exist.',
+				description:
+					'Creates the account when it does not exist. 404 when the plan does not exist.',
 				requestBody: jsonBody(ref('SetAccountPlanRequest'), { required: true }),
-				responses: { 200: json(ref('Account'), 'The account'), ...errorResponses(...BODY_ERRORS, 404) },
+				responses: {
+					200: json(ref('Account'), 'The account'),
+					...errorResponses(...BODY_ERRORS, 404),
+				},
 			}),
 		},
 	};
@@ -302,7 +390,10 @@ function auditPaths(): Record<string, Schema> {
 					queryText('action', 'Only entries whose `action` contains this text (case-insensitive)'),
 					queryText('account', 'Only entries concerning this account'),
 				],
-				responses: { 200: json(arrayOf(ref('AuditEntry')), 'The entries, newest first'), ...errorResponses() },
+				responses: {
+					200: json(arrayOf(ref('AuditEntry')), 'The entries, newest first'),
+					...errorResponses(),
+				},
 			}),
 		},
 	};
@@ -315,15 +406,22 @@ function tokenPaths(): Record<string, Schema> {
 				operationId: 'listTokens',
 				tag: TAG.tokens,
 				summary: 'List scoped tokens (never the tokens themselves)',
-				responses: { 200: json(arrayOf(ref('ScopedToken')), 'The tokens, oldest first'), ...errorResponses() },
+				responses: {
+					200: json(arrayOf(ref('ScopedToken')), 'The tokens, oldest first'),
+					...errorResponses(),
+				},
 			}),
 			post: operation({
 				operationId: 'createToken',
 				tag: TAG.tokens,
 				summary: 'Create a scoped token',
-				description: 'Needs the admin token or an `admin` token without an account limit. The token is in this answer only.',
+				description:
+					'Needs the admin token or an `admin` token without an account limit. The token is in this answer only.',
 				requestBody: jsonBody(ref('TokenCreate'), { required: true }),
-				responses: { 201: json(ref('NewScopedToken'), 'Created'), ...errorResponses(...BODY_ERRORS) },
+				responses: {
+					201: json(ref('NewScopedToken'), 'Created'),
+					...errorResponses(...BODY_ERRORS),
+				},
 			}),
 		},
 		'/tokens/{id}': {
@@ -345,10 +443,23 @@ export const TAGS = [
 	{ name: TAG.plans, description: 'Rate, burst and daily limits' },
 	{ name: TAG.accounts, description: 'Accounts own endpoints and have one plan' },
 	{ name: TAG.audit, description: 'Who changed what, when' },
-	{ name: TAG.tokens, description: 'Scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts' },
+	{
+		name: TAG.tokens,
+		description:
+			'Scoped admin tokens: read, manage, admin, metrics; optionally limited to accounts',
+	},
 	REQUESTS_TAG,
 ];
 
 export function paths(): Record<string, Schema> {
-	return { ...endpointPaths(), ...subscriberPaths(), ...eventPaths(), ...planPaths(), ...accountPaths(), ...auditPaths(), ...tokenPaths(), ...requestLogPaths() };
+	return {
+		...endpointPaths(),
+		...subscriberPaths(),
+		...eventPaths(),
+		...planPaths(),
+		...accountPaths(),
+		...auditPaths(),
+		...tokenPaths(),
+		...requestLogPaths(),
+	};
 }

@@ -39,7 +39,11 @@ export const isoTime = () => z.string().meta({ format: 'date-time' });
 
 /** The JSON Schema of `schema` alone (inline, no `$schema`), to annotate a field with it. */
 export function jsonOf(schema: z.ZodType): JsonSchema {
-	const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+	const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+		target: 'draft-2020-12',
+		io: 'input',
+		unrepresentable: 'any',
+	}) as JsonSchema;
 	return json;
 }
 
@@ -60,7 +64,9 @@ function messageOf(issue: z.core.$ZodIssue, schema: z.ZodType): string {
 		return `'${String(issue.keys[0]).slice(0, 50)}' is not a known field; expected ${known}`;
 	}
 	const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-	return field === '' || issue.message.includes(field) ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`;
+	return field === '' || issue.message.includes(field)
+		? issue.message
+		: `${issue.path.map(String).join('.')}: ${issue.message}`;
 }
 
 /**
@@ -77,7 +83,12 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.ou
 
 /** components.schemas: every registered shape, `$ref`s between them. */
 export function componentSchemas(): Record<string, JsonSchema> {
-	const { schemas } = z.toJSONSchema(adminApi, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+	const { schemas } = z.toJSONSchema(adminApi, {
+		target: 'draft-2020-12',
+		io: 'input',
+		unrepresentable: 'any',
+		uri: (id) => `#/components/schemas/${id}`,
+	});
 	const out: Record<string, JsonSchema> = {};
 	for (const [name, schema] of Object.entries(schemas)) {
 		const { $schema: _dialect, $id: _id, ...rest } = schema as JsonSchema;

@@ -16,10 +16,17 @@ export const DayUsage = component(
 		duplicate: count().describe('Repeats answered 200 duplicate'),
 	}),
 );
-export const EndpointUsageHistory = component('EndpointUsageHistory', z.strictObject({ endpointId: endpointId(), accountId: accountId(), days: z.array(DayUsage) }));
+export const EndpointUsageHistory = component(
+	'EndpointUsageHistory',
+	z.strictObject({ endpointId: endpointId(), accountId: accountId(), days: z.array(DayUsage) }),
+);
 export const AccountUsageHistory = component(
 	'AccountUsageHistory',
-	z.strictObject({ accountId: accountId(), days: z.array(DayUsage), endpoints: z.array(z.strictObject({ endpointId: endpointId(), days: z.array(DayUsage) })) }),
+	z.strictObject({
+		accountId: accountId(),
+		days: z.array(DayUsage),
+		endpoints: z.array(z.strictObject({ endpointId: endpointId(), days: z.array(DayUsage) })),
+	}),
 );
 
 /** An endpoint's usage today: its limits and the plan's, its buffer and its subscribers. */
@@ -30,11 +37,17 @@ export const EndpointUsage = component(
 		accountId: accountId(),
 		plan: Plan,
 		acceptedToday: count().describe('Requests this endpoint accepted today (UTC)'),
-		accountAcceptedToday: count().describe("The account's accepted requests today over all its endpoints"),
+		accountAcceptedToday: count().describe(
+			"The account's accepted requests today over all its endpoints",
+		),
 		dailyLimit: z.number().int().nullable(),
 		dailyRemaining: count().nullable(),
-		endpointLimits: EndpointLimits.nullable().describe("The endpoint's own limits; null: only the plan's apply"),
-		endpointDailyRemaining: count().nullable().describe("What is left of the endpoint's own daily limit today; null without one"),
+		endpointLimits: EndpointLimits.nullable().describe(
+			"The endpoint's own limits; null: only the plan's apply",
+		),
+		endpointDailyRemaining: count()
+			.nullable()
+			.describe("What is left of the endpoint's own daily limit today; null without one"),
 		resetsInSeconds: count().describe('Until the daily counters reset (UTC midnight)'),
 		/** Events and bytes buffered and the capacities that end in 503 buffer_full. */
 		buffer: z.strictObject({
@@ -54,7 +67,9 @@ export const EndpointUsage = component(
 			}),
 		),
 		deadLetters: count(),
-		deadLetterMax: count().describe('Cap on dead letters (0 = none); at the cap, failing events stay pending instead'),
+		deadLetterMax: count().describe(
+			'Cap on dead letters (0 = none); at the cap, failing events stay pending instead',
+		),
 	}),
 );
 export type EndpointUsage = z.infer<typeof EndpointUsage>;
@@ -64,10 +79,15 @@ export const HourStats = z.strictObject({
 	hour: isoTime().describe('Start of the hour'),
 	counts: z
 		.record(z.string(), count())
-		.describe('Requests by outcome: accepted, duplicate, handshake, head, options, or the error code (unauthorized, rate_limited ...)'),
+		.describe(
+			'Requests by outcome: accepted, duplicate, handshake, head, options, or the error code (unauthorized, rate_limited ...)',
+		),
 });
 export type HourStats = z.infer<typeof HourStats>;
-export const EndpointStats = component('Stats', z.strictObject({ endpointId: endpointId(), hours: z.array(HourStats) }));
+export const EndpointStats = component(
+	'Stats',
+	z.strictObject({ endpointId: endpointId(), hours: z.array(HourStats) }),
+);
 
 // The stored shapes (src/types.ts, src/redis) are these; a field added to one side only does not compile.
 true satisfies SameShape<StoredDayUsage, z.infer<typeof DayUsage>>;

@@ -6,11 +6,20 @@ const NEUTRAL = new Set(['accepted', 'duplicate', 'handshake', 'head', 'options'
 
 /** Rejection columns of the console: HTTP status → the outcome codes counted under it. */
 export const REJECTION_GROUPS: { label: string; status: string; codes: string[] }[] = [
-	{ label: '403', status: 'Forbidden: failed authentication or endpoint disabled', codes: ['unauthorized', 'endpoint_disabled'] },
+	{
+		label: '403',
+		status: 'Forbidden: failed authentication or endpoint disabled',
+		codes: ['unauthorized', 'endpoint_disabled'],
+	},
 	{
 		label: '429',
 		status: "Too many requests: the plan's or the endpoint's own rate, burst or daily limit",
-		codes: ['rate_limited', 'daily_limit_exceeded', 'endpoint_rate_limited', 'endpoint_daily_limit_exceeded'],
+		codes: [
+			'rate_limited',
+			'daily_limit_exceeded',
+			'endpoint_rate_limited',
+			'endpoint_daily_limit_exceeded',
+		],
 	},
 	{ label: '413', status: 'Payload too large', codes: ['payload_too_large'] },
 ];
@@ -40,7 +49,10 @@ export function countOf(counts: Record<string, number>, codes: string[]): number
 }
 
 export function rejectedCount(counts: Record<string, number>): number {
-	return Object.entries(counts).reduce((sum, [outcome, n]) => sum + (isRejection(outcome) ? n : 0), 0);
+	return Object.entries(counts).reduce(
+		(sum, [outcome, n]) => sum + (isRejection(outcome) ? n : 0),
+		0,
+	);
 }
 
 /** "3 s", "5 min", "2 h", "4 d" since `iso`; '—' for none. */
@@ -86,12 +98,22 @@ const STATUS_OF: Record<string, number> = {
 };
 
 /** Rows of "rejections by reason": the fixed reasons (even at 0), then any other seen, by status. */
-export function reasonRows(counts: Record<string, number>): { status: number | null; outcome: string; count: number }[] {
+export function reasonRows(
+	counts: Record<string, number>,
+): { status: number | null; outcome: string; count: number }[] {
 	const fixed = [...REJECTION_GROUPS.flatMap((g) => g.codes), 'duplicate'];
 	const others = Object.keys(counts).filter((o) => isRejection(o) && !fixed.includes(o));
 	return [...fixed, ...others]
-		.map((outcome) => ({ status: STATUS_OF[outcome] ?? null, outcome, count: counts[outcome] ?? 0 }))
-		.sort((a, b) => (a.outcome === 'duplicate' ? 1 : 0) - (b.outcome === 'duplicate' ? 1 : 0) || (a.status ?? 999) - (b.status ?? 999));
+		.map((outcome) => ({
+			status: STATUS_OF[outcome] ?? null,
+			outcome,
+			count: counts[outcome] ?? 0,
+		}))
+		.sort(
+			(a, b) =>
+				(a.outcome === 'duplicate' ? 1 : 0) - (b.outcome === 'duplicate' ? 1 : 0) ||
+				(a.status ?? 999) - (b.status ?? 999),
+		);
 }
 
 /** Bytes as MiB with one decimal, e.g. "12.5 MiB". */

@@ -14,7 +14,12 @@ import { Login } from './components/Login';
 import { Tokens } from './components/Tokens';
 import './styles.css';
 
-type Phase = { kind: 'loading' } | { kind: 'disabled' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn' } | { kind: 'failed'; message: string };
+type Phase =
+	| { kind: 'loading' }
+	| { kind: 'disabled' }
+	| { kind: 'signedOut'; notice?: string }
+	| { kind: 'signedIn' }
+	| { kind: 'failed'; message: string };
 
 function useHash(): string {
 	const [hash, setHash] = useState(location.hash);
@@ -45,14 +50,26 @@ function App() {
 	const check = useCallback(async () => {
 		try {
 			const session = await api.session();
-			setPhase(!session.configured ? { kind: 'disabled' } : session.signedIn ? { kind: 'signedIn' } : { kind: 'signedOut' });
+			setPhase(
+				!session.configured
+					? { kind: 'disabled' }
+					: session.signedIn
+						? { kind: 'signedIn' }
+						: { kind: 'signedOut' },
+			);
 		} catch (caught) {
 			setPhase({ kind: 'failed', message: errorText(caught) });
 		}
 	}, []);
 
 	useEffect(() => {
-		setUnauthorizedHandler(() => setPhase({ kind: 'signedOut', notice: 'Your session has ended (it lasts 8 hours, and changing the admin token ends it). Sign in again.' }));
+		setUnauthorizedHandler(() =>
+			setPhase({
+				kind: 'signedOut',
+				notice:
+					'Your session has ended (it lasts 8 hours, and changing the admin token ends it). Sign in again.',
+			}),
+		);
 		void check();
 	}, [check]);
 
@@ -78,7 +95,8 @@ function App() {
 				<main class="login">
 					<h1>Webhook Gateway console</h1>
 					<p role="alert">
-						The console is disabled because the gateway has no admin token. Set <code>WEBHOOK_GATEWAY_ADMIN_TOKEN</code> (at least 32 characters) and restart the
+						The console is disabled because the gateway has no admin token. Set{' '}
+						<code>WEBHOOK_GATEWAY_ADMIN_TOKEN</code> (at least 32 characters) and restart the
 						gateway.
 					</p>
 				</main>

@@ -15,7 +15,9 @@ export function AcceptResponseForm({ endpoint, onChanged }: Props) {
 	const current = endpoint.acceptResponse ?? null;
 	const [custom, setCustom] = useState(current !== null);
 	const [status, setStatus] = useState(String(current?.status ?? 200));
-	const [contentType, setContentType] = useState(current?.contentType ?? 'text/plain; charset=utf-8');
+	const [contentType, setContentType] = useState(
+		current?.contentType ?? 'text/plain; charset=utf-8',
+	);
 	const [body, setBody] = useState(current?.body ?? '');
 	const [message, setMessage] = useState<string>();
 	const [error, setError] = useState<string>();
@@ -26,7 +28,11 @@ export function AcceptResponseForm({ endpoint, onChanged }: Props) {
 		try {
 			const acceptResponse = custom ? { status: Number(status), contentType, body } : null;
 			await api.updateEndpoint(endpoint.id, { acceptResponse });
-			setMessage(custom ? `Accepted requests are answered ${status} with your body.` : 'Accepted requests are answered 202 with the default JSON.');
+			setMessage(
+				custom
+					? `Accepted requests are answered ${status} with your body.`
+					: 'Accepted requests are answered 202 with the default JSON.',
+			);
 			onChanged();
 		} catch (caught) {
 			setError(errorText(caught));
@@ -37,7 +43,13 @@ export function AcceptResponseForm({ endpoint, onChanged }: Props) {
 		<section aria-labelledby="answer-title">
 			<h2 id="answer-title">Answer to senders</h2>
 			<p>
-				Now: <strong>{current ? `${current.status} ${current.contentType}` : '202 {"status":"accepted","eventId":…}'}</strong>. Rejections and handshakes keep their answers.
+				Now:{' '}
+				<strong>
+					{current
+						? `${current.status} ${current.contentType}`
+						: '202 {"status":"accepted","eventId":…}'}
+				</strong>
+				. Rejections and handshakes keep their answers.
 			</p>
 			<form
 				onSubmit={(e) => {
@@ -47,29 +59,55 @@ export function AcceptResponseForm({ endpoint, onChanged }: Props) {
 			>
 				<p class="field">
 					<label>
-						<input type="checkbox" id="answer-custom" checked={custom} onChange={(e) => setCustom(e.currentTarget.checked)} /> Custom answer (for senders that insist on 200 or a fixed body)
+						<input
+							type="checkbox"
+							id="answer-custom"
+							checked={custom}
+							onChange={(e) => setCustom(e.currentTarget.checked)}
+						/>{' '}
+						Custom answer (for senders that insist on 200 or a fixed body)
 					</label>
 				</p>
 				{custom && (
 					<>
 						<p class="field">
 							<label for="answer-status">Status (2xx)</label>
-							<input id="answer-status" type="number" min={200} max={299} value={status} onInput={(e) => setStatus(e.currentTarget.value)} />
+							<input
+								id="answer-status"
+								type="number"
+								min={200}
+								max={299}
+								value={status}
+								onInput={(e) => setStatus(e.currentTarget.value)}
+							/>
 						</p>
 						<p class="field">
 							<label for="answer-type">Content type</label>
-							<input id="answer-type" value={contentType} onInput={(e) => setContentType(e.currentTarget.value)} />
+							<input
+								id="answer-type"
+								value={contentType}
+								onInput={(e) => setContentType(e.currentTarget.value)}
+							/>
 						</p>
 						<p class="field">
 							<label for="answer-body">Body (at most 4 KiB)</label>
-							<textarea id="answer-body" rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+							<textarea
+								id="answer-body"
+								rows={3}
+								value={body}
+								onInput={(e) => setBody(e.currentTarget.value)}
+							/>
 						</p>
 					</>
 				)}
 				<button type="submit">Save answer</button>
 			</form>
 			{message && <p role="status">{message}</p>}
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 		</section>
 	);
 }

@@ -30,7 +30,11 @@ export function AuditLog() {
 
 	const apply = (event: Event) => {
 		event.preventDefault();
-		setFilter({ actor: draft.actor.trim(), action: draft.action.trim(), account: draft.account.trim() });
+		setFilter({
+			actor: draft.actor.trim(),
+			action: draft.action.trim(),
+			account: draft.account.trim(),
+		});
 		setCursors([]);
 		setBefore(undefined);
 	};
@@ -46,7 +50,12 @@ export function AuditLog() {
 	const field = (name: keyof Filter, label: string, hint: string) => (
 		<p class="field">
 			<label for={`audit-${name}`}>{label}</label>
-			<input id={`audit-${name}`} value={draft[name]} placeholder={hint} onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })} />
+			<input
+				id={`audit-${name}`}
+				value={draft[name]}
+				placeholder={hint}
+				onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })}
+			/>
 		</p>
 	);
 
@@ -58,7 +67,10 @@ export function AuditLog() {
 					Refresh
 				</button>
 			</div>
-			<p>Every successful change through the admin API, this console, the CLI and the Webhook Endpoint node. Bodies and secrets are never recorded.</p>
+			<p>
+				Every successful change through the admin API, this console, the CLI and the Webhook
+				Endpoint node. Bodies and secrets are never recorded.
+			</p>
 			<form class="inline" aria-label="Filter the audit log" onSubmit={apply}>
 				{field('actor', 'Actor', 'e.g. n8n, token, console session, cli:')}
 				{field('action', 'Action', 'e.g. DELETE, /plans/, an endpoint id')}
@@ -78,18 +90,26 @@ export function AuditLog() {
 					</button>
 				</p>
 			</form>
-			{forbidden && <p role="alert">Reading the audit log needs admin rights, which this session does not have.</p>}
+			{forbidden && (
+				<p role="alert">
+					Reading the audit log needs admin rights, which this session does not have.
+				</p>
+			)}
 			{error && !forbidden && (
 				<p role="alert" class="error">
 					{error}
 				</p>
 			)}
 			{!entries && !error && <p>Loading…</p>}
-			{entries && entries.length === 0 && <p>{before ? 'No older entries.' : 'No changes recorded that match.'}</p>}
+			{entries && entries.length === 0 && (
+				<p>{before ? 'No older entries.' : 'No changes recorded that match.'}</p>
+			)}
 			{entries && entries.length > 0 && (
 				<div class="table-wrap">
 					<table>
-						<caption>Changes, newest first{cursors.length > 0 ? ` (page ${cursors.length + 1})` : ''}</caption>
+						<caption>
+							Changes, newest first{cursors.length > 0 ? ` (page ${cursors.length + 1})` : ''}
+						</caption>
 						<thead>
 							<tr>
 								<th scope="col">When</th>
@@ -119,7 +139,11 @@ export function AuditLog() {
 				<button type="button" disabled={cursors.length === 0} onClick={newer}>
 					Newer
 				</button>{' '}
-				<button type="button" disabled={!entries || entries.length < AUDIT_PAGE_SIZE} onClick={older}>
+				<button
+					type="button"
+					disabled={!entries || entries.length < AUDIT_PAGE_SIZE}
+					onClick={older}
+				>
 					Older
 				</button>
 			</nav>

@@ -15,7 +15,11 @@ function hourLabel(iso: string): string {
 }
 
 export function Chart({ hours, title }: { hours: HourStats[]; title: string }) {
-	const rows = hours.map((h) => ({ hour: h.hour, accepted: h.counts.accepted ?? 0, rejected: rejectedCount(h.counts) }));
+	const rows = hours.map((h) => ({
+		hour: h.hour,
+		accepted: h.counts.accepted ?? 0,
+		rejected: rejectedCount(h.counts),
+	}));
 	const max = Math.max(1, ...rows.map((r) => Math.max(r.accepted, r.rejected)));
 	const plotW = WIDTH - PAD.left - PAD.right;
 	const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -29,8 +33,20 @@ export function Chart({ hours, title }: { hours: HourStats[]; title: string }) {
 
 	return (
 		<figure class="chart">
-			<svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label} data-accepted={totalAccepted} data-rejected={totalRejected}>
-				<line class="axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} />
+			<svg
+				viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+				role="img"
+				aria-label={label}
+				data-accepted={totalAccepted}
+				data-rejected={totalRejected}
+			>
+				<line
+					class="axis"
+					x1={PAD.left}
+					x2={WIDTH - PAD.right}
+					y1={PAD.top + plotH}
+					y2={PAD.top + plotH}
+				/>
 				<text class="tick" x={PAD.left - 6} y={PAD.top + 8} text-anchor="end">
 					{max}
 				</text>
@@ -41,10 +57,29 @@ export function Chart({ hours, title }: { hours: HourStats[]; title: string }) {
 					const x = PAD.left + i * slot + 1;
 					const isCurrent = i === rows.length - 1;
 					return (
-						<g key={r.hour} class="hour" data-hour={r.hour} data-accepted={r.accepted} data-rejected={r.rejected} data-current={isCurrent ? 'true' : undefined}>
+						<g
+							key={r.hour}
+							class="hour"
+							data-hour={r.hour}
+							data-accepted={r.accepted}
+							data-rejected={r.rejected}
+							data-current={isCurrent ? 'true' : undefined}
+						>
 							<title>{`${hourLabel(r.hour)} UTC: ${r.accepted} accepted, ${r.rejected} rejected`}</title>
-							<rect class="accepted" x={x} y={y(r.accepted)} width={bar} height={PAD.top + plotH - y(r.accepted)} />
-							<rect class="rejected" x={x + bar + 1} y={y(r.rejected)} width={bar} height={PAD.top + plotH - y(r.rejected)} />
+							<rect
+								class="accepted"
+								x={x}
+								y={y(r.accepted)}
+								width={bar}
+								height={PAD.top + plotH - y(r.accepted)}
+							/>
+							<rect
+								class="rejected"
+								x={x + bar + 1}
+								y={y(r.rejected)}
+								width={bar}
+								height={PAD.top + plotH - y(r.rejected)}
+							/>
 							{i % 6 === 0 || isCurrent ? (
 								<text class="tick" x={x + bar} y={HEIGHT - 6} text-anchor="middle">
 									{hourLabel(r.hour)}
@@ -55,7 +90,8 @@ export function Chart({ hours, title }: { hours: HourStats[]; title: string }) {
 				})}
 			</svg>
 			<figcaption>
-				{title} (hours in UTC). <span class="legend accepted">Accepted</span> <span class="legend rejected">Rejected</span>
+				{title} (hours in UTC). <span class="legend accepted">Accepted</span>{' '}
+				<span class="legend rejected">Rejected</span>
 			</figcaption>
 		</figure>
 	);

@@ -39,10 +39,15 @@ export function CreateEndpoint() {
 			<main>
 				<h1>Endpoint {endpoint.name} created</h1>
 				<p>
-					URL for the sender: <code>{endpoint.url}</code> <CopyButton text={endpoint.url} label="Copy URL" />
+					URL for the sender: <code>{endpoint.url}</code>{' '}
+					<CopyButton text={endpoint.url} label="Copy URL" />
 				</p>
 				{secret ? (
-					<SecretOnce secret={secret} title="Secret of the new endpoint" onDismiss={() => (location.hash = detail)} />
+					<SecretOnce
+						secret={secret}
+						title="Secret of the new endpoint"
+						onDismiss={() => (location.hash = detail)}
+					/>
 				) : (
 					<p>This endpoint uses no authentication: anyone who knows the URL can send to it.</p>
 				)}
@@ -59,25 +64,48 @@ export function CreateEndpoint() {
 			<form class="form" onSubmit={(e) => void submit(e)}>
 				<p class="field">
 					<label for="new-name">Name</label>
-					<input id="new-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+					<input
+						id="new-name"
+						required
+						maxLength={200}
+						value={name}
+						onInput={(e) => setName(e.currentTarget.value)}
+					/>
 				</p>
 				<p class="field">
 					<label for="new-id">Endpoint id (optional)</label>
-					<input id="new-id" value={id} onInput={(e) => setId(e.currentTarget.value)} aria-describedby="new-id-hint" />
+					<input
+						id="new-id"
+						value={id}
+						onInput={(e) => setId(e.currentTarget.value)}
+						aria-describedby="new-id-hint"
+					/>
 					<span id="new-id-hint" class="hint">
-						3 to 64 lower-case letters, digits, - and _; empty for a random id. It is part of the URL.
+						3 to 64 lower-case letters, digits, - and _; empty for a random id. It is part of the
+						URL.
 					</span>
 				</p>
 				<p class="field">
 					<label for="new-account">Account</label>
-					<input id="new-account" required value={accountId} onInput={(e) => setAccountId(e.currentTarget.value)} aria-describedby="new-account-hint" />
+					<input
+						id="new-account"
+						required
+						value={accountId}
+						onInput={(e) => setAccountId(e.currentTarget.value)}
+						aria-describedby="new-account-hint"
+					/>
 					<span id="new-account-hint" class="hint">
-						Limits apply to the account across its endpoints; a new account gets the default plan (change it on the endpoint page).
+						Limits apply to the account across its endpoints; a new account gets the default plan
+						(change it on the endpoint page).
 					</span>
 				</p>
 				<p class="field">
 					<label for="new-description">Description (optional)</label>
-					<input id="new-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+					<input
+						id="new-description"
+						value={description}
+						onInput={(e) => setDescription(e.currentTarget.value)}
+					/>
 				</p>
 				<AuthFields idPrefix="new" legend="Authentication" value={auth} onChange={setAuth} />
 				<p class="actions">
@@ -86,7 +114,11 @@ export function CreateEndpoint() {
 					</button>
 					<a href="#/">Cancel</a>
 				</p>
-				{error && <p role="alert" class="error">{error}</p>}
+				{error && (
+					<p role="alert" class="error">
+						{error}
+					</p>
+				)}
 			</form>
 		</main>
 	);

@@ -5,9 +5,27 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { age, dateTime, limitText, mebibytes, reasonRows, startOfUtcDay, sumSince } from '../format';
+import {
+	age,
+	dateTime,
+	limitText,
+	mebibytes,
+	reasonRows,
+	startOfUtcDay,
+	sumSince,
+} from '../format';
 import { useLoaded } from '../hooks';
-import type { AccountDetail, DayUsage, DeadLetter, EndpointSubscribers, EndpointUsage, EndpointView, HourStats, Plan, WebhookEvent } from '../types';
+import type {
+	AccountDetail,
+	DayUsage,
+	DeadLetter,
+	EndpointSubscribers,
+	EndpointUsage,
+	EndpointView,
+	HourStats,
+	Plan,
+	WebhookEvent,
+} from '../types';
 import { Chart } from './Chart';
 import { HistoryChart } from './HistoryChart';
 import { CopyButton } from './CopyButton';
@@ -31,18 +49,29 @@ interface Detail {
 }
 
 async function loadDetail(id: string): Promise<Detail> {
-	const [endpoint, usage, stats, events, deadLetters, subscribers, plans, history] = await Promise.all([
-		api.endpoint(id),
-		api.usage(id),
-		api.stats(id, 24),
-		api.events(id, 10),
-		api.deadLetters(id),
-		api.subscribers(id),
-		api.plans(),
-		api.usageHistory(id, 35),
-	]);
+	const [endpoint, usage, stats, events, deadLetters, subscribers, plans, history] =
+		await Promise.all([
+			api.endpoint(id),
+			api.usage(id),
+			api.stats(id, 24),
+			api.events(id, 10),
+			api.deadLetters(id),
+			api.subscribers(id),
+			api.plans(),
+			api.usageHistory(id, 35),
+		]);
 	const account = await api.account(endpoint.accountId);
-	return { endpoint, usage, hours: stats.hours, events, deadLetters, subscribers, plans, history: history.days, account };
+	return {
+		endpoint,
+		usage,
+		hours: stats.hours,
+		events,
+		deadLetters,
+		subscribers,
+		plans,
+		history: history.days,
+		account,
+	};
 }
 
 /** The account's accepted requests today next to each of its endpoints', with their own limits. */
@@ -66,7 +95,12 @@ function AccountToday({ account, current }: { account: AccountDetail; current: s
 					<td>{account.plan.rate === null ? 'no limit' : `${account.plan.rate}/s`}</td>
 				</tr>
 				{account.endpointUsage.map((e) => (
-					<tr key={e.endpointId} data-endpoint={e.endpointId} data-accepted={e.acceptedToday} class={e.endpointId === current ? 'current' : undefined}>
+					<tr
+						key={e.endpointId}
+						data-endpoint={e.endpointId}
+						data-accepted={e.acceptedToday}
+						class={e.endpointId === current ? 'current' : undefined}
+					>
 						<th scope="row">{e.endpointId}</th>
 						<td>{e.acceptedToday}</td>
 						<td>{e.limits?.daily ?? '—'}</td>
@@ -88,7 +122,8 @@ function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
 					<dt>Accepted today</dt>
 					<dd data-field="accepted-today">
 						{usage.acceptedToday} / {limitText(usage.endpointLimits?.daily ?? usage.dailyLimit)}
-						{usage.endpointDailyRemaining !== null && ` (own limit: ${usage.endpointDailyRemaining} left)`}
+						{usage.endpointDailyRemaining !== null &&
+							` (own limit: ${usage.endpointDailyRemaining} left)`}
 					</dd>
 				</div>
 				<div>
@@ -103,7 +138,8 @@ function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
 					<dt>Account total today</dt>
 					<dd>
 						{usage.accountAcceptedToday}
-						{usage.dailyRemaining !== null && ` (${usage.dailyRemaining} left, resets in ${Math.ceil(usage.resetsInSeconds / 3600)} h)`}
+						{usage.dailyRemaining !== null &&
+							` (${usage.dailyRemaining} left, resets in ${Math.ceil(usage.resetsInSeconds / 3600)} h)`}
 					</dd>
 				</div>
 				<div>
@@ -120,7 +156,11 @@ function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
 				</div>
 				<div>
 					<dt>Oldest waiting</dt>
-					<dd>{usage.buffer.oldestReceivedAt ? `${age(usage.buffer.oldestReceivedAt)} (${dateTime(usage.buffer.oldestReceivedAt)})` : '—'}</dd>
+					<dd>
+						{usage.buffer.oldestReceivedAt
+							? `${age(usage.buffer.oldestReceivedAt)} (${dateTime(usage.buffer.oldestReceivedAt)})`
+							: '—'}
+					</dd>
 				</div>
 				<div>
 					<dt>Dead letters</dt>
@@ -131,7 +171,13 @@ function Usage({ usage, hours }: { usage: EndpointUsage; hours: HourStats[] }) {
 				</div>
 				<div>
 					<dt>Subscribers</dt>
-					<dd data-field="subscribers">{usage.subscribers.length === 0 ? 'none: nothing drains this buffer; it fills up to its capacity, then senders get 503 buffer_full' : usage.subscribers.map((s) => `${s.id} (${s.waiting} waiting, ${s.pending} in progress)`).join(', ')}</dd>
+					<dd data-field="subscribers">
+						{usage.subscribers.length === 0
+							? 'none: nothing drains this buffer; it fills up to its capacity, then senders get 503 buffer_full'
+							: usage.subscribers
+									.map((s) => `${s.id} (${s.waiting} waiting, ${s.pending} in progress)`)
+									.join(', ')}
+					</dd>
 				</div>
 			</dl>
 			<table class="reasons">
@@ -167,7 +213,13 @@ export function EndpointDetail({ id }: { id: string }) {
 				<p>
 					<a href="#/">All endpoints</a>
 				</p>
-				{error ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>}
+				{error ? (
+					<p role="alert" class="error">
+						{error}
+					</p>
+				) : (
+					<p>Loading…</p>
+				)}
 			</main>
 		);
 	}
@@ -179,19 +231,32 @@ export function EndpointDetail({ id }: { id: string }) {
 			</p>
 			<div class="toolbar">
 				<h1>{endpoint.name}</h1>
-				<span class={endpoint.enabled ? 'badge ok' : 'badge off'}>{endpoint.enabled ? 'Enabled' : 'Disabled'}</span>
+				<span class={endpoint.enabled ? 'badge ok' : 'badge off'}>
+					{endpoint.enabled ? 'Enabled' : 'Disabled'}
+				</span>
 				<button type="button" onClick={() => void reload()}>
 					Refresh
 				</button>
 			</div>
 			<p class="muted">
-				Id {endpoint.id} · account {endpoint.accountId} · plan {usage.plan.name} · methods {endpoint.methods.join(', ')} · created {dateTime(endpoint.createdAt)}
+				Id {endpoint.id} · account {endpoint.accountId} · plan {usage.plan.name} · methods{' '}
+				{endpoint.methods.join(', ')} · created {dateTime(endpoint.createdAt)}
 			</p>
 			<p class="url">
 				URL <code>{endpoint.url}</code> <CopyButton text={endpoint.url} label="Copy URL" />
 			</p>
-			{error && <p role="alert" class="error">Refresh failed: {error}</p>}
-			{secret && <SecretOnce title={secret.title} secret={secret.value} onDismiss={() => setSecret(undefined)} />}
+			{error && (
+				<p role="alert" class="error">
+					Refresh failed: {error}
+				</p>
+			)}
+			{secret && (
+				<SecretOnce
+					title={secret.title}
+					secret={secret.value}
+					onDismiss={() => setSecret(undefined)}
+				/>
+			)}
 			<Usage usage={usage} hours={data.hours} />
 			<AccountToday account={data.account} current={endpoint.id} />
 			<section aria-labelledby="chart-title">
@@ -205,8 +270,16 @@ export function EndpointDetail({ id }: { id: string }) {
 			<TestEvent endpointId={endpoint.id} onSent={() => void reload()} />
 			<LastEvents events={data.events} />
 			<RequestLog endpointId={endpoint.id} />
-			<DeadLetters endpointId={endpoint.id} letters={data.deadLetters} onReplayed={() => void reload()} />
-			<Subscribers endpointId={endpoint.id} data={data.subscribers} onChanged={() => void reload()} />
+			<DeadLetters
+				endpointId={endpoint.id}
+				letters={data.deadLetters}
+				onReplayed={() => void reload()}
+			/>
+			<Subscribers
+				endpointId={endpoint.id}
+				data={data.subscribers}
+				onChanged={() => void reload()}
+			/>
 			<EndpointSettings
 				key={endpoint.id}
 				endpoint={endpoint}

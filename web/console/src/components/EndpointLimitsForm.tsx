@@ -20,7 +20,15 @@ function text(value: number | null | undefined): string {
 	return value === null || value === undefined ? '' : String(value);
 }
 
-export function EndpointLimitsForm({ endpoint, plan, onChanged }: { endpoint: EndpointView; plan: Plan; onChanged(): void }) {
+export function EndpointLimitsForm({
+	endpoint,
+	plan,
+	onChanged,
+}: {
+	endpoint: EndpointView;
+	plan: Plan;
+	onChanged(): void;
+}) {
 	const [values, setValues] = useState<Record<Field, string>>({
 		rate: text(endpoint.limits?.rate),
 		burst: text(endpoint.limits?.burst),
@@ -32,7 +40,9 @@ export function EndpointLimitsForm({ endpoint, plan, onChanged }: { endpoint: En
 	const save = async () => {
 		setError(undefined);
 		setMessage(undefined);
-		const limits = Object.fromEntries(FIELDS.map(({ key }) => [key, values[key].trim() === '' ? null : Number(values[key])]));
+		const limits = Object.fromEntries(
+			FIELDS.map(({ key }) => [key, values[key].trim() === '' ? null : Number(values[key])]),
+		);
 		try {
 			await api.updateEndpoint(endpoint.id, { limits });
 			setMessage('Endpoint limits saved.');
@@ -46,8 +56,10 @@ export function EndpointLimitsForm({ endpoint, plan, onChanged }: { endpoint: En
 		<section aria-labelledby="limits-title">
 			<h2 id="limits-title">Endpoint limits</h2>
 			<p>
-				Limits of this endpoint alone, inside the plan (rate {limitText(plan.rate)}/s, burst {limitText(plan.burst)}, {limitText(plan.daily)} a day). Both apply: a request
-				this endpoint&apos;s limit refuses (429 endpoint_rate_limited or endpoint_daily_limit_exceeded) spends nothing of the account&apos;s. Empty: no limit of its own.
+				Limits of this endpoint alone, inside the plan (rate {limitText(plan.rate)}/s, burst{' '}
+				{limitText(plan.burst)}, {limitText(plan.daily)} a day). Both apply: a request this
+				endpoint&apos;s limit refuses (429 endpoint_rate_limited or endpoint_daily_limit_exceeded)
+				spends nothing of the account&apos;s. Empty: no limit of its own.
 			</p>
 			<form
 				class="inline"
@@ -72,7 +84,11 @@ export function EndpointLimitsForm({ endpoint, plan, onChanged }: { endpoint: En
 				<button type="submit">Save endpoint limits</button>
 			</form>
 			{message && <p role="status">{message}</p>}
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 		</section>
 	);
 }

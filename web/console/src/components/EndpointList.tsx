@@ -23,7 +23,10 @@ async function loadRows(): Promise<Row[]> {
 	return await Promise.all(
 		endpoints.map(async (endpoint, i): Promise<Row> => {
 			if (i >= MAX_WITH_FIGURES) return { endpoint, today: {} };
-			const [usage, stats] = await Promise.all([api.usage(endpoint.id), api.stats(endpoint.id, 24)]);
+			const [usage, stats] = await Promise.all([
+				api.usage(endpoint.id),
+				api.stats(endpoint.id, 24),
+			]);
 			return { endpoint, usage, today: sumSince(stats.hours, since) };
 		}),
 	);
@@ -42,7 +45,11 @@ export function EndpointList() {
 					Refresh
 				</button>
 			</div>
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 			{!rows && !error && <p>Loading…</p>}
 			{rows && rows.length === 0 && <p>No endpoints yet. Create one to get a URL for a sender.</p>}
 			{rows && rows.length > 0 && (
@@ -76,12 +83,15 @@ export function EndpointList() {
 										<div class="muted">{endpoint.id}</div>
 									</th>
 									<td class="url">
-										<code>{endpoint.url}</code> <CopyButton text={endpoint.url} label={`Copy URL of ${endpoint.id}`} />
+										<code>{endpoint.url}</code>{' '}
+										<CopyButton text={endpoint.url} label={`Copy URL of ${endpoint.id}`} />
 									</td>
 									<td>{endpoint.accountId}</td>
 									<td>{usage?.plan.name ?? '—'}</td>
 									<td>{endpoint.enabled ? 'Enabled' : 'Disabled'}</td>
-									<td data-field="accepted-today">{usage ? `${usage.acceptedToday} / ${limitText(usage.dailyLimit)}` : '—'}</td>
+									<td data-field="accepted-today">
+										{usage ? `${usage.acceptedToday} / ${limitText(usage.dailyLimit)}` : '—'}
+									</td>
 									{REJECTION_GROUPS.map((g) => (
 										<td key={g.label} data-field={`rejected-${g.label}`}>
 											{countOf(today, g.codes)}

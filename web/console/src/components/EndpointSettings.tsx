@@ -60,9 +60,12 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 		act(async () => {
 			const { secret, previousValidUntil } = await api.rotateSecret(endpoint.id, grace);
 			// An Asana endpoint is re-armed instead: its new secret comes with Asana's next handshake.
-			if (!secret) return 'Waiting for the provider’s next handshake (X-Hook-Secret): create the webhook again now.';
+			if (!secret)
+				return 'Waiting for the provider’s next handshake (X-Hook-Secret): create the webhook again now.';
 			onSecret('New secret after rotation', secret);
-			return previousValidUntil ? `Secret rotated; the previous one works until ${new Date(previousValidUntil).toLocaleString()}.` : 'Secret rotated; the previous one no longer works.';
+			return previousValidUntil
+				? `Secret rotated; the previous one works until ${new Date(previousValidUntil).toLocaleString()}.`
+				: 'Secret rotated; the previous one no longer works.';
 		});
 	const changePlan = () =>
 		act(async () => {
@@ -72,7 +75,9 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 	const toggle = () =>
 		act(async () => {
 			await api.updateEndpoint(endpoint.id, { enabled: !endpoint.enabled });
-			return endpoint.enabled ? 'Endpoint disabled: senders get 403 endpoint_disabled.' : 'Endpoint enabled.';
+			return endpoint.enabled
+				? 'Endpoint disabled: senders get 403 endpoint_disabled.'
+				: 'Endpoint enabled.';
 		});
 	const remove = async (force: boolean) => {
 		setError(undefined);
@@ -101,7 +106,12 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 						void saveAuth();
 					}}
 				>
-					<AuthFields idPrefix="edit" legend="Change the authentication" value={auth} onChange={setAuth} />
+					<AuthFields
+						idPrefix="edit"
+						legend="Change the authentication"
+						value={auth}
+						onChange={setAuth}
+					/>
 					<button type="submit">Save authentication</button>
 				</form>
 				{endpoint.auth.type !== 'none' && (
@@ -114,7 +124,11 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 					>
 						<p class="field">
 							<label for="grace">Keep the previous secret valid for</label>
-							<select id="grace" value={String(grace)} onChange={(e) => setGrace(Number(e.currentTarget.value))}>
+							<select
+								id="grace"
+								value={String(grace)}
+								onChange={(e) => setGrace(Number(e.currentTarget.value))}
+							>
 								{GRACE_CHOICES.map((g) => (
 									<option key={g.seconds} value={String(g.seconds)}>
 										{g.label}
@@ -130,7 +144,8 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 			<section aria-labelledby="plan-title">
 				<h2 id="plan-title">Account and plan</h2>
 				<p>
-					Account <strong>{endpoint.accountId}</strong> uses <strong>{planText(plan)}</strong>. Limits count across all of the account&apos;s endpoints.
+					Account <strong>{endpoint.accountId}</strong> uses <strong>{planText(plan)}</strong>.
+					Limits count across all of the account&apos;s endpoints.
 				</p>
 				<form
 					class="inline"
@@ -170,7 +185,10 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 				</p>
 				{confirmDelete && (
 					<div role="group" aria-label="Confirm deletion" class="confirm">
-						<p>Delete {endpoint.id} with its buffered events and dead letters? Senders will get 404. This cannot be undone.</p>
+						<p>
+							Delete {endpoint.id} with its buffered events and dead letters? Senders will get 404.
+							This cannot be undone.
+						</p>
 						<button type="button" class="danger" onClick={() => void remove(false)}>
 							Delete permanently
 						</button>{' '}
@@ -188,7 +206,11 @@ export function EndpointSettings({ endpoint, plan, plans, onChanged, onSecret }:
 				)}
 			</section>
 			{message && <p role="status">{message}</p>}
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 		</>
 	);
 }

@@ -16,7 +16,8 @@ export function LastEvents({ events }: { events: WebhookEvent[] }) {
 						<li key={e.id}>
 							<article aria-label={`Event ${e.id}`}>
 								<p class="muted">
-									{dateTime(e.receivedAt)} · {e.method} {e.path || '/'} · {e.contentType || 'no content type'} · from {e.sourceIp}
+									{dateTime(e.receivedAt)} · {e.method} {e.path || '/'} ·{' '}
+									{e.contentType || 'no content type'} · from {e.sourceIp}
 								</p>
 								<details>
 									<summary>Headers</summary>
@@ -32,7 +33,15 @@ export function LastEvents({ events }: { events: WebhookEvent[] }) {
 	);
 }
 
-export function DeadLetters({ endpointId, letters, onReplayed }: { endpointId: string; letters: DeadLetter[]; onReplayed(): void }) {
+export function DeadLetters({
+	endpointId,
+	letters,
+	onReplayed,
+}: {
+	endpointId: string;
+	letters: DeadLetter[];
+	onReplayed(): void;
+}) {
 	const [message, setMessage] = useState<string>();
 	const [error, setError] = useState<string>();
 
@@ -40,7 +49,9 @@ export function DeadLetters({ endpointId, letters, onReplayed }: { endpointId: s
 		setError(undefined);
 		try {
 			const result = await api.replayDeadLetters(endpointId, ids);
-			setMessage(`Replayed ${result.replayed.length} dead letter(s)${result.skipped.length ? `; ${result.skipped.length} skipped (gone already)` : ''}.`);
+			setMessage(
+				`Replayed ${result.replayed.length} dead letter(s)${result.skipped.length ? `; ${result.skipped.length} skipped (gone already)` : ''}.`,
+			);
 			onReplayed();
 		} catch (caught) {
 			setError(errorText(caught));
@@ -50,7 +61,9 @@ export function DeadLetters({ endpointId, letters, onReplayed }: { endpointId: s
 	return (
 		<section aria-labelledby="dead-title">
 			<h2 id="dead-title">Dead letters</h2>
-			<p class="hint">Events a workflow failed too often. Replaying hands them back to the same subscriber.</p>
+			<p class="hint">
+				Events a workflow failed too often. Replaying hands them back to the same subscriber.
+			</p>
 			{letters.length === 0 ? (
 				<p>No dead letters.</p>
 			) : (
@@ -80,7 +93,11 @@ export function DeadLetters({ endpointId, letters, onReplayed }: { endpointId: s
 									<td>{l.error}</td>
 									<td>{dateTime(l.deadAt)}</td>
 									<td>
-										<button type="button" aria-label={`Replay dead letter ${l.id}`} onClick={() => void replay([l.id])}>
+										<button
+											type="button"
+											aria-label={`Replay dead letter ${l.id}`}
+											onClick={() => void replay([l.id])}
+										>
 											Replay
 										</button>
 									</td>
@@ -94,7 +111,11 @@ export function DeadLetters({ endpointId, letters, onReplayed }: { endpointId: s
 				</>
 			)}
 			{message && <p role="status">{message}</p>}
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 		</section>
 	);
 }

@@ -21,8 +21,21 @@ export function HistoryChart({ days, title }: { days: DayUsage[]; title: string 
 	const label = `${title}: ${accepted} accepted, ${rejected} rejected in the last ${days.length} days`;
 	return (
 		<figure class="chart">
-			<svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label} data-accepted={accepted} data-rejected={rejected} data-days={days.length}>
-				<line class="axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} />
+			<svg
+				viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+				role="img"
+				aria-label={label}
+				data-accepted={accepted}
+				data-rejected={rejected}
+				data-days={days.length}
+			>
+				<line
+					class="axis"
+					x1={PAD.left}
+					x2={WIDTH - PAD.right}
+					y1={PAD.top + plotH}
+					y2={PAD.top + plotH}
+				/>
 				<text class="tick" x={PAD.left - 6} y={PAD.top + 8} text-anchor="end">
 					{max}
 				</text>
@@ -32,10 +45,28 @@ export function HistoryChart({ days, title }: { days: DayUsage[]; title: string 
 				{days.map((d, i) => {
 					const x = PAD.left + i * slot + 1;
 					return (
-						<g key={d.date} class="day" data-date={d.date} data-accepted={d.accepted} data-rejected={d.rejected}>
+						<g
+							key={d.date}
+							class="day"
+							data-date={d.date}
+							data-accepted={d.accepted}
+							data-rejected={d.rejected}
+						>
 							<title>{`${d.date}: ${d.accepted} accepted, ${d.rejected} rejected, ${d.duplicate} duplicates`}</title>
-							<rect class="accepted" x={x} y={y(d.accepted)} width={bar} height={PAD.top + plotH - y(d.accepted)} />
-							<rect class="rejected" x={x + bar + 1} y={y(d.rejected)} width={bar} height={PAD.top + plotH - y(d.rejected)} />
+							<rect
+								class="accepted"
+								x={x}
+								y={y(d.accepted)}
+								width={bar}
+								height={PAD.top + plotH - y(d.accepted)}
+							/>
+							<rect
+								class="rejected"
+								x={x + bar + 1}
+								y={y(d.rejected)}
+								width={bar}
+								height={PAD.top + plotH - y(d.rejected)}
+							/>
 							{i % 7 === 0 || i === days.length - 1 ? (
 								<text class="tick" x={x + bar} y={HEIGHT - 6} text-anchor="middle">
 									{d.date.slice(5)}
@@ -46,7 +77,8 @@ export function HistoryChart({ days, title }: { days: DayUsage[]; title: string 
 				})}
 			</svg>
 			<figcaption>
-				{title} (UTC days). <span class="legend accepted">Accepted</span> <span class="legend rejected">Rejected</span>
+				{title} (UTC days). <span class="legend accepted">Accepted</span>{' '}
+				<span class="legend rejected">Rejected</span>
 			</figcaption>
 		</figure>
 	);

@@ -19,12 +19,18 @@ export function Login({ notice, onSignedIn }: { notice?: string; onSignedIn(): v
 			setToken('');
 			// The browser drops a Secure cookie on plain HTTP (except on localhost): check it was kept.
 			if (!(await api.session()).signedIn) {
-				setError('Signed in, but the browser did not keep the session cookie. It is a Secure cookie: open the console over HTTPS (or on localhost).');
+				setError(
+					'Signed in, but the browser did not keep the session cookie. It is a Secure cookie: open the console over HTTPS (or on localhost).',
+				);
 				return;
 			}
 			onSignedIn();
 		} catch (caught) {
-			setError(caught instanceof ApiError && caught.status === 401 ? 'Wrong admin token.' : errorText(caught));
+			setError(
+				caught instanceof ApiError && caught.status === 401
+					? 'Wrong admin token.'
+					: errorText(caught),
+			);
 		} finally {
 			setBusy(false);
 		}
@@ -44,11 +50,17 @@ export function Login({ notice, onSignedIn }: { notice?: string; onSignedIn(): v
 					value={token}
 					onInput={(e) => setToken(e.currentTarget.value)}
 				/>
-				<p class="hint">The value of WEBHOOK_GATEWAY_ADMIN_TOKEN. You stay signed in for 8 hours on this browser.</p>
+				<p class="hint">
+					The value of WEBHOOK_GATEWAY_ADMIN_TOKEN. You stay signed in for 8 hours on this browser.
+				</p>
 				<button type="submit" disabled={busy || token === ''}>
 					Sign in
 				</button>
-				{error && <p role="alert" class="error">{error}</p>}
+				{error && (
+					<p role="alert" class="error">
+						{error}
+					</p>
+				)}
 			</form>
 		</main>
 	);

@@ -18,8 +18,12 @@ const SINCE = [
 ] as const;
 
 function stateText(s: SubscriberDelivery): string {
-	if (s.state === 'pending') return s.released ? `pending: in a run (${s.deliveries ?? 0} deliveries)` : 'pending: not released yet';
-	if (s.state === 'dead_letter') return `dead letter ${s.deadLetterId ?? ''} after ${s.deliveries ?? 0} attempts`;
+	if (s.state === 'pending')
+		return s.released
+			? `pending: in a run (${s.deliveries ?? 0} deliveries)`
+			: 'pending: not released yet';
+	if (s.state === 'dead_letter')
+		return `dead letter ${s.deadLetterId ?? ''} after ${s.deliveries ?? 0} attempts`;
 	if (s.state === 'before_subscription') return 'joined after this event';
 	return 'delivered (acknowledged)';
 }
@@ -29,7 +33,10 @@ function Detail({ detail, onClose }: { detail: RequestDetail; onClose(): void })
 	return (
 		<section aria-label="Request detail" class="detail">
 			<h3>
-				Request {r.id} <button type="button" class="small" onClick={onClose}>Close</button>
+				Request {r.id}{' '}
+				<button type="button" class="small" onClick={onClose}>
+					Close
+				</button>
 			</h3>
 			<dl class="figures">
 				{(
@@ -53,7 +60,8 @@ function Detail({ detail, onClose }: { detail: RequestDetail; onClose(): void })
 			{detail.event && (
 				<table>
 					<caption>
-						Event {detail.event.id} per subscriber{detail.event.inBuffer ? '' : ' (no longer buffered)'}
+						Event {detail.event.id} per subscriber
+						{detail.event.inBuffer ? '' : ' (no longer buffered)'}
 					</caption>
 					<thead>
 						<tr>
@@ -88,16 +96,23 @@ export function RequestLog({ endpointId }: { endpointId: string }) {
 	const [older, setOlder] = useState<{ requests: LoggedRequest[]; cursor: string | null }>();
 	const [detail, setDetail] = useState<RequestDetail>();
 	const [error, setError] = useState<string>();
-	const first = useLoaded(() => api.requests(endpointId, filters), `requests:${endpointId}:${JSON.stringify(filters)}`);
+	const first = useLoaded(
+		() => api.requests(endpointId, filters),
+		`requests:${endpointId}:${JSON.stringify(filters)}`,
+	);
 	const rows = [...(first.data?.requests ?? []), ...(older?.requests ?? [])];
 	const cursor = older ? older.cursor : (first.data?.nextCursor ?? null);
-	const field = (name: keyof RequestFilters) => (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
+	const field = (name: keyof RequestFilters) => (e: Event) =>
+		setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
 
 	const loadOlder = async () => {
 		if (!cursor) return;
 		try {
 			const page = await api.requests(endpointId, { ...filters, cursor });
-			setOlder({ requests: [...(older?.requests ?? []), ...page.requests], cursor: page.nextCursor });
+			setOlder({
+				requests: [...(older?.requests ?? []), ...page.requests],
+				cursor: page.nextCursor,
+			});
 		} catch (caught) {
 			setError(errorText(caught));
 		}
@@ -114,7 +129,10 @@ export function RequestLog({ endpointId }: { endpointId: string }) {
 	return (
 		<section aria-labelledby="requests-title">
 			<h2 id="requests-title">Request log</h2>
-			<p class="hint">Every request this endpoint answered, accepted or rejected, with the check that failed. Written within about a second; the oldest entries are trimmed.</p>
+			<p class="hint">
+				Every request this endpoint answered, accepted or rejected, with the check that failed.
+				Written within about a second; the oldest entries are trimmed.
+			</p>
 			<form
 				class="inline"
 				aria-label="Request log filters"
@@ -125,10 +143,22 @@ export function RequestLog({ endpointId }: { endpointId: string }) {
 				}}
 			>
 				<label>
-					Status <input value={form.status ?? ''} onInput={field('status')} placeholder="403,429" size={8} />
+					Status{' '}
+					<input
+						value={form.status ?? ''}
+						onInput={field('status')}
+						placeholder="403,429"
+						size={8}
+					/>
 				</label>{' '}
 				<label>
-					Code <input value={form.code ?? ''} onInput={field('code')} placeholder="unauthorized" size={14} />
+					Code{' '}
+					<input
+						value={form.code ?? ''}
+						onInput={field('code')}
+						placeholder="unauthorized"
+						size={14}
+					/>
 				</label>{' '}
 				<label>
 					Event or delivery id <input value={form.q ?? ''} onInput={field('q')} size={16} />
@@ -181,10 +211,16 @@ export function RequestLog({ endpointId }: { endpointId: string }) {
 									<td>{r.sourceIp}</td>
 									<td>{r.bytes}</td>
 									<td>
-										{r.eventId && <code>{r.eventId}</code>} {r.deliveryId && <span class="muted">{r.deliveryId}</span>}
+										{r.eventId && <code>{r.eventId}</code>}{' '}
+										{r.deliveryId && <span class="muted">{r.deliveryId}</span>}
 									</td>
 									<td>
-										<button type="button" class="small" aria-label={`Details of request ${r.id}`} onClick={() => void open(r.id)}>
+										<button
+											type="button"
+											class="small"
+											aria-label={`Details of request ${r.id}`}
+											onClick={() => void open(r.id)}
+										>
 											Details
 										</button>
 									</td>

@@ -9,19 +9,36 @@ import { api, errorText } from '../api';
 import { age, dateTime } from '../format';
 import type { EndpointSubscribers, SubscriberView } from '../types';
 
-function who(s: { workflowId: string; nodeId: string; workflowName: string | null; nodeName: string | null }): string {
+function who(s: {
+	workflowId: string;
+	nodeId: string;
+	workflowName: string | null;
+	nodeName: string | null;
+}): string {
 	return `${s.workflowName ?? `workflow ${s.workflowId}`} · ${s.nodeName ?? `node ${s.nodeId}`}`;
 }
 
-function Rewind({ endpointId, subscriber, onDone }: { endpointId: string; subscriber: SubscriberView; onDone(message: string): void }) {
+function Rewind({
+	endpointId,
+	subscriber,
+	onDone,
+}: {
+	endpointId: string;
+	subscriber: SubscriberView;
+	onDone(message: string): void;
+}) {
 	const [to, setTo] = useState('');
 	const [error, setError] = useState<string>();
 	const submit = async () => {
 		setError(undefined);
-		const point = /^\d+-\d+$/.test(to.trim()) ? { eventId: to.trim() } : { time: new Date(to).toISOString() };
+		const point = /^\d+-\d+$/.test(to.trim())
+			? { eventId: to.trim() }
+			: { time: new Date(to).toISOString() };
 		try {
 			const result = await api.rewindSubscriber(endpointId, subscriber.id, point);
-			onDone(`${who(subscriber)} starts again after ${result.startsAfterId}: ${result.subscriber.waiting} event(s) waiting.`);
+			onDone(
+				`${who(subscriber)} starts again after ${result.startsAfterId}: ${result.subscriber.waiting} event(s) waiting.`,
+			);
 		} catch (caught) {
 			setError(errorText(caught));
 		}
@@ -35,7 +52,13 @@ function Rewind({ endpointId, subscriber, onDone }: { endpointId: string; subscr
 			}}
 		>
 			<label>
-				Rewind to <input value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} placeholder="2026-12-04T10:00 or 1732280000000-0" required />
+				Rewind to{' '}
+				<input
+					value={to}
+					onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+					placeholder="2026-12-04T10:00 or 1732280000000-0"
+					required
+				/>
 			</label>{' '}
 			<button type="submit" aria-label={`Rewind subscriber ${subscriber.id}`}>
 				Rewind
@@ -50,7 +73,15 @@ function Rewind({ endpointId, subscriber, onDone }: { endpointId: string; subscr
 	);
 }
 
-export function Subscribers({ endpointId, data, onChanged }: { endpointId: string; data: EndpointSubscribers; onChanged(): void }) {
+export function Subscribers({
+	endpointId,
+	data,
+	onChanged,
+}: {
+	endpointId: string;
+	data: EndpointSubscribers;
+	onChanged(): void;
+}) {
 	const [message, setMessage] = useState<string>();
 	const [error, setError] = useState<string>();
 	const remove = async (s: SubscriberView) => {
@@ -66,7 +97,11 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 	return (
 		<section aria-labelledby="subscribers-title">
 			<h2 id="subscribers-title">Subscribers</h2>
-			<p class="hint">Each active trigger node reading this endpoint has its own place in the buffer. One unseen for the subscriber retention is dropped; when its workflow comes back it resumes where it stopped and is told what was removed meanwhile.</p>
+			<p class="hint">
+				Each active trigger node reading this endpoint has its own place in the buffer. One unseen
+				for the subscriber retention is dropped; when its workflow comes back it resumes where it
+				stopped and is told what was removed meanwhile.
+			</p>
 			{data.subscribers.length === 0 ? (
 				<p>No subscribers: nothing reads this endpoint.</p>
 			) : (
@@ -77,7 +112,10 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 							<th scope="col">Workflow · node</th>
 							<th scope="col">Waiting</th>
 							<th scope="col">In progress</th>
-							<th scope="col" title="Left out by the trigger's filter: acknowledged without starting an execution">
+							<th
+								scope="col"
+								title="Left out by the trigger's filter: acknowledged without starting an execution"
+							>
 								Filtered out
 							</th>
 							<th scope="col">Last seen</th>
@@ -109,7 +147,12 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 											onChanged();
 										}}
 									/>
-									<button type="button" class="danger" aria-label={`Remove subscriber ${s.id}`} onClick={() => void remove(s)}>
+									<button
+										type="button"
+										class="danger"
+										aria-label={`Remove subscriber ${s.id}`}
+										onClick={() => void remove(s)}
+									>
 										Remove
 									</button>
 								</td>
@@ -134,7 +177,9 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 							<tr key={d.id} data-dropped={d.id}>
 								<th scope="row">{who(d)}</th>
 								<td>{dateTime(d.droppedAt)}</td>
-								<td>{d.reason === 'retention' ? 'inactive longer than the retention' : 'removed'}</td>
+								<td>
+									{d.reason === 'retention' ? 'inactive longer than the retention' : 'removed'}
+								</td>
 								<td>
 									<code>{d.resumeAfterId}</code>
 								</td>
@@ -144,7 +189,11 @@ export function Subscribers({ endpointId, data, onChanged }: { endpointId: strin
 				</table>
 			)}
 			{message && <p role="status">{message}</p>}
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 		</section>
 	);
 }

@@ -7,7 +7,11 @@ import { api, errorText } from '../api';
 import { pretty } from '../format';
 import type { TestEventAnswer } from '../types';
 
-const SAMPLE = JSON.stringify({ action: 'test', message: 'Hello from the Webhook Gateway console' }, null, 2);
+const SAMPLE = JSON.stringify(
+	{ action: 'test', message: 'Hello from the Webhook Gateway console' },
+	null,
+	2,
+);
 
 export function TestEvent({ endpointId, onSent }: { endpointId: string; onSent(): void }) {
 	const [body, setBody] = useState(SAMPLE);
@@ -42,17 +46,32 @@ export function TestEvent({ endpointId, onSent }: { endpointId: string; onSent()
 	return (
 		<section aria-labelledby="test-event-title">
 			<h2 id="test-event-title">Send a test event</h2>
-			<p class="hint">Signed on the server with the endpoint&apos;s current secret and sent to its URL: it is authenticated, limited, counted and buffered like a real request.</p>
+			<p class="hint">
+				Signed on the server with the endpoint&apos;s current secret and sent to its URL: it is
+				authenticated, limited, counted and buffered like a real request.
+			</p>
 			<form onSubmit={(e) => void send(e)}>
 				<p class="field">
 					<label for="test-event-body">Test event body (JSON)</label>
-					<textarea id="test-event-body" rows={5} spellcheck={false} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+					<textarea
+						id="test-event-body"
+						rows={5}
+						spellcheck={false}
+						value={body}
+						onInput={(e) => setBody(e.currentTarget.value)}
+					/>
 				</p>
 				<button type="submit" disabled={busy}>
 					Send test event
 				</button>
 			</form>
-			<div role="status" aria-label="Test event answer" class="answer" aria-busy={busy} data-answers={answers}>
+			<div
+				role="status"
+				aria-label="Test event answer"
+				class="answer"
+				aria-busy={busy}
+				data-answers={answers}
+			>
 				{answer && (
 					<>
 						<p class={answer.status < 300 ? 'ok' : 'error'}>HTTP {answer.status}</p>
@@ -60,7 +79,11 @@ export function TestEvent({ endpointId, onSent }: { endpointId: string; onSent()
 					</>
 				)}
 			</div>
-			{error && <p role="alert" class="error">{error}</p>}
+			{error && (
+				<p role="alert" class="error">
+					{error}
+				</p>
+			)}
 		</section>
 	);
 }

@@ -11,7 +11,10 @@ import { CopyButton } from './CopyButton';
 
 const SCOPES: { scope: TokenScope; hint: string }[] = [
 	{ scope: 'read', hint: 'GET requests: endpoints, usage, events, plans, accounts' },
-	{ scope: 'manage', hint: 'read, plus changes to endpoints, subscribers, events and dead letters' },
+	{
+		scope: 'manage',
+		hint: 'read, plus changes to endpoints, subscribers, events and dead letters',
+	},
 	{ scope: 'admin', hint: 'everything, including plans, accounts, tokens and the audit log' },
 	{ scope: 'metrics', hint: 'GET /metrics only' },
 ];
@@ -20,7 +23,10 @@ function NewToken({ token, name, onDismiss }: { token: string; name: string; onD
 	return (
 		<section class="secret-once" aria-label="New token">
 			<h3>Token {name} created</h3>
-			<p>Copy it now: it cannot be shown again (the gateway keeps only a keyed hash). If it is lost, revoke it and create another.</p>
+			<p>
+				Copy it now: it cannot be shown again (the gateway keeps only a keyed hash). If it is lost,
+				revoke it and create another.
+			</p>
 			<p class="secret-line">
 				<code aria-label="Token value">{token}</code> <CopyButton text={token} label="Copy token" />
 			</p>
@@ -38,7 +44,8 @@ function CreateToken({ onCreated }: { onCreated(token: string, info: ScopedToken
 	const [error, setError] = useState<string>();
 	const [busy, setBusy] = useState(false);
 
-	const toggle = (scope: TokenScope, on: boolean) => setScopes((now) => (on ? [...now, scope] : now.filter((s) => s !== scope)));
+	const toggle = (scope: TokenScope, on: boolean) =>
+		setScopes((now) => (on ? [...now, scope] : now.filter((s) => s !== scope)));
 	const submit = async (event: Event) => {
 		event.preventDefault();
 		setBusy(true);
@@ -48,7 +55,11 @@ function CreateToken({ onCreated }: { onCreated(token: string, info: ScopedToken
 				.split(/[\s,]+/)
 				.map((a) => a.trim())
 				.filter(Boolean);
-			const created = await api.createToken({ name: name.trim(), scopes, ...(accountIds.length > 0 ? { accountIds } : {}) });
+			const created = await api.createToken({
+				name: name.trim(),
+				scopes,
+				...(accountIds.length > 0 ? { accountIds } : {}),
+			});
 			setName('');
 			setAccounts('');
 			onCreated(created.token, created.tokenInfo);
@@ -64,7 +75,14 @@ function CreateToken({ onCreated }: { onCreated(token: string, info: ScopedToken
 			<h2>Create a token</h2>
 			<p class="field">
 				<label for="token-name">Token name</label>
-				<input id="token-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} aria-describedby="token-name-hint" />
+				<input
+					id="token-name"
+					required
+					maxLength={100}
+					value={name}
+					onInput={(e) => setName(e.currentTarget.value)}
+					aria-describedby="token-name-hint"
+				/>
 				<span id="token-name-hint" class="hint">
 					Who uses it, e.g. &quot;n8n team acme&quot;: the audit log names changes made with it so.
 				</span>
@@ -73,16 +91,26 @@ function CreateToken({ onCreated }: { onCreated(token: string, info: ScopedToken
 				<legend>Scopes</legend>
 				{SCOPES.map(({ scope, hint }) => (
 					<label key={scope} class="check">
-						<input type="checkbox" checked={scopes.includes(scope)} onChange={(e) => toggle(scope, e.currentTarget.checked)} /> {scope}{' '}
-						<span class="muted">({hint})</span>
+						<input
+							type="checkbox"
+							checked={scopes.includes(scope)}
+							onChange={(e) => toggle(scope, e.currentTarget.checked)}
+						/>{' '}
+						{scope} <span class="muted">({hint})</span>
 					</label>
 				))}
 			</fieldset>
 			<p class="field">
 				<label for="token-accounts">Accounts (optional)</label>
-				<input id="token-accounts" value={accounts} onInput={(e) => setAccounts(e.currentTarget.value)} aria-describedby="token-accounts-hint" />
+				<input
+					id="token-accounts"
+					value={accounts}
+					onInput={(e) => setAccounts(e.currentTarget.value)}
+					aria-describedby="token-accounts-hint"
+				/>
 				<span id="token-accounts-hint" class="hint">
-					Account ids separated by commas: the token sees only their endpoints. Empty: every account.
+					Account ids separated by commas: the token sees only their endpoints. Empty: every
+					account.
 				</span>
 			</p>
 			<p class="actions">
@@ -128,16 +156,25 @@ export function Tokens() {
 				</button>
 			</div>
 			<p>
-				Scoped tokens open the admin API (<code>Authorization: Bearer &lt;token&gt;</code>) with only the rights they name, for example for a second n8n team or
-				a monitoring system. The admin token and this console are not limited by them.
+				Scoped tokens open the admin API (<code>Authorization: Bearer &lt;token&gt;</code>) with
+				only the rights they name, for example for a second n8n team or a monitoring system. The
+				admin token and this console are not limited by them.
 			</p>
-			{forbidden && <p role="alert">Managing tokens needs admin rights, which this session does not have.</p>}
+			{forbidden && (
+				<p role="alert">Managing tokens needs admin rights, which this session does not have.</p>
+			)}
 			{error && !forbidden && (
 				<p role="alert" class="error">
 					{error}
 				</p>
 			)}
-			{created && <NewToken token={created.token} name={created.name} onDismiss={() => setCreated(undefined)} />}
+			{created && (
+				<NewToken
+					token={created.token}
+					name={created.name}
+					onDismiss={() => setCreated(undefined)}
+				/>
+			)}
 			{message && <p role="status">{message}</p>}
 			{actionError && (
 				<p role="alert" class="error">
@@ -148,7 +185,9 @@ export function Tokens() {
 			{tokens && tokens.length > 0 && (
 				<div class="table-wrap">
 					<table>
-						<caption>Scoped tokens, oldest first (the tokens themselves are never shown again)</caption>
+						<caption>
+							Scoped tokens, oldest first (the tokens themselves are never shown again)
+						</caption>
 						<thead>
 							<tr>
 								<th scope="col">Name</th>
@@ -168,15 +207,24 @@ export function Tokens() {
 										<div class="muted">{token.id}</div>
 									</th>
 									<td>{token.scopes.join(', ')}</td>
-									<td>{token.accountIds === null ? 'all accounts' : token.accountIds.join(', ')}</td>
+									<td>
+										{token.accountIds === null ? 'all accounts' : token.accountIds.join(', ')}
+									</td>
 									<td>
 										{new Date(token.createdAt).toLocaleString()}
 										<div class="muted">by {token.createdBy}</div>
 									</td>
 									<td>
 										{confirming === token.id ? (
-											<div role="group" aria-label={`Confirm revoking ${token.name}`} class="confirm">
-												<p>Revoke {token.name}? Whoever uses it gets 401 from now on. This cannot be undone.</p>
+											<div
+												role="group"
+												aria-label={`Confirm revoking ${token.name}`}
+												class="confirm"
+											>
+												<p>
+													Revoke {token.name}? Whoever uses it gets 401 from now on. This cannot be
+													undone.
+												</p>
 												<button type="button" class="danger" onClick={() => void revoke(token)}>
 													Revoke permanently
 												</button>{' '}
@@ -185,7 +233,12 @@ export function Tokens() {
 												</button>
 											</div>
 										) : (
-											<button type="button" class="danger" aria-label={`Revoke ${token.name}`} onClick={() => setConfirming(token.id)}>
+											<button
+												type="button"
+												class="danger"
+												aria-label={`Revoke ${token.name}`}
+												onClick={() => setConfirming(token.id)}
+											>
 												Revoke
 											</button>
 										)}
