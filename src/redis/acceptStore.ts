@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
 import { SCRIPT_CODES } from './scriptCodes';
-import { encodeEventHead } from './streamSchema';
+import { encodeEventHead, type EventHead } from './streamSchema';
 
 const CODE = SCRIPT_CODES.accept;
 
@@ -20,7 +20,12 @@ export interface LimitInput {
 	daily: number | null;
 }
 
-export interface AcceptInput extends LimitInput {
+/**
+ * One request to accept: the event to store (its head as the stream entry holds it: method, path,
+ * query, source address and the headers to store, names lower-case, see storedHeaders in
+ * src/parsing/headers.ts; and the raw body) and the limits it is checked against.
+ */
+export interface AcceptInput extends LimitInput, EventHead {
 	endpointId: string;
 	accountId: string;
 	/** Idempotency value of the request, or undefined when dedupe is off / the value is absent. */
@@ -31,12 +36,6 @@ export interface AcceptInput extends LimitInput {
 	capacity: number;
 	/** Most bytes the endpoint's buffered events may hold (stored size: body, headers, path, query...). */
 	capacityBytes: number;
-	method: string;
-	path: string;
-	query: string;
-	/** The headers to store (names lower-case; see storedHeaders in src/parsing/headers.ts). */
-	headers: Record<string, string>;
-	sourceIp: string;
 	body: Buffer;
 }
 

@@ -26,6 +26,7 @@ import type {
 	BufferDelivery,
 	BufferLifecycle,
 	DeadLetter,
+	MaintainResult,
 	NackResult,
 	ReadOptions,
 	ReadResult,
@@ -39,6 +40,7 @@ export type {
 	BufferDelivery,
 	BufferLifecycle,
 	DeadLetter,
+	MaintainResult,
 	NackResult,
 	ReadOptions,
 	ReadResult,
@@ -495,11 +497,7 @@ export class BufferStore implements BufferDelivery, BufferAdmin, BufferLifecycle
 		ep: EndpointRef,
 		subscriberRetentionMs: number,
 		eventRetentionMs: number,
-	): Promise<{
-		droppedSubscribers: string[];
-		trimmed: number;
-		discarded: { entries: number; bytes: number };
-	}> {
+	): Promise<MaintainResult> {
 		const dropped = await this.subscribers.dropUnseen(ep, subscriberRetentionMs);
 		const nowMs = await redisTimeMs(this.redis);
 		const acked = await this.trim(ep, 'acked');

@@ -118,6 +118,16 @@ export interface BufferAdmin {
 	deleteDeadLetters(ep: EndpointRef, ids: string[]): Promise<number>;
 }
 
+/** What one housekeeping pass did to an endpoint's buffer. */
+export interface MaintainResult {
+	/** Subscribers dropped for being unseen too long. */
+	droppedSubscribers: string[];
+	/** Events trimmed because every subscriber had acknowledged them. */
+	trimmed: number;
+	/** Events removed by age that some subscriber had not acknowledged. */
+	discarded: { entries: number; bytes: number };
+}
+
 /** What trigger activation and housekeeping use. */
 export interface BufferLifecycle {
 	/** Registers (or resumes) a subscriber; see SubscriberStore.subscribe. */
@@ -135,9 +145,5 @@ export interface BufferLifecycle {
 		ep: EndpointRef,
 		subscriberRetentionMs: number,
 		eventRetentionMs: number,
-	): Promise<{
-		droppedSubscribers: string[];
-		trimmed: number;
-		discarded: { entries: number; bytes: number };
-	}>;
+	): Promise<MaintainResult>;
 }
