@@ -16,6 +16,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signRequest } from '../../src/auth';
+import { PRESET_CATALOG } from '../../src/auth/catalog';
+import { PROVIDER_GUIDES_URL } from '../../nodes/shared/endpointLocator';
 import { startTestGateway, uniquePrefix, type TestGateway } from '../harness/gateway';
 import { N8N_VERSION, startN8n, type N8nInstance } from '../harness/n8n';
 import { freePort } from '../harness/ports';
@@ -434,7 +436,7 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 
 	it("fills the editor's endpoint picker (listSearch) and plan drop-down (loadOptions) through n8n", async () => {
 		const found = await n8n!.rest<{
-			data: { results: { name: string; value: string; url: string }[] };
+			data: { results: { name: string; value: string; url: string; linkAlt?: string }[] };
 		}>('POST', '/dynamic-node-parameters/resource-locator-results', {
 			nodeTypeAndVersion: { name: NODE_TYPE, version: 1 },
 			path: 'endpoint',
@@ -449,9 +451,22 @@ describe(`Webhook Endpoint node in a real n8n ${N8N_VERSION}`, { timeout: 300_00
 			},
 			credentials: { webhookGatewayApi: credential },
 		});
+		// A preset endpoint's entry names its URL and provider; its link opens the provider's guide,
+		// whose tooltip is the preset's setup hint.
+		const github = PRESET_CATALOG.github;
 		assert.deepEqual(
-			found.data.results.map((r) => [r.value, r.url]),
-			[[ENDPOINT_ID, endpointUrl]],
+			found.data.results.map((r) => [r.value, r.url, r.linkAlt]),
+			[
+				[
+					ENDPOINT_ID,
+					PROVIDER_GUIDES_URL + github.docs,
+					`${github.name} setup: ${github.setupHint}`,
+				],
+			],
+		);
+		assert.ok(
+			found.data.results[0].name.endsWith(`— ${endpointUrl} · ${github.name}`),
+			found.data.results[0].name,
 		);
 
 		const answer = await n8n!.rest<{
