@@ -24,9 +24,7 @@ const algorithm = process.env.SIGNATURE_ALGORITHM ?? 'sha256';
 const encoding = process.env.SIGNATURE_ENCODING ?? 'hex';
 const prefix = process.env.SIGNATURE_PREFIX ?? 'sha256=';
 
-const body =
-	process.env.WEBHOOK_BODY ??
-	JSON.stringify({ id: randomUUID(), type: 'invoice.paid', amount: 4200 });
+const body = process.env.WEBHOOK_BODY ?? JSON.stringify({ id: randomUUID(), type: 'invoice.paid', amount: 4200 });
 const signature = prefix + createHmac(algorithm, secret).update(body).digest(encoding);
 
 const res = await fetch(url, {

@@ -17,14 +17,7 @@ if (!url || !secret) {
 	process.exit(2);
 }
 
-const body =
-	process.env.WEBHOOK_BODY ??
-	JSON.stringify({
-		id: 5551234567890,
-		email: 'jon@example.com',
-		total_price: '10.00',
-		currency: 'USD',
-	});
+const body = process.env.WEBHOOK_BODY ?? JSON.stringify({ id: 5551234567890, email: 'jon@example.com', total_price: '10.00', currency: 'USD' });
 const hmac = createHmac('sha256', secret).update(body).digest('base64');
 
 const res = await fetch(url, {

@@ -25,17 +25,10 @@ const event = {
 	api_app_id: 'A0000000',
 	event_id: process.env.DELIVERY_ID ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
 	event_time: timestamp,
-	event: {
-		type: 'app_mention',
-		user: 'U0000000',
-		text: '<@U0BOT> hello',
-		channel: 'C0000000',
-		ts: `${timestamp}.000100`,
-	},
+	event: { type: 'app_mention', user: 'U0000000', text: '<@U0BOT> hello', channel: 'C0000000', ts: `${timestamp}.000100` },
 };
 const body = process.env.WEBHOOK_BODY ?? JSON.stringify(event);
-const signature =
-	'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+const signature = 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
 
 const res = await fetch(url, {
 	method: 'POST',
