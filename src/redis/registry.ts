@@ -9,6 +9,9 @@ import { endpointKeys, registryKeys, subscriberKeys, type RegistryKeys } from '.
 import { duplicateForBlocking, type RedisConnectionOptions, type ScriptedRedis } from './client';
 import { SCRIPT_CODES } from './scriptCodes';
 
+/** Reads and swaps `updateEndpointIf` tries before it gives up on a record that keeps changing. */
+const UPDATE_IF_ATTEMPTS = 5;
+
 export type RegistryChange = { kind: 'endpoint' | 'account' | 'plan'; id: string };
 
 function parseAll<T>(hash: Record<string, string>): T[] {
@@ -63,26 +66,32 @@ export class RedisRegistryStore {
 	/**
 	 * Changes one endpoint only if nobody changed it meanwhile (compare and set on its stored JSON):
 	 * `change` gets the record in plaintext and returns the new one, or undefined to leave it.
-	 * @returns the record as changed, or undefined when it is missing, `change` declined, or another
-	 *   writer came first (the caller treats that as declined: the change is decided once)
+	 * When another writer changed the record between the read and the swap, `change` is asked again
+	 * on the fresh record (up to UPDATE_IF_ATTEMPTS times), so an unrelated edit racing a handshake
+	 * does not refuse it, while a second handshake sees the first one's result and declines.
+	 * @returns the record as changed, or undefined when it is missing, `change` declined, or the
+	 *   record kept changing under it
 	 */
 	async updateEndpointIf(
 		id: string,
 		change: (record: EndpointRecord) => EndpointRecord | undefined,
 	): Promise<EndpointRecord | undefined> {
-		const raw = await this.redis.hget(this.keys.endpoints, id);
-		if (!raw) return undefined;
-		const next = change(this.secrets.open(JSON.parse(raw) as EndpointRecord));
-		if (!next) return undefined;
-		const swapped = await this.redis.replaceField(
-			this.keys.endpoints,
-			id,
-			raw,
-			JSON.stringify(this.secrets.seal(next)),
-		);
-		if (swapped !== 1) return undefined;
-		await this.publish({ kind: 'endpoint', id });
-		return next;
+		for (let attempt = 0; attempt < UPDATE_IF_ATTEMPTS; attempt++) {
+			const raw = await this.redis.hget(this.keys.endpoints, id);
+			if (!raw) return undefined;
+			const next = change(this.secrets.open(JSON.parse(raw) as EndpointRecord));
+			if (!next) return undefined;
+			const swapped = await this.redis.replaceField(
+				this.keys.endpoints,
+				id,
+				raw,
+				JSON.stringify(this.secrets.seal(next)),
+			);
+			if (swapped !== SCRIPT_CODES.replace.replaced) continue;
+			await this.publish({ kind: 'endpoint', id });
+			return next;
+		}
+		return undefined;
 	}
 
 	/** @returns false when the id is taken. */
