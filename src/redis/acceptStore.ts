@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ScriptedRedis } from './client';
 import { endpointKeys } from './keys';
+import { ScriptBatch } from './scriptBatch';
 import { SCRIPT_CODES } from './scriptCodes';
 import { encodeEventHead, type EventHead } from './streamSchema';
 
@@ -79,10 +80,14 @@ function scriptLimits(limits: LimitInput | null | undefined): [string, string, n
 }
 
 export class AcceptStore {
+	private readonly acceptEvent: ScriptBatch;
+
 	constructor(
-		private readonly redis: ScriptedRedis,
+		redis: ScriptedRedis,
 		private readonly prefix: string,
-	) {}
+	) {
+		this.acceptEvent = new ScriptBatch(redis, 'acceptEvent');
+	}
 
 	async accept(input: AcceptInput): Promise<AcceptOutcome> {
 		const keys = endpointKeys(this.prefix, input.accountId, input.endpointId);
@@ -92,7 +97,7 @@ export class AcceptStore {
 				: keys.dedupePrefix + createHash('sha256').update(input.dedupeValue).digest('base64url');
 		const [rate, burst, daily] = scriptLimits(input);
 		const [epRate, epBurst, epDaily] = scriptLimits(input.endpointLimits);
-		const r = (await this.redis.acceptEvent(
+		const r = (await this.acceptEvent.call([
 			keys.stream,
 			dedupeKey,
 			keys.limiter,
@@ -121,7 +126,7 @@ export class AcceptStore {
 			epRate,
 			epBurst,
 			epDaily,
-		)) as (string | number)[];
+		])) as (string | number)[];
 		const n = (i: number) => Number(r[i]);
 		const code = n(0);
 		if (code === CODE.duplicate) return { kind: 'duplicate', eventId: String(r[1]) };

@@ -3,6 +3,7 @@
  * scripts with defineCommand. Clients fail fast while Redis is unreachable (no offline queue,
  * a command timeout) so the gateway answers 503 instead of hanging, and reconnect by themselves.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
@@ -64,6 +65,16 @@ function loadScripts(): { name: string; numberOfKeys: number; lua: string }[] {
 			});
 	}
 	return scriptCache;
+}
+
+/** How EVALSHA names a defined script: its SHA1 (of the text ioredis registers, preamble included) and key count. */
+export function definedScript(name: keyof ScriptCommands): { sha: string; numberOfKeys: number } {
+	const script = loadScripts().find((s) => s.name === name);
+	if (!script) throw new Error(`No Lua script named ${name} in ${SCRIPTS_DIR}`);
+	return {
+		sha: createHash('sha1').update(script.lua).digest('hex'),
+		numberOfKeys: script.numberOfKeys,
+	};
 }
 
 function baseOptions(url: URL, options: RedisConnectionOptions): RedisOptions {

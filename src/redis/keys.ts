@@ -70,7 +70,31 @@ export function registryKeys(prefix: string): RegistryKeys {
 	};
 }
 
-export function endpointKeys(prefix: string, accountId: string, endpointId: string): EndpointKeys {
+/**
+ * Endpoint keys already built, by prefix, account and endpoint: the request path asks for them
+ * several times per request (accept, statistics). Bounded: emptied when it reaches the cap.
+ */
+const builtEndpointKeys = new Map<string, Readonly<EndpointKeys>>();
+const MAX_BUILT_ENDPOINT_KEYS = 10_000;
+
+/** The keys of one endpoint; the same frozen object for the same arguments while it is kept. */
+export function endpointKeys(
+	prefix: string,
+	accountId: string,
+	endpointId: string,
+): Readonly<EndpointKeys> {
+	// No separator can be confused: prefix and ids are joined with a character ids never hold.
+	const id = `${prefix}\n${accountId}\n${endpointId}`;
+	let keys = builtEndpointKeys.get(id);
+	if (keys === undefined) {
+		if (builtEndpointKeys.size >= MAX_BUILT_ENDPOINT_KEYS) builtEndpointKeys.clear();
+		keys = Object.freeze(buildEndpointKeys(prefix, accountId, endpointId));
+		builtEndpointKeys.set(id, keys);
+	}
+	return keys;
+}
+
+function buildEndpointKeys(prefix: string, accountId: string, endpointId: string): EndpointKeys {
 	const base = `${prefix}${accountTag(accountId)}`;
 	return {
 		stream: `${base}:stream:${endpointId}`,

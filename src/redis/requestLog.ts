@@ -166,7 +166,8 @@ interface Pending {
 	endpointId: string;
 	/** Absent for the unknown-id log. */
 	accountId?: string;
-	fields: string[][];
+	/** What was recorded, oldest first; turned into stream fields only at the flush, for the entries kept. */
+	records: RequestRecord[];
 }
 
 export class RequestLogStore {
@@ -204,18 +205,18 @@ export class RequestLogStore {
 		if (!entry)
 			this.pending.set(
 				key,
-				(entry = { endpointId: r.endpointId, accountId: r.accountId, fields: [] }),
+				(entry = { endpointId: r.endpointId, accountId: r.accountId, records: [] }),
 			);
-		entry.fields.push(fieldsOf(r, unknown));
+		entry.records.push(r);
 		this.pendingCount++;
 		// The log keeps an endpoint's newest `maxEntries` (the flush's exact MAXLEN): older entries of
 		// the same interval would be written only to be trimmed at once. Under load that was most of
 		// the flush (thousands of XADDs a second per endpoint), so they are let go here, in amortised
 		// O(1); what Redis ends up holding is the same.
 		const max = this.options.maxEntries;
-		if (entry.fields.length >= 2 * max) {
-			const older = entry.fields.length - max;
-			entry.fields.splice(0, older);
+		if (entry.records.length >= 2 * max) {
+			const older = entry.records.length - max;
+			entry.records.splice(0, older);
 			this.pendingCount -= older;
 		}
 		this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.options.flushMs);
@@ -252,8 +253,10 @@ export class RequestLogStore {
 				let pipeline = pipelines.get(group);
 				if (!pipeline) pipelines.set(group, (pipeline = this.redis.pipeline()));
 				const max = this.options.maxEntries;
-				const newest = p.fields.length > max ? p.fields.slice(-max) : p.fields;
-				for (const fields of newest) pipeline.xadd(key, 'MAXLEN', String(max), '*', ...fields);
+				const newest = p.records.length > max ? p.records.slice(-max) : p.records;
+				const unknown = p.accountId === undefined;
+				for (const r of newest)
+					pipeline.xadd(key, 'MAXLEN', String(max), '*', ...fieldsOf(r, unknown));
 				pipeline.xtrim(key, 'MINID', minId);
 				pipeline.pexpire(key, this.options.retentionMs);
 			}
@@ -270,11 +273,11 @@ export class RequestLogStore {
 		for (const [key, p] of batch) {
 			const cur = this.pending.get(key);
 			const room = MAX_PENDING_ENTRIES - this.pendingCount;
-			const fields = p.fields.slice(Math.max(0, p.fields.length - room));
-			this.dropped += p.fields.length - fields.length;
-			this.pendingCount += fields.length;
-			if (cur) cur.fields.unshift(...fields);
-			else this.pending.set(key, { ...p, fields });
+			const records = p.records.slice(Math.max(0, p.records.length - room));
+			this.dropped += p.records.length - records.length;
+			this.pendingCount += records.length;
+			if (cur) cur.records.unshift(...records);
+			else this.pending.set(key, { ...p, records });
 		}
 	}
 

@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseBody, type MultipartBody, type ParsedBody } from '../../src/parsing/body';
+import {
+	MAX_JSON_DEPTH,
+	parseBody,
+	type MultipartBody,
+	type ParsedBody,
+} from '../../src/parsing/body';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
@@ -381,5 +386,44 @@ describe('parseBody: determinism', () => {
 			assert.deepEqual(second, first);
 			assert.equal(JSON.stringify(second), JSON.stringify(first));
 		}
+	});
+});
+
+describe('parseBody: JSON nesting limit', () => {
+	/** `depth` nested containers, alternating arrays and objects, around `inner`. */
+	function nested(depth: number, inner = '1'): string {
+		let text = inner;
+		for (let i = 0; i < depth; i++) text = i % 2 === 0 ? `[${text}]` : `{"k":${text}}`;
+		return text;
+	}
+
+	it('accepts 512 levels and refuses 513, naming the limit', async () => {
+		assert.equal(MAX_JSON_DEPTH, 512);
+		const ok = nested(512);
+		assert.deepEqual(await parsed('application/json', utf8(ok)), JSON.parse(ok));
+		const message = await rejected('application/json', utf8(nested(513)));
+		assert.equal(message, 'JSON body nests deeper than 512 levels');
+	});
+
+	it('counts containers only: brackets inside strings and wide bodies do not add depth', async () => {
+		const inString = JSON.stringify({ text: '['.repeat(2000) + '{'.repeat(2000) });
+		assert.deepEqual(await parsed('application/json', utf8(inString)), JSON.parse(inString));
+		const wide = JSON.stringify(Array.from({ length: 2000 }, () => [[{ a: [1] }]]));
+		assert.equal(((await parsed('application/json', utf8(wide))) as unknown[]).length, 2000);
+		// Deep in one branch only, after a wide first branch: still found.
+		const late = `[${JSON.stringify(Array(100).fill({}))},${nested(512)}]`;
+		assert.match(await rejected('application/json', utf8(late)), /deeper than 512/);
+	});
+
+	it('a "__proto__" key is walked like any other', async () => {
+		const text = `{"__proto__":${nested(512)}}`;
+		assert.match(await rejected('application/json', utf8(text)), /deeper than 512/);
+	});
+
+	it('without a content type, too deep JSON stays the text it also is', async () => {
+		const deep = nested(513);
+		assert.equal(await parsed(undefined, utf8(deep)), deep);
+		const ok = nested(512);
+		assert.deepEqual(await parsed(undefined, utf8(ok)), JSON.parse(ok));
 	});
 });
