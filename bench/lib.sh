@@ -206,13 +206,15 @@ build_if_needed() { # SKIP_BUILD=1: use dist/ as it is
 }
 
 start_redis() { # [appendfsync, default everysec]: sets REDIS_PORT, REDIS_PID: private redis-server,
-	# AOF, data in $WORK (everysec) or $WORK/redis-<appendfsync>
-	local fsync=${1:-everysec} dir=$WORK name=redis
+	# AOF, data in $WORK (everysec) or $WORK/redis-<appendfsync>; REDIS_ARGS (environment) are
+	# appended to its command line, e.g. REDIS_ARGS="--auto-aof-rewrite-percentage 0"
+	local fsync=${1:-everysec} dir=$WORK name=redis extra=()
 	[[ $fsync == everysec ]] || name=redis-$fsync dir=$WORK/redis-$fsync
+	read -r -a extra <<<"${REDIS_ARGS:-}"
 	mkdir -p "$dir"
 	REDIS_PORT=$(free_port)
 	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync "$fsync" \
-		--dir "$dir" --logfile "$WORK/$name.log" --daemonize no >/dev/null 2>&1 &
+		--dir "$dir" --logfile "$WORK/$name.log" --daemonize no "${extra[@]}" >/dev/null 2>&1 &
 	REDIS_PID=$!
 	PIDS+=("$REDIS_PID")
 	FAIL_LOGS+=("$name.log")

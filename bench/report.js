@@ -127,11 +127,17 @@ function enrich(run) {
 		executions: run.executions
 			? { ...run.executions, finishedPerSecond: round2(run.executions.finishedInWindow / elapsedS) }
 			: null,
-		// acceptEvent calls per socket read in Redis: how many requests ioredis's auto-pipelining
-		// sends per batch (every socket read also counts, e.g. the bench's own redis-cli calls).
+		// acceptEvent calls per socket read in Redis: how many requests the gateway writes per batch
+		// (every socket read also counts, e.g. the bench's own redis-cli calls).
 		redisScriptsPerRead:
 			TARGETS[run.target].redis && run.redis && run.redis.reads > 0
 				? round2(run.redis.scripts / run.redis.reads)
+				: null,
+		// Forks of Redis during the round (AOF rewrites: Redis answers nothing while it forks) and
+		// how long the last one took.
+		redisForks:
+			TARGETS[run.target].redis && run.redis && run.redis.forks !== undefined
+				? { count: run.redis.forks, lastForkMs: round1(run.redis.lastForkUs / 1000) }
 				: null,
 	};
 }
@@ -389,8 +395,8 @@ lines.push(
 	'',
 	'Rounds:',
 	'',
-	'| round | target | req/s | p50 | p99 | server CPU | server µs/req | Redis CPU | other CPU | stolen CPU | stored or executions / completed / sent | acceptEvent calls per Redis read |',
-	'|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+	'| round | target | req/s | p50 | p99 | server CPU | server µs/req | Redis CPU | other CPU | stolen CPU | stored or executions / completed / sent | acceptEvent calls per Redis read | Redis forks (AOF rewrites), last fork |',
+	'|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
 	...measured.map((r) => {
 		const counted = TARGETS[r.target].redis
 			? r.storedInRedis
@@ -403,6 +409,7 @@ lines.push(
 			(counted === null
 				? '— | —'
 				: `${counted} / ${r.requests} / ${r.sent} | ${fmt(r.redisScriptsPerRead, 2)}`) +
+			` | ${r.redisForks ? `${r.redisForks.count}, ${fmt(r.redisForks.lastForkMs, 1)} ms` : '—'}` +
 			' |'
 		);
 	}),

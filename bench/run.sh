@@ -50,6 +50,8 @@
 #   MAX_STOLEN=10    measure a target's round again (up to STOLEN_RETRIES=2 times) when the hypervisor
 #                    stole more than this % of a core during it; the disturbed run is kept in
 #                    latest.json as phase "disturbed" and left out of the medians (0 = off)
+#   REDIS_ARGS       extra redis-server arguments for every Redis of the run, e.g.
+#                    "--auto-aof-rewrite-percentage 0" (no AOF rewrite, so no fork, during the run)
 #   RELEASE=0        1: afterwards, stop everything and run bench/release.ts (the Batch Trigger
 #                    release benchmark), which sets its figures beside this run's n8n target
 #
@@ -273,9 +275,11 @@ clear_stream() { # redis-port stream-key: empty it; XTRIM keeps the stream and i
 	# (the embedded endpoint's Batch Trigger subscriber), DEL would drop them
 	redis-cli -p "$1" XTRIM "$2" MAXLEN 0 >/dev/null
 }
-redis_stats() { # redis-port: "scripts reads": EVALSHA/EVAL calls (one per ingest request) and socket reads in Redis
+redis_stats() { # redis-port: "scripts reads forks forkUs": EVALSHA/EVAL calls (one per ingest request),
+	# socket reads, forks (AOF rewrites) and the last fork's duration in µs (Redis stops meanwhile)
 	redis-cli -p "$1" INFO all | tr -d '\r' |
-		awk -F'[:=,]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_eval" {c += $3} $1 == "total_reads_processed" {r = $2} END {print c + 0, r + 0}'
+		awk -F'[:=,]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_eval" {c += $3} $1 == "total_reads_processed" {r = $2}
+			$1 == "total_forks" {f = $2} $1 == "latest_fork_usec" {u = $2} END {print c + 0, r + 0, f + 0, u + 0}'
 }
 exec_summary() { # afterId: n8n's Webhook-node executions with a larger id (JSON)
 	curl -fsS --max-time 120 "$CTL_URL/executions?workflowId=$WH_WORKFLOW&afterId=$1"
@@ -386,15 +390,17 @@ run_wrk() { # phase round target seconds
 		cat "$out" >&2
 		die "no BENCH_RESULT line in wrk's output"
 	}
-	local redis_commands redis_reads
-	redis_commands=$((${s1% *} - ${s0% *})) redis_reads=$((${s1#* } - ${s0#* }))
+	local redis_commands redis_reads redis_forks fork_us r0 r1
+	read -r -a r0 <<<"$s0"
+	read -r -a r1 <<<"$s1"
+	redis_commands=$((r1[0] - r0[0])) redis_reads=$((r1[1] - r0[1])) redis_forks=$((r1[2] - r0[2])) fork_us=${r1[3]}
 	read -r -a a0 <<<"$k0"
 	read -r -a a1 <<<"$k1"
-	printf '{"phase":"%s","round":%d,"target":"%s","connections":%d,"elapsedNs":%d,"ticks":{"gateway":%d,"redis":%d,"bare":%d,"n8n":%d,"n8nGroup":%d,"helper":%d},"targetTicks":{"server":%d,"redis":%d},"machineTicks":{"busy":%d,"steal":%d},"wrkCpuSeconds":%s,"stored":%s,"executions":%s,"redis":{"scripts":%d,"reads":%d},"wrk":%s}\n' \
+	printf '{"phase":"%s","round":%d,"target":"%s","connections":%d,"elapsedNs":%d,"ticks":{"gateway":%d,"redis":%d,"bare":%d,"n8n":%d,"n8nGroup":%d,"helper":%d},"targetTicks":{"server":%d,"redis":%d},"machineTicks":{"busy":%d,"steal":%d},"wrkCpuSeconds":%s,"stored":%s,"executions":%s,"redis":{"scripts":%d,"reads":%d,"forks":%d,"lastForkUs":%d},"wrk":%s}\n' \
 		"$phase" "$round" "$target" "$conns" $((t1 - t0)) \
 		$((a1[0] - a0[0])) $((a1[1] - a0[1])) $((a1[2] - a0[2])) $((a1[3] - a0[3])) $((a1[4] - a0[4])) $((a1[5] - a0[5])) \
 		$((${x1% *} - ${x0% *})) $((${x1#* } - ${x0#* })) \
-		$((${m1% *} - ${m0% *})) $((${m1#* } - ${m0#* })) "$wrk_cpu" "$stored" "$executions" "$redis_commands" "$redis_reads" "$result" >>"$RUNS"
+		$((${m1% *} - ${m0% *})) $((${m1#* } - ${m0#* })) "$wrk_cpu" "$stored" "$executions" "$redis_commands" "$redis_reads" "$redis_forks" "$fork_us" "$result" >>"$RUNS"
 	# % of one core the hypervisor gave to other guests during the run (whole percent).
 	LAST_STOLEN=$(((${m1#* } - ${m0#* }) * 100 * 1000000000 / ($(getconf CLK_TCK) * (t1 - t0))))
 	log "$phase round $round $target: $(awk '/Requests\/sec/ {print $2 " req/s"}' "$out") (stolen ${LAST_STOLEN} % of a core)"

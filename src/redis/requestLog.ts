@@ -1,8 +1,8 @@
 /**
  * The request log (docs/request-log.md): one entry per request the ingest path answered, accepted
  * or rejected, with the check that failed. Kept off the request path like the statistics
- * (stats.ts): entries wait in memory and are written in one pipeline per flush interval, to a
- * stream per endpoint capped by count and age. Ids that name no endpoint share one capped stream,
+ * (stats.ts): entries wait in memory and are written once per flush interval, in pipelines of at
+ * most FLUSH_CHUNK entries, to a stream per endpoint capped by count and age. Ids that name no endpoint share one capped stream,
  * so a sender spraying random ids cannot make keys or memory grow.
  */
 import type { ScriptedRedis } from './client';
@@ -87,6 +87,11 @@ export interface RequestLogOptions {
 
 /** Entries waiting in memory at most; beyond, new ones are dropped and counted (Redis unreachable for long). */
 export const MAX_PENDING_ENTRIES = 50_000;
+/**
+ * XADDs per pipeline of a flush: small enough that writing one (encoding, Redis running it) takes
+ * well under a millisecond, so requests answered meanwhile are not held up behind a whole flush.
+ */
+const FLUSH_CHUNK = 100;
 /** Entries one list call reads at most before it returns a cursor (bounds the cost of a narrow filter). */
 const SCAN_BUDGET = 5000;
 const SCAN_CHUNK = 500;
@@ -174,6 +179,7 @@ export class RequestLogStore {
 	private pending = new Map<string, Pending>();
 	private pendingCount = 0;
 	private timer?: NodeJS.Timeout;
+	private flushing: Promise<void> = Promise.resolve();
 	/** Entries dropped because too many waited in memory (Redis unreachable for long). */
 	dropped = 0;
 
@@ -224,17 +230,29 @@ export class RequestLogStore {
 	}
 
 	/**
-	 * Writes what waits, in one pipeline (on a cluster: one per account's slot): per log XADD with an exact MAXLEN, a MINID trim for age
-	 * and an expiry. Entries of endpoints deleted since are dropped (a flush must not re-create a
-	 * deleted endpoint's key); on failure the entries wait for the next flush.
+	 * Writes what waits: per log XADDs with an exact MAXLEN, then a MINID trim for age and an
+	 * expiry. The XADDs go in pipelines of at most {@link FLUSH_CHUNK} (on a cluster, each within
+	 * one account's slot), one after the other, so that neither the gateway's encoding nor Redis's
+	 * execution of a full flush (up to `maxEntries` per endpoint) holds up the requests between
+	 * them. Entries of endpoints deleted since are dropped (a flush must not re-create a deleted
+	 * endpoint's key); on failure the entries wait for the next flush.
 	 */
-	async flush(): Promise<void> {
+	flush(): Promise<void> {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = undefined;
+		// One flush at a time, so that a log's entries are written in the order they were recorded.
+		const flushed = this.flushing.then(() => this.writePending());
+		this.flushing = flushed.catch(() => undefined);
+		return flushed;
+	}
+
+	private async writePending(): Promise<void> {
 		if (this.pending.size === 0) return;
 		const batch = this.pending;
 		this.pending = new Map();
 		this.pendingCount = 0;
+		// What is not written yet: kept for the next flush should this one fail.
+		const unwritten = new Map(batch);
 		try {
 			const registry = registryKeys(this.prefix).endpoints;
 			const known = [...batch.entries()].filter(([, p]) => p.accountId !== undefined);
@@ -245,28 +263,35 @@ export class RequestLogStore {
 			// Ids are Redis's time and the retention is the gateway's: trim with some slack for skew
 			// (reads hide what is older than the retention exactly).
 			const minId = `${Math.max(0, this.now() - this.options.retentionMs - Math.min(ID_SLACK_MS, this.options.retentionMs))}-0`;
-			// A cluster pipeline must stay within one slot: there, one pipeline per account tag.
-			const pipelines = new Map<string, ReturnType<ScriptedRedis['pipeline']>>();
+			const max = this.options.maxEntries;
 			for (const [key, p] of batch) {
-				if (gone.has(key)) continue;
-				const group = this.redis.isCluster ? (p.accountId ?? '') : '';
-				let pipeline = pipelines.get(group);
-				if (!pipeline) pipelines.set(group, (pipeline = this.redis.pipeline()));
-				const max = this.options.maxEntries;
+				if (gone.has(key)) {
+					unwritten.delete(key);
+					continue;
+				}
 				const newest = p.records.length > max ? p.records.slice(-max) : p.records;
 				const unknown = p.accountId === undefined;
-				for (const r of newest)
-					pipeline.xadd(key, 'MAXLEN', String(max), '*', ...fieldsOf(r, unknown));
-				pipeline.xtrim(key, 'MINID', minId);
-				pipeline.pexpire(key, this.options.retentionMs);
+				for (let at = 0; at < newest.length; at += FLUSH_CHUNK) {
+					unwritten.set(key, { ...p, records: newest.slice(at) });
+					const pipeline = this.redis.pipeline();
+					for (const r of newest.slice(at, at + FLUSH_CHUNK))
+						pipeline.xadd(key, 'MAXLEN', String(max), '*', ...fieldsOf(r, unknown));
+					await this.run(pipeline);
+				}
+				unwritten.delete(key);
+				await this.run(
+					this.redis.pipeline().xtrim(key, 'MINID', minId).pexpire(key, this.options.retentionMs),
+				);
 			}
-			const results = await Promise.all([...pipelines.values()].map((p) => p.exec()));
-			if (results.some((r) => r?.some(([error]) => error)))
-				throw new Error('request log flush failed');
 		} catch (error) {
-			this.keep(batch);
+			this.keep(unwritten);
 			throw error;
 		}
+	}
+
+	private async run(pipeline: ReturnType<ScriptedRedis['pipeline']>): Promise<void> {
+		const results = await pipeline.exec();
+		if (results?.some(([error]) => error)) throw new Error('request log flush failed');
 	}
 
 	private keep(batch: Map<string, Pending>): void {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createStores, redisClientOf, type Stores } from '../../src/redis';
+import { unknownRequestLogKey } from '../../src/redis/keys';
 import { uniquePrefix } from '../harness/gateway';
 import { startRedis, type RedisServer } from '../harness/redis';
 
@@ -16,6 +17,22 @@ const MAX = 50;
 async function xaddCalls(stores: Stores): Promise<number> {
 	const info = await redisClientOf(stores).info('commandstats');
 	return Number(/cmdstat_xadd:calls=(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** Records the number of commands of every pipeline the client executes from now on. */
+function pipelineSizes(client: ReturnType<typeof redisClientOf>): number[] {
+	const sizes: number[] = [];
+	const pipeline = client.pipeline.bind(client);
+	client.pipeline = ((...args: Parameters<typeof pipeline>) => {
+		const p = pipeline(...args);
+		const exec = p.exec.bind(p);
+		p.exec = ((...execArgs: Parameters<typeof exec>) => {
+			sizes.push(p.length);
+			return exec(...execArgs);
+		}) as typeof p.exec;
+		return p;
+	}) as typeof client.pipeline;
+	return sizes;
 }
 
 describe('request log cap per flush', () => {
@@ -79,5 +96,46 @@ describe('request log cap per flush', () => {
 			page.requests.slice(0, 7).map((r) => r.bytes),
 			[1006, 1005, 1004, 1003, 1002, 1001, 1000],
 		);
+	});
+
+	it('a large flush goes in pipelines of 100, in order; a failed one keeps its entries for the next', async () => {
+		const prefix = uniquePrefix();
+		const big = createStores({ url: redis.url, name: 'request-log-chunks' }, prefix, {
+			requestLog: { maxEntries: 1000, retentionMs: 86_400_000, flushMs: 60_000 },
+		});
+		try {
+			await big.waitReady(5000);
+			const client = redisClientOf(big);
+			const record = (i: number) =>
+				big.requestLog.record({
+					endpointId: 'sprayed',
+					timeMs: Date.now(),
+					method: 'POST',
+					sourceIp: '127.0.0.1',
+					status: 404,
+					code: 'endpoint_not_found',
+					bytes: i,
+				});
+			for (let i = 0; i < 250; i++) record(i);
+			// The log's key is taken by a string: every XADD fails, nothing may be lost.
+			await client.set(unknownRequestLogKey(prefix), 'not a stream');
+			await assert.rejects(big.requestLog.flush(), /request log flush failed/);
+			await client.del(unknownRequestLogKey(prefix));
+			for (let i = 250; i < 260; i++) record(i);
+			const before = await xaddCalls(big);
+			const sizes = pipelineSizes(client);
+			await big.requestLog.flush();
+			assert.equal((await xaddCalls(big)) - before, 260, 'every entry once');
+			// 260 XADDs in pipelines of at most 100, then the trim and the expiry.
+			assert.deepEqual(sizes, [100, 100, 60, 2]);
+			const page = await big.requestLog.list('unknown', { limit: 1000 });
+			assert.deepEqual(
+				page.requests.map((r) => r.bytes),
+				Array.from({ length: 260 }, (_, i) => 259 - i),
+				'in the order recorded, newest first',
+			);
+		} finally {
+			await big.close();
+		}
 	});
 });
