@@ -43,35 +43,42 @@ export function storedHeaders(
 			? drop
 			: new Set((drop as readonly string[]).map((name) => name.toLowerCase()));
 	// One string per name; a list only once a name repeats (this runs on every accepted request).
-	const values = new Map<string, string | string[]>();
-	const add = (name: string, value: string) => {
-		const prev = values.get(name);
-		if (prev === undefined) values.set(name, value);
-		else if (typeof prev === 'string') values.set(name, [prev, value]);
-		else prev.push(value);
-	};
+	// A prototype-less object keeps a header named `__proto__` an ordinary key.
+	const values: Record<string, string | string[]> = Object.create(null) as Record<
+		string,
+		string | string[]
+	>;
+	const names: string[] = [];
 	for (const rawName of Object.keys(raw)) {
 		const value = raw[rawName];
 		if (value === undefined) continue;
 		const name = rawName.toLowerCase();
 		if (dropped.has(name) || HOP_BY_HOP.has(name)) continue;
-		if (typeof value === 'string') add(name, value);
-		else if (value.length === 0) {
-			if (!values.has(name)) values.set(name, []);
-		} else for (const v of value) add(name, v);
+		const prev = values[name];
+		if (prev === undefined) names.push(name);
+		if (typeof value === 'string') {
+			values[name] =
+				prev === undefined ? value : typeof prev === 'string' ? [prev, value] : [...prev, value];
+		} else if (prev === undefined) {
+			values[name] = value.length === 1 ? value[0] : [...value];
+		} else {
+			values[name] = [...(typeof prev === 'string' ? [prev] : prev), ...value];
+		}
 	}
 	// The console's session cookie is the gateway's, not the sender's: never stored.
-	const cookies = values.get('cookie');
+	const cookies = values.cookie;
 	if (cookies !== undefined) {
 		const kept = (typeof cookies === 'string' ? [cookies] : cookies)
 			.map(withoutGatewayCookies)
 			.filter((c): c is string => c !== undefined);
-		if (kept.length === 0) values.delete('cookie');
-		else values.set('cookie', kept);
+		if (kept.length === 0) {
+			delete values.cookie;
+			names.splice(names.indexOf('cookie'), 1);
+		} else values.cookie = kept;
 	}
 	const stored: Record<string, string> = {};
-	for (const name of [...values.keys()].sort()) {
-		const value = values.get(name) as string | string[];
+	for (const name of names.sort()) {
+		const value = values[name];
 		const text = typeof value === 'string' ? value : value.join(', ');
 		// A header literally named `__proto__` must stay a header and never replace the object's
 		// prototype: defineProperty for it, plain (faster) assignment for every other name.

@@ -71,10 +71,12 @@ export function registryKeys(prefix: string): RegistryKeys {
 }
 
 /**
- * Endpoint keys already built, by prefix, account and endpoint: the request path asks for them
- * several times per request (accept, statistics). Bounded: emptied when it reaches the cap.
+ * Endpoint keys already built, by prefix, account and endpoint (maps, so a lookup builds no
+ * string): the request path asks for them several times per request (accept, statistics).
+ * Bounded: emptied when it holds MAX_BUILT_ENDPOINT_KEYS endpoints.
  */
-const builtEndpointKeys = new Map<string, Readonly<EndpointKeys>>();
+const builtEndpointKeys = new Map<string, Map<string, Map<string, Readonly<EndpointKeys>>>>();
+let builtEndpointKeyCount = 0;
 const MAX_BUILT_ENDPOINT_KEYS = 10_000;
 
 /** The keys of one endpoint; the same frozen object for the same arguments while it is kept. */
@@ -83,13 +85,20 @@ export function endpointKeys(
 	accountId: string,
 	endpointId: string,
 ): Readonly<EndpointKeys> {
-	// No separator can be confused: prefix and ids are joined with a character ids never hold.
-	const id = `${prefix}\n${accountId}\n${endpointId}`;
-	let keys = builtEndpointKeys.get(id);
+	let accounts = builtEndpointKeys.get(prefix);
+	if (accounts === undefined) builtEndpointKeys.set(prefix, (accounts = new Map()));
+	let endpoints = accounts.get(accountId);
+	if (endpoints === undefined) accounts.set(accountId, (endpoints = new Map()));
+	let keys = endpoints.get(endpointId);
 	if (keys === undefined) {
-		if (builtEndpointKeys.size >= MAX_BUILT_ENDPOINT_KEYS) builtEndpointKeys.clear();
+		if (builtEndpointKeyCount >= MAX_BUILT_ENDPOINT_KEYS) {
+			builtEndpointKeys.clear();
+			builtEndpointKeyCount = 0;
+			return endpointKeys(prefix, accountId, endpointId);
+		}
 		keys = Object.freeze(buildEndpointKeys(prefix, accountId, endpointId));
-		builtEndpointKeys.set(id, keys);
+		endpoints.set(endpointId, keys);
+		builtEndpointKeyCount++;
 	}
 	return keys;
 }
