@@ -1,6 +1,8 @@
 'use strict';
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by module
-// (node_modules package, the gateway's own dist/src files, node internals, GC).
+// (node_modules package, the gateway's own dist/src files, node internals, GC), and inclusive time
+// by function (its own time plus its callees', counted once per sample however often the function
+// is on the stack).
 // Usage: node bench/profile-summary.js <file.cpuprofile> [top=25] [requests handled]
 // With the number of requests the process handled, each line also shows microseconds per request.
 const fs = require('node:fs');
@@ -41,9 +43,20 @@ function short(url) {
 		.replace(/^.*\/dist\//, 'dist/');
 }
 
+const parentOf = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+
+function functionKey(cf) {
+	const special = /^\(.*\)$/.test(cf.functionName) && !cf.url;
+	return special
+		? cf.functionName
+		: `${cf.functionName || '(anonymous)'}  ${short(cf.url) || '(native)'}:${cf.lineNumber + 1}`;
+}
+
 let total = 0;
 let idle = 0;
 const byFunction = new Map();
+const inclusive = new Map();
 const byModule = new Map();
 for (const [id, us] of selfUs) {
 	const node = byId.get(id);
@@ -54,10 +67,14 @@ for (const [id, us] of selfUs) {
 		continue;
 	}
 	const special = /^\(.*\)$/.test(cf.functionName) && !cf.url;
-	const fkey = special
-		? cf.functionName
-		: `${cf.functionName || '(anonymous)'}  ${short(cf.url) || '(native)'}:${cf.lineNumber + 1}`;
+	const fkey = functionKey(cf);
 	byFunction.set(fkey, (byFunction.get(fkey) ?? 0) + us);
+	const onStack = new Set();
+	for (let at = id; at !== undefined; at = parentOf.get(at)) {
+		const frame = byId.get(at).callFrame;
+		if (frame.functionName !== '(root)') onStack.add(functionKey(frame));
+	}
+	for (const k of onStack) inclusive.set(k, (inclusive.get(k) ?? 0) + us);
 	const mkey = special ? cf.functionName : moduleOf(cf.url);
 	byModule.set(mkey, (byModule.get(mkey) ?? 0) + us);
 }
@@ -79,4 +96,7 @@ for (const [k, us] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, top))
 	console.log(`  ${pct(us)}  ${k}`);
 console.log(`\nTop ${top} functions by self time:`);
 for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+	console.log(`  ${pct(us)}  ${k}`);
+console.log(`\nTop ${top} functions by inclusive time (self + callees):`);
+for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top))
 	console.log(`  ${pct(us)}  ${k}`);

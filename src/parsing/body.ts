@@ -156,7 +156,7 @@ function parseText(
  * itself stays far from the stack's limit; a typical 1 KiB body takes about a tenth of a
  * microsecond (a scan of the text took twenty times that).
  */
-function jsonTooDeep(value: unknown, depth = 1): boolean {
+export function jsonTooDeep(value: unknown, depth = 1): boolean {
 	if (value === null || typeof value !== 'object') return false;
 	if (depth > MAX_JSON_DEPTH) return true;
 	if (Array.isArray(value)) {
