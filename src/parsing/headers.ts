@@ -55,14 +55,15 @@ export function storedHeaders(
 		const name = rawName.toLowerCase();
 		if (dropped.has(name) || HOP_BY_HOP.has(name)) continue;
 		const prev = values[name];
-		if (prev === undefined) names.push(name);
-		if (typeof value === 'string') {
-			values[name] =
-				prev === undefined ? value : typeof prev === 'string' ? [prev, value] : [...prev, value];
-		} else if (prev === undefined) {
-			values[name] = value.length === 1 ? value[0] : [...value];
+		if (prev === undefined) {
+			names.push(name);
+			// A list is copied, so that the later pushes below never change the caller's.
+			values[name] = typeof value === 'string' ? value : value.length === 1 ? value[0] : [...value];
 		} else {
-			values[name] = [...(typeof prev === 'string' ? [prev] : prev), ...value];
+			const list = typeof prev === 'string' ? [prev] : prev;
+			if (typeof value === 'string') list.push(value);
+			else list.push(...value);
+			values[name] = list;
 		}
 	}
 	// The console's session cookie is the gateway's, not the sender's: never stored.

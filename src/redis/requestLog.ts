@@ -2,7 +2,8 @@
  * The request log (docs/request-log.md): one entry per request the ingest path answered, accepted
  * or rejected, with the check that failed. Kept off the request path like the statistics
  * (stats.ts): entries wait in memory and are written once per flush interval, in pipelines of at
- * most FLUSH_CHUNK entries, to a stream per endpoint capped by count and age. Ids that name no endpoint share one capped stream,
+ * most FLUSH_CHUNK entries, to a stream per endpoint capped by count and age. Ids that name no
+ * endpoint share one capped stream,
  * so a sender spraying random ids cannot make keys or memory grow.
  */
 import type { ScriptedRedis } from './client';
@@ -88,8 +89,9 @@ export interface RequestLogOptions {
 /** Entries waiting in memory at most; beyond, new ones are dropped and counted (Redis unreachable for long). */
 export const MAX_PENDING_ENTRIES = 50_000;
 /**
- * XADDs per pipeline of a flush: small enough that writing one (encoding, Redis running it) takes
- * well under a millisecond, so requests answered meanwhile are not held up behind a whole flush.
+ * Steps per pipeline of a flush (an XADD, or one log's trim and expiry): small enough that writing
+ * one (encoding, Redis running it) takes well under a millisecond, so requests answered meanwhile
+ * are not held up behind a whole flush.
  */
 const FLUSH_CHUNK = 100;
 /** Entries one list call reads at most before it returns a cursor (bounds the cost of a narrow filter). */
@@ -175,6 +177,14 @@ interface Pending {
 	records: RequestRecord[];
 }
 
+/** One step of a flush: a command (or two, trim and expiry, counted as one) for one log. */
+interface FlushCommand {
+	key: string;
+	/** Log entries this step writes. */
+	entries: number;
+	add(pipeline: ReturnType<ScriptedRedis['pipeline']>): void;
+}
+
 export class RequestLogStore {
 	private pending = new Map<string, Pending>();
 	private pendingCount = 0;
@@ -231,11 +241,13 @@ export class RequestLogStore {
 
 	/**
 	 * Writes what waits: per log XADDs with an exact MAXLEN, then a MINID trim for age and an
-	 * expiry. The XADDs go in pipelines of at most {@link FLUSH_CHUNK} (on a cluster, each within
-	 * one account's slot), one after the other, so that neither the gateway's encoding nor Redis's
-	 * execution of a full flush (up to `maxEntries` per endpoint) holds up the requests between
-	 * them. Entries of endpoints deleted since are dropped (a flush must not re-create a deleted
-	 * endpoint's key); on failure the entries wait for the next flush.
+	 * expiry. The commands of all logs go in pipelines of at most {@link FLUSH_CHUNK} steps (an
+	 * XADD, or a log's trim and expiry), one after the other (on a cluster: per account's slot,
+	 * those side by side), so that neither the gateway's encoding nor Redis's execution of a full
+	 * flush (up to `maxEntries` per endpoint) holds up the requests between them, while many small
+	 * logs still share a pipeline. Entries of endpoints deleted since are dropped (a flush must not
+	 * re-create a deleted endpoint's key); on failure the entries not written wait for the next
+	 * flush.
 	 */
 	flush(): Promise<void> {
 		if (this.timer) clearTimeout(this.timer);
@@ -251,47 +263,70 @@ export class RequestLogStore {
 		const batch = this.pending;
 		this.pending = new Map();
 		this.pendingCount = 0;
-		// What is not written yet: kept for the next flush should this one fail.
-		const unwritten = new Map(batch);
+		let gone: Set<string>;
 		try {
 			const registry = registryKeys(this.prefix).endpoints;
 			const known = [...batch.entries()].filter(([, p]) => p.accountId !== undefined);
 			const exists = await Promise.all(
 				known.map(([, p]) => this.redis.hexists(registry, p.endpointId)),
 			);
-			const gone = new Set(known.filter((_, i) => exists[i] === 0).map(([key]) => key));
-			// Ids are Redis's time and the retention is the gateway's: trim with some slack for skew
-			// (reads hide what is older than the retention exactly).
-			const minId = `${Math.max(0, this.now() - this.options.retentionMs - Math.min(ID_SLACK_MS, this.options.retentionMs))}-0`;
-			const max = this.options.maxEntries;
-			for (const [key, p] of batch) {
-				if (gone.has(key)) {
-					unwritten.delete(key);
-					continue;
-				}
-				const newest = p.records.length > max ? p.records.slice(-max) : p.records;
-				const unknown = p.accountId === undefined;
-				for (let at = 0; at < newest.length; at += FLUSH_CHUNK) {
-					unwritten.set(key, { ...p, records: newest.slice(at) });
-					const pipeline = this.redis.pipeline();
-					for (const r of newest.slice(at, at + FLUSH_CHUNK))
-						pipeline.xadd(key, 'MAXLEN', String(max), '*', ...fieldsOf(r, unknown));
-					await this.run(pipeline);
-				}
-				unwritten.delete(key);
-				await this.run(
-					this.redis.pipeline().xtrim(key, 'MINID', minId).pexpire(key, this.options.retentionMs),
-				);
-			}
+			gone = new Set(known.filter((_, i) => exists[i] === 0).map(([key]) => key));
 		} catch (error) {
-			this.keep(unwritten);
+			this.keep(batch);
 			throw error;
 		}
-	}
-
-	private async run(pipeline: ReturnType<ScriptedRedis['pipeline']>): Promise<void> {
-		const results = await pipeline.exec();
-		if (results?.some(([error]) => error)) throw new Error('request log flush failed');
+		// Ids are Redis's time and the retention is the gateway's: trim with some slack for skew
+		// (reads hide what is older than the retention exactly).
+		const minId = `${Math.max(0, this.now() - this.options.retentionMs - Math.min(ID_SLACK_MS, this.options.retentionMs))}-0`;
+		const max = this.options.maxEntries;
+		// Per log its XADDs, then its trim and expiry; on a cluster a pipeline must stay within one
+		// slot, so one command list per account tag (their pipelines run side by side).
+		const groups = new Map<string, FlushCommand[]>();
+		const newest = new Map<string, Pending>();
+		for (const [key, p] of batch) {
+			if (gone.has(key)) continue;
+			const kept = { ...p, records: p.records.length > max ? p.records.slice(-max) : p.records };
+			newest.set(key, kept);
+			const group = this.redis.isCluster ? (p.accountId ?? '') : '';
+			let commands = groups.get(group);
+			if (!commands) groups.set(group, (commands = []));
+			const unknown = p.accountId === undefined;
+			for (const r of kept.records)
+				commands.push({
+					key,
+					entries: 1,
+					add: (pl) => pl.xadd(key, 'MAXLEN', String(max), '*', ...fieldsOf(r, unknown)),
+				});
+			commands.push({
+				key,
+				entries: 0,
+				add: (pl) => pl.xtrim(key, 'MINID', minId).pexpire(key, this.options.retentionMs),
+			});
+		}
+		// Entries written so far, per log: on failure the rest waits for the next flush.
+		const written = new Map<string, number>();
+		const results = await Promise.allSettled(
+			[...groups.values()].map(async (commands) => {
+				for (let at = 0; at < commands.length; at += FLUSH_CHUNK) {
+					const chunk = commands.slice(at, at + FLUSH_CHUNK);
+					const pipeline = this.redis.pipeline();
+					for (const c of chunk) c.add(pipeline);
+					const replies = await pipeline.exec();
+					if (replies?.some(([error]) => error)) throw new Error('request log flush failed');
+					for (const c of chunk) written.set(c.key, (written.get(c.key) ?? 0) + c.entries);
+				}
+			}),
+		);
+		const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+		if (failed) {
+			const unwritten = new Map<string, Pending>();
+			for (const [key, p] of newest) {
+				const records = p.records.slice(written.get(key) ?? 0);
+				if (records.length > 0) unwritten.set(key, { ...p, records });
+			}
+			this.keep(unwritten);
+			throw failed.reason;
+		}
 	}
 
 	private keep(batch: Map<string, Pending>): void {

@@ -51,6 +51,26 @@ describe('storedHeaders', () => {
 		assert.equal(Object.getPrototypeOf(stored), Object.prototype);
 	});
 
+	it('merges lists and strings of one name in arrival order, an empty list as "", never changing its input', () => {
+		const cookies = ['a=1', 'b=2'];
+		const raw = {
+			'X-List': ['1', '2'],
+			'x-list': '3',
+			'X-LIST': ['4'],
+			'x-none': [] as string[],
+			'Set-Cookie': cookies,
+			'set-cookie': ['c=3'],
+		};
+		const copy = structuredClone(raw);
+		assert.deepEqual(storedHeaders(raw, []), {
+			'set-cookie': 'a=1, b=2, c=3',
+			'x-list': '1, 2, 3, 4',
+			'x-none': '',
+		});
+		assert.deepEqual(raw, copy);
+		assert.deepEqual(cookies, ['a=1', 'b=2']);
+	});
+
 	it('keeps a header named __proto__ as data', () => {
 		const raw: Record<string, string> = {};
 		Object.defineProperty(raw, '__proto__', { value: 'x', enumerable: true });
